@@ -1,0 +1,40 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'url', 'stream', 'util', 'events'];
+const restrict = (patterns, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] });
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'runs/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'warn',
+    },
+  },
+  // Layering (see docs/ARCHITECTURE.md): shared is pure; only src/main/electron imports electron.
+  {
+    files: ['src/shared/**'],
+    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**'], 'src/shared is pure TypeScript: no Node, DOM, tfjs, electron or imports from other layers.'),
+  },
+  {
+    files: ['src/shared/**'],
+    languageOptions: { globals: {} },
+    rules: { 'no-restricted-globals': ['error', 'window', 'document', 'process', 'require', 'Buffer'] },
+  },
+  {
+    files: ['src/renderer/**'],
+    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', '**/main/**', '**/preload/index*'], 'The renderer talks to the host only through LabApi (src/shared/api.ts).'),
+  },
+  {
+    files: ['src/main/**', 'src/preload/**', 'tests/**', 'bench/**', 'scripts/**'],
+    ignores: ['src/main/electron/**', 'src/preload/**', 'tests/unit/electron/**'],
+    rules: restrict(['electron'], 'Only src/main/electron (and the preload) import electron.'),
+  },
+  {
+    files: ['src/preload/**'],
+    rules: restrict(['**/main/**', '**/renderer/**', '@tensorflow/*'], 'The preload only bridges LabApi.'),
+  },
+);

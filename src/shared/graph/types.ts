@@ -1,0 +1,88 @@
+/** A tensor shape, NHWC, batch first. The batch dimension is `null` (any size). */
+export type Dim = number | null;
+export type Shape = readonly Dim[];
+
+export const TASKS = ['classification', 'detection', 'segmentation'] as const;
+export type Task = (typeof TASKS)[number];
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export interface NodeDoc {
+  id: string;
+  /** Stable serialized block key, e.g. `core/conv2d`. */
+  type: string;
+  /** The block definition version these params were written for (see block migrations). */
+  v?: number;
+  /** Optional display name; also used for export names. */
+  label?: string;
+  params: Record<string, unknown>;
+  position: Position;
+  /** Id of the group this node belongs to. */
+  group?: string;
+}
+
+export interface EdgeDoc {
+  id: string;
+  source: string;
+  sourcePort: string;
+  target: string;
+  targetPort: string;
+}
+
+/**
+ * A composite block: the nodes whose `group` is this id. The group has one entry (every edge entering it
+ * comes from one source port) and one exit (every edge leaving it starts at one node port), so it can be
+ * chained `repeat` times.
+ */
+export interface GroupDoc {
+  id: string;
+  name: string;
+  repeat: number;
+  collapsed: boolean;
+}
+
+export interface GraphMeta {
+  name: string;
+  task: Task;
+  /** Input spec: the per-sample shape `[H, W, C]` fed to the Input block. */
+  input: { shape: number[] };
+  description?: string;
+}
+
+export interface GraphDoc {
+  schemaVersion: number;
+  meta: GraphMeta;
+  nodes: NodeDoc[];
+  edges: EdgeDoc[];
+  groups: GroupDoc[];
+}
+
+export const GRAPH_SCHEMA_VERSION = 2;
+
+export interface Issue {
+  severity: 'error' | 'warning';
+  code: IssueCode;
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  groupId?: string;
+  param?: string;
+}
+
+export type IssueCode =
+  | 'cycle'
+  | 'dangling-edge'
+  | 'unknown-port'
+  | 'unconnected-input'
+  | 'arity'
+  | 'no-input'
+  | 'no-output'
+  | 'unused-output'
+  | 'unreachable'
+  | 'shape'
+  | 'param'
+  | 'unknown-block'
+  | 'group';
