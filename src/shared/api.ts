@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { EvaluationReport, ProbeEvent } from './training/telemetry';
+
+export type { EvaluationReport, ProbeEvent } from './training/telemetry';
 
 /**
  * The contract between the renderer and the host (Electron main or the headless `serve` host).
@@ -61,8 +64,16 @@ export interface EpochEvent {
   type: 'epoch';
   runId: string;
   epoch: number;
-  train: Record<string, number>;
-  val: Record<string, number>;
+  lr: number;
+  seconds: number;
+  train: { loss: number; accuracy?: number };
+  val: EvaluationReport;
+}
+export interface LogEvent {
+  type: 'log';
+  runId: string;
+  level: 'info' | 'warning' | 'error';
+  message: string;
 }
 export interface RunStatusEvent {
   type: 'run-status';
@@ -73,7 +84,7 @@ export interface MenuEvent {
   type: 'menu';
   command: string;
 }
-export type LabEvent = StepEvent | EpochEvent | RunStatusEvent | MenuEvent;
+export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent;
 
 const relPath = z
   .string()

@@ -18,14 +18,15 @@ export function effectiveKernel(kernel: number, dilation: number): number {
   return dilation * (kernel - 1) + 1;
 }
 
-export function checkWindow(size: number, kernel: number, padding: Padding, pad: number, dilation: number, axis: string): void {
+/** Throws when the (dilated) window does not fit the padded input. `param` names the culprit ('size' for pools). */
+export function checkWindow(size: number, kernel: number, padding: Padding, pad: number, dilation: number, axis: string, param = 'kernel'): void {
   if (padding === 'same') return;
   const k = effectiveKernel(kernel, dilation);
   const padded = size + 2 * (padding === 'valid' ? 0 : pad);
   if (k > padded) {
     throw new ShapeError(
-      `kernel ${k} (dilated) is larger than the padded input ${axis} ${padded}`,
-      'kernel',
+      `${param} ${k}${dilation > 1 ? ' (dilated)' : ''} is larger than the padded input ${axis} ${padded}`,
+      param,
     );
   }
 }

@@ -1,0 +1,155 @@
+import { pathToFileURL } from 'node:url';
+import type { LabApi, LabEvent, MenuEvent } from '../../shared/api';
+import { LAB_EVENT_CHANNEL, PICK_PATH_CHANNEL } from '../../preload/channels';
+import { pickProjectPath } from './dialogs';
+import { registerLabIpc, registerNativeIpc } from './ipc';
+import { buildMenuTemplate, type MenuCommand } from './menu';
+import { lockDownContents, secureSession } from './security';
+import type { ElectronLike, IpcEventLike, WindowLike } from './types';
+import { DEFAULT_SIZE, loadWindowState, saveWindowState } from './windowState';
+
+/** What the Electron host needs from LabService beyond LabApi. */
+export interface ElectronHostService extends LabApi {
+  emit(event: LabEvent): void;
+  onRecentChange(listener: (recent: string[]) => void): () => void;
+  dispose(): Promise<void>;
+}
+
+export interface AppDeps {
+  service: ElectronHostService;
+  /** NETSMITH_HOME: where the window state is remembered. */
+  home: string;
+  projectsDir: string;
+  preloadPath: string;
+  /** The electron-vite dev server, or the built index.html. */
+  renderer: { url: string } | { file: string };
+  platform: NodeJS.Platform;
+  devTools: boolean;
+}
+
+export interface AppHandle {
+  /** Resolves once the first window is created and loading. */
+  ready: Promise<void>;
+  mainWindow(): WindowLike | null;
+}
+
+/** Wires LabService into Electron: one secure window, native menus and dialogs, IPC over LAB_METHODS. */
+export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
+  const { app, BrowserWindow, ipcMain, Menu, dialog, shell } = electron;
+  const windows = new Set<WindowLike>();
+  const trustedSenders = new Set<number>();
+  const isTrusted = (event: IpcEventLike): boolean => trustedSenders.has(event.sender.id);
+  const appUrl = 'url' in deps.renderer ? new URL(deps.renderer.url).origin : pathToFileURL(deps.renderer.file).href;
+  const isAppUrl = (url: string): boolean => ('url' in deps.renderer ? safeOrigin(url) === appUrl : url.split(/[?#]/)[0] === appUrl);
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return { ready: Promise.resolve(), mainWindow: () => null };
+  }
+
+  registerLabIpc(ipcMain, deps.service, isTrusted);
+  registerNativeIpc(ipcMain, PICK_PATH_CHANNEL, isTrusted, async (arg) => {
+    const window = mainWindow();
+    return window ? pickProjectPath(dialog, window, deps.projectsDir, arg) : null;
+  });
+  deps.service.subscribe((event) => {
+    for (const window of windows) if (!window.webContents.isDestroyed()) window.webContents.send(LAB_EVENT_CHANNEL, event);
+  });
+
+  const sendMenu = (command: MenuCommand, arg?: string): void => {
+    const event: MenuEvent & { arg?: string } = { type: 'menu', command, ...(arg === undefined ? {} : { arg }) };
+    deps.service.emit(event);
+  };
+  const rebuildMenu = async (): Promise<void> => {
+    const recent = await deps.service.recentProjects().catch(() => []);
+    const template = buildMenuTemplate({ platform: deps.platform, recent, devTools: deps.devTools, send: sendMenu });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  };
+  deps.service.onRecentChange(() => void rebuildMenu());
+
+  function mainWindow(): WindowLike | null {
+    for (const window of windows) if (!window.isDestroyed()) return window;
+    return null;
+  }
+
+  let sessionSecured = false;
+  async function createWindow(): Promise<WindowLike> {
+    const displays = electron.screen ? electron.screen.getAllDisplays().map((d) => d.workArea) : null;
+    const state = await loadWindowState(deps.home, displays);
+    const window = new BrowserWindow({
+      ...DEFAULT_SIZE,
+      ...state.bounds,
+      minWidth: 900,
+      minHeight: 600,
+      show: false,
+      title: 'Netsmith',
+      backgroundColor: '#1e1e1e',
+      webPreferences: {
+        preload: deps.preloadPath,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        spellcheck: false,
+      },
+    });
+    windows.add(window);
+    const contentsId = window.webContents.id;
+    trustedSenders.add(contentsId);
+    if (!sessionSecured) {
+      secureSession(window.webContents.session, 'url' in deps.renderer ? new URL(deps.renderer.url).origin : null);
+      sessionSecured = true;
+    }
+    if (state.maximized) window.maximize();
+    window.once('ready-to-show', () => window.show());
+    window.on('close', () => {
+      try {
+        saveWindowState(deps.home, { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+      } catch (err) {
+        console.error('Netsmith: could not remember the window state', err);
+      }
+    });
+    window.on('closed', () => {
+      windows.delete(window);
+      trustedSenders.delete(contentsId);
+    });
+    const load = 'url' in deps.renderer ? window.loadURL(deps.renderer.url) : window.loadFile(deps.renderer.file);
+    load.catch((err: unknown) => console.error('Netsmith: the UI failed to load', err));
+    return window;
+  }
+
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents, shell, isAppUrl));
+  app.on('second-instance', () => {
+    const window = mainWindow();
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (deps.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (!mainWindow()) void createWindow();
+  });
+  app.on('will-quit', () => void deps.service.dispose());
+
+  const ready = app.whenReady().then(async () => {
+    await rebuildMenu();
+    await createWindow();
+  });
+  ready.catch((err: unknown) => {
+    console.error('Netsmith: failed to start', err);
+    app.quit();
+  });
+  return { ready, mainWindow };
+}
+
+function safeOrigin(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LabService } from '../service/labService';
+import { createDisconnectedRunManager } from '../service/runManager';
+import { netsmithHome } from '../util/home';
+import type { AppDeps } from './app';
+
+/**
+ * The real dependencies, resolved next to the bundled main (out/main/index.js): the preload in
+ * out/preload, the UI in out/renderer, or the dev server electron-vite announces in ELECTRON_RENDERER_URL.
+ */
+export function defaultDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const home = netsmithHome(env);
+  // The lead swaps in the engine's RunManager here.
+  const service = new LabService({ kind: 'electron', home, runs: createDisconnectedRunManager() });
+  const preloadDir = join(here, '../preload');
+  // A sandboxed preload must be CommonJS; electron-vite names it index.cjs or index.js by config.
+  const preloadPath = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(preloadDir, f)).find((p) => existsSync(p)) ?? join(preloadDir, 'index.cjs');
+  const devUrl = env.ELECTRON_RENDERER_URL;
+  return {
+    service,
+    home,
+    projectsDir: service.projects.root,
+    preloadPath,
+    renderer: devUrl ? { url: devUrl } : { file: join(here, '../renderer/index.html') },
+    platform: process.platform,
+    devTools: Boolean(devUrl) || env.NETSMITH_DEVTOOLS === '1',
+  };
+}

@@ -1,0 +1,33 @@
+import { basename, join, relative, sep } from 'node:path';
+import { z } from 'zod';
+import { LabError } from '../../shared/api';
+import { isInside } from '../util/paths';
+import type { ElectronLike, WindowLike } from './types';
+
+const pickArgs = z.object({
+  mode: z.enum(['open', 'save']),
+  suggestedName: z.string().max(200).optional(),
+});
+const filters = [{ name: 'Netsmith project', extensions: ['json'] }];
+
+/**
+ * Native open/save dialog for a project file. Answers the path relative to the projects folder
+ * (LabService only addresses files there), or null when cancelled.
+ */
+export async function pickProjectPath(dialog: ElectronLike['dialog'], window: WindowLike, projectsDir: string, raw: unknown): Promise<string | null> {
+  const parsed = pickArgs.safeParse(raw);
+  if (!parsed.success) throw new LabError(`invalid arguments for pickProjectPath: ${z.prettifyError(parsed.error)}`, 'bad-args');
+  const { mode, suggestedName } = parsed.data;
+  let chosen: string | undefined;
+  if (mode === 'open') {
+    const r = await dialog.showOpenDialog(window, { title: 'Open project', defaultPath: projectsDir, properties: ['openFile'], filters });
+    chosen = r.canceled ? undefined : r.filePaths[0];
+  } else {
+    const name = basename(suggestedName || 'untitled.netsmith.json');
+    const r = await dialog.showSaveDialog(window, { title: 'Save project', defaultPath: join(projectsDir, name), filters });
+    chosen = r.canceled ? undefined : r.filePath;
+  }
+  if (!chosen) return null;
+  if (!isInside(projectsDir, chosen)) throw new LabError(`choose a file inside the projects folder (${projectsDir})`, 'outside-projects');
+  return relative(projectsDir, chosen).split(sep).join('/');
+}

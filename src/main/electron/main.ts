@@ -1,0 +1,5 @@
+import electron from 'electron';
+import { createApp } from './app';
+import { defaultDeps } from './deps';
+
+createApp(electron, defaultDeps());

@@ -1,0 +1,146 @@
+// Picks the fastest tfjs backend that loads on this machine and says why the
+// others did not. Native packages are optional and imported dynamically, so a
+// missing binary is a reason in the report, not a crash.
+import * as tf from '@tensorflow/tfjs';
+import { fallbackOpsUsed } from './wasmKernels';
+import { installTileGradient } from './wasmKernels/tileGradient';
+import { initWasmBackend } from './wasm';
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface BackendReport {
+  /** Our id of the backend (same values as `prefer`). */
+  name: BackendName;
+  label: string;
+  device: 'gpu' | 'cpu';
+  tried: BackendAttempt[];
+  /** Kernels this backend lacks that run through the cpu-copy safety net if a model uses them. */
+  fallbackOps: string[];
+}
+
+export interface SelectOptions {
+  prefer?: BackendPreference;
+  /** Accept a software WebGPU adapter (lavapipe, SwiftShader): correct but slow, for tests. */
+  allowSoftwareWebGpu?: boolean;
+}
+
+export const AUTO_ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+interface Loaded {
+  label: string;
+  device: 'gpu' | 'cpu';
+  fallbackOps?: string[];
+}
+
+/** Ops that actually ran on the cpu-copy path so far, for the run's report. */
+export function fallbackOps(): string[] {
+  return fallbackOpsUsed();
+}
+
+export async function selectBackend(opts: SelectOptions = {}): Promise<BackendReport> {
+  const prefer = opts.prefer ?? 'auto';
+  // An explicit choice is tried first; if it fails we continue down the
+  // auto order so training still runs, and the report says why.
+  const order = prefer === 'auto' ? AUTO_ORDER : [prefer, ...AUTO_ORDER.filter((n) => n !== prefer)];
+  const tried: BackendAttempt[] = [];
+  installTileGradient();
+  for (const name of order) {
+    try {
+      const loaded = await LOADERS[name](opts);
+      tried.push({ name, ok: true });
+      return { name, label: loaded.label, device: loaded.device, tried, fallbackOps: loaded.fallbackOps ?? [] };
+    } catch (err) {
+      tried.push({ name, ok: false, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  throw new Error(`no tfjs backend could be loaded: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
+}
+
+const LOADERS: Record<BackendName, (opts: SelectOptions) => Promise<Loaded>> = {
+  'tensorflow-gpu': async () => {
+    await importNative('@tensorflow/tfjs-node-gpu');
+    await useBackend('tensorflow');
+    if (!usingGpuDevice()) throw new Error('@tensorflow/tfjs-node-gpu loaded but found no CUDA device (it needs CUDA 11.2 + cuDNN 8.1)');
+    return { label: 'TensorFlow native (CUDA)', device: 'gpu' };
+  },
+  tensorflow: async () => {
+    if (tf.findBackend('tensorflow') == null) await importNative('@tensorflow/tfjs-node');
+    await useBackend('tensorflow');
+    return { label: 'TensorFlow native (CPU)', device: 'cpu' };
+  },
+  webgpu: async (opts) => {
+    const adapterName = await installNodeWebGpu(opts.allowSoftwareWebGpu ?? false);
+    await import('@tensorflow/tfjs-backend-webgpu');
+    await useBackend('webgpu');
+    return { label: `WebGPU (${adapterName})`, device: 'gpu' };
+  },
+  wasm: async () => {
+    const fallback = await initWasmBackend();
+    return { label: 'WebAssembly (XNNPACK, SIMD)', device: 'cpu', fallbackOps: fallback };
+  },
+  cpu: async () => {
+    await useBackend('cpu');
+    return { label: 'JavaScript (slow; conv training is impractical)', device: 'cpu' };
+  },
+};
+
+async function useBackend(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+}
+
+function usingGpuDevice(): boolean {
+  const b = tf.backend() as { binding?: { isUsingGpuDevice?: () => boolean } };
+  return b.binding?.isUsingGpuDevice?.() ?? false;
+}
+
+async function importNative(pkg: string): Promise<void> {
+  try {
+    // A variable specifier keeps bundlers from resolving the optional package.
+    const spec: string = pkg;
+    await import(spec);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const msg = err instanceof Error ? err.message : String(err);
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && msg.includes(pkg)) {
+      throw new Error(`${pkg} is not installed (its install downloads libtensorflow, which is unavailable offline)`);
+    }
+    throw new Error(`${pkg} failed to load its native binary: ${msg.split('\n')[0]}`);
+  }
+}
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software rasterizer/i;
+
+/** Exposes Dawn (npm `webgpu`) as navigator.gpu; returns the adapter's name or throws why it is unusable. */
+async function installNodeWebGpu(allowSoftware: boolean): Promise<string> {
+  let mod: { create: (flags: string[]) => { requestAdapter: () => Promise<GpuAdapterLike | null> }; globals: object };
+  try {
+    const spec: string = 'webgpu';
+    mod = await import(spec);
+  } catch (err) {
+    throw new Error(`npm package webgpu (Dawn) did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  const gpu = mod.create([]);
+  const adapter = await gpu.requestAdapter();
+  if (adapter == null) throw new Error('no WebGPU adapter (Dawn found no usable Vulkan/Metal/D3D12 driver)');
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+  if (!allowSoftware && (adapter.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(name))) {
+    throw new Error(`only a software WebGPU adapter is available (${name}): correct but slower than wasm`);
+  }
+  Object.assign(globalThis, mod.globals);
+  Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true, writable: true });
+  return name;
+}

@@ -1,0 +1,40 @@
+// Registers our wasm kernels. Must run after the wasm backend is initialized:
+// the XNNPACK BatchMatMul we delegate to is set up (cwrap) at backend init.
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './batchMatMul';
+import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
+import { conv2dBackpropInputConfig } from './conv2dBackpropInput';
+import { installCpuFallbacks } from './cpuFallback';
+import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter';
+import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput';
+import { rememberOriginal } from './kernelUtil';
+import { tileConfig } from './tile';
+import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
+
+export { fallbackOpsUsed, onFallback, resetFallbackOps } from './cpuFallback';
+
+export const WASM_KERNELS: KernelConfig[] = [
+  conv2dBackpropFilterConfig,
+  conv2dBackpropInputConfig,
+  depthwiseBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+  unsortedSegmentSumConfig,
+  tileConfig,
+  batchMatMulConfig,
+];
+
+let installed: string[] | null = null;
+
+/** Installs our kernels and the cpu-copy safety net; returns the kernels left to the safety net. */
+export function installWasmKernels(): string[] {
+  if (installed != null) return installed;
+  for (const config of WASM_KERNELS) {
+    if (getKernel(config.kernelName, 'wasm') != null) {
+      rememberOriginal(config.kernelName);
+      unregisterKernel(config.kernelName, 'wasm');
+    }
+    registerKernel(config);
+  }
+  installed = installCpuFallbacks('wasm');
+  return installed;
+}

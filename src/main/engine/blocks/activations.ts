@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs';
+import * as defs from '../../../shared/blocks/activations';
+import { applyLayer, NetsmithLayer, one, oneShape, registerLayer } from './layer';
+import { twin, type BuildCtx } from './types';
+
+/** Activations tfjs lacks or defines differently (ELU with α ≠ 1, exact GELU, hard sigmoid = ReLU6(x+3)/6). */
+export type ActFn = 'elu' | 'gelu' | 'geluTanh' | 'silu' | 'hardswish' | 'hardsigmoid' | 'mish';
+
+const SQRT_HALF = Math.SQRT1_2;
+const GELU_TANH_C = Math.sqrt(2 / Math.PI);
+
+export function activate(x: tf.Tensor, fn: ActFn | 'relu' | 'relu6' | 'sigmoid' | 'tanh', alpha = 1): tf.Tensor {
+  switch (fn) {
+    case 'relu':
+      return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'elu':
+      // relu(x) + α(e^min(x,0) − 1): one smooth expression, no select.
+      return alpha === 1 ? tf.elu(x) : tf.relu(x).add(tf.exp(tf.minimum(x, 0)).sub(1).mul(alpha));
+    case 'gelu':
+      return x.mul(tf.erf(x.mul(SQRT_HALF)).add(1)).mul(0.5);
+    case 'geluTanh':
+      return x.mul(tf.tanh(x.add(x.pow(3).mul(0.044715)).mul(GELU_TANH_C)).add(1)).mul(0.5);
+    case 'silu':
+      return x.mul(tf.sigmoid(x));
+    case 'hardswish':
+      return x.mul(tf.relu6(x.add(3))).div(6);
+    case 'hardsigmoid':
+      return tf.relu6(x.add(3)).div(6);
+    case 'mish':
+      return x.mul(tf.tanh(tf.softplus(x)));
+  }
+}
+
+export class Activation extends NetsmithLayer<{ fn: ActFn; alpha: number }> {
+  static className = 'Netsmith>Activation';
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return oneShape(inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => activate(one(inputs), this.opts.fn, this.opts.alpha));
+  }
+}
+registerLayer(Activation);
+
+const custom = (fn: ActFn, alpha = 1) => (ctx: BuildCtx, [x]: tf.SymbolicTensor[]) =>
+  applyLayer(new Activation({ name: ctx.name(), opts: { fn, alpha } }), x);
+const builtin = (activation: 'relu6' | 'sigmoid' | 'tanh') => (ctx: BuildCtx, [x]: tf.SymbolicTensor[]) =>
+  applyLayer(tf.layers.activation({ activation, name: ctx.name() }), x);
+
+export const relu = twin(defs.relu, (ctx, [x]) => applyLayer(tf.layers.reLU({ name: ctx.name() }), x));
+export const relu6 = twin(defs.relu6, builtin('relu6'));
+export const leakyRelu = twin(defs.leakyRelu, (ctx, [x], p) => applyLayer(tf.layers.leakyReLU({ alpha: p.alpha, name: ctx.name() }), x));
+/** One slope per channel: shared over every axis but the batch and the last (PyTorch's init 0.25). */
+export const prelu = twin(defs.prelu, (ctx, [x]) => {
+  const sharedAxes = Array.from({ length: x.shape.length - 2 }, (_, i) => i + 1);
+  return applyLayer(tf.layers.prelu({ sharedAxes: sharedAxes.length ? sharedAxes : undefined, alphaInitializer: tf.initializers.constant({ value: 0.25 }), name: ctx.name() }), x);
+});
+export const elu = twin(defs.elu, (ctx, inputs, p) => custom('elu', p.alpha)(ctx, inputs));
+export const gelu = twin(defs.gelu, (ctx, inputs, p) => custom(p.approximate === 'tanh' ? 'geluTanh' : 'gelu')(ctx, inputs));
+export const silu = twin(defs.silu, custom('silu'));
+export const hardswish = twin(defs.hardswish, custom('hardswish'));
+export const hardsigmoid = twin(defs.hardsigmoid, custom('hardsigmoid'));
+export const mish = twin(defs.mish, custom('mish'));
+export const sigmoid = twin(defs.sigmoid, builtin('sigmoid'));
+export const tanh = twin(defs.tanh, builtin('tanh'));
+export const softmax = twin(defs.softmax, (ctx, [x], p) => applyLayer(tf.layers.softmax({ axis: p.axis, name: ctx.name() }), x));

@@ -1,0 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
+import { concat as def } from '../../../shared/blocks/concat';
+import { applyLayer } from './layer';
+import { twin } from './types';
+
+export const concat = twin(def, (ctx, inputs, p) => applyLayer(tf.layers.concatenate({ axis: p.axis, name: ctx.name() }), inputs));

@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv2d as def } from '../../../shared/blocks/conv2d';
+import { GeneralConv2D } from './conv';
+import { applyLayer } from './layer';
+import { resolvePadding } from './padding';
+import { twin } from './types';
+
+export const conv2d = twin(def, (ctx, [input], p) => {
+  const { x, padding } = resolvePadding(ctx, input, p.padding, p.pad);
+  const cin = input.shape[3] as number;
+  const common = { kernelSize: p.kernel, strides: p.stride, padding, useBias: p.bias, name: ctx.name() };
+  if (p.dilation === 1 && p.groups === 1) {
+    return applyLayer(tf.layers.conv2d({ ...common, filters: p.filters, kernelInitializer: ctx.kernelInit('conv') }), x);
+  }
+  const depthwise = p.groups === cin;
+  if (p.dilation === 1 && depthwise) {
+    return applyLayer(tf.layers.depthwiseConv2d({ ...common, depthMultiplier: p.filters / cin, depthwiseInitializer: ctx.kernelInit('depthwise') }), x);
+  }
+  const layer = new GeneralConv2D({
+    name: common.name,
+    opts: { filters: p.filters, kernel: p.kernel, stride: p.stride, padding, dilation: p.dilation, groups: p.groups, useBias: p.bias, depthwise },
+    inits: { kernel: ctx.kernelInit(depthwise ? 'depthwise' : 'conv') },
+  });
+  return applyLayer(layer, x);
+});

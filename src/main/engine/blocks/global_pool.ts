@@ -1,0 +1,18 @@
+import * as tf from '@tensorflow/tfjs';
+import { globalAvgPool as avgDef, globalMaxPool as maxDef } from '../../../shared/blocks/global_pool';
+import { applyLayer } from './layer';
+import { twin, type BuildCtx } from './types';
+
+// tfjs' global pooling layers have no keepDims: a Reshape `__keep` restores the 1×1 axes.
+function globalPool(kind: 'avg' | 'max') {
+  return (ctx: BuildCtx, [x]: tf.SymbolicTensor[], p: { keepDims: boolean }): tf.SymbolicTensor => {
+    const c = x.shape[3] as number;
+    const args = { name: p.keepDims ? ctx.name('pool') : ctx.name() };
+    const layer = kind === 'avg' ? tf.layers.globalAveragePooling2d(args) : tf.layers.globalMaxPooling2d(args);
+    const y = applyLayer(layer, x);
+    return p.keepDims ? applyLayer(tf.layers.reshape({ targetShape: [1, 1, c], name: ctx.name() }), y) : y;
+  };
+}
+
+export const globalAvgPool = twin(avgDef, globalPool('avg'));
+export const globalMaxPool = twin(maxDef, globalPool('max'));

@@ -1,0 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
+import { zeroPad as def } from '../../../shared/blocks/zeropad';
+import { applyLayer } from './layer';
+import { twin } from './types';
+
+export const zeroPad = twin(def, (ctx, [x], p) =>
+  applyLayer(tf.layers.zeroPadding2d({ padding: [[p.top, p.bottom], [p.left, p.right]], name: ctx.name() }), x),
+);

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm run cli -- <command> …` and `npm run serve`. Each command lives in commands/<name>.ts.
+import { CliError, type Command } from './commands/types';
+
+const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  inspect: () => import('./commands/inspect'),
+  templates: () => import('./commands/templates'),
+  serve: () => import('./commands/serve'),
+};
+
+function usage(): string {
+  return [
+    'Usage: npm run cli -- <command> [options]',
+    '',
+    'Commands:',
+    '  templates                         list the architecture templates',
+    '  inspect <template|file> [--json]  per-layer shapes, parameters and FLOPs',
+    '  serve [--port P]                  the browser UI + API on 127.0.0.1 (prints the URL with its token)',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`Unknown command '${name}'.\n\n${usage()}`);
+    return 2;
+  }
+  const { command } = await load();
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof CliError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = err.exitCode;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  },
+);

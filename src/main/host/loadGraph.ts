@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { restore } from '../../shared/graph/restore';
+import type { GraphDoc, Issue } from '../../shared/graph/types';
+import { templateById, TEMPLATES } from '../../shared/templates';
+import { CliError } from './commands/types';
+
+/** A template id or a project/graph file, restored and validated; bad input becomes one clear CliError. */
+export async function loadGraph(ref: string | undefined): Promise<{ graph: GraphDoc; notes: string[]; issues: Issue[]; source: string }> {
+  if (!ref) throw new CliError('missing argument: a template name or a project file (see `npm run cli -- templates`)', 2);
+  const template = templateById(ref);
+  if (template) return { graph: template.build(), notes: [], issues: [], source: `template ${template.id}` };
+  if (!existsSync(ref)) {
+    const names = TEMPLATES.map((t) => t.id).join(', ');
+    throw new CliError(`'${ref}' is neither a template nor an existing file. Templates: ${names}`, 2);
+  }
+  let text: string;
+  try {
+    text = await readFile(ref, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${ref}: ${(err as Error).message}`);
+  }
+  const result = restore(text);
+  if (!result.ok) {
+    throw new CliError(`${ref} is not a valid Netsmith graph:\n${result.errors.map((e) => `  ${e.path || '(file)'}: ${e.message}`).join('\n')}`);
+  }
+  return { graph: result.graph, notes: result.notes, issues: result.issues, source: ref };
+}

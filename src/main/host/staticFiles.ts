@@ -1,0 +1,59 @@
+import { promises as fsp } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join } from 'node:path';
+import { isInside } from '../util/paths';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serves the built renderer from `dir`. Paths without an extension fall back to index.html (client routes).
+ * `headers` are added to HTML responses (the CSP).
+ */
+export async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, dir: string, htmlHeaders: Record<string, string>): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return sendText(res, 400, 'bad path');
+  }
+  if (pathname.includes('\0')) return sendText(res, 400, 'bad path');
+  const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
+  let file = join(dir, relative);
+  if (!isInside(dir, file)) return sendText(res, 404, 'not found');
+  let data = await fsp.readFile(file).catch(() => null);
+  if (!data && !extname(relative)) {
+    file = join(dir, 'index.html');
+    data = await fsp.readFile(file).catch(() => null);
+  }
+  if (!data) return sendText(res, 404, 'not found');
+  const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const isHtml = type.startsWith('text/html');
+  res.writeHead(200, {
+    'content-type': type,
+    'content-length': data.length,
+    'cache-control': 'no-cache',
+    ...(isHtml ? htmlHeaders : {}),
+  });
+  res.end(req.method === 'HEAD' ? undefined : data);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  res.end(text);
+}

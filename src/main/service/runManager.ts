@@ -1,0 +1,44 @@
+import { LabError, type DatasetSummary, type LabEvent, type RunSummary } from '../../shared/api';
+
+/** Arguments of `startRun` after validation (LAB_ARGS fills `config` with `{}`). */
+export interface StartRunArgs {
+  project: string;
+  dataset: string;
+  config: Record<string, unknown>;
+}
+
+export interface ControlRunArgs {
+  id: string;
+  action: 'pause' | 'resume' | 'stop';
+}
+
+/**
+ * What LabService needs from the training side: datasets, runs and their telemetry.
+ * The engine implements it; LabService only delegates and forwards events.
+ */
+export interface RunManager {
+  listDatasets(): Promise<DatasetSummary[]>;
+  startRun(args: StartRunArgs): Promise<RunSummary>;
+  controlRun(args: ControlRunArgs): Promise<RunSummary>;
+  listRuns(): Promise<RunSummary[]>;
+  /** Telemetry and run-status events; returns the unsubscribe function. */
+  onEvent(listener: (event: LabEvent) => void): () => void;
+  /** Which backend a run would use, e.g. 'wasm (XNNPACK, our kernels)'; shown in hostInfo. */
+  backendName?(): Promise<string | undefined>;
+  /** Stops workers and flushes logs when the host shuts down. */
+  dispose?(): Promise<void>;
+}
+
+export const NO_ENGINE_MESSAGE = 'the training engine is not connected in this host';
+
+/** The RunManager used until the engine is wired in: every call fails with a clear `no-engine` error. */
+export function createDisconnectedRunManager(): RunManager {
+  const fail = (): Promise<never> => Promise.reject(new LabError(NO_ENGINE_MESSAGE, 'no-engine'));
+  return {
+    listDatasets: fail,
+    startRun: fail,
+    controlRun: fail,
+    listRuns: fail,
+    onEvent: () => () => undefined,
+  };
+}

@@ -1,0 +1,29 @@
+import { LAB_METHODS, type LabEvent, type LabMethod } from '../shared/api';
+import { LAB_EVENT_CHANNEL, PICK_PATH_CHANNEL, labChannel } from './channels';
+import type { LabBridge, PickProjectPathArgs } from './types';
+
+/** The part of Electron's ipcRenderer the bridge uses (a structural type, so tests can pass a stub). */
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
+
+type Reply = { result: unknown } | { error: { message: string; code: string } };
+
+/** Builds `window.lab`: one method per LAB_METHODS entry over `lab:<method>`, events from one channel. */
+export function buildLabBridge(ipc: IpcRendererLike): LabBridge {
+  const call = async (channel: string, arg: unknown): Promise<unknown> => {
+    const reply = (await ipc.invoke(channel, arg)) as Reply;
+    if ('error' in reply) return Promise.reject({ name: 'LabError', message: reply.error.message, code: reply.error.code });
+    return reply.result;
+  };
+  const methods = Object.fromEntries(LAB_METHODS.map((m: LabMethod) => [m, (arg?: unknown) => call(labChannel(m), arg)]));
+  const subscribe = (listener: (event: LabEvent) => void): (() => void) => {
+    const forward = (_event: unknown, payload: unknown): void => listener(payload as LabEvent);
+    ipc.on(LAB_EVENT_CHANNEL, forward);
+    return () => void ipc.removeListener(LAB_EVENT_CHANNEL, forward);
+  };
+  const pickProjectPath = (a: PickProjectPathArgs): Promise<string | null> => call(PICK_PATH_CHANNEL, a) as Promise<string | null>;
+  return { ...methods, subscribe, pickProjectPath } as LabBridge;
+}

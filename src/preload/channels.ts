@@ -1,0 +1,8 @@
+import type { LabMethod } from '../shared/api';
+
+/** IPC channel names shared by the preload and src/main/electron (plain constants, no electron import). */
+export const labChannel = (method: LabMethod): string => `lab:${method}`;
+/** Main → renderer: every LabEvent (telemetry, run status, native menu commands). */
+export const LAB_EVENT_CHANNEL = 'lab:event';
+/** Electron only: native open/save dialogs for project files. */
+export const PICK_PATH_CHANNEL = 'lab-native:pickProjectPath';

@@ -1,0 +1,4 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { buildLabBridge } from './bridge';
+
+contextBridge.exposeInMainWorld('lab', buildLabBridge(ipcRenderer));

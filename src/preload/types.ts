@@ -1,0 +1,17 @@
+import type { LabApi } from '../shared/api';
+
+export interface PickProjectPathArgs {
+  mode: 'open' | 'save';
+  /** File name proposed by the save dialog, e.g. 'resnet.netsmith.json'. */
+  suggestedName?: string;
+}
+
+/**
+ * `window.lab` in Electron: LabApi plus native extras the renderer must treat as optional
+ * (the browser host has none). Methods reject with a plain `{ message, code }` object because
+ * Error objects lose their properties across the context bridge; connectLab() turns it into LabError.
+ */
+export interface LabBridge extends LabApi {
+  /** Native file dialog; resolves a path relative to the projects folder, or null when cancelled. */
+  pickProjectPath?(a: PickProjectPathArgs): Promise<string | null>;
+}

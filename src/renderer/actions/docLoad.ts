@@ -1,0 +1,13 @@
+import type { GraphDoc } from '../../shared/graph/types';
+import { loadDoc } from '../core/state';
+import { register } from './types';
+
+/** Replaces the document (open, new, template, recovery): a fresh history. */
+export default register<{ graph: GraphDoc; path: string | null; clean: boolean }>({
+  name: 'doc.load',
+  label: 'Load document',
+  category: 'File',
+  palette: false,
+  undoable: false,
+  perform: (s, p) => ({ ...loadDoc(s, p.graph, p.path, p.clean), dialog: null }),
+});

@@ -1,0 +1,17 @@
+import { extractFragment, serializeFragment } from '../core/fragment';
+import { register } from './types';
+import { hasNodeSelection } from './util';
+
+/** Copies the selected blocks as JSON (a fragment with their internal edges and whole groups). */
+export default register<{ write?: (text: string) => void } | undefined>({
+  name: 'edit.copy',
+  label: 'Copy',
+  category: 'Edit',
+  keys: ['Mod+C'],
+  predicate: hasNodeSelection,
+  perform(s, p, ctx) {
+    const text = serializeFragment(extractFragment(s.doc, s.selection.nodes), s.doc.meta);
+    p?.write?.(text);
+    void ctx.clipboard.write(text);
+  },
+});

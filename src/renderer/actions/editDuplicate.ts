@@ -1,0 +1,15 @@
+import { extractFragment, insertFragment } from '../core/fragment';
+import { register } from './types';
+import { hasNodeSelection } from './util';
+
+export default register({
+  name: 'edit.duplicate',
+  label: 'Duplicate',
+  category: 'Edit',
+  keys: ['Mod+D'],
+  predicate: hasNodeSelection,
+  perform(s) {
+    const r = insertFragment(s.doc, extractFragment(s.doc, s.selection.nodes), { offset: { x: 40, y: 40 } });
+    return { ...s, doc: r.doc, selection: { nodes: r.ids, edges: [] } };
+  },
+});

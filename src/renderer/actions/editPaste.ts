@@ -1,0 +1,17 @@
+import { register } from './types';
+
+/** Pastes blocks from the clipboard (the system clipboard, or the last copy when it cannot be read). */
+export default register<{ text?: string } | undefined>({
+  name: 'edit.paste',
+  label: 'Paste',
+  category: 'Edit',
+  keys: ['Mod+V'],
+  async perform(_s, p, ctx) {
+    const text = p?.text ?? (await ctx.clipboard.read());
+    if (!text) {
+      ctx.toast('The clipboard is empty');
+      return;
+    }
+    await ctx.dispatch('edit.pasteText', { text });
+  },
+});

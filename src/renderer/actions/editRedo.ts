@@ -1,0 +1,15 @@
+import { redo } from '../core/history';
+import { register } from './types';
+
+export default register({
+  name: 'edit.redo',
+  label: 'Redo',
+  category: 'Edit',
+  keys: ['Mod+Shift+Z', 'Mod+Y'],
+  undoable: false,
+  predicate: (s) => s.history.future.length > 0,
+  perform(s) {
+    const r = redo(s.history, s);
+    return r ? { ...s, ...r.snapshot, history: r.history } : s;
+  },
+});

@@ -1,0 +1,15 @@
+import { undo } from '../core/history';
+import { register } from './types';
+
+export default register({
+  name: 'edit.undo',
+  label: 'Undo',
+  category: 'Edit',
+  keys: ['Mod+Z'],
+  undoable: false,
+  predicate: (s) => s.history.past.length > 0,
+  perform(s) {
+    const r = undo(s.history, s);
+    return r ? { ...s, ...r.snapshot, history: r.history } : s;
+  },
+});

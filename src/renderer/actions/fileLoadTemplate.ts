@@ -1,0 +1,22 @@
+import { restore } from '../../shared/graph/restore';
+import { TEMPLATES } from '../core/catalog';
+import { register } from './types';
+import { confirmDiscard } from './util';
+
+/** Creates a new (unsaved) project from a template; the template goes through `restore()` like any load. */
+export default register<{ id: string }>({
+  name: 'file.loadTemplate',
+  label: 'New project from template',
+  category: 'File',
+  palette: false,
+  async perform(_s, p, ctx) {
+    const t = TEMPLATES.find((x) => x.id === p.id);
+    if (!t) throw new Error(`Unknown template '${p.id}'`);
+    if (!(await confirmDiscard(ctx))) return;
+    const r = restore(t.build());
+    if (!r.ok) throw new Error(`Template '${t.name}' is broken: ${r.errors.map((e) => e.message).join('; ')}`);
+    await ctx.dispatch('doc.load', { graph: r.graph, path: null, clean: true });
+    ctx.view.fitView();
+    ctx.toast(`New project from ${t.name}`, 'success');
+  },
+});

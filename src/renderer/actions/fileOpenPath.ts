@@ -1,0 +1,17 @@
+import { baseName } from '../core/project';
+import { register } from './types';
+import { confirmDiscard } from './util';
+
+export default register<{ path: string }>({
+  name: 'file.openPath',
+  label: 'Open project from the host',
+  category: 'File',
+  palette: false,
+  predicate: (_s) => true,
+  async perform(_s, p, ctx) {
+    if (!ctx.lab) throw new Error('Not connected to a host');
+    if (!(await confirmDiscard(ctx))) return;
+    const { path, text } = await ctx.lab.readProject({ path: p.path });
+    await ctx.dispatch('file.openText', { text, name: baseName(path), path, clean: true, skipConfirm: true });
+  },
+});

@@ -1,0 +1,21 @@
+import { normalizeProjectPath, serializeProject } from '../core/project';
+import { register } from './types';
+
+/** Writes the document to a host path (atomic on the host), then marks it saved and clears the autosave. */
+export default register<{ path: string }>({
+  name: 'file.saveTo',
+  label: 'Save to path',
+  category: 'File',
+  palette: false,
+  async perform(s, p, ctx) {
+    if (!ctx.lab) throw new Error('Not connected to a host: use Download instead');
+    const path = normalizeProjectPath(p.path);
+    if (!path) throw new Error('Choose a file name');
+    const doc = s.doc;
+    const entry = await ctx.lab.writeProject({ path, text: serializeProject(doc) });
+    await ctx.dispatch('doc.markSaved', { doc, path: entry.path });
+    await ctx.dispatch('ui.closeDialog');
+    await ctx.lab.clearAutosave().catch(() => undefined);
+    ctx.toast(`Saved ${entry.path}`, 'success');
+  },
+});

@@ -1,0 +1,15 @@
+import { register } from './types';
+import { confirmDiscard } from './util';
+
+/** Opens a `.netsmith.json` from this computer (browser upload). */
+export default register({
+  name: 'file.upload',
+  label: 'Open file from this computer…',
+  category: 'File',
+  async perform(_s, _p, ctx) {
+    if (!(await confirmDiscard(ctx))) return;
+    const file = await ctx.files.pick('.json,application/json');
+    if (!file) return;
+    await ctx.dispatch('file.openText', { text: file.text, name: file.name, path: null, clean: true, skipConfirm: true });
+  },
+});

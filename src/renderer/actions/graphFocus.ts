@@ -1,0 +1,15 @@
+import { setSelection } from '../core/state';
+import { register } from './types';
+
+/** Selects blocks and centres the view on them (problems panel, search). */
+export default register<{ nodes: string[] }>({
+  name: 'graph.focus',
+  label: 'Focus blocks',
+  category: 'View',
+  palette: false,
+  perform(s, p, ctx) {
+    const next = setSelection(s, { nodes: p.nodes, edges: [] });
+    queueMicrotask(() => ctx.view.focus(p.nodes));
+    return next;
+  },
+});

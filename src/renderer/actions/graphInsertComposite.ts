@@ -1,0 +1,24 @@
+import type { Position } from '../../shared/graph/types';
+import { GraphBuilder } from '../../shared/graph/builder';
+import { COMPOSITES } from '../core/catalog';
+import { analysisOf } from '../core/analysis';
+import { compositeFragment } from '../core/fragment';
+import { register } from './types';
+
+/** Inserts a composite from the catalog (e.g. a residual block) as a group. */
+export default register<{ id: string; position?: Position }>({
+  name: 'graph.insertComposite',
+  label: 'Insert composite',
+  category: 'Graph',
+  palette: false,
+  async perform(s, p, ctx) {
+    const c = COMPOSITES.find((x) => x.id === p.id);
+    if (!c) throw new Error(`Unknown composite '${p.id}'`);
+    // Fit the composite to the selected block's channels (a residual block keeps them).
+    const sel = s.selection.nodes.length === 1 ? analysisOf(s.doc).analysis.nodes[s.selection.nodes[0]]?.output : undefined;
+    const last = sel?.[sel.length - 1];
+    const channels = typeof last === 'number' && sel!.length === 4 ? last : undefined;
+    const fragment = compositeFragment(c, () => new GraphBuilder({ name: c.name, input: s.doc.meta.input.shape }), channels ? { channels } : {});
+    await ctx.dispatch('graph.insertFragment', { fragment, position: p.position });
+  },
+});

@@ -1,0 +1,12 @@
+import type { Position } from '../../shared/graph/types';
+import { moveNodes } from '../core/graphOps';
+import { register } from './types';
+
+/** Commits a drag (one undo step per drag). */
+export default register<{ positions: Record<string, Position> }>({
+  name: 'graph.moveNodes',
+  label: 'Move blocks',
+  category: 'Graph',
+  palette: false,
+  perform: (s, p) => ({ ...s, doc: moveNodes(s.doc, p.positions) }),
+});

@@ -1,0 +1,11 @@
+import { setLabel } from '../core/graphOps';
+import { register } from './types';
+
+export default register<{ node: string; label: string }>({
+  name: 'graph.setLabel',
+  label: 'Rename block',
+  category: 'Graph',
+  palette: false,
+  coalesce: (p) => `label:${p.node}`,
+  perform: (s, p) => ({ ...s, doc: setLabel(s.doc, p.node, p.label) }),
+});

@@ -1,0 +1,16 @@
+import { register } from './types';
+
+/** Asks for a name, then groups the selected blocks. */
+export default register({
+  name: 'group.create',
+  label: 'Group selection…',
+  category: 'Group',
+  keys: ['Mod+G'],
+  predicate: (s) => s.selection.nodes.length > 0,
+  async perform(s, _p, ctx) {
+    const nodes = [...s.selection.nodes];
+    const name = await ctx.prompt('Group blocks', `Name the group of ${nodes.length} block${nodes.length > 1 ? 's' : ''}`, 'Block', 'Group');
+    if (name === null) return;
+    await ctx.dispatch('group.createNamed', { nodes, name });
+  },
+});

@@ -1,0 +1,15 @@
+import { groupOfSelection, membersOf, updateGroup } from '../core/groups';
+import { register } from './types';
+
+export default register<{ group?: string } | undefined>({
+  name: 'group.toggleCollapse',
+  label: 'Collapse / expand group',
+  category: 'Group',
+  keys: ['Mod+.'],
+  predicate: (s, p) => !!(p?.group ?? groupOfSelection(s.doc, s.selection.nodes, true)),
+  perform(s, p) {
+    const gid = p?.group ?? groupOfSelection(s.doc, s.selection.nodes, true)!;
+    const g = s.doc.groups.find((x) => x.id === gid)!;
+    return { ...s, doc: updateGroup(s.doc, gid, { collapsed: !g.collapsed }), selection: { nodes: membersOf(s.doc, gid), edges: [] } };
+  },
+});

@@ -1,0 +1,123 @@
+// The action registry: every command of the editor, one file each (generated list, keep sorted).
+import docLoad from './docLoad';
+import docMarkSaved from './docMarkSaved';
+import editCopy from './editCopy';
+import editCut from './editCut';
+import editDelete from './editDelete';
+import editDeselect from './editDeselect';
+import editDuplicate from './editDuplicate';
+import editPaste from './editPaste';
+import editPasteText from './editPasteText';
+import editRedo from './editRedo';
+import editSelectAll from './editSelectAll';
+import editUndo from './editUndo';
+import fileDownload from './fileDownload';
+import fileExport from './fileExport';
+import fileLoadTemplate from './fileLoadTemplate';
+import fileNew from './fileNew';
+import fileNewFromTemplate from './fileNewFromTemplate';
+import fileOpen from './fileOpen';
+import fileOpenPath from './fileOpenPath';
+import fileOpenText from './fileOpenText';
+import fileSave from './fileSave';
+import fileSaveAs from './fileSaveAs';
+import fileSaveTo from './fileSaveTo';
+import fileUpload from './fileUpload';
+import graphAddBlock from './graphAddBlock';
+import graphAutoLayout from './graphAutoLayout';
+import graphConnect from './graphConnect';
+import graphFocus from './graphFocus';
+import graphInsertComposite from './graphInsertComposite';
+import graphInsertFragment from './graphInsertFragment';
+import graphMoveNodes from './graphMoveNodes';
+import * as graphNudge from './graphNudge';
+import graphSelect from './graphSelect';
+import graphSetLabel from './graphSetLabel';
+import graphSetMeta from './graphSetMeta';
+import graphSetParam from './graphSetParam';
+import groupCreate from './groupCreate';
+import groupCreateNamed from './groupCreateNamed';
+import groupRename from './groupRename';
+import groupSaveToLibrary from './groupSaveToLibrary';
+import groupSetRepeat from './groupSetRepeat';
+import groupToggleCollapse from './groupToggleCollapse';
+import groupUngroup from './groupUngroup';
+import libraryInsert from './libraryInsert';
+import libraryRemove from './libraryRemove';
+import runStart from './runStart';
+import runStop from './runStop';
+import runTrain from './runTrain';
+import runUpdate from './runUpdate';
+import uiCloseDialog from './uiCloseDialog';
+import uiShowReport from './uiShowReport';
+import viewBatchSize from './viewBatchSize';
+import viewCommandPalette from './viewCommandPalette';
+import viewFit from './viewFit';
+import viewMinimap from './viewMinimap';
+import viewProblems from './viewProblems';
+import viewShortcuts from './viewShortcuts';
+import viewSnap from './viewSnap';
+import viewTheme from './viewTheme';
+import type { Action } from './types';
+
+export const ACTIONS: readonly Action<never>[] = [
+  docLoad,
+  docMarkSaved,
+  editCopy,
+  editCut,
+  editDelete,
+  editDeselect,
+  editDuplicate,
+  editPaste,
+  editPasteText,
+  editRedo,
+  editSelectAll,
+  editUndo,
+  fileDownload,
+  fileExport,
+  fileLoadTemplate,
+  fileNew,
+  fileNewFromTemplate,
+  fileOpen,
+  fileOpenPath,
+  fileOpenText,
+  fileSave,
+  fileSaveAs,
+  fileSaveTo,
+  fileUpload,
+  graphAddBlock,
+  graphAutoLayout,
+  graphConnect,
+  graphFocus,
+  graphInsertComposite,
+  graphInsertFragment,
+  graphMoveNodes,
+  ...Object.values(graphNudge),
+  graphSelect,
+  graphSetLabel,
+  graphSetMeta,
+  graphSetParam,
+  groupCreate,
+  groupCreateNamed,
+  groupRename,
+  groupSaveToLibrary,
+  groupSetRepeat,
+  groupToggleCollapse,
+  groupUngroup,
+  libraryInsert,
+  libraryRemove,
+  runStart,
+  runStop,
+  runTrain,
+  runUpdate,
+  uiCloseDialog,
+  uiShowReport,
+  viewBatchSize,
+  viewCommandPalette,
+  viewFit,
+  viewMinimap,
+  viewProblems,
+  viewShortcuts,
+  viewSnap,
+  viewTheme,
+] as unknown as Action<never>[];

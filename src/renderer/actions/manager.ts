@@ -1,0 +1,105 @@
+import { record } from '../core/history';
+import { matches, sameShortcut, type KeyLike } from '../core/keys';
+import { pruneSelection, type EditorState } from '../core/state';
+import type { Store } from '../core/store';
+import type { Action, ActionContext } from './types';
+
+export type Source = 'keyboard' | 'menu' | 'toolbar' | 'palette' | 'context' | 'api' | 'ui';
+
+export interface ExecuteResult {
+  ok: boolean;
+  reason?: 'unknown' | 'predicate' | 'error';
+  error?: unknown;
+}
+
+/**
+ * Routes every command: keyboard shortcuts (refusing ambiguous ones), toolbar, context menu, command
+ * palette, native menu events. Undo is recorded here, in one place.
+ */
+export class ActionManager {
+  private actions = new Map<string, Action<unknown>>();
+  readonly ctx: ActionContext;
+  /** Called when a shortcut matches several actions (the press is refused). */
+  onAmbiguous: (names: string[]) => void = (names) => console.warn(`Ambiguous shortcut: ${names.join(', ')}`);
+  onError: (name: string, err: unknown) => void = (name, err) => console.error(`Action ${name} failed`, err);
+
+  constructor(
+    readonly store: Store<EditorState>,
+    ctx: Omit<ActionContext, 'dispatch' | 'get'>,
+  ) {
+    this.ctx = { ...ctx, dispatch: (name, payload) => this.execute(name, payload, 'api').then(() => undefined), get: store.get };
+  }
+
+  register(actions: readonly Action<never>[]): this {
+    for (const a of actions) {
+      if (this.actions.has(a.name)) throw new Error(`action '${a.name}' registered twice`);
+      this.actions.set(a.name, a as unknown as Action<unknown>);
+    }
+    return this;
+  }
+
+  get(name: string): Action<unknown> | undefined {
+    return this.actions.get(name);
+  }
+
+  list(): Action<unknown>[] {
+    return [...this.actions.values()];
+  }
+
+  isEnabled(name: string, payload?: unknown): boolean {
+    const a = this.actions.get(name);
+    return !!a && (a.predicate?.(this.store.get(), payload) ?? true);
+  }
+
+  /** Pairs of actions declaring the same shortcut (a test keeps this empty). */
+  conflicts(): [string, string, string][] {
+    const out: [string, string, string][] = [];
+    const all = this.list();
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++)
+        for (const k of all[i].keys ?? []) for (const l of all[j].keys ?? []) if (sameShortcut(k, l)) out.push([all[i].name, all[j].name, k]);
+    return out;
+  }
+
+  async execute(name: string, payload?: unknown, _source: Source = 'api'): Promise<ExecuteResult> {
+    const action = this.actions.get(name);
+    if (!action) return { ok: false, reason: 'unknown' };
+    const before = this.store.get();
+    if (action.predicate && !action.predicate(before, payload)) return { ok: false, reason: 'predicate' };
+    try {
+      const result = action.perform(before, payload, this.ctx);
+      if (result instanceof Promise) await result;
+      else if (result) this.commit(action, before, result, payload);
+      return { ok: true };
+    } catch (err) {
+      this.onError(name, err);
+      this.ctx.toast(err instanceof Error ? err.message : String(err), 'error');
+      return { ok: false, reason: 'error', error: err };
+    }
+  }
+
+  private commit(action: Action<unknown>, before: EditorState, result: EditorState, payload: unknown): void {
+    // Sync actions compute from the state they were given; if the store moved meanwhile, that is a bug upstream.
+    let next = result;
+    if (next.doc !== before.doc) {
+      next = pruneSelection(next);
+      if (action.undoable !== false) {
+        next = { ...next, history: record(before.history, { doc: before.doc, selection: before.selection }, this.ctx.now(), action.coalesce?.(payload)) };
+      }
+    }
+    this.store.set(next);
+  }
+
+  /** Handles a key press; returns true when an action ran (the caller then prevents the default). */
+  handleKeyDown(e: KeyLike, inTextField = false): boolean {
+    const state = this.store.get();
+    const hits = this.list().filter((a) => (!inTextField || a.keysInInputs) && a.keys?.some((k) => matches(k, e, this.ctx.isMac)) && (a.predicate?.(state) ?? true));
+    if (hits.length === 0) return false;
+    if (hits.length > 1) {
+      this.onAmbiguous(hits.map((a) => a.name));
+      return false;
+    }
+    void this.execute(hits[0].name, undefined, 'keyboard');
+    return true;
+  }
+}

@@ -1,0 +1,14 @@
+import { register } from './types';
+
+export default register({
+  name: 'run.stop',
+  label: 'Stop training',
+  category: 'Run',
+  keys: ['Mod+Shift+Enter'],
+  predicate: (s) => !!s.run && (s.run.state === 'running' || s.run.state === 'queued' || s.run.state === 'paused'),
+  async perform(s, _p, ctx) {
+    if (!ctx.lab || !s.run) return;
+    const run = await ctx.lab.controlRun({ id: s.run.id, action: 'stop' });
+    await ctx.dispatch('run.update', { run: { ...s.run, state: run.state } });
+  },
+});

@@ -1,0 +1,20 @@
+import { analysisOf } from '../core/analysis';
+import { register } from './types';
+
+/** Opens the train dialog (dataset, epochs) when the graph has no errors. */
+export default register({
+  name: 'run.train',
+  label: 'Train…',
+  category: 'Run',
+  keys: ['Mod+Enter'],
+  keysInInputs: true,
+  perform(s, _p, ctx) {
+    if (!ctx.lab) throw new Error('Training needs a host connection');
+    const errors = analysisOf(s.doc).errors;
+    if (errors > 0) {
+      ctx.toast(`Fix the ${errors} error${errors > 1 ? 's' : ''} in the problems panel before training`, 'error');
+      return { ...s, prefs: { ...s.prefs, problemsOpen: true } };
+    }
+    return { ...s, dialog: { kind: 'train' } };
+  },
+});

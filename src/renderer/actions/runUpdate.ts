@@ -1,0 +1,15 @@
+import type { RunInfo } from '../core/state';
+import { register } from './types';
+
+/** Telemetry from the host updates the run shown in the status bar. */
+export default register<{ run: Partial<RunInfo> & { id: string } }>({
+  name: 'run.update',
+  label: 'Run update',
+  category: 'Run',
+  palette: false,
+  undoable: false,
+  perform(s, p) {
+    const base = s.run && s.run.id === p.run.id ? s.run : { id: p.run.id, state: 'queued', epoch: 0, epochs: 0, step: 0 };
+    return { ...s, run: { ...base, ...p.run } };
+  },
+});

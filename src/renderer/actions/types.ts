@@ -1,0 +1,77 @@
+import type { LabApi } from '../../shared/api';
+import type { Position } from '../../shared/graph/types';
+import type { EditorState } from '../core/state';
+import type { LibraryItem } from '../core/library';
+
+export type Category = 'File' | 'Edit' | 'Graph' | 'Group' | 'View' | 'Run' | 'Help';
+
+/** What the canvas lends the actions (filled in when it mounts; no-ops before that and in tests). */
+export interface ViewBridge {
+  fitView(): void;
+  /** Centres the viewport on these nodes (document ids). */
+  focus(nodeIds: readonly string[]): void;
+  /** The flow-space point at the centre of the visible canvas. */
+  center(): Position;
+  /** Measured node sizes (for layout). */
+  sizes(): ReadonlyMap<string, { width: number; height: number }>;
+}
+
+export interface ClipboardBridge {
+  write(text: string): Promise<void>;
+  read(): Promise<string | null>;
+}
+
+export interface FilesBridge {
+  download(name: string, text: string): void;
+  /** Opens a file picker; resolves with the chosen file's text, or null when cancelled. */
+  pick(accept: string): Promise<{ name: string; text: string } | null>;
+}
+
+export interface LibraryBridge {
+  list(): LibraryItem[];
+  save(items: LibraryItem[]): void;
+}
+
+export interface ActionContext {
+  /** Runs another action (through the manager, so it is recorded like any other). */
+  dispatch(name: string, payload?: unknown): Promise<void>;
+  get(): EditorState;
+  lab: LabApi | null;
+  view: ViewBridge;
+  clipboard: ClipboardBridge;
+  files: FilesBridge;
+  library: LibraryBridge;
+  toast(message: string, kind?: 'info' | 'success' | 'error'): void;
+  confirm(title: string, message: string, opts?: { confirmLabel?: string; danger?: boolean }): Promise<boolean>;
+  prompt(title: string, message: string, value: string, confirmLabel?: string): Promise<string | null>;
+  now(): number;
+  isMac: boolean;
+}
+
+/**
+ * One command. `perform` returns the next state (sync edits) or does side effects (async: open, save), in
+ * which case it calls `ctx.dispatch` for the state changes. Document changes are recorded for undo by the
+ * manager, in one place, unless `undoable` is false.
+ */
+export interface Action<P = unknown> {
+  name: string;
+  label: string;
+  category: Category;
+  /** Shortcuts like `Mod+Shift+Z`; the first is shown in menus. */
+  keys?: readonly string[];
+  /** Shortcuts that still work while typing in a text field. */
+  keysInInputs?: boolean;
+  /** Shown in the command palette (default true). */
+  palette?: boolean;
+  predicate?(state: EditorState, payload?: P): boolean;
+  checked?(state: EditorState): boolean;
+  undoable?: boolean;
+  /** Consecutive runs with the same key merge into one undo step (param typing, nudging). */
+  coalesce?(payload: P): string | undefined;
+  perform(state: EditorState, payload: P, ctx: ActionContext): EditorState | void | Promise<void>;
+}
+
+/** Declares an action (one per file in this folder). */
+export function register<P = undefined>(action: Action<P>): Action<P> {
+  return action;
+}

@@ -1,0 +1,45 @@
+import type { Shape } from '../../shared/graph/types';
+import { formatShape } from '../../shared/blocks/shapeMath';
+
+/** 1234 → `1.23k`, 11_689_512 → `11.7M`. */
+export function formatCount(n: number): string {
+  const a = Math.abs(n);
+  if (a < 1000) return String(Math.round(n));
+  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [v, u] of units) if (a >= v) return `${trim(n / v)}${u}`;
+  return String(n);
+}
+
+/** FLOPs with a G/M/k prefix: `1.82 GFLOPs`. */
+export function formatFlops(n: number): string {
+  const a = Math.abs(n);
+  if (a >= 1e12) return `${trim(n / 1e12)} TFLOPs`;
+  if (a >= 1e9) return `${trim(n / 1e9)} GFLOPs`;
+  if (a >= 1e6) return `${trim(n / 1e6)} MFLOPs`;
+  if (a >= 1e3) return `${trim(n / 1e3)} kFLOPs`;
+  return `${Math.round(n)} FLOPs`;
+}
+
+/** Compact FLOPs for node badges: `3.5M`. */
+export const formatFlopsShort = (n: number): string => formatCount(n);
+
+export function formatBytes(n: number): string {
+  const a = Math.abs(n);
+  if (a >= 1024 ** 3) return `${trim(n / 1024 ** 3)} GiB`;
+  if (a >= 1024 ** 2) return `${trim(n / 1024 ** 2)} MiB`;
+  if (a >= 1024) return `${trim(n / 1024)} KiB`;
+  return `${n} B`;
+}
+
+function trim(v: number): string {
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1).replace(/\.0$/, '') : v.toFixed(2).replace(/\.?0+$/, '');
+}
+
+export const shapeText = (s: Shape | undefined): string => (s ? formatShape(s) : '—');
+
+export function formatParamValue(v: unknown): string {
+  if (Array.isArray(v)) return v.join(', ');
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(+v.toPrecision(4));
+  return String(v);
+}

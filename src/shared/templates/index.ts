@@ -1,0 +1,46 @@
+import { efficientnetB0 } from './efficientnet';
+import { cnnSmall, lenet5, lenetMnist } from './lenet';
+import { mobilenetV1 } from './mobilenet_v1';
+import { mobilenetV2, mobilenetV2Cifar } from './mobilenet_v2';
+import { mobilenetV3Small } from './mobilenet_v3';
+import { resnet18, resnet34, resnet50, resnetCifar } from './resnet';
+import type { Template } from './types';
+import { unetSmall } from './unet';
+import { vgg11, vgg16 } from './vgg';
+import { vitB16, vitTiny, vitTinyCifar } from './vit';
+import { yoloTiny } from './yolo';
+
+export * from './types';
+export { COMPOSITES, compositeById, copyLabel, type CompositeDef, type CompositeContext } from './composites';
+export { buildResNet } from './resnet';
+
+/** The template gallery, small-data variants first within each family. */
+export const TEMPLATES: readonly Template[] = [
+  // 28×28×1 and 32×32×3 starters
+  lenetMnist,
+  cnnSmall,
+  resnetCifar,
+  mobilenetV2Cifar,
+  vitTinyCifar,
+  // classic CNNs
+  lenet5,
+  vgg11,
+  vgg16,
+  resnet18,
+  resnet34,
+  resnet50,
+  // mobile
+  mobilenetV1,
+  mobilenetV2,
+  mobilenetV3Small,
+  efficientnetB0,
+  // transformers
+  vitTiny,
+  vitB16,
+  // dense prediction
+  unetSmall,
+  yoloTiny,
+];
+
+const byId = new Map(TEMPLATES.map((t) => [t.id, t]));
+export const templateById = (id: string): Template | undefined => byId.get(id);

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** A run's training configuration: a portable document (with the graph and the dataset it defines a run). */
+
+export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'] as const;
+export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'onecycle'] as const;
+export const LOSSES = ['auto', 'cross_entropy', 'bce', 'focal', 'mse', 'l1', 'smooth_l1'] as const;
+export const INITS = ['auto', 'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'normal', 'zeros'] as const;
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+
+const positive = z.number().positive();
+const nonNegative = z.number().min(0);
+
+export const optimizerSchema = z.object({
+  name: z.enum(OPTIMIZERS).default('adam'),
+  lr: positive.max(10).default(1e-3),
+  momentum: nonNegative.max(1).default(0.9),
+  beta1: nonNegative.lt(1).default(0.9),
+  beta2: nonNegative.lt(1).default(0.999),
+  epsilon: positive.default(1e-8),
+  /** Decoupled decay for AdamW; L2 for the others is `regularization.l2`. */
+  weightDecay: nonNegative.default(0.01),
+});
+
+export const scheduleSchema = z.object({
+  name: z.enum(SCHEDULES).default('constant'),
+  warmupEpochs: nonNegative.default(0),
+  /** step: multiply by gamma every stepEpochs; exponential: lr0·gamma^epoch. */
+  stepEpochs: positive.default(10),
+  gamma: positive.max(1).default(0.1),
+  /** cosine / one-cycle floor, as a fraction of lr. */
+  minLrFactor: nonNegative.max(1).default(0),
+});
+
+export const lossSchema = z.object({
+  name: z.enum(LOSSES).default('auto'),
+  labelSmoothing: nonNegative.max(0.5).default(0),
+  focalGamma: nonNegative.default(2),
+  focalAlpha: nonNegative.max(1).default(0.25),
+});
+
+export const trainConfigSchema = z.object({
+  epochs: z.number().int().min(1).max(10_000).default(5),
+  batchSize: z.number().int().min(1).max(4096).default(64),
+  optimizer: optimizerSchema.default(optimizerSchema.parse({})),
+  schedule: scheduleSchema.default(scheduleSchema.parse({})),
+  loss: lossSchema.default(lossSchema.parse({})),
+  regularization: z.object({ l1: nonNegative.default(0), l2: nonNegative.default(0) }).default({ l1: 0, l2: 0 }),
+  clip: z.object({ mode: z.enum(['none', 'norm', 'value']).default('none'), value: positive.default(1) }).default({ mode: 'none', value: 1 }),
+  earlyStopping: z
+    .object({ enabled: z.boolean().default(false), metric: z.enum(['val_loss', 'val_accuracy']).default('val_loss'), patience: z.number().int().min(1).default(3), minDelta: nonNegative.default(0) })
+    .default({ enabled: false, metric: 'val_loss', patience: 3, minDelta: 0 }),
+  augment: z.record(z.string(), z.unknown()).default({}),
+  init: z.enum(INITS).default('auto'),
+  backend: z.enum(BACKENDS).default('auto'),
+  seed: z.number().int().default(42),
+  /** Probes (gradients, weights, BN, activations) every N steps; 0 turns them off. */
+  probeEvery: z.number().int().min(0).default(20),
+  checkpointEvery: z.number().int().min(1).default(1),
+  /** Use only the first N training / validation samples (quick experiments, tests). */
+  trainLimit: z.number().int().min(1).optional(),
+  valLimit: z.number().int().min(1).optional(),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type OptimizerConfig = z.infer<typeof optimizerSchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+export type LossConfig = z.infer<typeof lossSchema>;
+
+export const defaultTrainConfig = (): TrainConfig => trainConfigSchema.parse({});

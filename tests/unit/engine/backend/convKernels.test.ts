@@ -1,0 +1,138 @@
+// Our wasm conv gradient kernels against the cpu backend's kernels (and a
+// naive loop for dilated depthwise convs, which the cpu kernels ignore).
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { initWasmBackend } from '../../../../src/main/engine/backend/wasm';
+import { maxAbsDiff, randomArray, runOn, TOLERANCE } from './helpers';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+interface Case { n: number; h: number; w: number; c: number; out: number; k: [number, number]; s: [number, number]; d: [number, number]; pad: Pad }
+
+function conv2dCases(): Case[] {
+  const shapes = [
+    { n: 2, h: 9, w: 7, c: 3, out: 4, k: [3, 3] },
+    { n: 3, h: 12, w: 10, c: 5, out: 6, k: [5, 3] },
+    { n: 1, h: 8, w: 11, c: 1, out: 7, k: [2, 4] },
+    { n: 2, h: 6, w: 6, c: 4, out: 3, k: [1, 1] },
+  ] as const;
+  const cases: Case[] = [];
+  for (const shape of shapes) {
+    for (let s = 1; s <= 4; s++) {
+      for (const pad of ['same', 'valid'] as const) cases.push({ ...shape, k: [...shape.k], s: [s, s], d: [1, 1], pad });
+    }
+  }
+  cases.push({ n: 2, h: 10, w: 9, c: 3, out: 5, k: [3, 3], s: [2, 3], d: [1, 1], pad: 'same' });
+  cases.push({ n: 2, h: 10, w: 9, c: 3, out: 5, k: [3, 2], s: [1, 2], d: [1, 1], pad: 1 });
+  cases.push({ n: 2, h: 10, w: 9, c: 3, out: 5, k: [3, 3], s: [2, 2], d: [1, 1], pad: [[0, 0], [2, 0], [1, 3], [0, 0]] });
+  cases.push({ n: 1, h: 7, w: 7, c: 2, out: 3, k: [3, 3], s: [3, 1], d: [1, 1], pad: [[0, 0], [0, 4], [3, 0], [0, 0]] });
+  return cases;
+}
+
+function depthwiseCases(): Case[] {
+  const cases: Case[] = [];
+  for (const mult of [1, 2, 3]) {
+    for (let s = 1; s <= 4; s++) {
+      for (const pad of ['same', 'valid'] as const) {
+        cases.push({ n: 2, h: 11, w: 9, c: 3, out: 3 * mult, k: [3, 3], s: [s, s], d: [1, 1], pad });
+      }
+    }
+    cases.push({ n: 3, h: 8, w: 13, c: 2, out: 2 * mult, k: [5, 2], s: [2, 1], d: [1, 1], pad: 'same' });
+    for (const d of [2, 3]) {
+      for (const pad of ['same', 'valid'] as const) {
+        cases.push({ n: 2, h: 12, w: 10, c: 3, out: 3 * mult, k: [3, 3], s: [1, 1], d: [d, d], pad });
+      }
+      cases.push({ n: 1, h: 9, w: 14, c: 2, out: 2 * mult, k: [2, 3], s: [1, 1], d: [d, 1], pad: 1 });
+    }
+  }
+  return cases;
+}
+
+function info(c: Case, depthwise: boolean) {
+  const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.c, depthwise ? c.out / c.c : c.out];
+  return tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.c], filterShape, c.s, c.d, c.pad, undefined, depthwise);
+}
+
+const label = (c: Case) => `x=[${c.n},${c.h},${c.w},${c.c}] out=${c.out} k=${c.k} s=${c.s} d=${c.d} pad=${JSON.stringify(c.pad)}`;
+
+/** Naive depthwise gradients with dilation, straight from the definition. */
+function naiveDepthwise(c: Case, x: Float32Array, dy: Float32Array, filter: Float32Array) {
+  const ci = info(c, true);
+  const m = c.out / c.c;
+  const dW = new Float32Array(c.k[0] * c.k[1] * c.c * m);
+  const dx = new Float32Array(c.n * c.h * c.w * c.c);
+  for (let b = 0; b < c.n; b++) for (let oy = 0; oy < ci.outHeight; oy++) for (let ox = 0; ox < ci.outWidth; ox++) {
+    for (let kh = 0; kh < c.k[0]; kh++) for (let kw = 0; kw < c.k[1]; kw++) {
+      const iy = oy * c.s[0] + kh * c.d[0] - ci.padInfo.top;
+      const ix = ox * c.s[1] + kw * c.d[1] - ci.padInfo.left;
+      if (iy < 0 || iy >= c.h || ix < 0 || ix >= c.w) continue;
+      for (let ch = 0; ch < c.c; ch++) for (let j = 0; j < m; j++) {
+        const g = dy[((b * ci.outHeight + oy) * ci.outWidth + ox) * c.out + ch * m + j];
+        const xi = ((b * c.h + iy) * c.w + ix) * c.c + ch;
+        const wi = ((kh * c.k[1] + kw) * c.c + ch) * m + j;
+        dW[wi] += x[xi] * g;
+        dx[xi] += filter[wi] * g;
+      }
+    }
+  }
+  return { dW, dx };
+}
+
+before(async () => {
+  await initWasmBackend();
+});
+
+describe('Conv2DBackpropFilter on wasm', () => {
+  for (const [i, c] of conv2dCases().entries()) {
+    it(label(c), async () => {
+      const ci = info(c, false);
+      const x = { shape: [c.n, c.h, c.w, c.c], values: randomArray(c.n * c.h * c.w * c.c, 10 + i) };
+      const dy = { shape: ci.outShape, values: randomArray(tf.util.sizeFromShape(ci.outShape), 20 + i) };
+      const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: ci.filterShape };
+      const want = await runOn('cpu', 'Conv2DBackpropFilter', { x, dy }, attrs);
+      const got = await runOn('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs);
+      assert.deepEqual(got.shape, want.shape);
+      assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
+    });
+  }
+});
+
+describe('Conv2DBackpropInput on wasm', () => {
+  for (const [i, c] of conv2dCases().entries()) {
+    it(label(c), async () => {
+      const ci = info(c, false);
+      const filter = { shape: ci.filterShape, values: randomArray(tf.util.sizeFromShape(ci.filterShape), 30 + i) };
+      const dy = { shape: ci.outShape, values: randomArray(tf.util.sizeFromShape(ci.outShape), 40 + i) };
+      const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: ci.inShape };
+      const want = await runOn('cpu', 'Conv2DBackpropInput', { dy, filter }, attrs);
+      const got = await runOn('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+      assert.deepEqual(got.shape, want.shape);
+      assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
+    });
+  }
+});
+
+describe('DepthwiseConv2dNative backprop on wasm', () => {
+  for (const [i, c] of depthwiseCases().entries()) {
+    it(label(c), async () => {
+      const ci = info(c, true);
+      const x = { shape: ci.inShape, values: randomArray(tf.util.sizeFromShape(ci.inShape), 50 + i) };
+      const filter = { shape: ci.filterShape, values: randomArray(tf.util.sizeFromShape(ci.filterShape), 60 + i) };
+      const dy = { shape: ci.outShape, values: randomArray(tf.util.sizeFromShape(ci.outShape), 70 + i) };
+      const common = { strides: c.s, dilations: c.d, pad: c.pad };
+      const gotW = await runOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, filterShape: ci.filterShape });
+      const gotX = await runOn('wasm', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, { ...common, inputShape: ci.inShape });
+      const naive = naiveDepthwise(c, x.values, dy.values, filter.values);
+      if (c.d[0] === 1 && c.d[1] === 1) {
+        // The cpu kernels ignore dilation, so they are the reference only without it.
+        const wantW = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, filterShape: ci.filterShape });
+        const wantX = await runOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, { ...common, inputShape: ci.inShape });
+        assert.ok(maxAbsDiff(naive.dW, wantW.values) <= TOLERANCE && maxAbsDiff(naive.dx, wantX.values) <= TOLERANCE, 'naive reference disagrees with cpu');
+      }
+      assert.deepEqual(gotW.shape, ci.filterShape);
+      assert.deepEqual(gotX.shape, ci.inShape);
+      assert.ok(maxAbsDiff(gotW.values, naive.dW) <= TOLERANCE, `filter grad max diff ${maxAbsDiff(gotW.values, naive.dW)}`);
+      assert.ok(maxAbsDiff(gotX.values, naive.dx) <= TOLERANCE, `input grad max diff ${maxAbsDiff(gotX.values, naive.dx)}`);
+    });
+  }
+});

@@ -1,0 +1,108 @@
+// Our wasm Tile, UnsortedSegmentSum and BatchMatMul against the cpu backend,
+// the reshape+sum Tile gradient, and the cpu-copy safety net.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { initWasmBackend } from '../../../../src/main/engine/backend/wasm';
+import { fallbackOpsUsed } from '../../../../src/main/engine/backend/wasmKernels';
+import { maxAbsDiff, randomArray, runOn, TOLERANCE } from './helpers';
+
+before(async () => {
+  await initWasmBackend();
+});
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+describe('Tile on wasm', () => {
+  const cases: [number[], number[]][] = [
+    [[5], [3]], [[1], [7]], [[2, 3], [2, 2]], [[4, 1], [1, 6]], [[1, 1, 8], [3, 5, 1]],
+    [[2, 3, 1], [2, 1, 4]], [[3, 1, 2, 2], [1, 4, 2, 3]], [[2, 2, 2, 2, 2], [2, 1, 3, 1, 2]], [[3, 0], [2, 2]],
+  ];
+  for (const [i, [shape, reps]] of cases.entries()) {
+    it(`x=[${shape}] reps=[${reps}]`, async () => {
+      const x = { shape, values: randomArray(size(shape), 100 + i) };
+      const want = await runOn('cpu', 'Tile', { x }, { reps });
+      const got = await runOn('wasm', 'Tile', { x }, { reps });
+      assert.deepEqual(got.shape, want.shape);
+      assert.deepEqual(Array.from(got.values), Array.from(want.values));
+    });
+  }
+  it('tiles int32 and bool tensors', async () => {
+    await tf.setBackend('wasm');
+    assert.deepEqual(Array.from(tf.tile(tf.tensor1d([1, 2], 'int32'), [3]).dataSync()), [1, 2, 1, 2, 1, 2]);
+    assert.deepEqual(Array.from(tf.tile(tf.tensor2d([[true], [false]], [2, 1], 'bool'), [1, 2]).dataSync()), [1, 1, 0, 0]);
+  });
+});
+
+describe('Tile gradient (reshape + sum)', () => {
+  it('matches the sum over tiles on cpu and wasm', async () => {
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      const x = tf.tensor(randomArray(6, 7), [2, 1, 3]);
+      const w = tf.tensor(randomArray(4 * 3 * 12, 8), [4, 3, 12]);
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tile(t, [2, 3, 4]), w)))(x);
+      // Reference: d/dx sum(tile(x) * w) = sum of w over the tiles.
+      const want = tf.sum(tf.reshape(w, [2, 2, 3, 1, 4, 3]), [0, 2, 4]);
+      assert.ok(maxAbsDiff(g.dataSync(), want.dataSync()) <= 1e-5, backend);
+      tf.dispose([x, w, g, want]);
+    }
+  });
+});
+
+describe('UnsortedSegmentSum on wasm', () => {
+  const cases: { x: number[]; ids: number[]; n: number }[] = [
+    { x: [6], ids: [6], n: 4 }, { x: [10, 3], ids: [10], n: 5 }, { x: [8, 16], ids: [8], n: 3 },
+  ];
+  for (const [i, c] of cases.entries()) {
+    it(`x=[${c.x}] ids=[${c.ids}] numSegments=${c.n}`, async () => {
+      // Ids include out-of-range and negative values, which are dropped.
+      const ids = Int32Array.from(randomArray(size(c.ids), 200 + i), (v) => Math.floor((v + 0.5) * (c.n + 2)) - 1);
+      const inputs = { x: { shape: c.x, values: randomArray(size(c.x), 300 + i) }, segmentIds: { shape: c.ids, values: ids, dtype: 'int32' as const } };
+      const want = await runOn('cpu', 'UnsortedSegmentSum', inputs, { numSegments: c.n });
+      const got = await runOn('wasm', 'UnsortedSegmentSum', inputs, { numSegments: c.n });
+      assert.deepEqual(got.shape, want.shape);
+      assert.ok(maxAbsDiff(got.values, want.values) <= 1e-5);
+    });
+  }
+  it('gives the gradient of gather (embedding lookup)', async () => {
+    await tf.setBackend('wasm');
+    const table = tf.variable(tf.tensor(randomArray(5 * 3, 9), [5, 3]));
+    const idx = tf.tensor1d([0, 2, 2, 4, 0, 0], 'int32');
+    const { grads } = tf.variableGrads(() => tf.sum(tf.gather(table, idx)));
+    assert.deepEqual(Array.from(grads[table.name].dataSync()), [3, 3, 3, 0, 0, 0, 2, 2, 2, 0, 0, 0, 1, 1, 1]);
+  });
+});
+
+describe('BatchMatMul on wasm', () => {
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[7, 5], [5, 3], false, false], [[5, 7], [5, 3], true, false], [[7, 5], [3, 5], false, true], [[5, 7], [3, 5], true, true],
+    [[2, 6, 4], [4, 5], false, false], [[2, 6, 4], [5, 4], false, true], [[3, 4, 6], [3, 4, 5], true, false],
+    [[4, 9, 8], [4, 8, 6], false, false], [[4, 9, 8], [4, 6, 8], false, true], [[4, 8, 9], [4, 8, 6], true, false],
+    [[4, 8, 9], [4, 6, 8], true, true], [[2, 3, 5, 4], [2, 3, 4, 6], false, false], [[1, 3, 5, 4], [3, 6, 4], false, true],
+    [[2, 1, 5, 4], [1, 3, 4, 6], false, false], [[65, 16], [16, 65], false, false],
+  ];
+  for (const [i, [sa, sb, ta, tb]] of cases.entries()) {
+    it(`a=[${sa}]${ta ? 'ᵀ' : ''} b=[${sb}]${tb ? 'ᵀ' : ''}`, async () => {
+      const inputs = { a: { shape: sa, values: randomArray(size(sa), 400 + i) }, b: { shape: sb, values: randomArray(size(sb), 500 + i) } };
+      const attrs = { transposeA: ta, transposeB: tb };
+      const want = await runOn('cpu', 'BatchMatMul', inputs, attrs);
+      const got = await runOn('wasm', 'BatchMatMul', inputs, attrs);
+      assert.deepEqual(got.shape, want.shape);
+      assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
+    });
+  }
+});
+
+describe('cpu-copy safety net', () => {
+  it('runs a kernel wasm lacks on cpu and records it', async () => {
+    await tf.setBackend('wasm');
+    assert.equal(fallbackOpsUsed().includes('Einsum'), false);
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const b = tf.tensor2d([[5, 6], [7, 8]]);
+    const out = tf.einsum('ij,jk->ik', a, b);
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.deepEqual(Array.from(out.dataSync()), [19, 22, 43, 50]);
+    assert.ok(fallbackOpsUsed().includes('Einsum'));
+    tf.dispose([a, b, out]);
+  });
+});
