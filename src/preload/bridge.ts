@@ -1,4 +1,4 @@
-import { LAB_METHODS, type LabEvent, type LabMethod } from '../shared/api';
+import { LAB_METHODS, type LabApi, type LabEvent, type LabMethod } from '../shared/api';
 import { LAB_EVENT_CHANNEL, PICK_PATH_CHANNEL, labChannel } from './channels';
 import type { LabBridge, PickProjectPathArgs } from './types';
 
@@ -18,12 +18,14 @@ export function buildLabBridge(ipc: IpcRendererLike): LabBridge {
     if ('error' in reply) return Promise.reject({ name: 'LabError', message: reply.error.message, code: reply.error.code });
     return reply.result;
   };
-  const methods = Object.fromEntries(LAB_METHODS.map((m: LabMethod) => [m, (arg?: unknown) => call(labChannel(m), arg)]));
+  // Generated from LAB_METHODS, so TypeScript cannot see that every method is there.
+  const methods = Object.fromEntries(LAB_METHODS.map((m: LabMethod) => [m, (arg?: unknown) => call(labChannel(m), arg)])) as unknown as Pick<LabApi, LabMethod>;
   const subscribe = (listener: (event: LabEvent) => void): (() => void) => {
     const forward = (_event: unknown, payload: unknown): void => listener(payload as LabEvent);
     ipc.on(LAB_EVENT_CHANNEL, forward);
     return () => void ipc.removeListener(LAB_EVENT_CHANNEL, forward);
   };
   const pickProjectPath = (a: PickProjectPathArgs): Promise<string | null> => call(PICK_PATH_CHANNEL, a) as Promise<string | null>;
-  return { ...methods, subscribe, pickProjectPath } as LabBridge;
+  const bridge: LabBridge = { ...methods, subscribe, pickProjectPath };
+  return bridge;
 }

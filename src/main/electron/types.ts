@@ -120,9 +120,10 @@ export interface ElectronLike {
     getAllWindows(): WindowLike[];
   };
   ipcMain: IpcMainLike;
+  /** `window` is the parent (a BrowserWindow); typed loosely because Electron declares it as BaseWindow. */
   dialog: {
-    showOpenDialog(window: WindowLike, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
-    showSaveDialog(window: WindowLike, options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
+    showOpenDialog(window: unknown, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+    showSaveDialog(window: unknown, options: SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
   };
   Menu: {
     buildFromTemplate(template: MenuItemSpec[]): unknown;

@@ -6,6 +6,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   inspect: () => import('./commands/inspect'),
   templates: () => import('./commands/templates'),
   serve: () => import('./commands/serve'),
+  train: () => import('./commands/train'),
 };
 
 function usage(): string {
@@ -16,6 +17,7 @@ function usage(): string {
     '  templates                         list the architecture templates',
     '  inspect <template|file> [--json]  per-layer shapes, parameters and FLOPs',
     '  serve [--port P]                  the browser UI + API on 127.0.0.1 (prints the URL with its token)',
+    '  train <template|file> --dataset <name|folder> [--epochs N --batch N --lr X --optimizer adam --backend auto --out runs/ --json]',
   ].join('\n');
 }
 

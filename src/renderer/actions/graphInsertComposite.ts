@@ -17,7 +17,7 @@ export default register<{ id: string; position?: Position }>({
     // Fit the composite to the selected block's channels (a residual block keeps them).
     const sel = s.selection.nodes.length === 1 ? analysisOf(s.doc).analysis.nodes[s.selection.nodes[0]]?.output : undefined;
     const last = sel?.[sel.length - 1];
-    const channels = typeof last === 'number' && sel!.length === 4 ? last : undefined;
+    const channels = typeof last === 'number' ? last : undefined;
     const fragment = compositeFragment(c, () => new GraphBuilder({ name: c.name, input: s.doc.meta.input.shape }), channels ? { channels } : {});
     await ctx.dispatch('graph.insertFragment', { fragment, position: p.position });
   },

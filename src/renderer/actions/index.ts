@@ -1,4 +1,4 @@
-// The action registry: every command of the editor, one file each (generated list, keep sorted).
+// The action registry: every command of the editor, one file each (keep sorted).
 import docLoad from './docLoad';
 import docMarkSaved from './docMarkSaved';
 import editCopy from './editCopy';
@@ -19,6 +19,7 @@ import fileNewFromTemplate from './fileNewFromTemplate';
 import fileOpen from './fileOpen';
 import fileOpenPath from './fileOpenPath';
 import fileOpenText from './fileOpenText';
+import fileRecover from './fileRecover';
 import fileSave from './fileSave';
 import fileSaveAs from './fileSaveAs';
 import fileSaveTo from './fileSaveTo';
@@ -81,6 +82,7 @@ export const ACTIONS: readonly Action<never>[] = [
   fileOpen,
   fileOpenPath,
   fileOpenText,
+  fileRecover,
   fileSave,
   fileSaveAs,
   fileSaveTo,

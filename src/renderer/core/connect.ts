@@ -1,6 +1,7 @@
 import { blockByType } from '../../shared/blocks';
 import { formatShape } from '../../shared/blocks/shapeMath';
 import type { GraphDoc, Shape } from '../../shared/graph/types';
+import { groupBoundary } from '../../shared/graph/expand';
 import { analysisOf } from './analysis';
 import { connect, downstream, type Connection } from './graphOps';
 
@@ -55,4 +56,23 @@ export function previewConnection(doc: GraphDoc, c: Connection): ConnectPreview 
     message: problem ? problem.message : check.replaces ? `replaces the input from '${check.replaces}'` : undefined,
     warning: !!problem,
   };
+}
+
+/** A connection drawn on the canvas, in view ids (a collapsed group is `group:<id>`), mapped to document ports. */
+export function resolveViewConnection(
+  doc: GraphDoc,
+  c: { source: string | null; sourceHandle?: string | null; target: string | null; targetHandle?: string | null },
+): { ok: true; connection: Connection } | { ok: false; reason: string } {
+  if (!c.source || !c.target) return { ok: false, reason: 'Incomplete connection' };
+  if (c.target.startsWith('group:')) return { ok: false, reason: 'Expand the group to connect into it' };
+  let source = c.source;
+  let sourcePort = c.sourceHandle ?? 'out';
+  if (source.startsWith('group:')) {
+    const exit = groupBoundary(doc, source.slice(6)).exit;
+    if (!exit) return { ok: false, reason: 'The group has no single output' };
+    source = exit.node;
+    sourcePort = exit.port;
+  }
+  const targetPort = c.targetHandle ?? blockByType(doc.nodes.find((n) => n.id === c.target)?.type ?? '')?.inputs[0]?.name ?? 'in';
+  return { ok: true, connection: { source, sourcePort, target: c.target, targetPort } };
 }

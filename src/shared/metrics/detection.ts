@@ -138,47 +138,52 @@ interface RankedClass {
   matched: boolean[][];
 }
 
-function groupKey(classId: number, imageId: string | number): string {
-  return `${classId}\u0000${typeof imageId}:${imageId}`;
+interface Indexed<T> {
+  item: T;
+  /** Position in the caller's array: breaks score ties deterministically. */
+  order: number;
 }
 
-function rankClass(
-  classId: number,
-  dets: readonly DetectedBox[],
-  gts: readonly GroundTruthBox[],
-  thresholds: readonly number[],
-  maxDetections: number,
-): RankedClass {
-  const images = new Map<string, { dets: { d: DetectedBox; order: number }[]; gts: BoxXYXY[] }>();
-  const slot = (imageId: string | number) => {
-    const key = groupKey(classId, imageId);
-    let s = images.get(key);
-    if (!s) images.set(key, (s = { dets: [], gts: [] }));
+interface ClassData {
+  dets: Indexed<DetectedBox>[];
+  gts: GroundTruthBox[];
+}
+
+function byClass(dets: readonly DetectedBox[], gts: readonly GroundTruthBox[]): Map<number, ClassData> {
+  const out = new Map<number, ClassData>();
+  const slot = (classId: number) => {
+    let s = out.get(classId);
+    if (!s) out.set(classId, (s = { dets: [], gts: [] }));
     return s;
   };
-  let numGroundTruth = 0;
-  for (const g of gts) {
-    if (g.classId !== classId) continue;
-    slot(g.imageId).gts.push(g.box);
-    numGroundTruth++;
-  }
-  dets.forEach((d, order) => {
-    if (d.classId === classId) slot(d.imageId).dets.push({ d, order });
-  });
+  for (const g of gts) slot(g.classId).gts.push(g);
+  dets.forEach((d, order) => slot(d.classId).dets.push({ item: d, order }));
+  return out;
+}
+
+function rankClass(data: ClassData | undefined, thresholds: readonly number[], maxDetections: number): RankedClass {
+  const images = new Map<string | number, { dets: Indexed<DetectedBox>[]; gts: BoxXYXY[] }>();
+  const slot = (imageId: string | number) => {
+    let s = images.get(imageId);
+    if (!s) images.set(imageId, (s = { dets: [], gts: [] }));
+    return s;
+  };
+  for (const g of data?.gts ?? []) slot(g.imageId).gts.push(g.box);
+  for (const d of data?.dets ?? []) slot(d.item.imageId).dets.push(d);
 
   const ranked: { score: number; order: number; tp: boolean[] }[] = [];
   for (const img of images.values()) {
-    const top = img.dets.sort((a, b) => b.d.score - a.d.score || a.order - b.order).slice(0, maxDetections);
+    const top = img.dets.sort((a, b) => b.item.score - a.item.score || a.order - b.order).slice(0, maxDetections);
     const ious = iouMatrix(
-      top.map((t) => t.d.box),
+      top.map((t) => t.item.box),
       img.gts,
     );
     const perThreshold = thresholds.map((t) => matchWithIoU(ious, img.gts.length, t));
-    top.forEach((t, j) => ranked.push({ score: t.d.score, order: t.order, tp: perThreshold.map((m) => m[j] >= 0) }));
+    top.forEach((t, j) => ranked.push({ score: t.item.score, order: t.order, tp: perThreshold.map((m) => m[j] >= 0) }));
   }
   ranked.sort((a, b) => b.score - a.score || a.order - b.order);
   return {
-    numGroundTruth,
+    numGroundTruth: data?.gts.length ?? 0,
     scores: ranked.map((r) => r.score),
     matched: thresholds.map((_, t) => ranked.map((r) => r.tp[t])),
   };
@@ -196,12 +201,8 @@ function curveFrom(tp: readonly boolean[], numGroundTruth: number): { precision:
   return { precision, recall };
 }
 
-function classesOf(dets: readonly DetectedBox[], gts: readonly GroundTruthBox[], declared?: readonly number[]): number[] {
-  if (declared) return [...declared];
-  const ids = new Set<number>();
-  for (const g of gts) ids.add(g.classId);
-  for (const d of dets) ids.add(d.classId);
-  return [...ids].sort((a, b) => a - b);
+function classesOf(grouped: Map<number, ClassData>, declared?: readonly number[]): number[] {
+  return declared ? [...declared] : [...grouped.keys()].sort((a, b) => a - b);
 }
 
 /** Precision/recall curve of every class at one IoU threshold (for plotting). */
@@ -211,8 +212,9 @@ export function precisionRecallCurves(
   iouThreshold = 0.5,
   maxDetections = 100,
 ): PrCurve[] {
-  return classesOf(detections, groundTruth).map((classId) => {
-    const r = rankClass(classId, detections, groundTruth, [iouThreshold], maxDetections);
+  const grouped = byClass(detections, groundTruth);
+  return classesOf(grouped).map((classId) => {
+    const r = rankClass(grouped.get(classId), [iouThreshold], maxDetections);
     return {
       classId,
       iouThreshold,
@@ -236,8 +238,9 @@ export function evaluateDetections(
 ): DetectionEvaluation {
   const cfg = DetectionEvalConfigSchema.parse(config);
   const thresholds = cfg.iouThresholds;
-  const perClass = classesOf(detections, groundTruth, cfg.classIds).map((classId): ClassDetectionResult => {
-    const r = rankClass(classId, detections, groundTruth, thresholds, cfg.maxDetections);
+  const grouped = byClass(detections, groundTruth);
+  const perClass = classesOf(grouped, cfg.classIds).map((classId): ClassDetectionResult => {
+    const r = rankClass(grouped.get(classId), thresholds, cfg.maxDetections);
     const has = r.numGroundTruth > 0;
     const ap = r.matched.map((tp) => {
       if (!has) return Number.NaN;

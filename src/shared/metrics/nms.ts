@@ -29,6 +29,23 @@ export interface NmsKept {
 export function nms(boxes: readonly BoxXYXY[], scores: ArrayLike<number>, options: NmsOptionsInput = {}): NmsKept[] {
   if (boxes.length !== scores.length) throw new RangeError(`${boxes.length} boxes but ${scores.length} scores`);
   const opt = NmsOptionsSchema.parse(options);
+  return opt.method === 'hard' ? hardNms(boxes, scores, opt) : softNms(boxes, scores, opt);
+}
+
+function hardNms(boxes: readonly BoxXYXY[], scores: ArrayLike<number>, opt: NmsOptions): NmsKept[] {
+  const order: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (scores[i] >= opt.scoreThreshold) order.push(i);
+  order.sort((a, b) => scores[b] - scores[a] || a - b);
+  const kept: NmsKept[] = [];
+  for (const i of order) {
+    if (kept.length >= opt.maxDetections) break;
+    if (kept.every((k) => boxIoU(boxes[k.index], boxes[i]) <= opt.iouThreshold)) kept.push({ index: i, score: scores[i] });
+  }
+  return kept;
+}
+
+// Scores change after every pick, so the best box is searched again each round (O(n²)).
+function softNms(boxes: readonly BoxXYXY[], scores: ArrayLike<number>, opt: NmsOptions): NmsKept[] {
   const live = Array.from(scores);
   const alive = live.map((s) => s >= opt.scoreThreshold);
   const kept: NmsKept[] = [];
@@ -41,10 +58,6 @@ export function nms(boxes: readonly BoxXYXY[], scores: ArrayLike<number>, option
     for (let i = 0; i < live.length; i++) {
       if (!alive[i]) continue;
       const iou = boxIoU(boxes[best], boxes[i]);
-      if (opt.method === 'hard') {
-        if (iou > opt.iouThreshold) alive[i] = false;
-        continue;
-      }
       if (opt.method === 'linear') {
         if (iou > opt.iouThreshold) live[i] *= 1 - iou;
       } else {

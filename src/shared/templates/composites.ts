@@ -148,17 +148,18 @@ export function invertedResidual(b: GraphBuilder, x: Ref, o: InvertedResidualOpt
   const root = v2 ? 'conv' : 'block';
   return b.group(groupName(o, 'inverted_residual'), o.repeat ?? 1, () => {
     let i = 0;
+    const next = (): string | undefined => lbl(p, `${root}.${i++}`);
     let y = x;
-    if (expand) y = convBnAct(b, y, { filters: o.expanded, kernel: 1, pad: 0, act: a, bn: o.bn, label: lbl(p, `${root}.${i++}`) });
-    y = convBnAct(b, y, { filters: o.expanded, kernel: k, stride: s, depthwise: true, act: a, bn: o.bn, label: lbl(p, `${root}.${i++}`) });
+    if (expand) y = convBnAct(b, y, { filters: o.expanded, kernel: 1, pad: 0, act: a, bn: o.bn, label: next() });
+    y = convBnAct(b, y, { filters: o.expanded, kernel: k, stride: s, depthwise: true, act: a, bn: o.bn, label: next() });
     if (o.se) {
-      y = b.add('attn/se', { reduction: 4, squeeze: o.se.squeeze, activation: o.se.activation, gate: o.se.gate }, y, p ? { label: lbl(p, `${root}.${i++}`) } : {});
+      y = b.add('attn/se', { reduction: 4, squeeze: o.se.squeeze, activation: o.se.activation, gate: o.se.gate }, y, p ? { label: next() } : {});
     }
     if (v2) {
-      y = conv(b, y, { filters: o.outChannels, kernel: 1, pad: 0, bias: false, label: lbl(p, `${root}.${i++}`) });
-      y = bn(b, y, lbl(p, `${root}.${i++}`), o.bn);
+      y = conv(b, y, { filters: o.outChannels, kernel: 1, pad: 0, bias: false, label: next() });
+      y = bn(b, y, next(), o.bn);
     } else {
-      const q = lbl(p, `${root}.${i++}`);
+      const q = next();
       y = bn(b, conv(b, y, { filters: o.outChannels, kernel: 1, pad: 0, bias: false, label: lbl(q, '0') }), lbl(q, '1'), o.bn);
     }
     if (s !== 1 || o.inChannels !== o.outChannels) return y;

@@ -71,4 +71,27 @@ export const hardsigmoid = twin(defs.hardsigmoid, custom('hardsigmoid'));
 export const mish = twin(defs.mish, custom('mish'));
 export const sigmoid = twin(defs.sigmoid, builtin('sigmoid'));
 export const tanh = twin(defs.tanh, builtin('tanh'));
-export const softmax = twin(defs.softmax, (ctx, [x], p) => applyLayer(tf.layers.softmax({ axis: p.axis, name: ctx.name() }), x));
+/** Softmax along any axis; tf.softmax only takes the last one. */
+export class AxisSoftmax extends NetsmithLayer<{ axis: number }> {
+  static className = 'Netsmith>Softmax';
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return oneShape(inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs);
+      const e = x.sub(x.max(this.opts.axis, true)).exp();
+      return e.div(e.sum(this.opts.axis, true));
+    });
+  }
+}
+registerLayer(AxisSoftmax);
+
+export const softmax = twin(defs.softmax, (ctx, [x], p) => {
+  const rank = x.shape.length;
+  const axis = p.axis < 0 ? rank + p.axis : p.axis;
+  if (axis === rank - 1) return applyLayer(tf.layers.softmax({ axis: -1, name: ctx.name() }), x);
+  return applyLayer(new AxisSoftmax({ name: ctx.name(), opts: { axis } }), x);
+});

@@ -97,3 +97,33 @@ export function moments(x: tf.Tensor, axes: number[]): { mean: tf.Tensor; varian
   const variance = x.sub(mean).square().mean(axes, true);
   return { mean, variance };
 }
+
+/** Running statistics of a batch norm, updated in place while training. */
+export interface RunningStats {
+  mean: tf.LayerVariable;
+  variance: tf.LayerVariable;
+}
+
+/**
+ * Batch normalisation over `axes` (all but the channels) with plain broadcasting ops. While training it
+ * normalises with the batch statistics and updates the running ones PyTorch's way: momentum m weighs the new
+ * batch, and the running variance takes the unbiased batch variance.
+ */
+export function batchNormOp(x: tf.Tensor, axes: number[], stats: RunningStats, training: boolean, momentum: number, epsilon: number): tf.Tensor {
+  let mean: tf.Tensor;
+  let variance: tf.Tensor;
+  if (training) {
+    ({ mean, variance } = moments(x, axes));
+    const n = axes.reduce((p, a) => p * x.shape[a], 1);
+    const batchMean = mean;
+    const unbiased = variance.mul(n / Math.max(1, n - 1));
+    tf.tidy(() => {
+      stats.mean.write(stats.mean.read().mul(1 - momentum).add(batchMean.reshape(stats.mean.shape as number[]).mul(momentum)));
+      stats.variance.write(stats.variance.read().mul(1 - momentum).add(unbiased.reshape(stats.variance.shape as number[]).mul(momentum)));
+    });
+  } else {
+    mean = stats.mean.read();
+    variance = stats.variance.read();
+  }
+  return x.sub(mean).mul(variance.add(epsilon).rsqrt());
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { stopGradient } from './lossTargets';
+import { stopGradient } from './lossHelpers';
 
 // IoU-family box regression losses on (cx, cy, w, h) boxes, mean over boxes. They follow torchvision's
 // generalized/distance/complete_box_iou_loss (same eps placement), so the values can be checked there:

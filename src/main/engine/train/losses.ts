@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { boxLoss, BoxLossVariantSchema } from './boxLosses';
-import { PROB_EPSILON, isClassIdTarget, targetDistribution } from './lossTargets';
+import { PROB_EPSILON, isClassIdTarget, targetDistribution } from './lossHelpers';
 
 // Every loss returns a scalar (the mean unless stated) and follows PyTorch's definition, so that the
 // numbers match the PyTorch code the lab exports. `fromLogits` (default true) says whether the

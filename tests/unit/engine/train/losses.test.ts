@@ -9,6 +9,7 @@ import {
   focalLoss,
   huber,
   makeLoss,
+  type LossConfigInput,
   meanAbsoluteError,
   meanSquaredError,
   smoothL1,
@@ -246,11 +247,25 @@ describe('makeLoss', () => {
     assert.throws(() => makeLoss({ kind: 'nope' } as never));
   });
 
-  it('does not leak tensors', () => {
-    const loss = makeLoss({ kind: 'focal', mode: 'multiclass', alpha: weights });
-    const [x, y] = [logits(), labels()];
-    const before = tf.memory().numTensors;
-    value(loss(x, y));
-    assert.equal(tf.memory().numTensors, before);
+  it('does not leak tensors, for any kind', () => {
+    const cls: [LossConfigInput, tf.Tensor, tf.Tensor][] = [
+      [{ kind: 'crossEntropy', labelSmoothing: 0.1, classWeights: weights }, logits(), labels()],
+      [{ kind: 'binaryCrossEntropy', posWeight: 2 }, logits(), soft()],
+      [{ kind: 'focal' }, logits(), soft()],
+      [{ kind: 'focal', mode: 'multiclass', alpha: weights }, logits(), labels()],
+      [{ kind: 'mse' }, logits(), soft()],
+      [{ kind: 'l1' }, logits(), soft()],
+      [{ kind: 'smoothL1' }, logits(), soft()],
+      [{ kind: 'huber', delta: 2 }, logits(), soft()],
+      [{ kind: 'box', variant: 'ciou' }, tf.tensor2d([[5, 5, 4, 6]]), tf.tensor2d([[6, 5, 4, 4]])],
+      [{ kind: 'dice' }, logits(), labels()],
+    ];
+    for (const [config, p, t] of cls) {
+      const loss = makeLoss(config);
+      const before = tf.memory().numTensors;
+      const v = value(loss(p, t));
+      assert.ok(Number.isFinite(v), config.kind);
+      assert.equal(tf.memory().numTensors, before, config.kind);
+    }
   });
 });

@@ -132,7 +132,7 @@ describe('Optimizer behaviour', () => {
   it('excludes biases and norm parameters from weight decay by default', () => {
     const kernel = tf.variable(tf.tensor2d([[1, 1]]), true, 'dense_1/kernel');
     const bias = tf.variable(tf.tensor1d([1, 1]), true, 'dense_1/bias');
-    const zero = new Map([
+    const zero = new Map<tf.Variable, tf.Tensor>([
       [kernel, tf.zeros([1, 2])],
       [bias, tf.zeros([2])],
     ]);

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { mapBoxes } from '../boxes';
 import type { Rng } from '../rng';
 import { ALL_TASKS, defineAugmentation, fillSchema, range } from './def';
-import type { Fill, Sample } from './types';
-import { shiftImage, shiftMask, warpImage, warpMask } from './warp';
+import { clipRect, type Fill, type PixelRect, type Sample } from './types';
+import { resizeBilinear, resizeNearest } from '../image/resize';
+import { shiftImage, shiftMask } from './warp';
 
 /**
  * Pad-and-crop, i.e. translate by whole pixels: out(x, y) = in(x + dx, y + dy), filling what comes from
@@ -17,28 +18,24 @@ export function translate(s: Sample, dx: number, dy: number, fill: Fill = 'zero'
   return r;
 }
 
-/** Pixel rectangle [x, x+w) × [y, y+h) of the source. */
-export interface PixelRect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-/** Crops `rect` and resizes it back to the full image size (bilinear). Boxes are remapped and clipped. */
+/** Crops `rect` (whole pixels, inside the image) and resizes it back to the full size: bilinear, mask nearest. */
 export function resizedCrop(s: Sample, rect: PixelRect): Sample {
-  const { h, w } = s.image;
-  const sx = rect.w / w;
-  const sy = rect.h / h;
-  const m: [number, number, number, number, number, number] = [sx, 0, rect.x, 0, sy, rect.y];
-  const r: Sample = { ...s, image: warpImage(s.image, m, h, w, 'edge') };
+  const { h, w, c, data } = s.image;
+  const r = clipRect(rect, h, w);
+  if (r.w < 1 || r.h < 1) return s;
+  const crop = new Float32Array(r.w * r.h * c);
+  for (let y = 0; y < r.h; y++) crop.set(data.subarray(((r.y + y) * w + r.x) * c, ((r.y + y) * w + r.x + r.w) * c), y * r.w * c);
+  const out: Sample = { ...s, image: { h, w, c, data: resizeBilinear(crop, r.h, r.w, c, h, w) } };
   if (s.boxes) {
-    const x0 = rect.x / w;
-    const y0 = rect.y / h;
-    r.boxes = mapBoxes(s.boxes, (b) => ({ x0: (b.x0 - x0) / sx, y0: (b.y0 - y0) / sy, x1: (b.x1 - x0) / sx, y1: (b.y1 - y0) / sy }));
+    const [x0, y0, sx, sy] = [r.x / w, r.y / h, r.w / w, r.h / h];
+    out.boxes = mapBoxes(s.boxes, (b) => ({ x0: (b.x0 - x0) / sx, y0: (b.y0 - y0) / sy, x1: (b.x1 - x0) / sx, y1: (b.y1 - y0) / sy }));
   }
-  if (s.mask) r.mask = warpMask(s.mask, h, w, m, h, w);
-  return r;
+  if (s.mask) {
+    const m = new Uint8Array(r.w * r.h);
+    for (let y = 0; y < r.h; y++) m.set(s.mask.subarray((r.y + y) * w + r.x, (r.y + y) * w + r.x + r.w), y * r.w);
+    out.mask = resizeNearest(m, r.h, r.w, h, w);
+  }
+  return out;
 }
 
 /** The Inception-style random rectangle: area fraction in `scale`, aspect ratio (w/h) log-uniform in `ratio`. */

@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import type { Rng } from '../rng';
-import type { PixelRect } from './crop';
 import { ALL_TASKS, defineAugmentation, range } from './def';
-import type { Sample } from './types';
-
-/** Clips a pixel rectangle to the image; may return an empty one. */
-export function clipRect(r: PixelRect, h: number, w: number): PixelRect {
-  const x0 = Math.max(0, Math.min(w, r.x));
-  const y0 = Math.max(0, Math.min(h, r.y));
-  const x1 = Math.max(x0, Math.min(w, r.x + r.w));
-  const y1 = Math.max(y0, Math.min(h, r.y + r.h));
-  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
-}
+import { clipRect, type PixelRect, type Sample } from './types';
 
 /**
  * Fills a rectangle (clipped to the image) with a constant per channel, or with uniform noise when `fill` is

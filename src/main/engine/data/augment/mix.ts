@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { intersect, mapBoxes, rectArea, toRect } from '../boxes';
 import type { Rng } from '../rng';
-import type { PixelRect } from './crop';
 import { defineAugmentation } from './def';
-import { clipRect } from './erase';
-import { argmax, labelWeights, type Sample } from './types';
+import { argmax, clipRect, labelWeights, type PixelRect, type Sample } from './types';
 
 function sameShape(a: Sample, b: Sample): void {
   const x = a.image;

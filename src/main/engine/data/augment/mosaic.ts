@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { mapBoxes } from '../boxes';
 import { resizeBilinear, resizeNearest } from '../image/resize';
-import type { PixelRect } from './crop';
 import { defineAugmentation, range } from './def';
-import { argmax, labelWeights, type Sample } from './types';
+import { argmax, labelWeights, type PixelRect, type Sample } from './types';
 
 /** Grey the tiles do not cover (YOLO's 114/255). */
 const MOSAIC_FILL = 114 / 255;

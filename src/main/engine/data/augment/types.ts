@@ -29,6 +29,23 @@ export interface AugContext {
 /** How pixels outside the source image are filled by geometric transforms. */
 export type Fill = 'zero' | 'edge' | 'reflect';
 
+/** Pixel rectangle [x, x+w) × [y, y+h) of the source. */
+export interface PixelRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Clips a pixel rectangle to the image; may return an empty one. */
+export function clipRect(r: PixelRect, h: number, w: number): PixelRect {
+  const x0 = Math.max(0, Math.min(w, r.x));
+  const y0 = Math.max(0, Math.min(h, r.y));
+  const x1 = Math.max(x0, Math.min(w, r.x + r.w));
+  const y1 = Math.max(y0, Math.min(h, r.y + r.h));
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}
+
 export function img(h: number, w: number, c: number, data = new Float32Array(h * w * c)): Img {
   if (data.length !== h * w * c) throw new Error(`image data has ${data.length} values, expected ${h}×${w}×${c}`);
   return { h, w, c, data };

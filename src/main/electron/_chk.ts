@@ -1,4 +1,0 @@
-import electron from 'electron';
-import type { ElectronLike } from './types';
-const x: ElectronLike['app'] = electron.app;
-void x;

@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import { encoder as def } from '../../../shared/blocks/encoder';
+import { Activation } from './activations';
+import { applyLayer } from './layer';
+import { LayerNorm } from './layernorm';
+import { MultiHeadSelfAttention } from './mhsa';
+import { twin } from './types';
+
+/**
+ * A pre-norm ViT encoder block, composed of layers so probes see each part:
+ * `__ln1 → __attn (→ __drop1) → __add1 → __ln2 → __fc1 → __gelu (→ __drop2) → __fc2 (→ __drop3) → <node>` (the final add).
+ */
+export const encoder = twin(def, (ctx, [x], p) => {
+  const d = x.shape[2] as number;
+  const m = p.mlpDim || 4 * d;
+  const dropout = (t: tf.SymbolicTensor, suffix: string) => (p.dropout > 0 ? applyLayer(tf.layers.dropout({ rate: p.dropout, name: ctx.name(suffix) }), t) : t);
+
+  let h = applyLayer(new LayerNorm({ name: ctx.name('ln1'), opts: { epsilon: p.epsilon } }), x);
+  h = applyLayer(
+    new MultiHeadSelfAttention({
+      name: ctx.name('attn'),
+      opts: { heads: p.heads, dropout: p.attnDropout, qkvBias: true },
+      inits: { qkv: ctx.kernelInit('dense'), out: ctx.kernelInit('dense') },
+    }),
+    h,
+  );
+  const x1 = applyLayer(tf.layers.add({ name: ctx.name('add1') }), [x, dropout(h, 'drop1')]);
+
+  h = applyLayer(new LayerNorm({ name: ctx.name('ln2'), opts: { epsilon: p.epsilon } }), x1);
+  h = applyLayer(tf.layers.dense({ units: m, kernelInitializer: ctx.kernelInit('dense'), name: ctx.name('fc1') }), h);
+  h = dropout(applyLayer(new Activation({ name: ctx.name('gelu'), opts: { fn: 'gelu', alpha: 1 } }), h), 'drop2');
+  h = applyLayer(tf.layers.dense({ units: d, kernelInitializer: ctx.kernelInit('dense'), name: ctx.name('fc2') }), h);
+  return applyLayer(tf.layers.add({ name: ctx.name() }), [x1, dropout(h, 'drop3')]);
+});

@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs';
+import { blockByType, parseParams } from '../../../shared/blocks';
+import { formatShapeWithBatch, sameShape } from '../../../shared/blocks/shapeMath';
+import { analyze, errorsOf, nodeName, type Analysis } from '../../../shared/graph/analyze';
+import type { EdgeDoc, GraphDoc, Issue, NodeDoc, Shape } from '../../../shared/graph/types';
+import { ENGINE_BLOCKS } from '../blocks';
+import type { BuildCtx } from '../blocks/types';
+import { kernelInitializer, seedSequence, type InitChoice } from './init';
+import { layerBaseNames, sanitizeName, SUFFIX_SEPARATOR } from './naming';
+
+/** The graph cannot become a model: analysis errors, a block without an engine twin, or a shape disagreement. */
+export class CompileError extends Error {
+  constructor(readonly issues: Issue[]) {
+    super(`The graph cannot be compiled:\n${issues.map((i) => `- ${i.message}`).join('\n')}`);
+    this.name = 'CompileError';
+  }
+}
+
+export interface CompileOptions {
+  /** Kernel initialisation for every node (default 'auto'). */
+  init?: InitChoice;
+  /** Per-node choice, keyed by document node id (applies to every copy in a repeated group). */
+  initByNode?: Readonly<Record<string, InitChoice>>;
+  /** Seed for reproducible initial weights; unseeded when absent. */
+  seed?: number;
+}
+
+export interface ModelOutput {
+  /** Expanded node id of the head (equals the document id unless the head sits in a repeated group). */
+  nodeId: string;
+  /** Name of the layer producing this output (the model's output order is the order of this list). */
+  name: string;
+}
+
+export interface Compiled {
+  model: tf.LayersModel;
+  outputs: ModelOutput[];
+  /** Expanded node id (`conv1`, `conv1#2` for a second copy) → its layers in the model, in build order. */
+  layerOf: Map<string, string[]>;
+  analysis: Analysis;
+}
+
+const portKey = (node: string, port: string): string => `${node}:${port}`;
+
+/** Compiles a graph document into a tf.LayersModel, node by node in the expanded graph's topological order. */
+export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
+  const analysis = analyze(graph);
+  const errors = errorsOf(analysis);
+  if (errors.length > 0) throw new CompileError(errors);
+
+  const { nodes, edges, origin } = analysis.expanded;
+  const missing = [...new Set(nodes.map((n) => n.type))].filter((t) => !ENGINE_BLOCKS[t]);
+  if (missing.length > 0) {
+    throw new CompileError(
+      missing.map((t) => {
+        const n = nodes.find((m) => m.type === t)!;
+        return { severity: 'error', code: 'unknown-block', nodeId: origin.get(n.id) ?? n.id, message: `The engine cannot build '${t}' yet (block '${nodeName(n)}')` };
+      }),
+    );
+  }
+
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const incoming = new Map<string, EdgeDoc[]>();
+  const outgoing = new Set<string>();
+  for (const e of edges) {
+    (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e);
+    outgoing.add(e.source);
+  }
+
+  const bases = layerBaseNames(nodes);
+  const layerOf = new Map<string, string[]>();
+  const tensors = new Map<string, tf.SymbolicTensor>();
+  const nextSeed = seedSequence(opts.seed);
+  let modelInput: tf.SymbolicTensor | undefined;
+
+  for (const id of analysis.order) {
+    const node = byId.get(id)!;
+    const def = blockByType(node.type)!;
+    const parsed = parseParams(def.params, node.params);
+    if (!parsed.ok) throw new Error(`unreachable: params of '${id}' passed analysis but not parsing`);
+    const oid = origin.get(id) ?? id;
+    const info = analysis.nodes[oid];
+    const ins = incoming.get(id) ?? [];
+    const inputs = def.inputs.flatMap((port) => ins.filter((e) => e.targetPort === port.name)).map((e) => tensors.get(portKey(e.source, e.sourcePort))!);
+
+    const names: string[] = [];
+    layerOf.set(id, names);
+    const base = bases.get(id)!;
+    const choice = opts.initByNode?.[oid] ?? opts.init ?? 'auto';
+    const ctx: BuildCtx = {
+      name(suffix) {
+        const name = suffix ? `${base}${SUFFIX_SEPARATOR}${sanitizeName(suffix)}` : base;
+        if (names.includes(name)) throw new Error(`the twin of '${node.type}' asked twice for the layer name '${name}'`);
+        names.push(name);
+        return name;
+      },
+      kernelInit: (kind) => kernelInitializer(choice, kind, nextSeed()),
+      seed: nextSeed,
+      input() {
+        modelInput ??= tf.input({ shape: [...graph.meta.input.shape], name: base });
+        if (!names.includes(modelInput.sourceLayer.name)) names.push(modelInput.sourceLayer.name);
+        return modelInput;
+      },
+      graphInput: graph.meta.input.shape,
+      inputShapes: info.inputs,
+      outputShape: info.output!,
+    };
+
+    const out = ENGINE_BLOCKS[node.type].build(ctx, inputs, parsed.params, { id, ...(node.label ? { label: node.label } : {}) });
+    checkShape(node, oid, out.shape, info.output!);
+    for (const port of def.outputs) tensors.set(portKey(id, port), out);
+  }
+
+  const sinks = nodes.filter((n) => !outgoing.has(n.id) && (blockByType(n.type)?.inputs.length ?? 0) > 0);
+  const heads = sinks.filter((n) => ['head', 'detection'].includes(blockByType(n.type)!.family));
+  const outNodes = heads.length > 0 ? heads : sinks;
+  const outTensors = outNodes.map((n) => tensors.get(portKey(n.id, blockByType(n.type)!.outputs[0]))!);
+  const model = tf.model({ inputs: modelInput!, outputs: outTensors, name: sanitizeName(graph.meta.name || 'model') });
+
+  // In network order, so a node's last layer is the one producing its output.
+  const position = new Map(model.layers.map((l, i) => [l.name, i]));
+  for (const [id, names] of layerOf) layerOf.set(id, names.filter((n) => position.has(n)).sort((a, b) => position.get(a)! - position.get(b)!));
+  const outputs = outNodes.map((n, i) => ({ nodeId: n.id, name: outTensors[i].sourceLayer.name }));
+  return { model, outputs, layerOf, analysis };
+}
+
+function checkShape(node: NodeDoc, oid: string, actual: Shape, inferred: Shape): void {
+  if (sameShape(actual, inferred)) return;
+  throw new CompileError([
+    {
+      severity: 'error',
+      code: 'shape',
+      nodeId: oid,
+      message: `'${nodeName(node)}' (${node.type}): the engine built ${formatShapeWithBatch(actual)} but the analysis inferred ${formatShapeWithBatch(inferred)}`,
+    },
+  ]);
+}

@@ -1,0 +1,13 @@
+export type { Img, Sample, AugContext, Fill, PixelRect } from './types';
+export { labelWeights, clipRect } from './types';
+export type { AugmentationDef } from './def';
+export { AUGMENTATIONS, AUGMENT_ORDER, augmentationDef, type AugId } from './registry';
+export { AugmentConfigSchema, DEFAULT_AUGMENT, parseAugmentConfig, type AugmentConfig, type AugmentConfigInput } from './config';
+export { augmentSample, augmentWarnings, enabledSteps, previewAugmentation, previewPipeline, splitSource, type SampleSource } from './pipeline';
+export { hflip, vflip } from './flip';
+export { translate, resizedCrop, randomCropRect } from './crop';
+export { affine, type AffineParams } from './affine';
+export { adjustColor, sampleColorFactors, type ColorFactors } from './color';
+export { cutout, eraseRect, randomEraseRect } from './erase';
+export { mixup, cutmix, cutmixRect } from './mix';
+export { mosaic, type MosaicLayout } from './mosaic';

@@ -1,0 +1,63 @@
+import type { Task } from '../../../shared/graph/types';
+import type { TrainConfig } from '../../../shared/training/config';
+import type { LossConfigInput } from './losses';
+import type { OptimizerConfigInput } from './optimizers';
+import type { ScheduleConfigInput } from './schedules';
+
+/** Maps the portable TrainConfig (src/shared/training) onto the engine's optimizer/schedule/loss configs. */
+export function optimizerConfig(c: TrainConfig): OptimizerConfigInput {
+  const o = c.optimizer;
+  const l2 = c.regularization.l2;
+  switch (o.name) {
+    case 'sgd':
+      return { kind: 'sgd', momentum: 0, weightDecay: l2 };
+    case 'momentum':
+      return { kind: 'sgd', momentum: o.momentum, weightDecay: l2 };
+    case 'nesterov':
+      return { kind: 'sgd', momentum: o.momentum, nesterov: true, weightDecay: l2 };
+    case 'adagrad':
+      return { kind: 'adagrad', weightDecay: l2 };
+    case 'rmsprop':
+      return { kind: 'rmsprop', eps: o.epsilon, weightDecay: l2 };
+    case 'adam':
+      return { kind: 'adam', beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weightDecay: l2 };
+    case 'adamw':
+      return { kind: 'adamw', beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weightDecay: o.weightDecay };
+  }
+}
+
+export function scheduleConfig(c: TrainConfig, stepsPerEpoch: number): ScheduleConfigInput {
+  const s = c.schedule;
+  const lr = c.optimizer.lr;
+  switch (s.name) {
+    case 'constant':
+      return { kind: 'constant', lr };
+    case 'step':
+      return { kind: 'step', lr, stepSize: Math.max(1, Math.round(s.stepEpochs)), gamma: s.gamma };
+    case 'exponential':
+      return { kind: 'exponential', lr, gamma: s.gamma };
+    case 'cosine':
+      return { kind: 'cosine', lr, warmupSteps: Math.round(s.warmupEpochs * stepsPerEpoch), minLr: lr * s.minLrFactor };
+    case 'onecycle':
+      return { kind: 'oneCycle', maxLr: lr };
+  }
+}
+
+export function lossConfig(c: TrainConfig, task: Task): LossConfigInput {
+  const l = c.loss;
+  const name = l.name === 'auto' ? (task === 'segmentation' ? 'cross_entropy' : 'cross_entropy') : l.name;
+  switch (name) {
+    case 'cross_entropy':
+      return { kind: 'crossEntropy', labelSmoothing: l.labelSmoothing };
+    case 'bce':
+      return { kind: 'binaryCrossEntropy', labelSmoothing: l.labelSmoothing };
+    case 'focal':
+      return { kind: 'focal', mode: 'multiclass', gamma: l.focalGamma, alpha: l.focalAlpha };
+    case 'mse':
+      return { kind: 'mse' };
+    case 'l1':
+      return { kind: 'l1' };
+    case 'smooth_l1':
+      return { kind: 'smoothL1' };
+  }
+}

@@ -1,0 +1,35 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Compiled } from '../compile/compile';
+import type { ProbeTarget } from './probes';
+
+const ACTIVATION_KIND: Record<string, ProbeTarget['activation']> = {
+  'act/relu': 'relu',
+  'act/relu6': 'relu',
+  'act/sigmoid': 'sigmoid',
+  'act/tanh': 'tanh',
+};
+
+/** What the probes watch, in network order: layers with weights, BatchNorm layers, activation layers. */
+export function probeTargets(compiled: Compiled): ProbeTarget[] {
+  const { analysis, layerOf, model } = compiled;
+  const byId = new Map(analysis.expanded.nodes.map((n) => [n.id, n]));
+  const targets: ProbeTarget[] = [];
+  for (const id of analysis.order) {
+    const node = byId.get(id)!;
+    const docId = analysis.expanded.origin.get(id) ?? id;
+    const layers = (layerOf.get(id) ?? []).map((name) => model.getLayer(name)) as tf.layers.Layer[];
+    if (node.type === 'norm/batchnorm') {
+      const bn = layers.find((l) => l.getClassName() === 'BatchNormalization');
+      if (bn) targets.push({ node: docId, layer: bn.name, kind: 'batchnorm' });
+      continue;
+    }
+    if (node.type.startsWith('act/')) {
+      const last = layers[layers.length - 1];
+      if (last) targets.push({ node: docId, layer: last.name, kind: 'activation', activation: ACTIVATION_KIND[node.type] ?? 'other' });
+      continue;
+    }
+    const withKernel = layers.find((l) => l.trainableWeights.length > 0);
+    if (withKernel) targets.push({ node: docId, layer: withKernel.name, kind: 'weights' });
+  }
+  return targets;
+}

@@ -1,0 +1,235 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TrainConfig } from '../../../shared/training/config';
+import type { EvaluationReport, LayerProbe } from '../../../shared/training/telemetry';
+import { BatchIterator } from '../data/batch';
+import { batchToTensors, disposeBatchTensors } from '../data/tensors';
+import type { Dataset } from '../data/types';
+import { clipGradients } from './clipping';
+import { lossConfig, optimizerConfig, scheduleConfig } from './configMap';
+import { evaluateClassifier, type Evaluation } from './evaluate';
+import { makeLoss } from './losses';
+import { createOptimizer, type OptimizerState } from './optimizers';
+import { buildProbeModel, collectProbe, type ProbeTarget } from './probes';
+import { l1Penalty, regularizedWeights } from './regularization';
+import { makeSchedule } from './schedules';
+
+export interface StepInfo {
+  step: number;
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  lr: number;
+  gradNorm: number;
+  samplesPerSec: number;
+}
+
+export interface EpochInfo {
+  epoch: number;
+  lr: number;
+  seconds: number;
+  train: { loss: number; accuracy: number };
+  val: EvaluationReport;
+}
+
+export interface Checkpoint {
+  reason: 'epoch' | 'best' | 'final';
+  /** Completed epochs. */
+  epoch: number;
+  step: number;
+  artifacts: tf.io.ModelArtifacts;
+  optimizer: OptimizerState;
+  metric: number;
+}
+
+export interface ResumeState {
+  epoch: number;
+  step: number;
+  optimizer: OptimizerState;
+  best?: number;
+}
+
+export interface TrainerHooks {
+  step?(info: StepInfo): void;
+  epoch?(info: EpochInfo): void;
+  probe?(layers: LayerProbe[], step: number, epoch: number): void;
+  log?(level: 'info' | 'warning' | 'error', message: string): void;
+  checkpoint?(c: Checkpoint): Promise<void>;
+  /** Awaited before every step: resolves when training may go on (pause holds it), or says stop. */
+  gate?(): Promise<'continue' | 'stop'>;
+}
+
+export interface TrainResult {
+  reason: 'completed' | 'stopped' | 'early-stopped';
+  epochs: number;
+  steps: number;
+  final?: Evaluation;
+  best: number;
+}
+
+/** The loss or a gradient became NaN/Inf: names the step and the first layer (in network order) where it appeared. */
+export class NonFiniteError extends Error {
+  constructor(
+    readonly step: number,
+    readonly layer: string | undefined,
+    readonly what: 'loss' | 'gradient',
+  ) {
+    super(
+      `${what === 'loss' ? 'The loss' : 'A gradient'} became NaN/Inf at step ${step}${layer ? `, first in layer '${layer}'` : ''}. ` +
+        'Lower the learning rate, add gradient clipping or BatchNorm, or check the data.',
+    );
+    this.name = 'NonFiniteError';
+  }
+}
+
+const isBetter = (metric: TrainConfig['earlyStopping']['metric'], a: number, b: number, minDelta = 0): boolean =>
+  metric === 'val_loss' ? a < b - minDelta : a > b + minDelta;
+
+export async function saveArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    saved = artifacts;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  return saved!;
+}
+
+/** The training loop: classification on a dataset, with probes, NaN guard, checkpoints and early stopping. */
+export async function train(opts: {
+  model: tf.LayersModel;
+  dataset: Dataset;
+  config: TrainConfig;
+  probeTargets?: readonly ProbeTarget[];
+  resume?: ResumeState;
+  hooks?: TrainerHooks;
+}): Promise<TrainResult> {
+  const { model, dataset, config } = opts;
+  const hooks = opts.hooks ?? {};
+  const task = dataset.info.task;
+  if (task !== 'classification') throw new Error(`training for ${task} is not available yet in this version`);
+
+  const trainIter = new BatchIterator(dataset, 'train', { batchSize: config.batchSize, seed: config.seed, augment: config.augment, limit: config.trainLimit, dropLast: false });
+  const stepsPerEpoch = trainIter.batches;
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = createOptimizer(optimizerConfig(config), variables);
+  if (opts.resume) optimizer.setState(opts.resume.optimizer);
+  const lrAt = makeSchedule(scheduleConfig(config, stepsPerEpoch), totalSteps, stepsPerEpoch);
+  const lossFn = makeLoss(lossConfig(config, task));
+  const l1Weights = config.regularization.l1 > 0 ? regularizedWeights(variables).map((v) => v as tf.Tensor) : [];
+  const targets = opts.probeTargets ?? [];
+  const probeModel = config.probeEvery > 0 && targets.length ? buildProbeModel(model, targets) : undefined;
+  const layerOfVariable = new Map<string, string>();
+  for (const layer of model.layers) for (const w of layer.trainableWeights) layerOfVariable.set((w.read() as tf.Variable).name, layer.name);
+  const clip = config.clip.mode === 'norm' ? { kind: 'norm' as const, maxNorm: config.clip.value } : config.clip.mode === 'value' ? { kind: 'value' as const, clipValue: config.clip.value } : { kind: 'none' as const };
+
+  let step = opts.resume?.step ?? 0;
+  let best = opts.resume?.best ?? (config.earlyStopping.metric === 'val_loss' ? Infinity : -Infinity);
+  let sinceBest = 0;
+  let last: Evaluation | undefined;
+  const evalBatch = Math.max(config.batchSize, 128);
+
+  for (let epoch = opts.resume?.epoch ?? 0; epoch < config.epochs; epoch++) {
+    const started = performance.now();
+    let lossSum = 0;
+    let accSum = 0;
+    let seen = 0;
+    let windowStart = performance.now();
+    let windowSamples = 0;
+    let lr = lrAt(step);
+    for (const batch of trainIter.epoch(epoch)) {
+      if (hooks.gate && (await hooks.gate()) === 'stop') {
+        return finish('stopped', epoch);
+      }
+      lr = lrAt(step);
+      const t = batchToTensors(batch);
+      const probing = probeModel !== undefined && step % config.probeEvery === 0;
+      let extras: tf.Tensor[] = [];
+      let accuracy: tf.Scalar | undefined;
+      const { value: loss, grads } = tf.variableGrads(() => {
+        const out = (probing ? probeModel!.model : model).apply(t.x, { training: true }) as tf.Tensor | tf.Tensor[];
+        const outs = Array.isArray(out) ? out : [out];
+        if (probing) extras = outs.slice(probeModel!.outputCount).map((e) => tf.keep(e));
+        const logits = outs[0];
+        accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), t.labels), 'float32')) as tf.Scalar);
+        const base = lossFn(logits, t.y);
+        return l1Weights.length ? base.add(l1Penalty(l1Weights, config.regularization.l1)) : base;
+      }, variables);
+      const clipped = clipGradients(grads, clip);
+      const [lossValue, accValue, gradNorm] = tf.tidy(() => tf.stack([loss, accuracy!, clipped.globalNorm])).dataSync() as Float32Array;
+      if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
+        const layer = firstNonFinite(grads, variables, layerOfVariable);
+        tf.dispose([loss, accuracy!, clipped.globalNorm, ...extras, ...Object.values(grads), ...clipped.grads.values()]);
+        disposeBatchTensors(t);
+        throw new NonFiniteError(step, layer, Number.isFinite(lossValue) ? 'gradient' : 'loss');
+      }
+      const stats = probing ? optimizer.applyGradients(clipped.grads, lr, { stats: true }) : optimizer.applyGradients(clipped.grads, lr);
+      if (probing && hooks.probe) {
+        const pending = collectProbe(model, targets, probeModel!, extras, Object.fromEntries(clipped.grads) as tf.NamedTensorMap, stats);
+        hooks.probe(pending.read(), step, epoch);
+      }
+      tf.dispose([loss, accuracy!, clipped.globalNorm, ...extras, ...Object.values(grads), ...clipped.grads.values()]);
+      if (stats) tf.dispose([stats.updateNorms, stats.weightNorms]);
+      disposeBatchTensors(t);
+
+      step++;
+      lossSum += lossValue * batch.size;
+      accSum += accValue * batch.size;
+      seen += batch.size;
+      windowSamples += batch.size;
+      const now = performance.now();
+      hooks.step?.({ step, epoch, loss: lossValue, accuracy: accValue, lr, gradNorm, samplesPerSec: (windowSamples * 1000) / Math.max(1, now - windowStart) });
+      if (now - windowStart > 2000) {
+        windowStart = now;
+        windowSamples = 0;
+      }
+      await yieldToEvents();
+    }
+
+    last = evaluateClassifier(model, dataset, 'val', lossFn, { batchSize: evalBatch, limit: config.valLimit });
+    const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.accuracy;
+    const info: EpochInfo = { epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seen, accuracy: accSum / seen }, val: withoutPredictions(last) };
+    hooks.epoch?.(info);
+    const improved = isBetter(config.earlyStopping.metric, metric, best, config.earlyStopping.minDelta);
+    if (improved) {
+      best = metric;
+      sinceBest = 0;
+    } else sinceBest++;
+    if (hooks.checkpoint) {
+      if ((epoch + 1) % config.checkpointEvery === 0 || epoch + 1 === config.epochs) await hooks.checkpoint(await checkpoint('epoch', epoch + 1, metric));
+      if (improved) await hooks.checkpoint(await checkpoint('best', epoch + 1, metric));
+    }
+    if (config.earlyStopping.enabled && sinceBest >= config.earlyStopping.patience) {
+      hooks.log?.('info', `Early stopping after epoch ${epoch + 1}: ${config.earlyStopping.metric} has not improved for ${sinceBest} epochs (best ${best.toFixed(4)}).`);
+      return finish('early-stopped', epoch + 1);
+    }
+  }
+  return finish('completed', config.epochs);
+
+  async function checkpoint(reason: Checkpoint['reason'], epoch: number, metric: number): Promise<Checkpoint> {
+    return { reason, epoch, step, metric, artifacts: await saveArtifacts(model), optimizer: await optimizer.getStateAsync() };
+  }
+
+  async function finish(reason: TrainResult['reason'], epochs: number): Promise<TrainResult> {
+    if (reason === 'stopped' && hooks.checkpoint) await hooks.checkpoint(await checkpoint('final', epochs, NaN));
+    optimizer.dispose();
+    return { reason, epochs, steps: step, final: last, best };
+  }
+}
+
+function withoutPredictions(e: Evaluation): EvaluationReport {
+  const { predictions: _p, ...report } = e;
+  return report;
+}
+
+function firstNonFinite(grads: tf.NamedTensorMap, variables: readonly tf.Variable[], layerOf: Map<string, string>): string | undefined {
+  for (const v of variables) {
+    const g = grads[v.name];
+    if (!g) continue;
+    const s = tf.tidy(() => tf.sum(g).dataSync()[0]);
+    if (!Number.isFinite(s)) return layerOf.get(v.name) ?? v.name;
+  }
+  return undefined;
+}
+
+/** Lets pause/stop messages and timers run between steps. */
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,0 +1,21 @@
+import type { LabEvent } from '../../../shared/api';
+
+/** Messages between the run registry (main thread) and a run's training worker. */
+export interface WorkerStart {
+  runId: string;
+  runDir: string;
+  graph: unknown;
+  dataset: string;
+  config: Record<string, unknown>;
+  /** Resume from this checkpoint folder. */
+  resumeFrom?: string;
+}
+
+export type ToWorker = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready'; backend: string; fallbackOps: string[]; epochs: number; stepsPerEpoch: number }
+  | { type: 'events'; events: LabEvent[] }
+  | { type: 'checkpoint'; name: string; reason: 'epoch' | 'best' | 'final'; epoch: number; step: number; metric: number }
+  | { type: 'done'; reason: 'completed' | 'stopped' | 'early-stopped'; epoch: number; step: number; metrics: Record<string, number> }
+  | { type: 'failed'; message: string; step?: number };

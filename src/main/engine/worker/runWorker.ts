@@ -1,0 +1,150 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import type { LabEvent } from '../../../shared/api';
+import { restore } from '../../../shared/graph/restore';
+import { trainConfigSchema } from '../../../shared/training/config';
+import { readCheckpoint, writeCheckpoint } from '../../service/runs/checkpoints';
+import { fallbackOps, selectBackend } from '../backend/select';
+import { compile } from '../compile/compile';
+import { loadDataset } from '../data/registry';
+import { probeTargets } from '../train/targets';
+import { NonFiniteError, train, type Checkpoint, type ResumeState } from '../train/trainer';
+import type { FromWorker, ToWorker, WorkerStart } from './protocol';
+
+const port = parentPort!;
+const start = workerData as WorkerStart;
+const post = (m: FromWorker): void => port.postMessage(m);
+
+/** Step events are throttled (the latest wins); everything else is sent in the next flush. */
+const STEP_INTERVAL_MS = 200;
+let queue: LabEvent[] = [];
+let pendingStep: LabEvent | undefined;
+let lastStepSent = 0;
+function emit(e: LabEvent): void {
+  if (e.type === 'step') {
+    pendingStep = e;
+    if (performance.now() - lastStepSent < STEP_INTERVAL_MS) return;
+    lastStepSent = performance.now();
+    queue.push(pendingStep);
+    pendingStep = undefined;
+  } else queue.push(e);
+  flush();
+}
+function flush(final = false): void {
+  if (final && pendingStep) queue.push(pendingStep), (pendingStep = undefined);
+  if (queue.length === 0) return;
+  post({ type: 'events', events: queue });
+  queue = [];
+}
+
+let paused = false;
+let stopRequested = false;
+let wake: (() => void) | undefined;
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'pause') paused = true;
+  if (m.type === 'resume') paused = false;
+  if (m.type === 'stop') stopRequested = true;
+  wake?.();
+});
+async function gate(): Promise<'continue' | 'stop'> {
+  while (paused && !stopRequested) await new Promise<void>((r) => (wake = r));
+  return stopRequested ? 'stop' : 'continue';
+}
+
+async function main(): Promise<void> {
+  const runId = start.runId;
+  const config = trainConfigSchema.parse(start.config);
+  const restored = restore(start.graph);
+  if (!restored.ok) throw new Error(`the project is not a valid graph: ${restored.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  const backend = await selectBackend({ prefer: config.backend });
+  tf.randomUniform([1]).dispose(); // initialises the backend before timing anything
+  const { dataset, skipped, warnings } = await loadDataset(start.dataset, { seed: config.seed });
+  for (const s of skipped) emit({ type: 'log', runId, level: 'warning', message: `skipped ${s.path}${s.line ? `:${s.line}` : ''}: ${s.reason}` });
+  for (const w of warnings) emit({ type: 'log', runId, level: 'warning', message: w });
+
+  const graph = restored.graph;
+  const [h, w, c] = dataset.info.shape;
+  const [gh, gw, gc] = graph.meta.input.shape;
+  if (gh !== h || gw !== w || gc !== c) {
+    throw new Error(`the network expects ${gh}×${gw}×${gc} inputs but ${dataset.info.name} has ${h}×${w}×${c} images: set the graph's input to ${h}×${w}×${c}`);
+  }
+  const compiled = compile(graph, { init: config.init === 'auto' ? 'auto' : (config.init.replace('glorot', 'xavier') as never), seed: config.seed });
+  const outShape = compiled.model.outputs[0].shape;
+  const classes = dataset.info.classes.length;
+  if (outShape[outShape.length - 1] !== classes) {
+    throw new Error(`the network's output has ${outShape[outShape.length - 1]} values per sample but ${dataset.info.name} has ${classes} classes: set the head's classes to ${classes}`);
+  }
+
+  let resume: ResumeState | undefined;
+  if (start.resumeFrom) {
+    const ck = await readCheckpoint(start.resumeFrom);
+    const topology = JSON.parse(ck.modelJson) as { weightSpecs: tf.io.WeightsManifestEntry[] };
+    const weights = tf.io.decodeWeights(ck.weights.buffer.slice(ck.weights.byteOffset, ck.weights.byteOffset + ck.weights.byteLength) as ArrayBuffer, topology.weightSpecs);
+    for (const v of compiled.model.weights) {
+      const t = weights[v.originalName] ?? weights[v.name];
+      if (!t) throw new Error(`the checkpoint has no value for ${v.name}`);
+      v.write(t);
+    }
+    tf.dispose(Object.values(weights));
+    resume = {
+      epoch: ck.progress.epoch,
+      step: ck.progress.step,
+      best: ck.progress.best,
+      optimizer: { name: ck.optimizer.name as never, step: ck.optimizer.step, slots: ck.optimizer.slots },
+    };
+  }
+
+  post({ type: 'ready', backend: backend.label, fallbackOps: backend.fallbackOps, epochs: config.epochs, stepsPerEpoch: Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize) });
+  let best: number | undefined = resume?.best;
+  const result = await train({
+    model: compiled.model,
+    dataset,
+    config,
+    probeTargets: probeTargets(compiled),
+    resume,
+    hooks: {
+      gate,
+      step: (s) => emit({ type: 'step', runId, step: s.step, epoch: s.epoch + 1, loss: s.loss, accuracy: s.accuracy, lr: s.lr, samplesPerSec: s.samplesPerSec }),
+      epoch: (e) => emit({ type: 'epoch', runId, epoch: e.epoch, lr: e.lr, seconds: e.seconds, train: e.train, val: e.val }),
+      probe: (layers, step, epoch) => emit({ type: 'probe', runId, step, epoch, layers }),
+      log: (level, message) => emit({ type: 'log', runId, level, message }),
+      checkpoint: async (ck: Checkpoint) => {
+        if (ck.reason === 'best') best = ck.metric;
+        const name = ck.reason === 'best' ? 'best' : ck.reason === 'final' ? 'last' : `epoch-${ck.epoch}`;
+        await writeCheckpoint(start.runDir, name, toFiles(ck, best));
+        flush();
+        post({ type: 'checkpoint', name, reason: ck.reason, epoch: ck.epoch, step: ck.step, metric: ck.metric });
+      },
+    },
+  });
+  const used = fallbackOps();
+  if (used.length) emit({ type: 'log', runId, level: 'warning', message: `ops that fell back to the slow cpu path: ${used.join(', ')}` });
+  flush(true);
+  const metrics: Record<string, number> = {};
+  if (result.final) {
+    metrics.val_loss = result.final.loss;
+    metrics.val_accuracy = result.final.accuracy;
+    if (result.final.top5 !== undefined) metrics.val_top5 = result.final.top5;
+  }
+  post({ type: 'done', reason: result.reason, epoch: result.epochs, step: result.steps, metrics });
+  port.unref();
+}
+
+function toFiles(ck: Checkpoint, best: number | undefined) {
+  const a = ck.artifacts;
+  const data = a.weightData;
+  const joined = Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : (data as ArrayBuffer);
+  return {
+    modelJson: JSON.stringify({ format: 'layers-model', generatedBy: 'Netsmith', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] }),
+    weights: new Uint8Array(joined),
+    optimizer: ck.optimizer,
+    progress: { epoch: ck.epoch, step: ck.step, metric: ck.metric, best },
+  };
+}
+
+main().catch((err: unknown) => {
+  flush(true);
+  const message = err instanceof Error ? err.message : String(err);
+  post({ type: 'failed', message, step: err instanceof NonFiniteError ? err.step : undefined });
+  port.unref();
+});

@@ -1,0 +1,173 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { LabEvent } from '../shared/api';
+import { serializeAutosave } from './core/project';
+import { isDirty } from './core/state';
+import { EditorContext, useEditorState } from './app/context';
+import { Dialogs } from './app/Dialogs';
+import { createEditor, type Editor } from './app/editor';
+import { StatusBar } from './app/StatusBar';
+import { Toasts } from './app/Toasts';
+import { Toolbar } from './app/Toolbar';
+import { Canvas } from './editor/Canvas';
+import { Inspector } from './editor/Inspector';
+import { Palette } from './editor/Palette';
+import { ProblemsPanel } from './editor/ProblemsPanel';
+import type { LabClient } from './transport';
+
+const AUTOSAVE_MS = 3000;
+const CLIPBOARD_KEYS = new Set(['c', 'x', 'v']);
+
+const isTextField = (t: EventTarget | null): boolean => {
+  const el = t as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  if (el.isContentEditable) return true;
+  if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
+  return el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'range'].includes((el as HTMLInputElement).type);
+};
+
+/** Global wiring: shortcuts, clipboard, native menu events, autosave, recovery, title, theme. */
+function useShell(editor: Editor): void {
+  const { store, manager, lab } = editor;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.isComposing) return;
+      const s = store.get();
+      const mod = editor.manager.ctx.isMac ? e.metaKey : e.ctrlKey;
+      if (s.dialog) {
+        // Dialogs own the keyboard; only the palette toggle and saving pass through.
+        if (mod && ['k', 's'].includes(e.key.toLowerCase()) && manager.handleKeyDown(e, true)) e.preventDefault();
+        return;
+      }
+      const inField = isTextField(e.target);
+      // Copy / cut / paste arrive as clipboard events (they carry the system clipboard).
+      if (mod && !e.shiftKey && !e.altKey && CLIPBOARD_KEYS.has(e.key.toLowerCase())) return;
+      if (manager.handleKeyDown(e, inField)) e.preventDefault();
+    };
+    const clip = (kind: 'copy' | 'cut' | 'paste') => (e: ClipboardEvent) => {
+      if (isTextField(e.target) || store.get().dialog) return;
+      if (kind === 'paste') {
+        e.preventDefault();
+        const text = e.clipboardData?.getData('text/plain');
+        void manager.execute('edit.paste', text ? { text } : undefined, 'keyboard');
+        return;
+      }
+      if (!manager.isEnabled(`edit.${kind}`)) return;
+      e.preventDefault();
+      void manager.execute(`edit.${kind}`, { write: (t: string) => e.clipboardData?.setData('text/plain', t) }, 'keyboard');
+    };
+    const onCopy = clip('copy');
+    const onCut = clip('cut');
+    const onPaste = clip('paste');
+    window.addEventListener('keydown', onKey);
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('cut', onCut);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('cut', onCut);
+      document.removeEventListener('paste', onPaste);
+    };
+  }, [editor, manager, store]);
+
+  // Native menus and run telemetry.
+  useEffect(() => {
+    if (!lab) return;
+    return lab.subscribe((ev: LabEvent) => {
+      if (ev.type === 'menu') {
+        const arg = (ev as { arg?: string }).arg;
+        if (ev.command === 'file.openRecent' && arg) void manager.execute('file.openPath', { path: arg }, 'menu');
+        else void manager.execute(ev.command, undefined, 'menu');
+      } else if (ev.type === 'run-status') {
+        void manager.execute('run.update', { run: { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step } });
+      } else if (ev.type === 'step') {
+        const cur = store.get().run;
+        if (cur?.id === ev.runId) void manager.execute('run.update', { run: { id: ev.runId, step: ev.step, epoch: ev.epoch, loss: ev.loss, accuracy: ev.accuracy } });
+      }
+    });
+  }, [lab, manager, store]);
+
+  // Recovery at start, then autosave every few seconds while dirty.
+  useEffect(() => {
+    if (!lab) return;
+    let cancelled = false;
+    lab.readAutosave().then(
+      (a) => {
+        if (!cancelled && a?.text && !store.get().dialog && !isDirty(store.get())) store.update((s) => ({ ...s, dialog: { kind: 'recover', savedAt: a.savedAt, text: a.text } }));
+      },
+      () => undefined,
+    );
+    let saved = store.get().doc;
+    const timer = setInterval(() => {
+      const s = store.get();
+      if (!isDirty(s) || s.doc === saved) return;
+      saved = s.doc;
+      lab.writeAutosave({ text: serializeAutosave(s.doc, s.path) }).catch(() => undefined);
+    }, AUTOSAVE_MS);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [lab, store]);
+
+  // Ask before leaving with unsaved changes (browser tab close / reload).
+  useEffect(() => {
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (!isDirty(store.get())) return;
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onUnload);
+    return () => window.removeEventListener('beforeunload', onUnload);
+  }, [store]);
+}
+
+function Shell({ host }: { host: string }) {
+  const name = useEditorState((s) => s.doc.meta.name);
+  const dirty = useEditorState(isDirty);
+  const theme = useEditorState((s) => s.prefs.theme);
+  const problemsOpen = useEditorState((s) => s.prefs.problemsOpen);
+  useEffect(() => {
+    document.title = `${dirty ? '● ' : ''}${name} — Netsmith`;
+  }, [name, dirty]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return (
+    <div className={`app ${problemsOpen ? 'with-problems' : ''}`} data-testid="app">
+      <Toolbar />
+      <Palette />
+      <main className="center">
+        <Canvas />
+        {problemsOpen && <ProblemsPanel />}
+      </main>
+      <Inspector />
+      <StatusBar host={host} />
+      <Dialogs />
+      <Toasts />
+    </div>
+  );
+}
+
+export function App({ lab, connectError }: { lab: LabClient | null; connectError?: string }) {
+  const editor = useMemo(() => createEditor(lab), [lab]);
+  useShell(editor);
+  const [host, setHost] = useState(lab ? (lab.transport === 'ipc' ? 'Desktop' : 'Host') : 'Offline');
+  useEffect(() => {
+    if (!lab) {
+      if (connectError) editor.manager.ctx.toast(connectError, 'error');
+      return;
+    }
+    lab.hostInfo().then(
+      (h) => setHost(`${h.kind === 'electron' ? 'Desktop' : 'Host'}${h.backend ? ` · ${h.backend}` : ''}`),
+      () => undefined,
+    );
+    return lab.onConnection((status) => setHost((h) => (status === 'open' ? h.replace(/ \(.*\)$/, '') : `${h.replace(/ \(.*\)$/, '')} (${status})`)));
+  }, [lab, editor, connectError]);
+  return (
+    <EditorContext.Provider value={editor}>
+      <Shell host={host} />
+    </EditorContext.Provider>
+  );
+}

@@ -1,0 +1,37 @@
+import { useCallback } from 'react';
+import { useEditorState, useRun } from './context';
+import { CommandPalette } from './CommandPalette';
+import { OpenDialog } from './OpenDialog';
+import { SaveAsDialog } from './SaveAsDialog';
+import { ConfirmDialog, PromptDialog, RecoverDialog, ReportDialog, ShortcutsDialog, TrainDialog } from './SmallDialogs';
+import { TemplatesDialog } from './TemplatesDialog';
+
+/** Renders the open dialog (one at a time, kept in the editor state). */
+export function Dialogs() {
+  const dialog = useEditorState((s) => s.dialog);
+  const run = useRun();
+  const close = useCallback(() => run('ui.closeDialog'), [run]);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'templates':
+      return <TemplatesDialog onClose={close} />;
+    case 'open':
+      return <OpenDialog onClose={close} />;
+    case 'saveAs':
+      return <SaveAsDialog onClose={close} />;
+    case 'palette':
+      return <CommandPalette onClose={close} />;
+    case 'shortcuts':
+      return <ShortcutsDialog onClose={close} />;
+    case 'train':
+      return <TrainDialog onClose={close} />;
+    case 'report':
+      return <ReportDialog report={dialog.report} onClose={close} />;
+    case 'recover':
+      return <RecoverDialog savedAt={dialog.savedAt} text={dialog.text} onClose={close} />;
+    case 'confirm':
+      return <ConfirmDialog key={dialog.id} {...dialog} />;
+    case 'prompt':
+      return <PromptDialog key={dialog.id} {...dialog} />;
+  }
+}

@@ -1,0 +1,210 @@
+import { useEffect, useState } from 'react';
+import type { DatasetSummary } from '../../shared/api';
+import { displayShortcut } from '../core/keys';
+import type { RestoreReport } from '../core/state';
+import { useEditor, useEditorState, useRun } from './context';
+import { isMac } from './editor';
+import { Icon } from './Icon';
+import { Modal } from './Modal';
+
+export function ConfirmDialog({ id, title, message, confirmLabel, danger }: { id: number; title: string; message: string; confirmLabel: string; danger?: boolean }) {
+  const { resolveDialog } = useEditor();
+  return (
+    <Modal
+      title={title}
+      onClose={() => resolveDialog(id, false)}
+      width={440}
+      testId="confirm-dialog"
+      footer={
+        <>
+          <span className="spacer" />
+          <button className="btn" data-testid="confirm-cancel" onClick={() => resolveDialog(id, false)}>
+            Cancel
+          </button>
+          <button className={`btn ${danger ? 'danger' : 'primary'}`} data-testid="confirm-ok" data-autofocus onClick={() => resolveDialog(id, true)}>
+            {confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <p>{message}</p>
+    </Modal>
+  );
+}
+
+export function PromptDialog({ id, title, message, value, confirmLabel }: { id: number; title: string; message: string; value: string; confirmLabel: string }) {
+  const { resolveDialog } = useEditor();
+  const [text, setText] = useState(value);
+  const ok = () => text.trim() && resolveDialog(id, text.trim());
+  return (
+    <Modal
+      title={title}
+      onClose={() => resolveDialog(id, null)}
+      width={420}
+      testId="prompt-dialog"
+      footer={
+        <>
+          <span className="spacer" />
+          <button className="btn" onClick={() => resolveDialog(id, null)}>
+            Cancel
+          </button>
+          <button className="btn primary" data-testid="prompt-ok" disabled={!text.trim()} onClick={ok}>
+            {confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <label className="block-label-text" htmlFor="prompt-input">
+        {message}
+      </label>
+      <input id="prompt-input" className="input wide" data-testid="prompt-input" data-autofocus value={text} onChange={(e) => setText(e.target.value)} onFocus={(e) => e.target.select()} onKeyDown={(e) => e.key === 'Enter' && ok()} />
+    </Modal>
+  );
+}
+
+export function ReportDialog({ report, onClose }: { report: RestoreReport; onClose(): void }) {
+  const failed = report.errors.length > 0;
+  return (
+    <Modal title={report.title} onClose={onClose} width={560} testId="report-dialog" footer={<><span className="spacer" /><button className="btn primary" data-testid="report-ok" onClick={onClose}>OK</button></>}>
+      {failed ? <p>The file could not be loaded; your current project is unchanged.</p> : <p>The project was loaded. These repairs were made; save to keep them.</p>}
+      <ul className="report-list">
+        {report.errors.map((e, i) => (
+          <li key={`e${i}`} className="error">
+            <Icon name="error" size={13} />
+            <span>
+              {e.path && <code>{e.path}</code>} {e.message}
+            </span>
+          </li>
+        ))}
+        {report.notes.map((n, i) => (
+          <li key={`n${i}`} className="note">
+            <Icon name="info" size={13} />
+            <span>{n}</span>
+          </li>
+        ))}
+      </ul>
+      {!failed && report.issues > 0 && <p className="muted">The graph has {report.issues} problem{report.issues > 1 ? 's' : ''}: see the problems panel.</p>}
+    </Modal>
+  );
+}
+
+export function RecoverDialog({ savedAt, text, onClose }: { savedAt: string; text: string; onClose(): void }) {
+  const run = useRun();
+  const { lab } = useEditor();
+  return (
+    <Modal
+      title="Recover unsaved work?"
+      onClose={onClose}
+      width={460}
+      testId="recover-dialog"
+      footer={
+        <>
+          <span className="spacer" />
+          <button className="btn" data-testid="recover-discard" onClick={() => { void lab?.clearAutosave(); onClose(); }}>
+            Discard
+          </button>
+          <button className="btn primary" data-testid="recover-ok" onClick={() => run('file.recover', { text })}>
+            Recover
+          </button>
+        </>
+      }
+    >
+      <p>Netsmith found changes that were not saved, from {new Date(savedAt).toLocaleString()}.</p>
+    </Modal>
+  );
+}
+
+export function ShortcutsDialog({ onClose }: { onClose(): void }) {
+  const { manager } = useEditor();
+  const cats = new Map<string, { label: string; keys: string[] }[]>();
+  for (const a of manager.list()) {
+    if (!a.keys?.length) continue;
+    (cats.get(a.category) ?? cats.set(a.category, []).get(a.category)!).push({ label: a.label, keys: a.keys.map((k) => displayShortcut(k, isMac)) });
+  }
+  return (
+    <Modal title="Keyboard shortcuts" onClose={onClose} width={640} testId="shortcuts-dialog">
+      <div className="shortcut-grid">
+        {[...cats].map(([cat, list]) => (
+          <section key={cat}>
+            <h3>{cat}</h3>
+            {list.map((s) => (
+              <div key={s.label} className="shortcut-row">
+                <span>{s.label}</span>
+                <span>{s.keys.map((k) => <kbd key={k}>{k}</kbd>)}</span>
+              </div>
+            ))}
+          </section>
+        ))}
+        <section>
+          <h3>Canvas</h3>
+          <div className="shortcut-row"><span>Box select</span><span><kbd>Shift</kbd> drag</span></div>
+          <div className="shortcut-row"><span>Add to selection</span><span><kbd>{isMac ? '⌘' : 'Ctrl'}</kbd> click</span></div>
+          <div className="shortcut-row"><span>Pan</span><span><kbd>Space</kbd> drag</span></div>
+        </section>
+      </div>
+    </Modal>
+  );
+}
+
+export function TrainDialog({ onClose }: { onClose(): void }) {
+  const { lab } = useEditor();
+  const run = useRun();
+  const task = useEditorState((s) => s.doc.meta.task);
+  const input = useEditorState((s) => s.doc.meta.input.shape);
+  const [datasets, setDatasets] = useState<DatasetSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dataset, setDataset] = useState('');
+  const [epochs, setEpochs] = useState(5);
+  const [batchSize, setBatchSize] = useState(32);
+  const [lr, setLr] = useState(0.001);
+  useEffect(() => {
+    lab?.listDatasets().then(
+      (d) => {
+        const fit = d.filter((x) => x.task === task);
+        setDatasets(fit);
+        const same = fit.find((x) => x.shape.join() === input.join());
+        setDataset((same ?? fit[0])?.id ?? '');
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [lab, task, input]);
+  const ds = datasets?.find((d) => d.id === dataset);
+  return (
+    <Modal
+      title="Train"
+      onClose={onClose}
+      width={480}
+      testId="train-dialog"
+      footer={
+        <>
+          <span className="muted small">{displayShortcut('Mod+Enter', isMac)} to start</span>
+          <span className="spacer" />
+          <button className="btn" onClick={onClose}>Cancel</button>
+          <button className="btn primary" data-testid="train-start" disabled={!dataset} onClick={() => run('run.start', { dataset, config: { epochs, batchSize, learningRate: lr } })}>
+            <Icon name="play" size={13} /> Start training
+          </button>
+        </>
+      }
+    >
+      {error && <div className="field-error">{error}</div>}
+      <div className="form-grid">
+        <label htmlFor="train-dataset">Dataset</label>
+        <select id="train-dataset" className="input" value={dataset} onChange={(e) => setDataset(e.target.value)}>
+          {datasets?.length === 0 && <option value="">No {task} dataset</option>}
+          {datasets?.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.shape.join('×')}, {d.classes.length} classes)
+            </option>
+          ))}
+        </select>
+        <label htmlFor="train-epochs">Epochs</label>
+        <input id="train-epochs" className="input num" type="number" min={1} value={epochs} onChange={(e) => setEpochs(Math.max(1, Number(e.target.value) || 1))} />
+        <label htmlFor="train-batch">Batch size</label>
+        <input id="train-batch" className="input num" type="number" min={1} value={batchSize} onChange={(e) => setBatchSize(Math.max(1, Number(e.target.value) || 1))} />
+        <label htmlFor="train-lr">Learning rate</label>
+        <input id="train-lr" className="input num" type="number" step={0.0001} value={lr} onChange={(e) => setLr(Number(e.target.value) || 0.001)} />
+      </div>
+      {ds && ds.shape.join() !== input.join() && <p className="field-error">The dataset's images are {ds.shape.join('×')}; the graph's input is {input.join('×')}.</p>}
+    </Modal>
+  );
+}

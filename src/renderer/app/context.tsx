@@ -1,0 +1,29 @@
+import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
+import type { EditorState } from '../core/state';
+import type { LibraryItem } from '../core/library';
+import type { Editor } from './editor';
+
+export const EditorContext = createContext<Editor | null>(null);
+
+export function useEditor(): Editor {
+  const e = useContext(EditorContext);
+  if (!e) throw new Error('useEditor outside EditorContext');
+  return e;
+}
+
+/** Subscribes to a slice of the editor state; the selector must return a stable value (a stored reference or a primitive). */
+export function useEditorState<T>(selector: (s: EditorState) => T): T {
+  const { store } = useEditor();
+  return useSyncExternalStore(store.subscribe, () => selector(store.get()));
+}
+
+export function useLibrary(): LibraryItem[] {
+  const { library } = useEditor();
+  return useSyncExternalStore(library.subscribe, library.get);
+}
+
+/** `run('edit.undo')`: executes an action through the manager. */
+export function useRun(): (name: string, payload?: unknown) => void {
+  const { manager } = useEditor();
+  return useCallback((name: string, payload?: unknown) => void manager.execute(name, payload, 'ui'), [manager]);
+}

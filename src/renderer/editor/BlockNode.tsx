@@ -1,0 +1,59 @@
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { blockByType } from '../../shared/blocks';
+import type { NodeDoc } from '../../shared/graph/types';
+import { analysisOf } from '../core/analysis';
+import { formatCount, shapeText } from '../core/format';
+import { useEditorState } from '../app/context';
+import { Icon } from '../app/Icon';
+import { paramSummary } from './nodeSummary';
+
+export type BlockFlowNode = Node<NodeDoc & Record<string, unknown>, 'block'>;
+
+/** Handles spread evenly along an edge of the node. */
+const spread = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 100}%`;
+
+/** One generic node for every block: title, label, ports, output shape, params, FLOPs, error state. */
+function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
+  const view = useEditorState((s) => analysisOf(s.doc));
+  const def = blockByType(data.type);
+  const info = view.analysis.nodes[id];
+  const issues = view.issuesByNode.get(id) ?? [];
+  const errors = issues.filter((i) => i.severity === 'error');
+  const warnings = issues.filter((i) => i.severity === 'warning');
+  const family = def?.family ?? 'unknown';
+  const copies = info?.copies ?? 1;
+  const cls = ['block-node', `fam-${family}`, selected && 'selected', errors.length > 0 && 'has-error', !errors.length && warnings.length > 0 && 'has-warning'].filter(Boolean).join(' ');
+  const message = (errors.length ? errors : warnings).map((i) => i.message).join('\n');
+  return (
+    <div className={cls} data-testid={`node-${id}`} data-node-id={id} data-error={errors.length > 0 ? 'true' : undefined} title={message || undefined}>
+      {(def?.inputs ?? []).map((p, i, all) => (
+        <Handle key={p.name} id={p.name} type="target" position={Position.Top} style={{ left: spread(i, all.length) }} className={p.variadic ? 'handle-variadic' : undefined} data-testid={`handle-${id}-in-${p.name}`} title={p.variadic ? `${p.name} (takes several inputs)` : p.name} />
+      ))}
+      <div className="block-head">
+        <span className="block-title">{def?.title ?? data.type}</span>
+        <span className="block-label">{data.label || id}</span>
+        {copies > 1 && <span className="block-copies" title={`This block runs ${copies} times (group repeat)`}>×{copies}</span>}
+        {(errors.length > 0 || warnings.length > 0) && (
+          <span className={`block-issue ${errors.length ? 'err' : 'warn'}`} data-testid={`node-issue-${id}`}>
+            <Icon name={errors.length ? 'error' : 'warning'} size={13} />
+            <span className="issue-tip">{message}</span>
+          </span>
+        )}
+      </div>
+      <div className="block-params">{def ? paramSummary(def, data.params) || '\u00a0' : 'unknown block'}</div>
+      <div className="block-foot">
+        <span className={`shape-badge ${info?.output ? '' : 'none'}`} data-testid={`shape-${id}`}>{shapeText(info?.output)}</span>
+        <span className="block-cost">
+          {info?.cost && info.cost.params > 0 && <span title="Parameters">{formatCount(info.cost.params)}</span>}
+          {info && info.flops > 0 && <span title="FLOPs per sample">{formatCount(info.flops)}F</span>}
+        </span>
+      </div>
+      {(def?.outputs ?? []).map((p, i, all) => (
+        <Handle key={p} id={p} type="source" position={Position.Bottom} style={{ left: spread(i, all.length) }} data-testid={`handle-${id}-out-${p}`} title={p} />
+      ))}
+    </div>
+  );
+}
+
+export const BlockNode = memo(BlockNodeView);
