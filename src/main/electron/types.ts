@@ -14,20 +14,20 @@ export interface IpcEventLike {
 }
 
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: IpcEventLike, ...args: any[]) => unknown): void;
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
 }
 
 export interface SessionLike {
   webRequest: {
     onHeadersReceived(listener: (details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void): void;
   };
-  setPermissionRequestHandler(handler: ((webContents: any, permission: string, callback: (granted: boolean) => void) => void) | null): void;
+  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null): void;
 }
 
 export interface WebContentsLike {
   id: number;
   session: SessionLike;
-  send(channel: string, ...args: any[]): void;
+  send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
   on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
@@ -127,7 +127,7 @@ export interface ElectronLike {
   };
   Menu: {
     buildFromTemplate(template: MenuItemSpec[]): unknown;
-    setApplicationMenu(menu: any): void;
+    setApplicationMenu(menu: unknown): void;
   };
   shell: {
     openExternal(url: string): Promise<void>;

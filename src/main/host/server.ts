@@ -6,7 +6,7 @@ import { rendererCsp } from '../util/csp';
 import { callLab, isLabMethod, type LabReply } from '../util/labCall';
 import { createToken, requestToken, tokenMatches } from './auth';
 import { httpStatus, parseWsCall, type WsServerMessage } from './protocol';
-import { sendText, serveStatic } from './staticFiles';
+import { serveStatic } from './staticFiles';
 
 export interface ServerOptions {
   api: LabApi;

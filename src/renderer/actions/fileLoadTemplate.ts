@@ -16,7 +16,7 @@ export default register<{ id: string }>({
     const r = restore(t.build());
     if (!r.ok) throw new Error(`Template '${t.name}' is broken: ${r.errors.map((e) => e.message).join('; ')}`);
     await ctx.dispatch('doc.load', { graph: r.graph, path: null, clean: true });
-    ctx.view.fitView();
+    ctx.view.fitView({ readable: true });
     ctx.toast(`New project from ${t.name}`, 'success');
   },
 });

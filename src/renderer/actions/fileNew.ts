@@ -10,6 +10,6 @@ export default register({
   async perform(_s, _p, ctx) {
     if (!(await confirmDiscard(ctx))) return;
     await ctx.dispatch('doc.load', { graph: emptyGraph(), path: null, clean: true });
-    ctx.view.fitView();
+    ctx.view.fitView({ readable: true });
   },
 });

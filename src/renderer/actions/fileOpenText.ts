@@ -19,7 +19,7 @@ export default register<{ text: string; name: string; path: string | null; clean
       return;
     }
     await ctx.dispatch('doc.load', { graph: r.graph, path: p.path, clean: p.clean ?? true });
-    ctx.view.fitView();
+    ctx.view.fitView({ readable: true });
     if (r.notes.length > 0) await ctx.dispatch('ui.showReport', { report: { title: `Opened ${p.name} with repairs`, notes: r.notes, errors: [], issues: r.issues.length } });
     else ctx.toast(`Opened ${p.name}`, 'success');
   },

@@ -7,7 +7,8 @@ export type Category = 'File' | 'Edit' | 'Graph' | 'Group' | 'View' | 'Run' | 'H
 
 /** What the canvas lends the actions (filled in when it mounts; no-ops before that and in tests). */
 export interface ViewBridge {
-  fitView(): void;
+  /** Fits the graph; `readable` shows the top of a deep graph at a legible zoom instead of all of it. */
+  fitView(opts?: { readable?: boolean }): void;
   /** Centres the viewport on these nodes (document ids). */
   focus(nodeIds: readonly string[]): void;
   /** The flow-space point at the centre of the visible canvas. */

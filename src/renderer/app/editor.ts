@@ -42,7 +42,7 @@ export function createEditor(lab: LabApi | null): Editor {
   const resolvers = new Map<number, (v: unknown) => void>();
   let view: ViewBridge = { fitView() {}, focus() {}, center: () => ({ x: 0, y: 0 }), sizes: () => new Map() };
   const viewProxy: ViewBridge = {
-    fitView: () => view.fitView(),
+    fitView: (opts) => view.fitView(opts),
     focus: (ids) => view.focus(ids),
     center: () => view.center(),
     sizes: () => view.sizes(),

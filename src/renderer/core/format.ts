@@ -40,6 +40,10 @@ export const shapeText = (s: Shape | undefined): string => (s ? formatShape(s) :
 
 export function formatParamValue(v: unknown): string {
   if (Array.isArray(v)) return v.join(', ');
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(+v.toPrecision(4));
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v);
+    if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential().replace(/\.?0+e/, 'e');
+    return String(+v.toPrecision(4));
+  }
   return String(v);
 }

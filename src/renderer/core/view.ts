@@ -9,7 +9,7 @@ export interface Size {
   width: number;
   height: number;
 }
-export const DEFAULT_NODE_SIZE: Size = { width: 200, height: 62 };
+export const DEFAULT_NODE_SIZE: Size = { width: 212, height: 62 };
 export const FRAME_PAD = 14;
 export const FRAME_HEADER = 26;
 

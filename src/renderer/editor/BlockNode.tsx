@@ -3,7 +3,7 @@ import { memo } from 'react';
 import { blockByType } from '../../shared/blocks';
 import type { NodeDoc } from '../../shared/graph/types';
 import { analysisOf } from '../core/analysis';
-import { formatCount, shapeText } from '../core/format';
+import { formatCount, formatFlops, shapeText } from '../core/format';
 import { useEditorState } from '../app/context';
 import { Icon } from '../app/Icon';
 import { paramSummary } from './nodeSummary';
@@ -41,12 +41,12 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
           </span>
         )}
       </div>
-      <div className="block-params">{def ? paramSummary(def, data.params) || '\u00a0' : 'unknown block'}</div>
+      <div className="block-params">{def ? paramSummary(def, data.params) || def.doc.formula || '\u00a0' : 'unknown block'}</div>
       <div className="block-foot">
         <span className={`shape-badge ${info?.output ? '' : 'none'}`} data-testid={`shape-${id}`}>{shapeText(info?.output)}</span>
         <span className="block-cost">
           {info?.cost && info.cost.params > 0 && <span title="Parameters">{formatCount(info.cost.params)}</span>}
-          {info && info.flops > 0 && <span title="FLOPs per sample">{formatCount(info.flops)}F</span>}
+          {info && info.flops > 0 && <span title="FLOPs per sample">{formatFlops(info.flops)}</span>}
         </span>
       </div>
       {(def?.outputs ?? []).map((p, i, all) => (

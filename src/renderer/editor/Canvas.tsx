@@ -32,6 +32,7 @@ import { ShapeEdge } from './ShapeEdge';
 
 /** Palette items are dragged with this MIME type: `{kind: 'block' | 'composite' | 'library', id}`. */
 export const DND_MIME = 'application/x-netsmith-block';
+const READABLE_ZOOM = 0.7;
 
 const nodeTypes = { block: BlockNode, group: GroupNode, frame: FrameNode } satisfies NodeTypes;
 const edgeTypes = { shape: ShapeEdge } satisfies EdgeTypes;
@@ -231,7 +232,18 @@ function CanvasInner() {
   // Lend the actions what only the canvas knows: the viewport and measured sizes.
   useEffect(() => {
     editor.setView({
-      fitView: () => setTimeout(() => void rf.fitView({ padding: 0.12, duration: 200, maxZoom: 1.1 }), 60),
+      fitView: (opts) =>
+        setTimeout(() => {
+          const all = rf.getNodes();
+          const r = wrapper.current?.getBoundingClientRect();
+          if (!opts?.readable || !r || all.length === 0) return void rf.fitView({ padding: 0.12, duration: 200, maxZoom: 1.1 });
+          // A deep network fitted whole is unreadable: show its top at a readable zoom instead.
+          const b = rf.getNodesBounds(all);
+          const fit = Math.min((r.width * 0.88) / b.width, (r.height * 0.88) / b.height, 1.1);
+          if (fit >= READABLE_ZOOM) return void rf.fitView({ padding: 0.12, duration: 0, maxZoom: 1.1 });
+          const zoom = Math.min(1, Math.max(READABLE_ZOOM, (r.width * 0.9) / b.width));
+          void rf.setViewport({ x: r.width / 2 - (b.x + b.width / 2) * zoom, y: 24 - b.y * zoom, zoom }, { duration: 0 });
+        }, 60),
       focus(ids) {
         const d = store.get().doc;
         const pts = ids.map((id) => d.nodes.find((n) => n.id === id)).filter((n) => !!n);
@@ -286,7 +298,7 @@ function CanvasInner() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        {minimap && <MiniMap pannable zoomable nodeClassName={miniMapClass} nodeStrokeWidth={0} maskStrokeWidth={1} />}
+        {minimap && <MiniMap pannable zoomable nodeClassName={miniMapClass} nodeStrokeWidth={0} maskStrokeWidth={1} style={{ width: 150, height: 110 }} />}
         <Controls showInteractive={false} position="bottom-left" />
         <ConnectionHint />
       </ReactFlow>

@@ -21,11 +21,10 @@ function FrameNodeView({ data }: NodeProps<FrameFlowNode>) {
   const totals = view.analysis.groups[group.id];
   return (
     <div className={`frame-node ${isSel ? 'selected' : ''} ${issues.length ? 'has-error' : ''}`} data-testid={`frame-${group.id}`}>
-      <div className="frame-header" title={issues.map((i) => i.message).join('\n') || 'Drag to move the group; click to select it'} onClick={() => run('graph.select', { nodes: ids, edges: [] })}>
+      <div className="frame-header" title={issues.map((i) => i.message).join('\n') || `${group.name}${totals ? ` · ${formatCount(totals.params)} params` : ''} — drag to move the group, click to select it`} onClick={() => run('graph.select', { nodes: ids, edges: [] })}>
         <Icon name="group" size={12} />
         <span className="frame-name">{group.name}</span>
         {group.repeat > 1 && <span className="group-repeat">×{group.repeat}</span>}
-        {totals && <span className="frame-totals">{formatCount(totals.params)} params</span>}
         {issues.length > 0 && <Icon name="error" size={12} className="err" />}
         <button className="node-btn nodrag" title="Collapse group" data-testid={`collapse-${group.id}`} onClick={(e) => { e.stopPropagation(); run('group.toggleCollapse', { group: group.id }); }}>
           <Icon name="collapse" size={12} />

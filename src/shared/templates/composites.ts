@@ -25,7 +25,7 @@ const groupName = (o: GroupOpts, kind: string): string => o.name ?? o.label ?? k
 
 /** The label copy `k` (0 = the first) of a node in a repeated group gets: `layer1.1.conv1`, k=2, group `layer1.1` → `layer1.3.conv1`. */
 export function copyLabel(label: string, group: string, k: number): string {
-  if (k === 0 || !label.startsWith(group)) return label;
+  if (k === 0 || (label !== group && !label.startsWith(`${group}.`))) return label;
   const m = /(\d+)$/.exec(group);
   if (!m) return `${label}#${k + 1}`;
   const renamed = group.slice(0, m.index) + String(Number(m[1]) + k);

@@ -18,7 +18,7 @@ export const unetSmall: Template = {
     const b = new GraphBuilder({ name: 'UNet (small)', task: 'segmentation', input: [128, 128, 3], description: unetSmall.description });
     let x = b.input();
     const skips = WIDTHS.map((w, i) => {
-      const s = doubleConv(b, i === 0 ? x : x, { filters: w, label: `downs.${i}` });
+      const s = doubleConv(b, x, { filters: w, label: `downs.${i}` });
       x = maxpool(b, s, 2, 2, 0, `pool${i + 1}`);
       return s;
     });

@@ -1,5 +1,4 @@
-import { GraphBuilder } from '../graph/builder';
-import type { Ref } from '../graph/builder';
+import { GraphBuilder, type Ref } from '../graph/builder';
 import { convBnAct, finish, maxpool } from './layers';
 import type { Template } from './types';
 

@@ -13,7 +13,7 @@ const nonNegative = z.number().min(0);
 
 export const optimizerSchema = z.object({
   name: z.enum(OPTIMIZERS).default('adam'),
-  lr: positive.max(10).default(1e-3),
+  lr: positive.default(1e-3),
   momentum: nonNegative.max(1).default(0.9),
   beta1: nonNegative.lt(1).default(0.9),
   beta2: nonNegative.lt(1).default(0.999),

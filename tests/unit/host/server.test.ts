@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON replies are inspected loosely */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -57,7 +58,7 @@ test('GET /api/health: 200 with the token (header or query), 401 without or with
   assert.equal((await fetch(`${host.base}/api/health?token=${host.server.token}`)).status, 200);
   const missing = await fetch(`${host.base}/api/health`);
   assert.equal(missing.status, 401);
-  assert.equal((await missing.json()).error.code, 'unauthorized');
+  assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'unauthorized');
   assert.equal((await fetch(`${host.base}/api/health?token=wrong`)).status, 401);
 });
 

@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { LabError, type LabEvent } from '../../../src/shared/api';
-import { createWsLab, type SocketLike } from '../../../src/renderer/transport/wsClient';
-import type { ConnectionStatus } from '../../../src/renderer/transport/protocol';
+import { createWsLab, type ConnectionStatus, type SocketLike } from './rendererTransport';
 import { startTestHost } from './serverHelpers';
 
 const socket = (url: string): SocketLike => new WebSocket(url) as unknown as SocketLike;

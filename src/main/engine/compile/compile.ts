@@ -67,7 +67,7 @@ export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
     outgoing.add(e.source);
   }
 
-  const bases = layerBaseNames(nodes);
+  const bases = layerBaseNames(nodes, graph.groups);
   const layerOf = new Map<string, string[]>();
   const tensors = new Map<string, tf.SymbolicTensor>();
   const nextSeed = seedSequence(opts.seed);

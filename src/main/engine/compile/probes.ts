@@ -31,7 +31,7 @@ export function probeTargets(model: tf.LayersModel, graph: GraphDoc): NodeProbes
   const analysis = analyze(graph);
   const { nodes, origin } = analysis.expanded;
   const byBase = new Map<string, string>();
-  for (const [id, base] of layerBaseNames(nodes)) byBase.set(base, id);
+  for (const [id, base] of layerBaseNames(nodes, graph.groups)) byBase.set(base, id);
   const layersOf = new Map<string, tf.layers.Layer[]>();
   for (const layer of model.layers) {
     const id = byBase.get(baseOfLayer(layer.name));

@@ -1,12 +1,49 @@
-// dW[kh,kw,ci,co] = sum over n,oy,ox of x[n, oy*s + kh*d - pad, ..., ci] * dy[n, oy, ox, co]
-// is a forward conv of x with batch and channel axes swapped ([Ci, H, W, N])
-// by dy used as the filter ([OH, OW, N, Co]), with the roles of stride and
-// dilation exchanged. XNNPACK runs it as fast as a forward conv.
+// dW[kh,kw,ci,co] = sum over n,oy,ox of x[n, oy*s + kh*d - pad, ..., ci] * dy[n, oy, ox, co].
+// Main path: our SIMD kernel reads x and dy in place (NHWC). Fallback (no
+// wasm SIMD): a forward conv of x with batch and channel axes swapped
+// ([Ci, H, W, N]) by dy as the filter ([OH, OW, N, Co]), stride and dilation
+// exchanged; correct, but XNNPACK re-packs the large "filter" on every call.
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convExplicit, release, transpose } from './kernelUtil';
+import { convExplicit, release, run, transpose } from './kernelUtil';
+import { ptr, simdKernels, simdSupported } from './simd/module';
+
+const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
+
+function padChannels(backend: BackendWasm, t: TensorInfo, to: number): TensorInfo {
+  const c = t.shape[3];
+  if (c === to) return t;
+  return run(backend, 'PadV2', { x: t }, { paddings: [[0, 0], [0, 0], [0, 0], [0, to - c]], constantValue: 0 });
+}
+
+/** SIMD kernel; channel counts are padded to its tile sizes (ci to 4, co to 4 or 8) and sliced back. */
+export function conv2dBackpropFilterSimd(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const [n, h, w, ci] = x.shape;
+  const [, oh, ow, co] = dy.shape;
+  const ci4 = roundUp(ci, 4);
+  const coVecs = co % 8 === 0 || co > 4 ? 2 : 1;
+  const coT = roundUp(co, 4 * coVecs);
+  const xp = padChannels(backend, x, ci4);
+  const dyp = padChannels(backend, dy, coT);
+  const { filterHeight: kh, filterWidth: kw } = info;
+  const dW = backend.makeOutput([kh, kw, ci4, coT], 'float32');
+  const k = simdKernels(backend);
+  (coVecs === 2 ? k.convBackpropFilter2 : k.convBackpropFilter1)(
+    ptr(backend, xp), ptr(backend, dyp), ptr(backend, dW), n, h, w, ci4, oh, ow, coT, kh, kw,
+    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left);
+  if (xp !== x) release(backend, xp);
+  if (dyp !== dy) release(backend, dyp);
+  if (ci4 === ci && coT === co) return dW;
+  const sliced = run(backend, 'Slice', { x: dW }, { begin: [0, 0, 0, 0], size: [kh, kw, ci, co] });
+  release(backend, dW);
+  return sliced;
+}
 
 export function conv2dBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  return simdSupported() ? conv2dBackpropFilterSimd(backend, x, dy, info) : conv2dBackpropFilterXnn(backend, x, dy, info);
+}
+
+export function conv2dBackpropFilterXnn(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const [, h, w] = x.shape;
   const [, oh, ow] = dy.shape;

@@ -8,6 +8,9 @@ import { installCpuFallbacks } from './cpuFallback';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput';
 import { rememberOriginal } from './kernelUtil';
+import { maxPoolGradConfig } from './maxPoolGrad';
+import { meanConfig, sumConfig } from './reduce';
+import { simdSupported } from './simd/module';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
 
@@ -23,12 +26,15 @@ export const WASM_KERNELS: KernelConfig[] = [
   batchMatMulConfig,
 ];
 
+/** Kernels that exist only as our SIMD code (registered when wasm SIMD compiles). */
+export const SIMD_KERNELS: KernelConfig[] = [sumConfig, meanConfig, maxPoolGradConfig];
+
 let installed: string[] | null = null;
 
 /** Installs our kernels and the cpu-copy safety net; returns the kernels left to the safety net. */
 export function installWasmKernels(): string[] {
   if (installed != null) return installed;
-  for (const config of WASM_KERNELS) {
+  for (const config of simdSupported() ? [...WASM_KERNELS, ...SIMD_KERNELS] : WASM_KERNELS) {
     if (getKernel(config.kernelName, 'wasm') != null) {
       rememberOriginal(config.kernelName);
       unregisterKernel(config.kernelName, 'wasm');

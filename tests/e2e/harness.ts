@@ -1,0 +1,122 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = '/usr/bin/chromium';
+
+export interface Host {
+  /** The URL `serve` printed, token included. */
+  url: string;
+  token: string;
+  port: number;
+  /** The temp NETSMITH_HOME (projects in <home>/projects). */
+  home: string;
+  /** Everything the host wrote to stderr so far (for failure messages). */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/** Builds the renderer once when out/renderer is missing (the server would otherwise build it itself, slower to diagnose). */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) return;
+  const r = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('the renderer build (npx electron-vite build) failed');
+}
+
+/**
+ * Starts `serve --port 0` in a child process with NETSMITH_HOME in a temp folder and resolves once it
+ * printed its URL.
+ */
+export async function startHost(options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Host> {
+  ensureRendererBuilt();
+  const home = mkdtempSync(join(tmpdir(), 'netsmith-e2e-'));
+  const child = spawn('npx', ['tsx', 'src/main/host/cli.ts', 'serve', '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, NETSMITH_HOME: home, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32', // its own process group, so stop() also ends tsx's node child
+  });
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const url = await firstLine(child, options.timeoutMs ?? 60_000, () => err);
+  const parsed = new URL(url);
+  const token = parsed.searchParams.get('token');
+  if (!token) throw new Error(`serve printed a URL without a token: ${url}`);
+  return {
+    url,
+    token,
+    port: Number(parsed.port),
+    home,
+    stderr: () => err,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BrowserSession {
+  page: Page;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium through playwright-core, headless, 1280×800, opened on `url`. */
+export async function openBrowser(url: string): Promise<BrowserSession> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url, { waitUntil: 'load' });
+    return { page, browser, close: () => browser.close() };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+function firstLine(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const fail = (why: string): void => {
+      clearTimeout(timer);
+      void stopChild(child);
+      reject(new Error(`serve ${why}\n--- stderr ---\n${stderr()}`));
+    };
+    const timer = setTimeout(() => fail(`printed no URL within ${timeoutMs} ms`), timeoutMs);
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const newline = out.indexOf('\n');
+      if (newline < 0) return;
+      clearTimeout(timer);
+      child.removeListener('exit', onExit);
+      resolvePromise(out.slice(0, newline).trim());
+    });
+    const onExit = (code: number | null): void => fail(`exited (code ${code}) before printing its URL`);
+    child.once('exit', onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const kill = (signal: NodeJS.Signals): void => {
+    try {
+      if (process.platform !== 'win32') process.kill(-child.pid!, signal);
+      else child.kill(signal);
+    } catch {
+      // already gone
+    }
+  };
+  kill('SIGTERM');
+  const timer = setTimeout(() => kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

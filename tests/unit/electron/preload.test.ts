@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LAB_METHODS, LabError, type LabEvent } from '../../../src/shared/api';
+import { buildLabBridge, type IpcRendererLike } from '../../../src/preload/bridge';
+import { LAB_EVENT_CHANNEL } from '../../../src/preload/channels';
+import { LabService } from '../../../src/main/service/labService';
+import { createApp } from '../../../src/main/electron/app';
+import { createIpcLab } from '../host/rendererTransport';
+import { StubElectron } from './stubElectron';
+
+/** An ipcRenderer wired to the stub's ipcMain handlers and to the window's webContents.send. */
+function connect(stub: StubElectron): IpcRendererLike & { deliver(channel: string, payload: unknown): void } {
+  const listeners = new Map<string, Set<(e: unknown, ...a: unknown[]) => void>>();
+  return {
+    invoke: (channel, arg) => stub.invoke(channel, arg),
+    on: (channel, l) => listeners.set(channel, (listeners.get(channel) ?? new Set()).add(l)),
+    removeListener: (channel, l) => listeners.get(channel)?.delete(l),
+    deliver: (channel, payload) => listeners.get(channel)?.forEach((l) => l({}, payload)),
+  };
+}
+
+async function setup() {
+  const home = mkdtempSync(join(tmpdir(), 'netsmith-preload-'));
+  const service = new LabService({ kind: 'electron', home, version: '0.0.1' });
+  const stub = new StubElectron();
+  const app = createApp(stub.module(), {
+    service,
+    home,
+    projectsDir: service.projects.root,
+    preloadPath: 'p',
+    renderer: { file: '/r/index.html' },
+    platform: 'linux',
+    devTools: false,
+  });
+  stub.ready();
+  await app.ready;
+  const ipc = connect(stub);
+  return { stub, service, ipc, bridge: buildLabBridge(ipc) };
+}
+
+test('the bridge has exactly LAB_METHODS + subscribe + pickProjectPath', async () => {
+  const { bridge } = await setup();
+  assert.deepEqual(Object.keys(bridge).sort(), [...LAB_METHODS, 'subscribe', 'pickProjectPath'].sort());
+});
+
+test('calls go through IPC to LabService; errors reject with a plain {message, code}', async () => {
+  const { bridge } = await setup();
+  assert.equal((await bridge.writeProject({ path: 'z', text: '{}' })).path, 'z.netsmith.json');
+  assert.equal((await bridge.hostInfo()).kind, 'electron');
+  await assert.rejects(bridge.listRuns(), (reason: unknown) => {
+    assert.ok(!(reason instanceof Error), 'Error objects lose their code across contextBridge');
+    assert.equal((reason as { code: string }).code, 'no-engine');
+    return true;
+  });
+});
+
+test('the renderer client turns bridge rejections back into LabError', async () => {
+  const { bridge } = await setup();
+  const lab = createIpcLab(bridge);
+  assert.equal(lab.transport, 'ipc');
+  assert.equal(typeof lab.pickProjectPath, 'function');
+  await assert.rejects(lab.readProject({ path: 'missing' }), (err: unknown) => err instanceof LabError && err.code === 'not-found');
+  await assert.rejects(lab.readProject({ path: 5 as unknown as string }), (err: unknown) => err instanceof LabError && err.code === 'bad-args');
+});
+
+test('events pushed by main reach subscribers until they unsubscribe', async () => {
+  const { stub, ipc, bridge, service } = await setup();
+  const seen: LabEvent[] = [];
+  const off = bridge.subscribe((e) => seen.push(e));
+  service.emit({ type: 'menu', command: 'file.save' });
+  for (const [channel, payload] of stub.windows[0].webContents.sent) ipc.deliver(channel, payload);
+  off();
+  ipc.deliver(LAB_EVENT_CHANNEL, { type: 'menu', command: 'file.open' });
+  assert.deepEqual(seen, [{ type: 'menu', command: 'file.save' }]);
+});
