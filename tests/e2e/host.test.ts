@@ -26,11 +26,37 @@ test('requests without the token are refused', async () => {
   assert.equal(((await health.json()) as { ok: boolean }).ok, true);
 });
 
-test('the page loads with the token and talks to the host from the browser', async () => {
+test('the page loads with the token, without CSP violations or page errors', async () => {
+  const session = await openBrowser('about:blank');
+  try {
+    const { page } = session;
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    await page.goto(host.url, { waitUntil: 'load' });
+    assert.match(await page.title(), /Netsmith/);
+    await page.waitForTimeout(500); // let connectLab() finish
+    assert.deepEqual(problems, []);
+  } finally {
+    await session.close();
+  }
+});
+
+test('without the token the page still loads and explains what is missing', async () => {
+  const session = await openBrowser(`http://127.0.0.1:${host.port}/`);
+  try {
+    await session.page.getByText(/access token/).first().waitFor({ timeout: 10_000 });
+  } finally {
+    await session.close();
+  }
+});
+
+test('from the page, the API and the WebSocket work with the token only', async () => {
   const session = await openBrowser(host.url);
   try {
     const { page } = session;
-    assert.equal(await page.title(), 'Netsmith');
     assert.equal(await page.locator('#root').count(), 1);
     // The page's own origin and CSP: the API and the WebSocket must be reachable from it, with the token only.
     const result = await page.evaluate(async (token: string) => {

@@ -4,6 +4,9 @@ import { pruneSelection, type EditorState } from '../core/state';
 import type { Store } from '../core/store';
 import type { Action, ActionContext } from './types';
 
+/** A nested action's failure, already reported to the user: the outer action stops quietly. */
+class ReportedError extends Error {}
+
 export type Source = 'keyboard' | 'menu' | 'toolbar' | 'palette' | 'context' | 'api' | 'ui';
 
 export interface ExecuteResult {
@@ -27,7 +30,14 @@ export class ActionManager {
     readonly store: Store<EditorState>,
     ctx: Omit<ActionContext, 'dispatch' | 'get'>,
   ) {
-    this.ctx = { ...ctx, dispatch: (name, payload) => this.execute(name, payload, 'api').then(() => undefined), get: store.get };
+    this.ctx = {
+      ...ctx,
+      dispatch: async (name, payload) => {
+        const r = await this.execute(name, payload, 'api');
+        if (r.reason === 'error') throw new ReportedError(String(r.error));
+      },
+      get: store.get,
+    };
   }
 
   register(actions: readonly Action<never>[]): this {
@@ -72,6 +82,7 @@ export class ActionManager {
       else if (result) this.commit(action, before, result, payload);
       return { ok: true };
     } catch (err) {
+      if (err instanceof ReportedError) return { ok: false, reason: 'error', error: err };
       this.onError(name, err);
       this.ctx.toast(err instanceof Error ? err.message : String(err), 'error');
       return { ok: false, reason: 'error', error: err };

@@ -5,13 +5,13 @@ import { BatchIterator } from '../data/batch';
 import { batchToTensors, disposeBatchTensors } from '../data/tensors';
 import type { Dataset } from '../data/types';
 import { clipGradients } from './clipping';
-import { lossConfig, optimizerConfig, scheduleConfig } from './configMap';
-import { evaluateClassifier, type Evaluation } from './evaluate';
-import { makeLoss } from './losses';
+import { optimizerConfig, scheduleConfig } from './configMap';
 import { createOptimizer, type OptimizerState } from './optimizers';
 import { buildProbeModel, collectProbe, type ProbeTarget } from './probes';
 import { l1Penalty, regularizedWeights } from './regularization';
 import { makeSchedule } from './schedules';
+import { TASK_ADAPTERS } from './tasks';
+import type { Evaluation } from './tasks/types';
 
 export interface StepInfo {
   step: number;
@@ -105,7 +105,9 @@ export async function train(opts: {
   const { model, dataset, config } = opts;
   const hooks = opts.hooks ?? {};
   const task = dataset.info.task;
-  if (task !== 'classification') throw new Error(`training for ${task} is not available yet in this version`);
+  const factory = TASK_ADAPTERS[task];
+  if (!factory) throw new Error(`training for ${task} is not available yet in this version`);
+  const adapter = factory(dataset, config, model);
 
   const trainIter = new BatchIterator(dataset, 'train', { batchSize: config.batchSize, seed: config.seed, augment: config.augment, limit: config.trainLimit, dropLast: false });
   const stepsPerEpoch = trainIter.batches;
@@ -114,7 +116,6 @@ export async function train(opts: {
   const optimizer = createOptimizer(optimizerConfig(config), variables);
   if (opts.resume) optimizer.setState(opts.resume.optimizer);
   const lrAt = makeSchedule(scheduleConfig(config, stepsPerEpoch), totalSteps, stepsPerEpoch);
-  const lossFn = makeLoss(lossConfig(config, task));
   const l1Weights = config.regularization.l1 > 0 ? regularizedWeights(variables).map((v) => v as tf.Tensor) : [];
   const targets = opts.probeTargets ?? [];
   const probeModel = config.probeEvery > 0 && targets.length ? buildProbeModel(model, targets) : undefined;
@@ -149,9 +150,8 @@ export async function train(opts: {
         const out = (probing ? probeModel!.model : model).apply(t.x, { training: true }) as tf.Tensor | tf.Tensor[];
         const outs = Array.isArray(out) ? out : [out];
         if (probing) extras = outs.slice(probeModel!.outputCount).map((e) => tf.keep(e));
-        const logits = outs[0];
-        accuracy = tf.keep(tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), t.labels), 'float32')) as tf.Scalar);
-        const base = lossFn(logits, t.y);
+        const { loss: base, metric } = adapter.stepLoss(outs.slice(0, probing ? probeModel!.outputCount : outs.length), t);
+        accuracy = tf.keep(metric);
         return l1Weights.length ? base.add(l1Penalty(l1Weights, config.regularization.l1)) : base;
       }, variables);
       const clipped = clipGradients(grads, clip);
@@ -185,8 +185,8 @@ export async function train(opts: {
       await yieldToEvents();
     }
 
-    last = evaluateClassifier(model, dataset, 'val', lossFn, { batchSize: evalBatch, limit: config.valLimit });
-    const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.accuracy;
+    last = adapter.evaluate(model, dataset, 'val', { batchSize: evalBatch, limit: config.valLimit });
+    const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.headline;
     const info: EpochInfo = { epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seen, accuracy: accSum / seen }, val: withoutPredictions(last) };
     hooks.epoch?.(info);
     const improved = isBetter(config.earlyStopping.metric, metric, best, config.earlyStopping.minDelta);
@@ -217,7 +217,7 @@ export async function train(opts: {
 }
 
 function withoutPredictions(e: Evaluation): EvaluationReport {
-  const { predictions: _p, ...report } = e;
+  const { headline: _h, ...report } = e;
   return report;
 }
 

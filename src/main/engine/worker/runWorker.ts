@@ -69,9 +69,12 @@ async function main(): Promise<void> {
     throw new Error(`the network expects ${gh}×${gw}×${gc} inputs but ${dataset.info.name} has ${h}×${w}×${c} images: set the graph's input to ${h}×${w}×${c}`);
   }
   const compiled = compile(graph, { init: config.init === 'auto' ? 'auto' : (config.init.replace('glorot', 'xavier') as never), seed: config.seed });
+  if (graph.meta.task !== dataset.info.task) {
+    throw new Error(`the graph is a ${graph.meta.task} network but ${dataset.info.name} is a ${dataset.info.task} dataset`);
+  }
   const outShape = compiled.model.outputs[0].shape;
   const classes = dataset.info.classes.length;
-  if (outShape[outShape.length - 1] !== classes) {
+  if (graph.meta.task === 'classification' && outShape[outShape.length - 1] !== classes) {
     throw new Error(`the network's output has ${outShape[outShape.length - 1]} values per sample but ${dataset.info.name} has ${classes} classes: set the head's classes to ${classes}`);
   }
 

@@ -1,21 +1,34 @@
 import * as tf from '@tensorflow/tfjs';
-import { argmaxRows, classificationReport, confusionMatrix, topKAccuracy } from '../../../shared/metrics';
-import type { EvaluationReport } from '../../../shared/training/telemetry';
-import { BatchIterator } from '../data/batch';
-import { batchToTensors, disposeBatchTensors } from '../data/tensors';
-import type { Dataset, SplitName } from '../data/types';
-import type { LossFn } from './losses';
+import { argmaxRows, classificationReport, confusionMatrix, topKAccuracy } from '../../../../shared/metrics';
+import { BatchIterator } from '../../data/batch';
+import { batchToTensors, disposeBatchTensors } from '../../data/tensors';
+import { lossConfig } from '../configMap';
+import { makeLoss, type LossFn } from '../losses';
+import type { Evaluation, TaskAdapterFactory } from './types';
 
 /** Validation images kept per confusion-matrix cell (the dashboard shows them). */
 const CELL_SAMPLES = 64;
 
-export interface Evaluation extends EvaluationReport {
-  /** Per-sample predicted class and its probability, in split order. */
-  predictions: Int32Array;
-}
+export const classification: TaskAdapterFactory = (dataset, config) => {
+  const lossFn = makeLoss(lossConfig(config, 'classification'));
+  return {
+    metric: 'accuracy',
+    stepLoss(outputs, batch) {
+      const logits = outputs[0];
+      return { loss: lossFn(logits, batch.y), metric: tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), batch.labels), 'float32')) as tf.Scalar };
+    },
+    evaluate: (model, ds, split, opts) => evaluateClassifier(model, ds, split, lossFn, opts),
+  };
+};
 
-/** Classification evaluation over a split: loss, top-1/top-5, confusion matrix, per-class P/R/F1. */
-export function evaluateClassifier(model: tf.LayersModel, dataset: Dataset, split: SplitName, lossFn: LossFn, opts: { batchSize: number; limit?: number }): Evaluation {
+/** Loss, top-1/top-5, the confusion matrix with its sample indices, per-class P/R/F1. */
+export function evaluateClassifier(
+  model: tf.LayersModel,
+  dataset: Parameters<TaskAdapterFactory>[0],
+  split: 'train' | 'val' | 'test',
+  lossFn: LossFn,
+  opts: { batchSize: number; limit?: number },
+): Evaluation {
   const k = dataset.info.classes.length;
   const iter = new BatchIterator(dataset, split, { batchSize: opts.batchSize, shuffle: false, limit: opts.limit });
   const n = iter.length;
@@ -41,17 +54,16 @@ export function evaluateClassifier(model: tf.LayersModel, dataset: Dataset, spli
   const report = classificationReport(confusion);
   const cellSamples: Record<string, number[]> = {};
   for (let i = 0; i < n; i++) {
-    const key = `${labels[i]},${predictions[i]}`;
-    const list = (cellSamples[key] ??= []);
+    const list = (cellSamples[`${labels[i]},${predictions[i]}`] ??= []);
     if (list.length < CELL_SAMPLES) list.push(i);
   }
   return {
     loss: lossSum / Math.max(1, n),
     accuracy: report.accuracy,
+    headline: report.accuracy,
     top5: k > 5 ? topKAccuracy(probs, k, labels, 5) : undefined,
     confusion,
     perClass: report.perClass.map((s) => ({ precision: s.precision, recall: s.recall, f1: s.f1, support: s.support })),
     cellSamples,
-    predictions,
   };
 }

@@ -1,0 +1,5 @@
+import type { Task } from '../../../../shared/graph/types';
+import { classification } from './classification';
+import type { TaskAdapterFactory } from './types';
+
+export const TASK_ADAPTERS: Partial<Record<Task, TaskAdapterFactory>> = { classification };

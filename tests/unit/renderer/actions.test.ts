@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ACTIONS } from '../../../src/renderer/actions';
+import { register } from '../../../src/renderer/actions/types';
+import { analysisOf } from '../../../src/renderer/core/analysis';
+import { isDirty } from '../../../src/renderer/core/state';
+import { harness, key, smallNet } from './helpers';
+
+const MENU_COMMANDS = ['file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export', 'edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.paste', 'edit.selectAll', 'edit.delete', 'run.train', 'run.stop', 'view.fit', 'view.theme', 'view.minimap'];
+
+test('every native menu command is an action', () => {
+  const names = new Set(ACTIONS.map((a) => a.name));
+  for (const c of MENU_COMMANDS) assert.ok(names.has(c), c);
+});
+
+test('no two actions share a shortcut', () => {
+  assert.deepEqual(harness().manager.conflicts(), []);
+});
+
+test('an ambiguous shortcut is refused', () => {
+  const h = harness(smallNet());
+  const a = register({ name: 'x.a', label: 'A', category: 'Edit', keys: ['Mod+J'], perform: (s) => ({ ...s, prefs: { ...s.prefs, minimap: false } }) });
+  const b = register({ name: 'x.b', label: 'B', category: 'Edit', keys: ['Mod+J'], perform: (s) => ({ ...s, prefs: { ...s.prefs, snap: false } }) });
+  h.manager.register([a, b] as never[]);
+  let refused: string[] = [];
+  h.manager.onAmbiguous = (n) => void (refused = n);
+  assert.equal(h.manager.handleKeyDown(key('j', { ctrl: true })), false);
+  assert.deepEqual(refused.sort(), ['x.a', 'x.b']);
+  assert.equal(h.store.get().prefs.minimap, true);
+});
+
+test('edits are undoable, selection changes are not recorded; undo/redo restore the document', async () => {
+  const h = harness(smallNet());
+  const d0 = h.store.get().doc;
+  await h.manager.execute('graph.select', { nodes: ['conv2d_1'] });
+  assert.equal(h.store.get().history.past.length, 0);
+  await h.manager.execute('graph.setParam', { node: 'conv2d_1', param: 'stride', value: 2 });
+  const d1 = h.store.get().doc;
+  assert.notEqual(d1, d0);
+  assert.equal(h.store.get().history.past.length, 1);
+  assert.ok(isDirty(h.store.get()));
+  assert.ok(h.manager.handleKeyDown(key('z', { ctrl: true })));
+  await Promise.resolve();
+  assert.equal(h.store.get().doc, d0);
+  assert.ok(!isDirty(h.store.get()), 'undo back to the saved document is clean');
+  assert.ok(h.manager.handleKeyDown(key('Z', { ctrl: true, shift: true })));
+  await Promise.resolve();
+  assert.equal(h.store.get().doc, d1);
+});
+
+test('typing in one param field is one undo step', async () => {
+  const h = harness(smallNet());
+  for (const v of [1, 12, 128]) {
+    await h.manager.execute('graph.setParam', { node: 'conv2d_1', param: 'filters', value: v });
+    h.clock.now += 200;
+  }
+  assert.equal(h.store.get().history.past.length, 1);
+  await h.manager.execute('edit.undo');
+  assert.equal(h.store.get().doc.nodes.find((n) => n.id === 'conv2d_1')!.params.filters, 16);
+});
+
+test('a predicate keeps an action from running', async () => {
+  const h = harness(smallNet());
+  const r = await h.manager.execute('edit.delete');
+  assert.deepEqual(r, { ok: false, reason: 'predicate' });
+  assert.equal(h.manager.handleKeyDown(key('Delete')), false, 'Delete with nothing selected falls through');
+});
+
+test('copy, paste, cut and delete through the clipboard bridge', async () => {
+  const h = harness(smallNet());
+  await h.manager.execute('graph.select', { nodes: ['conv2d_1', 'batchnorm_1'] });
+  await h.manager.execute('edit.copy');
+  assert.ok(h.clipboard.text?.includes('netsmith.fragment'));
+  await h.manager.execute('edit.paste');
+  const s = h.store.get();
+  assert.equal(s.doc.nodes.length, smallNet().nodes.length + 2);
+  assert.equal(s.selection.nodes.length, 2, 'the pasted blocks are selected');
+  await h.manager.execute('edit.cut');
+  assert.equal(h.store.get().doc.nodes.length, smallNet().nodes.length);
+  await h.manager.execute('edit.undo');
+  await h.manager.execute('edit.undo');
+  assert.equal(h.store.get().doc.nodes.length, smallNet().nodes.length);
+});
+
+test('a paste of something else shows an error and changes nothing', async () => {
+  const h = harness(smallNet());
+  const d = h.store.get().doc;
+  const r = await h.manager.execute('edit.paste', { text: 'not json' });
+  assert.equal(r.ok, false);
+  assert.equal(h.store.get().doc, d);
+  assert.equal(h.toasts.length, 1);
+});
+
+test('group → repeat ×3 → ungroup, each one undo step', async () => {
+  const h = harness(smallNet());
+  await h.manager.execute('graph.select', { nodes: ['batchnorm_1', 'relu_1'] });
+  h.answers.prompt = 'BN block';
+  await h.manager.execute('group.create');
+  const doc = h.store.get().doc;
+  const g = doc.groups[0];
+  assert.equal(g.name, 'BN block');
+  const before = analysisOf(doc).analysis.totals.params;
+  await h.manager.execute('group.setRepeat', { group: g.id, repeat: 3 });
+  const after = analysisOf(h.store.get().doc).analysis.totals.params;
+  assert.equal(after - before, 2 * analysisOf(doc).analysis.groups[g.id].params);
+  await h.manager.execute('group.toggleCollapse', { group: g.id });
+  assert.equal(h.store.get().doc.groups[0].collapsed, true);
+  await h.manager.execute('group.ungroup', { group: g.id });
+  assert.equal(h.store.get().doc.groups.length, 0);
+  for (let i = 0; i < 4; i++) await h.manager.execute('edit.undo');
+  assert.equal(h.store.get().doc.groups.length, 0);
+  assert.equal(h.store.get().doc, h.store.get().savedDoc);
+});
+
+test('save to my blocks, then insert from the library after the selection', async () => {
+  const h = harness(smallNet());
+  await h.manager.execute('group.createNamed', { nodes: ['batchnorm_1', 'relu_1'], name: 'BN-ReLU' });
+  const gid = h.store.get().doc.groups[0].id;
+  h.answers.prompt = 'BN-ReLU';
+  await h.manager.execute('group.saveToLibrary', { group: gid });
+  assert.equal(h.library.length, 1);
+  await h.manager.execute('graph.select', { nodes: ['conv2d_1'] });
+  await h.manager.execute('library.insert', { id: h.library[0].id });
+  const s = h.store.get();
+  assert.equal(s.doc.groups.length, 2);
+  assert.ok(s.doc.edges.some((e) => e.source === 'conv2d_1' && s.selection.nodes.includes(e.target)));
+});
+
+test('discarding changes asks first', async () => {
+  const h = harness(smallNet());
+  await h.manager.execute('graph.setParam', { node: 'conv2d_1', param: 'filters', value: 8 });
+  h.answers.confirm = false;
+  await h.manager.execute('file.new');
+  assert.equal(h.store.get().doc.nodes.length, smallNet().nodes.length);
+  h.answers.confirm = true;
+  await h.manager.execute('file.new');
+  assert.equal(h.store.get().doc.nodes.length, 1);
+  assert.equal(h.store.get().history.past.length, 0);
+});
+
+test('opening a broken file reports errors and keeps the document', async () => {
+  const h = harness(smallNet());
+  const d = h.store.get().doc;
+  await h.manager.execute('file.openText', { text: '{"format":"netsmith.project","graph":{"schemaVersion":2,"meta":{"input":{"shape":[1]}},"nodes":[{"id":"a","type":"x/y"}],"edges":[]}}', name: 'bad', path: null });
+  const s = h.store.get();
+  assert.equal(s.doc, d);
+  assert.equal(s.dialog?.kind, 'report');
+});
+
+test('opening a repaired file loads it and lists the repairs', async () => {
+  const h = harness(smallNet());
+  const g = smallNet();
+  const text = JSON.stringify({ format: 'netsmith.project', graph: { ...g, edges: [...g.edges, { id: 'zz', source: 'ghost', sourcePort: 'out', target: 'dense_1', targetPort: 'in' }] } });
+  await h.manager.execute('file.openText', { text, name: 'repaired', path: 'x.netsmith.json' });
+  const s = h.store.get();
+  assert.equal(s.path, 'x.netsmith.json');
+  assert.equal(s.dialog?.kind, 'report');
+  assert.ok(s.dialog?.kind === 'report' && s.dialog.report.notes.some((n) => /missing node 'ghost'/.test(n)));
+});
