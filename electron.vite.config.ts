@@ -6,13 +6,15 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve('src/main/electron/main.ts') },
+        // The training worker is its own bundle, started with worker_threads next to index.js.
+        input: { index: resolve('src/main/electron/main.ts'), runWorker: resolve('src/main/engine/worker/runWorker.ts') },
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
       },
     },
   },
   preload: {
-    build: { rollupOptions: { input: { index: resolve('src/preload/index.ts') } } },
+    // A sandboxed preload must be one self-contained CommonJS file.
+    build: { externalizeDeps: false, rollupOptions: { input: { index: resolve('src/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
   },
   renderer: {
     root: 'src/renderer',

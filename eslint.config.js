@@ -1,8 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'url', 'stream', 'util', 'events'];
-const restrict = (patterns, message) => ({ 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] });
+// Bare Node built-ins are matched by exact name (a pattern like 'util' would also match './util').
+const nodeBuiltinNames = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'url', 'stream', 'util', 'events'];
+const nodeBuiltins = ['node:*'];
+const restrict = (patterns, message, names = []) => ({
+  'no-restricted-imports': ['error', { paths: names.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }],
+});
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'runs/**'] },
@@ -14,10 +18,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'warn',
     },
   },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+  },
   // Layering (see docs/ARCHITECTURE.md): shared is pure; only src/main/electron imports electron.
   {
     files: ['src/shared/**'],
-    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**'], 'src/shared is pure TypeScript: no Node, DOM, tfjs, electron or imports from other layers.'),
+    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**'], 'src/shared is pure TypeScript: no Node, DOM, tfjs, electron or imports from other layers.', nodeBuiltinNames),
   },
   {
     files: ['src/shared/**'],
@@ -26,7 +34,7 @@ export default tseslint.config(
   },
   {
     files: ['src/renderer/**'],
-    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', '**/main/**', '**/preload/index*'], 'The renderer talks to the host only through LabApi (src/shared/api.ts).'),
+    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', '**/main/**', '**/preload/index*'], 'The renderer talks to the host only through LabApi (src/shared/api.ts).', nodeBuiltinNames),
   },
   {
     files: ['src/main/**', 'src/preload/**', 'tests/**', 'bench/**', 'scripts/**'],

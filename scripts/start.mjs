@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // `npm start`: builds with electron-vite and starts Electron. Where Electron cannot start here
 // (binary never downloaded and no network, or no display), says why and offers `npm run serve`.
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,11 +1,11 @@
 // Per-kernel time of a few training steps (tf.profile), to find hot kernels.
-// Usage: npx tsx bench/backend/profile.ts [lenet|resnet|vit] [backend=wasm] [batch=64]
+// Usage: npx tsx bench/backend/profile.ts [lenet|resnet|vit] [backend=wasm] [batch=64] [shapes]
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../../src/main/engine/backend/select';
 import { buildModel, type ModelName, syntheticBatch } from './models';
 import { makeStepper } from './step';
 
-export async function profileModel(name: ModelName, batch = 64, steps = 3): Promise<{ kernel: string; ms: number; calls: number }[]> {
+export async function profileModel(name: ModelName, batch = 64, steps = 3, byShape = false): Promise<{ kernel: string; ms: number; calls: number }[]> {
   const model = buildModel(name);
   const stepper = makeStepper(model, { syncEvery: 1 });
   const { x, y } = syntheticBatch(name, batch);
@@ -25,10 +25,11 @@ export async function profileModel(name: ModelName, batch = 64, steps = 3): Prom
   });
   const byKernel = new Map<string, { ms: number; calls: number }>();
   for (const k of profile.kernels) {
-    const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    const key = byShape ? `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join('')}` : k.name;
+    const e = byKernel.get(key) ?? { ms: 0, calls: 0 };
     e.ms += (k.kernelTimeMs as number) / steps;
     e.calls += 1 / steps;
-    byKernel.set(k.name, e);
+    byKernel.set(key, e);
   }
   backend.time = wallTime;
   tf.dispose([x, y]);
@@ -38,14 +39,14 @@ export async function profileModel(name: ModelName, batch = 64, steps = 3): Prom
 }
 
 async function main(): Promise<void> {
-  const [name = 'lenet', backend = 'wasm', batch = '64'] = process.argv.slice(2);
+  const [name = 'lenet', backend = 'wasm', batch = '64', byShape = ''] = process.argv.slice(2);
   const report = await selectBackend({ prefer: backend as BackendName });
   console.log(`backend: ${report.label}`);
-  const rows = await profileModel(name as ModelName, Number(batch));
+  const rows = await profileModel(name as ModelName, Number(batch), 3, byShape === 'shapes');
   const total = rows.reduce((s, r) => s + r.ms, 0);
   console.log(`${name}: ${total.toFixed(1)} ms of kernels per step`);
   for (const r of rows.slice(0, 25)) {
-    console.log(`${r.kernel.padEnd(36)} ${r.ms.toFixed(2).padStart(8)} ms ${(100 * r.ms / total).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0).padStart(4)} calls`);
+    console.log(`${r.kernel.padEnd(byShape ? 70 : 36)} ${r.ms.toFixed(2).padStart(8)} ms ${(100 * r.ms / total).toFixed(1).padStart(5)}%  ${r.calls.toFixed(0).padStart(4)} calls`);
   }
 }
 

@@ -26,7 +26,8 @@ const isTextField = (t: EventTarget | null): boolean => {
 };
 
 /** Global wiring: shortcuts, clipboard, native menu events, autosave, recovery, title, theme. */
-function useShell(editor: Editor): void {
+function useShell(editor: Editor): boolean {
+  const [ready, setReady] = useState(!editor.lab);
   const { store, manager, lab } = editor;
 
   useEffect(() => {
@@ -92,12 +93,15 @@ function useShell(editor: Editor): void {
   useEffect(() => {
     if (!lab) return;
     let cancelled = false;
-    lab.readAutosave().then(
-      (a) => {
-        if (!cancelled && a?.text && !store.get().dialog && !isDirty(store.get())) store.update((s) => ({ ...s, dialog: { kind: 'recover', savedAt: a.savedAt, text: a.text } }));
-      },
-      () => undefined,
-    );
+    lab
+      .readAutosave()
+      .then(
+        (a) => {
+          if (!cancelled && a?.text && !store.get().dialog && !isDirty(store.get())) store.update((s) => ({ ...s, dialog: { kind: 'recover', savedAt: a.savedAt, text: a.text } }));
+        },
+        () => undefined,
+      )
+      .finally(() => !cancelled && setReady(true));
     let saved = store.get().doc;
     const timer = setInterval(() => {
       const s = store.get();
@@ -121,9 +125,10 @@ function useShell(editor: Editor): void {
     window.addEventListener('beforeunload', onUnload);
     return () => window.removeEventListener('beforeunload', onUnload);
   }, [store]);
+  return ready;
 }
 
-function Shell({ host }: { host: string }) {
+function Shell({ host, ready }: { host: string; ready: boolean }) {
   const name = useEditorState((s) => s.doc.meta.name);
   const dirty = useEditorState(isDirty);
   const theme = useEditorState((s) => s.prefs.theme);
@@ -135,7 +140,7 @@ function Shell({ host }: { host: string }) {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   return (
-    <div className={`app ${problemsOpen ? 'with-problems' : ''}`} data-testid="app">
+    <div className={`app ${problemsOpen ? 'with-problems' : ''}`} data-testid="app" data-ready={ready ? 'true' : 'false'}>
       <Toolbar />
       <Palette />
       <main className="center">
@@ -152,7 +157,7 @@ function Shell({ host }: { host: string }) {
 
 export function App({ lab, connectError }: { lab: LabClient | null; connectError?: string }) {
   const editor = useMemo(() => createEditor(lab), [lab]);
-  useShell(editor);
+  const ready = useShell(editor);
   const [host, setHost] = useState(lab ? (lab.transport === 'ipc' ? 'Desktop' : 'Host') : 'Offline');
   useEffect(() => {
     if (!lab) {
@@ -167,7 +172,7 @@ export function App({ lab, connectError }: { lab: LabClient | null; connectError
   }, [lab, editor, connectError]);
   return (
     <EditorContext.Provider value={editor}>
-      <Shell host={host} />
+      <Shell host={host} ready={ready} />
     </EditorContext.Provider>
   );
 }

@@ -83,6 +83,8 @@ export interface RunStatusEvent {
 export interface MenuEvent {
   type: 'menu';
   command: string;
+  /** E.g. the path for 'file.openRecent'. */
+  arg?: string;
 }
 export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent;
 

@@ -59,10 +59,10 @@ test('from the page, the API and the WebSocket work with the token only', async 
     const { page } = session;
     assert.equal(await page.locator('#root').count(), 1);
     // The page's own origin and CSP: the API and the WebSocket must be reachable from it, with the token only.
-    const result = await page.evaluate(async (token: string) => {
+    const result = await page.evaluate(async ({ token, origin }: { token: string; origin: string }) => {
       const unauthorised = (await fetch('/api/health')).status;
       const info = await (await fetch('/api/hostInfo', { method: 'POST', headers: { 'x-netsmith-token': token } })).json();
-      const ws = new WebSocket(`ws://${location.host}/ws?token=${token}`);
+      const ws = new WebSocket(`ws://${origin}/ws?token=${token}`);
       const viaWs = await new Promise<unknown>((resolve, reject) => {
         ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'listProjects' }));
         ws.onmessage = (e) => resolve(JSON.parse(String(e.data)));
@@ -70,12 +70,12 @@ test('from the page, the API and the WebSocket work with the token only', async 
       });
       ws.close();
       const refused = await new Promise<boolean>((resolve) => {
-        const bad = new WebSocket(`ws://${location.host}/ws`);
+        const bad = new WebSocket(`ws://${origin}/ws`);
         bad.onopen = () => resolve(false);
         bad.onerror = () => resolve(true);
       });
       return { unauthorised, info, viaWs, refused };
-    }, host.token);
+    }, { token: host.token, origin: `127.0.0.1:${host.port}` });
     assert.equal(result.unauthorised, 401);
     assert.equal((result.info as { result: { kind: string } }).result.kind, 'browser');
     assert.deepEqual(result.viaWs, { id: 1, result: [] });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabService } from '../service/labService';
-import { createDisconnectedRunManager } from '../service/runManager';
+import { RunRegistry } from '../service/runs/registry';
 import { netsmithHome } from '../util/home';
 import type { AppDeps } from './app';
 
@@ -13,11 +13,13 @@ import type { AppDeps } from './app';
 export function defaultDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   const here = dirname(fileURLToPath(import.meta.url));
   const home = netsmithHome(env);
-  // The lead swaps in the engine's RunManager here.
-  const service = new LabService({ kind: 'electron', home, runs: createDisconnectedRunManager() });
+  const service = new LabService({ kind: 'electron', home, runs: new RunRegistry(join(home, 'runs')) });
   const preloadDir = join(here, '../preload');
   // A sandboxed preload must be CommonJS; electron-vite names it index.cjs or index.js by config.
   const preloadPath = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(preloadDir, f)).find((p) => existsSync(p)) ?? join(preloadDir, 'index.cjs');
+  if (preloadPath.endsWith('.mjs')) {
+    console.error("Netsmith: the preload was built as an ES module, which a sandboxed window cannot load: build it as CommonJS with its dependencies bundled (electron.vite.config.ts, preload: externalizeDeps: false, output.format 'cjs').");
+  }
   const devUrl = env.ELECTRON_RENDERER_URL;
   return {
     service,

@@ -1,6 +1,7 @@
 import { basename, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { LabError } from '../../shared/api';
+import { formatIssues } from '../util/labCall';
 import { isInside } from '../util/paths';
 import type { ElectronLike, WindowLike } from './types';
 
@@ -16,7 +17,7 @@ const filters = [{ name: 'Netsmith project', extensions: ['json'] }];
  */
 export async function pickProjectPath(dialog: ElectronLike['dialog'], window: WindowLike, projectsDir: string, raw: unknown): Promise<string | null> {
   const parsed = pickArgs.safeParse(raw);
-  if (!parsed.success) throw new LabError(`invalid arguments for pickProjectPath: ${z.prettifyError(parsed.error)}`, 'bad-args');
+  if (!parsed.success) throw new LabError(`invalid arguments for pickProjectPath: ${formatIssues(parsed.error)}`, 'bad-args');
   const { mode, suggestedName } = parsed.data;
   let chosen: string | undefined;
   if (mode === 'open') {

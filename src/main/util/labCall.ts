@@ -17,7 +17,7 @@ export async function callLab(api: LabApi, method: string, raw: unknown): Promis
   if (!isLabMethod(method)) return { error: { message: `unknown method '${method}'`, code: 'unknown-method' } };
   const parsed = LAB_ARGS[method].safeParse(raw === null ? undefined : raw);
   if (!parsed.success) {
-    return { error: { message: `invalid arguments for ${method}: ${z.prettifyError(parsed.error)}`, code: 'bad-args' } };
+    return { error: { message: `invalid arguments for ${method}: ${formatIssues(parsed.error)}`, code: 'bad-args' } };
   }
   try {
     const invoke = api[method] as (arg: unknown) => Promise<unknown>;
@@ -26,6 +26,11 @@ export async function callLab(api: LabApi, method: string, raw: unknown): Promis
   } catch (err) {
     return { error: toWireError(err) };
   }
+}
+
+/** One line for a toast: `path.to.field: message; …`. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
 export function toWireError(err: unknown): { message: string; code: string } {

@@ -1,6 +1,6 @@
 import { extractFragment, serializeFragment } from '../core/fragment';
 import { register } from './types';
-import { hasNodeSelection } from './util';
+import { hasNodeSelection } from './shared';
 
 /** Copies the selected blocks as JSON (a fragment with their internal edges and whole groups). */
 export default register<{ write?: (text: string) => void } | undefined>({

@@ -1,7 +1,7 @@
 import { extractFragment, serializeFragment } from '../core/fragment';
 import { removeElements } from '../core/graphOps';
 import { register } from './types';
-import { hasNodeSelection } from './util';
+import { hasNodeSelection } from './shared';
 
 export default register<{ write?: (text: string) => void } | undefined>({
   name: 'edit.cut',

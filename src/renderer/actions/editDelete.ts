@@ -1,6 +1,6 @@
 import { removeElements } from '../core/graphOps';
 import { register } from './types';
-import { hasSelection } from './util';
+import { hasSelection } from './shared';
 
 export default register({
   name: 'edit.delete',

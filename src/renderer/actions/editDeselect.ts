@@ -1,5 +1,5 @@
 import { register } from './types';
-import { hasSelection } from './util';
+import { hasSelection } from './shared';
 
 export default register({
   name: 'edit.deselect',

@@ -1,6 +1,6 @@
 import { extractFragment, insertFragment } from '../core/fragment';
 import { register } from './types';
-import { hasNodeSelection } from './util';
+import { hasNodeSelection } from './shared';
 
 export default register({
   name: 'edit.duplicate',

@@ -1,7 +1,7 @@
 import { restore } from '../../shared/graph/restore';
 import { TEMPLATES } from '../core/catalog';
 import { register } from './types';
-import { confirmDiscard } from './util';
+import { confirmDiscard } from './shared';
 
 /** Creates a new (unsaved) project from a template; the template goes through `restore()` like any load. */
 export default register<{ id: string }>({

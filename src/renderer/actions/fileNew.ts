@@ -1,6 +1,6 @@
 import { emptyGraph } from '../core/state';
 import { register } from './types';
-import { confirmDiscard } from './util';
+import { confirmDiscard } from './shared';
 
 export default register({
   name: 'file.new',

@@ -1,6 +1,6 @@
 import { baseName } from '../core/project';
 import { register } from './types';
-import { confirmDiscard } from './util';
+import { confirmDiscard } from './shared';
 
 export default register<{ path: string }>({
   name: 'file.openPath',

@@ -1,6 +1,6 @@
 import { parseProject } from '../core/project';
 import { register } from './types';
-import { confirmDiscard } from './util';
+import { confirmDiscard } from './shared';
 
 /**
  * Loads project text (host file, upload, recovered autosave) through `restore()`. Repairs and errors are shown

@@ -1,5 +1,5 @@
 import { register } from './types';
-import { confirmDiscard } from './util';
+import { confirmDiscard } from './shared';
 
 /** Opens a `.netsmith.json` from this computer (browser upload). */
 export default register({

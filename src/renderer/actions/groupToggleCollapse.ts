@@ -1,4 +1,4 @@
-import { groupOfSelection, membersOf, updateGroup } from '../core/groups';
+import { groupOfSelection, membersOf, setCollapsed } from '../core/groups';
 import { register } from './types';
 
 export default register<{ group?: string } | undefined>({
@@ -10,6 +10,6 @@ export default register<{ group?: string } | undefined>({
   perform(s, p) {
     const gid = p?.group ?? groupOfSelection(s.doc, s.selection.nodes, true)!;
     const g = s.doc.groups.find((x) => x.id === gid)!;
-    return { ...s, doc: updateGroup(s.doc, gid, { collapsed: !g.collapsed }), selection: { nodes: membersOf(s.doc, gid), edges: [] } };
+    return { ...s, doc: setCollapsed(s.doc, gid, !g.collapsed), selection: { nodes: membersOf(s.doc, gid), edges: [] } };
   },
 });

@@ -75,7 +75,7 @@ export function OpenDialog({ onClose }: { onClose(): void }) {
           <div className="file-list" role="listbox">
             {error && <div className="field-error">{error}</div>}
             {!projects && !error && <div className="muted pad">Loading…</div>}
-            {projects && shown.length === 0 && <div className="muted pad">No projects yet. Save one with {`Save as…`}.</div>}
+            {projects && shown.length === 0 && <div className="muted pad">No projects yet: save one with Save as…</div>}
             {shown.map((p, i) => (
               <div key={p.path} role="option" aria-selected={i === sel} className={`file-row ${i === sel ? 'on' : ''}`} data-testid={`project-${p.path}`} onClick={() => setSel(i)} onDoubleClick={() => open(p)}>
                 <Icon name="file" size={14} />

@@ -69,3 +69,22 @@ export function expandToGroups(doc: GraphDoc, nodeIds: readonly string[]): strin
   for (const n of doc.nodes) if (n.group && gids.has(n.group)) out.add(n.id);
   return [...out];
 }
+
+/**
+ * Collapses or expands a group and closes (or reopens) the vertical gap its rows leave, so the blocks below
+ * stay one row away: blocks under the group move up by the group's height on collapse, down on expand.
+ */
+export function setCollapsed(doc: GraphDoc, gid: string, collapsed: boolean): GraphDoc {
+  const g = doc.groups.find((x) => x.id === gid);
+  if (!g || g.collapsed === collapsed) return doc;
+  const members = doc.nodes.filter((n) => n.group === gid);
+  if (members.length === 0) return updateGroup(doc, gid, { collapsed });
+  const minY = Math.min(...members.map((n) => n.position.y));
+  const maxY = Math.max(...members.map((n) => n.position.y));
+  const shift = maxY - minY;
+  const next = updateGroup(doc, gid, { collapsed });
+  if (shift <= 0) return next;
+  const edge = collapsed ? maxY : minY;
+  const dy = collapsed ? -shift : shift;
+  return { ...next, nodes: next.nodes.map((n) => (n.group !== gid && n.position.y > edge ? { ...n, position: { x: n.position.x, y: n.position.y + dy } } : n)) };
+}

@@ -11,6 +11,7 @@ export interface Size {
 }
 export const DEFAULT_NODE_SIZE: Size = { width: 212, height: 62 };
 export const FRAME_PAD = 14;
+export const GROUP_NODE_WIDTH = 220;
 export const FRAME_HEADER = 26;
 
 export type ViewNode =
@@ -66,7 +67,8 @@ export function buildView(
     const ids = members.get(g.id) ?? [];
     if (ids.length === 0) continue;
     const b = bbox(doc, ids, sizes, pos);
-    if (collapsed.has(g.id)) nodes.push({ kind: 'group', id: groupNodeId(g.id), groupId: g.id, position: { x: b.minX, y: b.minY }, members: ids });
+    // A collapsed group sits where its members were, centred on them.
+    if (collapsed.has(g.id)) nodes.push({ kind: 'group', id: groupNodeId(g.id), groupId: g.id, position: { x: Math.round((b.minX + b.maxX) / 2 - GROUP_NODE_WIDTH / 2), y: b.minY }, members: ids });
     else
       nodes.push({
         kind: 'frame',

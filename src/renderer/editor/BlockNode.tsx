@@ -26,7 +26,7 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const cls = ['block-node', `fam-${family}`, selected && 'selected', errors.length > 0 && 'has-error', !errors.length && warnings.length > 0 && 'has-warning'].filter(Boolean).join(' ');
   const message = (errors.length ? errors : warnings).map((i) => i.message).join('\n');
   return (
-    <div className={cls} data-testid={`node-${id}`} data-node-id={id} data-error={errors.length > 0 ? 'true' : undefined} title={message || undefined}>
+    <div className={cls} data-testid={`node-${id}`} data-node-id={id} data-error={errors.length > 0 ? 'true' : undefined} aria-label={message ? `${def?.title ?? data.type}: ${message}` : undefined}>
       {(def?.inputs ?? []).map((p, i, all) => (
         <Handle key={p.name} id={p.name} type="target" position={Position.Top} style={{ left: spread(i, all.length) }} className={p.variadic ? 'handle-variadic' : undefined} data-testid={`handle-${id}-in-${p.name}`} title={p.variadic ? `${p.name} (takes several inputs)` : p.name} />
       ))}

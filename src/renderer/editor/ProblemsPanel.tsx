@@ -51,7 +51,7 @@ export function ProblemsPanel() {
           return (
             <button key={k} className={`problem ${i.severity}`} data-testid="problem" data-node-id={i.nodeId ?? ''} onClick={() => w.nodes.length && run('graph.focus', { nodes: w.nodes })} disabled={w.nodes.length === 0}>
               <Icon name={i.severity === 'error' ? 'error' : 'warning'} size={13} />
-              <span className="problem-msg">{i.message}</span>
+              <span className="problem-msg" title={i.message}>{i.message}</span>
               <span className="problem-where mono">{w.text}</span>
             </button>
           );

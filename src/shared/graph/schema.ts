@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASKS } from './types';
+import { NODE_INITS, TASKS } from './types';
 
 const id = z.string().min(1, 'must be a non-empty string');
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -22,6 +22,7 @@ export const looseGraphSchema = z.object({
       params: z.record(z.string(), z.unknown()).default({}),
       position: z.object({ x: finite, y: finite }).optional(),
       group: z.string().optional(),
+      init: z.enum(NODE_INITS).optional(),
     }),
   ),
   edges: z.array(

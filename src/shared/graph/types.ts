@@ -22,7 +22,12 @@ export interface NodeDoc {
   position: Position;
   /** Id of the group this node belongs to. */
   group?: string;
+  /** Weight initialisation of this block, overriding the run's global choice (trainable blocks only). */
+  init?: NodeInit;
 }
+
+export const NODE_INITS = ['auto', 'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'normal', 'zeros'] as const;
+export type NodeInit = (typeof NODE_INITS)[number];
 
 export interface EdgeDoc {
   id: string;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { NODE_INITS } from '../graph/types';
 
 /** A run's training configuration: a portable document (with the graph and the dataset it defines a run). */
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam', 'adamw'] as const;
 export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'onecycle'] as const;
 export const LOSSES = ['auto', 'cross_entropy', 'bce', 'focal', 'mse', 'l1', 'smooth_l1'] as const;
-export const INITS = ['auto', 'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'normal', 'zeros'] as const;
+export const INITS = NODE_INITS;
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
 const positive = z.number().positive();
@@ -39,6 +40,40 @@ export const lossSchema = z.object({
   focalAlpha: nonNegative.max(1).default(0.25),
 });
 
+/**
+ * Detection (YOLO-style heads). Loss = (w_box·Σ_pos box + w_obj·Σ_all obj + w_cls·Σ_pos cls) / max(1, #positives);
+ * see src/main/engine/detect/assign.ts for which predictions are positives.
+ */
+export const detectionSchema = z.object({
+  /** IoU-family losses on decoded boxes, or smooth L1 on the encoded offsets (σ(tx), σ(ty), tw, th). */
+  boxLoss: z.enum(['ciou', 'diou', 'giou', 'iou', 'smooth_l1']).default('ciou'),
+  objectness: z.enum(['bce', 'focal']).default('bce'),
+  /** bce: one sigmoid per class (YOLOv3, multi-label); ce: softmax over the classes. */
+  classLoss: z.enum(['bce', 'ce']).default('bce'),
+  weights: z.object({ box: nonNegative.default(5), obj: nonNegative.default(1), cls: nonNegative.default(1) }).default({ box: 5, obj: 1, cls: 1 }),
+  /** Negatives whose predicted box overlaps a ground-truth box by more than this IoU are left out of the objectness loss (YOLOv3); 1 = never. */
+  ignoreIoU: nonNegative.max(1).default(0.5),
+  /** Anchor sizes [w, h] in input pixels, smallest first, split across the heads from the finest stride; default: k-means (1 − IoU) on the training boxes. */
+  anchors: z.array(z.tuple([positive, positive])).optional(),
+  nms: z
+    .object({
+      method: z.enum(['hard', 'linear', 'gaussian']).default('hard'),
+      iouThreshold: nonNegative.max(1).default(0.5),
+      /** Candidates below this score (objectness × class probability) are dropped before NMS; low, as mAP needs the whole ranking. */
+      scoreThreshold: nonNegative.max(1).default(0.001),
+      maxDetections: z.number().int().positive().default(100),
+      sigma: positive.default(0.5),
+    })
+    .default({ method: 'hard', iouThreshold: 0.5, scoreThreshold: 0.001, maxDetections: 100, sigma: 0.5 }),
+  /** Score from which a box is drawn in the sample predictions. */
+  displayScore: nonNegative.max(1).default(0.3),
+});
+
+/** Segmentation: per-pixel loss (`loss.name`: auto/cross_entropy or focal) plus diceWeight × soft Dice. */
+export const segmentationSchema = z.object({
+  diceWeight: nonNegative.default(1),
+});
+
 export const trainConfigSchema = z.object({
   epochs: z.number().int().min(1).max(10_000).default(5),
   batchSize: z.number().int().min(1).max(4096).default(64),
@@ -60,11 +95,17 @@ export const trainConfigSchema = z.object({
   /** Use only the first N training / validation samples (quick experiments, tests). */
   trainLimit: z.number().int().min(1).optional(),
   valLimit: z.number().int().min(1).optional(),
+  /** Detection options; defaults apply when absent. */
+  detection: detectionSchema.optional(),
+  /** Segmentation options; defaults apply when absent. */
+  segmentation: segmentationSchema.optional(),
 });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type OptimizerConfig = z.infer<typeof optimizerSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type LossConfig = z.infer<typeof lossSchema>;
+export type DetectionConfig = z.infer<typeof detectionSchema>;
+export type SegmentationConfig = z.infer<typeof segmentationSchema>;
 
 export const defaultTrainConfig = (): TrainConfig => trainConfigSchema.parse({});

@@ -75,3 +75,15 @@ test('autoLayout places every node and moves a collapsed group as a whole', () =
   const dy0 = doc.nodes.find((n) => n.id === 'batchnorm_1')!.position.y - doc.nodes.find((n) => n.id === 'conv2d_1')!.position.y;
   assert.equal(dy1, dy0, 'members keep their relative positions');
 });
+
+test('collapsing closes the gap below the group; expanding reopens it', async () => {
+  const { setCollapsed } = await import('../../../src/renderer/core/groups');
+  const r = grouped();
+  const y = (d: typeof r.doc, id: string) => d.nodes.find((n) => n.id === id)!.position.y;
+  const c = setCollapsed(r.doc, r.id, true);
+  assert.equal(c.groups[0].collapsed, true);
+  assert.equal(y(c, 'global_avgpool_1'), y(r.doc, 'global_avgpool_1') - (y(r.doc, 'relu_1') - y(r.doc, 'conv2d_1')));
+  assert.equal(y(c, 'input_1'), y(r.doc, 'input_1'));
+  const e = setCollapsed(c, r.id, false);
+  assert.deepEqual(e.nodes.map((n) => n.position), r.doc.nodes.map((n) => n.position));
+});

@@ -15,7 +15,7 @@ export function smallNet(): GraphDoc {
   x = b.add('norm/batchnorm', {}, x);
   x = b.add('act/relu', {}, x);
   x = b.add('pool/global_avgpool', {}, x);
-  x = b.add('core/dense', { units: 10 }, x);
+  b.add('core/dense', { units: 10 }, x);
   return b.build();
 }
 

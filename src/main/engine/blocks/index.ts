@@ -79,7 +79,7 @@ const TWINS: readonly EngineBlock[] = [
   classify,
   segment,
   yoloHead,
-] as unknown as EngineBlock[];
+];
 
 /** The engine twin of every block type, keyed by the BlockDef's `type`. Importing it registers the custom layers. */
 export const ENGINE_BLOCKS: Readonly<Record<string, EngineBlock>> = Object.fromEntries(TWINS.map((t) => [t.type, t]));

@@ -6,6 +6,7 @@ import { trainConfigSchema } from '../../../shared/training/config';
 import { readCheckpoint, writeCheckpoint } from '../../service/runs/checkpoints';
 import { fallbackOps, selectBackend } from '../backend/select';
 import { compile } from '../compile/compile';
+import type { InitChoice } from '../compile/init';
 import { loadDataset } from '../data/registry';
 import { probeTargets } from '../train/targets';
 import { NonFiniteError, train, type Checkpoint, type ResumeState } from '../train/trainer';
@@ -31,7 +32,10 @@ function emit(e: LabEvent): void {
   flush();
 }
 function flush(final = false): void {
-  if (final && pendingStep) queue.push(pendingStep), (pendingStep = undefined);
+  if (final && pendingStep) {
+    queue.push(pendingStep);
+    pendingStep = undefined;
+  }
   if (queue.length === 0) return;
   post({ type: 'events', events: queue });
   queue = [];
@@ -68,7 +72,9 @@ async function main(): Promise<void> {
   if (gh !== h || gw !== w || gc !== c) {
     throw new Error(`the network expects ${gh}×${gw}×${gc} inputs but ${dataset.info.name} has ${h}×${w}×${c} images: set the graph's input to ${h}×${w}×${c}`);
   }
-  const compiled = compile(graph, { init: config.init === 'auto' ? 'auto' : (config.init.replace('glorot', 'xavier') as never), seed: config.seed });
+  const toEngine = (name: string): InitChoice => name.replace('glorot', 'xavier') as InitChoice;
+  const initByNode = Object.fromEntries(graph.nodes.filter((n) => n.init && n.init !== 'auto').map((n) => [n.id, toEngine(n.init!)]));
+  const compiled = compile(graph, { init: toEngine(config.init), initByNode, seed: config.seed });
   if (graph.meta.task !== dataset.info.task) {
     throw new Error(`the graph is a ${graph.meta.task} network but ${dataset.info.name} is a ${dataset.info.task} dataset`);
   }

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { LabService } from '../../service/labService';
-import { createDisconnectedRunManager } from '../../service/runManager';
+import { RunRegistry } from '../../service/runs/registry';
+import { netsmithHome } from '../../util/home';
 import { APP_ROOT, APP_VERSION } from '../../util/version';
 import { ensureRendererBuilt } from '../rendererBuild';
 import { startServer } from '../server';
@@ -11,14 +13,13 @@ import { CliError, parseArgs, type Command } from './types';
  */
 export const command: Command = async (argv) => {
   const { positional, options } = parseArgs(argv);
-  const unknown = [...positional, ...Object.keys(options).filter((k) => k !== 'port')];
+  const unknown = [...positional, ...Object.keys(options).filter((k) => k !== 'port').map((k) => `--${k}`)];
   if (unknown.length > 0) throw new CliError(`serve: unexpected argument '${unknown[0]}' (usage: serve [--port P])`, 2);
   const port = parsePort(options.port);
 
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const staticDir = await ensureRendererBuilt(APP_ROOT, log);
-  // The lead swaps in the engine's RunManager here.
-  const service = new LabService({ kind: 'browser', runs: createDisconnectedRunManager() });
+  const service = new LabService({ kind: 'browser', runs: new RunRegistry(join(netsmithHome(), 'runs')) });
   let server;
   try {
     server = await startServer({ api: service, version: APP_VERSION, port, staticDir });

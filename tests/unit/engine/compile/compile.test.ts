@@ -160,7 +160,7 @@ describe('compile: whole graphs', () => {
 });
 
 describe('compile: initialisation', () => {
-  const kernel = (m: tf.LayersModel, layer: string) => m.getLayer(layer).getWeights()[0].dataSync();
+  const kernel = (m: tf.LayersModel, layer: string) => Array.from(m.getLayer(layer).getWeights()[0].dataSync() as Float32Array);
 
   test('a seed makes the weights reproducible; another seed changes them', () => {
     const [a, b, c] = [1, 1, 2].map((seed) => compile(convBnRelu(), { seed }).model);

@@ -1,16 +1,51 @@
 // tfjs-wasm runs BatchMatMul on XNNPACK only without transposes and with a
 // batch of 1; everything else (every matmul gradient, attention) goes to a
 // scalar loop ~16x slower. Here:
-//  - batch 1 (or b broadcast over a's batch): transpose explicitly, then the
-//    XNNPACK path;
-//  - equal batches > 1: a depthwise conv with channel multiplier N whose
-//    "pixels" are A's rows and whose taps are the K axis, which XNNPACK runs
-//    as one GEMM per batch entry (grouped IGEMM).
+//  - SIMD (main path): our matmul kernel reads A through strides (a
+//    transposed A is free), B row-major (a transposed B is transposed first,
+//    which is cheap next to the product); broadcasting of a batch of 1;
+//  - without SIMD: explicit transposes + XNNPACK for batch 1, and a depthwise
+//    conv with channel multiplier N for equal batches > 1 (its "pixels" are
+//    A's rows and its taps the K axis, which XNNPACK runs as a grouped GEMM).
 import { broadcast_util, type BatchMatMulAttrs, type KernelConfig, type TensorInfo, util } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { release, reshape, run, runOriginal, transpose } from './kernelUtil';
+import { ptr, simdKernels, simdSupported } from './simd/module';
 
-function matMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+interface Dims { batchA: number; batchB: number; m: number; k: number; n: number; outShape: number[] }
+
+function dims(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): Dims | null {
+  const batchA = util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = util.sizeFromShape(b.shape.slice(0, -2));
+  const [aRows, aCols] = a.shape.slice(-2);
+  const [bRows, bCols] = b.shape.slice(-2);
+  const outBatch = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  // Only "same batch" or "one side has a single matrix" broadcasts are handled here.
+  const ok = (batchA === batchB || batchA === 1 || batchB === 1) && util.sizeFromShape(outBatch) === Math.max(batchA, batchB);
+  if (!ok) return null;
+  const m = transposeA ? aCols : aRows;
+  const n = transposeB ? bRows : bCols;
+  return { batchA, batchB, m, k: transposeA ? aRows : aCols, n, outShape: [...outBatch, m, n] };
+}
+
+function simdMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, d: Dims): TensorInfo {
+  const { batchA, batchB, m, k, n } = d;
+  let bT = b;
+  if (transposeB) {
+    const b3 = reshape(backend, b, [batchB, n, k]);
+    bT = transpose(backend, b3, [0, 2, 1]);
+    release(backend, b3);
+  }
+  const out = backend.makeOutput(d.outShape, 'float32');
+  simdKernels(backend).matmul(ptr(backend, a), ptr(backend, bT), ptr(backend, out),
+    Math.max(batchA, batchB), m, k, n,
+    batchA === 1 ? 0 : m * k, transposeA ? 1 : k, transposeA ? m : 1,
+    batchB === 1 ? 0 : k * n);
+  if (bT !== b) release(backend, bT);
+  return out;
+}
+
+function xnnMatMul2d(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const a2 = transposeA ? transpose(backend, a, [0, 2, 1]) : a;
   const b2 = transposeB ? transpose(backend, b, [0, 2, 1]) : b;
   const out = runOriginal(backend, 'BatchMatMul', { a: a2, b: b2 }, { transposeA: false, transposeB: false });
@@ -34,35 +69,41 @@ function batchedViaDepthwise(backend: BackendWasm, a: TensorInfo, b: TensorInfo,
   return out;
 }
 
-export function batchMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
-  const attrs = { transposeA, transposeB };
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') return runOriginal(backend, 'BatchMatMul', { a, b }, attrs);
-  const batchA = util.sizeFromShape(a.shape.slice(0, -2));
-  const batchB = util.sizeFromShape(b.shape.slice(0, -2));
+function noSimdMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, d: Dims): TensorInfo | null {
   const [aRows, aCols] = a.shape.slice(-2);
   const [bRows, bCols] = b.shape.slice(-2);
-  const m = transposeA ? aCols : aRows;
-  const n = transposeB ? bRows : bCols;
-  const outBatch = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-
-  let out2: TensorInfo;
-  if (batchB === 1 && (batchA === 1 || !transposeA)) {
+  let out: TensorInfo;
+  if (d.batchB === 1 && (d.batchA === 1 || !transposeA)) {
     // b is shared: fold a's batch into its rows.
-    const a3 = reshape(backend, a, transposeA ? [1, aRows, aCols] : [1, batchA * aRows, aCols]);
+    const a3 = reshape(backend, a, transposeA ? [1, aRows, aCols] : [1, d.batchA * aRows, aCols]);
     const b3 = reshape(backend, b, [1, bRows, bCols]);
-    out2 = matMul2d(backend, a3, b3, transposeA, transposeB);
+    out = xnnMatMul2d(backend, a3, b3, transposeA, transposeB);
     release(backend, a3, b3);
-  } else if (batchA === batchB && util.sizeFromShape(outBatch) === batchA) {
-    const a3 = reshape(backend, a, [batchA, aRows, aCols]);
-    const b3 = reshape(backend, b, [batchB, bRows, bCols]);
-    out2 = batchedViaDepthwise(backend, a3, b3, transposeA, transposeB);
+  } else if (d.batchA === d.batchB) {
+    const a3 = reshape(backend, a, [d.batchA, aRows, aCols]);
+    const b3 = reshape(backend, b, [d.batchB, bRows, bCols]);
+    out = batchedViaDepthwise(backend, a3, b3, transposeA, transposeB);
     release(backend, a3, b3);
   } else {
-    return runOriginal(backend, 'BatchMatMul', { a, b }, attrs);
+    return null;
   }
-  const out = reshape(backend, out2, [...outBatch, m, n]);
-  release(backend, out2);
-  return out;
+  const shaped = reshape(backend, out, d.outShape);
+  release(backend, out);
+  return shaped;
+}
+
+/** XNNPACK's GEMM beats ours on large untransposed products with a shared B (dense layers). */
+function preferXnn(d: Dims, transposeA: boolean, transposeB: boolean): boolean {
+  return !transposeA && !transposeB && d.batchB === 1 && d.batchA * d.m >= 256;
+}
+
+export function batchMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+  const attrs = { transposeA, transposeB };
+  const d = a.dtype === 'float32' && b.dtype === 'float32' ? dims(a, b, transposeA, transposeB) : null;
+  if (d == null) return runOriginal(backend, 'BatchMatMul', { a, b }, attrs);
+  const simd = simdSupported() && !preferXnn(d, transposeA, transposeB);
+  const out = simd ? simdMatMul(backend, a, b, transposeA, transposeB, d) : noSimdMatMul(backend, a, b, transposeA, transposeB, d);
+  return out ?? runOriginal(backend, 'BatchMatMul', { a, b }, attrs);
 }
 
 export const batchMatMulConfig: KernelConfig = {

@@ -8,10 +8,13 @@ import { installCpuFallbacks } from './cpuFallback';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput';
 import { rememberOriginal } from './kernelUtil';
+import { batchNormConfig } from './batchNorm';
+import { castConfig, identityConfig } from './identity';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduce';
 import { simdSupported } from './simd/module';
 import { tileConfig } from './tile';
+import { transposeConfig } from './transpose';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
 
 export { fallbackOpsUsed, onFallback, resetFallbackOps } from './cpuFallback';
@@ -24,10 +27,12 @@ export const WASM_KERNELS: KernelConfig[] = [
   unsortedSegmentSumConfig,
   tileConfig,
   batchMatMulConfig,
+  identityConfig,
+  castConfig,
 ];
 
 /** Kernels that exist only as our SIMD code (registered when wasm SIMD compiles). */
-export const SIMD_KERNELS: KernelConfig[] = [sumConfig, meanConfig, maxPoolGradConfig];
+export const SIMD_KERNELS: KernelConfig[] = [sumConfig, meanConfig, maxPoolGradConfig, transposeConfig, batchNormConfig];
 
 let installed: string[] | null = null;
 

@@ -55,6 +55,7 @@ export const gt = bin(0x4a);
 export const le = bin(0x4c);
 export const ge = bin(0x4e);
 export const eq = bin(0x46);
+export const ne = bin(0x47);
 export const and = bin(0x71);
 export const or = bin(0x72);
 export const eqz = (a: Bytes): Bytes => [...a, 0x45];
@@ -67,7 +68,10 @@ export const inc = (l: number, by: Bytes | number): Bytes => set(l, add(get(l), 
 export const f32Load = (addr: Bytes, offset = 0): Bytes => [...addr, 0x2a, ...memarg(2, offset)];
 export const f32Store = (addr: Bytes, v: Bytes, offset = 0): Bytes => [...addr, ...v, 0x38, ...memarg(2, offset)];
 export const f32Add = bin(0x92);
+export const f32Sub = bin(0x93);
 export const f32Mul = bin(0x94);
+export const f32Div = bin(0x95);
+export const f32Sqrt = (a: Bytes): Bytes => [...a, 0x91];
 export const f32Gt = bin(0x5e);
 export const i32Load = (addr: Bytes, offset = 0): Bytes => [...addr, 0x28, ...memarg(2, offset)];
 
@@ -84,6 +88,8 @@ const vbin = (op: number) => (a: Bytes, b: Bytes): Bytes => [...a, ...b, ...simd
 export const f32x4Add = vbin(0xe4);
 export const f32x4Sub = vbin(0xe5);
 export const f32x4Mul = vbin(0xe6);
+export const f32x4Div = vbin(0xe7);
+export const f32x4Sqrt = (a: Bytes): Bytes => [...a, ...simd(0xe3)];
 export const f32x4Max = vbin(0xe9);
 export const f32x4Gt = vbin(0x44);
 export const i32x4Add = vbin(0xae);
@@ -102,7 +108,7 @@ export const br = (depth: number): Bytes => [0x0c, ...uleb(depth)];
 export const brIf = (depth: number, cond: Bytes): Bytes => [...cond, 0x0d, ...uleb(depth)];
 
 /** for (l = from; l < to; l += step) body — `to` is re-evaluated each iteration. */
-export function forRange(l: number, from: Bytes, to: Bytes, step: number, ...body: Bytes[]): Bytes {
+export function forRange(l: number, from: Bytes, to: Bytes, step: number | Bytes, ...body: Bytes[]): Bytes {
   return cat(set(l, from), block(loop(brIf(1, ge(get(l), to)), ...body, inc(l, step), br(0))));
 }
 

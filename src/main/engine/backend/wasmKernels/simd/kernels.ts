@@ -1,9 +1,10 @@
 // Our SIMD kernels, written with the assembler in ./asm. All pointers are
 // byte offsets into the tfjs-wasm heap; all tensors are dense float32.
 import {
-  add, and, bitselect, block, brIf, type Bytes, divS, f32, f32Add, f32Load, f32Store, f32x4Add, f32x4Const, f32x4Extract,
-  f32x4Gt, f32x4Mul, forRange, Func, ge, get, gt, I32, i32, i32x4Add, i32x4Const, i32x4Extract, i32x4Splat, ifThen, inc, le,
-  loadSplat, loop, lt, minI32, mul, selectI32, set, shl, sub, V128, v128Load, v128Store, v128Zero,
+  add, and, bitselect, block, brIf, type Bytes, divS, eq, f32, F32, f32Add, f32Div, f32Load, f32Mul, f32Sqrt, f32Store, f32Sub,
+  f32x4Add, f32x4Const, f32x4Div, f32x4Extract, f32x4Gt, f32x4Mul, f32x4Splat as f32x4SplatF, f32x4Sqrt, f32x4Sub, forRange, Func,
+  ge, get, gt, I32, i32, i32x4Add, i32x4Const, i32x4Extract, i32x4Splat, ifThen, inc, le, loadSplat, loop, lt, minI32, mul, ne,
+  selectI32, set, shl, sub, V128, v128Load, v128Store, v128Zero,
 } from './asm';
 
 const P = I32;
@@ -168,19 +169,17 @@ function convBackpropFilter(coVecs: number): Func {
 /**
  * matmul(a, b, c, batch, m, k, n, aBatch, aRow, aCol, bBatch):
  * C[t] = A[t] x B[t] with C [batch, m, n] and B [batch, k, n] dense, A read
- * through element strides (so a transposed A costs nothing). n % 8 == 0 for
- * the SIMD tiles (4 rows x 8 cols); rows past m - m % 4 use 1-row tiles.
- * bBatch = 0 broadcasts one B over the batch.
+ * through element strides (so a transposed A costs nothing); bBatch = 0
+ * broadcasts one B over the batch. SIMD tiles of 4 rows x 8 columns (1-row
+ * tiles for the last m % 4 rows); the last n % 8 columns are scalar.
  */
 function matmul(): Func {
   const f = new Func('matmul', Array<typeof P>(11).fill(P));
   const [a, bm, cm, batch, m, k, n, aBatch, aRow, aCol, bBatch] = Array.from({ length: 11 }, (_, i) => i);
-  const [t, i, j, kk, m4, ap, bp, cp, aRowB, aColB, bRowB] = f.locals32(11);
+  const [t, i, j, kk, m4, n8, ap, bp, cp, aRowB, aColB, bRowB, aBase, bBase, cBase] = f.locals32(15);
   const acc = Array.from({ length: 8 }, () => f.local(V128));
   const [s, b0, b1] = [f.local(V128), f.local(V128), f.local(V128)];
-  const aBase = f.local(I32);
-  const bBase = f.local(I32);
-  const cBase = f.local(I32);
+  const sacc = f.local(F32);
   const tile = (rows: number): Bytes[] => {
     const body: Bytes[] = [set(b0, v128Load(get(bp))), set(b1, v128Load(get(bp), 16))];
     for (let r = 0; r < rows; r++) {
@@ -201,8 +200,17 @@ function matmul(): Func {
       ]),
     ];
   };
+  const edge: Bytes[] = [
+    set(sacc, f32(0)),
+    set(ap, add(get(aBase), mul(get(i), get(aRowB)))),
+    set(bp, add(get(bBase), by4(get(j)))),
+    forRange(kk, i32(0), get(k), 1,
+      set(sacc, f32Add(get(sacc), f32Mul(f32Load(get(ap)), f32Load(get(bp))))), inc(ap, get(aColB)), inc(bp, get(bRowB))),
+    f32Store(add(get(cBase), by4(add(mul(get(i), get(n)), get(j)))), get(sacc)),
+  ];
   f.emit(
     set(m4, and(get(m), i32(~3))),
+    set(n8, and(get(n), i32(~7))),
     set(aRowB, by4(get(aRow))),
     set(aColB, by4(get(aCol))),
     set(bRowB, by4(get(n))),
@@ -210,11 +218,114 @@ function matmul(): Func {
       set(aBase, add(get(a), by4(mul(get(t), get(aBatch))))),
       set(bBase, add(get(bm), by4(mul(get(t), get(bBatch))))),
       set(cBase, add(get(cm), by4(mul(mul(get(t), get(m)), get(n))))),
-      forRange(i, i32(0), get(m4), 4, forRange(j, i32(0), get(n), 8, ...tile(4))),
-      forRange(i, get(m4), get(m), 1, forRange(j, i32(0), get(n), 8, ...tile(1))),
+      forRange(i, i32(0), get(m4), 4, forRange(j, i32(0), get(n8), 8, ...tile(4))),
+      forRange(i, get(m4), get(m), 1, forRange(j, i32(0), get(n8), 8, ...tile(1))),
+      forRange(i, i32(0), get(m), 1, forRange(j, get(n8), get(n), 1, ...edge)),
     ),
   );
   return f;
 }
 
-export const KERNEL_FUNCS = (): Func[] => [colsum(), maxPoolGrad(), convBackpropFilter(1), convBackpropFilter(2), matmul()];
+/** zero(dst, n): dst[0..n) = 0. */
+function zero(): Func {
+  const f = new Func('zero', [P, P]);
+  return f.emit(zeroFill(f, 0, get(1)));
+}
+
+/** Copies count floats from src to dst (byte pointers), 4 at a time then the rest. */
+function copyFloats(f: Func, src: Bytes, dst: Bytes, count: number, count4: number): Bytes {
+  const k = f.local(I32);
+  return [
+    ...forRange(k, i32(0), get(count4), 4, v128Store(add(dst, by4(get(k))), v128Load(add(src, by4(get(k)))))),
+    ...forRange(k, get(count4), get(count), 1, f32Store(add(dst, by4(get(k))), f32Load(add(src, by4(get(k)))))),
+  ];
+}
+
+/**
+ * phaseScatter(src, dst, n, u, v, c, h, w, sh, sw, ry, rx):
+ * dst[b, ry + sh*i, rx + sw*j, :] = src[b, i, j, :] (NHWC), the inverse of
+ * taking one stride phase of an image.
+ */
+function phaseScatter(): Func {
+  const f = new Func('phaseScatter', Array<typeof P>(12).fill(P));
+  const [src, dst, n, u, v, c, h, w, sh, sw, ry, rx] = Array.from({ length: 12 }, (_, i) => i);
+  const [b, i, j, sp, dp, c4] = f.locals32(6);
+  f.emit(
+    set(c4, and(get(c), i32(~3))),
+    forRange(b, i32(0), get(n), 1,
+      forRange(i, i32(0), get(u), 1,
+        forRange(j, i32(0), get(v), 1,
+          set(sp, add(get(src), by4(mul(add(mul(add(mul(get(b), get(u)), get(i)), get(v)), get(j)), get(c))))),
+          set(dp, add(get(dst), by4(mul(add(mul(add(mul(get(b), get(h)), add(get(ry), mul(get(sh), get(i)))), get(w)),
+            add(get(rx), mul(get(sw), get(j)))), get(c))))),
+          copyFloats(f, get(sp), get(dp), c, c4)))),
+  );
+  return f;
+}
+
+export const TRANSPOSE_RANK = 6;
+
+/**
+ * transpose(src, dst, d0..d5, s0..s5): dst, written in order, has dims d and
+ * reads src at element strides s (any 4-byte dtype). A unit innermost stride
+ * becomes block copies.
+ */
+function transpose(): Func {
+  const R = TRANSPOSE_RANK;
+  const f = new Func('transpose', Array<typeof P>(2 + 2 * R).fill(P));
+  const dims = Array.from({ length: R }, (_, i) => 2 + i);
+  const strides = Array.from({ length: R }, (_, i) => 2 + R + i);
+  const idx = f.locals32(R);
+  const base = f.locals32(R);
+  const [dp, inner4, k] = f.locals32(3);
+  const last = R - 1;
+  const innerCopy: Bytes = [
+    ...ifThen(eq(get(strides[last]), i32(1)),
+      copyFloats(f, get(base[last - 1]), get(dp), dims[last], inner4)),
+    ...ifThen(ne(get(strides[last]), i32(1)),
+      forRange(k, i32(0), get(dims[last]), 1,
+        f32Store(add(get(dp), by4(get(k))), f32Load(add(get(base[last - 1]), by4(mul(get(k), get(strides[last])))))))),
+    ...inc(dp, by4(get(dims[last]))),
+  ];
+  let body = innerCopy;
+  for (let level = last - 1; level >= 0; level--) {
+    const parent = level === 0 ? get(0) : get(base[level - 1]);
+    body = forRange(idx[level], i32(0), get(dims[level]), 1,
+      set(base[level], add(parent, by4(mul(get(idx[level]), get(strides[level]))))),
+      body);
+  }
+  return f.emit(set(dp, get(1)), set(inner4, and(get(dims[last]), i32(~3))), body);
+}
+
+/**
+ * batchNorm(x, mean, variance, offset, scale, out, n, period, eps):
+ * out = (x - mean) * scale / sqrt(variance + eps) + offset, where the four
+ * parameter tensors have `period` elements repeating along x (per-channel
+ * BatchNorm: period = C; LayerNorm after tfjs-layers' tiling: period = n).
+ */
+function batchNorm(): Func {
+  const f = new Func('batchNorm', [P, P, P, P, P, P, P, P, F32]);
+  const [x, mean, variance, offset, scale, out, n, period, eps] = Array.from({ length: 9 }, (_, i) => i);
+  const [j, p4, xo] = f.locals32(3);
+  const epsV = f.local(V128);
+  const at = (t: number, e: Bytes) => add(get(t), by4(e));
+  const vec = (j: Bytes): Bytes => f32x4Add(
+    f32x4Div(f32x4Mul(f32x4Sub(v128Load(at(x, add(get(xo), j))), v128Load(at(mean, j))), v128Load(at(scale, j))),
+      f32x4Sqrt(f32x4Add(v128Load(at(variance, j)), get(epsV)))),
+    v128Load(at(offset, j)));
+  const one = (j: Bytes): Bytes => f32Add(
+    f32Div(f32Mul(f32Sub(f32Load(at(x, add(get(xo), j))), f32Load(at(mean, j))), f32Load(at(scale, j))),
+      f32Sqrt(f32Add(f32Load(at(variance, j)), get(eps)))),
+    f32Load(at(offset, j)));
+  return f.emit(
+    set(epsV, f32x4SplatF(get(eps))),
+    set(p4, and(get(period), i32(~3))),
+    forRange(xo, i32(0), get(n), get(period),
+      forRange(j, i32(0), get(p4), 4, v128Store(at(out, add(get(xo), get(j))), vec(get(j)))),
+      forRange(j, get(p4), get(period), 1, f32Store(at(out, add(get(xo), get(j))), one(get(j))))),
+  );
+}
+
+export const KERNEL_FUNCS = (): Func[] => [
+  colsum(), maxPoolGrad(), convBackpropFilter(1), convBackpropFilter(2), matmul(), zero(), phaseScatter(), transpose(), batchNorm(),
+];

@@ -14,6 +14,10 @@ export interface SimdKernels {
   convBackpropFilter1: Kernel;
   convBackpropFilter2: Kernel;
   matmul: Kernel;
+  zero: Kernel;
+  phaseScatter: Kernel;
+  transpose: Kernel;
+  batchNorm: Kernel;
 }
 
 const bound = new WeakMap<BackendWasm, SimdKernels>();
