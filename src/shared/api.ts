@@ -34,6 +34,31 @@ export interface DatasetSummary {
   sizes: { train: number; val: number; test: number };
 }
 
+export interface DatasetPreview {
+  dataset: DatasetSummary;
+  /** Training images (classification), boxes (detection) or pixels (segmentation) per class. */
+  counts: number[];
+  /** A few training images per class, as PNG data URLs. */
+  samples: { index: number; label: number; image: string }[];
+}
+
+export interface AugmentPreview {
+  /** For each sample: the original and several augmented versions (PNG data URLs). */
+  items: { index: number; original: string; augmented: string[] }[];
+}
+
+export interface RunDetail {
+  summary: RunSummary;
+  config: Record<string, unknown>;
+  graph: unknown;
+  /** The run's telemetry log: every epoch and log event, steps thinned to at most ~2,000, the last 200 probes. */
+  events: LabEvent[];
+}
+
+export interface SampleImages {
+  images: { index: number; label: number; image: string }[];
+}
+
 export type RunState = 'queued' | 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
 
 export interface RunSummary {
@@ -107,6 +132,16 @@ export const LAB_ARGS = {
   startRun: z.object({ project: z.string().max(50_000_000), dataset: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }),
   controlRun: z.object({ id: z.string().min(1), action: z.enum(['pause', 'resume', 'stop']) }),
   listRuns: z.undefined(),
+  datasetPreview: z.object({ id: z.string().min(1).max(4096), perClass: z.number().int().min(1).max(16).default(4) }),
+  augmentPreview: z.object({
+    id: z.string().min(1).max(4096),
+    augment: z.record(z.string(), z.unknown()).default({}),
+    seed: z.number().int().default(0),
+    count: z.number().int().min(1).max(8).default(4),
+    variants: z.number().int().min(1).max(8).default(4),
+  }),
+  runDetail: z.object({ id: z.string().min(1).max(200) }),
+  runSamples: z.object({ id: z.string().min(1).max(200), indices: z.array(z.number().int().min(0)).max(256) }),
 } as const;
 
 export type LabMethod = keyof typeof LAB_ARGS;
@@ -126,6 +161,11 @@ export interface LabApi {
   startRun(a: { project: string; dataset: string; config?: Record<string, unknown> }): Promise<RunSummary>;
   controlRun(a: { id: string; action: 'pause' | 'resume' | 'stop' }): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;
+  datasetPreview(a: { id: string; perClass?: number }): Promise<DatasetPreview>;
+  augmentPreview(a: { id: string; augment?: Record<string, unknown>; seed?: number; count?: number; variants?: number }): Promise<AugmentPreview>;
+  runDetail(a: { id: string }): Promise<RunDetail>;
+  /** Validation images of a run by index (the confusion-matrix cells list them). */
+  runSamples(a: { id: string; indices: number[] }): Promise<SampleImages>;
   subscribe(listener: (event: LabEvent) => void): () => void;
 }
 

@@ -74,6 +74,12 @@ async function setField(page: Page, testId: string, value: string): Promise<void
   await f.press('Enter'); // commits and leaves the field
 }
 
+/** Waits until the status bar shows this project path, saved (no dirty marker). */
+async function pathIs(page: Page, path: string): Promise<void> {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.locator('[data-testid=status-path]').filter({ hasText: new RegExp(`^${escaped}$`) }).waitFor();
+}
+
 async function selectNode(page: Page, id: string, add = false): Promise<void> {
   await page.locator(`[data-testid="node-${id}"] .block-title`).click({ modifiers: add ? ['Control'] : [] });
 }
@@ -185,7 +191,7 @@ test('save, reload the page, reopen: the same graph', async () => {
   await page.keyboard.press('Control+S');
   await page.fill('[data-testid=saveas-path]', 'e2e/lenet');
   await page.click('[data-testid=saveas-confirm]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=status-path]')?.textContent === 'e2e/lenet.netsmith.json');
+  await pathIs(page, 'e2e/lenet.netsmith.json');
   assert.equal(await page.locator('[data-testid=dirty-marker]').count(), 0);
   const saved = JSON.parse(readFileSync(join(host.home, 'projects', 'e2e/lenet.netsmith.json'), 'utf8')) as { format: string; graph: GraphDoc };
   assert.equal(saved.format, 'netsmith.project');
@@ -196,14 +202,14 @@ test('save, reload the page, reopen: the same graph', async () => {
   assert.notEqual(await text(page, 'total-params'), params);
   await page.click('[data-testid="tool-file.open"]');
   await page.dblclick('[data-testid="project-e2e/lenet.netsmith.json"]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=status-path]')?.textContent === 'e2e/lenet.netsmith.json');
+  await pathIs(page, 'e2e/lenet.netsmith.json');
   assert.equal(await text(page, 'total-params'), params);
   assert.equal(await text(page, 'shape-conv2d_1'), '28×28×8');
 
   await page.keyboard.press('Control+Shift+S');
   await page.fill('[data-testid=saveas-path]', 'e2e/lenet-again.netsmith.json');
   await page.click('[data-testid=saveas-confirm]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=status-path]')?.textContent === 'e2e/lenet-again.netsmith.json');
+  await pathIs(page, 'e2e/lenet-again.netsmith.json');
   const again = JSON.parse(readFileSync(join(host.home, 'projects', 'e2e/lenet-again.netsmith.json'), 'utf8')) as { graph: GraphDoc };
   assert.deepEqual(again.graph, saved.graph);
 });

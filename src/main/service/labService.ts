@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DatasetSummary, HostInfo, LabApi, LabEvent, ProjectEntry, RunSummary } from '../../shared/api';
-import { LabError } from '../../shared/api';
+import type { AugmentPreview, DatasetPreview, DatasetSummary, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunSummary, SampleImages } from '../../shared/api';
+import { LAB_ARGS, LabError } from '../../shared/api';
 import { netsmithHome } from '../util/home';
 import { readJsonFile, SerialQueue, writeJsonFile } from '../util/jsonFile';
 import { APP_VERSION } from '../util/version';
@@ -111,6 +111,22 @@ export class LabService implements LabApi {
 
   listRuns(): Promise<RunSummary[]> {
     return this.runs.listRuns();
+  }
+
+  datasetPreview(a: { id: string; perClass?: number }): Promise<DatasetPreview> {
+    return this.runs.datasetPreview(LAB_ARGS.datasetPreview.parse(a));
+  }
+
+  augmentPreview(a: { id: string; augment?: Record<string, unknown>; seed?: number; count?: number; variants?: number }): Promise<AugmentPreview> {
+    return this.runs.augmentPreview(LAB_ARGS.augmentPreview.parse(a));
+  }
+
+  runDetail(a: { id: string }): Promise<RunDetail> {
+    return this.runs.runDetail(a);
+  }
+
+  runSamples(a: { id: string; indices: number[] }): Promise<SampleImages> {
+    return this.runs.runSamples(a);
   }
 
   subscribe(listener: (event: LabEvent) => void): () => void {

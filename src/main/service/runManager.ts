@@ -1,4 +1,4 @@
-import { LabError, type DatasetSummary, type LabEvent, type RunSummary } from '../../shared/api';
+import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages } from '../../shared/api';
 
 /** Arguments of `startRun` after validation (LAB_ARGS fills `config` with `{}`). */
 export interface StartRunArgs {
@@ -21,6 +21,10 @@ export interface RunManager {
   startRun(args: StartRunArgs): Promise<RunSummary>;
   controlRun(args: ControlRunArgs): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;
+  datasetPreview(args: { id: string; perClass: number }): Promise<DatasetPreview>;
+  augmentPreview(args: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview>;
+  runDetail(args: { id: string }): Promise<RunDetail>;
+  runSamples(args: { id: string; indices: number[] }): Promise<SampleImages>;
   /** Telemetry and run-status events; returns the unsubscribe function. */
   onEvent(listener: (event: LabEvent) => void): () => void;
   /** Which backend a run would use, e.g. 'wasm (XNNPACK, our kernels)'; shown in hostInfo. */
@@ -39,6 +43,10 @@ export function createDisconnectedRunManager(): RunManager {
     startRun: fail,
     controlRun: fail,
     listRuns: fail,
+    datasetPreview: fail,
+    augmentPreview: fail,
+    runDetail: fail,
+    runSamples: fail,
     onEvent: () => () => undefined,
   };
 }

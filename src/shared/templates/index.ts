@@ -43,4 +43,16 @@ export const TEMPLATES: readonly Template[] = [
 ];
 
 const byId = new Map(TEMPLATES.map((t) => [t.id, t]));
-export const templateById = (id: string): Template | undefined => byId.get(id);
+/** Short names people type: `train lenet --dataset mnist`. */
+export const TEMPLATE_ALIASES: Readonly<Record<string, string>> = {
+  lenet: 'lenet_mnist',
+  resnet: 'resnet18',
+  vgg: 'vgg16',
+  mobilenet: 'mobilenet_v2',
+  efficientnet: 'efficientnet_b0',
+  vit: 'vit_tiny',
+  unet: 'unet_small',
+  yolo: 'yolo_tiny',
+};
+
+export const templateById = (id: string): Template | undefined => byId.get(id) ?? byId.get(TEMPLATE_ALIASES[id] ?? '');

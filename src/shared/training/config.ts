@@ -24,13 +24,13 @@ export const optimizerSchema = z.object({
 });
 
 export const scheduleSchema = z.object({
-  name: z.enum(SCHEDULES).default('constant'),
+  name: z.enum(SCHEDULES).default('cosine'),
   warmupEpochs: nonNegative.default(0),
   /** step: multiply by gamma every stepEpochs; exponential: lr0·gamma^epoch. */
   stepEpochs: positive.default(10),
   gamma: positive.max(1).default(0.1),
   /** cosine / one-cycle floor, as a fraction of lr. */
-  minLrFactor: nonNegative.max(1).default(0),
+  minLrFactor: nonNegative.max(1).default(0.01),
 });
 
 export const lossSchema = z.object({

@@ -102,6 +102,8 @@ export interface EvaluationReport {
   perClass?: ClassMetrics[];
   /** Validation-sample indices by [true][predicted] cell, capped per cell. */
   cellSamples?: Record<string, number[]>;
+  /** For each sample listed in `cellSamples`: its top-3 predicted classes as [class, probability]. */
+  sampleTop?: Record<number, [number, number][]>;
   detection?: DetectionReport;
   segmentation?: SegmentationReport;
   /** A few validation images with predicted boxes or masks. */

@@ -2,9 +2,10 @@ import type { Task } from '../../../shared/graph/types';
 import type { TrainConfig } from '../../../shared/training/config';
 import type { LossConfigInput } from './losses';
 import type { OptimizerConfigInput } from './optimizers';
-import type { ScheduleConfigInput } from './schedules';
 
 /** Maps the portable TrainConfig (src/shared/training) onto the engine's optimizer/schedule/loss configs. */
+export { scheduleConfig } from '../../../shared/training/schedulePreview';
+
 export function optimizerConfig(c: TrainConfig): OptimizerConfigInput {
   const o = c.optimizer;
   const l2 = c.regularization.l2;
@@ -23,23 +24,6 @@ export function optimizerConfig(c: TrainConfig): OptimizerConfigInput {
       return { kind: 'adam', beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weightDecay: l2 };
     case 'adamw':
       return { kind: 'adamw', beta1: o.beta1, beta2: o.beta2, eps: o.epsilon, weightDecay: o.weightDecay };
-  }
-}
-
-export function scheduleConfig(c: TrainConfig, stepsPerEpoch: number): ScheduleConfigInput {
-  const s = c.schedule;
-  const lr = c.optimizer.lr;
-  switch (s.name) {
-    case 'constant':
-      return { kind: 'constant', lr };
-    case 'step':
-      return { kind: 'step', lr, stepSize: Math.max(1, Math.round(s.stepEpochs)), gamma: s.gamma };
-    case 'exponential':
-      return { kind: 'exponential', lr, gamma: s.gamma };
-    case 'cosine':
-      return { kind: 'cosine', lr, warmupSteps: Math.round(s.warmupEpochs * stepsPerEpoch), minLr: lr * s.minLrFactor };
-    case 'onecycle':
-      return { kind: 'oneCycle', maxLr: lr };
   }
 }
 

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { LabEvent } from '../../../shared/api';
+import { adaptToDataset } from '../../../shared/graph/adapt';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { readCheckpoint, writeCheckpoint } from '../../service/runs/checkpoints';
@@ -66,18 +67,15 @@ async function main(): Promise<void> {
   for (const s of skipped) emit({ type: 'log', runId, level: 'warning', message: `skipped ${s.path}${s.line ? `:${s.line}` : ''}: ${s.reason}` });
   for (const w of warnings) emit({ type: 'log', runId, level: 'warning', message: w });
 
-  const graph = restored.graph;
-  const [h, w, c] = dataset.info.shape;
-  const [gh, gw, gc] = graph.meta.input.shape;
-  if (gh !== h || gw !== w || gc !== c) {
-    throw new Error(`the network expects ${gh}×${gw}×${gc} inputs but ${dataset.info.name} has ${h}×${w}×${c} images: set the graph's input to ${h}×${w}×${c}`);
+  if (restored.graph.meta.task !== dataset.info.task) {
+    throw new Error(`the graph is a ${restored.graph.meta.task} network but ${dataset.info.name} is a ${dataset.info.task} dataset`);
   }
+  const adapted = adaptToDataset(restored.graph, { name: dataset.info.name, shape: dataset.info.shape, classes: dataset.info.classes.length });
+  for (const note of adapted.notes) emit({ type: 'log', runId, level: 'info', message: `Adapted the network: ${note}.` });
+  const graph = adapted.graph;
   const toEngine = (name: string): InitChoice => name.replace('glorot', 'xavier') as InitChoice;
   const initByNode = Object.fromEntries(graph.nodes.filter((n) => n.init && n.init !== 'auto').map((n) => [n.id, toEngine(n.init!)]));
   const compiled = compile(graph, { init: toEngine(config.init), initByNode, seed: config.seed });
-  if (graph.meta.task !== dataset.info.task) {
-    throw new Error(`the graph is a ${graph.meta.task} network but ${dataset.info.name} is a ${dataset.info.task} dataset`);
-  }
   const outShape = compiled.model.outputs[0].shape;
   const classes = dataset.info.classes.length;
   if (graph.meta.task === 'classification' && outShape[outShape.length - 1] !== classes) {

@@ -80,6 +80,9 @@ describe('BatchMatMul on wasm', () => {
     [[4, 9, 8], [4, 8, 6], false, false], [[4, 9, 8], [4, 6, 8], false, true], [[4, 8, 9], [4, 8, 6], true, false],
     [[4, 8, 9], [4, 6, 8], true, true], [[2, 3, 5, 4], [2, 3, 4, 6], false, false], [[1, 3, 5, 4], [3, 6, 4], false, true],
     [[2, 1, 5, 4], [1, 3, 4, 6], false, false], [[65, 16], [16, 65], false, false],
+    [[8, 65, 65], [8, 65, 16], false, false], [[8, 65, 16], [8, 65, 16], false, true], [[8, 65, 65], [8, 65, 16], true, false],
+    [[8, 16, 65], [8, 65, 16], true, true], [[3, 7, 9], [9, 13], false, false], [[1, 9, 7], [3, 9, 13], true, false],
+    [[300, 20], [20, 24], false, false], [[300, 20], [300, 24], true, false], [[300, 20], [11, 20], false, true],
   ];
   for (const [i, [sa, sb, ta, tb]] of cases.entries()) {
     it(`a=[${sa}]${ta ? 'ᵀ' : ''} b=[${sb}]${tb ? 'ᵀ' : ''}`, async () => {
@@ -91,6 +94,103 @@ describe('BatchMatMul on wasm', () => {
       assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
     });
   }
+});
+
+describe('Transpose on wasm', () => {
+  const cases: [number[], number[]][] = [
+    [[3, 4], [1, 0]], [[2, 3, 4], [2, 0, 1]], [[2, 3, 4], [0, 2, 1]], [[6, 5, 3, 4, 2], [2, 0, 3, 1, 4]], [[3, 2, 4, 5], [0, 2, 1, 3]],
+    [[2, 1, 3, 1, 4], [4, 3, 2, 1, 0]], [[2, 2, 2, 2, 2, 2, 2], [6, 5, 4, 3, 2, 1, 0]], [[1, 5, 1], [2, 1, 0]], [[4, 6, 8], [1, 2, 0]],
+    [[2, 3, 2, 3, 2, 3], [5, 3, 1, 4, 2, 0]], [[7, 9], [0, 1]],
+  ];
+  for (const [i, [shape, perm]] of cases.entries()) {
+    it(`x=[${shape}] perm=[${perm}]`, async () => {
+      const x = { shape, values: randomArray(size(shape), 600 + i) };
+      const want = await runOn('cpu', 'Transpose', { x }, { perm });
+      const got = await runOn('wasm', 'Transpose', { x }, { perm });
+      assert.deepEqual(got.shape, want.shape);
+      assert.deepEqual(Array.from(got.values), Array.from(want.values));
+    });
+  }
+  it('transposes int32', async () => {
+    await tf.setBackend('wasm');
+    const t = tf.transpose(tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32'));
+    assert.equal(t.dtype, 'int32');
+    assert.deepEqual(Array.from(t.dataSync()), [1, 4, 2, 5, 3, 6]);
+  });
+});
+
+describe('Sum and Mean over leading axes on wasm', () => {
+  const cases: [number[], number[], boolean][] = [
+    [[64, 5, 5, 7], [0, 1, 2], false], [[10, 3], [0], true], [[9, 4, 16], [0, 1], false], [[9, 4, 16], [1, 0], true],
+    [[5, 6, 3], [0, 2], false], [[5, 6, 3], [2], false], [[4, 4], [0, 1], false],
+  ];
+  for (const [i, [shape, axis, keepDims]] of cases.entries()) {
+    for (const kernel of ['Sum', 'Mean']) {
+      it(`${kernel} x=[${shape}] axis=[${axis}] keepDims=${keepDims}`, async () => {
+        const x = { shape, values: randomArray(size(shape), 700 + i) };
+        const want = await runOn('cpu', kernel, { x }, { axis, keepDims });
+        const got = await runOn('wasm', kernel, { x }, { axis, keepDims });
+        assert.deepEqual(got.shape, want.shape);
+        assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
+      });
+    }
+  }
+});
+
+describe('MaxPoolGrad on wasm', () => {
+  const cases: { x: number[]; k: number; s: number; pad: 'same' | 'valid' }[] = [
+    { x: [2, 8, 8, 4], k: 2, s: 2, pad: 'valid' }, { x: [2, 7, 9, 8], k: 3, s: 2, pad: 'same' }, { x: [1, 6, 6, 4], k: 3, s: 1, pad: 'same' },
+    { x: [3, 5, 7, 3], k: 2, s: 2, pad: 'same' }, { x: [2, 9, 9, 5], k: 3, s: 3, pad: 'valid' },
+  ];
+  for (const [i, c] of cases.entries()) {
+    it(`x=[${c.x}] pool=${c.k} stride=${c.s} ${c.pad}`, async () => {
+      // Values mostly negative, with ties (rounded), to check routing to the first maximum.
+      const values = randomArray(size(c.x), 800 + i).map((v) => Math.round((v - 0.3) * 4) / 4);
+      await tf.setBackend('cpu');
+      const pooled = tf.maxPool(tf.tensor4d(values, c.x as [number, number, number, number]), c.k, c.s, c.pad);
+      const dyShape = pooled.shape;
+      pooled.dispose();
+      const inputs = { dy: { shape: dyShape, values: randomArray(size(dyShape), 900 + i) }, input: { shape: c.x, values }, output: { shape: dyShape, values: new Float32Array(size(dyShape)) } };
+      const attrs = { filterSize: c.k, strides: c.s, pad: c.pad };
+      const want = await runOn('cpu', 'MaxPoolGrad', inputs, attrs);
+      const got = await runOn('wasm', 'MaxPoolGrad', inputs, attrs);
+      assert.deepEqual(got.shape, want.shape);
+      assert.ok(maxAbsDiff(got.values, want.values) <= 1e-6, `max diff ${maxAbsDiff(got.values, want.values)}`);
+    });
+  }
+});
+
+describe('FusedBatchNorm on wasm', () => {
+  const cases: { x: number[]; p: number[] }[] = [
+    { x: [4, 5, 5, 8], p: [8] }, { x: [4, 5, 5, 7], p: [1, 1, 1, 7] }, { x: [1, 6, 9, 16], p: [6, 9, 16] }, { x: [3, 4, 5], p: [4, 1] },
+  ];
+  for (const [i, c] of cases.entries()) {
+    it(`x=[${c.x}] params=[${c.p}]`, async () => {
+      const param = (seed: number, positive = false) => ({ shape: c.p, values: randomArray(size(c.p), seed).map((v) => (positive ? Math.abs(v) + 0.1 : v)) });
+      const inputs = { x: { shape: c.x, values: randomArray(size(c.x), 1000 + i) }, mean: param(1100 + i), variance: param(1200 + i, true), offset: param(1300 + i), scale: param(1400 + i) };
+      const attrs = { varianceEpsilon: 1e-3 };
+      const want = await runOn('cpu', 'FusedBatchNorm', inputs, attrs);
+      const got = await runOn('wasm', 'FusedBatchNorm', inputs, attrs);
+      assert.deepEqual(got.shape, want.shape);
+      assert.ok(maxAbsDiff(got.values, want.values) <= 1e-5, `max diff ${maxAbsDiff(got.values, want.values)}`);
+    });
+  }
+});
+
+describe('Identity and same-dtype Cast share data on wasm', () => {
+  it('keeps values and survives disposing the source', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor1d([1, 2, 3]);
+    const before = tf.memory().numDataBuffers;
+    const y = tf.clone(x);
+    const z = tf.cast(x, 'float32');
+    assert.equal(tf.memory().numDataBuffers, before, 'no new data buffer');
+    x.dispose();
+    assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3]);
+    assert.deepEqual(Array.from(z.dataSync()), [1, 2, 3]);
+    tf.dispose([y, z]);
+    assert.deepEqual(Array.from(tf.cast(tf.tensor1d([1.7, -2.2]), 'int32').dataSync()), [1, -2]);
+  });
 });
 
 describe('cpu-copy safety net', () => {

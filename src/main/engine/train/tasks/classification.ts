@@ -53,9 +53,13 @@ export function evaluateClassifier(
   const confusion = confusionMatrix(labels, predictions, k);
   const report = classificationReport(confusion);
   const cellSamples: Record<string, number[]> = {};
+  const sampleTop: Record<number, [number, number][]> = {};
   for (let i = 0; i < n; i++) {
     const list = (cellSamples[`${labels[i]},${predictions[i]}`] ??= []);
-    if (list.length < CELL_SAMPLES) list.push(i);
+    if (list.length >= CELL_SAMPLES) continue;
+    list.push(i);
+    const row = Array.from(probs.subarray(i * k, (i + 1) * k), (p, c) => [c, Math.round(p * 1e4) / 1e4] as [number, number]);
+    sampleTop[i] = row.sort((a, b) => b[1] - a[1]).slice(0, 3);
   }
   return {
     loss: lossSum / Math.max(1, n),
@@ -65,5 +69,6 @@ export function evaluateClassifier(
     confusion,
     perClass: report.perClass.map((s) => ({ precision: s.precision, recall: s.recall, f1: s.f1, support: s.support })),
     cellSamples,
+    sampleTop,
   };
 }
