@@ -140,6 +140,10 @@ test('run calls are delegated to the RunManager and its events reach subscribers
     startRun: async (a) => ({ ...run, dataset: a.dataset, name: JSON.stringify(a.config) }),
     controlRun: async (a) => ({ ...run, id: a.id, state: 'stopped' }),
     listRuns: async () => [run],
+    datasetPreview: async () => ({ dataset: { id: 'd', name: 'd', task: 'classification', shape: [1, 1, 1], classes: ['a', 'b'], sizes: { train: 1, val: 0, test: 0 } }, counts: [1, 0], samples: [] }),
+    augmentPreview: async () => ({ items: [] }),
+    runDetail: async () => ({ summary: run, config: {}, graph: {}, events: [] }),
+    runSamples: async (a) => ({ images: a.indices.map((index) => ({ index, label: 0, image: '' })) }),
     onEvent: (listener) => {
       emitRun = listener;
       return () => undefined;
@@ -148,6 +152,8 @@ test('run calls are delegated to the RunManager and its events reach subscribers
   };
   const lab = service(tempHome(), runs);
   assert.equal((await lab.startRun({ project: '{}', dataset: 'cifar' })).name, '{}');
+  assert.deepEqual((await lab.runSamples({ id: 'r1', indices: [3, 5] })).images.map((i) => i.index), [3, 5]);
+  assert.deepEqual((await lab.datasetPreview({ id: 'd' })).counts, [1, 0]);
   assert.equal((await lab.controlRun({ id: 'r9', action: 'stop' })).state, 'stopped');
   assert.equal((await lab.hostInfo()).backend, 'cpu');
   const seen: LabEvent[] = [];
