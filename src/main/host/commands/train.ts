@@ -19,8 +19,11 @@ function num(v: string | true | undefined, name: string, int = false): number | 
 export const command: Command = async (argv) => {
   const { positional, options } = parseArgs(argv, ['json']);
   if (!positional[0] || typeof options.dataset !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
-  const { graph } = await loadGraph(positional[0]);
-  const base = typeof options.config === 'string' ? JSON.parse(await readFile(options.config, 'utf8')) : {};
+  const { graph, template } = await loadGraph(positional[0]);
+  const fromFile = typeof options.config === 'string' ? JSON.parse(await readFile(options.config, 'utf8')) : {};
+  // The template's recommended settings, when training on the dataset they were measured on; then --config; then flags.
+  const recommended = template?.recommended?.dataset === options.dataset ? template.recommended.config : {};
+  const base = { ...recommended, ...fromFile, optimizer: { ...(recommended.optimizer ?? {}), ...(fromFile.optimizer ?? {}) } };
   const optimizer = options.optimizer;
   if (optimizer !== undefined && !OPTIMIZERS.includes(optimizer as never)) throw new CliError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}`, 2);
   if (options.backend !== undefined && !BACKENDS.includes(options.backend as never)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}`, 2);
