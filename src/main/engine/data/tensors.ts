@@ -15,6 +15,7 @@ export interface BatchTensors {
   boxes?: tf.Tensor3D;
 }
 
+/** `maxBoxes` fixes the padded box count (default: the batch's largest list); boxes beyond it are dropped. */
 export function batchToTensors(batch: Batch, opts: { maxBoxes?: number } = {}): BatchTensors {
   const [h, w, c] = batch.shape;
   const n = batch.size;

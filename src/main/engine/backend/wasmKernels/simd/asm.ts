@@ -92,6 +92,8 @@ export const f32x4Div = vbin(0xe7);
 export const f32x4Sqrt = (a: Bytes): Bytes => [...a, ...simd(0xe3)];
 export const f32x4Max = vbin(0xe9);
 export const f32x4Gt = vbin(0x44);
+/** Relaxed SIMD fused multiply-add a * b + c (an FMA instruction where the CPU has one). */
+export const f32x4RelaxedMadd = (a: Bytes, b: Bytes, c: Bytes): Bytes => [...a, ...b, ...c, ...simd(0x105)];
 export const i32x4Add = vbin(0xae);
 export const bitselect = (a: Bytes, b: Bytes, mask: Bytes): Bytes => [...a, ...b, ...mask, ...simd(0x52)];
 export const i32x4Const = (a: number, b: number, c: number, d: number): Bytes =>

@@ -2,12 +2,17 @@
 // byte offsets into the tfjs-wasm heap; all tensors are dense float32.
 import {
   add, and, bitselect, block, brIf, type Bytes, divS, eq, f32, F32, f32Add, f32Div, f32Load, f32Mul, f32Sqrt, f32Store, f32Sub,
-  f32x4Add, f32x4Const, f32x4Div, f32x4Extract, f32x4Gt, f32x4Mul, f32x4Splat as f32x4SplatF, f32x4Sqrt, f32x4Sub, forRange, Func,
+  f32x4Add, f32x4Const, f32x4Div, f32x4Extract, f32x4Gt, f32x4Mul, f32x4RelaxedMadd, f32x4Splat as f32x4SplatF, f32x4Sqrt, f32x4Sub, forRange, Func,
   ge, get, gt, I32, i32, i32x4Add, i32x4Const, i32x4Extract, i32x4Splat, ifThen, inc, le, loadSplat, loop, lt, minI32, mul, ne,
   selectI32, set, shl, sub, V128, v128Load, v128Store, v128Zero,
 } from './asm';
 
 const P = I32;
+
+/** Whether kernels use relaxed-SIMD FMA (set per assembly by KERNEL_FUNCS). */
+let useFma = false;
+/** acc + a * b, fused when relaxed SIMD is available. */
+const mac = (acc: Bytes, a: Bytes, b: Bytes): Bytes => (useFma ? f32x4RelaxedMadd(a, b, acc) : f32x4Add(acc, f32x4Mul(a, b)));
 const by4 = (e: Bytes): Bytes => shl(e, i32(2));
 
 /** dst[0..n) = 0, n a count of floats. */
@@ -128,7 +133,7 @@ function convBackpropFilter(coVecs: number): Func {
   ];
   for (let r = 0; r < 4; r++) {
     inner.push(set(s, loadSplat(get(xp), 4 * r)));
-    for (let v = 0; v < coVecs; v++) inner.push(set(accAt(r, v), f32x4Add(get(accAt(r, v)), f32x4Mul(get(s), get(d[v])))));
+    for (let v = 0; v < coVecs; v++) inner.push(set(accAt(r, v), mac(get(accAt(r, v)), get(s), get(d[v]))));
   }
   f.emit(
     zeroFill(f, dW, mul(mul(get(kh), get(kw)), mul(get(ci), get(co)))),
@@ -184,8 +189,8 @@ function matmul(): Func {
     const body: Bytes[] = [set(b0, v128Load(get(bp))), set(b1, v128Load(get(bp), 16))];
     for (let r = 0; r < rows; r++) {
       body.push(set(s, loadSplat(r === 0 ? get(ap) : add(get(ap), mul(get(aRowB), i32(r))))));
-      body.push(set(acc[2 * r], f32x4Add(get(acc[2 * r]), f32x4Mul(get(s), get(b0)))));
-      body.push(set(acc[2 * r + 1], f32x4Add(get(acc[2 * r + 1]), f32x4Mul(get(s), get(b1)))));
+      body.push(set(acc[2 * r], mac(get(acc[2 * r]), get(s), get(b0))));
+      body.push(set(acc[2 * r + 1], mac(get(acc[2 * r + 1]), get(s), get(b1))));
     }
     const cRow = (r: number) => add(get(cp), by4(mul(get(n), i32(r))));
     return [
@@ -326,6 +331,7 @@ function batchNorm(): Func {
   );
 }
 
-export const KERNEL_FUNCS = (): Func[] => [
-  colsum(), maxPoolGrad(), convBackpropFilter(1), convBackpropFilter(2), matmul(), zero(), phaseScatter(), transpose(), batchNorm(),
-];
+export function KERNEL_FUNCS(opts: { fma: boolean }): Func[] {
+  useFma = opts.fma;
+  return [colsum(), maxPoolGrad(), convBackpropFilter(1), convBackpropFilter(2), matmul(), zero(), phaseScatter(), transpose(), batchNorm()];
+}

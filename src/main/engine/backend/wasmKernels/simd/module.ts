@@ -1,9 +1,10 @@
 // Assembles our SIMD kernels once per tfjs-wasm instance and binds them to its
 // heap: the module imports the backend's own WebAssembly.Memory, so kernels
 // read and write tensors in place (pointer = the tensor's memoryOffset).
+import v8 from 'node:v8';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { assemble } from './asm';
+import { assemble, f32x4Const, f32x4RelaxedMadd, Func, set, V128 } from './asm';
 import { KERNEL_FUNCS } from './kernels';
 
 type Kernel = (...args: number[]) => void;
@@ -28,10 +29,36 @@ function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   return asm.memory;
 }
 
+function relaxedProbe(): Uint8Array {
+  const f = new Func('probe', []);
+  const v = f.local(V128);
+  const one = f32x4Const(1, 1, 1, 1);
+  return assemble([f.emit(set(v, f32x4RelaxedMadd(one, one, one)))]);
+}
+
+let fma: boolean | undefined;
+
+/**
+ * Relaxed SIMD gives us fused multiply-add (about 1.5x on our GEMM loops).
+ * It is on by default in V8 >= 11.4 (Electron 25+, Node 22+); Node 20's V8
+ * has it behind a flag, which takes effect for modules compiled afterwards.
+ */
+export function fmaSupported(): boolean {
+  if (fma == null) {
+    const probe = relaxedProbe();
+    fma = WebAssembly.validate(probe);
+    if (!fma && process.env.NETSMITH_NO_RELAXED_SIMD == null) {
+      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+      fma = WebAssembly.validate(probe);
+    }
+  }
+  return fma;
+}
+
 export function simdKernels(backend: BackendWasm): SimdKernels {
   let k = bound.get(backend);
   if (k == null) {
-    const module = new WebAssembly.Module(assemble(KERNEL_FUNCS()));
+    const module = new WebAssembly.Module(assemble(KERNEL_FUNCS({ fma: fmaSupported() })));
     const instance = new WebAssembly.Instance(module, { env: { memory: memoryOf(backend) } });
     k = instance.exports as unknown as SimdKernels;
     bound.set(backend, k);
@@ -44,13 +71,10 @@ export function ptr(backend: BackendWasm, t: TensorInfo): number {
   return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
 
+let simdProbe: boolean | undefined;
+
 /** True when SIMD wasm modules can be compiled here (Node 16.4+, all current browsers). */
 export function simdSupported(): boolean {
-  try {
-    simdProbe ??= WebAssembly.validate(assemble(KERNEL_FUNCS()));
-    return simdProbe;
-  } catch {
-    return false;
-  }
+  simdProbe ??= WebAssembly.validate(assemble(KERNEL_FUNCS({ fma: false })));
+  return simdProbe;
 }
-let simdProbe: boolean | undefined;
