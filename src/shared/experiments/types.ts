@@ -71,6 +71,8 @@ export interface ExperimentDoc {
   estimatedSeconds: number;
   /** The verdict from the measured results (every variant in `variants` order; failed runs included). */
   verdict(results: readonly VariantResult[], ctx: VerdictContext): Verdict;
+  /** Computed experiments: what to draw on an input image. */
+  drawing?(ctx: VerdictContext): ReceptiveFieldDrawing;
 }
 
 export interface VerdictContext {
@@ -198,4 +200,26 @@ export interface ExperimentInfo {
   charts: ChartKind[];
   estimatedSeconds: number;
   variants: { id: string; name: string; description: string; graph: GraphDoc; config: TrainConfig; params: number; flops: number }[];
+}
+
+/**
+ * Progress of an experiment run, streamed next to the runs' own step/epoch/probe events (which carry the
+ * run ids announced here). Proposed as a LabEvent member.
+ */
+export interface ExperimentEvent {
+  type: 'experiment';
+  /** Id of this experiment run (one per runExperiment call). */
+  session: string;
+  experiment: string;
+  phase: 'started' | 'variant-started' | 'variant-finished' | 'finished' | 'failed';
+  variant?: string;
+  runId?: string;
+  /** 0-based position of the variant, and how many there are. */
+  index?: number;
+  total?: number;
+  /** variant-finished: what the variant measured. */
+  variantResult?: VariantResult;
+  /** finished: the whole result with its verdict. */
+  result?: ExperimentResult;
+  message?: string;
 }

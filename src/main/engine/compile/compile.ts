@@ -73,6 +73,14 @@ export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
   const nextSeed = seedSequence(opts.seed);
   let modelInput: tf.SymbolicTensor | undefined;
 
+  // Layers built so far hold weights: release them if the build stops half way.
+  const abort = (err: unknown, node: NodeDoc, oid: string): never => {
+    const layers = new Set([...tensors.values()].map((t) => t.sourceLayer));
+    for (const l of layers) if (l.built && !(l instanceof tf.layers.Layer && l.getClassName() === 'InputLayer')) (l as tf.layers.Layer).dispose();
+    if (err instanceof CompileError) throw err;
+    throw new CompileError([{ severity: 'error', code: 'shape', nodeId: oid, message: `'${nodeName(node)}' (${node.type}) cannot be built: ${(err as Error).message}` }]);
+  };
+
   for (const id of analysis.order) {
     const node = byId.get(id)!;
     const def = blockByType(node.type)!;
@@ -106,8 +114,13 @@ export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
       outputShape: info.output!,
     };
 
-    const out = ENGINE_BLOCKS[node.type].build(ctx, inputs, parsed.params, { id, ...(node.label ? { label: node.label } : {}) });
-    checkShape(node, oid, out.shape, info.output!);
+    let out: tf.SymbolicTensor;
+    try {
+      out = ENGINE_BLOCKS[node.type].build(ctx, inputs, parsed.params, { id, ...(node.label ? { label: node.label } : {}) });
+      checkShape(node, oid, out.shape, info.output!);
+    } catch (err) {
+      return abort(err, node, oid);
+    }
     for (const port of def.outputs) tensors.set(portKey(id, port), out);
   }
 

@@ -112,6 +112,32 @@ describe('Conv2DBackpropInput on wasm', () => {
   }
 });
 
+describe('Conv2D and FusedConv2D forward on wasm', () => {
+  const cases: Case[] = [
+    ...conv2dCases().map((c) => ({ ...c, out: 8 })),
+    { n: 2, h: 10, w: 9, c: 3, out: 16, k: [3, 3], s: [1, 1], d: [2, 2], pad: 'same' },
+    { n: 2, h: 12, w: 11, c: 4, out: 24, k: [3, 2], s: [1, 1], d: [3, 2], pad: 'valid' },
+    { n: 3, h: 7, w: 6, c: 5, out: 6, k: [3, 3], s: [2, 2], d: [1, 1], pad: 'same' }, // 6 outputs: XNNPACK fallback
+  ];
+  for (const [i, c] of cases.entries()) {
+    for (const fused of [false, true]) {
+      it(`${fused ? 'FusedConv2D (bias, relu)' : 'Conv2D'} ${label(c)}`, async () => {
+        const ci = info(c, false);
+        const x = { shape: ci.inShape, values: randomArray(tf.util.sizeFromShape(ci.inShape), 90 + i) };
+        const filter = { shape: ci.filterShape, values: randomArray(tf.util.sizeFromShape(ci.filterShape), 95 + i) };
+        const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: c.d };
+        const [name, inputs, allAttrs] = fused
+          ? ['FusedConv2D', { x, filter, bias: { shape: [c.out], values: randomArray(c.out, 99 + i) } }, { ...attrs, activation: 'relu' }] as const
+          : ['Conv2D', { x, filter }, attrs] as const;
+        const want = await runOn('cpu', name, inputs, allAttrs);
+        const got = await runOn('wasm', name, inputs, allAttrs);
+        assert.deepEqual(got.shape, want.shape);
+        assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
+      });
+    }
+  }
+});
+
 describe('DepthwiseConv2dNative backprop on wasm', () => {
   for (const [i, c] of depthwiseCases().entries()) {
     it(label(c), async () => {

@@ -2,6 +2,7 @@
 // the XNNPACK BatchMatMul we delegate to is set up (cwrap) at backend init.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './batchMatMul';
+import { conv2dConfig, fusedConv2dConfig } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput';
 import { installCpuFallbacks } from './cpuFallback';
@@ -32,7 +33,9 @@ export const WASM_KERNELS: KernelConfig[] = [
 ];
 
 /** Kernels that exist only as our SIMD code (registered when wasm SIMD compiles). */
-export const SIMD_KERNELS: KernelConfig[] = [sumConfig, meanConfig, maxPoolGradConfig, transposeConfig, batchNormConfig];
+export const SIMD_KERNELS: KernelConfig[] = [
+  sumConfig, meanConfig, maxPoolGradConfig, transposeConfig, batchNormConfig, conv2dConfig, fusedConv2dConfig,
+];
 
 let installed: string[] | null = null;
 

@@ -5,10 +5,10 @@
 // available. The input must already be padded (a "valid" conv).
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
-  add, assemble, type Bytes, f32x4Add, f32x4Max, f32x4Mul, f32x4RelaxedMadd, forRange, Func, get, I32, i32, inc, loadSplat, mul,
-  set, shl, sub, V128, v128Load, v128Store, v128Zero, and,
+  add, and, assemble, type Bytes, f32x4Add, f32x4Max, f32x4Mul, f32x4RelaxedMadd, forRange, Func, get, I32, i32, inc, loadSplat,
+  mul, set, shl, V128, v128Load, v128Store, v128Zero,
 } from './asm';
-import { fmaSupported, memoryOf } from './module';
+import { compileOptimized, fmaSupported, memoryOf } from './module';
 
 export interface ConvShape {
   ci: number;
@@ -93,12 +93,10 @@ export function convKernel(backend: BackendWasm, shape: ConvShape): ConvKernel {
   const key = JSON.stringify(shape);
   let k = byShape.get(key);
   if (k == null) {
-    const module = new WebAssembly.Module(assemble([convFunc(shape, fmaSupported())]));
+    const module = compileOptimized(assemble([convFunc(shape, fmaSupported())]));
     const instance = new WebAssembly.Instance(module, { env: { memory: memoryOf(backend) } });
     k = instance.exports.conv as ConvKernel;
     byShape.set(key, k);
   }
   return k;
 }
-
-void sub;

@@ -23,7 +23,7 @@ export interface SimdKernels {
 
 const bound = new WeakMap<BackendWasm, SimdKernels>();
 
-function memoryOf(backend: BackendWasm): WebAssembly.Memory {
+export function memoryOf(backend: BackendWasm): WebAssembly.Memory {
   const asm = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm;
   if (!(asm?.memory instanceof WebAssembly.Memory)) throw new Error('tfjs-wasm does not export its memory');
   return asm.memory;
@@ -55,10 +55,24 @@ export function fmaSupported(): boolean {
   return fma;
 }
 
+/**
+ * Compiles straight to optimized code. V8 otherwise starts wasm in its
+ * baseline tier and only tiers up hot functions after a while, which leaves
+ * the first dozens of calls of each kernel 2-3x slower.
+ */
+export function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
+  v8.setFlagsFromString('--no-liftoff');
+  try {
+    return new WebAssembly.Module(bytes);
+  } finally {
+    v8.setFlagsFromString('--liftoff');
+  }
+}
+
 export function simdKernels(backend: BackendWasm): SimdKernels {
   let k = bound.get(backend);
   if (k == null) {
-    const module = new WebAssembly.Module(assemble(KERNEL_FUNCS({ fma: fmaSupported() })));
+    const module = compileOptimized(assemble(KERNEL_FUNCS({ fma: fmaSupported() })));
     const instance = new WebAssembly.Instance(module, { env: { memory: memoryOf(backend) } });
     k = instance.exports as unknown as SimdKernels;
     bound.set(backend, k);

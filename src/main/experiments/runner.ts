@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { LabError, type LabEvent, type RunSummary } from '../../shared/api';
+import { VariantCollector } from '../../shared/experiments/collect';
+import { resolveConfig } from '../../shared/experiments/config';
+import { graphCost, variantGraph } from '../../shared/experiments/describe';
+import { experimentById } from '../../shared/experiments';
+import type { ConfigPatch, ExperimentDoc, ExperimentEvent, ExperimentResult, VariantResult } from '../../shared/experiments/types';
+import type { GraphDoc } from '../../shared/graph/types';
+import type { RunManager } from '../service/runManager';
+
+/** What the runner needs from the training side: a RunManager (RunRegistry is one; `wait` is used when present). */
+export type ExperimentRuns = Pick<RunManager, 'startRun' | 'controlRun' | 'onEvent'> & { wait?(id: string): Promise<RunSummary> };
+
+export interface RunExperimentOptions {
+  /** Seed of every variant's run (weights, data split, shuffling); default the experiment's (42). */
+  seed?: number;
+  /** Applied to every variant's config last (backend, shorter limits in tests). */
+  overrides?: ConfigPatch;
+  /** How many variants train at once: 1 (default) one after another; more interleaves them. */
+  concurrency?: number;
+  /** Only these variants (ids), in the experiment's order. */
+  variants?: string[];
+  onEvent?(e: ExperimentEvent): void;
+  /** Aborting stops the runs in flight and skips the rest; the verdict is computed from what finished. */
+  signal?: AbortSignal;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'stopped']);
+
+/**
+ * Runs experiments: every variant becomes a run through the RunManager (graph + dataset + resolved config),
+ * telemetry is folded into VariantResults as it streams, and the experiment's verdict is computed from them.
+ */
+export class ExperimentRunner {
+  constructor(private readonly runs: ExperimentRuns) {}
+
+  async run(experiment: string | ExperimentDoc, opts: RunExperimentOptions = {}): Promise<ExperimentResult> {
+    const doc = typeof experiment === 'string' ? experimentById(experiment) : experiment;
+    if (!doc) throw new LabError(`no experiment '${String(experiment)}'`, 'not-found');
+    const session = `${doc.id}-${randomBytes(3).toString('hex')}`;
+    const seed = opts.seed ?? (typeof doc.config.seed === 'number' ? doc.config.seed : 42);
+    const variants = opts.variants ? doc.variants.filter((v) => opts.variants!.includes(v.id)) : doc.variants;
+    if (opts.variants && variants.length !== opts.variants.length) {
+      const unknown = opts.variants.filter((id) => !doc.variants.some((v) => v.id === id));
+      throw new LabError(`experiment '${doc.id}' has no variant ${unknown.map((u) => `'${u}'`).join(', ')}; it has ${doc.variants.map((v) => v.id).join(', ')}`, 'not-found');
+    }
+    const emit = (e: Omit<ExperimentEvent, 'type' | 'session' | 'experiment'>): void => opts.onEvent?.({ type: 'experiment', session, experiment: doc.id, ...e });
+    const started = performance.now();
+    const startedAt = new Date().toISOString();
+    const graphs: Record<string, GraphDoc> = Object.fromEntries(variants.map((v) => [v.id, variantGraph(doc, v)]));
+    emit({ phase: 'started', total: variants.length });
+
+    const results: VariantResult[] = new Array(variants.length);
+    if (doc.kind === 'computed') {
+      variants.forEach((v, i) => {
+        results[i] = { variant: v.id, name: v.name, state: 'skipped', seconds: 0, ...graphCost(graphs[v.id]), epochs: [], steps: [], probes: [] };
+      });
+    } else {
+      // Events of every run, buffered from before startRun returns (a fast worker may report first).
+      const buffered = new Map<string, LabEvent[]>();
+      const listeners = new Map<string, (e: LabEvent) => void>();
+      const off = this.runs.onEvent((e) => {
+        const id = e.type === 'run-status' ? e.run.id : 'runId' in e ? e.runId : undefined;
+        if (id === undefined) return;
+        const l = listeners.get(id);
+        if (l) l(e);
+        else (buffered.get(id) ?? buffered.set(id, []).get(id)!).push(e);
+      });
+      const active = new Set<string>();
+      const onAbort = (): void => {
+        for (const id of active) void this.runs.controlRun({ id, action: 'stop' }).catch(() => undefined);
+      };
+      opts.signal?.addEventListener('abort', onAbort);
+      try {
+        const runOne = async (i: number): Promise<void> => {
+          const v = variants[i];
+          const graph = graphs[v.id];
+          const cost = graphCost(graph);
+          if (opts.signal?.aborted) {
+            results[i] = { variant: v.id, name: v.name, state: 'skipped', seconds: 0, ...cost, epochs: [], steps: [], probes: [] };
+            return;
+          }
+          const config = resolveConfig(doc.config, v.config, { ...opts.overrides, seed });
+          const t0 = performance.now();
+          let summary: RunSummary;
+          try {
+            summary = await this.runs.startRun({ project: JSON.stringify(graph), dataset: doc.dataset, config: config as unknown as Record<string, unknown> });
+          } catch (err) {
+            const error = err instanceof Error ? err.message : String(err);
+            results[i] = { variant: v.id, name: v.name, state: 'failed', error, seconds: 0, ...cost, epochs: [], steps: [], probes: [] };
+            emit({ phase: 'variant-finished', variant: v.id, index: i, total: variants.length, variantResult: results[i], message: error });
+            return;
+          }
+          active.add(summary.id);
+          emit({ phase: 'variant-started', variant: v.id, runId: summary.id, index: i, total: variants.length });
+          const collector = new VariantCollector(summary.id);
+          let resolveEnd!: (s: RunSummary) => void;
+          const ended = new Promise<RunSummary>((r) => (resolveEnd = r));
+          const listen = (e: LabEvent): void => {
+            if (e.type === 'run-status') {
+              if (TERMINAL.has(e.run.state)) resolveEnd(e.run);
+            } else collector.add(e);
+          };
+          listeners.set(summary.id, listen);
+          for (const e of buffered.get(summary.id) ?? []) listen(e);
+          buffered.delete(summary.id);
+          const done = await (this.runs.wait ? this.runs.wait(summary.id) : ended);
+          listeners.delete(summary.id);
+          active.delete(summary.id);
+          const state = done.state === 'completed' || done.state === 'failed' || done.state === 'stopped' ? done.state : 'failed';
+          results[i] = collector.result({ variant: v.id, name: v.name, state, seconds: (performance.now() - t0) / 1000, ...cost, ...(done.error ? { error: done.error } : {}) });
+          emit({ phase: 'variant-finished', variant: v.id, runId: summary.id, index: i, total: variants.length, variantResult: results[i] });
+        };
+        const concurrency = Math.max(1, Math.min(opts.concurrency ?? 1, variants.length));
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < variants.length) await runOne(next++);
+          }),
+        );
+      } catch (err) {
+        emit({ phase: 'failed', message: err instanceof Error ? err.message : String(err) });
+        throw err;
+      } finally {
+        off();
+        opts.signal?.removeEventListener('abort', onAbort);
+      }
+    }
+
+    const ctx = { graphs, seed };
+    const verdict = doc.verdict(results, ctx);
+    const result: ExperimentResult = {
+      format: 'netsmith.experiment-result',
+      experiment: doc.id,
+      title: doc.title,
+      seed,
+      startedAt,
+      seconds: (performance.now() - started) / 1000,
+      variants: results,
+      verdict,
+      ...(doc.drawing ? { drawing: doc.drawing(ctx) } : {}),
+    };
+    emit({ phase: 'finished', result });
+    return result;
+  }
+}

@@ -1,0 +1,156 @@
+import type { EpochEvent, LabEvent, LogEvent, RunState, RunSummary, StepEvent } from '../../shared/api';
+import type { EvaluationReport, LayerProbe, ProbeEvent } from '../../shared/training/telemetry';
+import { DecimatingSeries, RingBuffer } from './series';
+import { ProbeHistory } from './probes';
+
+/** One row per finished epoch: the scalars (the full evaluation report is kept for the latest epoch only). */
+export interface EpochRow {
+  epoch: number;
+  lr: number;
+  seconds: number;
+  trainLoss: number;
+  trainAcc?: number;
+  valLoss: number;
+  valAcc: number;
+  top5?: number;
+  macroF1?: number;
+  mAP50?: number;
+  mIoU?: number;
+}
+
+/** What the dashboards know about a run beyond its events (from the Train panel or the run's record). */
+export interface RunMeta {
+  stepsPerEpoch?: number;
+  batchSize?: number;
+  classes?: string[];
+  task?: 'classification' | 'detection' | 'segmentation';
+  config?: Record<string, unknown>;
+  /** The graph the run trains (for node links and graph differences). */
+  graph?: unknown;
+}
+
+export type Channel = 'steps' | 'epochs' | 'probes' | 'status' | 'logs';
+
+export const STEP_CAPACITY = 2048;
+export const MAX_EPOCHS = 10_000;
+export const LOG_CAPACITY = 200;
+/** Full probes kept for the verdicts (median over the last few). */
+export const RECENT_PROBES = 3;
+
+/**
+ * The bounded telemetry of one run: steps (decimated over the whole run), every epoch's scalars, the last
+ * evaluation report, a capped probe history plus the latest full probes, recent logs and the run's status.
+ */
+export class RunTelemetry {
+  readonly steps = new DecimatingSeries(['loss', 'acc', 'lr', 'sps'] as const, STEP_CAPACITY);
+  readonly epochs: EpochRow[] = [];
+  readonly probes: ProbeHistory;
+  readonly recentProbes = new RingBuffer<ProbeEvent>(RECENT_PROBES);
+  readonly logs = new RingBuffer<LogEvent>(LOG_CAPACITY);
+  lastStep: StepEvent | null = null;
+  lastEval: { epoch: number; report: EvaluationReport } | null = null;
+  summary: RunSummary | null = null;
+  meta: RunMeta = {};
+  /** Wall-clock samples (ms, step) of recent steps while running, for the ETA. */
+  readonly pace = new RingBuffer<[number, number]>(64);
+  /** Per-channel change counters (the views re-render only on their channel). */
+  readonly versions: Record<Channel, number> = { steps: 0, epochs: 0, probes: 0, status: 0, logs: 0 };
+  /** Last access (for the store's eviction of old runs). */
+  touched = 0;
+
+  constructor(
+    readonly id: string,
+    probeBudget?: number,
+  ) {
+    this.probes = new ProbeHistory(probeBudget);
+  }
+
+  get state(): RunState | undefined {
+    return this.summary?.state;
+  }
+
+  get latestProbe(): ProbeEvent | undefined {
+    return this.recentProbes.last();
+  }
+
+  /** Applies one event; returns the channel it changed (or null when it was not about this run). */
+  ingest(e: LabEvent, now = Date.now()): Channel | null {
+    switch (e.type) {
+      case 'step': {
+        if (this.lastStep && e.step < this.lastStep.step) this.resetStepsFrom(e.step);
+        this.lastStep = e;
+        this.steps.push(e.step, { loss: e.loss, acc: e.accuracy, lr: e.lr, sps: e.samplesPerSec });
+        if (this.summary?.state !== 'paused') this.pace.push([now, e.step]);
+        this.versions.steps++;
+        return 'steps';
+      }
+      case 'epoch':
+        this.addEpoch(e);
+        this.versions.epochs++;
+        return 'epochs';
+      case 'probe':
+        this.probes.push(e);
+        this.recentProbes.push(e);
+        this.versions.probes++;
+        return 'probes';
+      case 'log':
+        this.logs.push(e);
+        this.versions.logs++;
+        return 'logs';
+      case 'run-status': {
+        const before = this.summary?.state;
+        this.summary = e.run;
+        if (before !== e.run.state) this.pace.clear();
+        this.versions.status++;
+        return 'status';
+      }
+      default:
+        return null;
+    }
+  }
+
+  private addEpoch(e: EpochEvent): void {
+    const per = e.val.perClass;
+    const macroF1 = per && per.length ? per.reduce((s, c) => s + c.f1, 0) / per.length : undefined;
+    const row: EpochRow = {
+      epoch: e.epoch,
+      lr: e.lr,
+      seconds: e.seconds,
+      trainLoss: e.train.loss,
+      trainAcc: e.train.accuracy,
+      valLoss: e.val.loss,
+      valAcc: e.val.accuracy,
+      top5: e.val.top5,
+      macroF1,
+      mAP50: e.val.detection?.mAP50,
+      mIoU: e.val.segmentation?.mIoU,
+    };
+    // A resumed run repeats epochs after its checkpoint: the newer one wins.
+    while (this.epochs.length && this.epochs[this.epochs.length - 1].epoch >= e.epoch) this.epochs.pop();
+    this.epochs.push(row);
+    if (this.epochs.length > MAX_EPOCHS) this.epochs.splice(0, this.epochs.length - MAX_EPOCHS);
+    this.lastEval = { epoch: e.epoch, report: e.val };
+    if (this.lastStep && e.epoch > 0 && !this.meta.stepsPerEpoch) this.meta.stepsPerEpoch = Math.max(1, Math.round(this.lastStep.step / e.epoch));
+  }
+
+  /** A resumed run restarts from its checkpoint's step: drop what came after it. */
+  private resetStepsFrom(step: number): void {
+    const rows = this.steps.rows().filter((r) => r.x < step);
+    this.steps.clear();
+    for (const r of rows) this.steps.push(r.x, r);
+  }
+
+  /** Layers of the latest probe (empty before the first). */
+  latestLayers(): readonly LayerProbe[] {
+    return this.latestProbe?.layers ?? [];
+  }
+
+  /** Rough retained size in bytes (typed arrays exact, objects estimated). */
+  bytes(): number {
+    const probeObj = (p: ProbeEvent | undefined) => (p ? JSON.stringify(p).length * 2 : 0);
+    let recent = 0;
+    for (const p of this.recentProbes.toArray()) recent += probeObj(p);
+    const evalBytes = this.lastEval ? JSON.stringify(this.lastEval.report).length * 2 : 0;
+    return this.steps.bytes() + this.epochs.length * 120 + this.probes.bytes() + recent + evalBytes + this.logs.length * 200 + this.pace.length * 40;
+  }
+}
