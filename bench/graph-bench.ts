@@ -48,7 +48,7 @@ export function runGraphBench(runs = 50): GraphBenchCase[] {
   });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1]?.endsWith('graph-bench.ts') && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const runs = Number(process.argv[2] ?? 50);
   console.log(`analyze(): shape inference + validation, median of ${runs} runs`);
   for (const c of runGraphBench(runs)) {

@@ -133,7 +133,8 @@ export class ClassTokenOutput extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      return tf.reshape(tf.slice(x, [0, 0, 0], [-1, 1, -1]), [x.shape[0], x.shape[2]]);
+      const [b, , d] = x.shape;
+      return tf.reshape(tf.slice(x, [0, 0, 0], [-1, 1, -1]), [b, d]);
     });
   }
 }

@@ -12,7 +12,7 @@ export async function profileModel(name: ModelName, batch = 64, steps = 3, bySha
   for (let i = 0; i < 2; i++) await stepper.step(x, y); // warm-up (XNNPACK operator creation)
   // Time kernels in process CPU time: other processes on a shared machine
   // inflate wall time, not the CPU time of our (single-threaded) kernels.
-  const backend = tf.backend() as { time: (f: () => void) => Promise<tf.TimingInfo> };
+  const backend = tf.backend() as unknown as { time: (f: () => void) => Promise<tf.TimingInfo> };
   const wallTime = backend.time.bind(backend);
   backend.time = async (f) => {
     const c0 = process.cpuUsage();

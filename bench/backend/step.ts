@@ -27,7 +27,7 @@ export function makeStepper(model: tf.LayersModel, opts: { telemetry?: boolean; 
       const kept = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => lossOf(model, x, y), vars);
         const norms = opts.telemetry ? tf.stack(vars.map((v) => tf.norm(grads[v.name]))) : null;
-        optimizer.applyGradients(grads);
+        optimizer.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
         return norms ? tf.concat([tf.reshape(value, [1]), norms]) : tf.reshape(value, [1]);
       });
       pending.push(kept);

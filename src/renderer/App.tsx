@@ -8,10 +8,18 @@ import { createEditor, type Editor } from './app/editor';
 import { StatusBar } from './app/StatusBar';
 import { Toasts } from './app/Toasts';
 import { Toolbar } from './app/Toolbar';
+import { DashLinksContext, type DashLinks } from './dashboards/links';
+import { GradientLegend } from './dashboards/GradientLegend';
+import { TrainingWorkspace } from './dashboards/TrainingWorkspace';
 import { Canvas } from './editor/Canvas';
 import { Inspector } from './editor/Inspector';
+import { NodeOverlayContext } from './editor/nodeOverlay';
 import { Palette } from './editor/Palette';
 import { ProblemsPanel } from './editor/ProblemsPanel';
+import { RunsWorkspace } from './runs/RunsWorkspace';
+import { useTelemetryBridge } from './telemetry/bridge';
+import { TelemetryContext, useGradientOverlay } from './telemetry/react';
+import { TelemetryStore } from './telemetry/store';
 import type { LabClient } from './transport';
 
 const AUTOSAVE_MS = 3000;
@@ -72,7 +80,7 @@ function useShell(editor: Editor): boolean {
     };
   }, [editor, manager, store]);
 
-  // Native menus and run telemetry.
+  // Native menus and run state changes (steps go to the telemetry store, not through the editor state).
   useEffect(() => {
     if (!lab) return;
     return lab.subscribe((ev: LabEvent) => {
@@ -81,10 +89,9 @@ function useShell(editor: Editor): boolean {
         if (ev.command === 'file.openRecent' && arg) void manager.execute('file.openPath', { path: arg }, 'menu');
         else void manager.execute(ev.command, undefined, 'menu');
       } else if (ev.type === 'run-status') {
-        void manager.execute('run.update', { run: { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step } });
-      } else if (ev.type === 'step') {
         const cur = store.get().run;
-        if (cur?.id === ev.runId) void manager.execute('run.update', { run: { id: ev.runId, step: ev.step, epoch: ev.epoch, loss: ev.loss, accuracy: ev.accuracy } });
+        const active = ev.run.state === 'running' || ev.run.state === 'queued' || ev.run.state === 'paused';
+        if (!cur || cur.id === ev.run.id || active) void manager.execute('run.update', { run: { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step } });
       }
     });
   }, [lab, manager, store]);
@@ -128,11 +135,12 @@ function useShell(editor: Editor): boolean {
   return ready;
 }
 
-function Shell({ host, ready }: { host: string; ready: boolean }) {
+function Shell({ host, ready, onOpenGradients }: { host: string; ready: boolean; onOpenGradients(): void }) {
   const name = useEditorState((s) => s.doc.meta.name);
   const dirty = useEditorState(isDirty);
   const theme = useEditorState((s) => s.prefs.theme);
   const problemsOpen = useEditorState((s) => s.prefs.problemsOpen);
+  const workspace = useEditorState((s) => s.workspace);
   useEffect(() => {
     document.title = `${dirty ? '● ' : ''}${name} — Netsmith`;
   }, [name, dirty]);
@@ -140,14 +148,21 @@ function Shell({ host, ready }: { host: string; ready: boolean }) {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   return (
-    <div className={`app ${problemsOpen ? 'with-problems' : ''}`} data-testid="app" data-ready={ready ? 'true' : 'false'}>
+    <div className={`app ws-${workspace} ${problemsOpen && workspace === 'editor' ? 'with-problems' : ''}`} data-testid="app" data-ready={ready ? 'true' : 'false'} data-workspace={workspace}>
       <Toolbar />
-      <Palette />
-      <main className="center">
-        <Canvas />
-        {problemsOpen && <ProblemsPanel />}
-      </main>
-      <Inspector />
+      {workspace === 'editor' ? (
+        <>
+          <Palette />
+          <main className="center">
+            <Canvas />
+            {problemsOpen && <ProblemsPanel />}
+            <GradientLegend onOpen={onOpenGradients} />
+          </main>
+          <Inspector />
+        </>
+      ) : (
+        <main className="ws-main">{workspace === 'training' ? <TrainingWorkspace /> : <RunsWorkspace />}</main>
+      )}
       <StatusBar host={host} />
       <Dialogs />
       <Toasts />
@@ -157,7 +172,14 @@ function Shell({ host, ready }: { host: string; ready: boolean }) {
 
 export function App({ lab, connectError }: { lab: LabClient | null; connectError?: string }) {
   const editor = useMemo(() => createEditor(lab), [lab]);
+  const telemetry = useMemo(() => new TelemetryStore(), []);
   const ready = useShell(editor);
+  useTelemetryBridge(lab, telemetry, editor.manager);
+  const links = useMemo<DashLinks>(
+    () => ({ lab, focusNodes: (nodes) => void editor.manager.execute('view.workspace', { workspace: 'editor', focus: [...nodes] }, 'ui') }),
+    [lab, editor],
+  );
+  const openGradients = useMemo(() => () => void editor.manager.execute('view.training', undefined, 'ui'), [editor]);
   const [host, setHost] = useState(lab ? (lab.transport === 'ipc' ? 'Desktop' : 'Host') : 'Offline');
   useEffect(() => {
     if (!lab) {
@@ -172,7 +194,13 @@ export function App({ lab, connectError }: { lab: LabClient | null; connectError
   }, [lab, editor, connectError]);
   return (
     <EditorContext.Provider value={editor}>
-      <Shell host={host} ready={ready} />
+      <TelemetryContext.Provider value={telemetry}>
+        <NodeOverlayContext.Provider value={useGradientOverlay}>
+          <DashLinksContext.Provider value={links}>
+            <Shell host={host} ready={ready} onOpenGradients={openGradients} />
+          </DashLinksContext.Provider>
+        </NodeOverlayContext.Provider>
+      </TelemetryContext.Provider>
     </EditorContext.Provider>
   );
 }

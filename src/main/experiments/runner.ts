@@ -105,6 +105,8 @@ export class ExperimentRunner {
           for (const e of buffered.get(summary.id) ?? []) listen(e);
           buffered.delete(summary.id);
           const done = await (this.runs.wait ? this.runs.wait(summary.id) : ended);
+          // The last epoch's event can trail the end of the run by a moment (the registry saves the record first).
+          await until(() => collector.epochCount >= done.epoch, 3000);
           listeners.delete(summary.id);
           active.delete(summary.id);
           const state = done.state === 'completed' || done.state === 'failed' || done.state === 'stopped' ? done.state : 'failed';
@@ -143,4 +145,10 @@ export class ExperimentRunner {
     emit({ phase: 'finished', result });
     return result;
   }
+}
+
+/** Resolves when `ready()` holds (polled every 20 ms) or after `ms`. */
+async function until(ready: () => boolean, ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  while (!ready() && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
 }

@@ -45,6 +45,8 @@ import groupToggleCollapse from './groupToggleCollapse';
 import groupUngroup from './groupUngroup';
 import libraryInsert from './libraryInsert';
 import libraryRemove from './libraryRemove';
+import runPause from './runPause';
+import runResume from './runResume';
 import runStart from './runStart';
 import runStop from './runStop';
 import runTrain from './runTrain';
@@ -59,6 +61,7 @@ import viewProblems from './viewProblems';
 import viewShortcuts from './viewShortcuts';
 import viewSnap from './viewSnap';
 import viewTheme from './viewTheme';
+import * as viewWorkspace from './viewWorkspace';
 import type { Action } from './types';
 
 export const ACTIONS: readonly Action<never>[] = [
@@ -108,6 +111,8 @@ export const ACTIONS: readonly Action<never>[] = [
   groupUngroup,
   libraryInsert,
   libraryRemove,
+  runPause,
+  runResume,
   runStart,
   runStop,
   runTrain,
@@ -122,4 +127,5 @@ export const ACTIONS: readonly Action<never>[] = [
   viewShortcuts,
   viewSnap,
   viewTheme,
+  ...Object.values(viewWorkspace),
 ] as unknown as Action<never>[];

@@ -1,5 +1,6 @@
 import { register } from './types';
 
+/** Stops the run after its current step; it saves a checkpoint, so it can be resumed later. */
 export default register({
   name: 'run.stop',
   label: 'Stop training',
@@ -9,6 +10,6 @@ export default register({
   async perform(s, _p, ctx) {
     if (!ctx.lab || !s.run) return;
     const run = await ctx.lab.controlRun({ id: s.run.id, action: 'stop' });
-    await ctx.dispatch('run.update', { run: { ...s.run, state: run.state } });
+    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state } });
   },
 });

@@ -1,7 +1,7 @@
 import { analysisOf } from '../core/analysis';
 import { register } from './types';
 
-/** Opens the train dialog (dataset, epochs) when the graph has no errors. */
+/** Opens the Training workspace (the Train panel and the dashboards) when the graph has no errors. */
 export default register({
   name: 'run.train',
   label: 'Train…',
@@ -13,8 +13,8 @@ export default register({
     const errors = analysisOf(s.doc).errors;
     if (errors > 0) {
       ctx.toast(`Fix the ${errors} error${errors > 1 ? 's' : ''} in the problems panel before training`, 'error');
-      return { ...s, prefs: { ...s.prefs, problemsOpen: true } };
+      return { ...s, workspace: 'editor', prefs: { ...s.prefs, problemsOpen: true } };
     }
-    return { ...s, dialog: { kind: 'train' } };
+    return { ...s, workspace: 'training', dialog: null };
   },
 });

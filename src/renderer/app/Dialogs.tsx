@@ -3,7 +3,7 @@ import { useEditorState, useRun } from './context';
 import { CommandPalette } from './CommandPalette';
 import { OpenDialog } from './OpenDialog';
 import { SaveAsDialog } from './SaveAsDialog';
-import { ConfirmDialog, PromptDialog, RecoverDialog, ReportDialog, ShortcutsDialog, TrainDialog } from './SmallDialogs';
+import { ConfirmDialog, PromptDialog, RecoverDialog, ReportDialog, ShortcutsDialog } from './SmallDialogs';
 import { TemplatesDialog } from './TemplatesDialog';
 
 /** Renders the open dialog (one at a time, kept in the editor state). */
@@ -23,8 +23,6 @@ export function Dialogs() {
       return <CommandPalette onClose={close} />;
     case 'shortcuts':
       return <ShortcutsDialog onClose={close} />;
-    case 'train':
-      return <TrainDialog onClose={close} />;
     case 'report':
       return <ReportDialog report={dialog.report} onClose={close} />;
     case 'recover':

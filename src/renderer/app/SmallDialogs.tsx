@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
-import type { DatasetSummary } from '../../shared/api';
+import { useState } from 'react';
 import { displayShortcut } from '../core/keys';
 import type { RestoreReport } from '../core/state';
-import { useEditor, useEditorState, useRun } from './context';
+import { useEditor, useRun } from './context';
 import { isMac } from './editor';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
@@ -142,69 +141,6 @@ export function ShortcutsDialog({ onClose }: { onClose(): void }) {
           <div className="shortcut-row"><span>Pan</span><span><kbd>Space</kbd> drag</span></div>
         </section>
       </div>
-    </Modal>
-  );
-}
-
-export function TrainDialog({ onClose }: { onClose(): void }) {
-  const { lab } = useEditor();
-  const run = useRun();
-  const task = useEditorState((s) => s.doc.meta.task);
-  const input = useEditorState((s) => s.doc.meta.input.shape);
-  const [datasets, setDatasets] = useState<DatasetSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [dataset, setDataset] = useState('');
-  const [epochs, setEpochs] = useState(5);
-  const [batchSize, setBatchSize] = useState(32);
-  const [lr, setLr] = useState(0.001);
-  useEffect(() => {
-    lab?.listDatasets().then(
-      (d) => {
-        const fit = d.filter((x) => x.task === task);
-        setDatasets(fit);
-        const same = fit.find((x) => x.shape.join() === input.join());
-        setDataset((same ?? fit[0])?.id ?? '');
-      },
-      (e: Error) => setError(e.message),
-    );
-  }, [lab, task, input]);
-  const ds = datasets?.find((d) => d.id === dataset);
-  return (
-    <Modal
-      title="Train"
-      onClose={onClose}
-      width={480}
-      testId="train-dialog"
-      footer={
-        <>
-          <span className="muted small">{displayShortcut('Mod+Enter', isMac)} to start</span>
-          <span className="spacer" />
-          <button className="btn" onClick={onClose}>Cancel</button>
-          <button className="btn primary" data-testid="train-start" disabled={!dataset} onClick={() => run('run.start', { dataset, config: { epochs, batchSize, learningRate: lr } })}>
-            <Icon name="play" size={13} /> Start training
-          </button>
-        </>
-      }
-    >
-      {error && <div className="field-error">{error}</div>}
-      <div className="form-grid">
-        <label htmlFor="train-dataset">Dataset</label>
-        <select id="train-dataset" className="input" value={dataset} onChange={(e) => setDataset(e.target.value)}>
-          {datasets?.length === 0 && <option value="">No {task} dataset</option>}
-          {datasets?.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name} ({d.shape.join('×')}, {d.classes.length} classes)
-            </option>
-          ))}
-        </select>
-        <label htmlFor="train-epochs">Epochs</label>
-        <input id="train-epochs" className="input num" type="number" min={1} value={epochs} onChange={(e) => setEpochs(Math.max(1, Number(e.target.value) || 1))} />
-        <label htmlFor="train-batch">Batch size</label>
-        <input id="train-batch" className="input num" type="number" min={1} value={batchSize} onChange={(e) => setBatchSize(Math.max(1, Number(e.target.value) || 1))} />
-        <label htmlFor="train-lr">Learning rate</label>
-        <input id="train-lr" className="input num" type="number" step={0.0001} value={lr} onChange={(e) => setLr(Number(e.target.value) || 0.001)} />
-      </div>
-      {ds && ds.shape.join() !== input.join() && <p className="field-error">The dataset's images are {ds.shape.join('×')}; the graph's input is {input.join('×')}.</p>}
     </Modal>
   );
 }

@@ -1,6 +1,7 @@
 import { analysisOf } from '../core/analysis';
 import { formatBytes, formatCount, formatFlops } from '../core/format';
 import { isDirty } from '../core/state';
+import { RunStatusItem } from '../dashboards/RunStatus';
 import { useEditor, useEditorState, useRun } from './context';
 import { Icon } from './Icon';
 
@@ -14,7 +15,6 @@ export function StatusBar({ host }: { host: string }) {
   const dirty = useEditorState(isDirty);
   const path = useEditorState((s) => s.path);
   const batch = useEditorState((s) => s.prefs.batchSize);
-  const runInfo = useEditorState((s) => s.run);
   const view = analysisOf(doc);
   const t = view.analysis.totals;
   // float32 activations kept for the backward pass, plus the input batch.
@@ -51,13 +51,7 @@ export function StatusBar({ host }: { host: string }) {
         <Icon name="error" size={12} /> <span data-testid="error-count">{view.errors}</span>
         <Icon name="warning" size={12} /> <span data-testid="warning-count">{view.warnings}</span>
       </button>
-      {runInfo && (
-        <span className="status-item run" data-testid="run-status">
-          <Icon name={runInfo.state === 'running' ? 'play' : 'stop'} size={11} /> {runInfo.state}
-          {runInfo.epochs > 0 && ` · epoch ${runInfo.epoch}/${runInfo.epochs}`}
-          {runInfo.loss !== undefined && ` · loss ${runInfo.loss.toFixed(3)}`}
-        </span>
-      )}
+      <RunStatusItem />
     </footer>
   );
 }

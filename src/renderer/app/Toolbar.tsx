@@ -28,11 +28,35 @@ function ToolButton({ action, icon, text, payload, primary }: { action: string; 
   );
 }
 
+const WORKSPACES = [
+  { id: 'editor', label: 'Editor', action: 'view.editor' },
+  { id: 'training', label: 'Training', action: 'view.training' },
+  { id: 'runs', label: 'Runs', action: 'view.runs' },
+] as const;
+
+/** Editor | Training | Runs; a dot on Training while a run trains. */
+function WorkspaceSwitch() {
+  const { manager } = useEditor();
+  const ws = useEditorState((s) => s.workspace);
+  const state = useEditorState((s) => s.run?.state);
+  return (
+    <div className="ws-switch" role="tablist" aria-label="Workspace" data-testid="workspace-switch">
+      {WORKSPACES.map((w) => (
+        <button key={w.id} role="tab" aria-selected={ws === w.id} className={ws === w.id ? 'on' : ''} data-testid={`ws-${w.id}`} onClick={() => void manager.execute(w.action, undefined, 'toolbar')}>
+          {w.id === 'training' && (state === 'running' || state === 'paused' || state === 'queued') && <span className={`live-dot ${state === 'paused' ? 'paused' : ''}`} />}
+          {w.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 export function Toolbar() {
   const name = useEditorState((s) => s.doc.meta.name);
   const dirty = useEditorState(isDirty);
   const theme = useEditorState((s) => s.prefs.theme);
-  const running = useEditorState((s) => !!s.run && (s.run.state === 'running' || s.run.state === 'queued'));
+  const running = useEditorState((s) => !!s.run && (s.run.state === 'running' || s.run.state === 'queued' || s.run.state === 'paused'));
+  const editing = useEditorState((s) => s.workspace === 'editor');
   const { manager } = useEditor();
   return (
     <header className="toolbar" data-testid="toolbar">
@@ -45,20 +69,25 @@ export function Toolbar() {
         </svg>
         <span>Netsmith</span>
       </div>
+      <WorkspaceSwitch />
       <div className="tool-group">
         <ToolButton action="file.newFromTemplate" icon="template" text="New" />
         <ToolButton action="file.open" icon="open" />
         <ToolButton action="file.save" icon="save" />
       </div>
-      <div className="tool-group">
-        <ToolButton action="edit.undo" icon="undo" />
-        <ToolButton action="edit.redo" icon="redo" />
-      </div>
-      <div className="tool-group">
-        <ToolButton action="group.create" icon="group" />
-        <ToolButton action="graph.autoLayout" icon="layout" />
-        <ToolButton action="view.fit" icon="fit" />
-      </div>
+      {editing && (
+        <>
+          <div className="tool-group">
+            <ToolButton action="edit.undo" icon="undo" />
+            <ToolButton action="edit.redo" icon="redo" />
+          </div>
+          <div className="tool-group">
+            <ToolButton action="group.create" icon="group" />
+            <ToolButton action="graph.autoLayout" icon="layout" />
+            <ToolButton action="view.fit" icon="fit" />
+          </div>
+        </>
+      )}
       <div className="doc-title" data-testid="doc-title" title={name}>
         <span className="doc-name">{name}</span>
         {dirty && <span className="dirty-dot" title="Unsaved changes" />}
@@ -72,7 +101,7 @@ export function Toolbar() {
           <span>Commands</span>
           <kbd>{displayShortcut('Mod+K', isMac)}</kbd>
         </button>
-        <ToolButton action="view.minimap" icon="map" />
+        {editing && <ToolButton action="view.minimap" icon="map" />}
         <ToolButton action="view.theme" icon={theme === 'dark' ? 'sun' : 'moon'} />
       </div>
     </header>

@@ -9,6 +9,9 @@ export const EMPTY_SELECTION: Selection = { nodes: [], edges: [] };
 
 export type Theme = 'dark' | 'light';
 
+/** The main area: the graph editor, the Train panel with live dashboards, or the list of runs. */
+export type Workspace = 'editor' | 'training' | 'runs';
+
 export interface Prefs {
   theme: Theme;
   minimap: boolean;
@@ -33,7 +36,6 @@ export type Dialog =
   | { kind: 'saveAs' }
   | { kind: 'palette' }
   | { kind: 'shortcuts' }
-  | { kind: 'train' }
   | { kind: 'report'; report: RestoreReport }
   | { kind: 'recover'; savedAt: string; text: string }
   | { kind: 'confirm'; id: number; title: string; message: string; confirmLabel: string; danger?: boolean }
@@ -67,6 +69,7 @@ export interface EditorState {
   dialog: Dialog | null;
   toasts: Toast[];
   run: RunInfo | null;
+  workspace: Workspace;
 }
 
 export function emptyGraph(name = 'Untitled'): GraphDoc {
@@ -90,6 +93,7 @@ export function initialState(prefs: Partial<Prefs> = {}, doc: GraphDoc = emptyGr
     dialog: null,
     toasts: [],
     run: null,
+    workspace: 'editor',
   };
 }
 

@@ -1,11 +1,12 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useContext, type CSSProperties } from 'react';
 import { blockByType } from '../../shared/blocks';
 import type { NodeDoc } from '../../shared/graph/types';
 import { analysisOf } from '../core/analysis';
 import { formatCount, formatFlops, shapeText } from '../core/format';
 import { useEditorState } from '../app/context';
 import { Icon } from '../app/Icon';
+import { NodeOverlayContext } from './nodeOverlay';
 import { paramSummary } from './nodeSummary';
 
 export type BlockFlowNode = Node<NodeDoc & Record<string, unknown>, 'block'>;
@@ -16,6 +17,7 @@ const spread = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 100}%`
 /** One generic node for every block: title, label, ports, output shape, params, FLOPs, error state. */
 function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const view = useEditorState((s) => analysisOf(s.doc));
+  const overlay = useContext(NodeOverlayContext)(id, data.type);
   const def = blockByType(data.type);
   const info = view.analysis.nodes[id];
   const issues = view.issuesByNode.get(id) ?? [];
@@ -23,10 +25,18 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const warnings = issues.filter((i) => i.severity === 'warning');
   const family = def?.family ?? 'unknown';
   const copies = info?.copies ?? 1;
-  const cls = ['block-node', `fam-${family}`, selected && 'selected', errors.length > 0 && 'has-error', !errors.length && warnings.length > 0 && 'has-warning'].filter(Boolean).join(' ');
+  const cls = ['block-node', `fam-${family}`, selected && 'selected', overlay && 'has-overlay', errors.length > 0 && 'has-error', !errors.length && warnings.length > 0 && 'has-warning'].filter(Boolean).join(' ');
   const message = (errors.length ? errors : warnings).map((i) => i.message).join('\n');
   return (
-    <div className={cls} data-testid={`node-${id}`} data-node-id={id} data-error={errors.length > 0 ? 'true' : undefined} aria-label={message ? `${def?.title ?? data.type}: ${message}` : undefined}>
+    <div
+      className={cls}
+      data-testid={`node-${id}`}
+      data-node-id={id}
+      data-error={errors.length > 0 ? 'true' : undefined}
+      data-overlay={overlay?.status}
+      style={overlay ? ({ '--overlay': overlay.color } as CSSProperties) : undefined}
+      aria-label={message ? `${def?.title ?? data.type}: ${message}` : undefined}
+    >
       {(def?.inputs ?? []).map((p, i, all) => (
         <Handle key={p.name} id={p.name} type="target" position={Position.Top} style={{ left: spread(i, all.length) }} className={p.variadic ? 'handle-variadic' : undefined} data-testid={`handle-${id}-in-${p.name}`} title={p.variadic ? `${p.name} (takes several inputs)` : p.name} />
       ))}
@@ -45,6 +55,11 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
       <div className="block-foot">
         <span className={`shape-badge ${info?.output ? '' : 'none'}`} data-testid={`shape-${id}`}>{shapeText(info?.output)}</span>
         <span className="block-cost">
+          {overlay && (
+            <span className="overlay-badge" title={overlay.title} data-testid={`overlay-${id}`}>
+              {overlay.label}
+            </span>
+          )}
           {info?.cost && info.cost.params > 0 && <span title="Parameters">{formatCount(info.cost.params)}</span>}
           {info && info.flops > 0 && <span title="FLOPs per sample">{formatFlops(info.flops)}</span>}
         </span>

@@ -32,6 +32,8 @@ export class TelemetryStore {
   live: string | null = null;
   /** Bumped on every notification: a cheap snapshot for useSyncExternalStore. */
   version = 0;
+  /** The editor colours nodes by gradient norm (from the shown run's latest probe). */
+  showHeat = true;
 
   constructor(opts: TelemetryStoreOptions = {}) {
     this.throttleMs = opts.throttleMs ?? 150;
@@ -99,6 +101,12 @@ export class TelemetryStore {
     this.selected = id;
     if (id) this.ensure(id);
     this.changed();
+  }
+
+  setShowHeat(on: boolean): void {
+    this.showHeat = on;
+    this.changed();
+    this.flush();
   }
 
   /** Loads a past (or running) run's record: its summary, config, graph and thinned event log. */

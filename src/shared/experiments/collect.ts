@@ -47,6 +47,10 @@ export class VariantCollector {
 
   constructor(readonly runId: string) {}
 
+  get epochCount(): number {
+    return this.epochs.length;
+  }
+
   add(e: LabEvent): void {
     if (!('runId' in e) || e.runId !== this.runId) return;
     if (e.type === 'epoch') {

@@ -1,12 +1,20 @@
+import { bnHighLr } from './catalog/bnHighLr';
 import { gradientFlow } from './catalog/gradientFlow';
+import { initialization } from './catalog/initialization';
+import { labelSmoothing } from './catalog/labelSmoothing';
+import { optimizers } from './catalog/optimizers';
+import { overfitting } from './catalog/overfitting';
+import { receptiveField } from './catalog/receptiveField';
+import { separableConv } from './catalog/separableConv';
+import { warmupCosine } from './catalog/warmupCosine';
 import type { ExperimentDoc } from './types';
 
 export * from './types';
 export { describeExperiment, graphCost, variantGraph, variantProjects } from './describe';
-export { resolveConfig } from './config';
+export { resolveConfig, deepMerge } from './config';
 export { VariantCollector, confidenceOf } from './collect';
 
 /** The guided experiments, in gallery order. */
-export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow];
+export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField];
 
 export const experimentById = (id: string): ExperimentDoc | undefined => EXPERIMENTS.find((e) => e.id === id);

@@ -39,6 +39,20 @@ export interface Analysis {
 }
 
 export const nodeName = (n: Pick<NodeDoc, 'id' | 'label'>): string => n.label || n.id;
+/**
+ * Parsed params by the params object: documents are immutable (an edit makes a new params object), so an
+ * unchanged node is not re-validated on every analysis — re-inference after an edit costs little more than
+ * the shape arithmetic.
+ */
+const parsedCache = new WeakMap<object, { def: AnyBlockDef; result: ReturnType<typeof parseParams> }>();
+function parseCached(def: AnyBlockDef, params: Record<string, unknown>): ReturnType<typeof parseParams> {
+  const hit = parsedCache.get(params);
+  if (hit && hit.def === def) return hit.result;
+  const result = parseParams(def.params, params);
+  parsedCache.set(params, { def, result });
+  return result;
+}
+
 const zeroTotals = (): Totals => ({ params: 0, buffers: 0, macs: 0, flops: 0, ops: 0, activations: 0 });
 
 /** Topological order (Kahn); nodes left over sit on a cycle. */
@@ -137,7 +151,7 @@ export function analyze(graph: GraphDoc): Analysis {
     if (!def) continue;
     const name = nodeName(node);
 
-    const parsed = parseParams(def.params, node.params);
+    const parsed = parseCached(def, node.params);
     if (!parsed.ok) {
       for (const p of parsed.problems) report({ severity: 'error', code: 'param', param: p.param, message: `${def.title} '${name}': ${p.param} ${p.message}` }, id);
       continue;

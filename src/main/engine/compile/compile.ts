@@ -19,7 +19,10 @@ export class CompileError extends Error {
 export interface CompileOptions {
   /** Kernel initialisation for every node (default 'auto'). */
   init?: InitChoice;
-  /** Per-node choice, keyed by document node id (applies to every copy in a repeated group). */
+  /**
+   * Per-node choice, keyed by document node id (applies to every copy in a repeated group). Without an entry
+   * here, a node's own `init` (other than 'auto') overrides the global choice.
+   */
   initByNode?: Readonly<Record<string, InitChoice>>;
   /** Seed for reproducible initial weights; unseeded when absent. */
   seed?: number;
@@ -73,10 +76,8 @@ export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
   const nextSeed = seedSequence(opts.seed);
   let modelInput: tf.SymbolicTensor | undefined;
 
-  // Layers built so far hold weights: release them if the build stops half way.
   const abort = (err: unknown, node: NodeDoc, oid: string): never => {
-    const layers = new Set([...tensors.values()].map((t) => t.sourceLayer));
-    for (const l of layers) if (l.built && !(l instanceof tf.layers.Layer && l.getClassName() === 'InputLayer')) (l as tf.layers.Layer).dispose();
+    releaseLayers([...tensors.values()]);
     if (err instanceof CompileError) throw err;
     throw new CompileError([{ severity: 'error', code: 'shape', nodeId: oid, message: `'${nodeName(node)}' (${node.type}) cannot be built: ${(err as Error).message}` }]);
   };
@@ -94,7 +95,7 @@ export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
     const names: string[] = [];
     layerOf.set(id, names);
     const base = bases.get(id)!;
-    const choice = opts.initByNode?.[oid] ?? opts.init ?? 'auto';
+    const choice = opts.initByNode?.[oid] ?? (node.init && node.init !== 'auto' ? node.init : undefined) ?? opts.init ?? 'auto';
     const ctx: BuildCtx = {
       name(suffix) {
         const name = suffix ? `${base}${SUFFIX_SEPARATOR}${sanitizeName(suffix)}` : base;
@@ -135,6 +136,23 @@ export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
   for (const [id, names] of layerOf) layerOf.set(id, names.filter((n) => position.has(n)).sort((a, b) => position.get(a)! - position.get(b)!));
   const outputs = outNodes.map((n, i) => ({ nodeId: n.id, name: outTensors[i].sourceLayer.name }));
   return { model, outputs, layerOf, analysis };
+}
+
+/** Disposes the weights of every layer upstream of `tensors` (a build that stopped half way). */
+function releaseLayers(tensors: tf.SymbolicTensor[]): void {
+  const seen = new Set<tf.layers.Layer>();
+  const stack = tensors.map((t) => t.sourceLayer as tf.layers.Layer);
+  while (stack.length > 0) {
+    const layer = stack.pop()!;
+    if (seen.has(layer)) continue;
+    seen.add(layer);
+    for (const n of layer.inboundNodes) stack.push(...(n.inboundLayers as tf.layers.Layer[]));
+    try {
+      layer.dispose();
+    } catch {
+      // never built or applied: it holds no weights
+    }
+  }
 }
 
 function checkShape(node: NodeDoc, oid: string, actual: Shape, inferred: Shape): void {

@@ -5,7 +5,7 @@ import { toTfInitializer, type InitializerConfigInput, type KernelKind, type TfI
  * and Xavier (Glorot) uniform for dense and attention projections. Biases start at zero; normalisation scales
  * at one. A full InitializerConfig (train/initializers.ts) is accepted too.
  */
-export const INIT_NAMES = ['auto', 'he_normal', 'he_uniform', 'xavier_normal', 'xavier_uniform', 'zeros', 'normal'] as const;
+export const INIT_NAMES = ['auto', 'he_normal', 'he_uniform', 'xavier_normal', 'xavier_uniform', 'glorot_normal', 'glorot_uniform', 'zeros', 'normal'] as const;
 export type InitName = (typeof INIT_NAMES)[number];
 export type InitChoice = InitName | InitializerConfigInput;
 
@@ -19,8 +19,10 @@ export function initConfig(choice: InitChoice, kind: KernelKind): InitializerCon
     case 'he_uniform':
       return { kind: 'heUniform' };
     case 'xavier_normal':
+    case 'glorot_normal':
       return { kind: 'glorotNormal' };
     case 'xavier_uniform':
+    case 'glorot_uniform':
       return { kind: 'glorotUniform' };
     case 'zeros':
       return { kind: 'zeros' };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initWasmBackend } from '../../../../src/main/engine/backend/wasm';
-import { maxAbsDiff, randomArray, runOn, TOLERANCE } from './helpers';
+import { type Input, maxAbsDiff, randomArray, runOn, TOLERANCE } from './helpers';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 interface Case { n: number; h: number; w: number; c: number; out: number; k: [number, number]; s: [number, number]; d: [number, number]; pad: Pad }
@@ -126,9 +126,10 @@ describe('Conv2D and FusedConv2D forward on wasm', () => {
         const x = { shape: ci.inShape, values: randomArray(tf.util.sizeFromShape(ci.inShape), 90 + i) };
         const filter = { shape: ci.filterShape, values: randomArray(tf.util.sizeFromShape(ci.filterShape), 95 + i) };
         const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: c.d };
-        const [name, inputs, allAttrs] = fused
-          ? ['FusedConv2D', { x, filter, bias: { shape: [c.out], values: randomArray(c.out, 99 + i) } }, { ...attrs, activation: 'relu' }] as const
-          : ['Conv2D', { x, filter }, attrs] as const;
+        const bias = { shape: [c.out], values: randomArray(c.out, 99 + i) };
+        const name = fused ? 'FusedConv2D' : 'Conv2D';
+        const inputs: Record<string, Input> = fused ? { x, filter, bias } : { x, filter };
+        const allAttrs = fused ? { ...attrs, activation: 'relu' } : attrs;
         const want = await runOn('cpu', name, inputs, allAttrs);
         const got = await runOn('wasm', name, inputs, allAttrs);
         assert.deepEqual(got.shape, want.shape);

@@ -39,8 +39,8 @@ function assertClose(wasm: Record<string, Float32Array>, cpu: Record<string, Flo
 }
 
 const convNet: Net = (p, x) => {
-  let h = tf.relu(tf.add(tf.conv2d(x, p.c1 as tf.Tensor4D, 1, 'same'), p.b1));
-  h = tf.maxPool(h, 2, 2, 'same');
+  let h: tf.Tensor = tf.relu(tf.add(tf.conv2d(x, p.c1 as tf.Tensor4D, 1, 'same'), p.b1));
+  h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'same');
   const { mean, variance } = tf.moments(h, [0, 1, 2]);
   h = tf.batchNorm(h, mean, variance, p.beta as tf.Tensor1D, p.gamma as tf.Tensor1D, 1e-3);
   h = tf.relu(tf.conv2d(h as tf.Tensor4D, p.c2 as tf.Tensor4D, 2, 'same'));

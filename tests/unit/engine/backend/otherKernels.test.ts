@@ -177,6 +177,24 @@ describe('FusedBatchNorm on wasm', () => {
   }
 });
 
+describe('broadcast binary ops on wasm', () => {
+  const cases: [number[], number[]][] = [
+    [[4, 5, 6, 8], [8]], [[8], [4, 5, 6, 8]], [[4, 5, 6, 8], [1, 1, 1, 8]], [[1, 1, 1, 8], [4, 5, 6, 8]], [[3, 5, 6, 7], [5, 6, 7]],
+    [[2, 3, 6], [2, 3, 6]], [[2, 3, 6], [1]], [[2, 1, 6], [1, 3, 6]],
+  ];
+  for (const kernel of ['Add', 'Sub', 'Multiply', 'RealDiv']) {
+    for (const [i, [sa, sb]] of cases.entries()) {
+      it(`${kernel} [${sa}] [${sb}]`, async () => {
+        const inputs = { a: { shape: sa, values: randomArray(size(sa), 1500 + i) }, b: { shape: sb, values: randomArray(size(sb), 1600 + i).map((v) => v + 1) } };
+        const want = await runOn('cpu', kernel, inputs, {});
+        const got = await runOn('wasm', kernel, inputs, {});
+        assert.deepEqual(got.shape, want.shape);
+        assert.ok(maxAbsDiff(got.values, want.values) <= 1e-5, `max diff ${maxAbsDiff(got.values, want.values)}`);
+      });
+    }
+  }
+});
+
 describe('Identity and same-dtype Cast share data on wasm', () => {
   it('keeps values and survives disposing the source', async () => {
     await tf.setBackend('wasm');

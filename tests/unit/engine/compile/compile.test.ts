@@ -186,6 +186,21 @@ describe('compile: initialisation', () => {
     }
   });
 
+  test("a node's own init overrides the global choice; initByNode overrides both", () => {
+    const graph = convBnRelu();
+    graph.nodes.find((n) => n.label === 'conv1')!.init = 'zeros';
+    graph.nodes.find((n) => n.label === 'conv2')!.init = 'glorot_uniform';
+    const { model } = compile(graph, { init: 'normal', initByNode: { conv2d_2: 'zeros' }, seed: 4 });
+    try {
+      assert.ok(kernel(model, 'conv1').every((v) => v === 0));
+      assert.ok(kernel(model, 'conv2').every((v) => v === 0));
+      const fc = kernel(model, 'fc');
+      assert.ok(fc.some((v) => v !== 0) && fc.every((v) => Math.abs(v) < 0.1), 'N(0, 0.01²)');
+    } finally {
+      model.dispose();
+    }
+  });
+
   test("'auto' is He normal for convs (std ≈ √(2/fan_in))", () => {
     const b = new GraphBuilder({ name: 'wide', input: [4, 4, 64] });
     const x = b.add('core/conv2d', { filters: 128, kernel: 3 }, b.input(), { label: 'conv' });

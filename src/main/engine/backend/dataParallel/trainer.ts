@@ -2,13 +2,9 @@
 // model and optimizer; the pool's workers compute the batch gradients, the
 // optimizer applies them here, and the new weights go back to the workers.
 import * as tf from '@tensorflow/tfjs';
-import { GradientWorkerPool, type PoolOptions } from './pool';
+import { type GradientResult, GradientWorkerPool, type PoolOptions } from './pool';
 
-export interface DataParallelStep {
-  loss: number;
-  /** Batch-mean gradient per variable (valid until the next step). */
-  grads: Float32Array[];
-}
+export type DataParallelStep = GradientResult;
 
 export class DataParallelTrainer {
   private constructor(

@@ -9,7 +9,7 @@
 //    A's rows and its taps the K axis, which XNNPACK runs as a grouped GEMM).
 import { broadcast_util, type BatchMatMulAttrs, type KernelConfig, type TensorInfo, util } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { release, reshape, run, runOriginal, transpose } from './kernelUtil';
+import { input, release, reshape, run, runOriginal, transpose } from './kernelUtil';
 import { ptr, simdKernels, simdSupported } from './simd/module';
 
 interface Dims { batchA: number; batchB: number; m: number; k: number; n: number; outShape: number[] }
@@ -111,6 +111,6 @@ export const batchMatMulConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
-    return batchMatMul(backend as BackendWasm, inputs.a, inputs.b, transposeA, transposeB);
+    return batchMatMul(backend as BackendWasm, input(inputs, 'a'), input(inputs, 'b'), transposeA, transposeB);
   },
 };

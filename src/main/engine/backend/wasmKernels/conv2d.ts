@@ -4,7 +4,7 @@
 // tile stay on tfjs-wasm's XNNPACK kernels.
 import { backend_util, type Conv2DAttrs, type FusedConv2DAttrs, type KernelConfig, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convExplicit, directConvApplies, runOriginal } from './kernelUtil';
+import { convExplicit, directConvApplies, input, runOriginal } from './kernelUtil';
 
 function forward(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs, bias?: TensorInfo, relu = false): TensorInfo {
   const info = backend_util.computeConv2DInfo(
@@ -34,7 +34,8 @@ export const conv2dConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as Conv2DAttrs;
-    const { x, filter } = inputs;
+    const x = input(inputs, 'x');
+    const filter = input(inputs, 'filter');
     if (!nhwc(a) || x.dtype !== 'float32' || !directConvApplies(filter, {})) {
       return runOriginal(backend as BackendWasm, 'Conv2D', inputs, attrs as NamedAttrMap);
     }
@@ -47,7 +48,9 @@ export const fusedConv2dConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as FusedConv2DAttrs;
-    const { x, filter, bias } = inputs;
+    const x = input(inputs, 'x');
+    const filter = input(inputs, 'filter');
+    const bias = inputs.bias;
     const co = filter.shape[3];
     const biasOk = bias == null || (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === co);
     const activationOk = a.activation === 'linear' || a.activation === 'relu';

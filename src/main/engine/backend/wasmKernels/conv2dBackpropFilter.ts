@@ -5,7 +5,7 @@
 // exchanged; correct, but XNNPACK re-packs the large "filter" on every call.
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convExplicit, release, run, transpose } from './kernelUtil';
+import { convExplicit, input, release, run, transpose } from './kernelUtil';
 import { ptr, simdKernels, simdSupported } from './simd/module';
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
@@ -64,7 +64,8 @@ export const conv2dBackpropFilterConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropFilter',
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, dy } = inputs;
+    const x = input(inputs, 'x');
+    const dy = input(inputs, 'dy');
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
     if (backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') {
       throw new Error('wasm Conv2DBackpropFilter supports only NHWC (channelsLast)');

@@ -9,7 +9,7 @@
 //    stride-1 conv.
 import { backend_util, type Conv2DBackpropInputAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convExplicit, insertZeros, release, reverseSpatial, run, transpose } from './kernelUtil';
+import { convExplicit, input, insertZeros, release, reverseSpatial, run, transpose } from './kernelUtil';
 import { ptr, simdKernels, simdSupported } from './simd/module';
 
 /** Padding of the zero-inserted dy (height OH*sh) that makes the stride-1 conv yield exactly H x W. */
@@ -97,7 +97,8 @@ export const conv2dBackpropInputConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropInput',
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { dy, filter } = inputs;
+    const dy = input(inputs, 'dy');
+    const filter = input(inputs, 'filter');
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
     if (backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') {
       throw new Error('wasm Conv2DBackpropInput supports only NHWC (channelsLast)');

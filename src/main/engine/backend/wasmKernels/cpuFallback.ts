@@ -3,7 +3,7 @@
 // back. As slow as cpu, so every op that takes this path is recorded and
 // reported ("ops that fell back: ..."), never a silent crawl.
 import {
-  findBackend, getKernel, getKernelsForBackend, registerKernel,
+  type backend_util, type DataType, findBackend, getKernel, getKernelsForBackend, registerKernel,
   type KernelBackend, type KernelConfig, type NamedTensorInfoMap, type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -29,8 +29,12 @@ export function onFallback(listener: (kernelName: string) => void): () => void {
   return () => listeners.delete(listener);
 }
 
-function toCpu(cpu: KernelBackend, wasm: BackendWasm, t: TensorInfo): TensorInfo {
-  return cpu.makeTensorInfo(t.shape, t.dtype, wasm.readSync(t.dataId) as Float32Array);
+/** The cpu backend's kernels take and return TensorInfos it made itself. */
+type CpuBackend = KernelBackend & { makeTensorInfo(shape: number[], dtype: DataType, values: backend_util.BackendValues): TensorInfo };
+
+function toCpu(cpu: CpuBackend, wasm: BackendWasm, t: TensorInfo | undefined): TensorInfo {
+  if (t == null) throw new Error('missing kernel input');
+  return cpu.makeTensorInfo(t.shape, t.dtype, wasm.readSync(t.dataId));
 }
 
 function fallbackKernel(kernelName: string, backendName: string): KernelConfig {
@@ -43,17 +47,17 @@ function fallbackKernel(kernelName: string, backendName: string): KernelConfig {
         for (const l of listeners) l(kernelName);
       }
       const wasm = backend as BackendWasm;
-      const cpu = findBackend('cpu');
+      const cpu = findBackend('cpu') as CpuBackend | null;
       if (cpu == null) throw new Error(`Kernel '${kernelName}' needs the cpu backend as fallback, which is not registered`);
       // Some kernels (Einsum, Concat, AddN) take their inputs as an array.
       const cpuInputs = (Array.isArray(inputs)
-        ? inputs.map((t: TensorInfo) => toCpu(cpu, wasm, t))
+        ? inputs.map((t: TensorInfo | undefined) => toCpu(cpu, wasm, t))
         : Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, toCpu(cpu, wasm, t)]))) as NamedTensorInfoMap;
       const result = getKernel(kernelName, 'cpu').kernelFunc({ inputs: cpuInputs, backend: cpu, attrs });
       const outs = Array.isArray(result) ? result : [result];
-      const back = outs.map((o) => wasm.makeOutput(o.shape, o.dtype, undefined, cpu.readSync(o.dataId) as Float32Array));
+      const back = outs.map((o) => wasm.makeOutput(o.shape, o.dtype, undefined, cpu.readSync(o.dataId)));
       for (const o of outs) cpu.disposeData(o.dataId);
-      for (const t of Object.values(cpuInputs)) cpu.disposeData(t.dataId);
+      for (const t of Object.values(cpuInputs)) if (t != null) cpu.disposeData(t.dataId);
       return Array.isArray(result) ? back : back[0];
     },
   };

@@ -4,7 +4,7 @@
 // multiply and one sum over the pixels.
 import { backend_util, type DepthwiseConv2dNativeBackpropFilterAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convExplicit, release, reshape, run, transpose } from './kernelUtil';
+import { convExplicit, input, release, reshape, run, transpose } from './kernelUtil';
 
 function oneHotFilter(backend: BackendWasm, kh: number, kw: number, c: number): TensorInfo {
   const taps = kh * kw;
@@ -51,7 +51,8 @@ export const depthwiseBackpropFilterConfig: KernelConfig = {
   kernelName: 'DepthwiseConv2dNativeBackpropFilter',
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, dy } = inputs;
+    const x = input(inputs, 'x');
+    const dy = input(inputs, 'dy');
     const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);

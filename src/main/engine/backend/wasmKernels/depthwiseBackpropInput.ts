@@ -4,7 +4,7 @@
 import { backend_util, type DepthwiseConv2dNativeBackpropInputAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { transposedConvPads } from './conv2dBackpropInput';
-import { convExplicit, insertZeros, release, reshape, reverseSpatial, run } from './kernelUtil';
+import { convExplicit, input, insertZeros, release, reshape, reverseSpatial, run } from './kernelUtil';
 
 export function depthwiseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const [kh, kw, c, m] = filter.shape;
@@ -30,7 +30,8 @@ export const depthwiseBackpropInputConfig: KernelConfig = {
   kernelName: 'DepthwiseConv2dNativeBackpropInput',
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { dy, filter } = inputs;
+    const dy = input(inputs, 'dy');
+    const filter = input(inputs, 'filter');
     const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
     const info = backend_util.computeConv2DInfo(
       inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true);

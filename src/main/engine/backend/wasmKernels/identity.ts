@@ -3,7 +3,7 @@
 // the data with a reference count, as tfjs-cpu does, is safe and free.
 import { type CastAttrs, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { runOriginal } from './kernelUtil';
+import { input, runOriginal } from './kernelUtil';
 
 function share(backend: BackendWasm, x: TensorInfo): TensorInfo {
   backend.incRef(x.dataId);
@@ -14,7 +14,7 @@ export const identityConfig: KernelConfig = {
   kernelName: 'Identity',
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend }) => {
-    const x = inputs.x;
+    const x = input(inputs, 'x');
     if (x.dtype === 'string') return runOriginal(backend as BackendWasm, 'Identity', inputs);
     return share(backend as BackendWasm, x);
   },
@@ -25,7 +25,7 @@ export const castConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { dtype } = attrs as unknown as CastAttrs;
-    const x = inputs.x;
+    const x = input(inputs, 'x');
     if (x.dtype === dtype && dtype !== 'string') return share(backend as BackendWasm, x);
     return runOriginal(backend as BackendWasm, 'Cast', inputs, attrs as NamedAttrMap);
   },

@@ -2,12 +2,19 @@
 // registered kernel functions directly (not tf ops), so intermediates never
 // reach the engine's tape or memory accounting; each helper's result must be
 // released with `release` by the caller.
-import { getKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import { getKernel, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { CONV_CO_TILE, convKernel } from './simd/conv';
 import { ptr, simdKernels, simdSupported } from './simd/module';
 
-export type Inputs = Record<string, TensorInfo>;
+export type Inputs = NamedTensorInfoMap;
+
+/** A kernel's required input (tfjs types every input as optional). */
+export function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
+  const t = inputs[name];
+  if (t == null) throw new Error(`missing kernel input '${name}'`);
+  return t;
+}
 export type Pads = { top: number; bottom: number; left: number; right: number };
 export type Pair = [number, number];
 

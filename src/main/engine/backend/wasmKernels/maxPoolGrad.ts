@@ -4,7 +4,7 @@
 // once, 4 channels per SIMD lane group, and routes dy to the first maximum.
 import { backend_util, type KernelConfig, type MaxPoolGradAttrs, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { release, run, runOriginal } from './kernelUtil';
+import { input, release, run, runOriginal } from './kernelUtil';
 import { ptr, simdKernels } from './simd/module';
 
 export function maxPoolGrad(backend: BackendWasm, dy: TensorInfo, x: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
@@ -28,10 +28,11 @@ export const maxPoolGradConfig: KernelConfig = {
   kernelName: 'MaxPoolGrad',
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { dy, input } = inputs;
+    const dy = input(inputs, 'dy');
+    const x = input(inputs, 'input');
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
-    if (input.dtype !== 'float32') return runOriginal(backend as BackendWasm, 'MaxPoolGrad', inputs, attrs as NamedAttrMap);
-    const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-    return maxPoolGrad(backend as BackendWasm, dy, input, info);
+    if (x.dtype !== 'float32') return runOriginal(backend as BackendWasm, 'MaxPoolGrad', inputs, attrs as NamedAttrMap);
+    const info = backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    return maxPoolGrad(backend as BackendWasm, dy, x, info);
   },
 };

@@ -3,7 +3,7 @@
 // reduced axes to the end first; a SIMD column sum reads x once instead.
 import { type KernelConfig, type NamedAttrMap, type TensorInfo, util } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { runOriginal } from './kernelUtil';
+import { input, runOriginal } from './kernelUtil';
 import { ptr, simdKernels } from './simd/module';
 
 /** Number of leading axes reduced, or 0 when `axis` is not a proper prefix of x's axes. */
@@ -32,7 +32,7 @@ function config(kernelName: 'Sum' | 'Mean'): KernelConfig {
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { axis, keepDims } = attrs as unknown as { axis: number | number[]; keepDims: boolean };
-      const x = inputs.x;
+      const x = input(inputs, 'x');
       const lead = x.dtype === 'float32' ? leadingAxes(x.shape, axis) : 0;
       if (lead === 0) return runOriginal(backend as BackendWasm, kernelName, inputs, attrs as NamedAttrMap);
       return reduceLeading(backend as BackendWasm, x, lead, keepDims, kernelName === 'Mean');

@@ -3,7 +3,7 @@
 // memmove), instead of tfjs-wasm's per-element index arithmetic.
 import { util, type KernelConfig, type TensorInfo, type TileAttrs } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { runOriginal } from './kernelUtil';
+import { input, runOriginal } from './kernelUtil';
 
 type Heap = Float32Array | Int32Array | Uint8Array;
 
@@ -54,5 +54,5 @@ export function tile(backend: BackendWasm, x: TensorInfo, reps: number[]): Tenso
 export const tileConfig: KernelConfig = {
   kernelName: 'Tile',
   backendName: 'wasm',
-  kernelFunc: ({ inputs, backend, attrs }) => tile(backend as BackendWasm, inputs.x, (attrs as unknown as TileAttrs).reps),
+  kernelFunc: ({ inputs, backend, attrs }) => tile(backend as BackendWasm, input(inputs, 'x'), (attrs as unknown as TileAttrs).reps),
 };

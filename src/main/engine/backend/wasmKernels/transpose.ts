@@ -4,7 +4,7 @@
 // kernel that turns a unit innermost stride into block copies.
 import { type KernelConfig, type NamedAttrMap, type TensorInfo, type TransposeAttrs, util } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { reshape, runOriginal } from './kernelUtil';
+import { input, reshape, runOriginal } from './kernelUtil';
 import { ptr, simdKernels } from './simd/module';
 import { TRANSPOSE_RANK } from './simd/kernels';
 
@@ -42,7 +42,7 @@ export const transposeConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { perm } = attrs as unknown as TransposeAttrs;
-    return transpose(backend as BackendWasm, inputs.x, perm) ??
+    return transpose(backend as BackendWasm, input(inputs, 'x'), perm) ??
       runOriginal(backend as BackendWasm, 'Transpose', inputs, attrs as NamedAttrMap);
   },
 };

@@ -3,6 +3,7 @@
 // loop over the wasm heap: one pass over x, no per-segment masks.
 import { util, type KernelConfig, type TensorInfo, type UnsortedSegmentSumAttrs } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { input } from './kernelUtil';
 
 export function unsortedSegmentSum(backend: BackendWasm, x: TensorInfo, segmentIds: TensorInfo, numSegments: number): TensorInfo {
   const rows = util.sizeFromShape(segmentIds.shape);
@@ -30,6 +31,6 @@ export const unsortedSegmentSumConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { numSegments } = attrs as unknown as UnsortedSegmentSumAttrs;
-    return unsortedSegmentSum(backend as BackendWasm, inputs.x, inputs.segmentIds, numSegments);
+    return unsortedSegmentSum(backend as BackendWasm, input(inputs, 'x'), input(inputs, 'segmentIds'), numSegments);
   },
 };

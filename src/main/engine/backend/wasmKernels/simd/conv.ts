@@ -9,6 +9,7 @@ import {
   mul, set, shl, V128, v128Load, v128Store, v128Zero,
 } from './asm';
 import { compileOptimized, fmaSupported, memoryOf } from './module';
+import { Wasm } from './wasmApi';
 
 export interface ConvShape {
   ci: number;
@@ -94,7 +95,7 @@ export function convKernel(backend: BackendWasm, shape: ConvShape): ConvKernel {
   let k = byShape.get(key);
   if (k == null) {
     const module = compileOptimized(assemble([convFunc(shape, fmaSupported())]));
-    const instance = new WebAssembly.Instance(module, { env: { memory: memoryOf(backend) } });
+    const instance = new Wasm.Instance(module, { env: { memory: memoryOf(backend) } });
     k = instance.exports.conv as ConvKernel;
     byShape.set(key, k);
   }

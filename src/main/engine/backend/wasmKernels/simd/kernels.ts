@@ -331,7 +331,37 @@ function batchNorm(): Func {
   );
 }
 
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+const VEC_OPS: Record<BinaryOp, (a: Bytes, b: Bytes) => Bytes> = { add: f32x4Add, sub: f32x4Sub, mul: f32x4Mul, div: f32x4Div };
+const SCALAR_OPS: Record<BinaryOp, (a: Bytes, b: Bytes) => Bytes> = { add: f32Add, sub: f32Sub, mul: f32Mul, div: f32Div };
+
+/**
+ * `${op}Periodic${order}`(big, small, out, n, period): out[i] = big[i] op
+ * small[i % period] (order 'BS') or small[i % period] op big[i] ('SB'): a
+ * broadcast of a per-channel (or any trailing-dims) tensor along x.
+ */
+function binaryPeriodic(op: BinaryOp, smallFirst: boolean): Func {
+  const f = new Func(`${op}Periodic${smallFirst ? 'SB' : 'BS'}`, [P, P, P, P, P]);
+  const [big, small, out, n, period] = [0, 1, 2, 3, 4];
+  const [blk, j, p4] = f.locals32(3);
+  const at = (t: number, e: Bytes) => add(get(t), by4(e));
+  const pair = <T>(b: T, s: T): [T, T] => (smallFirst ? [s, b] : [b, s]);
+  const vec = () => VEC_OPS[op](...pair(v128Load(at(big, add(get(blk), get(j)))), v128Load(at(small, get(j)))));
+  const one = () => SCALAR_OPS[op](...pair(f32Load(at(big, add(get(blk), get(j)))), f32Load(at(small, get(j)))));
+  return f.emit(
+    set(p4, and(get(period), i32(~3))),
+    forRange(blk, i32(0), get(n), get(period),
+      forRange(j, i32(0), get(p4), 4, v128Store(at(out, add(get(blk), get(j))), vec())),
+      forRange(j, get(p4), get(period), 1, f32Store(at(out, add(get(blk), get(j))), one()))),
+  );
+}
+
+export const BINARY_OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div'];
+
 export function KERNEL_FUNCS(opts: { fma: boolean }): Func[] {
   useFma = opts.fma;
-  return [colsum(), maxPoolGrad(), convBackpropFilter(1), convBackpropFilter(2), matmul(), zero(), phaseScatter(), transpose(), batchNorm()];
+  return [
+    colsum(), maxPoolGrad(), convBackpropFilter(1), convBackpropFilter(2), matmul(), zero(), phaseScatter(), transpose(), batchNorm(),
+    ...BINARY_OPS.flatMap((op) => [binaryPeriodic(op, false), binaryPeriodic(op, true)]),
+  ];
 }

@@ -5,11 +5,14 @@ import v8 from 'node:v8';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { assemble, f32x4Const, f32x4RelaxedMadd, Func, set, V128 } from './asm';
-import { KERNEL_FUNCS } from './kernels';
+import { type BinaryOp, KERNEL_FUNCS } from './kernels';
+import { Wasm, type WasmMemory, type WasmModule } from './wasmApi';
 
 type Kernel = (...args: number[]) => void;
 
-export interface SimdKernels {
+type PeriodicName = `${BinaryOp}Periodic${'BS' | 'SB'}`;
+
+export type SimdKernels = Record<PeriodicName, Kernel> & {
   colsum: Kernel;
   maxPoolGrad: Kernel;
   convBackpropFilter1: Kernel;
@@ -19,13 +22,13 @@ export interface SimdKernels {
   phaseScatter: Kernel;
   transpose: Kernel;
   batchNorm: Kernel;
-}
+};
 
 const bound = new WeakMap<BackendWasm, SimdKernels>();
 
-export function memoryOf(backend: BackendWasm): WebAssembly.Memory {
-  const asm = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm;
-  if (!(asm?.memory instanceof WebAssembly.Memory)) throw new Error('tfjs-wasm does not export its memory');
+export function memoryOf(backend: BackendWasm): WasmMemory {
+  const asm = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm;
+  if (asm?.memory == null || !(asm.memory instanceof Wasm.Memory)) throw new Error('tfjs-wasm does not export its memory');
   return asm.memory;
 }
 
@@ -46,11 +49,12 @@ let fma: boolean | undefined;
 export function fmaSupported(): boolean {
   if (fma == null) {
     const probe = relaxedProbe();
-    fma = WebAssembly.validate(probe);
-    if (!fma && process.env.NETSMITH_NO_RELAXED_SIMD == null) {
+    let ok = Wasm.validate(probe);
+    if (!ok && process.env.NETSMITH_NO_RELAXED_SIMD == null) {
       v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-      fma = WebAssembly.validate(probe);
+      ok = Wasm.validate(probe);
     }
+    fma = ok;
   }
   return fma;
 }
@@ -60,10 +64,10 @@ export function fmaSupported(): boolean {
  * baseline tier and only tiers up hot functions after a while, which leaves
  * the first dozens of calls of each kernel 2-3x slower.
  */
-export function compileOptimized(bytes: Uint8Array): WebAssembly.Module {
+export function compileOptimized(bytes: Uint8Array): WasmModule {
   v8.setFlagsFromString('--no-liftoff');
   try {
-    return new WebAssembly.Module(bytes);
+    return new Wasm.Module(bytes);
   } finally {
     v8.setFlagsFromString('--liftoff');
   }
@@ -73,7 +77,7 @@ export function simdKernels(backend: BackendWasm): SimdKernels {
   let k = bound.get(backend);
   if (k == null) {
     const module = compileOptimized(assemble(KERNEL_FUNCS({ fma: fmaSupported() })));
-    const instance = new WebAssembly.Instance(module, { env: { memory: memoryOf(backend) } });
+    const instance = new Wasm.Instance(module, { env: { memory: memoryOf(backend) } });
     k = instance.exports as unknown as SimdKernels;
     bound.set(backend, k);
   }
@@ -89,6 +93,6 @@ let simdProbe: boolean | undefined;
 
 /** True when SIMD wasm modules can be compiled here (Node 16.4+, all current browsers). */
 export function simdSupported(): boolean {
-  simdProbe ??= WebAssembly.validate(assemble(KERNEL_FUNCS({ fma: false })));
+  if (simdProbe == null) simdProbe = Wasm.validate(assemble(KERNEL_FUNCS({ fma: false })));
   return simdProbe;
 }

@@ -1,0 +1,65 @@
+// `npm run bench`: every benchmark of the project, one after another. Timings are wall clock: run it on an
+// idle machine (two benchmarks at once on 2 cores halve each other).
+//   npm run bench                 graph analysis + editing + training throughput (all backends, PyTorch if present)
+//   npm run bench -- graph        only the graph benchmarks
+//   npm run bench -- train [...]  only training throughput (options: see bench/backend/train-bench.ts)
+import { analyze } from '../src/shared/graph/analyze';
+import type { GraphDoc } from '../src/shared/graph/types';
+import { buildResNet } from '../src/shared/templates';
+import { runGraphBench } from './graph-bench';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** An edit in the editor: change one conv's stride, then re-infer every shape of a ~500-node graph. */
+function editBench(runs = 50): { nodes: number; medianMs: number } {
+  let graph: GraphDoc = buildResNet({ name: 'ResNet-152', block: 'bottleneck', layers: [3, 8, 36, 3], unroll: true });
+  const convs = graph.nodes.filter((n) => n.type === 'core/conv2d' && n.params.kernel === 3 && n.params.stride === 1);
+  for (let i = 0; i < 10; i++) analyze(graph);
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const target = convs[i % convs.length];
+    const t0 = performance.now();
+    graph = { ...graph, nodes: graph.nodes.map((n) => (n === target ? { ...n, params: { ...n.params, dilation: 1 + (i % 2) } } : n)) };
+    analyze(graph);
+    ms.push(performance.now() - t0);
+  }
+  return { nodes: graph.nodes.length, medianMs: median(ms) };
+}
+
+async function main(): Promise<void> {
+  const [which = 'all', ...rest] = process.argv.slice(2);
+  if (which === 'all' || which === 'graph') {
+    console.log('# Graph: shape inference + validation (analyze), median of 50 runs');
+    for (const c of runGraphBench(50)) {
+      console.log(`${c.name.padEnd(30)} ${String(c.nodes).padStart(4)} nodes (${c.expandedNodes} unrolled)  ${c.medianMs.toFixed(2)} ms  (target < ${c.targetMs} ms) ${c.ok ? 'OK' : 'SLOW'}`);
+    }
+    const e = editBench();
+    console.log(`${'edit + re-infer (ResNet-152)'.padEnd(30)} ${String(e.nodes).padStart(4)} nodes  ${e.medianMs.toFixed(2)} ms per edit  (target < 16 ms) ${e.medianMs < 16 ? 'OK' : 'SLOW'}`);
+  }
+  if (which === 'all' || which === 'train') {
+    console.log('\n# Training throughput (samples/s), synthetic data, batch 64, Adam');
+    const { runTrainBench, formatTable } = await import('./backend/train-bench');
+    const rows = await runTrainBench(parseTrainOptions(rest));
+    console.log(formatTable(rows));
+  }
+}
+
+function parseTrainOptions(args: string[]): Parameters<typeof import('./backend/train-bench').runTrainBench>[0] {
+  const get = (name: string): string | undefined => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  return {
+    ...(get('models') ? { models: get('models')!.split(',') as never } : {}),
+    ...(get('backends') ? { backends: get('backends')!.split(',') as never } : {}),
+  };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

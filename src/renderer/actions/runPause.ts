@@ -1,0 +1,14 @@
+import { register } from './types';
+
+/** Pauses the running run after its current step (the worker waits; nothing is lost). */
+export default register({
+  name: 'run.pause',
+  label: 'Pause training',
+  category: 'Run',
+  predicate: (s) => s.run?.state === 'running',
+  async perform(s, _p, ctx) {
+    if (!ctx.lab || !s.run) return;
+    const run = await ctx.lab.controlRun({ id: s.run.id, action: 'pause' });
+    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state } });
+  },
+});

@@ -1,0 +1,142 @@
+import { memo, useState, type ReactNode } from 'react';
+import type { Diagnostic } from '../../shared/training/diagnostics';
+import { Icon } from '../app/Icon';
+import { useCurrentRun, useRunVersion } from '../telemetry/react';
+import type { RunTelemetry } from '../telemetry/run';
+import { TrainPanel } from '../train/TrainPanel';
+import { ActivationsView } from './ActivationsView';
+import { BatchNormView } from './BatchNormView';
+import { fmt, pct } from './chartKit';
+import { useDiagnostics } from './Diagnostics';
+import { EvaluationView } from './EvaluationView';
+import { GradientFlow } from './GradientFlow';
+import { LearningCurves } from './LearningCurves';
+import { WeightsView } from './WeightsView';
+import './dashboards.css';
+
+export type DashTab = 'curves' | 'gradients' | 'batchnorm' | 'activations' | 'weights' | 'evaluation';
+
+const TABS: { id: DashTab; label: string; diag: Diagnostic['id'][] }[] = [
+  { id: 'curves', label: 'Learning curves', diag: ['overfitting', 'underfitting'] },
+  { id: 'gradients', label: 'Gradient flow', diag: ['vanishing', 'exploding', 'update-ratio'] },
+  { id: 'batchnorm', label: 'BatchNorm', diag: ['bn-gap'] },
+  { id: 'activations', label: 'Activations', diag: ['dead-relu', 'saturated'] },
+  { id: 'weights', label: 'Weights & gradients', diag: [] },
+  { id: 'evaluation', label: 'Evaluation', diag: [] },
+];
+
+let lastTab: DashTab = 'curves';
+
+function RunHeader({ run, diags, onTab }: { run: RunTelemetry; diags: Diagnostic[]; onTab(t: DashTab): void }) {
+  useRunVersion(run, 'steps', 'status', 'epochs');
+  const s = run.summary;
+  const last = run.lastStep;
+  const ep = run.epochs[run.epochs.length - 1];
+  return (
+    <div className="dash-head" data-testid="dash-head">
+      <div className="dash-run">
+        <span className="dash-run-name" title={run.id}>
+          {s?.name ?? run.id}
+        </span>
+        {s && <span className={`pill state-${s.state}`}>{s.state}</span>}
+      </div>
+      <div className="dash-kpis">
+        <span>
+          step <b className="mono" data-testid="dash-step">{last?.step ?? s?.step ?? 0}</b>
+        </span>
+        <span>
+          loss <b className="mono">{fmt(last?.loss)}</b>
+        </span>
+        {ep && (
+          <span>
+            val loss <b className="mono">{fmt(ep.valLoss)}</b>
+          </span>
+        )}
+        {ep && (
+          <span>
+            val acc <b className="mono">{pct(ep.valAcc)}</b>
+          </span>
+        )}
+      </div>
+      <span className="spacer" />
+      <div className="dash-diag-chips">
+        {diags.map((d) => (
+          <button key={d.id} className={`diag-chip ${d.severity}`} title={d.message} data-testid={`diag-chip-${d.id}`} onClick={() => onTab(TABS.find((t) => t.diag.includes(d.id))?.id ?? 'curves')}>
+            <Icon name={d.severity === 'info' ? 'info' : 'warning'} size={12} />
+            {d.title}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function DashBody({ run, tab }: { run: RunTelemetry; tab: DashTab }) {
+  switch (tab) {
+    case 'curves':
+      return <LearningCurves run={run} />;
+    case 'gradients':
+      return <GradientFlow run={run} />;
+    case 'batchnorm':
+      return <BatchNormView run={run} />;
+    case 'activations':
+      return <ActivationsView run={run} />;
+    case 'weights':
+      return <WeightsView run={run} />;
+    case 'evaluation':
+      return <EvaluationView run={run} />;
+  }
+}
+
+function Dashboards({ run }: { run: RunTelemetry }) {
+  const [tab, setTabState] = useState<DashTab>(lastTab);
+  const setTab = (t: DashTab) => {
+    lastTab = t;
+    setTabState(t);
+  };
+  const diags = useDiagnostics(run);
+  const flagged = (t: (typeof TABS)[number]): Diagnostic | undefined => diags.find((d) => t.diag.includes(d.id));
+  return (
+    <>
+      <RunHeader run={run} diags={diags} onTab={setTab} />
+      <nav className="dash-tabs" role="tablist">
+        {TABS.map((t) => {
+          const f = flagged(t);
+          return (
+            <button key={t.id} role="tab" aria-selected={tab === t.id} className={`dash-tab ${tab === t.id ? 'on' : ''}`} data-testid={`dash-tab-${t.id}`} onClick={() => setTab(t.id)}>
+              {t.label}
+              {f && <span className={`tab-dot ${f.severity}`} title={f.title} />}
+            </button>
+          );
+        })}
+      </nav>
+      <div className="dash-scroll" key={run.id}>
+        <DashBody run={run} tab={tab} />
+      </div>
+    </>
+  );
+}
+
+function Welcome(): ReactNode {
+  return (
+    <div className="dash-welcome" data-testid="dash-welcome">
+      <h2>No run yet</h2>
+      <p>Choose a dataset and the settings on the left, then press Start. The curves, the gradient flow, BatchNorm statistics, activations, weight histograms and the evaluation fill in live while it trains.</p>
+      <p className="muted">Past runs are in the Runs workspace; open one to see its dashboards here.</p>
+    </div>
+  );
+}
+
+function TrainingWorkspaceView() {
+  const run = useCurrentRun();
+  return (
+    <div className="training-ws" data-testid="training-workspace">
+      <TrainPanel />
+      <section className="dash" data-testid="dashboards">
+        {run ? <Dashboards run={run} /> : <Welcome />}
+      </section>
+    </div>
+  );
+}
+
+export const TrainingWorkspace = memo(TrainingWorkspaceView);

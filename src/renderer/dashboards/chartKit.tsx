@@ -1,0 +1,115 @@
+import { useEffect, useState, type ReactNode } from 'react';
+
+/** Shared chart styling: colours come from CSS variables (both themes), numbers in a compact form. */
+
+export const SERIES = ['var(--series-1)', 'var(--series-2)', 'var(--series-3)', 'var(--series-4)', 'var(--series-5)', 'var(--series-6)', 'var(--series-7)', 'var(--series-8)'];
+export const seriesColor = (i: number): string => SERIES[i % SERIES.length];
+
+export const AXIS = {
+  stroke: 'var(--border-strong)',
+  tick: { fill: 'var(--muted)', fontSize: 10 },
+  tickLine: false,
+} as const;
+
+export const GRID = { stroke: 'var(--grid)', strokeDasharray: '2 3' } as const;
+
+export const TOOLTIP = {
+  contentStyle: { background: 'var(--raised)', border: '1px solid var(--border-strong)', borderRadius: 6, fontSize: 11, padding: '6px 8px', boxShadow: 'var(--shadow)' },
+  labelStyle: { color: 'var(--muted)', marginBottom: 2 },
+  itemStyle: { padding: 0, color: 'var(--text)' },
+  isAnimationActive: false,
+  cursor: { stroke: 'var(--border-strong)' },
+} as const;
+
+/** 0.000123 → 1.2e-4, 12345 → 12.3k, 0.4567 → 0.457. */
+export function fmt(v: number | undefined | null, digits = 3): string {
+  if (v === undefined || v === null || Number.isNaN(v)) return '—';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1e4) return `${(v / 1e3).toFixed(a >= 1e5 ? 0 : 1)}k`;
+  if (a < 1e-3) return v.toExponential(1);
+  return String(+v.toPrecision(digits));
+}
+
+export const pct = (v: number | undefined | null, digits = 1): string => (v === undefined || v === null || Number.isNaN(v) ? '—' : `${(v * 100).toFixed(digits)}%`);
+
+/** Tick labels for log10-valued axes: −3 → 1e-3. */
+export const logTick = (v: number): string => (Number.isInteger(v) ? (v === 0 ? '1' : v === 1 ? '10' : `1e${v}`) : '');
+
+/** Integer ticks covering [lo, hi]. */
+export function intTicks(lo: number, hi: number, max = 8): number[] {
+  const a = Math.floor(lo);
+  const b = Math.ceil(hi);
+  const step = Math.max(1, Math.ceil((b - a) / max));
+  const out: number[] = [];
+  for (let t = a; t <= b; t += step) out.push(t);
+  return out;
+}
+
+/** The current theme ('dark' | 'light'), following the document's data-theme attribute. */
+export function useTheme(): string {
+  const [theme, setTheme] = useState(() => document.documentElement.dataset.theme ?? 'dark');
+  useEffect(() => {
+    const obs = new MutationObserver(() => setTheme(document.documentElement.dataset.theme ?? 'dark'));
+    obs.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => obs.disconnect();
+  }, []);
+  return theme;
+}
+
+/** Resolved CSS colours for canvas drawing (re-read when the theme changes). */
+export function useCssColors<K extends string>(names: readonly K[]): Record<K, string> {
+  const theme = useTheme();
+  const [colors, setColors] = useState<Record<K, string>>(() => read(names));
+  useEffect(() => setColors(read(names)), [theme]);
+  return colors;
+}
+
+function read<K extends string>(names: readonly K[]): Record<K, string> {
+  const cs = getComputedStyle(document.documentElement);
+  return Object.fromEntries(names.map((n) => [n, cs.getPropertyValue(`--${n}`).trim() || '#888'])) as Record<K, string>;
+}
+
+export function Card({ title, info, right, children, className, testId, span }: { title: ReactNode; info?: ReactNode; right?: ReactNode; children: ReactNode; className?: string; testId?: string; span?: 1 | 2 }) {
+  return (
+    <section className={`dash-card ${span === 2 ? 'span-2' : ''} ${className ?? ''}`} data-testid={testId}>
+      <header className="dash-card-head">
+        <span className="dash-card-title">{title}</span>
+        {info && <span className="dash-card-info">{info}</span>}
+        <span className="spacer" />
+        {right}
+      </header>
+      <div className="dash-card-body">{children}</div>
+    </section>
+  );
+}
+
+export function Empty({ children, height = 180 }: { children: ReactNode; height?: number }) {
+  return (
+    <div className="dash-empty" style={{ height }}>
+      {children}
+    </div>
+  );
+}
+
+export function Segmented<T extends string>({ value, options, onChange, testId }: { value: T; options: readonly { value: NoInfer<T>; label: ReactNode; title?: string }[]; onChange(v: NoInfer<T>): void; testId?: string }) {
+  return (
+    <div className="segmented" role="tablist" data-testid={testId}>
+      {options.map((o) => (
+        <button key={o.value} role="tab" aria-selected={o.value === value} title={o.title} className={o.value === value ? 'on' : ''} data-testid={testId ? `${testId}-${o.value}` : undefined} onClick={() => onChange(o.value)}>
+          {o.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function LegendItem({ color, label, dashed }: { color: string; label: ReactNode; dashed?: boolean }) {
+  return (
+    <span className="legend-item">
+      <span className={`legend-swatch ${dashed ? 'dashed' : ''}`} style={{ background: dashed ? undefined : color, borderColor: color }} />
+      {label}
+    </span>
+  );
+}
