@@ -65,31 +65,35 @@ const median = (xs: number[]) => {
 
 interface Window { wallMs: number; cpuMs: number; steps: number }
 
-/** Alternates timed windows of each variant so machine-load drift hits all of them alike. */
+/** Steps slower than this are timed once (the cpu backend's conv nets take minutes per step). */
+const SLOW_STEP_MS = 10_000;
+
+/**
+ * Alternates timed windows of each variant so machine-load drift hits all of
+ * them alike. A backend whose first step exceeds SLOW_STEP_MS gets that single
+ * step as its only window and its other variants are skipped (empty).
+ */
 async function timeInterleaved(
   variants: { run: () => Promise<number> }[],
   o: { warmupSteps: number; windowSteps: number; windows: number },
 ): Promise<Window[][]> {
-  // Warm-up also decides the window size: slow backends (cpu) get one short window.
-  let slowest = 0;
-  for (const v of variants) {
-    for (let i = 0; i < o.warmupSteps; i++) {
-      const t0 = performance.now();
-      await v.run();
-      slowest = Math.max(slowest, performance.now() - t0);
-      if (slowest > 5000) break;
-    }
-  }
-  const slow = slowest > 2000;
-  const steps = slow ? 1 : o.windowSteps;
-  const windows = slow ? 1 : o.windows;
   const out: Window[][] = variants.map(() => []);
-  for (let w = 0; w < windows; w++) {
+  const t0 = performance.now();
+  const cpu0 = await variants[0].run();
+  const first = performance.now() - t0;
+  if (first > SLOW_STEP_MS) {
+    out[0].push({ wallMs: first, cpuMs: cpu0, steps: 1 });
+    return out;
+  }
+  for (const [i, v] of variants.entries()) {
+    for (let s = i === 0 ? 1 : 0; s < o.warmupSteps; s++) await v.run();
+  }
+  for (let w = 0; w < o.windows; w++) {
     for (const [i, v] of variants.entries()) {
-      const t0 = performance.now();
+      const start = performance.now();
       let cpu = 0;
-      for (let s = 0; s < steps; s++) cpu += await v.run();
-      out[i].push({ wallMs: performance.now() - t0, cpuMs: cpu, steps });
+      for (let s = 0; s < o.windowSteps; s++) cpu += await v.run();
+      out[i].push({ wallMs: performance.now() - start, cpuMs: cpu, steps: o.windowSteps });
     }
   }
   return out;
@@ -117,7 +121,7 @@ async function benchSingle(model: ModelName, o: Required<Omit<BenchOptions, 'log
   tele?.dispose();
   tf.dispose([x, y]);
   net.dispose();
-  return { plain: summarize(res[0], o.batch), telemetry: tele ? summarize(res[1], o.batch) : undefined };
+  return { plain: summarize(res[0], o.batch), telemetry: tele && res[1].length > 0 ? summarize(res[1], o.batch) : undefined };
 }
 
 async function benchDataParallel(model: ModelName, o: Required<Omit<BenchOptions, 'log'>>) {
@@ -203,7 +207,8 @@ export async function runTrainBench(opts: BenchOptions = {}): Promise<Row[]> {
     for (const model of o.models) {
       const single = await benchSingle(model, o);
       const base = { backend, label: report.label, model };
-      row({ ...base, variant: '1 thread', samplesPerSec: single.plain.sps, windows: single.plain.rates, cpuSamplesPerSec: single.plain.cpuSps });
+      const note = single.plain.rates.length === 1 ? `(one step of ${(o.batch / single.plain.sps).toFixed(0)} s; other variants skipped)` : undefined;
+      row({ ...base, variant: '1 thread', samplesPerSec: single.plain.sps, windows: single.plain.rates, cpuSamplesPerSec: single.plain.cpuSps, note });
       if (single.telemetry) {
         row({
           ...base, variant: '1 thread + telemetry', samplesPerSec: single.telemetry.sps, windows: single.telemetry.rates,

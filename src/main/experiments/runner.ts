@@ -5,11 +5,13 @@ import { resolveConfig } from '../../shared/experiments/config';
 import { graphCost, variantGraph } from '../../shared/experiments/describe';
 import { experimentById } from '../../shared/experiments';
 import type { ConfigPatch, ExperimentDoc, ExperimentEvent, ExperimentResult, VariantResult } from '../../shared/experiments/types';
+import { userExperimentVerdict, type UserExperiment } from '../../shared/experiments/user';
+import { restore } from '../../shared/graph/restore';
 import type { GraphDoc } from '../../shared/graph/types';
 import type { RunManager } from '../service/runManager';
 
 /** What the runner needs from the training side: a RunManager (RunRegistry is one; `wait` is used when present). */
-export type ExperimentRuns = Pick<RunManager, 'startRun' | 'controlRun' | 'onEvent'> & { wait?(id: string): Promise<RunSummary> };
+export type ExperimentRuns = Pick<RunManager, 'startRun' | 'controlRun' | 'onEvent' | 'runDetail'> & { wait?(id: string): Promise<RunSummary> };
 
 export interface RunExperimentOptions {
   /** Seed of every variant's run (weights, data split, shuffling); default the experiment's (42). */
@@ -21,6 +23,8 @@ export interface RunExperimentOptions {
   /** Only these variants (ids), in the experiment's order. */
   variants?: string[];
   onEvent?(e: ExperimentEvent): void;
+  /** Id of this experiment run in its events (default: `<experiment>-<random>`). */
+  session?: string;
   /** Aborting stops the runs in flight and skips the rest; the verdict is computed from what finished. */
   signal?: AbortSignal;
 }
@@ -37,7 +41,7 @@ export class ExperimentRunner {
   async run(experiment: string | ExperimentDoc, opts: RunExperimentOptions = {}): Promise<ExperimentResult> {
     const doc = typeof experiment === 'string' ? experimentById(experiment) : experiment;
     if (!doc) throw new LabError(`no experiment '${String(experiment)}'`, 'not-found');
-    const session = `${doc.id}-${randomBytes(3).toString('hex')}`;
+    const session = opts.session ?? newSession(doc.id);
     const seed = opts.seed ?? (typeof doc.config.seed === 'number' ? doc.config.seed : 42);
     const variants = opts.variants ? doc.variants.filter((v) => opts.variants!.includes(v.id)) : doc.variants;
     if (opts.variants && variants.length !== opts.variants.length) {
@@ -92,6 +96,7 @@ export class ExperimentRunner {
             return;
           }
           active.add(summary.id);
+          if (opts.signal?.aborted) void this.runs.controlRun({ id: summary.id, action: 'stop' }).catch(() => undefined);
           emit({ phase: 'variant-started', variant: v.id, runId: summary.id, index: i, total: variants.length });
           const collector = new VariantCollector(summary.id);
           let resolveEnd!: (s: RunSummary) => void;
@@ -145,6 +150,37 @@ export class ExperimentRunner {
     emit({ phase: 'finished', result });
     return result;
   }
+}
+
+export const newSession = (experiment: string): string => `${experiment}-${randomBytes(3).toString('hex')}`;
+
+/** The VariantResult of a finished (or running) run, from its stored telemetry. */
+export async function variantFromRun(runs: Pick<RunManager, 'runDetail'>, runId: string, name: string): Promise<VariantResult> {
+  const detail = await runs.runDetail({ id: runId });
+  const collector = new VariantCollector(runId);
+  for (const e of detail.events) collector.add(e);
+  const restored = restore(detail.graph);
+  const cost = restored.ok ? graphCost(restored.graph) : { params: 0, flops: 0 };
+  const s = detail.summary;
+  const state = s.state === 'completed' || s.state === 'failed' || s.state === 'stopped' ? s.state : 'stopped';
+  const partial = collector.result({ variant: runId, name, state, seconds: 0, ...cost, ...(s.error ? { error: s.error } : {}) });
+  return { ...partial, seconds: partial.epochs.reduce((t, e) => t + e.seconds, 0) };
+}
+
+/** A user experiment's result: its runs' stored telemetry compared on its metric (nothing is trained). */
+export async function evaluateUserExperiment(runs: Pick<RunManager, 'runDetail'>, doc: UserExperiment): Promise<ExperimentResult> {
+  const started = performance.now();
+  const variants = await Promise.all(doc.runs.map((r) => variantFromRun(runs, r.runId, r.name)));
+  return {
+    format: 'netsmith.experiment-result',
+    experiment: doc.id,
+    title: doc.title,
+    seed: 0,
+    startedAt: new Date().toISOString(),
+    seconds: (performance.now() - started) / 1000,
+    variants,
+    verdict: userExperimentVerdict(doc, variants),
+  };
 }
 
 /** Resolves when `ready()` holds (polled every 20 ms) or after `ms`. */

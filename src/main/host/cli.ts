@@ -7,6 +7,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   templates: () => import('./commands/templates'),
   serve: () => import('./commands/serve'),
   train: () => import('./commands/train'),
+  experiment: () => import('./commands/experiment'),
 };
 
 function usage(): string {
@@ -18,6 +19,7 @@ function usage(): string {
     '  inspect <template|file> [--json]  per-layer shapes, parameters and FLOPs',
     '  serve [--port P]                  the browser UI + API on 127.0.0.1 (prints the URL with its token)',
     '  train <template|file> --dataset <name|folder> [--epochs N --batch N --lr X --optimizer adam --backend auto --out runs/ --json]',
+    '  experiment list | <name> [--json --seed N --variants a,b --concurrency N] | save --title T --runs id,id [--metric M]',
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 import { setSelection, type Workspace } from '../core/state';
-import { register } from './types';
+import { register, type ActionContext } from './types';
 
 /** Switches the main area; `focus` selects those blocks and centres the editor on them once it is shown. */
 export const workspace = register<{ workspace: Workspace; focus?: string[] }>({
@@ -10,6 +10,8 @@ export const workspace = register<{ workspace: Workspace; focus?: string[] }>({
   undoable: false,
   perform(s, p, ctx) {
     let next = s.workspace === p.workspace ? s : { ...s, workspace: p.workspace };
+    const remount = p.workspace === 'editor' && s.workspace !== 'editor';
+    if (remount && !p.focus?.length) readableFit(ctx);
     if (p.focus?.length) {
       const known = new Set(s.doc.nodes.map((n) => n.id));
       const nodes = p.focus.filter((id) => known.has(id));
@@ -23,6 +25,11 @@ export const workspace = register<{ workspace: Workspace; focus?: string[] }>({
   },
 });
 
+/** The canvas mounts anew when the editor is shown again: show the top of a deep graph legibly, as on open. */
+function readableFit(ctx: ActionContext): void {
+  setTimeout(() => ctx.view.fitView({ readable: true }), 120);
+}
+
 const show = (ws: Workspace, label: string, key: string) =>
   register({
     name: `view.${ws}`,
@@ -30,7 +37,11 @@ const show = (ws: Workspace, label: string, key: string) =>
     category: 'View',
     keys: [key],
     checked: (s) => s.workspace === ws,
-    perform: (s) => (s.workspace === ws ? s : { ...s, workspace: ws }),
+    perform(s, _p, ctx) {
+      if (s.workspace === ws) return s;
+      if (ws === 'editor') readableFit(ctx);
+      return { ...s, workspace: ws };
+    },
   });
 
 export const editor = show('editor', 'Show the editor', 'Mod+Shift+1');

@@ -123,9 +123,9 @@ function BatchNormViewInner({ run }: { run: RunTelemetry }) {
         title="Batch vs running mean"
         info={latest ? `per channel${latest.total > MAX_CHANNELS ? ` (first ${MAX_CHANNELS} of ${latest.total})` : ''}` : undefined}
         right={
-          <span className="legend">
-            <LegendItem color="var(--series-1)" label="running (eval)" />
-            <LegendItem color="var(--series-2)" label="batch (train)" />
+          <span className="legend" title="Training normalises with the batch statistics, evaluation with the running ones">
+            <LegendItem color="var(--series-1)" label="running · eval" />
+            <LegendItem color="var(--series-2)" label="batch · train" />
           </span>
         }
         testId="chart-bn-batch-mean"
@@ -145,9 +145,9 @@ function BatchNormViewInner({ run }: { run: RunTelemetry }) {
         title="Batch vs running variance"
         info={latest ? 'per channel' : undefined}
         right={
-          <span className="legend">
-            <LegendItem color="var(--series-1)" label="running (eval)" />
-            <LegendItem color="var(--series-2)" label="batch (train)" />
+          <span className="legend" title="Training normalises with the batch statistics, evaluation with the running ones">
+            <LegendItem color="var(--series-1)" label="running · eval" />
+            <LegendItem color="var(--series-2)" label="batch · train" />
           </span>
         }
         testId="chart-bn-batch-var"

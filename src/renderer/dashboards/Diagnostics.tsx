@@ -83,11 +83,18 @@ function DiagnosticCard({ d, labels }: { d: Diagnostic; labels: Map<string, stri
   );
 }
 
-function DiagnosticsListView({ run, only, emptyText }: { run: RunTelemetry; only?: readonly Diagnostic['id'][]; emptyText?: string }) {
+/** `emptyText` is shown when nothing applies, once there is data to judge (a probe for `needs: 'probe'`). */
+function DiagnosticsListView({ run, only, emptyText, needs }: { run: RunTelemetry; only?: readonly Diagnostic['id'][]; emptyText?: string; needs?: 'probe' | 'epoch' }) {
   const all = useDiagnostics(run);
   const labels = useMemo(() => nodeLabels(run), [run]);
   const list = only ? all.filter((d) => only.includes(d.id)) : all;
-  if (list.length === 0) return emptyText ? <div className="diag ok" data-testid="diag-none"><Icon name="check" size={14} /> {emptyText}</div> : null;
+  const judged = needs === 'probe' ? !!run.latestProbe : needs === 'epoch' ? run.epochs.length > 0 : true;
+  if (list.length === 0)
+    return emptyText && judged ? (
+      <div className="diag ok" data-testid="diag-none">
+        <Icon name="check" size={14} /> {emptyText}
+      </div>
+    ) : null;
   return (
     <div className="diag-list" data-testid="diagnostics">
       {list.map((d) => (

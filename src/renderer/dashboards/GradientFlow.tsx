@@ -1,7 +1,7 @@
 import { memo, useCallback, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { gradientFlow, GRADIENT_ORDERS } from '../../shared/training/diagnostics';
-import { formatNorm, HEAT_LEGEND, heatColor } from '../telemetry/heat';
+import { formatNorm, HEAT_LEGEND, heatColor, outputReference } from '../telemetry/heat';
 import { useRunVersion } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { AXIS, Card, Empty, GRID, intTicks, LegendItem, logTick, TOOLTIP } from './chartKit';
@@ -50,7 +50,7 @@ function LogBars({ rows, lo, hi, refs, testId, height, unit }: { rows: BarRow[];
           labelFormatter={(_l, p) => (p?.[0]?.payload as BarRow | undefined)?.label ?? ''}
         />
         {refs.map((r) => (
-          <ReferenceLine key={r.label} y={r.y} stroke={r.color} strokeDasharray="4 3" label={{ value: r.label, position: 'insideTopRight', fill: r.color, fontSize: 10 }} />
+          <ReferenceLine key={r.label} y={r.y} stroke={r.color} strokeDasharray="4 3" label={{ value: r.label, position: 'insideBottomLeft', fill: r.color, fontSize: 10 }} />
         ))}
         <Bar dataKey="range" isAnimationActive={false} onClick={(d) => links.focusNodes([(d as unknown as { payload: BarRow }).payload.node])} cursor="pointer">
           {rows.map((r) => (
@@ -71,10 +71,11 @@ function GradientBars({ run }: { run: RunTelemetry }) {
     const verdict = gradientFlow(probe.layers);
     const ref = verdict.outputEnd;
     const vals = verdict.layers.map((l) => l.gradNorm).filter((g) => Number.isFinite(g) && g > 0);
-    const lo = Math.floor(Math.min(...vals.map(lg), lg(ref) - GRADIENT_ORDERS)) - 0.5;
+    const lo = Math.floor(Math.min(...vals.map(lg), lg(ref) - GRADIENT_ORDERS) - 0.3);
     const hi = Math.ceil(Math.max(...vals.map(lg)) + 0.2);
+    const colorRef = outputReference(verdict.layers.map((l) => l.gradNorm));
     const rows: BarRow[] = verdict.layers.map((l) => {
-      const orders = Number.isFinite(ref) && ref > 0 ? lg(l.gradNorm) - lg(ref) : 0;
+      const orders = Number.isFinite(colorRef) ? lg(l.gradNorm) - lg(colorRef) : 0;
       return { key: l.layer, node: l.node, label: label(l.node, l.layer), value: l.gradNorm, range: [lo, Number.isFinite(l.gradNorm) ? lg(l.gradNorm) : hi], color: heatColor(orders) };
     });
     return { rows, lo, hi, ref, step: probe.step, verdict };
@@ -174,7 +175,7 @@ function UpdateRatio({ run }: { run: RunTelemetry }) {
     const layers = probe.layers.filter((l) => l.kind === 'weights' && l.updateRatio !== undefined && l.updateRatio > 0);
     if (layers.length === 0) return null;
     const vals = layers.map((l) => lg(l.updateRatio!));
-    const lo = Math.floor(Math.min(...vals, -4)) - 0.5;
+    const lo = Math.floor(Math.min(...vals, -4) - 0.3);
     const hi = Math.ceil(Math.max(...vals, -1) + 0.2);
     const rows: BarRow[] = layers.map((l) => {
       const x = lg(l.updateRatio!);
@@ -218,8 +219,9 @@ function UpdateRatio({ run }: { run: RunTelemetry }) {
 function GradientFlowView({ run }: { run: RunTelemetry }) {
   return (
     <div className="dash-grid" data-testid="dash-gradients">
-      <div className="span-2">
-        <DiagnosticsList run={run} only={['vanishing', 'exploding', 'update-ratio']} emptyText={run.latestProbe ? 'Gradients flow: no vanishing or exploding gradient at the latest probes.' : undefined} />
+      <div className="span-2 diag-list">
+        <DiagnosticsList run={run} only={['vanishing', 'exploding']} needs="probe" emptyText="Gradients flow: no vanishing or exploding gradient at the latest probes." />
+        <DiagnosticsList run={run} only={['update-ratio']} />
       </div>
       <GradientBars run={run} />
       <GradientHeatmap run={run} />

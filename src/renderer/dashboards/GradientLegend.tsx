@@ -29,10 +29,11 @@ export function GradientLegend({ onOpen }: { onOpen(): void }) {
         <>
           <span className="scale-grad" style={{ background: `linear-gradient(90deg, ${stops})` }} />
           <div className="heat-legend-ticks">
-            <span>vanished ≤1e-4×</span>
+            <span>≤ 1e-4×</span>
             <span>≈ output end</span>
-            <span>≥100×</span>
+            <span>≥ 100×</span>
           </div>
+          <div className="muted">blue: vanished · green: healthy · red: exploding</div>
           {Number(vanished) > 0 && <div style={{ color: 'var(--series-6)' }}>{vanished} block{vanished === '1' ? '' : 's'} with a vanished gradient</div>}
         </>
       )}

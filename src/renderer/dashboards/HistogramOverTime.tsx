@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { rangeOf, rebin, type HistLike } from '../telemetry/hist';
+import { rebin, robustRangeOf, type HistLike } from '../telemetry/hist';
 import { fmt, useCssColors } from './chartKit';
 import { Heatmap, ScaleBar, sequential } from './Heatmap';
 
@@ -18,7 +18,7 @@ const RIDGES = 28;
 
 function useRebinned(frames: readonly HistFrame[]) {
   return useMemo(() => {
-    const [lo, hi] = rangeOf(frames.map((f) => f.hist));
+    const [lo, hi] = robustRangeOf(frames.map((f) => f.hist));
     const rows = frames.map((f) => rebin(f.hist, lo, hi, BINS));
     return { lo, hi, rows };
   }, [frames]);

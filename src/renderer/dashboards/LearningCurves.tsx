@@ -157,7 +157,7 @@ function LearningRate({ run }: { run: RunTelemetry }) {
           <XAxis dataKey="step" type="number" domain={[0, total ?? 'dataMax']} allowDecimals={false} {...AXIS} tickFormatter={(x: number) => fmt(x, 3)} />
           <YAxis {...AXIS} domain={[0, 'auto']} tickFormatter={(x: number) => fmt(x, 2)} width={52} />
           <Tooltip {...TOOLTIP} formatter={(x) => [fmt(x as number, 4), 'lr']} labelFormatter={(l) => `step ${l}`} />
-          <Line dataKey="lr" type="stepAfter" stroke="var(--series-3)" strokeWidth={1.8} dot={false} isAnimationActive={false} name="lr" />
+          <Line dataKey="lr" type="linear" stroke="var(--series-3)" strokeWidth={1.8} dot={false} isAnimationActive={false} name="lr" />
         </LineChart>
       )}
     </Card>

@@ -9,6 +9,7 @@ import { BatchNormView } from './BatchNormView';
 import { fmt, pct } from './chartKit';
 import { useDiagnostics } from './Diagnostics';
 import { EvaluationView } from './EvaluationView';
+import { graphOf } from './runInfo';
 import { GradientFlow } from './GradientFlow';
 import { LearningCurves } from './LearningCurves';
 import { WeightsView } from './WeightsView';
@@ -36,7 +37,7 @@ function RunHeader({ run, diags, onTab }: { run: RunTelemetry; diags: Diagnostic
     <div className="dash-head" data-testid="dash-head">
       <div className="dash-run">
         <span className="dash-run-name" title={run.id}>
-          {s?.name ?? run.id}
+          {s?.name ?? graphOf(run)?.meta.name ?? run.id}
         </span>
         {s && <span className={`pill state-${s.state}`}>{s.state}</span>}
       </div>

@@ -58,7 +58,7 @@ function WeightsViewInner({ run }: { run: RunTelemetry }) {
         <LineChart data={norms} height={200} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -4 }}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...AXIS} />
-          <YAxis {...AXIS} scale="log" domain={['auto', 'auto']} tickFormatter={(x: number) => formatNorm(x)} width={48} allowDataOverflow />
+          <YAxis {...AXIS} domain={[0, 'auto']} tickFormatter={(x: number) => formatNorm(x)} width={48} />
           <Tooltip {...TOOLTIP} formatter={(x, n) => [formatNorm(x as number), label(layers.find((l) => l.key === n) ?? { node: String(n), layer: String(n) })]} labelFormatter={(l) => `step ${l}`} />
           {layers.map((m, i) => (
             <Line key={m.key} dataKey={m.key} stroke={m.key === key ? 'var(--accent)' : ramp(i, layers.length)} strokeWidth={m.key === key ? 2.4 : 1} strokeOpacity={m.key === key ? 1 : 0.55} dot={false} isAnimationActive={false} />

@@ -55,6 +55,18 @@ function statusOf(orders: number, g: number): NodeHeat['status'] {
   return 'ok';
 }
 
+/**
+ * The colours' reference: the largest gradient norm in the last quarter of the layers (the output end). The
+ * largest, not the mean, so that in a network whose gradient decays layer by layer the head reads "healthy"
+ * and the decay shows as blue towards the input.
+ */
+export function outputReference(norms: readonly number[]): number {
+  const k = Math.max(1, Math.floor(norms.length / 4));
+  let m = 0;
+  for (const g of norms.slice(norms.length - k)) if (Number.isFinite(g) && g > m) m = g;
+  return m > 0 ? m : NaN;
+}
+
 const EMPTY = new Map<string, NodeHeat>();
 const cache = new WeakMap<RunTelemetry, { version: number; map: Map<string, NodeHeat> }>();
 
@@ -72,7 +84,7 @@ export function gradientHeat(run: RunTelemetry | undefined): ReadonlyMap<string,
   const byNode = new Map<string, number>();
   for (const l of v.layers) byNode.set(l.node, Math.max(byNode.get(l.node) ?? 0, l.gradNorm));
   const map = new Map<string, NodeHeat>();
-  const ref = Number.isFinite(v.outputEnd) && v.outputEnd > 0 ? v.outputEnd : NaN;
+  const ref = outputReference(v.layers.map((l) => l.gradNorm));
   for (const [node, g] of byNode) {
     const orders = Number.isFinite(ref) ? Math.log10(Math.max(g, 1e-30) / ref) : 0;
     const status = statusOf(orders, g);
@@ -84,7 +96,7 @@ export function gradientHeat(run: RunTelemetry | undefined): ReadonlyMap<string,
       status,
       color: heatColor(orders),
       label: `∇ ${formatNorm(g)}`,
-      title: `Gradient norm ‖g‖ = ${formatNorm(g)} at step ${run.latestProbe.step}${Number.isFinite(orders) ? ` (${orders >= 0 ? '+' : ''}${orders.toFixed(1)} orders of magnitude vs the output end)` : ''}`,
+      title: `Gradient norm ‖g‖ = ${formatNorm(g)} at step ${run.latestProbe.step}${Number.isFinite(orders) ? ` (${orders >= 0 ? '+' : ''}${orders.toFixed(1)} orders of magnitude vs the largest at the output end)` : ''}`,
     });
   }
   cache.set(run, { version: run.versions.probes, map });

@@ -83,3 +83,21 @@ export function quantiles(h: HistLike, qs: readonly number[]): number[] {
     return h.max;
   });
 }
+
+/**
+ * A display range that ignores the far tails: the union over the histograms of their [q, 1 − q] quantile
+ * ranges (so one early probe with a huge spread does not squash every later one into a few bins).
+ */
+export function robustRangeOf(hs: readonly (HistLike | undefined)[], q = 0.005): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const h of hs) {
+    if (!h) continue;
+    const [a, b] = quantiles(h, [q, 1 - q]);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b);
+  }
+  if (!(hi > lo)) return rangeOf(hs);
+  return [lo, hi];
+}

@@ -18,3 +18,6 @@ export { VariantCollector, confidenceOf } from './collect';
 export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField];
 
 export const experimentById = (id: string): ExperimentDoc | undefined => EXPERIMENTS.find((e) => e.id === id);
+export { USER_EXPERIMENT_FORMAT, makeUserExperiment, slugify, userExperimentSchema, userExperimentVerdict, type UserExperiment } from './user';
+export { RUN_METRICS, RUN_METRIC_KEYS, runMetric } from './measures';
+export { receptiveFieldOf, receptiveFields, rfSquare, type RfLayer } from './receptiveField';

@@ -172,6 +172,7 @@ export const RUN_METRICS: readonly RunMetric[] = [
   { key: 'train_loss', label: 'final training loss', better: 'lower', format: 'number', of: finalTrainLoss },
   { key: 'train_accuracy', label: 'final training accuracy', better: 'higher', format: 'percent', of: finalTrainAccuracy },
   { key: 'accuracy_gap', label: 'train − validation accuracy gap', better: 'lower', format: 'percent', of: accuracyGap },
+  { key: 'loss_gap', label: 'validation − training loss gap', better: 'lower', format: 'number', of: lossGap },
   { key: 'val_loss_rise', label: 'validation-loss rise from its minimum', better: 'lower', format: 'number', of: valLossRise },
   { key: 'grad_ratio', label: 'first/last layer gradient-norm ratio (median)', better: 'higher', format: 'ratio', of: gradRatioMedian },
   { key: 'activation_std_ratio', label: 'last/first activation std at init', better: 'higher', format: 'ratio', of: activationStdRatio },

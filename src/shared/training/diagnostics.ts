@@ -190,7 +190,7 @@ export function gradientDiagnostic(v: GradientVerdict, probe: readonly LayerProb
       id: 'vanishing',
       severity: -v.orders >= GRADIENT_ORDERS_SEVERE ? 'error' : 'warning',
       title: 'Vanishing gradient',
-      message: `The gradient at the input end is ${factor >= 1e4 ? `10^${Math.round(-v.orders)}` : `${Math.round(factor)}×`} smaller than at the output end (‖g‖ ${fmt(v.inputEnd)} vs ${fmt(v.outputEnd)}): ${affected.length} of ${v.layers.length} trainable layers barely learn.`,
+      message: `The gradient at the input end is ${factor >= 1e4 ? `${Math.round(-v.orders)} orders of magnitude` : `${Math.round(factor)}×`} smaller than at the output end (‖g‖ ${fmt(v.inputEnd)} vs ${fmt(v.outputEnd)}): ${affected.length} of ${v.layers.length} trainable layers barely learn.`,
       nodes: affected,
       fixes,
     };

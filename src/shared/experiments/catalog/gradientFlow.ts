@@ -83,7 +83,7 @@ export const gradientFlow: ExperimentDoc = {
       .map((r) => `${r.name}: ${fmtRatio(perVariant[r.variant].grad_ratio)}${failureNote(r) ? ` (${failureNote(r)})` : ''}`)
       .join('; ');
     const sigFactor = perVariant.sigmoid?.per_layer_factor ?? null;
-    const acc = results.map((r) => `${r.name.replace(/ \d+-layer| 20-layer/g, '')} ${fmtPct(perVariant[r.variant].val_accuracy)}`).join(', ');
+    const acc = results.map((r) => `${r.variant} ${fmtPct(perVariant[r.variant].val_accuracy)}`).join(', ');
     let direction: 'supports' | 'contradicts' | 'inconclusive' = 'inconclusive';
     if (sig !== null && res !== null && others.every((o) => o !== null)) {
       if (sig < 1e-3 && res > 1e-2 && others.every((o) => o! > 100 * sig)) direction = 'supports';

@@ -17,15 +17,15 @@ export const initialization: ExperimentDoc = {
   explanation:
     `A ${DEPTH}-layer ReLU MLP (width ${WIDTH}) with three initialisations of its Dense kernels. The first probe (step 0, before any update) records the std of every ReLU layer's output. ` +
     'A ReLU zeroes half of its input, halving the second moment; He\'s Var(W) = 2/n_in restores it exactly, Xavier\'s 2/(n_in + n_out) = 1/n for a square layer loses a factor 2 in variance (≈ 0.71 in std) per layer, and N(0, 0.01²) loses a factor of about 0.01·√(n/2) per layer.',
-  formula: 'Var(a_l) = n_in·Var(W_l)·E[a²_{l−1}]… for ReLU: Var(z_l) = ½·n_in·Var(W_l)·Var(z_{l−1});  He: Var(W) = 2/n_in;  Xavier/Glorot: Var(W) = 2/(n_in + n_out)',
+  formula: 'Var(z_l) = n_in·Var(W_l)·E[a²_{l−1}], and for ReLU E[a²] = ½·Var(z) ⇒ Var(z_l) = ½·n_in·Var(W_l)·Var(z_{l−1});  He: Var(W) = 2/n_in;  Xavier/Glorot: Var(W) = 2/(n_in + n_out)',
   dataset: 'mnist',
   kind: 'trained',
   config: {
     epochs: 1,
     batchSize: 64,
-    trainLimit: 2048,
+    trainLimit: 4096,
     valLimit: 500,
-    probeEvery: 4,
+    probeEvery: 8,
     optimizer: { name: 'momentum', lr: 0.01, momentum: 0.9 },
     schedule: { name: 'constant' },
   },

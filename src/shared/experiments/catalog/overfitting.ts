@@ -1,6 +1,6 @@
 import { mlp } from '../graphs';
 import { accuracyGap, bestValAccuracy, failureNote, finalTrainAccuracy, finalValAccuracy, fmtNum, fmtPct, lossGap, valLossRise } from '../measures';
-import type { ExperimentDoc } from '../types';
+import type { ExperimentDoc, VariantResult } from '../types';
 
 const input: [number, number, number] = [28, 28, 1];
 const TRAIN = 256;
@@ -16,8 +16,8 @@ export const overfitting: ExperimentDoc = {
   explanation:
     `A 2×256 ReLU MLP sees only ${TRAIN} MNIST digits for many epochs: it memorises them (training accuracy → 100%) while validation accuracy stalls and validation loss turns upward. ` +
     'Dropout trains an implicit ensemble of thinned networks, L2 pulls weights toward zero, augmentation (random shifts and rotations) shows a different image every epoch. ' +
-    'The measure is the final train − validation accuracy gap; note that training accuracy is measured during training, i.e. with dropout and augmentation active, as the curves show it.',
-  formula: 'gap = acc_train − acc_val;  L2: L = L_data + λ‖w‖²/2 ⇒ w ← w − η(∇L_data + λw);  dropout: y = x·m/(1−p), m ~ Bernoulli(1−p)',
+    'Two measures of the gap, both from the last epoch: validation − training loss (the notes\' signal: training loss keeps falling while validation loss rises) and training − validation accuracy. Training loss and accuracy are measured during training, i.e. with dropout and augmentation active, as the curves show them.',
+  formula: 'loss gap = L_val − L_train, accuracy gap = acc_train − acc_val;  L2: L = L_data + λ‖w‖²/2 ⇒ w ← w − η(∇L_data + λw);  dropout: y = x·m/(1−p), m ~ Bernoulli(1−p)',
   dataset: 'mnist',
   kind: 'trained',
   config: {
@@ -26,7 +26,7 @@ export const overfitting: ExperimentDoc = {
     trainLimit: TRAIN,
     valLimit: 1000,
     probeEvery: 0,
-    optimizer: { name: 'momentum', lr: 0.05, momentum: 0.9 },
+    optimizer: { name: 'momentum', lr: 0.02, momentum: 0.9 },
     schedule: { name: 'constant' },
   },
   variants: [
@@ -41,32 +41,64 @@ export const overfitting: ExperimentDoc = {
       config: { augment: { translate: { enabled: true, p: 1, padding: 3 }, rotate: { enabled: true, p: 1, degrees: 15 } } },
     },
   ],
-  metric: { key: 'accuracy_gap', label: 'train − validation accuracy gap', better: 'lower', format: 'percent' },
+  metric: { key: 'loss_gap', label: 'validation − training loss gap', better: 'lower', format: 'number' },
   charts: ['train_accuracy', 'val_accuracy', 'train_loss', 'val_loss'],
-  estimatedSeconds: 150,
+  estimatedSeconds: 120,
   verdict(results) {
     const perVariant = Object.fromEntries(
       results.map((r) => [
         r.variant,
-        { accuracy_gap: accuracyGap(r), train_accuracy: finalTrainAccuracy(r), val_accuracy: finalValAccuracy(r), best_val_accuracy: bestValAccuracy(r), loss_gap: lossGap(r), val_loss_rise: valLossRise(r) },
+        { loss_gap: lossGap(r), accuracy_gap: accuracyGap(r), train_accuracy: finalTrainAccuracy(r), val_accuracy: finalValAccuracy(r), best_val_accuracy: bestValAccuracy(r), val_loss_rise: valLossRise(r) },
       ]),
     );
-    const gap = (id: string): number | null => perVariant[id]?.accuracy_gap ?? null;
-    const baseGap = gap('none');
-    const regs = results.filter((r) => r.variant !== 'none');
-    const narrower = regs.filter((r) => baseGap !== null && gap(r.variant) !== null && gap(r.variant)! < baseGap);
-    const direction = baseGap === null ? 'inconclusive' : narrower.length === regs.length ? 'supports' : narrower.length === 0 ? 'contradicts' : 'inconclusive';
     const none = results.find((r) => r.variant === 'none');
+    const regs = results.filter((r) => r.variant !== 'none');
+    const b = perVariant.none;
+    // A gap counts as narrower when the accuracy gap shrinks by more than two standard errors of the difference
+    // of two validation accuracies, or the loss gap by more than 15%.
+    const judged = regs.map((r) => {
+      const v = perVariant[r.variant];
+      const noise = none ? accuracyNoise(none, r) : null;
+      const acc = b && v.accuracy_gap !== null && b.accuracy_gap !== null && noise !== null ? b.accuracy_gap - v.accuracy_gap : null;
+      const accNarrower = acc !== null && noise !== null && acc > noise;
+      const accWider = acc !== null && noise !== null && acc < -noise;
+      const lossNarrower = b?.loss_gap != null && v.loss_gap !== null && v.loss_gap < 0.85 * b.loss_gap;
+      const lossWider = b?.loss_gap != null && v.loss_gap !== null && v.loss_gap > 1.15 * b.loss_gap;
+      return { r, accNarrower, lossNarrower, wider: accWider && lossWider && !accNarrower && !lossNarrower };
+    });
+    const narrowed = judged.filter((j) => j.accNarrower || j.lossNarrower);
+    const direction = !none || none.state !== 'completed' ? 'inconclusive' : narrowed.length === regs.length ? 'supports' : judged.some((j) => j.wider) || narrowed.length === 0 ? 'contradicts' : 'inconclusive';
+    const which = (j: (typeof judged)[number]): string =>
+      j.accNarrower && j.lossNarrower ? 'both gaps narrower' : j.accNarrower ? 'accuracy gap narrower, loss gap not' : j.lossNarrower ? 'loss gap narrower, accuracy gap not' : 'no measurable change';
     const text =
-      (none
-        ? `Without regularization the MLP reaches ${fmtPct(finalTrainAccuracy(none))} training but ${fmtPct(finalValAccuracy(none))} validation accuracy (gap ${fmtPct(baseGap)}); its validation loss ends ${fmtNum(valLossRise(none))} above its minimum. `
+      (none && b
+        ? `Without regularization the MLP reaches ${fmtPct(b.train_accuracy)} training but ${fmtPct(b.val_accuracy)} validation accuracy (gap ${fmtPct(b.accuracy_gap)}); validation loss ${fmtNum(b.loss_gap)} above training loss, and ${fmtNum(b.val_loss_rise)} above its own minimum. `
         : '') +
-      `Gap with ${regs.map((r) => `${r.name}: ${failureNote(r) || `${fmtPct(gap(r.variant))} (validation ${fmtPct(finalValAccuracy(r))})`}`).join('; ')}.`;
+      judged
+        .map(({ r }) => {
+          const v = perVariant[r.variant];
+          return `${r.name}: ${failureNote(r) || `accuracy gap ${fmtPct(v.accuracy_gap)}, loss gap ${fmtNum(v.loss_gap)}, validation ${fmtPct(v.val_accuracy)}`}`;
+        })
+        .join('; ') +
+      `. ${judged.map((j) => `${j.r.variant}: ${which(j)}`).join(', ')}.`;
     return {
       text,
-      effect: { claim: 'each regularizer gives a smaller train − validation gap than no regularization', direction, detail: `narrower: ${narrower.map((r) => r.variant).join(', ') || 'none'} of ${regs.map((r) => r.variant).join(', ')}` },
+      effect: {
+        claim: 'each regularizer narrows the accuracy gap (by > 2 standard errors) or the loss gap (by > 15%)',
+        direction,
+        detail: `narrower: ${narrowed.map((j) => j.r.variant).join(', ') || 'none'} of ${regs.map((r) => r.variant).join(', ')}`,
+      },
       perVariant,
-      measurements: {},
+      measurements: { judged: Object.fromEntries(judged.map((j) => [j.r.variant, { accuracyGapNarrower: j.accNarrower, lossGapNarrower: j.lossNarrower }])) },
     };
   },
 };
+
+/** Two standard errors of the difference between two runs' validation accuracies. */
+function accuracyNoise(a: VariantResult, b: VariantResult): number | null {
+  const pa = finalValAccuracy(a);
+  const pb = finalValAccuracy(b);
+  const n = a.valSamples ?? b.valSamples;
+  if (pa === null || pb === null || !n) return null;
+  return 2 * Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n);
+}

@@ -57,7 +57,7 @@ export const receptiveField: ExperimentDoc = {
       return l && l.length ? l[l.length - 1].rf : null;
     };
     const perVariant = Object.fromEntries(
-      results.map((r) => [r.variant, { receptive_field: last(r.variant), kernel_params: params[r.variant] ?? null, layers: (rf[r.variant] ?? []).filter((l) => l.kernel > 1).length, params: r.params, flops: r.flops }]),
+      results.map((r) => [r.variant, { receptive_field: last(r.variant), kernel_params: params[r.variant] ?? null, spatial_layers: (rf[r.variant] ?? []).filter((l) => l.kernel > 1).length, params: r.params, flops: r.flops }]),
     );
     const seq = (id: string): string => (rf[id] ?? []).filter((l) => l.kernel > 1 || l.stride > 1).map((l) => l.rf).join(' → ');
     const s3 = last('stack3x3');

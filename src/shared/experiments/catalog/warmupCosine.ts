@@ -1,10 +1,10 @@
 import { cnn } from '../graphs';
-import { failureNote, finalTrainLoss, finalValAccuracy, finalValLoss, fmtNum, fmtPct, fmtPts, maxStepLoss } from '../measures';
+import { failureNote, finalTrainLoss, finalValAccuracy, finalValLoss, firstEpochTrainLoss, fmtNum, fmtPct, fmtPts } from '../measures';
 import type { ExperimentDoc, VariantResult } from '../types';
 
 const input: [number, number, number] = [28, 28, 1];
-const LR = 0.01;
-const graph = () => cnn({ name: 'CNN', input, filters: [16, 32, 32] });
+const LR = 0.03;
+const graph = () => cnn({ name: 'CNN', input, filters: [16, 32, 32], pool: 'flatten' });
 
 export const warmupCosine: ExperimentDoc = {
   id: 'warmup-cosine',
@@ -35,7 +35,7 @@ export const warmupCosine: ExperimentDoc = {
   estimatedSeconds: 60,
   verdict(results) {
     const perVariant = Object.fromEntries(
-      results.map((r) => [r.variant, { val_loss: finalValLoss(r), val_accuracy: finalValAccuracy(r), train_loss: finalTrainLoss(r), max_step_loss: maxStepLoss(r), first_epoch_val_accuracy: r.epochs[0]?.valAccuracy ?? null }]),
+      results.map((r) => [r.variant, { val_loss: finalValLoss(r), val_accuracy: finalValAccuracy(r), train_loss: finalTrainLoss(r), first_epoch_train_loss: firstEpochTrainLoss(r), first_epoch_val_accuracy: r.epochs[0]?.valAccuracy ?? null }]),
     );
     const by = (id: string): VariantResult | undefined => results.find((r) => r.variant === id);
     const c = by('constant');
@@ -48,7 +48,7 @@ export const warmupCosine: ExperimentDoc = {
       else if (lossW > lossC) direction = 'contradicts';
     }
     const describe = (r: VariantResult): string =>
-      `${r.name}: ${failureNote(r) || `validation loss ${fmtNum(finalValLoss(r))}, accuracy ${fmtPct(finalValAccuracy(r))}, final training loss ${fmtNum(finalTrainLoss(r))}, largest streamed step loss ${fmtNum(maxStepLoss(r))}`}`;
+      `${r.name}: ${failureNote(r) || `validation loss ${fmtNum(finalValLoss(r))}, accuracy ${fmtPct(finalValAccuracy(r))}, training loss ${fmtNum(firstEpochTrainLoss(r))} in the first epoch and ${fmtNum(finalTrainLoss(r))} in the last`}`;
     const accC = perVariant.constant?.val_accuracy ?? null;
     const accW = perVariant.warmup_cosine?.val_accuracy ?? null;
     const text = `${results.map(describe).join('; ')}.${accC !== null && accW !== null ? ` Warmup + cosine: ${fmtPts(accW - accC)} accuracy.` : ''}`;

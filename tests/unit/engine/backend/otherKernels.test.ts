@@ -96,6 +96,28 @@ describe('BatchMatMul on wasm', () => {
   }
 });
 
+describe('_FusedMatMul on wasm', () => {
+  // Rank 3, as tf.fused.matMul passes them (tfjs-wasm's own kernel requires it).
+  const cases: [number[], number[], string, boolean][] = [
+    [[1, 40, 12], [1, 12, 16], 'linear', true], [[1, 40, 12], [1, 12, 24], 'relu', true], [[1, 40, 12], [1, 12, 16], 'relu', false],
+    [[1, 40, 12], [1, 12, 10], 'linear', true], [[1, 40, 12], [1, 12, 16], 'elu', true],
+  ];
+  for (const [i, [sa, sb, activation, withBias]] of cases.entries()) {
+    it(`a=[${sa}] b=[${sb}] ${activation}${withBias ? ' + bias' : ''}`, async () => {
+      const n = sb[2];
+      const inputs: Record<string, { shape: number[]; values: Float32Array }> = {
+        a: { shape: sa, values: randomArray(size(sa), 1700 + i) }, b: { shape: sb, values: randomArray(size(sb), 1800 + i) },
+      };
+      if (withBias) inputs.bias = { shape: [n], values: randomArray(n, 1900 + i) };
+      const attrs = { transposeA: false, transposeB: false, activation };
+      const want = await runOn('cpu', '_FusedMatMul', inputs, attrs);
+      const got = await runOn('wasm', '_FusedMatMul', inputs, attrs);
+      assert.deepEqual(got.shape, want.shape);
+      assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
+    });
+  }
+});
+
 describe('Transpose on wasm', () => {
   const cases: [number[], number[]][] = [
     [[3, 4], [1, 0]], [[2, 3, 4], [2, 0, 1]], [[2, 3, 4], [0, 2, 1]], [[6, 5, 3, 4, 2], [2, 0, 3, 1, 4]], [[3, 2, 4, 5], [0, 2, 1, 3]],

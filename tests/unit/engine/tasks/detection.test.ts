@@ -6,7 +6,7 @@ import { BatchIterator } from '../../../../src/main/engine/data/batch';
 import { loadDataset } from '../../../../src/main/engine/data/registry';
 import { batchToTensors, disposeBatchTensors } from '../../../../src/main/engine/data/tensors';
 import type { Dataset } from '../../../../src/main/engine/data/types';
-import { assignTargets } from '../../../../src/main/engine/detect/assign';
+import { assignTargets, type Positive } from '../../../../src/main/engine/detect/assign';
 import { encodeBox } from '../../../../src/main/engine/detect/codec';
 import { levelSize, perCell } from '../../../../src/main/engine/detect/levels';
 import { evaluateDetector, setupDetector, type DetectorSetup } from '../../../../src/main/engine/train/tasks/detection';
@@ -14,7 +14,6 @@ import { TASK_ADAPTERS } from '../../../../src/main/engine/train/tasks';
 import { GraphBuilder } from '../../../../src/shared/graph/builder';
 import { trainConfigSchema, type TrainConfig } from '../../../../src/shared/training/config';
 import { useCpu } from '../train/approx';
-import { tinyDetector } from './models';
 
 let dataset: Dataset;
 before(async () => {
@@ -22,11 +21,14 @@ before(async () => {
   ({ dataset } = await loadDataset('shapes-det', { sizes: { train: 64, val: 23, test: 1 }, cache: false }));
 });
 
-/** The smallest graph with a stride-8 YOLO head: an 8×8 max-pool straight into the head. */
-function headOnly(anchors: number, classes = 6): tf.LayersModel {
+/** The smallest graphs with YOLO heads: an s×s max-pool straight into a stride-s head, for s = 8 (and 16). */
+function headOnly(anchors: number, classes = 6, strides = [8]): tf.LayersModel {
   const b = new GraphBuilder({ name: 'head only', task: 'detection', input: [64, 64, 3] });
-  const x = b.add('pool/maxpool', { size: 8, stride: 8, padding: 'explicit', pad: 0 }, b.input());
-  b.add('det/yolo_head', { classes, anchors, stride: 8 }, x);
+  const input = b.input();
+  for (const stride of strides) {
+    const x = b.add('pool/maxpool', { size: stride, stride, padding: 'explicit', pad: 0 }, input);
+    b.add('det/yolo_head', { classes, anchors, stride }, x);
+  }
   return compile(b.build(), { seed: 1 }).model;
 }
 
@@ -36,35 +38,41 @@ const logit = (p: number): number => Math.log(p / (1 - p));
 /**
  * A stand-in model whose outputs are computed from the ground truth: each box's assigned prediction carries
  * its exact encoding with objectness and class logits of ±`confidence`; every other prediction says "nothing".
- * `duplicate`: also predicts each box, slightly shifted (IoU ≈ 0.8), on the neighbouring anchor.
+ * `duplicate`: also predicts each box 25% wider (IoU 0.8), on the neighbouring anchor.
  */
 function oracle(real: tf.LayersModel, setup: DetectorSetup, split: 'val', batchSize: number, o: { empty?: boolean; duplicate?: boolean } = {}): tf.LayersModel {
-  const [level] = setup.levels;
-  const a = perCell(level);
-  const width = 5 + level.classes;
-  const queue: tf.Tensor[] = [];
+  const queue: tf.Tensor[][] = [];
   for (const batch of new BatchIterator(dataset, split, { batchSize, shuffle: false }).epoch(0)) {
-    const raw = new Float32Array(batch.size * levelSize(level) * width);
-    for (let r = 0; r < batch.size * levelSize(level); r++) raw[r * width + 4] = -20;
-    if (!o.empty) {
-      const gt = batch.boxes!.map((bs) => bs.map((b) => ({ cls: b.cls, box: [b.x, b.y, b.w, b.h] as [number, number, number, number] })));
-      for (const p of assignTargets(gt, setup.levels, setup.image)[0]) {
-        const write = (row: number, anchor: number, box: readonly number[]): void => {
+    const gt = batch.boxes!.map((bs) => bs.map((b) => ({ cls: b.cls, box: [b.x, b.y, b.w, b.h] as [number, number, number, number] })));
+    const positives = assignTargets(gt, setup.levels, setup.image);
+    queue.push(
+      setup.levels.map((level, li) => {
+        const a = perCell(level);
+        const width = 5 + level.classes;
+        const raw = new Float32Array(batch.size * levelSize(level) * width);
+        for (let r = 0; r < batch.size * levelSize(level); r++) raw[r * width + 4] = -20;
+        const write = (p: Positive, row: number, anchor: number, box: readonly number[]): void => {
           const e = encodeBox(level, setup.image, p.gx, p.gy, anchor, box);
           const cls = Array.from({ length: level.classes }, (_, c) => (c === p.cls ? 20 : -20));
-          raw.set([logit(e[0]), logit(e[1]), e[2], e[3], 20, ...cls], row * width);
+          const xy = level.anchors.length ? [logit(e[0]), logit(e[1])] : [e[0], e[1]];
+          raw.set([...xy, e[2], e[3], 20, ...cls], row * width);
         };
-        write(p.row, p.anchor, p.box);
-        if (o.duplicate) {
-          const other = (p.anchor + 1) % a;
-          write(p.row - p.anchor + other, other, [p.box[0] + p.box[2] * 0.05, p.box[1], p.box[2] * 1.1, p.box[3]]);
+        for (const p of o.empty ? [] : positives[li]) {
+          write(p, p.row, p.anchor, p.box);
+          if (o.duplicate) write(p, p.row - p.anchor + ((p.anchor + 1) % a), (p.anchor + 1) % a, [p.box[0], p.box[1], p.box[2] * 1.25, p.box[3]]);
         }
-      }
-    }
-    queue.push(tf.tensor4d(raw, [batch.size, level.gridH, level.gridW, a * width]));
+        return tf.tensor4d(raw, [batch.size, level.gridH, level.gridW, a * width]);
+      }),
+    );
   }
-  return { outputs: real.outputs, predict: () => queue.shift()! } as unknown as tf.LayersModel;
+  return { outputs: real.outputs, predict: () => (real.outputs.length > 1 ? queue.shift()! : queue.shift()![0]) } as unknown as tf.LayersModel;
 }
+
+const heads = [
+  { anchors: 3, strides: [8], name: 'anchors' },
+  { anchors: 0, strides: [8], name: 'anchor-free' },
+  { anchors: 2, strides: [8, 16], name: 'two heads' },
+];
 
 describe('detection adapter', () => {
   it('is registered and checks the head against the dataset', () => {
@@ -80,9 +88,9 @@ describe('detection adapter', () => {
     assert.ok(anchors[0][0] * anchors[0][1] <= anchors[2][0] * anchors[2][1]);
   });
 
-  for (const anchors of [3, 0]) {
-    it(`scores perfect predictions mAP 1 and no predictions mAP 0 (${anchors ? 'anchors' : 'anchor-free'})`, () => {
-      const real = headOnly(anchors);
+  for (const { anchors, strides, name } of heads) {
+    it(`scores perfect predictions mAP 1 and no predictions mAP 0 (${name})`, () => {
+      const real = headOnly(anchors, 6, strides);
       const setup = setupDetector(dataset, config(), real);
       const perfect = evaluateDetector(oracle(real, setup, 'val', 10), dataset, 'val', setup, { batchSize: 10 });
       const d = perfect.detection!;
@@ -122,7 +130,7 @@ describe('detection adapter', () => {
     assert.equal(run({ iouThreshold: 0.5 }).mAP50, 1);
     assert.equal(run({ method: 'gaussian', sigma: 0.5 }).mAP50, 1, 'soft-NMS decays the duplicates below every true box');
     const none = run({ iouThreshold: 1 });
-    assert.ok(none.mAP50 < 0.9, `without suppression mAP50 is ${none.mAP50}`);
+    assert.ok(none.mAP50 < 0.7, `without suppression mAP50 is ${none.mAP50}`);
   });
 });
 
@@ -133,22 +141,22 @@ describe('detection loss', () => {
     { boxLoss: 'iou', ignoreIoU: 1 },
     { boxLoss: 'smooth_l1' },
   ];
-  for (const anchors of [3, 0])
+  for (const { anchors, strides, name } of heads)
     for (const v of variants) {
-      it(`is finite and falls over a few steps on one batch (${anchors ? 'anchors' : 'anchor-free'}, ${JSON.stringify(v)})`, () => {
-        const { model } = compile(tinyDetector({ size: 64, classes: 6, widths: [8, 16, 16, 32], anchors }), { seed: 3 });
+      it(`is finite and falls over a few steps on one batch (${name}, ${JSON.stringify(v)})`, () => {
+        const model = headOnly(anchors, 6, strides);
         const cfg = config(v);
         const adapter = TASK_ADAPTERS.detection!(dataset, cfg, model);
         const batch = new BatchIterator(dataset, 'train', { batchSize: 8, shuffle: false }).batch(0, 0);
         const t = batchToTensors(batch);
         const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-        const optimizer = tf.train.adam(3e-3);
+        const optimizer = tf.train.adam(0.05);
         const losses: number[] = [];
         for (let step = 0; step < 8; step++) {
           let metric: tf.Scalar | undefined;
           const { value, grads } = tf.variableGrads(() => {
-            const out = model.apply(t.x, { training: true }) as tf.Tensor;
-            const r = adapter.stepLoss([out], t);
+            const out = model.apply(t.x, { training: true }) as tf.Tensor | tf.Tensor[];
+            const r = adapter.stepLoss(Array.isArray(out) ? out : [out], t);
             metric = tf.keep(r.metric);
             return r.loss;
           }, variables);

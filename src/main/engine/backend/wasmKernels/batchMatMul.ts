@@ -1,15 +1,20 @@
 // tfjs-wasm runs BatchMatMul on XNNPACK only without transposes and with a
 // batch of 1; everything else (every matmul gradient, attention) goes to a
 // scalar loop ~16x slower. Here:
+//  - a shared, untransposed B (dense layers): a 1x1 conv on our generated
+//    FMA kernel (faster than XNNPACK's wasm GEMM);
 //  - SIMD (main path): our matmul kernel reads A through strides (a
 //    transposed A is free), B row-major (a transposed B is transposed first,
 //    which is cheap next to the product); broadcasting of a batch of 1;
 //  - without SIMD: explicit transposes + XNNPACK for batch 1, and a depthwise
 //    conv with channel multiplier N for equal batches > 1 (its "pixels" are
 //    A's rows and its taps the K axis, which XNNPACK runs as a grouped GEMM).
-import { broadcast_util, type BatchMatMulAttrs, type KernelConfig, type TensorInfo, util } from '@tensorflow/tfjs';
+import {
+  broadcast_util, type BatchMatMulAttrs, type _FusedMatMulAttrs, type KernelConfig, type NamedAttrMap, type TensorInfo, util,
+} from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { input, release, reshape, run, runOriginal, transpose } from './kernelUtil';
+import { convExplicit, input, release, reshape, run, runOriginal, transpose } from './kernelUtil';
+import { CONV_CO_TILE } from './simd/conv';
 import { ptr, simdKernels, simdSupported } from './simd/module';
 
 interface Dims { batchA: number; batchB: number; m: number; k: number; n: number; outShape: number[] }
@@ -92,19 +97,50 @@ function noSimdMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transp
   return shaped;
 }
 
-/** XNNPACK's GEMM beats ours on large untransposed products with a shared B (dense layers). */
-function preferXnn(d: Dims, transposeA: boolean, transposeB: boolean): boolean {
-  return !transposeA && !transposeB && d.batchB === 1 && d.batchA * d.m >= 256;
+/**
+ * A [rows, k] x B [k, n] (B shared, n a multiple of the conv tile) as a 1x1
+ * conv on our generated kernel, which also fuses bias and relu (dense layers).
+ */
+function asPointwiseConv(d: Dims, transposeA: boolean, transposeB: boolean): boolean {
+  return !transposeA && !transposeB && d.batchB === 1 && d.n % CONV_CO_TILE === 0 && simdSupported();
+}
+
+function pointwiseConv(backend: BackendWasm, a: TensorInfo, b: TensorInfo, d: Dims, bias?: TensorInfo, relu = false): TensorInfo {
+  const rows = d.batchA * d.m;
+  const x = reshape(backend, a, [1, 1, rows, d.k]);
+  const filter = reshape(backend, b, [1, 1, d.k, d.n]);
+  const conv = convExplicit(backend, x, filter, { pads: { top: 0, bottom: 0, left: 0, right: 0 }, strides: [1, 1], dilations: [1, 1], bias, relu });
+  const out = reshape(backend, conv, d.outShape);
+  release(backend, x, filter, conv);
+  return out;
 }
 
 export function batchMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const attrs = { transposeA, transposeB };
   const d = a.dtype === 'float32' && b.dtype === 'float32' ? dims(a, b, transposeA, transposeB) : null;
   if (d == null) return runOriginal(backend, 'BatchMatMul', { a, b }, attrs);
-  const simd = simdSupported() && !preferXnn(d, transposeA, transposeB);
-  const out = simd ? simdMatMul(backend, a, b, transposeA, transposeB, d) : noSimdMatMul(backend, a, b, transposeA, transposeB, d);
+  if (asPointwiseConv(d, transposeA, transposeB)) return pointwiseConv(backend, a, b, d);
+  const out = simdSupported() ? simdMatMul(backend, a, b, transposeA, transposeB, d) : noSimdMatMul(backend, a, b, transposeA, transposeB, d);
   return out ?? runOriginal(backend, 'BatchMatMul', { a, b }, attrs);
 }
+
+/** Dense layers' forward (bias, relu); other activations and transposed operands stay on XNNPACK. */
+export const fusedMatMulConfig: KernelConfig = {
+  kernelName: '_FusedMatMul',
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { transposeA, transposeB, activation } = attrs as unknown as _FusedMatMulAttrs;
+    const a = input(inputs, 'a');
+    const b = input(inputs, 'b');
+    const bias = inputs.bias;
+    const d = a.dtype === 'float32' && b.dtype === 'float32' ? dims(a, b, transposeA, transposeB) : null;
+    const biasOk = bias == null || (bias.dtype === 'float32' && util.sizeFromShape(bias.shape) === d?.n);
+    if (d == null || !biasOk || (activation !== 'linear' && activation !== 'relu') || !asPointwiseConv(d, transposeA, transposeB)) {
+      return runOriginal(backend as BackendWasm, '_FusedMatMul', inputs, attrs as NamedAttrMap);
+    }
+    return pointwiseConv(backend as BackendWasm, a, b, d, bias ?? undefined, activation === 'relu');
+  },
+};
 
 export const batchMatMulConfig: KernelConfig = {
   kernelName: 'BatchMatMul',

@@ -1,7 +1,7 @@
 // Registers our wasm kernels. Must run after the wasm backend is initialized:
 // the XNNPACK BatchMatMul we delegate to is set up (cwrap) at backend init.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
-import { batchMatMulConfig } from './batchMatMul';
+import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
 import { conv2dConfig, fusedConv2dConfig } from './conv2d';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput';
@@ -35,7 +35,8 @@ export const WASM_KERNELS: KernelConfig[] = [
 
 /** Kernels that exist only as our SIMD code (registered when wasm SIMD compiles). */
 export const SIMD_KERNELS: KernelConfig[] = [
-  sumConfig, meanConfig, maxPoolGradConfig, transposeConfig, batchNormConfig, conv2dConfig, fusedConv2dConfig, ...binaryConfigs,
+  sumConfig, meanConfig, maxPoolGradConfig, transposeConfig, batchNormConfig, conv2dConfig, fusedConv2dConfig, fusedMatMulConfig,
+  ...binaryConfigs,
 ];
 
 let installed: string[] | null = null;

@@ -5,7 +5,7 @@
 // available. The input must already be padded (a "valid" conv).
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
-  add, and, assemble, type Bytes, f32x4Add, f32x4Max, f32x4Mul, f32x4RelaxedMadd, forRange, Func, get, I32, i32, inc, loadSplat,
+  add, assemble, type Bytes, divS, f32x4Add, f32x4Max, f32x4Mul, f32x4RelaxedMadd, forRange, Func, get, I32, i32, inc, loadSplat,
   mul, set, shl, V128, v128Load, v128Store, v128Zero,
 } from './asm';
 import { compileOptimized, fmaSupported, memoryOf } from './module';
@@ -30,26 +30,35 @@ export type ConvKernel = (x: number, w: number, bias: number, out: number, n: nu
 /** Output channels per register tile; layers whose co is not a multiple use XNNPACK. */
 export const CONV_CO_TILE = 8;
 
+/** Register tile: output pixels x 4-channel vectors (env NETSMITH_CONV_TILE="p,v" overrides, for tuning). */
+function tileShape(co: number): { pixels: number; vecs: number } {
+  const env = process.env.NETSMITH_CONV_TILE?.split(',').map(Number);
+  if (env != null && env.length === 2 && co % (4 * env[1]) === 0) return { pixels: env[0], vecs: env[1] };
+  return { pixels: 4, vecs: 2 };
+}
+
 function convFunc(c: ConvShape, fma: boolean): Func {
+  const { pixels: P, vecs: V } = tileShape(c.co);
   const f = new Func('conv', [I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const [x, w, bias, out, n, hp, wp, oh, ow] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [b, oy, cb, ox, ow4, xRow, xRowBase, oRowBase, xp, xq, wq, cnt, tileW] = f.locals32(13);
-  const acc = Array.from({ length: 8 }, () => f.local(V128));
-  const [w0, w1, s] = [f.local(V128), f.local(V128), f.local(V128)];
+  const [b, oy, cb, ox, owP, xRow, xRowBase, oRowBase, xp, xq, wq, cnt, tileW] = f.locals32(13);
+  const acc = Array.from({ length: P * V }, () => f.local(V128));
+  const wv = Array.from({ length: V }, () => f.local(V128));
+  const s = f.local(V128);
   const by4 = (e: Bytes) => shl(e, i32(2));
   const mac = (a: number, v: number): Bytes => (fma ? f32x4RelaxedMadd(get(s), get(v), get(a)) : f32x4Add(get(a), f32x4Mul(get(s), get(v))));
   const pixelStep = 4 * c.sw * c.ci; // bytes between neighbouring output pixels' inputs
 
   const tile = (pixels: number): Bytes[] => {
-    const init = Array.from({ length: 2 * pixels }, (_, k) =>
-      set(acc[k], c.bias ? v128Load(add(get(bias), by4(get(cb))), 16 * (k % 2)) : v128Zero()));
+    const init = Array.from({ length: V * pixels }, (_, k) =>
+      set(acc[k], c.bias ? v128Load(add(get(bias), by4(get(cb))), 16 * (k % V)) : v128Zero()));
     const taps: Bytes[] = [];
     for (let ky = 0; ky < c.kh; ky++) {
       for (let kx = 0; kx < c.kw; kx++) {
-        const body: Bytes[] = [set(w0, v128Load(get(wq))), set(w1, v128Load(get(wq), 16))];
+        const body: Bytes[] = wv.map((l, v) => set(l, v128Load(get(wq), 16 * v)));
         for (let r = 0; r < pixels; r++) {
           body.push(set(s, loadSplat(get(xq), r * pixelStep)));
-          body.push(set(acc[2 * r], mac(acc[2 * r], w0)), set(acc[2 * r + 1], mac(acc[2 * r + 1], w1)));
+          for (let v = 0; v < V; v++) body.push(set(acc[V * r + v], mac(acc[V * r + v], wv[v])));
         }
         taps.push(
           set(xq, add(add(get(xp), mul(get(xRow), i32(ky * c.dh))), i32(4 * kx * c.dw * c.ci))),
@@ -58,10 +67,10 @@ function convFunc(c: ConvShape, fma: boolean): Func {
         );
       }
     }
-    const store = Array.from({ length: 2 * pixels }, (_, k) => {
+    const store = Array.from({ length: V * pixels }, (_, k) => {
       const v = c.relu ? f32x4Max(get(acc[k]), v128Zero()) : get(acc[k]);
-      const r = Math.floor(k / 2);
-      return v128Store(add(get(oRowBase), by4(add(mul(add(get(ox), i32(r)), i32(c.co)), get(cb)))), v, 16 * (k % 2));
+      const r = Math.floor(k / V);
+      return v128Store(add(get(oRowBase), by4(add(mul(add(get(ox), i32(r)), i32(c.co)), get(cb)))), v, 16 * (k % V));
     });
     return [
       ...init,
@@ -74,14 +83,14 @@ function convFunc(c: ConvShape, fma: boolean): Func {
 
   return f.emit(
     set(xRow, by4(mul(get(wp), i32(c.ci)))),
-    set(ow4, and(get(ow), i32(~3))),
+    set(owP, mul(divS(get(ow), i32(P)), i32(P))),
     forRange(b, i32(0), get(n), 1,
       forRange(oy, i32(0), get(oh), 1,
         set(xRowBase, add(get(x), mul(add(mul(get(b), get(hp)), mul(get(oy), i32(c.sh))), get(xRow)))),
         set(oRowBase, add(get(out), by4(mul(mul(add(mul(get(b), get(oh)), get(oy)), get(ow)), i32(c.co))))),
-        forRange(cb, i32(0), i32(c.co), CONV_CO_TILE,
-          forRange(ox, i32(0), get(ow4), 4, ...tile(4)),
-          forRange(ox, get(ow4), get(ow), 1, ...tile(1))))),
+        forRange(cb, i32(0), i32(c.co), 4 * V,
+          forRange(ox, i32(0), get(owP), P, ...tile(P)),
+          forRange(ox, get(owP), get(ow), 1, ...tile(1))))),
   );
 }
 

@@ -1,0 +1,110 @@
+import { LabError } from '../../shared/api';
+import { describeExperiment, EXPERIMENTS, experimentById, variantProjects } from '../../shared/experiments';
+import type { ExperimentEvent, ExperimentInfo, ExperimentResult } from '../../shared/experiments/types';
+import { makeUserExperiment, type UserExperiment } from '../../shared/experiments/user';
+import { evaluateUserExperiment, ExperimentRunner, newSession, type ExperimentRuns } from './runner';
+import type { ExperimentStore } from './store';
+
+export interface ExperimentServiceOptions {
+  runs: ExperimentRuns;
+  store: ExperimentStore;
+  /** Where experiment events go (the host forwards them with the LabEvents). */
+  emit(e: ExperimentEvent): void;
+  /** Writes a project file (LabService's project store); enables createExperimentProjects. */
+  writeProject?(path: string, text: string): Promise<unknown>;
+}
+
+/**
+ * The experiments side of the lab API (proposed LabApi methods): the gallery, starting and stopping an
+ * experiment (progress and the verdict arrive as `experiment` events, the curves as the runs' own events),
+ * and user experiments saved from runs.
+ */
+export class ExperimentService {
+  private readonly runner: ExperimentRunner;
+  private readonly sessions = new Map<string, { controller: AbortController; done: Promise<ExperimentResult | undefined> }>();
+
+  constructor(private readonly o: ExperimentServiceOptions) {
+    this.runner = new ExperimentRunner(o.runs);
+  }
+
+  async listExperiments(): Promise<{ builtin: ExperimentInfo[]; saved: UserExperiment[] }> {
+    return { builtin: EXPERIMENTS.map((d) => describeExperiment(d)), saved: await this.o.store.list() };
+  }
+
+  /** Starts an experiment in the background; resolves at once with its session id. */
+  async startExperiment(a: { id: string; seed?: number; concurrency?: number; variants?: string[] }): Promise<{ session: string }> {
+    const doc = experimentById(a.id);
+    if (!doc) throw new LabError(`no experiment '${a.id}'`, 'not-found');
+    const session = newSession(doc.id);
+    const controller = new AbortController();
+    const done = this.runner
+      .run(doc, { session, seed: a.seed, concurrency: a.concurrency, variants: a.variants, signal: controller.signal, onEvent: (e) => this.o.emit(e) })
+      .then(async (result) => {
+        await this.o.store.saveResult(result).catch(() => undefined);
+        return result;
+      })
+      .catch((err: unknown) => {
+        this.o.emit({ type: 'experiment', session, experiment: doc.id, phase: 'failed', message: err instanceof Error ? err.message : String(err) });
+        return undefined;
+      })
+      .finally(() => this.sessions.delete(session));
+    this.sessions.set(session, { controller, done });
+    return { session };
+  }
+
+  /** Stops the runs in flight and skips the rest; the verdict is computed from what finished. */
+  async stopExperiment(a: { session: string }): Promise<void> {
+    const s = this.sessions.get(a.session);
+    if (!s) throw new LabError(`no experiment running as '${a.session}'`, 'not-running');
+    s.controller.abort();
+    await s.done;
+  }
+
+  /** Resolves with the result when the session ends (tests, the CLI). */
+  async waitExperiment(a: { session: string }): Promise<ExperimentResult | undefined> {
+    return this.sessions.get(a.session)?.done;
+  }
+
+  /** Writes the variants as projects (`experiments/<id>/<variant>.netsmith.json`). */
+  async createExperimentProjects(a: { id: string }): Promise<string[]> {
+    const doc = experimentById(a.id);
+    if (!doc) throw new LabError(`no experiment '${a.id}'`, 'not-found');
+    if (!this.o.writeProject) throw new LabError('this host cannot write projects', 'unsupported');
+    const out: string[] = [];
+    for (const p of variantProjects(doc)) {
+      await this.o.writeProject(p.path, p.text);
+      out.push(p.path);
+    }
+    return out;
+  }
+
+  /** Saves a user experiment from two or more runs (each must exist). */
+  async saveUserExperiment(a: { title: string; runs: { runId: string; name?: string }[]; metric?: string; concept?: string; explanation?: string; expectedBest?: string }): Promise<UserExperiment> {
+    let doc: UserExperiment;
+    try {
+      doc = makeUserExperiment(a);
+    } catch (err) {
+      const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+      throw new LabError(issues ? issues.map((i) => `${i.path.join('.') || 'experiment'}: ${i.message}`).join('; ') : String(err), 'invalid-experiment');
+    }
+    for (const r of doc.runs) await this.o.runs.runDetail({ id: r.runId });
+    return this.o.store.save(doc);
+  }
+
+  async evaluateUserExperiment(a: { id: string }): Promise<ExperimentResult> {
+    return evaluateUserExperiment(this.o.runs, await this.o.store.read(a.id));
+  }
+
+  /** Results kept from earlier experiment runs (newest first), and one of them in full. */
+  async listExperimentResults(): Promise<{ file: string; experiment: string; startedAt: string }[]> {
+    return this.o.store.listResults();
+  }
+
+  async readExperimentResult(a: { file: string }): Promise<ExperimentResult> {
+    return this.o.store.readResult(a.file);
+  }
+
+  async deleteUserExperiment(a: { id: string }): Promise<void> {
+    await this.o.store.remove(a.id);
+  }
+}
