@@ -70,7 +70,12 @@ async function startTraining(page: Page, s: RunSettings): Promise<void> {
   await page.fill('[data-testid=train-limit]', String(s.trainLimit));
   await page.fill('[data-testid=val-limit]', String(s.valLimit));
   await page.fill('[data-testid=train-probe-every]', String(s.probeEvery));
-  await page.locator('[data-testid=train-start]:not([disabled])').click();
+  try {
+    await page.locator('[data-testid=train-start]:not([disabled])').click({ timeout: 20_000 });
+  } catch (err) {
+    await page.screenshot({ path: '/tmp/shots/e2e-start-failure.png' }).catch(() => undefined);
+    throw err;
+  }
   await page.locator('[data-testid=run-state]').filter({ hasText: /running|starting/ }).waitFor({ timeout: 60_000 });
 }
 

@@ -19,7 +19,8 @@ export function probeTargets(compiled: Compiled): ProbeTarget[] {
     const docId = analysis.expanded.origin.get(id) ?? id;
     const layers = (layerOf.get(id) ?? []).map((name) => model.getLayer(name)) as tf.layers.Layer[];
     if (node.type === 'norm/batchnorm') {
-      const bn = layers.find((l) => l.getClassName() === 'BatchNormalization');
+      // tfjs' BatchNormalization, or our own layer for affine: false; both keep moving_mean / moving_variance.
+      const bn = layers.find((l) => l.weights.some((w) => w.name.endsWith('moving_mean')));
       if (bn) targets.push({ node: docId, layer: bn.name, kind: 'batchnorm' });
       continue;
     }
