@@ -2,21 +2,28 @@
 // layers for the ViT). They mirror bench/torch_ref.py layer for layer; the
 // graph compiler will later produce these from templates.
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTraining } from '../../src/main/engine/backend/batchNormTraining';
 
-export type ModelName = 'lenet' | 'resnet' | 'vit';
+/** 'resnet' uses our fused training BatchNorm op; 'resnet-layersbn' the same net with tf.layers' BatchNormalization. */
+export type ModelName = 'lenet' | 'resnet' | 'resnet-layersbn' | 'vit';
 export const MODEL_NAMES: ModelName[] = ['lenet', 'resnet', 'vit'];
 
 export const INPUT_SHAPES: Record<ModelName, [number, number, number]> = {
   lenet: [28, 28, 1],
   resnet: [32, 32, 3],
+  'resnet-layersbn': [32, 32, 3],
   vit: [32, 32, 3],
 };
+
+/** The network bench/torch_ref.py trains for a model name. */
+export const torchName = (name: ModelName): string => (name.startsWith('resnet') ? 'resnet' : name);
 export const NUM_CLASSES = 10;
 
 export function buildModel(name: ModelName): tf.LayersModel {
   switch (name) {
     case 'lenet': return lenet();
-    case 'resnet': return resnet();
+    case 'resnet': return resnet(fusedBn);
+    case 'resnet-layersbn': return resnet(() => tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.99 }));
     case 'vit': return vit();
   }
 }
@@ -34,26 +41,72 @@ function lenet(): tf.LayersModel {
   });
 }
 
-const bn = () => tf.layers.batchNormalization({ epsilon: 1e-3, momentum: 0.99 });
+/**
+ * BatchNormalization (over all axes but channels) on the backend's fused
+ * training op: what the engine's BatchNorm block is meant to use.
+ */
+export class FusedBatchNorm extends tf.layers.Layer {
+  static className = 'NetsmithFusedBatchNorm';
+  private gamma!: tf.LayerVariable;
+  private beta!: tf.LayerVariable;
+  private movingMean!: tf.LayerVariable;
+  private movingVariance!: tf.LayerVariable;
 
-function convBn(x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number): tf.SymbolicTensor {
+  constructor(readonly config: { epsilon?: number; momentum?: number; name?: string } = {}) {
+    super(config);
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const c = (inputShape as number[])[(inputShape as number[]).length - 1];
+    this.gamma = this.addWeight('gamma', [c], 'float32', tf.initializers.ones());
+    this.beta = this.addWeight('beta', [c], 'float32', tf.initializers.zeros());
+    this.movingMean = this.addWeight('moving_mean', [c], 'float32', tf.initializers.zeros(), undefined, false);
+    this.movingVariance = this.addWeight('moving_variance', [c], 'float32', tf.initializers.ones(), undefined, false);
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const eps = this.config.epsilon ?? 1e-3;
+    const gamma = this.gamma.read() as tf.Tensor1D;
+    const beta = this.beta.read() as tf.Tensor1D;
+    if (!kwargs.training) return tf.batchNorm(x, this.movingMean.read(), this.movingVariance.read(), beta, gamma, eps);
+    const { y, mean, variance } = batchNormTraining(x, gamma, beta, eps);
+    const m = this.config.momentum ?? 0.99;
+    const n = x.size / x.shape[x.rank - 1];
+    tf.tidy(() => {
+      this.movingMean.write(tf.add(tf.mul(this.movingMean.read(), m), tf.mul(mean, 1 - m)));
+      this.movingVariance.write(tf.add(tf.mul(this.movingVariance.read(), m), tf.mul(variance, (1 - m) * n / Math.max(1, n - 1))));
+    });
+    return y;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), epsilon: this.config.epsilon ?? 1e-3, momentum: this.config.momentum ?? 0.99 };
+  }
+}
+
+const fusedBn = () => new FusedBatchNorm({ epsilon: 1e-3, momentum: 0.99 });
+type BnFactory = () => tf.layers.Layer;
+
+function convBn(x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, bn: BnFactory): tf.SymbolicTensor {
   const conv = tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false });
   return bn().apply(conv.apply(x)) as tf.SymbolicTensor;
 }
 
-function basicBlock(x: tf.SymbolicTensor, filters: number, strides: number): tf.SymbolicTensor {
-  let y = tf.layers.reLU().apply(convBn(x, filters, 3, strides)) as tf.SymbolicTensor;
-  y = convBn(y, filters, 3, 1);
+function basicBlock(x: tf.SymbolicTensor, filters: number, strides: number, bn: BnFactory): tf.SymbolicTensor {
+  let y = tf.layers.reLU().apply(convBn(x, filters, 3, strides, bn)) as tf.SymbolicTensor;
+  y = convBn(y, filters, 3, 1, bn);
   const inChannels = x.shape[3];
-  const shortcut = strides !== 1 || inChannels !== filters ? convBn(x, filters, 1, strides) : x;
+  const shortcut = strides !== 1 || inChannels !== filters ? convBn(x, filters, 1, strides, bn) : x;
   return tf.layers.reLU().apply(tf.layers.add().apply([y, shortcut])) as tf.SymbolicTensor;
 }
 
-function resnet(): tf.LayersModel {
+function resnet(bn: BnFactory): tf.LayersModel {
   const input = tf.input({ shape: INPUT_SHAPES.resnet });
-  let x = tf.layers.reLU().apply(convBn(input, 32, 3, 1)) as tf.SymbolicTensor;
-  x = basicBlock(x, 32, 1);
-  x = basicBlock(x, 64, 2);
+  let x = tf.layers.reLU().apply(convBn(input, 32, 3, 1, bn)) as tf.SymbolicTensor;
+  x = basicBlock(x, 32, 1, bn);
+  x = basicBlock(x, 64, 2, bn);
   x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: NUM_CLASSES }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
@@ -139,7 +192,7 @@ export class ClassTokenOutput extends tf.layers.Layer {
   }
 }
 
-for (const cls of [ClassTokenPosEmbedding, MultiHeadAttentionCore, ClassTokenOutput]) tf.serialization.registerClass(cls);
+for (const cls of [ClassTokenPosEmbedding, MultiHeadAttentionCore, ClassTokenOutput, FusedBatchNorm]) tf.serialization.registerClass(cls);
 
 export interface VitConfig { dim: number; depth: number; heads: number; mlp: number; patch: number }
 export const VIT_CONFIG: VitConfig = { dim: 64, depth: 2, heads: 4, mlp: 128, patch: 4 };

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AUTO_ORDER, type BackendName, selectBackend } from '../../src/main/engine/backend/select';
 import { DataParallelTrainer, gradientNorms } from '../../src/main/engine/backend/dataParallel/trainer';
 import { threadCpuMs } from '../../src/main/engine/backend/threadCpu';
-import { buildModel, MODEL_NAMES, type ModelName, syntheticBatch } from './models';
+import { buildModel, MODEL_NAMES, type ModelName, syntheticBatch, torchName } from './models';
 import { makeStepper, type Stepper } from './step';
 
 export interface BenchOptions {
@@ -159,18 +159,18 @@ function pythonWithTorch(): string | null {
   return null;
 }
 
-function runTorch(o: Required<Omit<BenchOptions, 'log'>>, log: (s: string) => void): Map<ModelName, number> {
-  const out = new Map<ModelName, number>();
+function runTorch(o: Required<Omit<BenchOptions, 'log'>>, log: (s: string) => void): Map<string, number> {
+  const out = new Map<string, number>();
   const py = pythonWithTorch();
   if (py == null) {
     log('PyTorch: not found (python3 -c "import torch" fails); no ratios');
     return out;
   }
   const script = fileURLToPath(new URL('../torch_ref.py', import.meta.url));
-  const stdout = execFileSync(py, [script, '--threads', '2', '--batch', String(o.batch), '--models', o.models.join(','),
+  const stdout = execFileSync(py, [script, '--threads', '2', '--batch', String(o.batch), '--models', [...new Set(o.models.map(torchName))].join(','),
     '--warmup-steps', String(o.warmupSteps), '--window-steps', String(o.windowSteps), '--windows', String(o.windows)], { encoding: 'utf8' });
   for (const line of stdout.split('\n').filter((l) => l.startsWith('{'))) {
-    const r = JSON.parse(line) as { model: ModelName; samplesPerSec: number; torch: string };
+    const r = JSON.parse(line) as { model: string; samplesPerSec: number; torch: string };
     out.set(r.model, r.samplesPerSec);
     log(`PyTorch ${r.torch} (2 threads) ${r.model}: ${r.samplesPerSec.toFixed(0)} samples/s`);
   }
@@ -233,7 +233,7 @@ export async function runTrainBench(opts: BenchOptions = {}): Promise<Row[]> {
   if (o.torch) {
     const torch = runTorch(o, log);
     for (const r of rows) {
-      const t = torch.get(r.model);
+      const t = torch.get(torchName(r.model));
       if (t != null) Object.assign(r, { torchSamplesPerSec: t, ratio: r.samplesPerSec / t });
     }
   }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { blockByType } from '../../src/shared/blocks';
 import { GraphBuilder, type Ref } from '../../src/shared/graph/builder';
@@ -13,17 +13,21 @@ import { templateById } from '../../src/shared/templates';
 import { serializeProject } from '../../src/renderer/core/project';
 import { openBrowser, startHost, type BrowserSession, type Host } from './harness';
 
-let host: Host;
+// One host per test: a run's record on the host must not leak into the next test (a run that the host still
+// lists as running would be adopted by the next page).
+const hosts: Host[] = [];
 const sessions: BrowserSession[] = [];
-before(async () => {
-  host = await startHost();
-});
+async function freshHost(): Promise<Host> {
+  const h = await startHost();
+  hosts.push(h);
+  return h;
+}
 after(async () => {
   for (const s of sessions) await s.close().catch(() => undefined);
-  await host?.stop();
+  for (const h of hosts) await h.stop().catch(() => undefined);
 });
 
-async function app(): Promise<Page> {
+async function app(host: Host): Promise<Page> {
   const session = await openBrowser(host.url);
   sessions.push(session);
   const { page } = session;
@@ -126,7 +130,7 @@ function sigmoidNet(residual: boolean): GraphDoc {
 }
 
 test('a short run started from the Train panel: the curves grow, one gradient bar per trainable layer, the confusion matrix adds up', async () => {
-  const page = await app();
+  const page = await app(await freshHost());
   await newFromTemplate(page, 'lenet_mnist');
   await startTraining(page, { epochs: 2, trainLimit: 3200, valLimit: 200, probeEvery: 5 });
 
@@ -167,10 +171,11 @@ test('a short run started from the Train panel: the curves grow, one gradient ba
 });
 
 test('a 20-layer plain sigmoid network warns of a vanishing gradient; its residual + BatchNorm twin does not', async () => {
+  const host = await freshHost();
   mkdirSync(join(host.home, 'projects'), { recursive: true });
   writeFileSync(join(host.home, 'projects', 'sigmoid-plain.netsmith.json'), serializeProject(sigmoidNet(false)));
   writeFileSync(join(host.home, 'projects', 'sigmoid-residual.netsmith.json'), serializeProject(sigmoidNet(true)));
-  const page = await app();
+  const page = await app(host);
   const settings = { epochs: 1, trainLimit: 640, valLimit: 100, probeEvery: 2, batch: 32 };
 
   await openProject(page, 'sigmoid-plain.netsmith.json');
@@ -199,10 +204,17 @@ test('a 20-layer plain sigmoid network warns of a vanishing gradient; its residu
   assert.equal(await page.locator('[data-testid=diag-vanishing]').count(), 0);
   assert.equal(await page.locator('[data-testid=diag-exploding]').count(), 0);
   assert.equal(await attr(page, '[data-testid=grad-bars]', 'data-bars'), 22);
+
+  // Runs: both runs listed; picking both overlays their curves and lists the graph differences.
+  await page.click('[data-testid=ws-runs]');
+  await until('both runs listed', async () => (await page.locator('[data-testid=run-row]').count()) === 2);
+  for (const pick of await page.locator('[data-testid=run-pick]').all()) await pick.check();
+  await page.waitForSelector('[data-testid=compare-lines][data-lines="2"]');
+  assert.match(await page.locator('[data-testid=graph-diff]').innerText(), /20 × .*norm\/batchnorm/);
 });
 
 test('pausing stops the step counter and resuming continues it', async () => {
-  const page = await app();
+  const page = await app(await freshHost());
   await newFromTemplate(page, 'lenet_mnist');
   await startTraining(page, { epochs: 20, trainLimit: 8000, valLimit: 100, probeEvery: 20 });
   await until('a few steps', async () => (await stepCounter(page)) > 5);

@@ -60,15 +60,17 @@ export class ExperimentRunner {
         results[i] = { variant: v.id, name: v.name, state: 'skipped', seconds: 0, ...graphCost(graphs[v.id]), epochs: [], steps: [], probes: [] };
       });
     } else {
-      // Events of every run, buffered from before startRun returns (a fast worker may report first).
+      // Events that arrive while a startRun is pending are buffered by run id (a fast worker may report before
+      // startRun returns); other runs' events are ignored.
       const buffered = new Map<string, LabEvent[]>();
       const listeners = new Map<string, (e: LabEvent) => void>();
+      let pendingStarts = 0;
       const off = this.runs.onEvent((e) => {
         const id = e.type === 'run-status' ? e.run.id : 'runId' in e ? e.runId : undefined;
         if (id === undefined) return;
         const l = listeners.get(id);
         if (l) l(e);
-        else (buffered.get(id) ?? buffered.set(id, []).get(id)!).push(e);
+        else if (pendingStarts > 0) (buffered.get(id) ?? buffered.set(id, []).get(id)!).push(e);
       });
       const active = new Set<string>();
       const onAbort = (): void => {
@@ -87,9 +89,11 @@ export class ExperimentRunner {
           const config = resolveConfig(doc.config, v.config, { ...opts.overrides, seed });
           const t0 = performance.now();
           let summary: RunSummary;
+          pendingStarts++;
           try {
             summary = await this.runs.startRun({ project: JSON.stringify(graph), dataset: doc.dataset, config: config as unknown as Record<string, unknown> });
           } catch (err) {
+            if (--pendingStarts === 0) buffered.clear();
             const error = err instanceof Error ? err.message : String(err);
             results[i] = { variant: v.id, name: v.name, state: 'failed', error, seconds: 0, ...cost, epochs: [], steps: [], probes: [] };
             emit({ phase: 'variant-finished', variant: v.id, index: i, total: variants.length, variantResult: results[i], message: error });
@@ -109,6 +113,7 @@ export class ExperimentRunner {
           listeners.set(summary.id, listen);
           for (const e of buffered.get(summary.id) ?? []) listen(e);
           buffered.delete(summary.id);
+          if (--pendingStarts === 0) buffered.clear();
           const done = await (this.runs.wait ? this.runs.wait(summary.id) : ended);
           // The last epoch's event can trail the end of the run by a moment (the registry saves the record first).
           await until(() => collector.epochCount >= done.epoch, 3000);

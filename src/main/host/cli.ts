@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   serve: () => import('./commands/serve'),
   train: () => import('./commands/train'),
   experiment: () => import('./commands/experiment'),
+  export: () => import('./commands/export'),
 };
 
 function usage(): string {

@@ -40,8 +40,9 @@ function Metric({ label, value, testId, hint }: { label: string; value: string; 
   );
 }
 
-function ConfusionMatrix({ report, names, selected, onSelect, normalized }: { report: EvaluationReport; names: string[]; selected: [number, number] | null; onSelect(c: [number, number]): void; normalized: boolean }) {
+function ConfusionMatrix({ report, names, selected, onSelect, normalized, unit }: { report: EvaluationReport; names: string[]; selected: [number, number] | null; onSelect(c: [number, number]): void; normalized: boolean; unit: string }) {
   const m = report.confusion!;
+  const clickable = !!report.cellSamples;
   const K = m.length;
   const rowSum = m.map((r) => r.reduce((a, b) => a + b, 0));
   const colSum = m[0].map((_, j) => m.reduce((a, r) => a + r[j], 0));
@@ -78,12 +79,12 @@ function ConfusionMatrix({ report, names, selected, onSelect, normalized }: { re
                   return (
                     <td
                       key={j}
-                      className={`cm-cell ${i === j ? 'diag' : 'off'} ${on ? 'on' : ''} ${n === 0 ? 'zero' : ''}`}
+                      className={`cm-cell ${i === j ? 'diag' : 'off'} ${on ? 'on' : ''} ${n === 0 ? 'zero' : ''} ${clickable ? '' : 'static'}`}
                       style={{ ['--v' as string]: frac.toFixed(3) }}
                       data-testid={`cm-cell-${i}-${j}`}
                       data-count={n}
-                      title={`true ${names[i]}, predicted ${names[j]}: ${n} image${n === 1 ? '' : 's'}${rowSum[i] ? ` (${pct(n / rowSum[i])} of the class)` : ''}`}
-                      onClick={() => n > 0 && onSelect([i, j])}
+                      title={`true ${names[i]}, predicted ${names[j]}: ${n} ${unit}${n === 1 ? '' : 's'}${rowSum[i] ? ` (${pct(n / rowSum[i])} of the class)` : ''}`}
+                      onClick={() => clickable && n > 0 && onSelect([i, j])}
                     >
                       {showText && n > 0 ? (normalized ? (n / Math.max(1, rowSum[i]) >= 0.995 ? '1' : (n / Math.max(1, rowSum[i])).toFixed(2).replace(/^0/, '')) : n) : ''}
                     </td>
@@ -331,14 +332,22 @@ function EvaluationViewInner({ run }: { run: RunTelemetry }) {
       {r.confusion && r.confusion.length > 0 && (
         <Card
           title="Confusion matrix"
-          info="rows: true class · columns: predicted · click a cell for its images"
+          info={r.cellSamples ? 'rows: true class · columns: predicted · click a cell for its images' : `rows: true class · columns: predicted · counted in ${task === 'segmentation' ? 'pixels' : 'boxes'}`}
           right={<Segmented value={normalized} onChange={setNormalized} options={[{ value: 'counts', label: 'Counts' }, { value: 'normalized', label: 'Normalised', title: 'Each row divided by its total (recall on the diagonal)' }]} testId="cm-mode" />}
           span={2}
           testId="chart-confusion"
         >
           <div className="cm-layout">
-            <ConfusionMatrix report={r} names={names} selected={cell} onSelect={setCell} normalized={normalized === 'normalized'} />
-            <div className="cm-side">{cell ? <CellSamples runId={run.id} report={r} names={names} cell={cell} /> : <div className="muted cm-hint">Click a cell to see the validation images behind it, with their predicted probabilities. Off-diagonal cells are the mistakes.</div>}</div>
+            <ConfusionMatrix report={r} names={names} selected={cell} onSelect={setCell} normalized={normalized === 'normalized'} unit={task === 'segmentation' ? 'pixel' : task === 'detection' ? 'box' : 'image'} />
+            <div className="cm-side">
+              {cell && r.cellSamples ? (
+                <CellSamples runId={run.id} report={r} names={names} cell={cell} />
+              ) : r.cellSamples ? (
+                <div className="muted cm-hint">Click a cell to see the validation images behind it, with their predicted probabilities. Off-diagonal cells are the mistakes.</div>
+              ) : (
+                <div className="muted cm-hint">Every {task === 'segmentation' ? 'pixel' : 'box'} of the validation images is counted once. The diagonal is what the model got right; read a row to see which classes a true class is mistaken for.</div>
+              )}
+            </div>
           </div>
         </Card>
       )}

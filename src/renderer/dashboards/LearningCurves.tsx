@@ -27,10 +27,9 @@ function EpochLoss({ run }: { run: RunTelemetry }) {
   return (
     <Card
       title="Loss per epoch"
-      info={rows.length ? `gap ${fmt(verdict.gap)}` : undefined}
+      info={badge ?? (rows.length ? `gap ${fmt(verdict.gap)}` : undefined)}
       right={
         <span className="legend">
-          {badge}
           <LegendItem color="var(--series-1)" label="train" />
           <LegendItem color="var(--series-2)" label="validation" />
           <LegendItem color="var(--gap-fill-strong)" label="gap" />
@@ -78,7 +77,7 @@ function EpochAccuracy({ run }: { run: RunTelemetry }) {
       info={rows.length ? `val ${pct(rows[rows.length - 1].val)}` : undefined}
       right={
         <span className="legend">
-          <LegendItem color="var(--series-1)" label="train" />
+          {task !== 'detection' && <LegendItem color="var(--series-1)" label="train" />}
           <LegendItem color="var(--series-2)" label="validation" />
           {hasTop5 && <LegendItem color="var(--series-2)" label="val top-5" dashed />}
         </span>
@@ -104,6 +103,7 @@ function EpochAccuracy({ run }: { run: RunTelemetry }) {
 
 function StepChart({ run, metric, smoothing }: { run: RunTelemetry; metric: 'loss' | 'acc'; smoothing: number }) {
   const v = useRunVersion(run, 'steps');
+  const classification = taskOf(run) === 'classification';
   const total = totalSteps(run);
   const rows = useMemo(() => {
     const all = run.steps.rows();
@@ -114,7 +114,7 @@ function StepChart({ run, metric, smoothing }: { run: RunTelemetry; metric: 'los
   const last = rows[rows.length - 1];
   return (
     <Card
-      title={metric === 'loss' ? 'Training loss per step' : 'Training accuracy per step'}
+      title={metric === 'loss' ? 'Training loss per step' : classification ? 'Training accuracy per step' : 'Training metric per step'}
       info={last ? `step ${last.step} · ${metric === 'loss' ? fmt(last.smooth) : pct(last.smooth)}` : undefined}
       right={
         <span className="legend">

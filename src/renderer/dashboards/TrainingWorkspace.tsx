@@ -9,7 +9,7 @@ import { BatchNormView } from './BatchNormView';
 import { fmt, pct } from './chartKit';
 import { useDiagnostics } from './Diagnostics';
 import { EvaluationView } from './EvaluationView';
-import { graphOf } from './runInfo';
+import { graphOf, taskOf } from './runInfo';
 import { GradientFlow } from './GradientFlow';
 import { LearningCurves } from './LearningCurves';
 import { WeightsView } from './WeightsView';
@@ -33,6 +33,7 @@ function RunHeader({ run, diags, onTab }: { run: RunTelemetry; diags: Diagnostic
   const s = run.summary;
   const last = run.lastStep;
   const ep = run.epochs[run.epochs.length - 1];
+  const task = taskOf(run);
   return (
     <div className="dash-head" data-testid="dash-head">
       <div className="dash-run">
@@ -55,7 +56,7 @@ function RunHeader({ run, diags, onTab }: { run: RunTelemetry; diags: Diagnostic
         )}
         {ep && (
           <span>
-            val acc <b className="mono">{pct(ep.valAcc)}</b>
+            {task === 'detection' ? 'val mAP@.5' : task === 'segmentation' ? 'val pixel acc' : 'val acc'} <b className="mono">{task === 'detection' ? fmt(ep.valAcc) : pct(ep.valAcc)}</b>
           </span>
         )}
       </div>

@@ -226,7 +226,7 @@ function TrainPanelView() {
   }, [datasets, fit, draft.dataset, doc.meta.input.shape, setDataset]);
 
   useEffect(() => {
-    if (!lab || !draft.dataset) return;
+    if (!lab || !draft.dataset || draft.dataset === 'folder:') return;
     let cancelled = false;
     setPreview(null);
     setError(null);

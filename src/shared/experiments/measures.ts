@@ -66,6 +66,18 @@ export function accuracyGap(r: VariantResult): number | null {
   return e && e.trainAccuracy !== undefined ? e.trainAccuracy - e.valAccuracy : null;
 }
 
+/**
+ * Two standard errors of the difference between two runs' final validation accuracies, √(p(1−p)/n) each:
+ * differences below it are within what the validation sample size can resolve.
+ */
+export function accuracyNoise(a: VariantResult, b: VariantResult): number | null {
+  const pa = finalValAccuracy(a);
+  const pb = finalValAccuracy(b);
+  const n = a.valSamples ?? b.valSamples;
+  if (pa === null || pb === null || !n) return null;
+  return 2 * Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n);
+}
+
 /** Validation loss − train loss in the last epoch. */
 export function lossGap(r: VariantResult): number | null {
   const e = lastEpoch(r);

@@ -132,7 +132,7 @@ test('optimizers verdict ranks by validation accuracy and checks each against pl
   ]);
   assert.equal(v.effect.direction, 'supports');
   assert.deepEqual(v.measurements.ranking, ['adamw', 'adam', 'momentum', 'sgd']);
-  assert.match(v.text, /AdamW vs Adam: \+0\.2 pts/);
+  assert.match(v.text, /AdamW vs Adam: \+0\.2 pts, inside the ±3\.5-point band that 500 validation images can resolve/);
 });
 
 test('overfitting verdict: each regularizer must narrow a gap measurably', () => {
@@ -147,7 +147,10 @@ test('overfitting verdict: each regularizer must narrow a gap measurably', () =>
   assert.match(v.text, /dropout: accuracy gap narrower, loss gap not/);
   assert.match(v.text, /l2: loss gap narrower, accuracy gap not/);
   const same = verdict('overfitting', [none, fake('dropout', { epochs: [{ trainAccuracy: 1, valAccuracy: 0.83, trainLoss: 0.001, valLoss: 0.69 }] })]);
-  assert.equal(same.effect.direction, 'contradicts', 'a change within the noise is not an effect');
+  assert.equal(same.effect.direction, 'inconclusive', 'a change within the noise is not an effect');
+  assert.match(same.text, /dropout: no measurable change/);
+  const worse = verdict('overfitting', [none, fake('dropout', { epochs: [{ trainAccuracy: 1, valAccuracy: 0.7, trainLoss: 0.001, valLoss: 1.2 }] })]);
+  assert.equal(worse.effect.direction, 'contradicts');
 });
 
 test('initialization verdict: He ≈ 1, Xavier shrinks, small normal vanishes', () => {

@@ -22,7 +22,8 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
   // The statistics carry no gradient of their own: the custom gradient below
   // already accounts for y's dependence on them.
   const [mean, variance] = tf.engine().runKernel(BN_MOMENTS, { x }, {}) as tf.Tensor1D[];
-  const normalize = tf.customGrad((xs: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const normalize = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xs, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([xs, g, mean, variance]);
     return {
       value: tf.batchNorm(xs, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, epsilon),

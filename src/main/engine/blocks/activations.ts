@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as defs from '../../../shared/blocks/activations';
 import { applyLayer, NetsmithLayer, one, oneShape, registerLayer } from './layer';
-import { twin, type BuildCtx } from './types';
+import { activationNodes, type ActName } from '../export/onnx/ops';
+import { twin, type BuildCtx, type OnnxCtx } from './types';
 
 /** Activations tfjs lacks or defines differently (ELU with α ≠ 1, exact GELU, hard sigmoid = ReLU6(x+3)/6). */
 export type ActFn = 'elu' | 'gelu' | 'geluTanh' | 'silu' | 'hardswish' | 'hardsigmoid' | 'mish';
@@ -55,22 +56,35 @@ const custom = (fn: ActFn, alpha = 1) => (ctx: BuildCtx, [x]: tf.SymbolicTensor[
 const builtin = (activation: 'relu6' | 'sigmoid' | 'tanh') => (ctx: BuildCtx, [x]: tf.SymbolicTensor[]) =>
   applyLayer(tf.layers.activation({ activation, name: ctx.name() }), x);
 
-export const relu = twin(defs.relu, (ctx, [x]) => applyLayer(tf.layers.reLU({ name: ctx.name() }), x));
-export const relu6 = twin(defs.relu6, builtin('relu6'));
-export const leakyRelu = twin(defs.leakyRelu, (ctx, [x], p) => applyLayer(tf.layers.leakyReLU({ alpha: p.alpha, name: ctx.name() }), x));
+const onnxAct = (fn: ActName) => (ctx: OnnxCtx, [x]: string[]): string => activationNodes(ctx, x, fn);
+
+export const relu = twin(defs.relu, (ctx, [x]) => applyLayer(tf.layers.reLU({ name: ctx.name() }), x), { onnx: onnxAct('relu') });
+export const relu6 = twin(defs.relu6, builtin('relu6'), { onnx: onnxAct('relu6') });
+export const leakyRelu = twin(defs.leakyRelu, (ctx, [x], p) => applyLayer(tf.layers.leakyReLU({ alpha: p.alpha, name: ctx.name() }), x), {
+  onnx: (ctx, [x], p) => ctx.op('LeakyRelu', [x], { alpha: { float: p.alpha } }),
+});
 /** One slope per channel: shared over every axis but the batch and the last (PyTorch's init 0.25). */
 export const prelu = twin(defs.prelu, (ctx, [x]) => {
   const sharedAxes = Array.from({ length: x.shape.length - 2 }, (_, i) => i + 1);
   return applyLayer(tf.layers.prelu({ sharedAxes: sharedAxes.length ? sharedAxes : undefined, alphaInitializer: tf.initializers.constant({ value: 0.25 }), name: ctx.name() }), x);
+}, {
+  onnx: (ctx, [x]) => {
+    const alpha = ctx.weights().alpha;
+    const c = alpha.data.length;
+    const rank = ctx.inputShapes[0].length;
+    return ctx.op('PRelu', [x, ctx.constant(alpha.data, rank === 4 ? [c, 1, 1] : [c], 'slope')]);
+  },
 });
-export const elu = twin(defs.elu, (ctx, inputs, p) => custom('elu', p.alpha)(ctx, inputs));
-export const gelu = twin(defs.gelu, (ctx, inputs, p) => custom(p.approximate === 'tanh' ? 'geluTanh' : 'gelu')(ctx, inputs));
-export const silu = twin(defs.silu, custom('silu'));
-export const hardswish = twin(defs.hardswish, custom('hardswish'));
-export const hardsigmoid = twin(defs.hardsigmoid, custom('hardsigmoid'));
-export const mish = twin(defs.mish, custom('mish'));
-export const sigmoid = twin(defs.sigmoid, builtin('sigmoid'));
-export const tanh = twin(defs.tanh, builtin('tanh'));
+export const elu = twin(defs.elu, (ctx, inputs, p) => custom('elu', p.alpha)(ctx, inputs), { onnx: (ctx, [x], p) => activationNodes(ctx, x, 'elu', p.alpha) });
+export const gelu = twin(defs.gelu, (ctx, inputs, p) => custom(p.approximate === 'tanh' ? 'geluTanh' : 'gelu')(ctx, inputs), {
+  onnx: (ctx, [x], p) => activationNodes(ctx, x, p.approximate === 'tanh' ? 'geluTanh' : 'gelu'),
+});
+export const silu = twin(defs.silu, custom('silu'), { onnx: onnxAct('silu') });
+export const hardswish = twin(defs.hardswish, custom('hardswish'), { onnx: onnxAct('hardswish') });
+export const hardsigmoid = twin(defs.hardsigmoid, custom('hardsigmoid'), { onnx: onnxAct('hardsigmoid') });
+export const mish = twin(defs.mish, custom('mish'), { onnx: onnxAct('mish') });
+export const sigmoid = twin(defs.sigmoid, builtin('sigmoid'), { onnx: onnxAct('sigmoid') });
+export const tanh = twin(defs.tanh, builtin('tanh'), { onnx: onnxAct('tanh') });
 /** Softmax along any axis; tf.softmax only takes the last one. */
 export class AxisSoftmax extends NetsmithLayer<{ axis: number }> {
   static className = 'Netsmith>Softmax';
@@ -94,4 +108,9 @@ export const softmax = twin(defs.softmax, (ctx, [x], p) => {
   const axis = p.axis < 0 ? rank + p.axis : p.axis;
   if (axis === rank - 1) return applyLayer(tf.layers.softmax({ axis: -1, name: ctx.name() }), x);
   return applyLayer(new AxisSoftmax({ name: ctx.name(), opts: { axis } }), x);
+}, {
+  onnx: (ctx, [x], p) => {
+    const rank = ctx.inputShapes[0].length;
+    return ctx.op('Softmax', [x], { axis: ctx.axis(p.axis, rank) });
+  },
 });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchNorm as def } from '../../../shared/blocks/batchnorm';
 import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from './layer';
 import { batchNormOp } from './ops';
+import { channelAffine } from '../export/onnx/ops';
 import { twin } from './types';
 
 /**
@@ -38,4 +39,18 @@ registerLayer(PlainBatchNorm);
 export const batchNorm = twin(def, (ctx, [x], p) => {
   if (!p.affine) return applyLayer(new PlainBatchNorm({ name: ctx.name(), opts: { momentum: p.momentum, epsilon: p.epsilon } }), x);
   return applyLayer(tf.layers.batchNormalization({ axis: -1, momentum: 1 - p.momentum, epsilon: p.epsilon, name: ctx.name() }), x);
+}, {
+  // Inference: the running statistics folded into one per-channel scale and shift (any rank).
+  onnx: (ctx, [x], p) => {
+    const w = ctx.weights();
+    const mean = w.moving_mean.data;
+    const variance = w.moving_variance.data;
+    const scale = new Float32Array(mean.length);
+    const shift = new Float32Array(mean.length);
+    for (let i = 0; i < mean.length; i++) {
+      scale[i] = (w.gamma?.data[i] ?? 1) / Math.sqrt(variance[i] + p.epsilon);
+      shift[i] = (w.beta?.data[i] ?? 0) - mean[i] * scale[i];
+    }
+    return channelAffine(ctx, x, ctx.inputShapes[0].length, scale, shift, 'affine');
+  },
 });

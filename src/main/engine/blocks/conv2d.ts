@@ -3,6 +3,7 @@ import { conv2d as def } from '../../../shared/blocks/conv2d';
 import { GeneralConv2D } from './conv';
 import { applyLayer } from './layer';
 import { resolvePadding } from './padding';
+import { convNode } from '../export/onnx/ops';
 import { twin } from './types';
 
 export const conv2d = twin(def, (ctx, [input], p) => {
@@ -22,4 +23,9 @@ export const conv2d = twin(def, (ctx, [input], p) => {
     inits: { kernel: ctx.kernelInit(depthwise ? 'depthwise' : 'conv') },
   });
   return applyLayer(layer, x);
+}, {
+  onnx: (ctx, [x], p) => {
+    const cin = ctx.inputShapes[0][3] as number;
+    return convNode(ctx, x, { ...p, groups: p.groups, depthwise: p.groups === cin && p.groups > 1 });
+  },
 });

@@ -3,6 +3,7 @@ import { depthwiseConv2d as def } from '../../../shared/blocks/depthwise_conv2d'
 import { GeneralConv2D } from './conv';
 import { applyLayer } from './layer';
 import { resolvePadding } from './padding';
+import { convNode } from '../export/onnx/ops';
 import { twin, type BuildCtx } from './types';
 
 /** Depthwise conv: tfjs' DepthwiseConv2D, or the general conv (groups = C) when dilated. */
@@ -28,4 +29,6 @@ export function buildDepthwise(
   return applyLayer(layer, x);
 }
 
-export const depthwiseConv2d = twin(def, (ctx, [x], p) => buildDepthwise(ctx, x, p, ctx.name()));
+export const depthwiseConv2d = twin(def, (ctx, [x], p) => buildDepthwise(ctx, x, p, ctx.name()), {
+  onnx: (ctx, [x], p) => convNode(ctx, x, { ...p, groups: 1, depthwise: true }),
+});

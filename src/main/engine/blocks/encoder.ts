@@ -4,6 +4,7 @@ import { Activation } from './activations';
 import { applyLayer } from './layer';
 import { LayerNorm } from './layernorm';
 import { MultiHeadSelfAttention } from './mhsa';
+import { activationNodes, attentionNodes, denseNode, layerNormNode } from '../export/onnx/ops';
 import { twin } from './types';
 
 /**
@@ -31,4 +32,11 @@ export const encoder = twin(def, (ctx, [x], p) => {
   h = dropout(applyLayer(new Activation({ name: ctx.name('gelu'), opts: { fn: 'gelu', alpha: 1 } }), h), 'drop2');
   h = applyLayer(tf.layers.dense({ units: d, kernelInitializer: ctx.kernelInit('dense'), name: ctx.name('fc2') }), h);
   return applyLayer(tf.layers.add({ name: ctx.name() }), [x1, dropout(h, 'drop3')]);
+}, {
+  // Inference: the dropouts are identities.
+  onnx: (ctx, [x], p) => {
+    const x1 = ctx.op('Add', [x, attentionNodes(ctx, layerNormNode(ctx, x, p.epsilon, 'ln1'), p.heads, 'attn')], {}, 'add1');
+    const h = denseNode(ctx, layerNormNode(ctx, x1, p.epsilon, 'ln2'), 3, 'fc1');
+    return ctx.op('Add', [x1, denseNode(ctx, activationNodes(ctx, h, 'gelu', 1, 'gelu'), 3, 'fc2')]);
+  },
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { globalAvgPool as avgDef, globalMaxPool as maxDef } from '../../../shared/blocks/global_pool';
 import { applyLayer } from './layer';
-import { twin, type BuildCtx } from './types';
+import { twin, type BuildCtx, type OnnxCtx } from './types';
 
 // tfjs' global pooling layers have no keepDims: a Reshape `__keep` restores the 1×1 axes.
 function globalPool(kind: 'avg' | 'max') {
@@ -14,5 +14,9 @@ function globalPool(kind: 'avg' | 'max') {
   };
 }
 
-export const globalAvgPool = twin(avgDef, globalPool('avg'));
-export const globalMaxPool = twin(maxDef, globalPool('max'));
+/** ONNX: GlobalXPool gives [N, C, 1, 1], which is the lab's [N, 1, 1, C] in the NCHW layout; Flatten drops the 1×1. */
+const globalPoolOnnx = (op: string) => (ctx: OnnxCtx, [x]: string[], p: { keepDims: boolean }): string =>
+  p.keepDims ? ctx.op(op, [x]) : ctx.op('Flatten', [ctx.op(op, [x], {}, 'pool')], { axis: 1 });
+
+export const globalAvgPool = twin(avgDef, globalPool('avg'), { onnx: globalPoolOnnx('GlobalAveragePool') });
+export const globalMaxPool = twin(maxDef, globalPool('max'), { onnx: globalPoolOnnx('GlobalMaxPool') });

@@ -35,4 +35,14 @@ export function layerNormOp(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps
   return x.sub(mean).mul(variance.add(epsilon).rsqrt()).mul(gamma).add(beta);
 }
 
-export const layerNorm = twin(def, (ctx, [x], p) => applyLayer(new LayerNorm({ name: ctx.name(), opts: { epsilon: p.epsilon } }), x));
+export const layerNorm = twin(def, (ctx, [x], p) => applyLayer(new LayerNorm({ name: ctx.name(), opts: { epsilon: p.epsilon } }), x), {
+  // Over the lab's last axis: on images (NCHW inside the ONNX graph) that is axis 1, so go through NHWC.
+  onnx: (ctx, [x], p) => {
+    const w = ctx.weights();
+    const image = ctx.inputShapes[0].length === 4;
+    const h = image ? ctx.op('Transpose', [x], { perm: [0, 2, 3, 1] }, 'nhwc') : x;
+    const inputs = [h, ctx.constant(w.gamma.data, w.gamma.shape, 'gamma'), ctx.constant(w.beta.data, w.beta.shape, 'beta')];
+    const y = ctx.op('LayerNormalization', inputs, { axis: -1, epsilon: { float: p.epsilon } }, image ? 'norm' : undefined);
+    return image ? ctx.op('Transpose', [y], { perm: [0, 3, 1, 2] }) : y;
+  },
+});

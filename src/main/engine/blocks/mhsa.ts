@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mhsa as def } from '../../../shared/blocks/mhsa';
 import { selfAttention } from './attention';
 import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from './layer';
+import { attentionNodes } from '../export/onnx/ops';
 import { twin } from './types';
 
 interface MhsaOpts {
@@ -53,4 +54,6 @@ export const mhsa = twin(def, (ctx, [x], p) => {
     inits: { qkv: ctx.kernelInit('dense'), out: ctx.kernelInit('dense') },
   });
   return applyLayer(layer, x);
+}, {
+  onnx: (ctx, [x], p) => attentionNodes(ctx, x, p.heads),
 });

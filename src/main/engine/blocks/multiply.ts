@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { multiply as def } from '../../../shared/blocks/multiply';
 import { applyLayer, NetsmithLayer, registerLayer } from './layer';
+import { chain } from '../export/onnx/ops';
 import { twin } from './types';
 
 /** Element-wise product of same-rank inputs with NumPy broadcasting of size-1 axes (e.g. H×W×C × 1×1×C). */
@@ -22,4 +23,4 @@ export class BroadcastMultiply extends NetsmithLayer<Record<string, never>> {
 }
 registerLayer(BroadcastMultiply);
 
-export const multiply = twin(def, (ctx, inputs) => applyLayer(new BroadcastMultiply({ name: ctx.name(), opts: {} }), inputs));
+export const multiply = twin(def, (ctx, inputs) => applyLayer(new BroadcastMultiply({ name: ctx.name(), opts: {} }), inputs), { onnx: (ctx, inputs) => chain(ctx, 'Mul', inputs) });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { patchEmbed as def } from '../../../shared/blocks/patch_embed';
 import { applyLayer } from './layer';
+import { convNode } from '../export/onnx/ops';
 import { twin } from './types';
 
 /** A conv with kernel = stride = p (`__proj`), then a Reshape of the (H/p)×(W/p) grid into N tokens. */
@@ -11,4 +12,11 @@ export const patchEmbed = twin(def, (ctx, [x], p) => {
     x,
   );
   return applyLayer(tf.layers.reshape({ targetShape: [(h / p.patch) * (w / p.patch), p.dim], name: ctx.name() }), grid);
+}, {
+  // Tokens in the lab's row-major grid order: the NCHW conv output goes to NHWC before the reshape.
+  onnx: (ctx, [x], p) => {
+    const grid = convNode(ctx, x, { kernel: p.patch, stride: p.patch, padding: 'valid', pad: 0, groups: 1, depthwise: false }, 'proj');
+    const nhwc = ctx.op('Transpose', [grid], { perm: [0, 2, 3, 1] }, 'nhwc');
+    return ctx.op('Reshape', [nhwc, ctx.ints([-1, ctx.outputShape[1] as number, p.dim], 'shape')]);
+  },
 });

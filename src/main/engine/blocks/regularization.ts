@@ -25,5 +25,5 @@ export class DropPath extends NetsmithLayer<{ rate: number }> {
 }
 registerLayer(DropPath);
 
-export const dropout = twin(dropoutDef, (ctx, [x], p) => applyLayer(tf.layers.dropout({ rate: p.rate, name: ctx.name() }), x));
-export const dropPath = twin(dropPathDef, (ctx, [x], p) => applyLayer(new DropPath({ name: ctx.name(), opts: { rate: p.rate } }), x));
+export const dropout = twin(dropoutDef, (ctx, [x], p) => applyLayer(tf.layers.dropout({ rate: p.rate, name: ctx.name() }), x), { onnx: (ctx, [x]) => ctx.op('Identity', [x]) });
+export const dropPath = twin(dropPathDef, (ctx, [x], p) => applyLayer(new DropPath({ name: ctx.name(), opts: { rate: p.rate } }), x), { onnx: (ctx, [x]) => ctx.op('Identity', [x]) });

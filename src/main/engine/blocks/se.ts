@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { seSqueeze, squeezeExcite as def } from '../../../shared/blocks/se';
 import { activate } from './activations';
 import { applyLayer, NetsmithLayer, one, oneShape, registerLayer } from './layer';
+import { activationNodes } from '../export/onnx/ops';
 import { twin } from './types';
 
 interface SeOpts {
@@ -57,4 +58,18 @@ export const squeezeExcite = twin(def, (ctx, [x], p) => {
     inits: { fc1: ctx.kernelInit('dense'), fc2: ctx.kernelInit('dense') },
   });
   return applyLayer(layer, x);
+}, {
+  onnx: (ctx, [x], p) => {
+    const w = ctx.weights();
+    const fc = (h: string, i: 1 | 2): string => {
+      const k = w[`fc${i}_kernel`];
+      const y = ctx.op('MatMul', [h, ctx.constant(k.data, k.shape, `fc${i}_kernel`)], {}, `fc${i}`);
+      const b = w[`fc${i}_bias`];
+      return b ? ctx.op('Add', [y, ctx.constant(b.data, b.shape, `fc${i}_bias`)], {}, `fc${i}_add`) : y;
+    };
+    const squeezed = ctx.op('Flatten', [ctx.op('GlobalAveragePool', [x], {}, 'gap')], { axis: 1 }, 'squeeze');
+    const h = activationNodes(ctx, fc(squeezed, 1), p.activation, 1, 'act');
+    const g = activationNodes(ctx, fc(h, 2), p.gate, 1, 'gate');
+    return ctx.op('Mul', [x, ctx.op('Unsqueeze', [g, ctx.ints([2, 3], 'axes')], {}, 'scale')]);
+  },
 });

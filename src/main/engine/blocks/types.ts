@@ -28,8 +28,40 @@ export interface NodeRef {
   label?: string;
 }
 
-/** Placeholders for the exporters (a later issue): the ONNX nodes and the PyTorch module of a block. */
-export type OnnxExport = (...args: never[]) => unknown;
+/** A float32 array with its shape (row-major), as the lab stores it (tfjs layouts: conv kernels `[K, K, C_in, C_out]`). */
+export interface WeightArray {
+  data: Float32Array;
+  shape: number[];
+}
+
+export type OnnxAttr = number | string | number[] | { floats: number[] } | { float: number };
+
+/**
+ * What a twin gets from the ONNX exporter (src/main/engine/export/onnx). Tensor layout in the ONNX graph:
+ * every rank-4 tensor (batch + 3 axes) is NCHW; tensors of other ranks keep the lab's layout. The exported
+ * model's input and outputs are in the lab's layout (NHWC), the exporter adds the transposes.
+ */
+export interface OnnxCtx {
+  /** Adds one node and returns the name of its (first) output. `suffix` names the node `<base>/<suffix>`. */
+  op(op: string, inputs: string[], attrs?: Record<string, OnnxAttr>, suffix?: string): string;
+  /** A float32 initializer. */
+  constant(data: Float32Array | readonly number[], dims: readonly number[], suffix?: string): string;
+  /** An int64 initializer (shapes, axes, pads). */
+  ints(values: readonly number[], suffix?: string): string;
+  /** The weights of the layer the twin built as `ctx.name(suffix)`, by short name (`kernel`, `bias`, `gamma`…). */
+  weights(suffix?: string): Record<string, WeightArray>;
+  /** The model input, already transposed to NCHW. */
+  input(): string;
+  /** The ONNX axis of a lab axis (negative allowed) of a tensor of rank `rank` (batch included). */
+  axis(labAxis: number, rank: number): number;
+  /** Shapes the analysis inferred (lab layout, batch `null`). */
+  inputShapes: readonly Shape[];
+  outputShape: Shape;
+}
+
+/** Emits a block's ONNX nodes for `inputs` (tensor names) and returns its output's name. */
+export type OnnxExport<P = Record<string, unknown>> = (ctx: OnnxCtx, inputs: string[], params: P, node: NodeRef) => string;
+/** PyTorch code generation: not implemented yet. */
 export type PytorchExport = (...args: never[]) => unknown;
 
 /** The engine twin of a BlockDef (src/shared/blocks/<type>.ts): everything about the block that needs tensors. */
@@ -37,11 +69,16 @@ export interface EngineBlock<P = Record<string, unknown>> {
   type: string;
   /** Builds the node with the tf.layers functional API; `params` are parsed (defaults filled). */
   build(ctx: BuildCtx, inputs: tf.SymbolicTensor[], params: P, node: NodeRef): tf.SymbolicTensor;
-  onnx?: OnnxExport;
+  /** Emits the block's ONNX nodes (see OnnxCtx); absent: the ONNX export refuses graphs with this block. */
+  onnx?(ctx: OnnxCtx, inputs: string[], params: P, node: NodeRef): string;
   pytorch?: PytorchExport;
 }
 
 /** Declares a twin typed by its BlockDef's params: `twin(conv2d, (ctx, [x], p) => …)`. */
-export function twin<S extends ParamSpecs>(def: BlockDef<S>, build: EngineBlock<ParamsOf<S>>['build']): EngineBlock<ParamsOf<S>> {
-  return { type: def.type, build };
+export function twin<S extends ParamSpecs>(
+  def: BlockDef<S>,
+  build: EngineBlock<ParamsOf<S>>['build'],
+  exporters: Pick<EngineBlock<ParamsOf<S>>, 'onnx' | 'pytorch'> = {},
+): EngineBlock<ParamsOf<S>> {
+  return { type: def.type, build, ...exporters };
 }

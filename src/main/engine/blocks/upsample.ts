@@ -27,4 +27,11 @@ export class Upsample extends NetsmithLayer<{ scale: number; mode: 'nearest' | '
 }
 registerLayer(Upsample);
 
-export const upsample = twin(def, (ctx, [x], p) => applyLayer(new Upsample({ name: ctx.name(), opts: { scale: p.scale, mode: p.mode } }), x));
+export const upsample = twin(def, (ctx, [x], p) => applyLayer(new Upsample({ name: ctx.name(), opts: { scale: p.scale, mode: p.mode } }), x), {
+  // Nearest: output i reads input ⌊i/s⌋ (asymmetric + floor); bilinear: half-pixel centres, edges clamped.
+  onnx: (ctx, [x], p) => {
+    const scales = ctx.constant([1, 1, p.scale, p.scale], [4], 'scales');
+    const attrs = p.mode === 'bilinear' ? { mode: 'linear', coordinate_transformation_mode: 'half_pixel' } : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+    return ctx.op('Resize', [x, '', scales], attrs);
+  },
+});

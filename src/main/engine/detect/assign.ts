@@ -63,26 +63,42 @@ export function bestShape(levels: readonly DetectionLevel[], w: number, h: numbe
 
 const cellOf = (v: number, stride: number, cells: number): number => Math.min(cells - 1, Math.max(0, Math.floor(v / stride)));
 
+export interface AssignOptions {
+  /**
+   * Anchor-based heads: also make positives of every other anchor (on any head, at the cell holding the centre)
+   * whose width and height are both within this factor of the box's (YOLOv5's anchor_t = 4). Unset: best only.
+   */
+  anchorRatio?: number;
+}
+
 /** Positives per level (in row order), for a batch of images' ground-truth boxes. */
-export function assignTargets(gt: readonly GtBox[][], levels: readonly DetectionLevel[], image: ImageSize): Positive[][] {
+export function assignTargets(gt: readonly GtBox[][], levels: readonly DetectionLevel[], image: ImageSize, opts: AssignOptions = {}): Positive[][] {
   const claimed = levels.map(() => new Map<number, { p: Positive; rank: number }>());
   gt.forEach((boxes, n) => {
     for (const g of boxes) {
       const [cx, cy, w, h] = [g.box[0] * image.w, g.box[1] * image.h, g.box[2] * image.w, g.box[3] * image.h];
       const m = bestShape(levels, w, h);
-      const l = levels[m.level];
-      const base = n * levelSize(l);
-      const a = perCell(l);
-      const claim = (gx: number, gy: number, anchor: number, rank: number): void => {
-        const row = base + (gy * l.gridW + gx) * a + anchor;
-        const prev = claimed[m.level].get(row);
+      const claim = (level: number, gx: number, gy: number, anchor: number, rank: number): void => {
+        const l = levels[level];
+        const row = n * levelSize(l) + (gy * l.gridW + gx) * perCell(l) + anchor;
+        const prev = claimed[level].get(row);
         if (prev && prev.rank >= rank) return;
-        claimed[m.level].set(row, { p: { image: n, row, gx, gy, anchor, cls: g.cls, box: [...g.box] }, rank });
+        claimed[level].set(row, { p: { image: n, row, gx, gy, anchor, cls: g.cls, box: [...g.box] }, rank });
       };
+      const l = levels[m.level];
       const gx = cellOf(cx, l.stride, l.gridW);
       const gy = cellOf(cy, l.stride, l.gridH);
       if (l.anchors.length > 0) {
-        claim(gx, gy, m.anchor, m.iou);
+        claim(m.level, gx, gy, m.anchor, m.iou);
+        if (opts.anchorRatio) {
+          const limit = opts.anchorRatio;
+          levels.forEach((other, li) =>
+            other.anchors.forEach(([aw, ah], a) => {
+              if ((li === m.level && a === m.anchor) || Math.max(w / aw, aw / w, h / ah, ah / h) >= limit) return;
+              claim(li, cellOf(cx, other.stride, other.gridW), cellOf(cy, other.stride, other.gridH), a, shapeIoU([w, h], [aw, ah]));
+            }),
+          );
+        }
         continue;
       }
       const rank = -w * h; // smaller boxes win shared cells
@@ -92,7 +108,7 @@ export function assignTargets(gt: readonly GtBox[][], levels: readonly Detection
       for (let y = cellOf(y0, l.stride, l.gridH); y <= cellOf(y1, l.stride, l.gridH); y++)
         for (let x = cellOf(x0, l.stride, l.gridW); x <= cellOf(x1, l.stride, l.gridW); x++) {
           const [ccx, ccy] = [(x + 0.5) * l.stride, (y + 0.5) * l.stride];
-          if ((ccx > x0 && ccx < x1 && ccy > y0 && ccy < y1) || (x === gx && y === gy)) claim(x, y, 0, rank);
+          if ((ccx > x0 && ccx < x1 && ccy > y0 && ccy < y1) || (x === gx && y === gy)) claim(m.level, x, y, 0, rank);
         }
     }
   });

@@ -1,5 +1,5 @@
 import { cnn } from '../graphs';
-import { failureNote, finalTrainLoss, finalValAccuracy, firstEpochTrainLoss, fmtNum, fmtPct, fmtPts } from '../measures';
+import { accuracyNoise, failureNote, finalTrainLoss, finalValAccuracy, firstEpochTrainLoss, fmtNum, fmtPct, fmtPts } from '../measures';
 import type { ExperimentDoc } from '../types';
 
 const input: [number, number, number] = [28, 28, 1];
@@ -47,11 +47,16 @@ export const optimizers: ExperimentDoc = {
       return acc !== null && loss !== null && sgdAcc !== null && sgdLoss !== null && acc > sgdAcc && loss < sgdLoss;
     });
     const adamGap = get('adam', 'val_accuracy') !== null && get('adamw', 'val_accuracy') !== null ? get('adamw', 'val_accuracy')! - get('adam', 'val_accuracy')! : null;
+    const adam = results.find((r) => r.variant === 'adam');
+    const adamw = results.find((r) => r.variant === 'adamw');
+    const noise = adam && adamw ? accuracyNoise(adam, adamw) : null;
     const direction = sgdAcc === null ? 'inconclusive' : faster.length === 3 ? 'supports' : faster.length === 0 ? 'contradicts' : 'inconclusive';
     const text =
       `Final validation accuracy: ${ranked.map((r) => `${r.name} ${failureNote(r) || fmtPct(finalValAccuracy(r))}`).join(', ')}. ` +
       `Training loss after the first epoch: ${results.map((r) => `${r.variant} ${fmtNum(firstEpochTrainLoss(r))}`).join(', ')}. ` +
-      (adamGap !== null ? `AdamW vs Adam: ${fmtPts(adamGap)}${Math.abs(adamGap) < 0.01 ? ' (within run-to-run noise at this budget: decoupled decay matters over long training)' : ''}.` : '');
+      (adamGap !== null
+        ? `AdamW vs Adam: ${fmtPts(adamGap)}${noise !== null ? `, ${Math.abs(adamGap) <= noise ? 'inside' : 'outside'} the ±${(noise * 100).toFixed(1)}-point band that ${adam!.valSamples} validation images can resolve (2 standard errors)` : ''}.`
+        : '');
     return {
       text,
       effect: {
@@ -60,7 +65,7 @@ export const optimizers: ExperimentDoc = {
         detail: `beat SGD: ${faster.length ? faster.join(', ') : 'none'}`,
       },
       perVariant,
-      measurements: { ranking: ranked.map((r) => r.variant), adamwMinusAdam: adamGap },
+      measurements: { ranking: ranked.map((r) => r.variant), adamwMinusAdam: adamGap, accuracyNoise: noise },
     };
   },
 };

@@ -1,6 +1,6 @@
 import { mlp } from '../graphs';
-import { accuracyGap, bestValAccuracy, failureNote, finalTrainAccuracy, finalValAccuracy, fmtNum, fmtPct, lossGap, valLossRise } from '../measures';
-import type { ExperimentDoc, VariantResult } from '../types';
+import { accuracyGap, accuracyNoise, bestValAccuracy, failureNote, finalTrainAccuracy, finalValAccuracy, fmtNum, fmtPct, lossGap, valLossRise } from '../measures';
+import type { ExperimentDoc } from '../types';
 
 const input: [number, number, number] = [28, 28, 1];
 const TRAIN = 256;
@@ -67,7 +67,8 @@ export const overfitting: ExperimentDoc = {
       return { r, accNarrower, lossNarrower, wider: accWider && lossWider && !accNarrower && !lossNarrower };
     });
     const narrowed = judged.filter((j) => j.accNarrower || j.lossNarrower);
-    const direction = !none || none.state !== 'completed' ? 'inconclusive' : narrowed.length === regs.length ? 'supports' : judged.some((j) => j.wider) || narrowed.length === 0 ? 'contradicts' : 'inconclusive';
+    // Contradicts only when a regularizer measurably widened both gaps; no measurable change is inconclusive.
+    const direction = !none || none.state !== 'completed' ? 'inconclusive' : narrowed.length === regs.length ? 'supports' : judged.some((j) => j.wider) ? 'contradicts' : 'inconclusive';
     const which = (j: (typeof judged)[number]): string =>
       j.accNarrower && j.lossNarrower ? 'both gaps narrower' : j.accNarrower ? 'accuracy gap narrower, loss gap not' : j.lossNarrower ? 'loss gap narrower, accuracy gap not' : 'no measurable change';
     const text =
@@ -93,12 +94,3 @@ export const overfitting: ExperimentDoc = {
     };
   },
 };
-
-/** Two standard errors of the difference between two runs' validation accuracies. */
-function accuracyNoise(a: VariantResult, b: VariantResult): number | null {
-  const pa = finalValAccuracy(a);
-  const pb = finalValAccuracy(b);
-  const n = a.valSamples ?? b.valSamples;
-  if (pa === null || pb === null || !n) return null;
-  return 2 * Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n);
-}

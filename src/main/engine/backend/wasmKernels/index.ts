@@ -10,6 +10,7 @@ import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter';
 import { depthwiseBackpropInputConfig } from './depthwiseBackpropInput';
 import { rememberOriginal } from './kernelUtil';
 import { batchNormConfig } from './batchNorm';
+import { bnGradConfig, bnMomentsConfig } from './batchNormTraining';
 import { binaryConfigs } from './binary';
 import { castConfig, identityConfig } from './identity';
 import { maxPoolGradConfig } from './maxPoolGrad';
@@ -36,7 +37,7 @@ export const WASM_KERNELS: KernelConfig[] = [
 /** Kernels that exist only as our SIMD code (registered when wasm SIMD compiles). */
 export const SIMD_KERNELS: KernelConfig[] = [
   sumConfig, meanConfig, maxPoolGradConfig, transposeConfig, batchNormConfig, conv2dConfig, fusedConv2dConfig, fusedMatMulConfig,
-  ...binaryConfigs,
+  ...binaryConfigs, bnMomentsConfig, bnGradConfig,
 ];
 
 let installed: string[] | null = null;

@@ -14,7 +14,7 @@ import { boxLossPerBox } from '../boxLosses';
 // ℓ_cls: BCE summed over the K classes (YOLOv3), or softmax CE.
 // Normalising by P rather than by the number of cells keeps the weights meaningful for any grid size.
 
-export type DetectionLossOptions = Pick<DetectionConfig, 'boxLoss' | 'objectness' | 'classLoss' | 'weights' | 'ignoreIoU'> & { focalAlpha?: number; focalGamma?: number };
+export type DetectionLossOptions = Pick<DetectionConfig, 'boxLoss' | 'objectness' | 'classLoss' | 'weights' | 'ignoreIoU' | 'anchorRatio'> & { focalAlpha?: number; focalGamma?: number };
 
 const SMOOTH_L1_BETA = 1 / 9;
 
@@ -77,7 +77,7 @@ export class DetectionLoss {
   }
 
   computeFor(outputs: readonly tf.Tensor[], gt: readonly GtBox[][]): DetectionLossValue {
-    const positives = assignTargets(gt, this.levels, this.image);
+    const positives = assignTargets(gt, this.levels, this.image, { anchorRatio: this.opts.anchorRatio });
     const total = positives.reduce((s, p) => s + p.length, 0);
     const { weights } = this.opts;
     return tf.tidy(() => {

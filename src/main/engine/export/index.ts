@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { restore } from '../../../shared/graph/restore';
+import type { GraphDoc } from '../../../shared/graph/types';
+import { runRecordSchema } from '../../service/runs/record';
+import { loadFromMemory, saveToMemory } from '../compile/artifacts';
+import { ExportError } from './errors';
+import { writeExportFolder, type ExportFiles } from './files';
+import { exportOnnx, ONNX_OPSET } from './onnx/export';
+import { tfjsFiles } from './tfjs/export';
+
+export { ExportError } from './errors';
+export { writeExportFolder, type ExportFiles } from './files';
+export { exportOnnx, onnxSupported, ONNX_OPSET } from './onnx/export';
+
+export const EXPORT_FORMATS = ['tfjs', 'onnx', 'pytorch', 'graph'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+const projectFile = (graph: GraphDoc): string => JSON.stringify({ format: 'netsmith.project', graph }, null, 2) + '\n';
+
+/** The files of one export format for a graph and a model compiled from it (weights included). */
+export async function exportFiles(format: ExportFormat, graph: GraphDoc, model: tf.LayersModel | undefined): Promise<ExportFiles> {
+  if (format === 'graph') return { 'project.json': projectFile(graph) };
+  if (!model) throw new ExportError(`the ${format} export needs trained weights`);
+  switch (format) {
+    case 'tfjs':
+      return tfjsFiles(await saveToMemory(model));
+    case 'onnx': {
+      const { bytes, inputName, outputNames } = exportOnnx(graph, model);
+      const readme = [
+        `# ONNX model exported by Netsmith (opset ${ONNX_OPSET})`,
+        '',
+        `Input \`${inputName}\`: [batch, ${graph.meta.input.shape.join(', ')}] float32, NHWC as in the lab (the model transposes to NCHW inside).`,
+        `Outputs: ${outputNames.map((n) => `\`${n}\``).join(', ')} (rank-4 outputs are NHWC; classification heads give logits).`,
+        '',
+      ].join('\n');
+      return { 'model.onnx': bytes, 'README.md': readme };
+    }
+    case 'pytorch':
+      throw new ExportError('the PyTorch export is not available yet (model.py / train.py generation is not implemented)');
+  }
+}
+
+export interface RunExport {
+  graph: GraphDoc;
+  model?: tf.LayersModel;
+  checkpoint?: string;
+}
+
+/**
+ * Loads what an export of a run needs: its graph (run.json) and, for every format but 'graph', the model of a
+ * finished checkpoint (`best`, else `last`, or the one named).
+ */
+export async function loadRun(runDir: string, opts: { needsWeights: boolean; checkpoint?: string }): Promise<RunExport> {
+  const recordFile = join(runDir, 'run.json');
+  if (!existsSync(recordFile)) throw new ExportError(`no run at ${runDir} (no run.json)`);
+  let record;
+  try {
+    record = runRecordSchema.parse(JSON.parse(await fsp.readFile(recordFile, 'utf8')));
+  } catch (err) {
+    throw new ExportError(`${recordFile} is not a valid run record: ${(err as Error).message}`);
+  }
+  const restored = restore(record.graph);
+  if (!restored.ok) throw new ExportError(`the graph of run ${record.id} cannot be restored: ${restored.errors.map((e) => e.message).join('; ')}`);
+  if (!opts.needsWeights) return { graph: restored.graph };
+  const name = opts.checkpoint ?? record.checkpoints.best ?? record.checkpoints.last;
+  const dir = name ? join(runDir, 'checkpoints', name) : undefined;
+  if (!name || !dir || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
+    const which = opts.checkpoint ? `checkpoint '${opts.checkpoint}'` : 'finished checkpoint';
+    throw new ExportError(`run ${record.id} has no ${which} yet (state: ${record.state}); train it until an epoch ends, then export`);
+  }
+  let model: tf.LayersModel;
+  try {
+    const json = JSON.parse(await fsp.readFile(join(dir, 'model.json'), 'utf8')) as { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[] };
+    const w = await fsp.readFile(join(dir, 'weights.bin'));
+    model = await loadFromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer });
+  } catch (err) {
+    throw new ExportError(`checkpoint ${dir} cannot be loaded: ${(err as Error).message}`);
+  }
+  return { graph: restored.graph, model, checkpoint: name };
+}
+
+/** Exports a run's checkpoint into `outDir` (atomically: all files or none). */
+export async function exportRun(runDir: string, format: ExportFormat, outDir: string, opts: { checkpoint?: string } = {}): Promise<{ dir: string; files: string[]; checkpoint?: string }> {
+  const run = await loadRun(runDir, { needsWeights: format !== 'graph', checkpoint: opts.checkpoint });
+  try {
+    const files = await exportFiles(format, run.graph, run.model);
+    const dir = await writeExportFolder(outDir, files);
+    return { dir, files: Object.keys(files), checkpoint: run.checkpoint };
+  } finally {
+    run.model?.dispose();
+  }
+}

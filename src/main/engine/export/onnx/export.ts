@@ -1,0 +1,150 @@
+import type * as tf from '@tensorflow/tfjs';
+import { blockByType, parseParams } from '../../../../shared/blocks';
+import { analyze, errorsOf, nodeName } from '../../../../shared/graph/analyze';
+import type { EdgeDoc, GraphDoc } from '../../../../shared/graph/types';
+import { ENGINE_BLOCKS } from '../../blocks';
+import type { OnnxAttr, OnnxCtx, WeightArray } from '../../blocks/types';
+import { layerBaseNames, sanitizeName, SUFFIX_SEPARATOR } from '../../compile/naming';
+import { ExportError } from '../errors';
+import { DataType, encodeModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto';
+
+export const ONNX_OPSET = 17;
+
+export interface OnnxExportResult {
+  bytes: Uint8Array;
+  inputName: string;
+  outputNames: string[];
+}
+
+/** Block types whose twin has ONNX nodes. */
+export const onnxSupported = (type: string): boolean => typeof ENGINE_BLOCKS[type]?.onnx === 'function';
+
+/**
+ * Writes the ONNX model (opset 17) of a graph with the weights of `model`, which must have been compiled from
+ * the same graph (or loaded from a checkpoint of it): layers are found by the compiler's deterministic names.
+ *
+ * Layout: the model takes and returns the lab's layout (NHWC, input `input` [batch, H, W, C]); inside, every
+ * rank-4 tensor is NCHW (one Transpose after the input, one before each rank-4 output, and around the few
+ * layout-sensitive ops: Flatten, Dense on images), so convs and pools are plain ONNX ops.
+ */
+export function exportOnnx(graph: GraphDoc, model: tf.LayersModel): OnnxExportResult {
+  const analysis = analyze(graph);
+  const errors = errorsOf(analysis);
+  if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
+  const { nodes, edges, origin } = analysis.expanded;
+  for (const n of nodes) {
+    if (!onnxSupported(n.type)) {
+      throw new ExportError(`ONNX export does not support block '${nodeName(n)}' (${n.type}): its engine twin has no ONNX nodes yet`);
+    }
+  }
+
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const incoming = new Map<string, EdgeDoc[]>();
+  const outgoing = new Set<string>();
+  for (const e of edges) {
+    (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e);
+    outgoing.add(e.source);
+  }
+  const bases = layerBaseNames(nodes, graph.groups);
+  const onnxNodes: OnnxNode[] = [];
+  const inits: OnnxTensor[] = [];
+  const used = new Set<string>(['input']);
+  const unique = (raw: string): string => {
+    let name = raw;
+    for (let k = 2; used.has(name); k++) name = `${raw}_${k}`;
+    used.add(name);
+    return name;
+  };
+  const tensors = new Map<string, string>();
+  let nchwInput: string | undefined;
+  const [h, w, c] = graph.meta.input.shape;
+
+  for (const id of analysis.order) {
+    const node = byId.get(id)!;
+    const def = blockByType(node.type)!;
+    const parsed = parseParams(def.params, node.params);
+    if (!parsed.ok) throw new Error(`unreachable: params of '${id}' passed analysis but not parsing`);
+    const info = analysis.nodes[origin.get(id) ?? id];
+    const ins = incoming.get(id) ?? [];
+    const inputs = def.inputs.flatMap((port) => ins.filter((e) => e.targetPort === port.name)).map((e) => tensors.get(`${e.source}:${e.sourcePort}`)!);
+    const base = bases.get(id)!;
+    const nodeNameOf = (suffix?: string): string => (suffix ? `${base}/${suffix}` : base);
+    const ctx: OnnxCtx = {
+      op(op: string, ins: string[], attrs: Record<string, OnnxAttr> = {}, suffix?: string) {
+        const name = unique(nodeNameOf(suffix));
+        onnxNodes.push({ op, inputs: ins, outputs: [name], name, attrs });
+        return name;
+      },
+      constant(data, dims, suffix) {
+        const name = unique(nodeNameOf(suffix ?? 'const'));
+        inits.push({ name, dims: [...dims], type: DataType.FLOAT, data: data instanceof Float32Array ? data : Float32Array.from(data) });
+        return name;
+      },
+      ints(values, suffix) {
+        const name = unique(nodeNameOf(suffix ?? 'ints'));
+        inits.push({ name, dims: [values.length], type: DataType.INT64, data: BigInt64Array.from(values.map((v) => BigInt(v))) });
+        return name;
+      },
+      weights(suffix) {
+        const layerName = suffix ? `${base}${SUFFIX_SEPARATOR}${sanitizeName(suffix)}` : base;
+        let layer: tf.layers.Layer;
+        try {
+          layer = model.getLayer(layerName);
+        } catch {
+          throw new ExportError(`the model has no layer '${layerName}' for block '${nodeName(node)}': was it compiled from this graph?`);
+        }
+        const out: Record<string, WeightArray> = {};
+        for (const v of layer.weights) {
+          const short = (v.originalName ?? v.name).split('/').pop()!;
+          out[short] = { data: v.read().dataSync() as Float32Array, shape: [...v.shape] as number[] };
+        }
+        return out;
+      },
+      input() {
+        if (!nchwInput) {
+          nchwInput = unique('input_nchw');
+          onnxNodes.push({ op: 'Transpose', inputs: ['input'], outputs: [nchwInput], name: nchwInput, attrs: { perm: [0, 3, 1, 2] } });
+        }
+        return nchwInput;
+      },
+      axis(labAxis, rank) {
+        const a = labAxis < 0 ? rank + labAxis : labAxis;
+        return rank === 4 ? [0, 2, 3, 1][a] : a;
+      },
+      inputShapes: info.inputs,
+      outputShape: info.output!,
+    };
+    let out: string;
+    try {
+      out = ENGINE_BLOCKS[node.type].onnx!(ctx, inputs, parsed.params, { id, ...(node.label ? { label: node.label } : {}) });
+    } catch (err) {
+      if (err instanceof ExportError) throw err;
+      throw new ExportError(`ONNX export of block '${nodeName(node)}' (${node.type}) failed: ${(err as Error).message}`);
+    }
+    for (const port of def.outputs) tensors.set(`${id}:${port}`, out);
+  }
+
+  // The model's outputs, chosen as the compiler does: the heads, else every sink.
+  const sinks = nodes.filter((n) => !outgoing.has(n.id) && (blockByType(n.type)?.inputs.length ?? 0) > 0);
+  const heads = sinks.filter((n) => ['head', 'detection'].includes(blockByType(n.type)!.family));
+  const outNodes = heads.length > 0 ? heads : sinks;
+  const outputs: OnnxValueInfo[] = outNodes.map((n) => {
+    const shape = analysis.nodes[origin.get(n.id) ?? n.id].output!;
+    const t = tensors.get(`${n.id}:${blockByType(n.type)!.outputs[0]}`)!;
+    const name = unique(`output_${bases.get(n.id)}`);
+    onnxNodes.push(shape.length === 4 ? { op: 'Transpose', inputs: [t], outputs: [name], name, attrs: { perm: [0, 2, 3, 1] } } : { op: 'Identity', inputs: [t], outputs: [name], name });
+    return { name, dims: ['batch', ...shape.slice(1).map((d) => d ?? '?')] as (number | string)[] };
+  });
+
+  const bytes = encodeModel({
+    opset: ONNX_OPSET,
+    producer: 'Netsmith',
+    graphName: sanitizeName(graph.meta.name || 'model'),
+    docString: 'Exported by Netsmith. Input and outputs use the NHWC layout of the lab; inside, rank-4 tensors are NCHW.',
+    nodes: onnxNodes,
+    initializers: inits,
+    inputs: [{ name: 'input', dims: ['batch', h, w, c] }],
+    outputs,
+  });
+  return { bytes, inputName: 'input', outputNames: outputs.map((o) => o.name) };
+}

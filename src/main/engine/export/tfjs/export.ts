@@ -1,0 +1,54 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { ExportFiles } from '../files';
+import { loaderModule } from './loader';
+
+/** The weights of a saved model as one byte array. */
+function weightBytes(a: tf.io.ModelArtifacts): Uint8Array {
+  const d = a.weightData;
+  if (!d) return new Uint8Array(0);
+  if (Array.isArray(d)) {
+    const total = d.reduce((n, b) => n + b.byteLength, 0);
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const b of d) out.set(new Uint8Array(b), (o += b.byteLength) - b.byteLength);
+    return out;
+  }
+  return new Uint8Array(d);
+}
+
+const README = `# TensorFlow.js model exported by Netsmith
+
+- model.json + weights.bin: the LayersModel format.
+- netsmith-layers.js: registers Netsmith's custom layers; import it before loading.
+
+Browser (served folder):
+
+    import * as tf from '@tensorflow/tfjs';
+    import './netsmith-layers.js';
+    const model = await tf.loadLayersModel('model.json');
+
+Node (no tfjs-node needed):
+
+    import { readFileSync } from 'node:fs';
+    import { loadFromFiles } from './netsmith-layers.js';
+    const model = await loadFromFiles(readFileSync('model.json', 'utf8'), readFileSync('weights.bin'));
+
+Input: [batch, H, W, C] float32 (NHWC), as in the lab.
+`;
+
+/** model.json (one weight file), weights.bin, the loader module and a README. */
+export async function tfjsFiles(artifacts: tf.io.ModelArtifacts): Promise<ExportFiles> {
+  const json = {
+    format: 'layers-model',
+    generatedBy: 'Netsmith',
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+  };
+  return {
+    'model.json': JSON.stringify(json),
+    'weights.bin': weightBytes(artifacts),
+    'netsmith-layers.js': await loaderModule(),
+    'README.md': README,
+  };
+}

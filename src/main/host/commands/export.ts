@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EXPORT_FORMATS, ExportError, exportRun, type ExportFormat } from '../../engine/export';
+import { netsmithHome } from '../../util/home';
+import { CliError, parseArgs, type Command } from './types';
+
+const USAGE = 'npm run cli -- export <run id | run folder> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint best|last|NAME] [--runs runs/]';
+
+/** Exports a run's checkpoint (or its graph) into a new folder; nothing is left behind on failure. */
+export const command: Command = async (argv) => {
+  const { positional, options } = parseArgs(argv);
+  const ref = positional[0];
+  const format = options.format;
+  if (!ref || typeof options.out !== 'string' || typeof format !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'`, 2);
+  const runsDir = resolve(typeof options.runs === 'string' ? options.runs : `${netsmithHome()}/runs`);
+  const runDir = existsSync(join(ref, 'run.json')) ? resolve(ref) : join(runsDir, ref);
+  if (!existsSync(join(runDir, 'run.json'))) throw new CliError(`'${ref}' is neither a run folder nor a run id under ${runsDir}`, 2);
+  try {
+    const done = await exportRun(runDir, format as ExportFormat, options.out, { checkpoint: typeof options.checkpoint === 'string' ? options.checkpoint : undefined });
+    console.log(`exported ${format}${done.checkpoint ? ` (checkpoint ${done.checkpoint})` : ''} → ${done.dir}: ${done.files.join(', ')}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ExportError) throw new CliError(err.message);
+    throw err;
+  }
+};

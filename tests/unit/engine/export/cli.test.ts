@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { saveToMemory } from '../../../../src/main/engine/compile/artifacts';
+import { ExportError, exportRun } from '../../../../src/main/engine/export';
+import { writeCheckpoint } from '../../../../src/main/service/runs/checkpoints';
+import type { RunRecord } from '../../../../src/main/service/runs/record';
+import type { GraphDoc } from '../../../../src/shared/graph/types';
+import { compiledWithStats, fixedData, maxAbsDiff, templateGraph } from './helpers';
+
+const work = mkdtempSync(join(tmpdir(), 'netsmith-export-'));
+const runs = join(work, 'runs');
+
+function record(id: string, graph: GraphDoc, checkpoints: RunRecord['checkpoints']): RunRecord {
+  const now = new Date().toISOString();
+  return { id, name: id, createdAt: now, updatedAt: now, state: checkpoints.last ? 'completed' : 'running', dataset: 'mnist', epoch: 1, epochs: 1, step: 1, fallbackOps: [], checkpoints, config: {}, graph };
+}
+
+/** A run folder as the registry writes it, with one checkpoint `epoch-1` unless `withCheckpoint` is false. */
+async function fakeRun(id: string, graph: GraphDoc, model?: tf.LayersModel): Promise<string> {
+  const dir = join(runs, id);
+  mkdirSync(dir, { recursive: true });
+  if (model) {
+    const a = await saveToMemory(model);
+    const modelJson = JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] });
+    await writeCheckpoint(dir, 'epoch-1', { modelJson, weights: new Uint8Array(a.weightData as ArrayBuffer), optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 1, step: 1, metric: 0 } });
+  }
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(record(id, graph, model ? { last: 'epoch-1', best: 'epoch-1' } : {})));
+  return dir;
+}
+
+let lenet: GraphDoc;
+let lenetModel: tf.LayersModel;
+
+before(async () => {
+  await tf.setBackend('cpu');
+  lenet = templateGraph('lenet_mnist');
+  lenetModel = compiledWithStats(lenet).model;
+  await fakeRun('done', lenet, lenetModel);
+  await fakeRun('fresh', lenet);
+  await fakeRun('vit', templateGraph('vit_tiny_cifar'), compiledWithStats(templateGraph('vit_tiny_cifar')).model);
+});
+after(() => {
+  lenetModel.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const leftovers = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('.'));
+
+describe('exportRun', () => {
+  test('ONNX of a finished checkpoint equals the lab', async () => {
+    const out = join(work, 'out-onnx');
+    const done = await exportRun(join(runs, 'done'), 'onnx', out);
+    assert.equal(done.checkpoint, 'epoch-1');
+    assert.deepEqual(readdirSync(out).sort(), ['README.md', 'model.onnx']);
+    const shape = [3, ...lenet.meta.input.shape];
+    const data = fixedData(shape.reduce((a, b) => a * b, 1), 4);
+    const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
+    const r = await session.run({ input: new ort.Tensor('float32', data, shape) });
+    const lab = lenetModel.predict(tf.tensor(data, shape)) as tf.Tensor;
+    assert.ok(maxAbsDiff(r[session.outputNames[0]].data as Float32Array, lab.dataSync()) <= 1e-4);
+  });
+
+  test('graph: the project file, even without a checkpoint', async () => {
+    const out = join(work, 'out-graph');
+    await exportRun(join(runs, 'fresh'), 'graph', out);
+    const project = JSON.parse(readFileSync(join(out, 'project.json'), 'utf8'));
+    assert.equal(project.format, 'netsmith.project');
+    assert.equal(project.graph.meta.name, lenet.meta.name);
+  });
+
+  test('a run without a finished checkpoint: a clear message, no folder', async () => {
+    const out = join(work, 'out-fresh');
+    await assert.rejects(exportRun(join(runs, 'fresh'), 'onnx', out), (e: Error) => e instanceof ExportError && /^run fresh has no finished checkpoint yet \(state: running\)/.test(e.message));
+    assert.equal(existsSync(out), false);
+  });
+
+  test('an unsupported block names the block and the reason, and leaves nothing', async () => {
+    const out = join(work, 'out-vit');
+    await assert.rejects(exportRun(join(runs, 'vit'), 'onnx', out), (e: Error) => e instanceof ExportError && /does not support block '.+' \(tfm\/.+\): its engine twin has no ONNX nodes/.test(e.message));
+    assert.equal(existsSync(out), false);
+    assert.deepEqual(leftovers(work), []);
+  });
+
+  test('an unwritable folder: a clear message, no partial files', { skip: process.getuid?.() === 0 ? 'root can write anywhere' : false }, async () => {
+    const locked = join(work, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o500);
+    try {
+      await assert.rejects(exportRun(join(runs, 'done'), 'onnx', join(locked, 'out')), (e: Error) => e instanceof ExportError && /cannot write/.test(e.message));
+      assert.deepEqual(readdirSync(locked), []);
+    } finally {
+      chmodSync(locked, 0o700);
+    }
+  });
+
+  test('a folder that cannot be created (its parent is a file): a clear message, nothing left', async () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    await assert.rejects(exportRun(join(runs, 'done'), 'onnx', join(file, 'out')), (e: Error) => e instanceof ExportError && /cannot write to .*a-file: (ENOTDIR|EEXIST)/.test(e.message));
+    assert.deepEqual(leftovers(work), []);
+  });
+
+  test('a non-empty target folder is refused', async () => {
+    const out = join(work, 'full');
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'x');
+    await assert.rejects(exportRun(join(runs, 'done'), 'onnx', out), /not empty/);
+    assert.deepEqual(readdirSync(out), ['keep.txt']);
+  });
+});
+
+describe('npm run cli -- export', () => {
+  const cli = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', 'export', ...args], { env: { ...process.env, NETSMITH_HOME: work } }).then(
+      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+    );
+
+  test('exports by run id, and rejects bad input with one message', async () => {
+    const ok = await cli(['done', '--format', 'onnx', '--out', join(work, 'cli-onnx')]);
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /exported onnx \(checkpoint epoch-1\)/);
+    const fresh = await cli(['fresh', '--format', 'tfjs', '--out', join(work, 'cli-fresh')]);
+    assert.equal(fresh.code, 1);
+    assert.match(fresh.err, /^error: run fresh has no finished checkpoint yet/);
+    const format = await cli(['done', '--format', 'keras', '--out', join(work, 'x')]);
+    assert.equal(format.code, 2);
+    assert.match(format.err, /--format must be one of tfjs, onnx, pytorch, graph/);
+    const missing = await cli(['nope', '--format', 'onnx', '--out', join(work, 'x')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /neither a run folder nor a run id/);
+  });
+});

@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { exportOnnx, onnxSupported } from '../../../../src/main/engine/export/onnx/export';
+import { BLOCKS } from '../../../../src/shared/blocks';
+import { analyze, errorsOf } from '../../../../src/shared/graph/analyze';
+import { TEMPLATES } from '../../../../src/shared/templates';
+import type { GraphDoc } from '../../../../src/shared/graph/types';
+import { CASES, caseGraph, caseName } from '../compile/cases';
+import { compiledWithStats, fixedData, maxAbsDiff } from './helpers';
+
+before(async () => {
+  await tf.setBackend('cpu');
+});
+
+/**
+ * Runs the ONNX export of `graph` in onnxruntime and returns the largest difference to the lab's prediction,
+ * relative to the output's scale when that exceeds 1 (deep nets at init reach |y| ≈ 300, where float32 rounding
+ * alone is ~1e-5 relative): `max|onnx − lab| / max(1, max|lab|)`.
+ */
+async function compareWithLab(graph: GraphDoc, batch = 2): Promise<number> {
+  const { model } = compiledWithStats(graph);
+  try {
+    const shape = [batch, ...graph.meta.input.shape];
+    const data = fixedData(shape.reduce((a, b) => a * b, 1), 5);
+    const x = tf.tensor(data, shape);
+    const labOut = model.predict(x) as tf.Tensor | tf.Tensor[];
+    const labs = (Array.isArray(labOut) ? labOut : [labOut]).map((t) => ({ shape: t.shape, data: t.dataSync() }));
+    const { bytes, inputName, outputNames } = exportOnnx(graph, model);
+    const session = await ort.InferenceSession.create(bytes);
+    const result = await session.run({ [inputName]: new ort.Tensor('float32', data, shape) });
+    let worst = 0;
+    outputNames.forEach((name, i) => {
+      assert.deepEqual([...result[name].dims], labs[i].shape, `output ${name} shape`);
+      const scale = labs[i].data.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+      worst = Math.max(worst, maxAbsDiff(result[name].data as Float32Array, labs[i].data) / scale);
+    });
+    tf.dispose([x, labOut as tf.Tensor]);
+    return worst;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The template at the smallest square input its analysis accepts (its own input if none is smaller). */
+function atSmallInput(graph: GraphDoc): GraphDoc {
+  const [h, , c] = graph.meta.input.shape;
+  for (const s of [16, 32, 48, 64, 96, 128]) {
+    if (s >= h) break;
+    const small = structuredClone(graph);
+    small.meta.input.shape = [s, s, c];
+    if (errorsOf(analyze(small)).length === 0) return small;
+  }
+  return graph;
+}
+
+const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !onnxSupported(t));
+
+describe('ONNX export of every template equals the lab within 1e-4 (onnxruntime-node)', () => {
+  for (const t of TEMPLATES) {
+    const graph = atSmallInput(t.build());
+    const unsupported = unsupportedIn(graph);
+    test(`${t.id} at ${graph.meta.input.shape.join('×')}`, { skip: unsupported.length ? `no ONNX nodes for ${unsupported.join(', ')}` : false }, async () => {
+      const diff = await compareWithLab(graph, 1);
+      assert.ok(diff <= 1e-4, `max |onnx − lab| / max(1, |lab|) = ${diff}`);
+    });
+  }
+});
+
+describe('ONNX export of each block equals the lab within 1e-4 (contract cases)', () => {
+  for (const def of BLOCKS) {
+    if (!onnxSupported(def.type)) continue;
+    const cases = CASES[def.type] ?? [{}];
+    cases.forEach((c, i) => {
+      const { graph } = caseGraph(def.type, c);
+      const unsupported = unsupportedIn(graph);
+      test(`${def.type} ${caseName(c, i)}`, { skip: unsupported.length ? `needs ${unsupported.join(', ')}` : false }, async () => {
+        const diff = await compareWithLab(graph);
+        assert.ok(diff <= 1e-4, `max |onnx − lab| = ${diff}`);
+      });
+    });
+  }
+});
