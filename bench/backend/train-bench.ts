@@ -35,6 +35,12 @@ export interface BenchOptions {
   workers?: number;
   /** Run bench/torch_ref.py when python3 has torch. */
   torch?: boolean;
+  /**
+   * Smaller batches for backends too slow for the full one (samples/s barely
+   * depends on the batch there). Default { cpu: 8 }: tfjs-cpu's conv gradient
+   * takes minutes per batch-64 ResNet step.
+   */
+  slowBackendBatch?: Partial<Record<BackendName, number>>;
   log?: (line: string) => void;
 }
 
@@ -67,6 +73,8 @@ interface Window { wallMs: number; cpuMs: number; steps: number }
 
 /** Steps slower than this are timed once (the cpu backend's conv nets take minutes per step). */
 const SLOW_STEP_MS = 10_000;
+
+type Options = Required<Omit<BenchOptions, 'log'>>;
 
 /**
  * Alternates timed windows of each variant so machine-load drift hits all of
@@ -105,7 +113,7 @@ function summarize(ws: Window[], batch: number): { sps: number; rates: number[];
   return { sps: median(rates), rates, cpuSps: median(cpuRates) };
 }
 
-async function benchSingle(model: ModelName, o: Required<Omit<BenchOptions, 'log'>>): Promise<{ plain: ReturnType<typeof summarize>; telemetry?: ReturnType<typeof summarize> }> {
+async function benchSingle(model: ModelName, o: Options): Promise<{ plain: ReturnType<typeof summarize>; telemetry?: ReturnType<typeof summarize> }> {
   const net = buildModel(model);
   const { x, y } = syntheticBatch(model, o.batch);
   const plain = makeStepper(net, { syncEvery: o.syncEvery });
@@ -124,7 +132,7 @@ async function benchSingle(model: ModelName, o: Required<Omit<BenchOptions, 'log
   return { plain: summarize(res[0], o.batch), telemetry: tele && res[1].length > 0 ? summarize(res[1], o.batch) : undefined };
 }
 
-async function benchDataParallel(model: ModelName, o: Required<Omit<BenchOptions, 'log'>>) {
+async function benchDataParallel(model: ModelName, o: Options) {
   const net = buildModel(model);
   const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
   const trainer = await DataParallelTrainer.create({
@@ -159,7 +167,7 @@ function pythonWithTorch(): string | null {
   return null;
 }
 
-function runTorch(o: Required<Omit<BenchOptions, 'log'>>, log: (s: string) => void): Map<string, number> {
+function runTorch(o: Options, log: (s: string) => void): Map<string, number> {
   const out = new Map<string, number>();
   const py = pythonWithTorch();
   if (py == null) {
@@ -178,7 +186,7 @@ function runTorch(o: Required<Omit<BenchOptions, 'log'>>, log: (s: string) => vo
 }
 
 export async function runTrainBench(opts: BenchOptions = {}): Promise<Row[]> {
-  const o: Required<Omit<BenchOptions, 'log'>> = {
+  const o: Options = {
     models: opts.models ?? MODEL_NAMES,
     backends: opts.backends ?? AUTO_ORDER,
     batch: opts.batch ?? 64,
@@ -189,6 +197,7 @@ export async function runTrainBench(opts: BenchOptions = {}): Promise<Row[]> {
     syncEvery: opts.syncEvery ?? 10,
     workers: opts.workers ?? availableParallelism(),
     torch: opts.torch ?? true,
+    slowBackendBatch: opts.slowBackendBatch ?? { cpu: 8 },
   };
   const log = opts.log ?? ((s: string) => console.log(s));
   const rows: Row[] = [];
@@ -204,10 +213,15 @@ export async function runTrainBench(opts: BenchOptions = {}): Promise<Row[]> {
       log(`${backend}: skipped (${reason})`);
       continue;
     }
+    const batch = o.slowBackendBatch[backend] ?? o.batch;
     for (const model of o.models) {
-      const single = await benchSingle(model, o);
+      const single = await benchSingle(model, { ...o, batch });
       const base = { backend, label: report.label, model };
-      const note = single.plain.rates.length === 1 ? `(one step of ${(o.batch / single.plain.sps).toFixed(0)} s; other variants skipped)` : undefined;
+      const notes = [
+        batch !== o.batch ? `batch ${batch}` : '',
+        single.plain.rates.length === 1 ? `one step of ${(batch / single.plain.sps).toFixed(0)} s, other variants skipped` : '',
+      ].filter(Boolean);
+      const note = notes.length > 0 ? `(${notes.join('; ')})` : undefined;
       row({ ...base, variant: '1 thread', samplesPerSec: single.plain.sps, windows: single.plain.rates, cpuSamplesPerSec: single.plain.cpuSps, note });
       if (single.telemetry) {
         row({

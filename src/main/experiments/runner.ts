@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LabError, type LabEvent, type RunSummary } from '../../shared/api';
 import { VariantCollector } from '../../shared/experiments/collect';
-import { resolveConfig } from '../../shared/experiments/config';
+import { experimentConfig } from '../../shared/experiments/config';
 import { graphCost, variantGraph } from '../../shared/experiments/describe';
 import { experimentById } from '../../shared/experiments';
 import type { ConfigPatch, ExperimentDoc, ExperimentEvent, ExperimentResult, VariantResult } from '../../shared/experiments/types';
@@ -86,7 +86,7 @@ export class ExperimentRunner {
             results[i] = { variant: v.id, name: v.name, state: 'skipped', seconds: 0, ...cost, epochs: [], steps: [], probes: [] };
             return;
           }
-          const config = resolveConfig(doc.config, v.config, { ...opts.overrides, seed });
+          const config = experimentConfig(doc.config, v.config, { ...opts.overrides, seed });
           const t0 = performance.now();
           let summary: RunSummary;
           pendingStarts++;
@@ -145,6 +145,7 @@ export class ExperimentRunner {
       format: 'netsmith.experiment-result',
       experiment: doc.id,
       title: doc.title,
+      source: 'guided',
       seed,
       startedAt,
       seconds: (performance.now() - started) / 1000,
@@ -180,6 +181,7 @@ export async function evaluateUserExperiment(runs: Pick<RunManager, 'runDetail'>
     format: 'netsmith.experiment-result',
     experiment: doc.id,
     title: doc.title,
+    source: 'user',
     seed: 0,
     startedAt: new Date().toISOString(),
     seconds: (performance.now() - started) / 1000,

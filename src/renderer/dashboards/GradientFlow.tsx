@@ -34,7 +34,7 @@ function useLayerLabels(run: RunTelemetry) {
   }, [run, v, links]);
 }
 
-function LogBars({ rows, lo, hi, refs, testId, height, unit }: { rows: BarRow[]; lo: number; hi: number; refs: { y: number; label: string; color: string }[]; testId: string; height: number; unit: string }) {
+function LogBars({ rows, lo, hi, refs, testId, height, unit }: { rows: BarRow[]; lo: number; hi: number; refs: { y: number; label: string; color: string; inline?: boolean }[]; testId: string; height: number; unit: string }) {
   const links = useDashLinks();
   const many = rows.length > 24;
   return (
@@ -50,7 +50,7 @@ function LogBars({ rows, lo, hi, refs, testId, height, unit }: { rows: BarRow[];
           labelFormatter={(_l, p) => (p?.[0]?.payload as BarRow | undefined)?.label ?? ''}
         />
         {refs.map((r) => (
-          <ReferenceLine key={r.label} y={r.y} stroke={r.color} strokeDasharray="4 3" label={{ value: r.label, position: 'insideBottomLeft', fill: r.color, fontSize: 10 }} />
+          <ReferenceLine key={r.label} y={r.y} stroke={r.color} strokeDasharray="4 3" label={r.inline ? { value: r.label, position: 'insideTopRight', fill: r.color, fontSize: 10 } : undefined} />
         ))}
         <Bar dataKey="range" isAnimationActive={false} onClick={(d) => links.focusNodes([(d as unknown as { payload: BarRow }).payload.node])} cursor="pointer">
           {rows.map((r) => (
@@ -90,6 +90,7 @@ function GradientBars({ run }: { run: RunTelemetry }) {
             <LegendItem key={h.orders} color={h.color} label={h.orders === 0 ? '≈ output' : `${h.orders > 0 ? '+' : ''}${h.orders}`} />
           ))}
           <span className="muted">orders vs output end</span>
+          <LegendItem color="var(--series-6)" label={`vanishing: < 1/${10 ** GRADIENT_ORDERS}`} dashed />
         </span>
       }
       span={2}
@@ -105,7 +106,7 @@ function GradientBars({ run }: { run: RunTelemetry }) {
           height={250}
           unit="‖g‖"
           testId="grad-bars"
-          refs={Number.isFinite(data.ref) ? [{ y: lg(data.ref) - GRADIENT_ORDERS, label: `vanishing: < 1/${10 ** GRADIENT_ORDERS} of the output end`, color: 'var(--series-6)' }] : []}
+          refs={Number.isFinite(data.ref) ? [{ y: lg(data.ref) - GRADIENT_ORDERS, label: 'vanishing threshold', color: 'var(--series-6)' }] : []}
         />
       )}
     </Card>
@@ -207,8 +208,8 @@ function UpdateRatio({ run }: { run: RunTelemetry }) {
           unit="‖Δw‖/‖w‖"
           testId="update-bars"
           refs={[
-            { y: -3, label: '1e-3', color: 'var(--series-3)' },
-            { y: -1, label: '0.1', color: 'var(--error)' },
+            { y: -3, label: '1e-3', color: 'var(--series-3)', inline: true },
+            { y: -1, label: '0.1', color: 'var(--error)', inline: true },
           ]}
         />
       )}

@@ -95,7 +95,7 @@ function Ridgeline({ frames, height, valueLabel }: { frames: readonly HistFrame[
     const n = rows.length;
     if (n === 0) return;
     const gap = n > 1 ? (height - bottom - top) / (n - 1) : 0;
-    const amp = Math.max(gap * 3.2, 30);
+    const amp = Math.max(gap * 2.4, 26);
     let peak = 0;
     for (const r of rows) for (const v of r) peak = Math.max(peak, v);
     ctx.font = '10px Inter, system-ui, sans-serif';
@@ -130,7 +130,10 @@ function Ridgeline({ frames, height, valueLabel }: { frames: readonly HistFrame[
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     ctx.fillStyle = css.muted;
-    for (let k = 0; k <= 4; k++) ctx.fillText(fmt(lo + ((hi - lo) * k) / 4, 2), left + (plotW * k) / 4, height - bottom + 6);
+    for (let k = 0; k <= 4; k++) {
+      ctx.textAlign = k === 0 ? 'left' : k === 4 ? 'right' : 'center';
+      ctx.fillText(fmt(lo + ((hi - lo) * k) / 4, 2), left + (plotW * k) / 4, height - bottom + 6);
+    }
     ctx.textAlign = 'left';
     ctx.fillText('step', 4, 2);
   }, [rows, shown, width, height, css, lo, hi]);

@@ -13,7 +13,7 @@ const MAX_POINTS = 500;
 function EpochLoss({ run }: { run: RunTelemetry }) {
   const v = useRunVersion(run, 'epochs', 'status');
   const { rows, verdict, epochs } = useMemo(() => {
-    const rows = run.epochs.map((e) => ({ epoch: e.epoch, train: e.trainLoss, val: e.valLoss, gap: [Math.min(e.trainLoss, e.valLoss), Math.max(e.trainLoss, e.valLoss)] as [number, number] }));
+    const rows = run.epochs.map((e) => ({ epoch: e.epoch, train: e.trainLoss, val: e.valLoss, gap: [e.trainLoss, Math.max(e.trainLoss, e.valLoss)] as [number, number] }));
     const verdict = fitVerdict(run.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss })), { chanceLoss: chanceLoss(run) });
     return { rows, verdict, epochs: plannedEpochs(run) };
   }, [run, v]);
@@ -32,7 +32,7 @@ function EpochLoss({ run }: { run: RunTelemetry }) {
         <span className="legend">
           <LegendItem color="var(--series-1)" label="train" />
           <LegendItem color="var(--series-2)" label="validation" />
-          <LegendItem color="var(--gap-fill-strong)" label="gap" />
+          <LegendItem color="var(--gap-fill-strong)" label="val > train" />
         </span>
       }
       testId="chart-epoch-loss"

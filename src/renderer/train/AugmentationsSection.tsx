@@ -73,7 +73,9 @@ function AugmentRow({ spec, state, dataset, set }: { spec: AugmentSpec; state: A
       </div>
       {open && (
         <div className="aug-body">
-          <p className="muted">{spec.doc}</p>
+          <p className="muted">
+            {spec.doc.split('`').map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}
+          </p>
           {spec.params.length > 0 && (
             <div className="tp-grid">
               {spec.params.map((p) => (

@@ -22,3 +22,14 @@ export function resolveConfig(base: ConfigPatch, variant: ConfigPatch | undefine
   const merged = deepMerge(deepMerge(base as Record<string, unknown>, variant as Record<string, unknown> | undefined), overrides as Record<string, unknown>);
   return trainConfigSchema.parse(merged);
 }
+
+/**
+ * What every experiment run starts from before its own settings: only the final (and best) checkpoint is
+ * written, not one per epoch (a 40-epoch variant would otherwise leave 40 checkpoints behind).
+ */
+export const EXPERIMENT_DEFAULTS: ConfigPatch = { checkpointEvery: 10_000 };
+
+/** A variant's config as an experiment runs it: defaults, the experiment's settings, the variant's patch, overrides. */
+export function experimentConfig(base: ConfigPatch, variant: ConfigPatch | undefined, overrides: ConfigPatch = {}): TrainConfig {
+  return resolveConfig(deepMerge(EXPERIMENT_DEFAULTS as Record<string, unknown>, base as Record<string, unknown>), variant, overrides);
+}

@@ -1,6 +1,6 @@
 import { analyze } from '../graph/analyze';
 import type { GraphDoc } from '../graph/types';
-import { resolveConfig } from './config';
+import { experimentConfig } from './config';
 import type { ConfigPatch, ExperimentDoc, ExperimentInfo, VariantSpec } from './types';
 
 /** A variant's graph, named so its runs and projects are recognisable: `[gradient-flow] Plain 20-layer sigmoid`. */
@@ -32,7 +32,7 @@ export function describeExperiment(doc: ExperimentDoc, overrides: ConfigPatch = 
     estimatedSeconds: doc.estimatedSeconds,
     variants: doc.variants.map((v) => {
       const graph = variantGraph(doc, v);
-      return { id: v.id, name: v.name, description: v.description, graph, config: resolveConfig(doc.config, v.config, overrides), ...graphCost(graph) };
+      return { id: v.id, name: v.name, description: v.description, graph, config: experimentConfig(doc.config, v.config, overrides), ...graphCost(graph) };
     }),
   };
 }

@@ -11,7 +11,7 @@ import type { ExperimentDoc } from './types';
 
 export * from './types';
 export { describeExperiment, graphCost, variantGraph, variantProjects } from './describe';
-export { resolveConfig, deepMerge } from './config';
+export { deepMerge, EXPERIMENT_DEFAULTS, experimentConfig, resolveConfig } from './config';
 export { VariantCollector, confidenceOf } from './collect';
 
 /** The guided experiments, in gallery order. */

@@ -176,6 +176,9 @@ export interface ExperimentResult {
   format: 'netsmith.experiment-result';
   experiment: string;
   title: string;
+  /** 'guided': a catalog experiment trained now; 'user': a saved comparison evaluated from existing runs. */
+  source: 'guided' | 'user';
+  /** The variants' seed (guided); 0 for user experiments (each run keeps its own). */
   seed: number;
   startedAt: string;
   seconds: number;

@@ -1,11 +1,12 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const home = mkdtempSync(join(tmpdir(), 'netsmith-exp-home-'));
+after(() => rmSync(home, { recursive: true, force: true }));
 const cli = (...args: string[]) => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', 'experiment', ...args], { encoding: 'utf8', env: { ...process.env, NETSMITH_HOME: home } });
   return { code: r.status, out: r.stdout, err: r.stderr };

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExperimentRunner, evaluateUserExperiment } from '../../../src/main/experiments/runner';
@@ -11,7 +11,9 @@ import type { ExperimentEvent } from '../../../src/shared/experiments/types';
 import { makeUserExperiment } from '../../../src/shared/experiments/user';
 
 // Real, fixed-seed runs (wasm backend, seed 42), shortened: they assert the direction of each effect, not its size.
-const registry = new RunRegistry(mkdtempSync(join(tmpdir(), 'netsmith-exp-runs-')));
+const runsDir = mkdtempSync(join(tmpdir(), 'netsmith-exp-runs-'));
+const registry = new RunRegistry(runsDir);
+after(() => rmSync(runsDir, { recursive: true, force: true }));
 const runner = new ExperimentRunner(registry);
 const fast = { backend: 'wasm' as const, valLimit: 300 };
 
@@ -61,7 +63,9 @@ test('label smoothing lowers the top-1 confidence', { timeout: 300_000 }, async 
 });
 
 test('stopping an experiment stops the run in flight, skips the rest and still gives a verdict', { timeout: 120_000 }, async () => {
-  const store = new ExperimentStore(mkdtempSync(join(tmpdir(), 'netsmith-exp-store-')));
+  const storeDir = mkdtempSync(join(tmpdir(), 'netsmith-exp-store-'));
+  after(() => rmSync(storeDir, { recursive: true, force: true }));
+  const store = new ExperimentStore(storeDir);
   const events: ExperimentEvent[] = [];
   const service = new ExperimentService({ runs: registry, store, emit: (e) => events.push(e) });
   const { session } = await service.startExperiment({ id: 'overfitting' });

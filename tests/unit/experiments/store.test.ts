@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExperimentStore } from '../../../src/main/experiments/store';
@@ -9,6 +9,7 @@ import { makeUserExperiment } from '../../../src/shared/experiments/user';
 
 test('experiment store: saves, lists, reads and removes user experiments; keeps results by name', async () => {
   const root = mkdtempSync(join(tmpdir(), 'netsmith-exp-store-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
   const store = new ExperimentStore(root);
   assert.deepEqual(await store.list(), []);
   const doc = makeUserExperiment({ title: 'Dropout or not', runs: [{ runId: 'a' }, { runId: 'b' }], metric: 'accuracy_gap' });
@@ -23,7 +24,7 @@ test('experiment store: saves, lists, reads and removes user experiments; keeps 
   await store.remove('dropout-or-not');
   assert.equal(await store.has('dropout-or-not'), false);
 
-  const result = { format: 'netsmith.experiment-result', experiment: 'gradient-flow', title: 't', seed: 42, startedAt: '2026-01-02T03:04:05.000Z', seconds: 1, variants: [], verdict: { text: 'x', effect: { claim: '', direction: 'inconclusive', detail: '' }, perVariant: {}, measurements: {} } } satisfies ExperimentResult;
+  const result = { format: 'netsmith.experiment-result', experiment: 'gradient-flow', title: 't', source: 'guided', seed: 42, startedAt: '2026-01-02T03:04:05.000Z', seconds: 1, variants: [], verdict: { text: 'x', effect: { claim: '', direction: 'inconclusive', detail: '' }, perVariant: {}, measurements: {} } } satisfies ExperimentResult;
   const first = await store.saveResult(result);
   const second = await store.saveResult(result);
   assert.notEqual(first, second, 'a second result in the same second gets its own file');

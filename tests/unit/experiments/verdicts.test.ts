@@ -44,6 +44,7 @@ test('configs: variant patches deep-merge over the experiment, overrides last', 
   assert.equal(low.backend, 'wasm');
   assert.equal(low.schedule.name, 'constant');
   assert.equal(resolveConfig(bn.config, bn.variants[1].config).optimizer.lr, 0.3);
+  assert.equal(describeExperiment(doc('overfitting')).variants[0].config.checkpointEvery, 10_000, 'experiments keep only the final checkpoint');
   const init = describeExperiment(doc('initialization'));
   const he = init.variants.find((v) => v.id === 'he')!.graph;
   assert.ok(he.nodes.filter((n) => n.type === 'core/dense').every((n) => n.init === 'he_normal'));
@@ -149,6 +150,8 @@ test('overfitting verdict: each regularizer must narrow a gap measurably', () =>
   const same = verdict('overfitting', [none, fake('dropout', { epochs: [{ trainAccuracy: 1, valAccuracy: 0.83, trainLoss: 0.001, valLoss: 0.69 }] })]);
   assert.equal(same.effect.direction, 'inconclusive', 'a change within the noise is not an effect');
   assert.match(same.text, /dropout: no measurable change/);
+  assert.equal(verdict('overfitting', [none]).effect.direction, 'inconclusive', 'nothing to compare');
+  assert.equal(verdict('optimizers', [fake('sgd')]).effect.direction, 'inconclusive', 'nothing to compare');
   const worse = verdict('overfitting', [none, fake('dropout', { epochs: [{ trainAccuracy: 1, valAccuracy: 0.7, trainLoss: 0.001, valLoss: 1.2 }] })]);
   assert.equal(worse.effect.direction, 'contradicts');
 });

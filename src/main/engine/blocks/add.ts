@@ -4,4 +4,7 @@ import { applyLayer } from './layer';
 import { chain } from '../export/onnx/ops';
 import { twin } from './types';
 
-export const add = twin(def, (ctx, inputs) => applyLayer(tf.layers.add({ name: ctx.name() }), inputs), { onnx: (ctx, inputs) => chain(ctx, 'Add', inputs) });
+export const add = twin(def, (ctx, inputs) => applyLayer(tf.layers.add({ name: ctx.name() }), inputs), {
+  onnx: (ctx, inputs) => chain(ctx, 'Add', inputs),
+  pytorch: () => ({ forward: (_, inputs) => inputs.join(' + ') }),
+});

@@ -3,6 +3,7 @@ import { batchNorm as def } from '../../../shared/blocks/batchnorm';
 import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from './layer';
 import { batchNormOp } from './ops';
 import { channelAffine } from '../export/onnx/ops';
+import { ExportError } from '../export/errors';
 import { twin } from './types';
 
 /**
@@ -52,5 +53,20 @@ export const batchNorm = twin(def, (ctx, [x], p) => {
       shift[i] = (w.beta?.data[i] ?? 0) - mean[i] * scale[i];
     }
     return channelAffine(ctx, x, ctx.inputShapes[0].length, scale, shift, 'affine');
+  },
+  // nn.BatchNorm2d on images, BatchNorm1d on vectors and on tokens (features moved to axis 1 and back);
+  // PyTorch's momentum is the block's own.
+  pytorch: (ctx, p) => {
+    const rank = ctx.inputShapes[0].length;
+    if (rank > 4) throw new ExportError(`BatchNorm on rank-${rank} tensors has no PyTorch layer`);
+    const w = ctx.weights();
+    const c = w.moving_mean.shape[0];
+    const state: Record<string, { data: Float32Array; shape: number[] }> = { running_mean: w.moving_mean, running_var: w.moving_variance };
+    if (p.affine) Object.assign(state, { weight: w.gamma, bias: w.beta });
+    return {
+      module: `nn.BatchNorm${rank === 4 ? 2 : 1}d(${c}, eps=${p.epsilon}, momentum=${p.momentum}${p.affine ? '' : ', affine=False'})`,
+      forward: (self, [x]) => (rank === 3 ? `${self}(${x}.transpose(1, 2)).transpose(1, 2)` : `${self}(${x})`),
+      state,
+    };
   },
 });

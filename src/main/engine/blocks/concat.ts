@@ -5,4 +5,5 @@ import { twin } from './types';
 
 export const concat = twin(def, (ctx, inputs, p) => applyLayer(tf.layers.concatenate({ axis: p.axis, name: ctx.name() }), inputs), {
   onnx: (ctx, inputs, p) => ctx.op('Concat', inputs, { axis: ctx.axis(p.axis, ctx.outputShape.length) }),
+  pytorch: (ctx, p) => ({ forward: (_, inputs) => `torch.cat([${inputs.join(', ')}], dim=${ctx.axis(p.axis, ctx.outputShape.length)})` }),
 });

@@ -4,6 +4,7 @@ import { GeneralConv2D } from './conv';
 import { applyLayer } from './layer';
 import { resolvePadding } from './padding';
 import { convNode } from '../export/onnx/ops';
+import { torchConv } from '../export/pytorch/ops';
 import { twin } from './types';
 
 export const conv2d = twin(def, (ctx, [input], p) => {
@@ -27,5 +28,9 @@ export const conv2d = twin(def, (ctx, [input], p) => {
   onnx: (ctx, [x], p) => {
     const cin = ctx.inputShapes[0][3] as number;
     return convNode(ctx, x, { ...p, groups: p.groups, depthwise: p.groups === cin && p.groups > 1 });
+  },
+  pytorch: (ctx, p) => {
+    const cin = ctx.inputShapes[0][3] as number;
+    return torchConv(ctx, { ...p, groups: p.groups, depthwise: p.groups === cin && p.groups > 1 });
   },
 });

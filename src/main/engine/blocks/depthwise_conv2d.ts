@@ -4,6 +4,7 @@ import { GeneralConv2D } from './conv';
 import { applyLayer } from './layer';
 import { resolvePadding } from './padding';
 import { convNode } from '../export/onnx/ops';
+import { torchConv } from '../export/pytorch/ops';
 import { twin, type BuildCtx } from './types';
 
 /** Depthwise conv: tfjs' DepthwiseConv2D, or the general conv (groups = C) when dilated. */
@@ -31,4 +32,5 @@ export function buildDepthwise(
 
 export const depthwiseConv2d = twin(def, (ctx, [x], p) => buildDepthwise(ctx, x, p, ctx.name()), {
   onnx: (ctx, [x], p) => convNode(ctx, x, { ...p, groups: 1, depthwise: true }),
+  pytorch: (ctx, p) => torchConv(ctx, { ...p, groups: 1, depthwise: true }),
 });

@@ -5,6 +5,7 @@ import { applyLayer } from './layer';
 import { LayerNorm } from './layernorm';
 import { MultiHeadSelfAttention } from './mhsa';
 import { activationNodes, attentionNodes, denseNode, layerNormNode } from '../export/onnx/ops';
+import { attentionState, linearState } from '../export/pytorch/ops';
 import { twin } from './types';
 
 /**
@@ -38,5 +39,19 @@ export const encoder = twin(def, (ctx, [x], p) => {
     const x1 = ctx.op('Add', [x, attentionNodes(ctx, layerNormNode(ctx, x, p.epsilon, 'ln1'), p.heads, 'attn')], {}, 'add1');
     const h = denseNode(ctx, layerNormNode(ctx, x1, p.epsilon, 'ln2'), 3, 'fc1');
     return ctx.op('Add', [x1, denseNode(ctx, activationNodes(ctx, h, 'gelu', 1, 'gelu'), 3, 'fc2')]);
+  },
+  pytorch: (ctx, p) => {
+    const d = ctx.inputShapes[0][2] as number;
+    const m = p.mlpDim || 4 * d;
+    const ln = (s: string) => {
+      const w = ctx.weights(s);
+      return { [`${s}.weight`]: w.gamma, [`${s}.bias`]: w.beta };
+    };
+    const fc = (s: string) => Object.fromEntries(Object.entries(linearState(ctx.weights(s).kernel, ctx.weights(s).bias)).map(([k, v]) => [`${s}.${k}`, v]));
+    return {
+      module: `EncoderBlock(${d}, ${p.heads}, ${m}, eps=${p.epsilon}, dropout=${p.dropout}, attn_dropout=${p.attnDropout})`,
+      forward: (self, [x]) => `${self}(${x})`,
+      state: { ...ln('ln1'), ...attentionState(ctx.weights('attn'), 'attn.'), ...ln('ln2'), ...fc('fc1'), ...fc('fc2') },
+    };
   },
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { globalAvgPool as avgDef, globalMaxPool as maxDef } from '../../../shared/blocks/global_pool';
 import { applyLayer } from './layer';
-import { twin, type BuildCtx, type OnnxCtx } from './types';
+import { twin, type BuildCtx, type OnnxCtx, type PytorchCtx, type PytorchModule } from './types';
 
 // tfjs' global pooling layers have no keepDims: a Reshape `__keep` restores the 1×1 axes.
 function globalPool(kind: 'avg' | 'max') {
@@ -18,5 +18,9 @@ function globalPool(kind: 'avg' | 'max') {
 const globalPoolOnnx = (op: string) => (ctx: OnnxCtx, [x]: string[], p: { keepDims: boolean }): string =>
   p.keepDims ? ctx.op(op, [x]) : ctx.op('Flatten', [ctx.op(op, [x], {}, 'pool')], { axis: 1 });
 
-export const globalAvgPool = twin(avgDef, globalPool('avg'), { onnx: globalPoolOnnx('GlobalAveragePool') });
-export const globalMaxPool = twin(maxDef, globalPool('max'), { onnx: globalPoolOnnx('GlobalMaxPool') });
+const globalPoolTorch = (fn: 'mean' | 'amax') => (_ctx: PytorchCtx, p: { keepDims: boolean }): PytorchModule => ({
+  forward: (_, [x]) => `${x}.${fn}(dim=(2, 3)${p.keepDims ? ', keepdim=True' : ''})`,
+});
+
+export const globalAvgPool = twin(avgDef, globalPool('avg'), { onnx: globalPoolOnnx('GlobalAveragePool'), pytorch: globalPoolTorch('mean') });
+export const globalMaxPool = twin(maxDef, globalPool('max'), { onnx: globalPoolOnnx('GlobalMaxPool'), pytorch: globalPoolTorch('amax') });

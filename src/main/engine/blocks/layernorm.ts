@@ -45,4 +45,13 @@ export const layerNorm = twin(def, (ctx, [x], p) => applyLayer(new LayerNorm({ n
     const y = ctx.op('LayerNormalization', inputs, { axis: -1, epsilon: { float: p.epsilon } }, image ? 'norm' : undefined);
     return image ? ctx.op('Transpose', [y], { perm: [0, 3, 1, 2] }) : y;
   },
+  pytorch: (ctx, p) => {
+    const w = ctx.weights();
+    const image = ctx.inputShapes[0].length === 4;
+    return {
+      module: `nn.LayerNorm(${w.gamma.shape[0]}, eps=${p.epsilon})`,
+      forward: (self, [x]) => (image ? `${self}(${x}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)` : `${self}(${x})`),
+      state: { weight: w.gamma, bias: w.beta },
+    };
+  },
 });

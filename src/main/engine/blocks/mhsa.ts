@@ -3,6 +3,7 @@ import { mhsa as def } from '../../../shared/blocks/mhsa';
 import { selfAttention } from './attention';
 import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from './layer';
 import { attentionNodes } from '../export/onnx/ops';
+import { attentionState } from '../export/pytorch/ops';
 import { twin } from './types';
 
 interface MhsaOpts {
@@ -56,4 +57,8 @@ export const mhsa = twin(def, (ctx, [x], p) => {
   return applyLayer(layer, x);
 }, {
   onnx: (ctx, [x], p) => attentionNodes(ctx, x, p.heads),
+  pytorch: (ctx, p) => {
+    const d = ctx.inputShapes[0][2] as number;
+    return { module: `SelfAttention(${d}, ${p.heads}, qkv_bias=${p.qkvBias ? 'True' : 'False'}, dropout=${p.dropout})`, forward: (self, [x]) => `${self}(${x})`, state: attentionState(ctx.weights()) };
+  },
 });

@@ -23,4 +23,7 @@ export class BroadcastMultiply extends NetsmithLayer<Record<string, never>> {
 }
 registerLayer(BroadcastMultiply);
 
-export const multiply = twin(def, (ctx, inputs) => applyLayer(new BroadcastMultiply({ name: ctx.name(), opts: {} }), inputs), { onnx: (ctx, inputs) => chain(ctx, 'Mul', inputs) });
+export const multiply = twin(def, (ctx, inputs) => applyLayer(new BroadcastMultiply({ name: ctx.name(), opts: {} }), inputs), {
+  onnx: (ctx, inputs) => chain(ctx, 'Mul', inputs),
+  pytorch: () => ({ forward: (_, inputs) => inputs.join(' * ') }),
+});

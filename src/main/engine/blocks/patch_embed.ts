@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { patchEmbed as def } from '../../../shared/blocks/patch_embed';
 import { applyLayer } from './layer';
 import { convNode } from '../export/onnx/ops';
+import { torchConv } from '../export/pytorch/ops';
 import { twin } from './types';
 
 /** A conv with kernel = stride = p (`__proj`), then a Reshape of the (H/p)×(W/p) grid into N tokens. */
@@ -18,5 +19,10 @@ export const patchEmbed = twin(def, (ctx, [x], p) => {
     const grid = convNode(ctx, x, { kernel: p.patch, stride: p.patch, padding: 'valid', pad: 0, groups: 1, depthwise: false }, 'proj');
     const nhwc = ctx.op('Transpose', [grid], { perm: [0, 2, 3, 1] }, 'nhwc');
     return ctx.op('Reshape', [nhwc, ctx.ints([-1, ctx.outputShape[1] as number, p.dim], 'shape')]);
+  },
+  // The conv's [B, D, h, w] grid flattened row-major into [B, h·w, D] tokens.
+  pytorch: (ctx, p) => {
+    const conv = torchConv(ctx, { kernel: p.patch, stride: p.patch, padding: 'valid', pad: 0, groups: 1, depthwise: false }, 'proj');
+    return { ...conv, forward: (self, [x]) => `${self}(${x}).flatten(2).transpose(1, 2)` };
   },
 });

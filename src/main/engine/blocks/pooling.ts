@@ -3,6 +3,7 @@ import { avgPool as avgDef, maxPool as maxDef } from '../../../shared/blocks/poo
 import { applyLayer } from './layer';
 import { LOWEST_FLOAT32, resolvePadding } from './padding';
 import { onnxPads } from '../export/onnx/ops';
+import { torchAvgPool, torchMaxPool } from '../export/pytorch/pool';
 import { twin } from './types';
 
 // Explicit padding: max pooling pads with −∞ (PyTorch), average pooling with zeros that count (count_include_pad).
@@ -14,6 +15,7 @@ export const maxPool = twin(maxDef, (ctx, [input], p) => {
     const s = p.stride || p.size;
     return ctx.op('MaxPool', [x], { kernel_shape: [p.size, p.size], strides: [s, s], pads: onnxPads(ctx.inputShapes[0], { kernel: p.size, stride: s, padding: p.padding, pad: p.pad }) });
   },
+  pytorch: (ctx, p) => torchMaxPool(ctx, { kernel: p.size, stride: p.stride || p.size, padding: p.padding, pad: p.pad }),
 });
 
 export const avgPool = twin(avgDef, (ctx, [input], p) => {
@@ -26,4 +28,5 @@ export const avgPool = twin(avgDef, (ctx, [input], p) => {
     const pads = onnxPads(ctx.inputShapes[0], { kernel: p.size, stride: s, padding: p.padding, pad: p.pad });
     return ctx.op('AveragePool', [x], { kernel_shape: [p.size, p.size], strides: [s, s], pads, count_include_pad: p.padding === 'explicit' ? 1 : 0 });
   },
+  pytorch: (ctx, p) => torchAvgPool(ctx, { kernel: p.size, stride: p.stride || p.size, padding: p.padding, pad: p.pad }),
 });

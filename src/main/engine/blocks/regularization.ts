@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { dropPath as dropPathDef, dropout as dropoutDef } from '../../../shared/blocks/regularization';
 import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from './layer';
+import { torchUnary } from '../export/pytorch/ops';
 import { twin } from './types';
 
 /** Stochastic depth: while training, zeroes whole samples with probability `rate`, scaling the kept ones. */
@@ -25,5 +26,11 @@ export class DropPath extends NetsmithLayer<{ rate: number }> {
 }
 registerLayer(DropPath);
 
-export const dropout = twin(dropoutDef, (ctx, [x], p) => applyLayer(tf.layers.dropout({ rate: p.rate, name: ctx.name() }), x), { onnx: (ctx, [x]) => ctx.op('Identity', [x]) });
-export const dropPath = twin(dropPathDef, (ctx, [x], p) => applyLayer(new DropPath({ name: ctx.name(), opts: { rate: p.rate } }), x), { onnx: (ctx, [x]) => ctx.op('Identity', [x]) });
+export const dropout = twin(dropoutDef, (ctx, [x], p) => applyLayer(tf.layers.dropout({ rate: p.rate, name: ctx.name() }), x), {
+  onnx: (ctx, [x]) => ctx.op('Identity', [x]),
+  pytorch: (_ctx, p) => torchUnary(`nn.Dropout(${p.rate})`),
+});
+export const dropPath = twin(dropPathDef, (ctx, [x], p) => applyLayer(new DropPath({ name: ctx.name(), opts: { rate: p.rate } }), x), {
+  onnx: (ctx, [x]) => ctx.op('Identity', [x]),
+  pytorch: (_ctx, p) => torchUnary(`DropPath(${p.rate})`),
+});

@@ -3,6 +3,7 @@ import { seSqueeze, squeezeExcite as def } from '../../../shared/blocks/se';
 import { activate } from './activations';
 import { applyLayer, NetsmithLayer, one, oneShape, registerLayer } from './layer';
 import { activationNodes } from '../export/onnx/ops';
+import { linearState, torchActivation } from '../export/pytorch/ops';
 import { twin } from './types';
 
 interface SeOpts {
@@ -71,5 +72,18 @@ export const squeezeExcite = twin(def, (ctx, [x], p) => {
     const h = activationNodes(ctx, fc(squeezed, 1), p.activation, 1, 'act');
     const g = activationNodes(ctx, fc(h, 2), p.gate, 1, 'gate');
     return ctx.op('Mul', [x, ctx.op('Unsqueeze', [g, ctx.ints([2, 3], 'axes')], {}, 'scale')]);
+  },
+  pytorch: (ctx, p) => {
+    const w = ctx.weights();
+    const [c, s] = w.fc1_kernel.shape;
+    const state = Object.fromEntries([
+      ...Object.entries(linearState(w.fc1_kernel, w.fc1_bias)).map(([k, v]) => [`fc1.${k}`, v] as const),
+      ...Object.entries(linearState(w.fc2_kernel, w.fc2_bias)).map(([k, v]) => [`fc2.${k}`, v] as const),
+    ]);
+    return {
+      module: `SqueezeExcite(${c}, ${s}, ${torchActivation(p.activation)}, ${torchActivation(p.gate)}, bias=${p.bias ? 'True' : 'False'})`,
+      forward: (self, [x]) => `${self}(${x})`,
+      state,
+    };
   },
 });

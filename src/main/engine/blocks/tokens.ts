@@ -101,6 +101,10 @@ export const classToken = twin(
       const tokens = ctx.op('Expand', [ctx.constant(t.data, t.shape, 'token'), target], {}, 'expand');
       return ctx.op('Concat', [tokens, x], { axis: 1 });
     },
+    pytorch: (ctx) => {
+      const t = ctx.weights().token;
+      return { module: `ClassToken(${t.shape[2]})`, forward: (self, [x]) => `${self}(${x})`, state: { token: t } };
+    },
   },
 );
 export const posEmbed = twin(
@@ -112,6 +116,11 @@ export const posEmbed = twin(
       const table = p.mode === 'learned' ? ctx.weights().table : { data: sinusoidalTable(n, d), shape: [1, n, d] };
       return ctx.op('Add', [x, ctx.constant(table.data, table.shape, 'table')]);
     },
+    pytorch: (ctx, p) => {
+      const [, n, d] = ctx.inputShapes[0] as number[];
+      const table = p.mode === 'learned' ? ctx.weights().table : { data: sinusoidalTable(n, d), shape: [1, n, d] };
+      return { module: `PosEmbed(${n}, ${d}, learned=${p.mode === 'learned' ? 'True' : 'False'})`, forward: (self, [x]) => `${self}(${x})`, state: { table } };
+    },
   },
 );
 export const clsPool = twin(clsPoolDef, (ctx, [x], p) => applyLayer(new ClsPool({ name: ctx.name(), opts: { mode: p.mode } }), x), {
@@ -119,4 +128,5 @@ export const clsPool = twin(clsPoolDef, (ctx, [x], p) => applyLayer(new ClsPool(
     p.mode === 'mean'
       ? ctx.op('ReduceMean', [x], { axes: [1], keepdims: 0 })
       : ctx.op('Squeeze', [ctx.op('Gather', [x, ctx.ints([0], 'index')], { axis: 1 }, 'gather'), ctx.ints([1], 'axes')]),
+  pytorch: (_ctx, p) => ({ forward: (_, [x]) => (p.mode === 'mean' ? `${x}.mean(dim=1)` : `${x}[:, 0]`) }),
 });

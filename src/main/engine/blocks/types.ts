@@ -61,8 +61,28 @@ export interface OnnxCtx {
 
 /** Emits a block's ONNX nodes for `inputs` (tensor names) and returns its output's name. */
 export type OnnxExport<P = Record<string, unknown>> = (ctx: OnnxCtx, inputs: string[], params: P, node: NodeRef) => string;
-/** PyTorch code generation: not implemented yet. */
-export type PytorchExport = (...args: never[]) => unknown;
+/**
+ * What a twin gets from the PyTorch exporter (src/main/engine/export/pytorch). The generated module works in
+ * PyTorch's layout: rank-4 tensors are NCHW (input included); other ranks keep the lab's layout.
+ */
+export interface PytorchCtx {
+  /** The weights of the layer the twin built as `ctx.name(suffix)`, by short name (tfjs layouts). */
+  weights(suffix?: string): Record<string, WeightArray>;
+  /** The PyTorch dim of a lab axis (negative allowed) of a tensor of rank `rank` (batch included). */
+  axis(labAxis: number, rank: number): number;
+  inputShapes: readonly Shape[];
+  outputShape: Shape;
+}
+
+/** One block in model.py: an optional submodule (`self.<name> = <module>`) and its forward expression. */
+export interface PytorchModule {
+  /** Python expression constructing the submodule (nn.Conv2d(…), nn.Sequential(…)); absent for pure ops. */
+  module?: string;
+  /** The forward expression from the submodule reference (`self.conv1`) and the input variables. */
+  forward(self: string, inputs: string[]): string;
+  /** The submodule's state dict entries (keys relative to it), in PyTorch layouts. */
+  state?: Record<string, WeightArray>;
+}
 
 /** The engine twin of a BlockDef (src/shared/blocks/<type>.ts): everything about the block that needs tensors. */
 export interface EngineBlock<P = Record<string, unknown>> {
@@ -71,7 +91,8 @@ export interface EngineBlock<P = Record<string, unknown>> {
   build(ctx: BuildCtx, inputs: tf.SymbolicTensor[], params: P, node: NodeRef): tf.SymbolicTensor;
   /** Emits the block's ONNX nodes (see OnnxCtx); absent: the ONNX export refuses graphs with this block. */
   onnx?(ctx: OnnxCtx, inputs: string[], params: P, node: NodeRef): string;
-  pytorch?: PytorchExport;
+  /** The block's part of model.py (see PytorchCtx); absent: the PyTorch export refuses graphs with this block. */
+  pytorch?(ctx: PytorchCtx, params: P, node: NodeRef): PytorchModule;
 }
 
 /** Declares a twin typed by its BlockDef's params: `twin(conv2d, (ctx, [x], p) => …)`. */

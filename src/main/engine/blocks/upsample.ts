@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { upsample as def } from '../../../shared/blocks/upsample';
 import { applyLayer, NetsmithLayer, one, oneShape, registerLayer } from './layer';
 import { upsampleBilinear, upsampleNearest } from './ops';
-import { twin } from './types';
+import { torchUnary } from '../export/pytorch/ops';
+import { twin, type OnnxAttr } from './types';
 
 /**
  * Integer-factor upsampling. tfjs' UpSampling2D goes through resize kernels whose bilinear gradient ignores
@@ -31,7 +32,8 @@ export const upsample = twin(def, (ctx, [x], p) => applyLayer(new Upsample({ nam
   // Nearest: output i reads input ⌊i/s⌋ (asymmetric + floor); bilinear: half-pixel centres, edges clamped.
   onnx: (ctx, [x], p) => {
     const scales = ctx.constant([1, 1, p.scale, p.scale], [4], 'scales');
-    const attrs = p.mode === 'bilinear' ? { mode: 'linear', coordinate_transformation_mode: 'half_pixel' } : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
+    const attrs: Record<string, OnnxAttr> = p.mode === 'bilinear' ? { mode: 'linear', coordinate_transformation_mode: 'half_pixel' } : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
     return ctx.op('Resize', [x, '', scales], attrs);
   },
+  pytorch: (_ctx, p) => torchUnary(p.mode === 'bilinear' ? `nn.Upsample(scale_factor=${p.scale}, mode='bilinear', align_corners=False)` : `nn.Upsample(scale_factor=${p.scale}, mode='nearest')`),
 });

@@ -8,11 +8,13 @@ import { loadFromMemory, saveToMemory } from '../compile/artifacts';
 import { ExportError } from './errors';
 import { writeExportFolder, type ExportFiles } from './files';
 import { exportOnnx, ONNX_OPSET } from './onnx/export';
+import { pytorchFiles } from './pytorch/export';
 import { tfjsFiles } from './tfjs/export';
 
 export { ExportError } from './errors';
 export { writeExportFolder, type ExportFiles } from './files';
 export { exportOnnx, onnxSupported, ONNX_OPSET } from './onnx/export';
+export { exportPytorch, pytorchSupported } from './pytorch/export';
 
 export const EXPORT_FORMATS = ['tfjs', 'onnx', 'pytorch', 'graph'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -20,7 +22,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const projectFile = (graph: GraphDoc): string => JSON.stringify({ format: 'netsmith.project', graph }, null, 2) + '\n';
 
 /** The files of one export format for a graph and a model compiled from it (weights included). */
-export async function exportFiles(format: ExportFormat, graph: GraphDoc, model: tf.LayersModel | undefined): Promise<ExportFiles> {
+export async function exportFiles(format: ExportFormat, graph: GraphDoc, model: tf.LayersModel | undefined, trainConfig: unknown = {}): Promise<ExportFiles> {
   if (format === 'graph') return { 'project.json': projectFile(graph) };
   if (!model) throw new ExportError(`the ${format} export needs trained weights`);
   switch (format) {
@@ -38,12 +40,14 @@ export async function exportFiles(format: ExportFormat, graph: GraphDoc, model: 
       return { 'model.onnx': bytes, 'README.md': readme };
     }
     case 'pytorch':
-      throw new ExportError('the PyTorch export is not available yet (model.py / train.py generation is not implemented)');
+      return pytorchFiles(graph, model, trainConfig);
   }
 }
 
 export interface RunExport {
   graph: GraphDoc;
+  /** The run's training settings (train.py uses them). */
+  config: Record<string, unknown>;
   model?: tf.LayersModel;
   checkpoint?: string;
 }
@@ -63,7 +67,7 @@ export async function loadRun(runDir: string, opts: { needsWeights: boolean; che
   }
   const restored = restore(record.graph);
   if (!restored.ok) throw new ExportError(`the graph of run ${record.id} cannot be restored: ${restored.errors.map((e) => e.message).join('; ')}`);
-  if (!opts.needsWeights) return { graph: restored.graph };
+  if (!opts.needsWeights) return { graph: restored.graph, config: record.config };
   const name = opts.checkpoint ?? record.checkpoints.best ?? record.checkpoints.last;
   const dir = name ? join(runDir, 'checkpoints', name) : undefined;
   if (!name || !dir || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
@@ -78,14 +82,14 @@ export async function loadRun(runDir: string, opts: { needsWeights: boolean; che
   } catch (err) {
     throw new ExportError(`checkpoint ${dir} cannot be loaded: ${(err as Error).message}`);
   }
-  return { graph: restored.graph, model, checkpoint: name };
+  return { graph: restored.graph, config: record.config, model, checkpoint: name };
 }
 
 /** Exports a run's checkpoint into `outDir` (atomically: all files or none). */
 export async function exportRun(runDir: string, format: ExportFormat, outDir: string, opts: { checkpoint?: string } = {}): Promise<{ dir: string; files: string[]; checkpoint?: string }> {
   const run = await loadRun(runDir, { needsWeights: format !== 'graph', checkpoint: opts.checkpoint });
   try {
-    const files = await exportFiles(format, run.graph, run.model);
+    const files = await exportFiles(format, run.graph, run.model, run.config);
     const dir = await writeExportFolder(outDir, files);
     return { dir, files: Object.keys(files), checkpoint: run.checkpoint };
   } finally {

@@ -29,6 +29,7 @@ function compact(r: ExperimentResult): unknown {
   return {
     experiment: r.experiment,
     title: r.title,
+    source: r.source,
     seed: r.seed,
     seconds: round(r.seconds),
     verdict: r.verdict,
@@ -54,7 +55,7 @@ function compact(r: ExperimentResult): unknown {
 const round = (x: number): number => Math.round(x * 10) / 10;
 
 function printResult(r: ExperimentResult): void {
-  console.log(`\n${r.title}  (seed ${r.seed}, ${r.seconds.toFixed(1)} s)`);
+  console.log(`\n${r.title}  (${r.source === 'user' ? 'from saved runs' : `seed ${r.seed}`}, ${r.seconds.toFixed(1)} s)`);
   console.log(`\n${r.verdict.text}`);
   console.log(`\neffect: ${r.verdict.effect.direction.toUpperCase()} — claim: ${r.verdict.effect.claim}; measured: ${r.verdict.effect.detail}`);
   const keys = [...new Set(Object.values(r.verdict.perVariant).flatMap((m) => Object.keys(m)))];

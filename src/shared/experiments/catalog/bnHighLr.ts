@@ -51,7 +51,7 @@ export const bnHighLr: ExperimentDoc = {
   ],
   metric: { key: 'val_accuracy', label: 'final validation accuracy', better: 'higher', format: 'percent' },
   charts: ['train_loss', 'val_accuracy', 'grad_norm_per_layer'],
-  estimatedSeconds: 60,
+  estimatedSeconds: 50,
   verdict(results) {
     const by = (id: string): VariantResult | undefined => results.find((r) => r.variant === id);
     const perVariant = Object.fromEntries(results.map((r) => [r.variant, { val_accuracy: finalValAccuracy(r), val_loss: finalValLoss(r), diverged_at_step: r.divergedAtStep ?? null }]));

@@ -36,7 +36,7 @@ export const initialization: ExperimentDoc = {
   ],
   metric: { key: 'activation_std_ratio', label: 'last/first layer activation std at init', better: 'higher', format: 'ratio' },
   charts: ['activation_std_per_layer', 'train_loss', 'val_accuracy'],
-  estimatedSeconds: 45,
+  estimatedSeconds: 20,
   verdict(results) {
     const perVariant = Object.fromEntries(results.map((r) => {
       const stds = activationStdsAtInit(r);

@@ -34,7 +34,7 @@ export const labelSmoothing: ExperimentDoc = {
   ],
   metric: { key: 'mean_confidence', label: 'mean top-1 confidence', better: 'lower', format: 'percent' },
   charts: ['confidence_histogram', 'train_loss', 'val_accuracy'],
-  estimatedSeconds: 60,
+  estimatedSeconds: 35,
   verdict(results) {
     const stats = Object.fromEntries(results.map((r) => [r.variant, confidenceStats(r.confidence)]));
     const perVariant = Object.fromEntries(

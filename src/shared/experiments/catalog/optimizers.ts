@@ -32,7 +32,7 @@ export const optimizers: ExperimentDoc = {
   ],
   metric: { key: 'val_accuracy', label: 'final validation accuracy', better: 'higher', format: 'percent' },
   charts: ['train_loss', 'val_loss', 'val_accuracy'],
-  estimatedSeconds: 90,
+  estimatedSeconds: 75,
   verdict(results) {
     const perVariant = Object.fromEntries(
       results.map((r) => [r.variant, { val_accuracy: finalValAccuracy(r), train_loss: finalTrainLoss(r), first_epoch_train_loss: firstEpochTrainLoss(r) }]),
@@ -41,7 +41,8 @@ export const optimizers: ExperimentDoc = {
     const ranked = [...results].sort((a, b) => (finalValAccuracy(b) ?? -1) - (finalValAccuracy(a) ?? -1));
     const sgdAcc = get('sgd', 'val_accuracy');
     const sgdLoss = get('sgd', 'train_loss');
-    const faster = ['momentum', 'adam', 'adamw'].filter((id) => {
+    const contenders = ['momentum', 'adam', 'adamw'].filter((id) => results.some((r) => r.variant === id));
+    const faster = contenders.filter((id) => {
       const acc = get(id, 'val_accuracy');
       const loss = get(id, 'train_loss');
       return acc !== null && loss !== null && sgdAcc !== null && sgdLoss !== null && acc > sgdAcc && loss < sgdLoss;
@@ -50,7 +51,7 @@ export const optimizers: ExperimentDoc = {
     const adam = results.find((r) => r.variant === 'adam');
     const adamw = results.find((r) => r.variant === 'adamw');
     const noise = adam && adamw ? accuracyNoise(adam, adamw) : null;
-    const direction = sgdAcc === null ? 'inconclusive' : faster.length === 3 ? 'supports' : faster.length === 0 ? 'contradicts' : 'inconclusive';
+    const direction = sgdAcc === null || contenders.length === 0 ? 'inconclusive' : faster.length === contenders.length ? 'supports' : faster.length === 0 ? 'contradicts' : 'inconclusive';
     const text =
       `Final validation accuracy: ${ranked.map((r) => `${r.name} ${failureNote(r) || fmtPct(finalValAccuracy(r))}`).join(', ')}. ` +
       `Training loss after the first epoch: ${results.map((r) => `${r.variant} ${fmtNum(firstEpochTrainLoss(r))}`).join(', ')}. ` +

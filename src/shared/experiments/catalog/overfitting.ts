@@ -43,7 +43,7 @@ export const overfitting: ExperimentDoc = {
   ],
   metric: { key: 'loss_gap', label: 'validation − training loss gap', better: 'lower', format: 'number' },
   charts: ['train_accuracy', 'val_accuracy', 'train_loss', 'val_loss'],
-  estimatedSeconds: 120,
+  estimatedSeconds: 80,
   verdict(results) {
     const perVariant = Object.fromEntries(
       results.map((r) => [
@@ -68,7 +68,7 @@ export const overfitting: ExperimentDoc = {
     });
     const narrowed = judged.filter((j) => j.accNarrower || j.lossNarrower);
     // Contradicts only when a regularizer measurably widened both gaps; no measurable change is inconclusive.
-    const direction = !none || none.state !== 'completed' ? 'inconclusive' : narrowed.length === regs.length ? 'supports' : judged.some((j) => j.wider) ? 'contradicts' : 'inconclusive';
+    const direction = !none || none.state !== 'completed' || regs.length === 0 ? 'inconclusive' : narrowed.length === regs.length ? 'supports' : judged.some((j) => j.wider) ? 'contradicts' : 'inconclusive';
     const which = (j: (typeof judged)[number]): string =>
       j.accNarrower && j.lossNarrower ? 'both gaps narrower' : j.accNarrower ? 'accuracy gap narrower, loss gap not' : j.lossNarrower ? 'loss gap narrower, accuracy gap not' : 'no measurable change';
     const text =

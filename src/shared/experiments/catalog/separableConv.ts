@@ -52,7 +52,7 @@ export const separableConv: ExperimentDoc = {
   ],
   metric: { key: 'params', label: 'parameters', better: 'lower', format: 'count' },
   charts: ['params_flops', 'train_loss', 'val_accuracy'],
-  estimatedSeconds: 120,
+  estimatedSeconds: 85,
   verdict(results, ctx) {
     const conv = Object.fromEntries(Object.entries(ctx.graphs).map(([id, g]) => [id, convCost(g)]));
     const perVariant = Object.fromEntries(

@@ -32,7 +32,7 @@ export const warmupCosine: ExperimentDoc = {
   ],
   metric: { key: 'val_loss', label: 'final validation loss', better: 'lower', format: 'number' },
   charts: ['lr', 'train_loss', 'val_loss', 'val_accuracy'],
-  estimatedSeconds: 60,
+  estimatedSeconds: 20,
   verdict(results) {
     const perVariant = Object.fromEntries(
       results.map((r) => [r.variant, { val_loss: finalValLoss(r), val_accuracy: finalValAccuracy(r), train_loss: finalTrainLoss(r), first_epoch_train_loss: firstEpochTrainLoss(r), first_epoch_val_accuracy: r.epochs[0]?.valAccuracy ?? null }]),

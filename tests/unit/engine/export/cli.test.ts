@@ -44,7 +44,10 @@ before(async () => {
   lenetModel = compiledWithStats(lenet).model;
   await fakeRun('done', lenet, lenetModel);
   await fakeRun('fresh', lenet);
-  await fakeRun('vit', templateGraph('vit_tiny_cifar'), compiledWithStats(templateGraph('vit_tiny_cifar')).model);
+  // U-Net: its transposed convs have neither ONNX nodes nor PyTorch code yet.
+  const unet = templateGraph('unet_small');
+  unet.meta.input.shape = [16, 16, 3];
+  await fakeRun('unet', unet, compiledWithStats(unet).model);
 });
 after(() => {
   lenetModel.dispose();
@@ -82,10 +85,16 @@ describe('exportRun', () => {
   });
 
   test('an unsupported block names the block and the reason, and leaves nothing', async () => {
-    const out = join(work, 'out-vit');
-    await assert.rejects(exportRun(join(runs, 'vit'), 'onnx', out), (e: Error) => e instanceof ExportError && /does not support block '.+' \(tfm\/.+\): its engine twin has no ONNX nodes/.test(e.message));
+    const out = join(work, 'out-unet');
+    await assert.rejects(exportRun(join(runs, 'unet'), 'onnx', out), (e: Error) => e instanceof ExportError && /ONNX export does not support block '.+' \(core\/conv2d_transpose\): its engine twin has no ONNX nodes/.test(e.message));
     assert.equal(existsSync(out), false);
     assert.deepEqual(leftovers(work), []);
+  });
+
+  test('PyTorch: an unsupported block names the block and the reason', async () => {
+    const out = join(work, 'out-unet-pt');
+    await assert.rejects(exportRun(join(runs, 'unet'), 'pytorch', out), (e: Error) => e instanceof ExportError && /PyTorch export does not support block '.+' \(core\/conv2d_transpose\): its engine twin has no PyTorch code/.test(e.message));
+    assert.equal(existsSync(out), false);
   });
 
   test('an unwritable folder: a clear message, no partial files', { skip: process.getuid?.() === 0 ? 'root can write anywhere' : false }, async () => {

@@ -152,7 +152,9 @@ describe('detection loss', () => {
         const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
         const optimizer = tf.train.adam(0.05);
         const losses: number[] = [];
+        let tensors = 0;
         for (let step = 0; step < 8; step++) {
+          if (step === 1) tensors = tf.memory().numTensors;
           let metric: tf.Scalar | undefined;
           const { value, grads } = tf.variableGrads(() => {
             const out = model.apply(t.x, { training: true }) as tf.Tensor | tf.Tensor[];
@@ -167,6 +169,7 @@ describe('detection loss', () => {
           losses.push(value.dataSync()[0]);
           tf.dispose([value, metric!, ...Object.values(grads)]);
         }
+        assert.equal(tf.memory().numTensors, tensors, 'no tensor leaks from a step');
         disposeBatchTensors(t);
         optimizer.dispose();
         assert.ok(losses.every(Number.isFinite), `${losses}`);

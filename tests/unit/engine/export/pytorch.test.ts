@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { exportFiles, pytorchSupported, writeExportFolder } from '../../../../src/main/engine/export';
+import { BLOCKS } from '../../../../src/shared/blocks';
+import { analyze } from '../../../../src/shared/graph/analyze';
+import type { GraphDoc } from '../../../../src/shared/graph/types';
+import { scheduleConfig } from '../../../../src/shared/training/schedulePreview';
+import { learningRateAt, ScheduleConfigSchema } from '../../../../src/shared/training/schedules';
+import { trainConfigSchema } from '../../../../src/shared/training/config';
+import { CASES, caseGraph, caseName } from '../compile/cases';
+import { compiledWithStats, fixedData, maxAbsDiff, templateGraph } from './helpers';
+
+/** Debian's python3-torch lives in /usr/bin/python3 (the pyenv python3 on PATH has no torch). */
+const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+const work = mkdtempSync(join(tmpdir(), 'netsmith-pytorch-export-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+before(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Loads each exported model.py under its own module name and runs it on the NHWC input (permuted to NCHW). */
+const RUNNER = `
+import importlib.util, json, os, sys
+import numpy as np
+import torch
+jobs = json.load(open(sys.argv[1]))
+out = {}
+with torch.no_grad():
+    for i, job in enumerate(jobs):
+        spec = importlib.util.spec_from_file_location(f'netsmith_model_{i}', os.path.join(job['dir'], 'model.py'))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        model = mod.load_model(os.path.join(job['dir'], 'weights.safetensors'))
+        x = torch.from_numpy(np.fromfile(job['file'], dtype='<f4').reshape(job['shape'])).permute(0, 3, 1, 2)
+        y = model(x)
+        y = y[0] if isinstance(y, tuple) else y
+        if y.dim() == 4:
+            y = y.permute(0, 2, 3, 1)
+        out[job['name']] = {'shape': list(y.shape), 'data': y.contiguous().reshape(-1).tolist()}
+json.dump(out, open(sys.argv[2], 'w'))
+`;
+
+const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !pytorchSupported(t));
+
+interface Job {
+  name: string;
+  graph: GraphDoc;
+}
+
+/** Exports every job, runs them all in one Python process (torch starts slowly); max |torch − lab| / max(1, |lab|) per job. */
+async function compareAll(jobs: Job[]): Promise<Map<string, number>> {
+  const specs: Record<string, { file: string; shape: number[] }> = {};
+  const labs = new Map<string, { shape: number[]; data: Float32Array }>();
+  const dirs: string[] = [];
+  for (const [i, job] of jobs.entries()) {
+    const { model } = compiledWithStats(job.graph);
+    try {
+      const dir = join(work, `m${i}-${Math.random().toString(36).slice(2, 8)}`);
+      await writeExportFolder(dir, await exportFiles('pytorch', job.graph, model));
+      const shape = [2, ...job.graph.meta.input.shape];
+      const data = fixedData(shape.reduce((a, b) => a * b, 1), 7 + i);
+      writeFileSync(join(dir, 'x.bin'), new Uint8Array(data.buffer));
+      const y = model.predict(tf.tensor(data, shape)) as tf.Tensor | tf.Tensor[];
+      const first = Array.isArray(y) ? y[0] : y;
+      labs.set(job.name, { shape: first.shape, data: first.dataSync() as Float32Array });
+      tf.dispose(y);
+      specs[job.name] = { file: join(dir, 'x.bin'), shape };
+      dirs.push(dir);
+    } finally {
+      model.dispose();
+    }
+  }
+  const jobFile = join(work, 'jobs.json');
+  writeFileSync(jobFile, JSON.stringify(jobs.map((job, i) => ({ name: job.name, dir: dirs[i], ...specs[job.name] }))));
+  writeFileSync(join(work, 'run.py'), RUNNER);
+  execFileSync(PYTHON!, [join(work, 'run.py'), jobFile, join(work, 'out.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const outs = JSON.parse(readFileSync(join(work, 'out.json'), 'utf8')) as Record<string, { shape: number[]; data: number[] }>;
+  const result = new Map<string, number>();
+  for (const job of jobs) {
+    const out = outs[job.name];
+    const lab = labs.get(job.name)!;
+    assert.deepEqual(out.shape, lab.shape, `${job.name}: output shape`);
+    const scale = Math.max(1, maxAbsDiff(lab.data, new Float32Array(lab.data.length)));
+    result.set(job.name, maxAbsDiff(out.data, lab.data) / scale);
+  }
+  return result;
+}
+
+describe('PyTorch export equals the lab within 1e-4 (python3-torch)', { skip: PYTHON ? false : 'no python3 with torch' }, () => {
+  test('templates: lenet_mnist, resnet_cifar, mobilenet_v2_cifar', async () => {
+    const diffs = await compareAll(['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].map((id) => ({ name: id, graph: templateGraph(id) })));
+    for (const [name, d] of diffs) assert.ok(d <= 1e-4, `${name}: max |torch − lab| / max(1, |lab|) = ${d}`);
+  });
+
+  test('every block with PyTorch code, over the contract cases', async () => {
+    const jobs: Job[] = [];
+    for (const def of BLOCKS) {
+      if (!pytorchSupported(def.type)) continue;
+      (CASES[def.type] ?? [{}]).forEach((c, i) => {
+        const { graph } = caseGraph(def.type, c);
+        if (unsupportedIn(graph).length === 0) jobs.push({ name: `${def.type} ${caseName(c, i)}`, graph });
+      });
+    }
+    const diffs = await compareAll(jobs);
+    const bad = [...diffs].filter(([, d]) => !(d <= 1e-4));
+    assert.deepEqual(bad, []);
+    assert.ok(diffs.size >= 40, `${diffs.size} cases ran`);
+  });
+});
+
+describe('train.py (python3-torch)', { skip: PYTHON ? false : 'no python3 with torch' }, () => {
+  test('follows the lab schedule step by step and trains from the exported weights', async () => {
+    const graph = templateGraph('lenet_mnist');
+    const { model } = compiledWithStats(graph);
+    const configs = [
+      { epochs: 5, batchSize: 4, optimizer: { name: 'nesterov', lr: 0.05 }, schedule: { name: 'onecycle' } },
+      { epochs: 5, batchSize: 4, optimizer: { name: 'adamw', lr: 0.01 }, schedule: { name: 'cosine', warmupEpochs: 1, minLrFactor: 0.1 } },
+      { epochs: 5, batchSize: 4, optimizer: { name: 'rmsprop', lr: 0.01 }, schedule: { name: 'step', stepEpochs: 2, gamma: 0.5 } },
+    ];
+    try {
+      for (const [i, config] of configs.entries()) {
+        const dir = join(work, `train-${i}`);
+        await writeExportFolder(dir, await exportFiles('pytorch', graph, model, config));
+        const parsed = trainConfigSchema.parse(config);
+        const stepsPerEpoch = 5;
+        const total = stepsPerEpoch * parsed.epochs;
+        const lab = Array.from({ length: total }, (_, s) => learningRateAt(ScheduleConfigSchema.parse(scheduleConfig(parsed, stepsPerEpoch)), s, total, stepsPerEpoch));
+        const code = `import json, sys; sys.path.insert(0, ${JSON.stringify(dir)}); import train; print(json.dumps([train.learning_rate_at(train.schedule_config(${stepsPerEpoch}), s, ${total}, ${stepsPerEpoch}) for s in range(${total})]))`;
+        const py = JSON.parse(execFileSync(PYTHON!, ['-c', code], { encoding: 'utf8' }).trim().split('\n').pop()!) as number[];
+        assert.ok(maxAbsDiff(py, lab) <= 1e-9 * Math.max(...lab), `${parsed.schedule.name}: ${JSON.stringify(py)} vs ${JSON.stringify(lab)}`);
+      }
+      const dir = join(work, 'train-0');
+      execFileSync(PYTHON!, ['-c', `import numpy as np; np.savez(${JSON.stringify(join(dir, 'data.npz'))}, x_train=np.random.rand(12, 28, 28, 1).astype('float32'), y_train=np.random.randint(0, 10, 12))`]);
+      const log = execFileSync(PYTHON!, ['train.py', '--data', 'data.npz', '--epochs', '1', '--from-weights', '--out', 'trained.pt'], { cwd: dir, encoding: 'utf8' });
+      assert.match(log, /epoch 1\/1 {2}loss \d+\.\d+/);
+      assert.match(log, /saved trained\.pt/);
+    } finally {
+      model.dispose();
+    }
+  });
+});
