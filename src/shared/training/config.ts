@@ -53,8 +53,8 @@ export const detectionSchema = z.object({
   weights: z.object({ box: nonNegative.default(5), obj: nonNegative.default(1), cls: nonNegative.default(1) }).default({ box: 5, obj: 1, cls: 1 }),
   /** Negatives whose predicted box overlaps a ground-truth box by more than this IoU are left out of the objectness loss (YOLOv3); 1 = never. */
   ignoreIoU: nonNegative.max(1).default(0.5),
-  /** Also train every anchor whose width and height are within this factor of a box's (YOLOv5: 4); unset: only the best anchor (YOLOv3). */
-  anchorRatio: z.number().min(1).optional(),
+  /** Besides the best anchor, every anchor whose width and height are within this factor of a box's learns it too (YOLOv5's anchor_t); 1 = the best anchor only (YOLOv3). */
+  anchorRatio: z.number().min(1).default(4),
   /** Anchor sizes [w, h] in input pixels, smallest first, split across the heads from the finest stride; default: k-means (1 − IoU) on the training boxes. */
   anchors: z.array(z.tuple([positive, positive])).optional(),
   nms: z

@@ -14,4 +14,12 @@ export const reshape = twin(def, (ctx, [x]) => applyLayer(tf.layers.reshape({ ta
     const y = ctx.op('Reshape', [h, ctx.ints([-1, ...out], 'shape')], {}, image ? 'reshape' : undefined);
     return image ? ctx.op('Transpose', [y], { perm: [0, 3, 1, 2] }) : y;
   },
+  pytorch: (ctx) => ({
+    forward: (_, [x]) => {
+      const out = ctx.outputShape.slice(1) as number[];
+      const h = ctx.inputShapes[0].length === 4 ? `${x}.permute(0, 2, 3, 1)` : x;
+      const y = `${h}.reshape(${x}.shape[0], ${out.join(', ')})`;
+      return out.length === 3 ? `${y}.permute(0, 3, 1, 2)` : y;
+    },
+  }),
 });

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { separableConv2d as def } from '../../../shared/blocks/separable_conv2d';
 import { buildDepthwise } from './depthwise_conv2d';
 import { applyLayer } from './layer';
-import { twin } from './types';
+import { convNode, onnxPads } from '../export/onnx/ops';
+import { torchConv } from '../export/pytorch/ops';
+import { twin, type WeightArray } from './types';
 
 /**
  * A depthwise layer `__dw` (no bias) then a 1×1 conv. Not tfjs' SeparableConv2D: its getConfig drops
@@ -11,4 +13,19 @@ import { twin } from './types';
 export const separableConv2d = twin(def, (ctx, [input], p) => {
   const dw = buildDepthwise(ctx, input, { ...p, bias: false }, ctx.name('dw'));
   return applyLayer(tf.layers.conv2d({ filters: p.filters, kernelSize: 1, useBias: p.bias, kernelInitializer: ctx.kernelInit('conv'), name: ctx.name() }), dw);
+}, {
+  onnx: (ctx, [x], p) => {
+    const dw = convNode(ctx, x, { ...p, groups: 1, depthwise: true }, 'dw');
+    return convNode(ctx, dw, { kernel: 1, stride: 1, padding: 'valid', pad: 0, groups: 1, depthwise: false });
+  },
+  // nn.Sequential([ZeroPad2d for TF's asymmetric 'same',] depthwise, pointwise).
+  pytorch: (ctx, p) => {
+    const dw = torchConv(ctx, { ...p, groups: 1, depthwise: true }, 'dw');
+    const pw = torchConv(ctx, { kernel: 1, stride: 1, padding: 'valid', pad: 0, groups: 1, depthwise: false });
+    const [t, l, b, r] = onnxPads(ctx.inputShapes[0], { ...p });
+    const parts = t === b && l === r ? [] : [`nn.ZeroPad2d((${l}, ${r}, ${t}, ${b}))`];
+    const state: Record<string, WeightArray> = {};
+    for (const [i, m] of [dw, pw].entries()) for (const [k, v] of Object.entries(m.state ?? {})) state[`${parts.length + i}.${k}`] = v;
+    return { module: `nn.Sequential(${[...parts, dw.module, pw.module].join(', ')})`, forward: (self, [x]) => `${self}(${x})`, state };
+  },
 });

@@ -5,8 +5,10 @@ import { perCell, levelSize, type DetectionLevel, type ImageSize } from './level
  * Target assignment: which predictions learn which ground-truth box.
  * 1. Each box goes to one head and shape: the anchor, over all heads, whose shape fits it best (IoU of the
  *    two sizes with a common centre, YOLOv3). An anchor-free head competes with a square of 4 strides.
- * 2. Anchor-based head: the one positive is that anchor at the cell holding the box centre. Two boxes on the
- *    same cell and anchor: the better-fitting one keeps it (the other is not learnt in this batch).
+ * 2. Anchor-based head: that anchor at the cell holding the box centre is a positive; with `anchorRatio` r > 1
+ *    (YOLOv5's anchor_t, default 4 in the training config) so is every other anchor, on any anchor-based head, whose
+ *    width and height are both within a factor r of the box's, at the cell holding the centre on its head. Two
+ *    boxes on the same cell and anchor: the better-fitting one keeps it (the other is not learnt there).
  * 3. Anchor-free head (centre sampling): positives are the cells whose centres lie inside the box and within
  *    1.5 strides of its centre, plus always the cell holding the centre; a cell claimed by several boxes
  *    learns the smallest (FCOS).
@@ -64,10 +66,7 @@ export function bestShape(levels: readonly DetectionLevel[], w: number, h: numbe
 const cellOf = (v: number, stride: number, cells: number): number => Math.min(cells - 1, Math.max(0, Math.floor(v / stride)));
 
 export interface AssignOptions {
-  /**
-   * Anchor-based heads: also make positives of every other anchor (on any head, at the cell holding the centre)
-   * whose width and height are both within this factor of the box's (YOLOv5's anchor_t = 4). Unset: best only.
-   */
+  /** Rule 2's factor r; unset or ≤ 1: the best anchor only. */
   anchorRatio?: number;
 }
 
@@ -90,7 +89,7 @@ export function assignTargets(gt: readonly GtBox[][], levels: readonly Detection
       const gy = cellOf(cy, l.stride, l.gridH);
       if (l.anchors.length > 0) {
         claim(m.level, gx, gy, m.anchor, m.iou);
-        if (opts.anchorRatio) {
+        if (opts.anchorRatio && opts.anchorRatio > 1) {
           const limit = opts.anchorRatio;
           levels.forEach((other, li) =>
             other.anchors.forEach(([aw, ah], a) => {

@@ -44,10 +44,10 @@ before(async () => {
   lenetModel = compiledWithStats(lenet).model;
   await fakeRun('done', lenet, lenetModel);
   await fakeRun('fresh', lenet);
-  // U-Net: its transposed convs have neither ONNX nodes nor PyTorch code yet.
-  const unet = templateGraph('unet_small');
-  unet.meta.input.shape = [16, 16, 3];
-  await fakeRun('unet', unet, compiledWithStats(unet).model);
+  // YOLO: its detection head has neither ONNX nodes nor PyTorch code yet.
+  const yolo = templateGraph('yolo_tiny');
+  yolo.meta.input.shape = [32, 32, 3];
+  await fakeRun('yolo', yolo, compiledWithStats(yolo).model);
 });
 after(() => {
   lenetModel.dispose();
@@ -85,15 +85,15 @@ describe('exportRun', () => {
   });
 
   test('an unsupported block names the block and the reason, and leaves nothing', async () => {
-    const out = join(work, 'out-unet');
-    await assert.rejects(exportRun(join(runs, 'unet'), 'onnx', out), (e: Error) => e instanceof ExportError && /ONNX export does not support block '.+' \(core\/conv2d_transpose\): its engine twin has no ONNX nodes/.test(e.message));
+    const out = join(work, 'out-yolo');
+    await assert.rejects(exportRun(join(runs, 'yolo'), 'onnx', out), (e: Error) => e instanceof ExportError && /ONNX export does not support block '.+' \(det\/yolo_head\): its engine twin has no ONNX nodes/.test(e.message));
     assert.equal(existsSync(out), false);
     assert.deepEqual(leftovers(work), []);
   });
 
   test('PyTorch: an unsupported block names the block and the reason', async () => {
-    const out = join(work, 'out-unet-pt');
-    await assert.rejects(exportRun(join(runs, 'unet'), 'pytorch', out), (e: Error) => e instanceof ExportError && /PyTorch export does not support block '.+' \(core\/conv2d_transpose\): its engine twin has no PyTorch code/.test(e.message));
+    const out = join(work, 'out-yolo-pt');
+    await assert.rejects(exportRun(join(runs, 'yolo'), 'pytorch', out), (e: Error) => e instanceof ExportError && /PyTorch export does not support block '.+' \(det\/yolo_head\): its engine twin has no PyTorch code/.test(e.message));
     assert.equal(existsSync(out), false);
   });
 

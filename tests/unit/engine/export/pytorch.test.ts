@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exportFiles, pytorchSupported, writeExportFolder } from '../../../../src/main/engine/export';
 import { BLOCKS } from '../../../../src/shared/blocks';
-import { analyze } from '../../../../src/shared/graph/analyze';
+import { analyze, errorsOf } from '../../../../src/shared/graph/analyze';
+import { TEMPLATES } from '../../../../src/shared/templates';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { scheduleConfig } from '../../../../src/shared/training/schedulePreview';
 import { learningRateAt, ScheduleConfigSchema } from '../../../../src/shared/training/schedules';
@@ -44,6 +45,18 @@ with torch.no_grad():
         out[job['name']] = {'shape': list(y.shape), 'data': y.contiguous().reshape(-1).tolist()}
 json.dump(out, open(sys.argv[2], 'w'))
 `;
+
+/** The template at the smallest square input its analysis accepts (its own input if none is smaller). */
+function atSmallInput(graph: GraphDoc): GraphDoc {
+  const [h, , c] = graph.meta.input.shape;
+  for (const s of [16, 32, 48, 64, 96, 128]) {
+    if (s >= h) break;
+    const small = structuredClone(graph);
+    small.meta.input.shape = [s, s, c];
+    if (errorsOf(analyze(small)).length === 0) return small;
+  }
+  return graph;
+}
 
 const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !pytorchSupported(t));
 
@@ -95,6 +108,15 @@ describe('PyTorch export equals the lab within 1e-4 (python3-torch)', { skip: PY
   test('templates: lenet_mnist, resnet_cifar, mobilenet_v2_cifar', async () => {
     const diffs = await compareAll(['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].map((id) => ({ name: id, graph: templateGraph(id) })));
     for (const [name, d] of diffs) assert.ok(d <= 1e-4, `${name}: max |torch − lab| / max(1, |lab|) = ${d}`);
+  });
+
+  test('every other template with PyTorch code for all its blocks, at a small input', async () => {
+    const jobs = TEMPLATES.filter((t) => !['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].includes(t.id))
+      .map((t) => ({ name: t.id, graph: atSmallInput(t.build()) }))
+      .filter((j) => unsupportedIn(j.graph).length === 0);
+    const diffs = await compareAll(jobs);
+    const bad = [...diffs].filter(([, d]) => !(d <= 1e-4));
+    assert.deepEqual(bad, []);
   });
 
   test('every block with PyTorch code, over the contract cases', async () => {

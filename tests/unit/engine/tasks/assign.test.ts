@@ -57,6 +57,16 @@ describe('target assignment', () => {
     assert.equal(assignTargets([[gt(0, 30, 30, 38, 14)]], [anchored], image)[0][0].anchor, 2);
   });
 
+  it('also trains every anchor within anchorRatio of the box (YOLOv5), on every head', () => {
+    const anchorsOf = (anchorRatio: number, levels = [anchored]) => assignTargets([[gt(1, 19.2, 35.2, 18, 20)]], levels, image, { anchorRatio }).map((ps) => ps.map((p) => [p.gx, p.gy, p.anchor]));
+    assert.deepEqual(anchorsOf(4), [[[2, 4, 0], [2, 4, 1], [2, 4, 2]]]);
+    assert.deepEqual(anchorsOf(2.1), [[[2, 4, 0], [2, 4, 1]]], '10×10 is within 2.1× of 18×20, 40×15 is not');
+    assert.deepEqual(anchorsOf(2), [[[2, 4, 1]]]);
+    assert.deepEqual(anchorsOf(1), [[[2, 4, 1]]]);
+    const coarse: DetectionLevel = { output: 1, stride: 16, gridH: 4, gridW: 4, classes: 2, anchors: [[30, 30], [80, 80]] };
+    assert.deepEqual(anchorsOf(4, [anchored, coarse]), [[[2, 4, 0], [2, 4, 1], [2, 4, 2]], [[1, 2, 0]]]);
+  });
+
   it('sends a box to the head whose anchors fit it, across scales', () => {
     const fine: DetectionLevel = { ...anchored, anchors: [[8, 8], [12, 12]] };
     const coarse: DetectionLevel = { output: 1, stride: 16, gridH: 4, gridW: 4, classes: 2, anchors: [[24, 24], [40, 40]] };

@@ -268,5 +268,19 @@ export function pytorchFiles(graph: GraphDoc, model: tf.LayersModel, config: unk
   const parsed = trainConfigSchema.safeParse(config ?? {});
   const c: TrainConfig = parsed.success ? parsed.data : trainConfigSchema.parse({});
   const train = trainPy({ className, task: graph.meta.task, config: c, optimizer: optimizerConfig(c), loss: lossConfig(c, graph.meta.task) });
-  return { 'model.py': modelPy, 'weights.safetensors': weights, 'train.py': train };
+  const [h, w, ch] = graph.meta.input.shape;
+  const readme = [
+    `# PyTorch model exported by Netsmith`,
+    '',
+    `- model.py: \`${className}\`, an nn.Module mirroring the graph (one attribute per block, named after the node and its group).`,
+    '- weights.safetensors: its state dict (float32; model.py reads it without the safetensors package).',
+    "- train.py: trains it with the run's optimizer, learning-rate schedule and loss (`python train.py --data data.npz`).",
+    '',
+    `Input: [batch, ${ch}, ${h}, ${w}] float32, NCHW (the lab is NHWC: \`x.permute(0, 3, 1, 2)\`).`,
+    '',
+    '    from model import load_model',
+    '    model = load_model()  # eval mode, exported weights',
+    '',
+  ].join('\n');
+  return { 'model.py': modelPy, 'weights.safetensors': weights, 'train.py': train, 'README.md': readme };
 }

@@ -27,7 +27,7 @@ export function torchConv(ctx: PytorchCtx, spec: SpatialSpec & { groups: number;
   const w = ctx.weights(suffix);
   const kernel = w.kernel ?? w.depthwise_kernel;
   const [k, , cinPerGroup, m] = kernel.shape;
-  const cin = ctx.inputShapes[0][3] as number;
+  const cin = spec.depthwise ? cinPerGroup : cinPerGroup * spec.groups;
   const cout = spec.depthwise ? cinPerGroup * m : m;
   const groups = spec.depthwise ? cin : spec.groups;
   const [t, l, b, r] = onnxPads(ctx.inputShapes[0], spec);
