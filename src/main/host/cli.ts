@@ -19,6 +19,7 @@ function usage(): string {
     '  templates                         list the architecture templates',
     '  inspect <template|file> [--json]  per-layer shapes, parameters and FLOPs',
     '  serve [--port P]                  the browser UI + API on 127.0.0.1 (prints the URL with its token)',
+    '  export <run> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint NAME] [--runs DIR]',
     '  train <template|file> --dataset <name|folder> [--epochs N --batch N --lr X --optimizer adam --backend auto --out runs/ --json]',
     '  experiment list | <name> [--json --seed N --variants a,b --concurrency N] | save --title T --runs id,id [--metric M]',
   ].join('\n');
