@@ -50,7 +50,7 @@ export const detectionSchema = z.object({
   objectness: z.enum(['bce', 'focal']).default('bce'),
   /** bce: one sigmoid per class (YOLOv3, multi-label); ce: softmax over the classes. */
   classLoss: z.enum(['bce', 'ce']).default('bce'),
-  weights: z.object({ box: nonNegative.default(5), obj: nonNegative.default(1), cls: nonNegative.default(1) }).default({ box: 5, obj: 1, cls: 1 }),
+  weights: z.object({ box: nonNegative.default(5), obj: nonNegative.default(1), cls: nonNegative.default(3) }).default({ box: 5, obj: 1, cls: 3 }),
   /** Negatives whose predicted box overlaps a ground-truth box by more than this IoU are left out of the objectness loss (YOLOv3); 1 = never. */
   ignoreIoU: nonNegative.max(1).default(0.5),
   /** Besides the best anchor, every anchor whose width and height are within this factor of a box's learns it too (YOLOv5's anchor_t); 1 = the best anchor only (YOLOv3). */

@@ -165,7 +165,7 @@ describe('detection loss', () => {
           const iou = metric!.dataSync()[0];
           assert.ok(iou >= 0 && iou <= 1, `mean IoU ${iou}`);
           for (const g of Object.values(grads)) assert.ok(Number.isFinite(tf.tidy(() => g.abs().sum().dataSync()[0])));
-          optimizer.applyGradients(grads);
+          optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
           losses.push(value.dataSync()[0]);
           tf.dispose([value, metric!, ...Object.values(grads)]);
         }

@@ -93,7 +93,7 @@ describe('segmentation adapter', () => {
     for (let i = 0; i < 20; i++) {
       const { value, grads } = tf.variableGrads(() => adapter.stepLoss([model.apply(t.x, { training: true }) as tf.Tensor], t).loss, variables);
       losses.push(value.dataSync()[0]);
-      optimizer.applyGradients(grads);
+      optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
       tf.dispose([value, ...Object.values(grads)]);
     }
     assert.ok(losses.every(Number.isFinite));

@@ -15,6 +15,7 @@ export function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
   if (t == null) throw new Error(`missing kernel input '${name}'`);
   return t;
 }
+
 export type Pads = { top: number; bottom: number; left: number; right: number };
 export type Pair = [number, number];
 
@@ -50,11 +51,6 @@ export function reshape(backend: BackendWasm, x: TensorInfo, shape: number[]): T
 
 export function transpose(backend: BackendWasm, x: TensorInfo, perm: number[]): TensorInfo {
   return run(backend, 'Transpose', { x }, { perm });
-}
-
-export function pair(v: number | number[] | undefined, fallback = 1): Pair {
-  if (v == null) return [fallback, fallback];
-  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
 }
 
 /** Crops x where a pad is negative; returns x itself when nothing is cropped. */
