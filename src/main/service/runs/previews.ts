@@ -1,0 +1,86 @@
+import type { AugmentPreview, DatasetPreview, RunDetail, SampleImages } from '../../../shared/api';
+import type { LabEvent } from '../../../shared/api';
+import { parseAugmentConfig } from '../../engine/data/augment/config';
+import { previewPipeline, splitSource } from '../../engine/data/augment/pipeline';
+import { encodePng, floatToUint8 } from '../../engine/data/image/encode';
+import { loadDataset } from '../../engine/data/registry';
+import type { Dataset, SplitName } from '../../engine/data/types';
+
+const png = (data: Uint8Array, h: number, w: number, c: number): string => `data:image/png;base64,${encodePng(data, h, w, c).toString('base64')}`;
+
+/** Datasets stay loaded for previews (a few MB each); the least recently used goes first. */
+const loaded = new Map<string, Promise<Dataset>>();
+export function cachedDataset(id: string, seed = 42): Promise<Dataset> {
+  const key = `${id}@${seed}`;
+  let ds = loaded.get(key);
+  if (!ds) {
+    ds = loadDataset(id, { seed }).then((r) => r.dataset);
+    ds.catch(() => loaded.delete(key));
+    loaded.set(key, ds);
+    if (loaded.size > 3) loaded.delete(loaded.keys().next().value!);
+  }
+  return ds;
+}
+
+export async function datasetPreview(id: string, perClass: number): Promise<DatasetPreview> {
+  const ds = await cachedDataset(id);
+  const { info } = ds;
+  const split = ds.split('train');
+  const [h, w, c] = info.shape;
+  const taken = new Map<number, number>();
+  const samples: DatasetPreview['samples'] = [];
+  for (let i = 0; i < split.length && samples.length < perClass * info.classes.length; i++) {
+    const label = split.label(i);
+    if ((taken.get(label) ?? 0) >= perClass) continue;
+    taken.set(label, (taken.get(label) ?? 0) + 1);
+    samples.push({ index: i, label, image: png(split.rawImage(i), h, w, c) });
+  }
+  return { dataset: { id: info.id, name: info.name, task: info.task, shape: info.shape, classes: info.classes, sizes: info.sizes }, counts: split.classCounts(), samples };
+}
+
+export async function augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview> {
+  const ds = await cachedDataset(a.id);
+  const config = parseAugmentConfig(a.augment);
+  const split = ds.split('train');
+  const [h, w, c] = ds.info.shape;
+  const source = splitSource(split, ds.info.shape);
+  const ctx = { task: ds.info.task, numClasses: ds.info.classes.length };
+  const items: AugmentPreview['items'] = [];
+  for (let k = 0; k < a.count; k++) {
+    const index = (k * 997 + a.seed) % split.length;
+    const augmented: string[] = [];
+    for (let v = 0; v < a.variants; v++) augmented.push(png(floatToUint8(previewPipeline(source, index, config, ctx, a.seed * 31 + v).image.data), h, w, c));
+    items.push({ index, original: png(split.rawImage(index), h, w, c), augmented });
+  }
+  return { items };
+}
+
+export async function sampleImages(datasetId: string, seed: number, split: SplitName, indices: readonly number[]): Promise<SampleImages> {
+  const ds = await cachedDataset(datasetId, seed);
+  const s = ds.split(split);
+  const [h, w, c] = ds.info.shape;
+  return { images: indices.filter((i) => i < s.length).map((index) => ({ index, label: s.label(index), image: png(s.rawImage(index), h, w, c) })) };
+}
+
+/** The run's log for the dashboards: all epochs and logs, steps thinned, recent probes. */
+export function thinEvents(lines: readonly string[]): RunDetail['events'] {
+  const events: LabEvent[] = [];
+  for (const line of lines) {
+    if (!line) continue;
+    try {
+      events.push(JSON.parse(line) as LabEvent);
+    } catch {
+      // a line cut off by a crash: skip it, keep the rest
+    }
+  }
+  const steps = events.filter((e) => e.type === 'step');
+  const keepEvery = Math.max(1, Math.ceil(steps.length / 2000));
+  const probes = events.filter((e) => e.type === 'probe');
+  const recentProbes = new Set(probes.slice(-200));
+  let stepIndex = 0;
+  return events.filter((e) => {
+    if (e.type === 'step') return stepIndex++ % keepEvery === 0 || stepIndex === steps.length;
+    if (e.type === 'probe') return recentProbes.has(e);
+    return true;
+  });
+}

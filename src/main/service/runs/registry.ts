@@ -1,0 +1,243 @@
+import { Worker } from 'node:worker_threads';
+import { existsSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages } from '../../../shared/api';
+import { augmentPreview, datasetPreview, sampleImages, thinEvents } from './previews';
+import { errorsOf, analyze } from '../../../shared/graph/analyze';
+import { restore } from '../../../shared/graph/restore';
+import { trainConfigSchema } from '../../../shared/training/config';
+import { listDatasets } from '../../engine/data/registry';
+import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
+import { atomicWrite } from '../../util/atomicWrite';
+import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
+import { runRecordSchema, summaryOf, type RunRecord } from './record';
+
+/** The worker entry: the TypeScript source under tsx, the bundled file next to the main bundle in the app. */
+function workerEntry(): { url: URL; entry?: string } {
+  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./runWorker.js', import.meta.url) };
+  return { url: new URL('../../engine/worker/devBoot.mjs', import.meta.url), entry: new URL('../../engine/worker/runWorker.ts', import.meta.url).href };
+}
+
+interface Active {
+  worker: Worker;
+  record: RunRecord;
+  settled: boolean;
+  log: Promise<void>;
+  /** Worker messages are handled one after another, so 'done' is settled after the events before it. */
+  inbox: Promise<void>;
+  done: Promise<RunSummary>;
+}
+
+/**
+ * The RunManager of the engine: one worker_threads worker per run, a folder per run under `runsDir` with
+ * run.json (atomic), metrics.jsonl (append-only telemetry) and checkpoints/. A crashed worker marks its run
+ * failed and leaves everything written so far.
+ */
+export class RunRegistry implements RunManager {
+  private readonly active = new Map<string, Active>();
+  private readonly events = new EventEmitter();
+
+  constructor(private readonly runsDir: string) {
+    this.events.setMaxListeners(100);
+  }
+
+  async listDatasets(): Promise<DatasetSummary[]> {
+    return listDatasets().map((d) => ({ id: d.id, name: d.name, task: d.task, shape: d.shape, classes: d.classes, sizes: d.sizes }));
+  }
+
+  async startRun(args: StartRunArgs): Promise<RunSummary> {
+    const restored = restore(args.project);
+    if (!restored.ok) throw new LabError(`The project cannot be trained: ${restored.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ')}`, 'invalid-project');
+    const errors = errorsOf(analyze(restored.graph));
+    if (errors.length) throw new LabError(`The graph has errors: ${errors.map((e) => e.message).join('; ')}`, 'invalid-graph');
+    const parsed = trainConfigSchema.safeParse(args.config);
+    if (!parsed.success) throw new LabError(`Invalid training settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'invalid-config');
+    const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
+    const now = new Date().toISOString();
+    const record: RunRecord = {
+      id,
+      name: `${restored.graph.meta.name} · ${args.dataset}`,
+      createdAt: now,
+      updatedAt: now,
+      state: 'queued',
+      dataset: args.dataset,
+      epoch: 0,
+      epochs: parsed.data.epochs,
+      step: 0,
+      fallbackOps: [],
+      checkpoints: {},
+      config: parsed.data as unknown as Record<string, unknown>,
+      graph: restored.graph,
+    };
+    await fsp.mkdir(this.runDir(id), { recursive: true });
+    await this.save(record);
+    this.launch(record);
+    return summaryOf(record);
+  }
+
+  async controlRun({ id, action }: ControlRunArgs): Promise<RunSummary> {
+    const run = this.active.get(id);
+    if (run && !run.settled) {
+      const msg: ToWorker = { type: action };
+      run.worker.postMessage(msg);
+      if (action !== 'stop') await this.update(run.record, { state: action === 'pause' ? 'paused' : 'running' });
+      return summaryOf(run.record);
+    }
+    const record = await this.read(id);
+    if (action !== 'resume') throw new LabError(`run ${id} is not running (${record.state})`, 'not-running');
+    if (record.state === 'completed') throw new LabError(`run ${id} has completed all ${record.epochs} epochs`, 'completed');
+    const from = record.checkpoints.last;
+    if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
+    await this.update(record, { state: 'queued', error: undefined });
+    this.launch(record, join(this.runDir(id), 'checkpoints', from));
+    return summaryOf(record);
+  }
+
+  async listRuns(): Promise<RunSummary[]> {
+    if (!existsSync(this.runsDir)) return [];
+    const ids = (await fsp.readdir(this.runsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    const out: RunSummary[] = [];
+    for (const id of ids) {
+      const live = this.active.get(id);
+      if (live) out.push(summaryOf(live.record));
+      else {
+        const r = await this.read(id).catch(() => undefined);
+        if (r) out.push(summaryOf(r));
+      }
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  datasetPreview(a: { id: string; perClass: number }): Promise<DatasetPreview> {
+    return datasetPreview(a.id, a.perClass);
+  }
+
+  augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview> {
+    return augmentPreview(a);
+  }
+
+  async runDetail({ id }: { id: string }): Promise<RunDetail> {
+    const live = this.active.get(id);
+    const record = live?.record ?? (await this.read(id));
+    await live?.log;
+    const text = await fsp.readFile(join(this.runDir(id), 'metrics.jsonl'), 'utf8').catch(() => '');
+    return { summary: summaryOf(record), config: record.config, graph: record.graph, events: thinEvents(text.split('\n')) };
+  }
+
+  async runSamples({ id, indices }: { id: string; indices: number[] }): Promise<SampleImages> {
+    const record = this.active.get(id)?.record ?? (await this.read(id));
+    return sampleImages(record.dataset, Number(record.config.seed ?? 42), 'val', indices);
+  }
+
+  /** Resolves when the run's worker has finished (completed, stopped, failed). */
+  async wait(id: string): Promise<RunSummary> {
+    const run = this.active.get(id);
+    return run ? run.done : summaryOf(await this.read(id));
+  }
+
+  /** Kills a run's worker at once, without saving (for a hung worker; it is what an out-of-memory crash does). */
+  async kill(id: string): Promise<void> {
+    await this.active.get(id)?.worker.terminate();
+  }
+
+  onEvent(listener: (event: LabEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(
+      [...this.active.values()].filter((r) => !r.settled).map(async (r) => {
+        r.worker.postMessage({ type: 'stop' } satisfies ToWorker);
+        await Promise.race([r.done, new Promise((res) => setTimeout(res, 5000))]);
+        if (!r.settled) await r.worker.terminate();
+      }),
+    );
+  }
+
+  runDir(id: string): string {
+    if (!/^[\w.-]+$/.test(id)) throw new LabError(`invalid run id '${id}'`, 'bad-id');
+    return join(this.runsDir, id);
+  }
+
+  private launch(record: RunRecord, resumeFrom?: string): void {
+    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom };
+    const { url, entry } = workerEntry();
+    const worker = new Worker(url, { workerData: { ...start, __entry: entry } });
+    let resolveDone!: (s: RunSummary) => void;
+    const run: Active = { worker, record, settled: false, log: Promise.resolve(), inbox: Promise.resolve(), done: new Promise((r) => (resolveDone = r)) };
+    this.active.set(record.id, run);
+    const settle = async (patch: Partial<RunRecord>): Promise<void> => {
+      if (run.settled) return;
+      run.settled = true;
+      await run.log;
+      await this.update(record, patch);
+      this.active.delete(record.id);
+      void worker.terminate();
+      resolveDone(summaryOf(record));
+    };
+    const handle = (f: () => Promise<void>): void => {
+      run.inbox = run.inbox.then(f).catch((err: unknown) => console.error(`run ${record.id}:`, err));
+    };
+    worker.on('message', (m: FromWorker) => handle(() => this.onMessage(run, m, settle)));
+    worker.on('error', (err) => handle(() => settle({ state: 'failed', error: `the training worker crashed: ${err.message}` })));
+    // Messages posted just before the exit are delivered first; give them a moment before calling it a crash.
+    worker.on('exit', (code) => setTimeout(() => handle(() => settle({ state: 'failed', error: `the training worker exited unexpectedly (code ${code})` })), 100));
+  }
+
+  private async onMessage(run: Active, m: FromWorker, settle: (p: Partial<RunRecord>) => Promise<void>): Promise<void> {
+    const r = run.record;
+    switch (m.type) {
+      case 'ready':
+        await this.update(r, { state: 'running', backend: m.backend, fallbackOps: m.fallbackOps });
+        return;
+      case 'events':
+        run.log = run.log.then(() => fsp.appendFile(join(this.runDir(r.id), 'metrics.jsonl'), m.events.map((e) => JSON.stringify(e)).join('\n') + '\n'));
+        for (const e of m.events) {
+          if (e.type === 'step') r.step = e.step;
+          if (e.type === 'epoch') {
+            r.epoch = e.epoch;
+            r.metrics = { train_loss: e.train.loss, ...(e.train.accuracy !== undefined ? { train_accuracy: e.train.accuracy } : {}), val_loss: e.val.loss, val_accuracy: e.val.accuracy };
+            await this.save(r);
+          }
+          this.events.emit('event', e);
+        }
+        return;
+      case 'checkpoint':
+        await this.update(r, m.reason === 'best' ? { checkpoints: { ...r.checkpoints, best: m.name } } : { checkpoints: { ...r.checkpoints, last: m.name }, epoch: m.epoch, step: m.step });
+        return;
+      case 'done':
+        await settle({ state: m.reason === 'stopped' ? 'stopped' : 'completed', epoch: m.epoch, step: m.step, metrics: { ...r.metrics, ...m.metrics } });
+        return;
+      case 'failed':
+        await settle({ state: 'failed', error: m.message });
+        return;
+    }
+  }
+
+  private async update(r: RunRecord, patch: Partial<RunRecord>): Promise<void> {
+    Object.assign(r, patch);
+    await this.save(r);
+    this.events.emit('event', { type: 'run-status', run: summaryOf(r) } satisfies LabEvent);
+  }
+
+  private async save(r: RunRecord): Promise<void> {
+    r.updatedAt = new Date().toISOString();
+    await atomicWrite(join(this.runDir(r.id), 'run.json'), JSON.stringify(r, null, 1));
+  }
+
+  private async read(id: string): Promise<RunRecord> {
+    const file = join(this.runDir(id), 'run.json');
+    let text: string;
+    try {
+      text = await fsp.readFile(file, 'utf8');
+    } catch {
+      throw new LabError(`no run '${id}'`, 'not-found');
+    }
+    const parsed = runRecordSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new LabError(`run '${id}' has an unreadable record`, 'corrupt');
+    return parsed.data;
+  }
+}

@@ -1,0 +1,424 @@
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { RunSummary } from '../../shared/api';
+import type { GraphDoc } from '../../shared/graph/types';
+import { useEditor } from '../app/context';
+import { Icon } from '../app/Icon';
+import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, Segmented, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { useTelemetryStore } from '../telemetry/react';
+import type { RunTelemetry } from '../telemetry/run';
+import { ema, thin } from '../telemetry/series';
+import { configDiff, graphDiff, type NodeRef } from './diff';
+import '../dashboards/dashboards.css';
+
+type Metric = 'valLoss' | 'trainLoss' | 'valAcc' | 'trainAcc';
+const METRICS: { value: Metric; label: string }[] = [
+  { value: 'valLoss', label: 'Val loss' },
+  { value: 'trainLoss', label: 'Train loss' },
+  { value: 'valAcc', label: 'Val acc' },
+  { value: 'trainAcc', label: 'Train acc' },
+];
+
+function ago(iso: string): string {
+  const d = (Date.now() - new Date(iso).getTime()) / 1000;
+  if (!Number.isFinite(d)) return '';
+  if (d < 60) return 'just now';
+  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
+  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
+  return new Date(iso).toLocaleDateString();
+}
+
+const FINAL = new Set(['completed', 'stopped', 'failed']);
+
+/** The run's last status event is newer than a record read from disk: a finished run stays finished. */
+function reconcile(listed: RunSummary, live: RunSummary | null | undefined): RunSummary {
+  if (!live || FINAL.has(listed.state) || !FINAL.has(live.state)) return listed;
+  return { ...listed, ...live, metrics: { ...listed.metrics, ...live.metrics } };
+}
+
+/** The host's runs, refreshed when a run changes state. */
+function useRunList(): { runs: RunSummary[] | null; error: string | null; refresh(): void } {
+  const { lab } = useEditor();
+  const telemetry = useTelemetryStore();
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const refresh = useCallback(() => {
+    lab?.listRuns().then(
+      (list) => setRuns(list.map((r) => reconcile(r, telemetry.get(r.id)?.summary))),
+      (e: Error) => setError(e.message),
+    );
+  }, [lab, telemetry]);
+  useEffect(refresh, [refresh]);
+  const lastStatus = useRef('');
+  useEffect(
+    () =>
+      telemetry.subscribe(() => {
+        const key = telemetry
+          .ids()
+          .map((id) => `${id}:${telemetry.get(id)?.summary?.state}:${telemetry.get(id)?.epochs.length}`)
+          .join('|');
+        if (key !== lastStatus.current) {
+          lastStatus.current = key;
+          refresh();
+        }
+      }),
+    [telemetry, refresh],
+  );
+  return { runs, error, refresh };
+}
+
+/** Loads the selected runs' records into the telemetry store (a running run is reloaded each time). */
+function useLoadedRuns(ids: readonly string[]): { loaded: RunTelemetry[]; loading: boolean } {
+  const { lab } = useEditor();
+  const telemetry = useTelemetryStore();
+  const [, setTick] = useState(0);
+  const [loading, setLoading] = useState(false);
+  useEffect(() => {
+    if (!lab) return;
+    const missing = ids.filter((id) => {
+      const r = telemetry.get(id);
+      return !r || !r.meta.config;
+    });
+    if (missing.length === 0) return;
+    let cancelled = false;
+    setLoading(true);
+    Promise.all(missing.map((id) => lab.runDetail({ id }).then((d) => !cancelled && telemetry.load(d), () => undefined))).finally(() => {
+      if (!cancelled) {
+        setLoading(false);
+        setTick((t) => t + 1);
+      }
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [ids, lab, telemetry]);
+  return { loaded: ids.map((id) => telemetry.get(id)).filter((r): r is RunTelemetry => !!r), loading };
+}
+
+function CompareCharts({ runs }: { runs: RunTelemetry[] }) {
+  const [metric, setMetric] = useState<Metric>('valLoss');
+  const epochData = useMemo(() => {
+    const byEpoch = new Map<number, Record<string, number>>();
+    runs.forEach((r, i) => {
+      for (const e of r.epochs) {
+        const row = byEpoch.get(e.epoch) ?? { epoch: e.epoch };
+        const v = e[metric];
+        if (v !== undefined) row[`r${i}`] = v;
+        byEpoch.set(e.epoch, row);
+      }
+    });
+    return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+  }, [runs, metric]);
+  const stepData = useMemo(() => {
+    const rows: Record<string, number>[] = [];
+    runs.forEach((r, i) => {
+      const pts = thin(r.steps.rows(), 400, 'loss');
+      const sm = ema(pts.map((p) => p.loss), 0.8);
+      pts.forEach((p, k) => rows.push({ step: p.x, [`r${i}`]: sm[k] }));
+    });
+    return rows.sort((a, b) => a.step - b.step);
+  }, [runs]);
+  const isAcc = metric === 'valAcc' || metric === 'trainAcc';
+  const legend = (
+    <span className="legend">
+      {runs.map((r, i) => (
+        <LegendItem key={r.id} color={seriesColor(i)} label={r.summary?.name ?? r.id} />
+      ))}
+    </span>
+  );
+  return (
+    <>
+      <Card title="Per epoch" right={<Segmented value={metric} onChange={setMetric} options={METRICS} testId="compare-metric" />} testId="compare-epochs">
+        <div data-testid="compare-lines" data-lines={runs.length}>
+          <LineChart data={epochData} height={220} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
+            <CartesianGrid {...GRID} />
+            <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} {...AXIS} />
+            <YAxis {...AXIS} width={44} domain={isAcc ? [0, 1] : [0, 'auto']} tickFormatter={(x: number) => (isAcc ? `${Math.round(x * 100)}%` : fmt(x, 2))} />
+            <Tooltip {...TOOLTIP} formatter={(x, n) => [isAcc ? pct(x as number) : fmt(x as number), runs[Number(String(n).slice(1))]?.summary?.name ?? n]} labelFormatter={(l) => `epoch ${l}`} />
+            {runs.map((r, i) => (
+              <Line key={r.id} dataKey={`r${i}`} stroke={seriesColor(i)} strokeWidth={1.8} dot={{ r: 2.5 }} connectNulls isAnimationActive={false} />
+            ))}
+          </LineChart>
+        </div>
+        <div className="dash-foot">{legend}</div>
+      </Card>
+      <Card title="Training loss per step" info="smoothed" testId="compare-steps">
+        <LineChart data={stepData} height={220} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
+          <CartesianGrid {...GRID} />
+          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} {...AXIS} />
+          <YAxis {...AXIS} width={44} domain={[0, 'auto']} tickFormatter={(x: number) => fmt(x, 2)} />
+          <Tooltip {...TOOLTIP} formatter={(x, n) => [fmt(x as number), runs[Number(String(n).slice(1))]?.summary?.name ?? n]} labelFormatter={(l) => `step ${l}`} />
+          {runs.map((r, i) => (
+            <Line key={r.id} dataKey={`r${i}`} stroke={seriesColor(i)} strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
+          ))}
+        </LineChart>
+        <div className="dash-foot">{legend}</div>
+      </Card>
+    </>
+  );
+}
+
+function ConfigDiffTable({ runs }: { runs: RunTelemetry[] }) {
+  const rows = useMemo(() => configDiff(runs.map((r) => r.meta.config)), [runs]);
+  return (
+    <Card title="Settings that differ" testId="compare-config">
+      {rows.length === 0 ? (
+        <Empty height={80}>Same settings.</Empty>
+      ) : (
+        <table className="diff-table">
+          <thead>
+            <tr>
+              <th>setting</th>
+              {runs.map((r, i) => (
+                <th key={r.id}>
+                  <span className="legend-swatch" style={{ background: seriesColor(i) }} /> {i + 1}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.path}>
+                <td className="mono">{row.path}</td>
+                {row.values.map((v, i) => (
+                  <td key={i} className="mono">
+                    {v}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}
+
+/** Added or removed blocks; many of one type are summarised ("− 20 × norm/batchnorm: batchnorm_1 … batchnorm_20"). */
+function NodeList({ nodes, sign, cls }: { nodes: NodeRef[]; sign: string; cls: string }) {
+  const byType = new Map<string, NodeRef[]>();
+  for (const n of nodes) (byType.get(n.type) ?? byType.set(n.type, []).get(n.type)!).push(n);
+  return (
+    <>
+      {[...byType].map(([type, list]) =>
+        list.length > 3 ? (
+          <li key={`${sign}${type}`} className={cls}>
+            {sign} {list.length} × <span className="muted">{type}</span>: {list[0].label} … {list[list.length - 1].label}
+          </li>
+        ) : (
+          list.map((n) => (
+            <li key={`${sign}${n.id}`} className={cls}>
+              {sign} {n.label} <span className="muted">{n.type}</span>
+            </li>
+          ))
+        ),
+      )}
+    </>
+  );
+}
+
+function GraphDiffView({ runs }: { runs: RunTelemetry[] }) {
+  const base = runs[0]?.meta.graph as GraphDoc | undefined;
+  const diffs = useMemo(() => (base ? runs.slice(1).map((r) => ({ run: r, diff: r.meta.graph ? graphDiff(base, r.meta.graph as GraphDoc) : null })) : []), [runs, base]);
+  return (
+    <Card title="Graph differences" info={runs[0] ? `against ${runs[0].summary?.name ?? runs[0].id}` : undefined} testId="compare-graph">
+      {!base ? (
+        <Empty height={80}>No graph recorded.</Empty>
+      ) : (
+        <div className="graph-diffs">
+          {diffs.map(({ run, diff }, k) => (
+            <div key={run.id} className="graph-diff" data-testid="graph-diff">
+              <div className="graph-diff-head">
+                <span className="legend-swatch" style={{ background: seriesColor(k + 1) }} /> <b>{run.summary?.name ?? run.id}</b>
+              </div>
+              {!diff ? (
+                <span className="muted">no graph recorded</span>
+              ) : diff.same ? (
+                <span className="muted">Same graph.</span>
+              ) : (
+                <ul>
+                  {diff.input && (
+                    <li>
+                      input {diff.input.from} → {diff.input.to}
+                    </li>
+                  )}
+                  <NodeList nodes={diff.added} sign="+" cls="add" />
+                  <NodeList nodes={diff.removed} sign="−" cls="del" />
+                  {diff.changed.map((c) => (
+                    <li key={`c${c.node.id}`} className="chg">
+                      ~ {c.node.label}:{' '}
+                      {c.changes.map((x) => (
+                        <span key={x.key} className="mono">
+                          {x.key} {x.from} → {x.to}{' '}
+                        </span>
+                      ))}
+                    </li>
+                  ))}
+                  {(diff.edgesAdded > 0 || diff.edgesRemoved > 0) && (
+                    <li className="muted">
+                      connections: +{diff.edgesAdded} −{diff.edgesRemoved}
+                    </li>
+                  )}
+                </ul>
+              )}
+            </div>
+          ))}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** A run's settings and final metrics, under its row. */
+function RunDetails({ id, summary }: { id: string; summary: RunSummary }) {
+  const { lab } = useEditor();
+  const telemetry = useTelemetryStore();
+  const [config, setConfig] = useState<Record<string, unknown> | null>(() => (telemetry.get(id)?.meta.config as Record<string, unknown> | undefined) ?? null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (config || !lab) return;
+    lab.runDetail({ id }).then((d) => setConfig(telemetry.load(d).meta.config ?? {}), (e: Error) => setError(e.message));
+  }, [config, id, lab, telemetry]);
+  const rows = useMemo(() => (config ? configDiff([config, {}]).map((r) => [r.path, r.values[0]] as const) : []), [config]);
+  return (
+    <tr className="run-details" data-testid="run-details">
+      <td />
+      <td colSpan={10}>
+        {error && <div className="field-error">{error}</div>}
+        {!config && !error && <span className="muted">Loading…</span>}
+        {config && (
+          <div className="run-details-grid">
+            <div>
+              <div className="tp-sub">Settings</div>
+              <div className="kv">
+                {rows.map(([k, v]) => (
+                  <span key={k} className="kv-row">
+                    <span className="muted">{k}</span> <span className="mono">{v}</span>
+                  </span>
+                ))}
+              </div>
+            </div>
+            <div>
+              <div className="tp-sub">Final metrics</div>
+              <div className="kv">
+                {Object.entries(summary.metrics ?? {}).map(([k, v]) => (
+                  <span key={k} className="kv-row">
+                    <span className="muted">{k}</span> <span className="mono">{k.includes('acc') ? pct(v) : fmt(v)}</span>
+                  </span>
+                ))}
+                {summary.error && <span className="field-error">{summary.error}</span>}
+              </div>
+            </div>
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function RunsWorkspaceView() {
+  const { manager } = useEditor();
+  const telemetry = useTelemetryStore();
+  const { runs, error, refresh } = useRunList();
+  const [picked, setPicked] = useState<string[]>([]);
+  const [expanded, setExpanded] = useState<string | null>(null);
+  const ids = useMemo(() => picked.filter((id) => runs?.some((r) => r.id === id)), [picked, runs]);
+  const { loaded, loading } = useLoadedRuns(ids);
+  const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
+  const open = (id: string) => {
+    telemetry.select(id);
+    const r = telemetry.get(id);
+    void manager.ctx.lab?.runDetail({ id }).then((d) => {
+      if (!r || r.state !== 'running') telemetry.load(d);
+    });
+    void manager.execute('view.workspace', { workspace: 'training' }, 'ui');
+  };
+  return (
+    <div className="runs-ws" data-testid="runs-workspace">
+      <section className="runs-list">
+        <div className="panel-header">
+          <span>Runs</span>
+          <span className="muted runs-count">{runs ? runs.length : ''}</span>
+          <span className="spacer" />
+          <span className="muted runs-hint">tick two or more to compare</span>
+          <button className="icon-btn" onClick={refresh} title="Refresh" aria-label="Refresh">
+            <Icon name="repeat" size={13} />
+          </button>
+        </div>
+        {error && <div className="field-error pad">{error}</div>}
+        <div className="runs-table-wrap">
+          <table className="runs-table" data-testid="runs-table">
+            <thead>
+              <tr>
+                <th />
+                <th>run</th>
+                <th>state</th>
+                <th>dataset</th>
+                <th>started</th>
+                <th>epochs</th>
+                <th>train loss</th>
+                <th>val loss</th>
+                <th>val acc</th>
+                <th>backend</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {runs?.map((r) => {
+                const i = ids.indexOf(r.id);
+                return [
+                  <tr key={r.id} className={i >= 0 ? 'on' : ''} data-testid="run-row" data-run={r.id}>
+                    <td>
+                      <input type="checkbox" checked={i >= 0} onChange={() => toggle(r.id)} aria-label={`Compare ${r.name}`} data-testid="run-pick" />
+                      {i >= 0 && <span className="legend-swatch" style={{ background: seriesColor(i) }} />}
+                    </td>
+                    <td className="run-name" title={r.id}>
+                      <button className="run-expand" onClick={() => setExpanded(expanded === r.id ? null : r.id)} aria-expanded={expanded === r.id} data-testid="run-expand">
+                        <Icon name={expanded === r.id ? 'chevronDown' : 'chevronRight'} size={11} />
+                        {r.name}
+                      </button>
+                    </td>
+                    <td>
+                      <span className={`pill state-${r.state}`}>{r.state}</span>
+                    </td>
+                    <td>{r.dataset}</td>
+                    <td className="muted">{ago(r.createdAt)}</td>
+                    <td className="mono">
+                      {r.epoch}/{r.epochs}
+                    </td>
+                    <td className="mono">{fmt(r.metrics?.train_loss)}</td>
+                    <td className="mono">{fmt(r.metrics?.val_loss)}</td>
+                    <td className="mono">{pct(r.metrics?.val_accuracy)}</td>
+                    <td className="muted backend-cell" title={r.backend}>
+                      {r.backend ?? ''}
+                    </td>
+                    <td>
+                      <button className="btn small-btn" onClick={() => open(r.id)} data-testid="run-open">
+                        Dashboards
+                      </button>
+                    </td>
+                  </tr>,
+                  expanded === r.id ? <RunDetails key={`${r.id}-details`} id={r.id} summary={r} /> : null,
+                ];
+              })}
+            </tbody>
+          </table>
+          {runs?.length === 0 && <Empty height={120}>No run yet: train one in the Training workspace.</Empty>}
+        </div>
+      </section>
+      <section className="runs-compare" data-testid="runs-compare">
+        {ids.length < 2 ? (
+          <Empty height={200}>{loading ? 'Loading…' : 'Pick two or more runs to overlay their curves and see how their settings and graphs differ.'}</Empty>
+        ) : (
+          <div className="dash-grid">
+            <CompareCharts runs={loaded} />
+            <ConfigDiffTable runs={loaded} />
+            <GraphDiffView runs={loaded} />
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export const RunsWorkspace = memo(RunsWorkspaceView);
