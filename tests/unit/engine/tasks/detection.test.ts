@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PNG } from 'pngjs';
 import * as tf from '@tensorflow/tfjs';
 import { compile } from '../../../../src/main/engine/compile/compile';
 import { BatchIterator } from '../../../../src/main/engine/data/batch';
@@ -22,8 +26,8 @@ before(async () => {
 });
 
 /** The smallest graphs with YOLO heads: an s×s max-pool straight into a stride-s head, for s = 8 (and 16). */
-function headOnly(anchors: number, classes = 6, strides = [8]): tf.LayersModel {
-  const b = new GraphBuilder({ name: 'head only', task: 'detection', input: [64, 64, 3] });
+function headOnly(anchors: number, classes = 6, strides = [8], shape = [64, 64, 3]): tf.LayersModel {
+  const b = new GraphBuilder({ name: 'head only', task: 'detection', input: shape });
   const input = b.input();
   for (const stride of strides) {
     const x = b.add('pool/maxpool', { size: stride, stride, padding: 'explicit', pad: 0 }, input);
@@ -176,4 +180,37 @@ describe('detection loss', () => {
         assert.ok(losses[losses.length - 1] < losses[0] * 0.8, `loss fell from ${losses[0]} to ${losses[losses.length - 1]}`);
       });
     }
+});
+
+describe('detection on an imported YOLO folder', () => {
+  it('trains and evaluates on non-square images with the labels as ground truth', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'netsmith-yolo-'));
+    after(() => rmSync(root, { recursive: true, force: true }));
+    // 64×48 images, one red 16×12 rectangle (class 0) or blue 24×24 square (class 1) each.
+    for (let i = 0; i < 12; i++) {
+      const cls = i % 2;
+      const [x0, y0, w, h] = cls === 0 ? [8 + i, 10, 16, 12] : [30, 12 + i, 24, 24];
+      const png = new PNG({ width: 64, height: 48 });
+      for (let y = 0; y < 48; y++)
+        for (let x = 0; x < 64; x++) png.data.set(x >= x0 && x < x0 + w && y >= y0 && y < y0 + h ? (cls === 0 ? [220, 30, 30, 255] : [30, 30, 220, 255]) : [200, 200, 200, 255], (y * 64 + x) * 4);
+      mkdirSync(join(root, 'images'), { recursive: true });
+      mkdirSync(join(root, 'labels'), { recursive: true });
+      writeFileSync(join(root, 'images', `im${i}.png`), PNG.sync.write(png));
+      writeFileSync(join(root, 'labels', `im${i}.txt`), `${cls} ${(x0 + w / 2) / 64} ${(y0 + h / 2) / 48} ${w / 64} ${h / 48}\n`);
+    }
+    writeFileSync(join(root, 'classes.txt'), 'rect\nsquare\n');
+    const { dataset: folder } = await loadDataset(root, { size: [48, 64], valFraction: 0.25, testFraction: 0, cache: false });
+    assert.deepEqual(folder.info.shape, [48, 64, 3]);
+    const model = headOnly(2, 2, [8], [48, 64, 3]);
+    const adapter = TASK_ADAPTERS.detection!(folder, config(), model);
+    const t = batchToTensors(new BatchIterator(folder, 'train', { batchSize: 4 }).batch(0, 0));
+    const step = tf.tidy(() => adapter.stepLoss([model.apply(t.x) as tf.Tensor], t).loss.dataSync()[0]);
+    assert.ok(Number.isFinite(step) && step > 0);
+    disposeBatchTensors(t);
+    const e = adapter.evaluate(model, folder, 'val', { batchSize: 8 });
+    assert.equal(e.detection!.perClass.length, 2);
+    assert.ok(Number.isFinite(e.detection!.mAP50) && Number.isFinite(e.loss));
+    const val = folder.split('val');
+    assert.deepEqual(e.samples!.map((s) => s.truth!.map((b) => b.cls)), Array.from({ length: val.length }, (_, i) => val.boxes!(i).map((b) => b.cls)));
+  });
 });

@@ -52,6 +52,10 @@ function trainBoxSizes(dataset: Dataset, image: ImageSize): Size[] {
   return out;
 }
 
+/**
+ * YOLO-style detection: every model output must be a det/yolo_head (one per scale). Step metric: mean IoU of the
+ * positives' decoded boxes with their targets. Evaluation: mAP@0.5 is the headline (and fills `accuracy`).
+ */
 export const detection: TaskAdapterFactory = (dataset, config, model) => {
   const setup = setupDetector(dataset, config, model);
   return {
