@@ -16,14 +16,14 @@ before(async () => {
 });
 
 test('a tiny detector learns to find and name shapes (shapes-det, mAP@0.5)', { timeout: 300_000 }, async (t) => {
-  const { dataset } = await loadDataset('shapes-det', { sizes: { train: 1200, val: 150, test: 1 }, cache: false });
+  const { dataset } = await loadDataset('shapes-det', { sizes: { train: 2000, val: 200, test: 1 }, cache: false });
   const { model } = compile(tinyDetector({ size: 64, classes: 6 }), { seed: 1 });
-  const config = trainConfigSchema.parse({ epochs: 3, batchSize: 32, probeEvery: 0, seed: 1, optimizer: { name: 'adam', lr: 3e-3 }, detection: { anchorRatio: 4 } });
+  const config = trainConfigSchema.parse({ epochs: 3, batchSize: 32, probeEvery: 0, seed: 1, optimizer: { name: 'adam', lr: 3e-3 } });
   const mAP50: number[] = [];
   const result = await train({ model, dataset, config, hooks: { epoch: (e) => mAP50.push(e.val.detection!.mAP50) } });
   const d = result.final!.detection!;
   t.diagnostic(`mAP@0.5 per epoch ${mAP50.map((v) => v.toFixed(3)).join(', ')}; mAP@[.5:.95] ${d.mAP.toFixed(3)}`);
-  assert.ok(d.mAP50 > 0.3, `mAP@0.5 ${d.mAP50.toFixed(3)} per epoch ${mAP50.map((v) => v.toFixed(3))}`);
+  assert.ok(d.mAP50 > 0.4, `mAP@0.5 ${d.mAP50.toFixed(3)} per epoch ${mAP50.map((v) => v.toFixed(3))}`);
   assert.ok(d.mAP > 0.1 && d.mAP < d.mAP50, `mAP@[.5:.95] ${d.mAP}`);
   assert.ok(mAP50[mAP50.length - 1] > mAP50[0], `mAP@0.5 rises: ${mAP50}`);
   assert.equal(result.final!.headline, d.mAP50);
@@ -31,7 +31,7 @@ test('a tiny detector learns to find and name shapes (shapes-det, mAP@0.5)', { t
 });
 
 test('a tiny UNet learns to segment shapes (shapes-seg at 32 px, mIoU)', { timeout: 300_000 }, async (t) => {
-  const { dataset } = await loadDataset('shapes-seg', { size: 32, sizes: { train: 2400, val: 200, test: 1 }, cache: false });
+  const { dataset } = await loadDataset('shapes-seg', { size: 32, sizes: { train: 3000, val: 200, test: 1 }, cache: false });
   const { model } = compile(tinyUnet({ size: 32, classes: 7 }), { seed: 1 });
   const config = trainConfigSchema.parse({ epochs: 3, batchSize: 32, probeEvery: 0, seed: 1, optimizer: { name: 'adam', lr: 1e-2 } });
   const mIoU: number[] = [];
