@@ -7,7 +7,8 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // The training worker is its own bundle, started with worker_threads next to index.js.
-        input: { index: resolve('src/main/electron/main.ts'), runWorker: resolve('src/main/engine/worker/runWorker.ts') },
+        // replicaWorker: a run's data-parallel helper threads (src/main/engine/train/parallel.ts).
+        input: { index: resolve('src/main/electron/main.ts'), runWorker: resolve('src/main/engine/worker/runWorker.ts'), replicaWorker: resolve('src/main/engine/train/replicaWorker.ts') },
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
       },
     },

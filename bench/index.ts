@@ -3,6 +3,7 @@
 //   npm run bench                 graph analysis + editing + training throughput (all backends, PyTorch if present)
 //   npm run bench -- graph        only the graph benchmarks
 //   npm run bench -- train [...]  only training throughput (options: see bench/backend/train-bench.ts)
+//   npm run bench -- detect [--epochs N] [--train N] [--val N]  only the detector: yolo_nano on shapes-det to mAP@0.5 (minutes)
 import { analyze } from '../src/shared/graph/analyze';
 import type { GraphDoc } from '../src/shared/graph/types';
 import { buildResNet } from '../src/shared/templates';
@@ -45,6 +46,12 @@ async function main(): Promise<void> {
     const { runTrainBench, formatTable } = await import('./backend/train-bench');
     const rows = await runTrainBench(parseTrainOptions(rest));
     console.log(formatTable(rows));
+  }
+  if (which === 'all' || which === 'detect') {
+    console.log('\n# Detection: yolo_nano trained on shapes-det with its recommended settings (wall clock)');
+    const { runDetectBench, formatDetectResult } = await import('./detect');
+    const num = (name: string): number | undefined => (rest.includes(`--${name}`) ? Number(rest[rest.indexOf(`--${name}`) + 1]) : undefined);
+    console.log(formatDetectResult(await runDetectBench({ epochs: num('epochs'), train: num('train'), val: num('val') })));
   }
 }
 

@@ -7,7 +7,7 @@ prints one JSON line per model: {"model", "samplesPerSec" (median wall-clock),
 threads together)}.
 
 Usage: python3 bench/torch_ref.py [--threads 2] [--batch 64] [--models lenet,resnet,vit]
-       [--warmup-steps 5] [--window-steps 10] [--windows 5]
+       [--warmup-steps 5] [--window-steps 10] [--windows 5] [--device cpu|cuda]
 """
 import argparse
 import json
@@ -113,13 +113,14 @@ MODELS = {
 }
 
 
-def bench(name, batch, warmup, window, windows):
+def bench(name, batch, warmup, window, windows, device='cpu'):
     ctor, shape = MODELS[name]
-    model = ctor()
+    model = ctor().to(device)
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.rand(batch, *shape)
-    y = torch.randint(0, 10, (batch,))
+    x = torch.rand(batch, *shape, device=device)
+    y = torch.randint(0, 10, (batch,), device=device)
+    sync = torch.cuda.synchronize if device.startswith('cuda') else (lambda: None)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -130,11 +131,13 @@ def bench(name, batch, warmup, window, windows):
 
     for _ in range(warmup):
         step()
+    sync()
     rates, cpu_rates = [], []
     for _ in range(windows):
         t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(window):
             step()
+        sync()
         rates.append(window * batch / (time.perf_counter() - t0))
         # Process CPU time over all threads: per-core-second throughput.
         cpu_rates.append(window * batch / (time.process_time() - c0))
@@ -150,12 +153,14 @@ def main():
     p.add_argument('--warmup-steps', type=int, default=5)
     p.add_argument('--window-steps', type=int, default=10)
     p.add_argument('--windows', type=int, default=5)
+    p.add_argument('--device', default='cpu', help="'cpu' or 'cuda' (GPU machines)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     for name in a.models.split(','):
-        r = bench(name, a.batch, a.warmup_steps, a.window_steps, a.windows)
+        r = bench(name, a.batch, a.warmup_steps, a.window_steps, a.windows, a.device)
         r['torch'] = torch.__version__
+        r['device'] = a.device
         r['threads'] = torch.get_num_threads()
         print(json.dumps(r), flush=True)
 

@@ -15,9 +15,10 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { AUTO_ORDER, type BackendName, selectBackend } from '../../src/main/engine/backend/select';
-import { DataParallelTrainer, gradientNorms } from '../../src/main/engine/backend/dataParallel/trainer';
+import { GradientWorkerPool } from '../../src/main/engine/backend/dataParallel/pool';
+import { ownRows } from '../../src/main/engine/train/parallel';
 import { threadCpuMs } from '../../src/main/engine/backend/threadCpu';
-import { buildModel, MODEL_NAMES, type ModelName, syntheticBatch, torchName } from './models';
+import { buildModel, lossOf, MODEL_NAMES, type ModelName, syntheticBatch, torchName } from './models';
 import { makeStepper, type Stepper } from './step';
 
 export interface BenchOptions {
@@ -31,7 +32,7 @@ export interface BenchOptions {
   /** Also time the telemetry variant (gradient norms computed in the step, read every `syncEvery` steps). */
   telemetry?: boolean;
   syncEvery?: number;
-  /** Data-parallel wasm workers (0 = skip). Default: number of cores. */
+  /** Threads of the data-parallel wasm variant, this one included (as real runs split; 0 = skip). Default: number of cores. */
   workers?: number;
   /** Run bench/torch_ref.py when python3 has torch. */
   torch?: boolean;
@@ -137,29 +138,63 @@ async function benchSingle(model: ModelName, o: Options): Promise<{ plain: Retur
   return { plain: summarize(res[0], o.batch), telemetry: tele && res[1].length > 0 ? summarize(res[1], o.batch) : undefined };
 }
 
+/**
+ * Data parallelism as real runs do it (src/main/engine/train/parallel.ts): this thread computes the first
+ * share of each batch while `workers - 1` helper threads compute the rest; Adam runs here on the combined
+ * gradient and the weights go back to the helpers. Idle-machine CPU estimate: the slower of this thread's
+ * share and the slowest helper's (they overlap), plus this thread's serial part (combine, optimizer, hand-off).
+ */
 async function benchDataParallel(model: ModelName, o: Options) {
   const net = buildModel(model);
   const variables = net.trainableWeights.map((w) => w.read() as tf.Variable);
-  const trainer = await DataParallelTrainer.create({
-    workers: o.workers,
+  const pool = await GradientWorkerPool.create({
+    workers: o.workers - 1,
     replica: { module: fileURLToPath(new URL('./replica.ts', import.meta.url)), args: { model } },
-    variables,
-    optimizer: tf.train.adam(1e-3),
   });
+  const push = () => pool.setWeights(variables.map((v) => v.dataSync() as Float32Array));
+  push();
+  const optimizer = tf.train.adam(1e-3);
   const { x, y } = syntheticBatch(model, o.batch);
-  // Gradient norms come for free here: the summed gradients are already in JS.
-  // Idle-machine CPU estimate: the slowest worker's shard, then the main
-  // thread's serial part (sum, optimizer, weight hand-off); they do not overlap.
-  const run = (telemetry: boolean) => async () => {
-    const m0 = threadCpuMs();
-    const r = await trainer.step(x, y);
-    if (telemetry) gradientNorms(r.grads);
-    return Math.max(...r.workerCpuMs) + (threadCpuMs() - m0);
+  const arrays = { x: { data: (await x.data()) as Float32Array, shape: x.shape }, y: { data: (await y.data()) as Float32Array | Int32Array, shape: y.shape } };
+  const own = ownRows(o.batch, o.workers);
+  const xOwn = x.slice(0, own);
+  const yOwn = y.slice(0, own);
+  const share = own / o.batch;
+  const unread = new Map<boolean, tf.Tensor[]>();
+  const run = (telemetry: boolean) => {
+    let count = 0;
+    return async () => {
+      const pending = unread.get(telemetry) ?? [];
+      const c0 = threadCpuMs();
+      const remote = pool.computeShards(arrays, { from: own, total: o.batch });
+      const { value, grads } = tf.variableGrads(() => lossOf(net, xOwn, yOwn), variables);
+      const c1 = threadCpuMs();
+      const r = await remote;
+      const c2 = threadCpuMs();
+      const kept = tf.tidy(() => {
+        const combined = variables.map((v, i) => tf.add(tf.mul(grads[v.name], share), tf.tensor(r.grads[i], v.shape)));
+        optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: combined[i] })));
+        const loss = tf.reshape(tf.add(tf.mul(value, share), r.loss), [1]);
+        return telemetry ? tf.concat([loss, tf.stack(combined.map((g) => tf.norm(g)))]) : loss;
+      });
+      tf.dispose([value, ...Object.values(grads)]);
+      pending.push(kept);
+      if (++count % o.syncEvery === 0) {
+        const all = tf.stack(pending);
+        await all.data();
+        tf.dispose([all, ...pending]);
+        pending.length = 0;
+      }
+      unread.set(telemetry, pending);
+      push();
+      return Math.max(c1 - c0, ...r.workerCpuMs) + (threadCpuMs() - c2);
+    };
   };
   const variants = [{ run: run(false) }, ...(o.telemetry ? [{ run: run(true) }] : [])];
   const res = await timeInterleaved(variants, o);
-  await trainer.close();
-  tf.dispose([x, y]);
+  await pool.close();
+  tf.dispose([x, y, xOwn, yOwn, ...[...unread.values()].flat()]);
+  optimizer.dispose();
   net.dispose();
   return { plain: summarize(res[0], o.batch), telemetry: o.telemetry ? summarize(res[1], o.batch) : undefined };
 }
@@ -240,7 +275,7 @@ export async function runTrainBench(opts: BenchOptions = {}): Promise<Row[]> {
       }
       if (backend === 'wasm' && o.workers > 1) {
         const dp = await benchDataParallel(model, o);
-        const variant = `${o.workers} workers`;
+        const variant = `${o.workers} threads`;
         row({ ...base, variant, samplesPerSec: dp.plain.sps, windows: dp.plain.rates, cpuSamplesPerSec: dp.plain.cpuSps });
         if (dp.telemetry) {
           row({

@@ -15,6 +15,7 @@ import { Canvas } from './editor/Canvas';
 import { Inspector } from './editor/Inspector';
 import { NodeOverlayContext } from './editor/nodeOverlay';
 import { Palette } from './editor/Palette';
+import { ExperimentsWorkspace } from './experiments/ExperimentsWorkspace';
 import { ProblemsPanel } from './editor/ProblemsPanel';
 import { RunsWorkspace } from './runs/RunsWorkspace';
 import { useTelemetryBridge } from './telemetry/bridge';
@@ -161,7 +162,7 @@ function Shell({ host, ready, onOpenGradients }: { host: string; ready: boolean;
           <Inspector />
         </>
       ) : (
-        <main className="ws-main">{workspace === 'training' ? <TrainingWorkspace /> : <RunsWorkspace />}</main>
+        <main className="ws-main">{workspace === 'training' ? <TrainingWorkspace /> : workspace === 'experiments' ? <ExperimentsWorkspace /> : <RunsWorkspace />}</main>
       )}
       <StatusBar host={host} />
       <Dialogs />

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import type { ExperimentEvent, ExperimentInfo, ExperimentResult } from './experiments/types';
+import type { UserExperiment } from './experiments/user';
+import { attentionArgsSchema, type AttentionArgs, type AttentionMaps } from './attention';
+import { predictArgsSchema, type PredictArgs, type PredictResult } from './predict';
 import type { EvaluationReport, ProbeEvent } from './training/telemetry';
 
 export type { EvaluationReport, ProbeEvent } from './training/telemetry';
@@ -82,6 +86,8 @@ export interface StepEvent {
   epoch: number;
   loss: number;
   accuracy?: number;
+  /** What `accuracy` measures: 'accuracy', 'box IoU' (detection), 'pixel accuracy' (segmentation). */
+  metricName?: string;
   lr: number;
   samplesPerSec: number;
 }
@@ -93,6 +99,9 @@ export interface EpochEvent {
   seconds: number;
   train: { loss: number; accuracy?: number };
   val: EvaluationReport;
+  /** The task's headline validation metric (accuracy, mAP@0.5, mIoU) and its name; `val.accuracy` stays as it was. */
+  headline?: number;
+  metricName?: string;
 }
 export interface LogEvent {
   type: 'log';
@@ -111,7 +120,43 @@ export interface MenuEvent {
   /** E.g. the path for 'file.openRecent'. */
   arg?: string;
 }
-export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent;
+export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent | ExperimentEvent;
+
+export type { ExperimentEvent, ExperimentInfo, ExperimentResult } from './experiments/types';
+export type { UserExperiment } from './experiments/user';
+
+/** A stored experiment result (newest first in listExperimentResults). */
+export interface ExperimentResultEntry {
+  file: string;
+  experiment: string;
+  startedAt: string;
+}
+
+// export
+/** What `exportRun` can write: the TF.js model, ONNX, PyTorch (model.py + safetensors), or the graph (project + network.svg). */
+export const EXPORT_FORMATS = ['tfjs', 'onnx', 'pytorch', 'graph'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportRunArgs {
+  id: string;
+  format: ExportFormat;
+  /** 'best', 'last' or a checkpoint folder name; default: best, else last. */
+  checkpoint?: string;
+  /** Fold each BatchNorm into the convolution before it (ONNX and PyTorch). */
+  fuseBatchNorm?: boolean;
+}
+
+export interface ExportResult {
+  format: ExportFormat;
+  /** The checkpoint exported (absent for 'graph'). */
+  checkpoint?: string;
+  /** Where the files are: an absolute folder (Electron) or a path under the host's data folder (browser host). */
+  dir: string;
+  /** Each file with its size; `data` (base64) when the host returns the contents for download (≤ 50 MB in all). */
+  files: { name: string; size: number; data?: string }[];
+  /** The user closed the folder picker: nothing was written. */
+  cancelled?: boolean;
+}
 
 const relPath = z
   .string()
@@ -142,6 +187,39 @@ export const LAB_ARGS = {
   }),
   runDetail: z.object({ id: z.string().min(1).max(200) }),
   runSamples: z.object({ id: z.string().min(1).max(200), indices: z.array(z.number().int().min(0)).max(256) }),
+  // predict
+  predict: predictArgsSchema,
+  // export
+  exportRun: z.object({
+    id: z.string().min(1).max(200),
+    format: z.enum(EXPORT_FORMATS),
+    checkpoint: z.string().min(1).max(200).optional(),
+    fuseBatchNorm: z.boolean().optional(),
+  }),
+  // attention
+  attentionMaps: attentionArgsSchema,
+  // experiments
+  listExperiments: z.undefined(),
+  startExperiment: z.object({
+    id: z.string().min(1).max(64),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    concurrency: z.number().int().min(1).max(8).optional(),
+    variants: z.array(z.string().min(1).max(64)).min(1).max(16).optional(),
+  }),
+  stopExperiment: z.object({ session: z.string().min(1).max(200) }),
+  createExperimentProjects: z.object({ id: z.string().min(1).max(64) }),
+  saveUserExperiment: z.object({
+    title: z.string().trim().min(1, 'a title').max(200),
+    runs: z.array(z.object({ runId: z.string().min(1).max(200), name: z.string().min(1).max(200).optional() })).min(2, 'an experiment compares at least two runs').max(16),
+    metric: z.string().min(1).max(64).optional(),
+    concept: z.string().max(200).optional(),
+    explanation: z.string().max(5000).optional(),
+    expectedBest: z.string().min(1).max(200).optional(),
+  }),
+  evaluateUserExperiment: z.object({ id: z.string().min(1).max(64) }),
+  deleteUserExperiment: z.object({ id: z.string().min(1).max(64) }),
+  listExperimentResults: z.undefined(),
+  readExperimentResult: z.object({ file: z.string().min(1).max(200) }),
 } as const;
 
 export type LabMethod = keyof typeof LAB_ARGS;
@@ -166,6 +244,36 @@ export interface LabApi {
   runDetail(a: { id: string }): Promise<RunDetail>;
   /** Validation images of a run by index (the confusion-matrix cells list them). */
   runSamples(a: { id: string; indices: number[] }): Promise<SampleImages>;
+  // predict
+  /** A run's checkpoint on one image (upload or validation sample): top-k classes or boxes, Grad-CAM, feature maps. */
+  predict(a: PredictArgs): Promise<PredictResult>;
+  // export
+  /**
+   * Exports a run's checkpoint (or, for 'graph', its project file and network.svg). Electron asks for the
+   * destination folder (a cancelled pick answers `cancelled`); the browser host writes under the run's folder
+   * (`exports/<format>-<time>/`) and returns the files' contents for download.
+   */
+  exportRun(a: ExportRunArgs): Promise<ExportResult>;
+  // attention
+  /** Attention maps of a run's checkpoint for one image: per attention layer and head the class token's attention over the patches, and the rollout. */
+  attentionMaps(a: AttentionArgs): Promise<AttentionMaps>;
+  // experiments (progress and verdicts arrive as `experiment` events; the curves as the runs' own events)
+  /** The guided experiments (graphs built, configs resolved) and the user's saved ones. */
+  listExperiments(): Promise<{ builtin: ExperimentInfo[]; saved: UserExperiment[] }>;
+  /** Starts a guided experiment in the background; resolves at once with its session id. */
+  startExperiment(a: { id: string; seed?: number; concurrency?: number; variants?: string[] }): Promise<{ session: string }>;
+  /** Stops the runs in flight and skips the rest; the verdict is computed from what finished. */
+  stopExperiment(a: { session: string }): Promise<void>;
+  /** Writes the variants as projects (`experiments/<id>/<variant>.netsmith.json`); returns their paths. */
+  createExperimentProjects(a: { id: string }): Promise<string[]>;
+  /** Saves a user experiment comparing two or more existing runs. */
+  saveUserExperiment(a: { title: string; runs: { runId: string; name?: string }[]; metric?: string; concept?: string; explanation?: string; expectedBest?: string }): Promise<UserExperiment>;
+  /** A saved experiment's verdict from its runs' stored telemetry (kept with the results). */
+  evaluateUserExperiment(a: { id: string }): Promise<ExperimentResult>;
+  deleteUserExperiment(a: { id: string }): Promise<void>;
+  /** Stored experiment results, newest first. */
+  listExperimentResults(): Promise<ExperimentResultEntry[]>;
+  readExperimentResult(a: { file: string }): Promise<ExperimentResult>;
   subscribe(listener: (event: LabEvent) => void): () => void;
 }
 

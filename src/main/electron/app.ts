@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { LabApi, LabEvent, MenuEvent } from '../../shared/api';
 import { LAB_EVENT_CHANNEL, PICK_PATH_CHANNEL } from '../../preload/channels';
-import { pickProjectPath } from './dialogs';
+import { pickExportFolder, pickProjectPath } from './dialogs';
 import { registerLabIpc, registerNativeIpc } from './ipc';
 import { buildMenuTemplate, type MenuCommand } from './menu';
 import { lockDownContents, secureSession } from './security';
@@ -25,6 +25,8 @@ export interface AppDeps {
   renderer: { url: string } | { file: string };
   platform: NodeJS.Platform;
   devTools: boolean;
+  /** Lends the exporter a native folder picker (exportRun asks where to write). */
+  setExportFolderPicker?(pick: (title: string) => Promise<string | null>): void;
 }
 
 export interface AppHandle {
@@ -51,6 +53,10 @@ export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
   registerNativeIpc(ipcMain, PICK_PATH_CHANNEL, isTrusted, async (arg) => {
     const window = mainWindow();
     return window ? pickProjectPath(dialog, window, deps.projectsDir, arg) : null;
+  });
+  deps.setExportFolderPicker?.(async (title) => {
+    const window = mainWindow();
+    return window ? pickExportFolder(dialog, window, title) : null;
   });
   deps.service.subscribe((event) => {
     for (const window of windows) if (!window.webContents.isDestroyed()) window.webContents.send(LAB_EVENT_CHANNEL, event);

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { experimentsFor } from '../experiments/service';
+import { RunExporter } from '../service/exports';
 import { LabService } from '../service/labService';
 import { RunRegistry } from '../service/runs/registry';
 import { netsmithHome } from '../util/home';
@@ -13,7 +15,10 @@ import type { AppDeps } from './app';
 export function defaultDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   const here = dirname(fileURLToPath(import.meta.url));
   const home = netsmithHome(env);
-  const service = new LabService({ kind: 'electron', home, runs: new RunRegistry(join(home, 'runs')) });
+  const runs = new RunRegistry(join(home, 'runs'));
+  // Exports go to a folder the user picks (app.ts lends the native dialog once a window exists).
+  const exporter = new RunExporter({ runsDir: join(home, 'runs'), pickFolder: async () => null });
+  const service = new LabService({ kind: 'electron', home, runs, experiments: experimentsFor(runs, home), exporter });
   const preloadDir = join(here, '../preload');
   // A sandboxed preload must be CommonJS; electron-vite names it index.cjs or index.js by config.
   const preloadPath = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(preloadDir, f)).find((p) => existsSync(p)) ?? join(preloadDir, 'index.cjs');
@@ -29,5 +34,6 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
     renderer: devUrl ? { url: devUrl } : { file: join(here, '../renderer/index.html') },
     platform: process.platform,
     devTools: Boolean(devUrl) || env.NETSMITH_DEVTOOLS === '1',
+    setExportFolderPicker: (pick) => exporter.setFolderPicker(pick),
   };
 }

@@ -11,6 +11,12 @@ const pickArgs = z.object({
 });
 const filters = [{ name: 'Netsmith project', extensions: ['json'] }];
 
+/** Native folder picker for an export (any folder the user can write; the exporter checks). Null when cancelled. */
+export async function pickExportFolder(dialog: ElectronLike['dialog'], window: WindowLike, title: string): Promise<string | null> {
+  const r = await dialog.showOpenDialog(window, { title, buttonLabel: 'Export here', properties: ['openDirectory', 'createDirectory'] });
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
 /**
  * Native open/save dialog for a project file. Answers the path relative to the projects folder
  * (LabService only addresses files there), or null when cancelled.

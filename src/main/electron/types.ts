@@ -98,7 +98,8 @@ export interface MenuItemSpec {
 export interface OpenDialogOptions {
   title?: string;
   defaultPath?: string;
-  properties?: Array<'openFile'>;
+  buttonLabel?: string;
+  properties?: Array<'openFile' | 'openDirectory' | 'createDirectory'>;
   filters?: Array<{ name: string; extensions: string[] }>;
 }
 export interface SaveDialogOptions {

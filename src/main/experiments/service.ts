@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { LabError } from '../../shared/api';
 import { describeExperiment, EXPERIMENTS, experimentById, variantProjects } from '../../shared/experiments';
 import type { ExperimentEvent, ExperimentInfo, ExperimentResult } from '../../shared/experiments/types';
 import { makeUserExperiment, type UserExperiment } from '../../shared/experiments/user';
 import { evaluateUserExperiment, ExperimentRunner, newSession, type ExperimentRuns } from './runner';
-import type { ExperimentStore } from './store';
+import { ExperimentStore } from './store';
 
 export interface ExperimentServiceOptions {
   runs: ExperimentRuns;
@@ -91,8 +92,11 @@ export class ExperimentService {
     return this.o.store.save(doc);
   }
 
+  /** Evaluates from the runs' stored telemetry; the result is kept like a guided one (the gallery shows the last). */
   async evaluateUserExperiment(a: { id: string }): Promise<ExperimentResult> {
-    return evaluateUserExperiment(this.o.runs, await this.o.store.read(a.id));
+    const result = await evaluateUserExperiment(this.o.runs, await this.o.store.read(a.id));
+    await this.o.store.saveResult(result).catch(() => undefined);
+    return result;
   }
 
   /** Results kept from earlier experiment runs (newest first), and one of them in full. */
@@ -107,4 +111,28 @@ export class ExperimentService {
   async deleteUserExperiment(a: { id: string }): Promise<void> {
     await this.o.store.remove(a.id);
   }
+
+  /** Stops every experiment in flight (host shutdown). */
+  async dispose(): Promise<void> {
+    const running = [...this.sessions.values()];
+    for (const s of running) s.controller.abort();
+    await Promise.all(running.map((s) => s.done));
+  }
+}
+
+/** The experiments side as LabService uses it (tests pass a fake). */
+export type ExperimentManager = Pick<
+  ExperimentService,
+  'listExperiments' | 'startExperiment' | 'stopExperiment' | 'createExperimentProjects' | 'saveUserExperiment' | 'evaluateUserExperiment' | 'deleteUserExperiment' | 'listExperimentResults' | 'readExperimentResult'
+> & { dispose?(): Promise<void> };
+
+/** What a host gives the experiments side: LabService's event stream and project writer. */
+export interface ExperimentHost {
+  emit(e: ExperimentEvent): void;
+  writeProject(path: string, text: string): Promise<unknown>;
+}
+
+/** LabServiceOptions.experiments for a host: results and saved experiments under `<home>/experiments`. */
+export function experimentsFor(runs: ExperimentRuns, home: string): (host: ExperimentHost) => ExperimentService {
+  return (host) => new ExperimentService({ runs, store: new ExperimentStore(join(home, 'experiments')), emit: (e) => host.emit(e), writeProject: (path, text) => host.writeProject(path, text) });
 }

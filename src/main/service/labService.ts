@@ -2,13 +2,17 @@ import { EventEmitter } from 'node:events';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AugmentPreview, DatasetPreview, DatasetSummary, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunSummary, SampleImages } from '../../shared/api';
+import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunSummary, SampleImages, UserExperiment } from '../../shared/api';
 import { LAB_ARGS, LabError } from '../../shared/api';
+import type { AttentionArgs, AttentionMaps } from '../../shared/attention';
+import type { PredictArgs, PredictResult } from '../../shared/predict';
 import { netsmithHome } from '../util/home';
 import { readJsonFile, SerialQueue, writeJsonFile } from '../util/jsonFile';
 import { APP_VERSION } from '../util/version';
+import type { ExperimentHost, ExperimentManager } from '../experiments/service';
+import type { RunExporter } from './exports';
 import { ProjectStore } from './projects';
-import { createDisconnectedRunManager, type ControlRunArgs, type RunManager, type StartRunArgs } from './runManager';
+import { createDisconnectedRunManager, NO_ENGINE_MESSAGE, type ControlRunArgs, type RunManager, type StartRunArgs } from './runManager';
 
 export interface LabServiceOptions {
   /** Which host runs the service; reported by hostInfo. */
@@ -19,8 +23,14 @@ export interface LabServiceOptions {
   projectsDir?: string;
   /** The training side. Default: one that answers every call with a `no-engine` error. */
   runs?: RunManager;
+  /** Exports of runs (`new RunExporter({ runsDir })`). Default: none (`no-engine`). */
+  exporter?: RunExporter;
+  /** The experiments side (`experimentsFor(runs, home)`), built with this service's events and project writer. Default: none (`no-engine`). */
+  experiments?: (host: ExperimentHost) => ExperimentManager;
   version?: string;
 }
+
+export const NO_EXPERIMENTS_MESSAGE = 'experiments need the training engine, which is not connected in this host';
 
 const RECENT_MAX = 10;
 const stateSchema = z.object({ recent: z.array(z.string()).default([]) });
@@ -40,6 +50,8 @@ export class LabService implements LabApi {
   private readonly events = new EventEmitter();
   private readonly stateQueue = new SerialQueue();
   private readonly detachRuns: () => void;
+  private readonly exporter: RunExporter | null;
+  private readonly experiments: ExperimentManager | null;
   private state: State | null = null;
 
   constructor(options: LabServiceOptions) {
@@ -50,6 +62,8 @@ export class LabService implements LabApi {
     this.runs = options.runs ?? createDisconnectedRunManager();
     this.events.setMaxListeners(0);
     this.detachRuns = this.runs.onEvent((event) => this.emit(event));
+    this.exporter = options.exporter ?? null;
+    this.experiments = options.experiments?.({ emit: (e) => this.emit(e), writeProject: (path, text) => this.writeProject({ path, text }) }) ?? null;
   }
 
   async hostInfo(): Promise<HostInfo> {
@@ -129,6 +143,67 @@ export class LabService implements LabApi {
     return this.runs.runSamples(a);
   }
 
+  // predict
+  async predict(a: PredictArgs): Promise<PredictResult> {
+    if (!this.runs.predict) throw new LabError(NO_ENGINE_MESSAGE, 'no-engine');
+    return this.runs.predict(LAB_ARGS.predict.parse(a));
+  }
+
+  // attention
+  async attentionMaps(a: AttentionArgs): Promise<AttentionMaps> {
+    if (!this.runs.attentionMaps) throw new LabError(NO_ENGINE_MESSAGE, 'no-engine');
+    return this.runs.attentionMaps(LAB_ARGS.attentionMaps.parse(a));
+  }
+
+  // experiments
+
+  async listExperiments(): Promise<{ builtin: ExperimentInfo[]; saved: UserExperiment[] }> {
+    return this.exp().listExperiments();
+  }
+
+  async startExperiment(a: { id: string; seed?: number; concurrency?: number; variants?: string[] }): Promise<{ session: string }> {
+    return this.exp().startExperiment(a);
+  }
+
+  async stopExperiment(a: { session: string }): Promise<void> {
+    return this.exp().stopExperiment(a);
+  }
+
+  async createExperimentProjects(a: { id: string }): Promise<string[]> {
+    return this.exp().createExperimentProjects(a);
+  }
+
+  async saveUserExperiment(a: { title: string; runs: { runId: string; name?: string }[]; metric?: string; concept?: string; explanation?: string; expectedBest?: string }): Promise<UserExperiment> {
+    return this.exp().saveUserExperiment(a);
+  }
+
+  async evaluateUserExperiment(a: { id: string }): Promise<ExperimentResult> {
+    return this.exp().evaluateUserExperiment(a);
+  }
+
+  async deleteUserExperiment(a: { id: string }): Promise<void> {
+    return this.exp().deleteUserExperiment(a);
+  }
+
+  async listExperimentResults(): Promise<ExperimentResultEntry[]> {
+    return this.exp().listExperimentResults();
+  }
+
+  async readExperimentResult(a: { file: string }): Promise<ExperimentResult> {
+    return this.exp().readExperimentResult(a);
+  }
+
+  private exp(): ExperimentManager {
+    if (!this.experiments) throw new LabError(NO_EXPERIMENTS_MESSAGE, 'no-engine');
+    return this.experiments;
+  }
+
+  // export
+  async exportRun(a: ExportRunArgs): Promise<ExportResult> {
+    if (!this.exporter) throw new LabError(NO_ENGINE_MESSAGE, 'no-engine');
+    return this.exporter.exportRun(LAB_ARGS.exportRun.parse(a));
+  }
+
   subscribe(listener: (event: LabEvent) => void): () => void {
     this.events.on('event', listener);
     return () => this.events.off('event', listener);
@@ -152,6 +227,7 @@ export class LabService implements LabApi {
   }
 
   async dispose(): Promise<void> {
+    await this.experiments?.dispose?.().catch(() => undefined);
     this.detachRuns();
     this.events.removeAllListeners();
     await this.runs.dispose?.();

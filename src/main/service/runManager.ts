@@ -1,3 +1,5 @@
+import type { AttentionImage, AttentionMaps } from '../../shared/attention';
+import type { PredictArgs, PredictResult } from '../../shared/predict';
 import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages } from '../../shared/api';
 
 /** Arguments of `startRun` after validation (LAB_ARGS fills `config` with `{}`). */
@@ -25,6 +27,10 @@ export interface RunManager {
   augmentPreview(args: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview>;
   runDetail(args: { id: string }): Promise<RunDetail>;
   runSamples(args: { id: string; indices: number[] }): Promise<SampleImages>;
+  /** A run's checkpoint on one image (src/main/engine/predict); absent: `no-engine`. */
+  predict?(args: PredictArgs): Promise<PredictResult>;
+  /** Attention maps of a run's checkpoint for one image (src/main/engine/inspect/attention.ts); absent: `no-engine`. */
+  attentionMaps?(args: { id: string; image: AttentionImage; layer?: number; head?: number }): Promise<AttentionMaps>;
   /** Telemetry and run-status events; returns the unsubscribe function. */
   onEvent(listener: (event: LabEvent) => void): () => void;
   /** Which backend a run would use, e.g. 'wasm (XNNPACK, our kernels)'; shown in hostInfo. */

@@ -1,5 +1,7 @@
 import { restore } from '../../shared/graph/restore';
+import { trainConfigSchema } from '../../shared/training/config';
 import { TEMPLATES } from '../core/catalog';
+import { draftStore } from '../train/draft';
 import { register } from './types';
 import { confirmDiscard } from './shared';
 
@@ -17,6 +19,14 @@ export default register<{ id: string }>({
     if (!r.ok) throw new Error(`Template '${t.name}' is broken: ${r.errors.map((e) => e.message).join('; ')}`);
     await ctx.dispatch('doc.load', { graph: r.graph, path: null, clean: true });
     ctx.view.fitView({ readable: true });
-    ctx.toast(`New project from ${t.name}`, 'success');
+    // The Train panel starts from the template's measured settings (dataset, epochs, batch, optimizer).
+    const rec = t.recommended;
+    if (rec) {
+      const store = draftStore();
+      const current = store.get().config;
+      const merged = trainConfigSchema.safeParse({ ...current, ...rec.config, optimizer: { ...current.optimizer, ...((rec.config.optimizer as object | undefined) ?? {}) } });
+      if (merged.success) store.update(() => ({ dataset: rec.dataset, config: merged.data }));
+    }
+    ctx.toast(`New project from ${t.name}${rec ? ` · Train panel set to ${rec.dataset} with its recommended settings` : ''}`, 'success');
   },
 });

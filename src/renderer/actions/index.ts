@@ -13,6 +13,7 @@ import editSelectAll from './editSelectAll';
 import editUndo from './editUndo';
 import fileDownload from './fileDownload';
 import fileExport from './fileExport';
+import fileExportPicture from './fileExportPicture';
 import fileLoadTemplate from './fileLoadTemplate';
 import fileNew from './fileNew';
 import fileNewFromTemplate from './fileNewFromTemplate';
@@ -45,6 +46,7 @@ import groupToggleCollapse from './groupToggleCollapse';
 import groupUngroup from './groupUngroup';
 import libraryInsert from './libraryInsert';
 import libraryRemove from './libraryRemove';
+import runExport from './runExport';
 import runPause from './runPause';
 import runResume from './runResume';
 import runStart from './runStart';
@@ -79,6 +81,7 @@ export const ACTIONS: readonly Action<never>[] = [
   editUndo,
   fileDownload,
   fileExport,
+  fileExportPicture,
   fileLoadTemplate,
   fileNew,
   fileNewFromTemplate,
@@ -111,6 +114,7 @@ export const ACTIONS: readonly Action<never>[] = [
   groupUngroup,
   libraryInsert,
   libraryRemove,
+  runExport,
   runPause,
   runResume,
   runStart,

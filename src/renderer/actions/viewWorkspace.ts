@@ -47,3 +47,4 @@ const show = (ws: Workspace, label: string, key: string) =>
 export const editor = show('editor', 'Show the editor', 'Mod+Shift+1');
 export const training = show('training', 'Show training (Train panel and dashboards)', 'Mod+Shift+2');
 export const runs = show('runs', 'Show runs (compare past runs)', 'Mod+Shift+3');
+export const experiments = show('experiments', 'Show experiments (guided studies from the notes)', 'Mod+Shift+4');

@@ -1,4 +1,6 @@
 import { useCallback } from 'react';
+import { ExportDialog } from '../export/ExportDialog';
+import { PictureDialog } from '../export/PictureDialog';
 import { useEditorState, useRun } from './context';
 import { CommandPalette } from './CommandPalette';
 import { OpenDialog } from './OpenDialog';
@@ -31,5 +33,9 @@ export function Dialogs() {
       return <ConfirmDialog key={dialog.id} {...dialog} />;
     case 'prompt':
       return <PromptDialog key={dialog.id} {...dialog} />;
+    case 'export':
+      return <ExportDialog runId={dialog.runId} onClose={close} />;
+    case 'picture':
+      return <PictureDialog onClose={close} />;
   }
 }

@@ -32,6 +32,7 @@ const WORKSPACES = [
   { id: 'editor', label: 'Editor', action: 'view.editor' },
   { id: 'training', label: 'Training', action: 'view.training' },
   { id: 'runs', label: 'Runs', action: 'view.runs' },
+  { id: 'experiments', label: 'Experiments', action: 'view.experiments' },
 ] as const;
 
 /** Editor | Training | Runs; a dot on Training while a run trains. */

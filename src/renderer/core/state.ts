@@ -10,7 +10,7 @@ export const EMPTY_SELECTION: Selection = { nodes: [], edges: [] };
 export type Theme = 'dark' | 'light';
 
 /** The main area: the graph editor, the Train panel with live dashboards, or the list of runs. */
-export type Workspace = 'editor' | 'training' | 'runs';
+export type Workspace = 'editor' | 'training' | 'runs' | 'experiments';
 
 export interface Prefs {
   theme: Theme;
@@ -39,7 +39,9 @@ export type Dialog =
   | { kind: 'report'; report: RestoreReport }
   | { kind: 'recover'; savedAt: string; text: string }
   | { kind: 'confirm'; id: number; title: string; message: string; confirmLabel: string; danger?: boolean }
-  | { kind: 'prompt'; id: number; title: string; message: string; value: string; confirmLabel: string };
+  | { kind: 'prompt'; id: number; title: string; message: string; value: string; confirmLabel: string }
+  | { kind: 'export'; runId?: string }
+  | { kind: 'picture' };
 
 export interface Toast {
   id: number;

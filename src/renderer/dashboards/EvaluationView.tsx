@@ -1,33 +1,14 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import type { SampleImages } from '../../shared/api';
-import type { EvaluationReport, SampleBox, SamplePrediction } from '../../shared/training/telemetry';
+import type { EvaluationReport, SamplePrediction } from '../../shared/training/telemetry';
 import { useRunVersion } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { AXIS, Card, Empty, fmt, GRID, pct, Segmented, TOOLTIP } from './chartKit';
-import { useDashLinks } from './links';
+import { ApTable } from './detection/ApTable';
+import { BoxesOverEpochs } from './detection/BoxesOverEpochs';
+import { PrCurves } from './detection/PrCurves';
+import { BoxesOverlay, useSamples } from './detection/samples';
 import { classNames, taskOf } from './runInfo';
-
-/** Fetches validation images of a run by index (cached per run). */
-function useSamples(runId: string, indices: readonly number[] | null): { images: SampleImages['images'] | null; error: string | null } {
-  const { lab } = useDashLinks();
-  const [state, setState] = useState<{ key: string; images: SampleImages['images'] | null; error: string | null }>({ key: '', images: null, error: null });
-  const key = indices ? `${runId}:${indices.join(',')}` : '';
-  useEffect(() => {
-    if (!indices || !lab) return;
-    let cancelled = false;
-    setState({ key, images: null, error: null });
-    lab.runSamples({ id: runId, indices: [...indices] }).then(
-      (r) => !cancelled && setState({ key, images: r.images, error: null }),
-      (e: Error) => !cancelled && setState({ key, images: null, error: e.message }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [key, lab, runId]);
-  if (!lab) return { images: null, error: 'Not connected to a host.' };
-  return state.key === key ? { images: state.images, error: state.error } : { images: null, error: null };
-}
 
 function Metric({ label, value, testId, hint }: { label: string; value: string; testId?: string; hint?: string }) {
   return (
@@ -199,23 +180,6 @@ function PerClass({ report, names }: { report: EvaluationReport; names: string[]
   );
 }
 
-function BoxesOverlay({ boxes, names, kind }: { boxes: SampleBox[]; names: string[]; kind: 'truth' | 'pred' }) {
-  return (
-    <>
-      {boxes.map((b, i) => (
-        <g key={`${kind}${i}`} className={`box ${kind}`}>
-          <rect x={(b.x - b.w / 2) * 100} y={(b.y - b.h / 2) * 100} width={b.w * 100} height={b.h * 100} />
-          {kind === 'pred' && (
-            <text x={(b.x - b.w / 2) * 100 + 1} y={Math.max(6, (b.y - b.h / 2) * 100 - 1.5)}>
-              {names[b.cls] ?? b.cls} {b.score !== undefined ? Math.round(b.score * 100) : ''}
-            </text>
-          )}
-        </g>
-      ))}
-    </>
-  );
-}
-
 function MaskOverlay({ mask, width, classes }: { mask: NonNullable<SamplePrediction['mask']>; width: number; classes: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -358,11 +322,17 @@ function EvaluationViewInner({ run }: { run: RunTelemetry }) {
       )}
       {r.detection && (
         <>
+          <Card title="Predicted vs ground-truth boxes over epochs" info={`validation images · predictions scoring ≥ the display threshold, after NMS`} span={2} testId="chart-boxes">
+            <BoxesOverEpochs runId={run.id} history={run.sampleHistory} names={names} />
+          </Card>
+          <Card title="Precision–recall per class" info="IoU 0.5 · interpolated precision (COCO, 101 recall points)" testId="chart-pr">
+            <PrCurves report={r.detection} names={names} />
+          </Card>
           <Card title="AP@0.5 per class" testId="chart-ap">
             <ApBars names={names} values={r.detection.perClassAP} label="AP@0.5" />
           </Card>
-          <Card title="Predicted boxes on validation images" info="dashed: ground truth" testId="chart-boxes">
-            <PredictionSamples runId={run.id} report={r} names={names} />
+          <Card title="Per-class AP" info={`epoch ${last.epoch} · COCO 101-point AP`} span={2} testId="chart-ap-table">
+            <ApTable report={r.detection} names={names} />
           </Card>
         </>
       )}

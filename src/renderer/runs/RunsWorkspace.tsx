@@ -9,6 +9,7 @@ import { useTelemetryStore } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { ema, thin } from '../telemetry/series';
 import { configDiff, graphDiff, type NodeRef } from './diff';
+import { PredictPanel } from '../predict/PredictPanel';
 import '../dashboards/dashboards.css';
 
 type Metric = 'valLoss' | 'trainLoss' | 'valAcc' | 'trainAcc';
@@ -322,6 +323,8 @@ function RunsWorkspaceView() {
   const { runs, error, refresh } = useRunList();
   const [picked, setPicked] = useState<string[]>([]);
   const [expanded, setExpanded] = useState<string | null>(null);
+  const [predictFor, setPredictFor] = useState<string | null>(null);
+  const predictRun = runs?.find((r) => r.id === predictFor);
   const ids = useMemo(() => picked.filter((id) => runs?.some((r) => r.id === id)), [picked, runs]);
   const { loaded, loading } = useLoadedRuns(ids);
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
@@ -395,6 +398,12 @@ function RunsWorkspaceView() {
                     <td>
                       <button className="btn small-btn" onClick={() => open(r.id)} data-testid="run-open">
                         Dashboards
+                      </button>{' '}
+                      <button className="btn small-btn" onClick={() => void manager.execute('run.export', { runId: r.id }, 'ui')} data-testid="run-export" title="Export this run (TF.js, ONNX, PyTorch, graph + picture)">
+                        Export…
+                      </button>{' '}
+                      <button className={`btn small-btn ${predictFor === r.id ? 'on' : ''}`} onClick={() => setPredictFor(r.id)} data-testid="run-predict" title="Try this run's model on an image: prediction, Grad-CAM, feature maps">
+                        Predict
                       </button>
                     </td>
                   </tr>,
@@ -407,7 +416,9 @@ function RunsWorkspaceView() {
         </div>
       </section>
       <section className="runs-compare" data-testid="runs-compare">
-        {ids.length < 2 ? (
+        {predictRun ? (
+          <PredictPanel runId={predictRun.id} runName={predictRun.name} onClose={() => setPredictFor(null)} />
+        ) : ids.length < 2 ? (
           <Empty height={200}>{loading ? 'Loading…' : 'Pick two or more runs to overlay their curves and see how their settings and graphs differ.'}</Empty>
         ) : (
           <div className="dash-grid">

@@ -1,5 +1,5 @@
 import type { EpochEvent, LabEvent, LogEvent, RunState, RunSummary, StepEvent } from '../../shared/api';
-import type { EvaluationReport, LayerProbe, ProbeEvent } from '../../shared/training/telemetry';
+import type { EvaluationReport, LayerProbe, ProbeEvent, SamplePrediction } from '../../shared/training/telemetry';
 import { DecimatingSeries, RingBuffer } from './series';
 import { ProbeHistory } from './probes';
 
@@ -33,6 +33,8 @@ export type Channel = 'steps' | 'epochs' | 'probes' | 'status' | 'logs';
 
 export const STEP_CAPACITY = 2048;
 export const MAX_EPOCHS = 10_000;
+/** Epochs of sample boxes kept for the "over epochs" view. */
+export const MAX_SAMPLE_EPOCHS = 60;
 export const LOG_CAPACITY = 200;
 /** Full probes kept for the verdicts (median over the last few). */
 export const RECENT_PROBES = 3;
@@ -49,6 +51,8 @@ export class RunTelemetry {
   readonly logs = new RingBuffer<LogEvent>(LOG_CAPACITY);
   lastStep: StepEvent | null = null;
   lastEval: { epoch: number; report: EvaluationReport } | null = null;
+  /** Every epoch's predicted boxes on the same validation images (detection), oldest first, capped. */
+  readonly sampleHistory: { epoch: number; samples: SamplePrediction[] }[] = [];
   summary: RunSummary | null = null;
   meta: RunMeta = {};
   /** Wall-clock samples (ms, step) of recent steps while running, for the ETA. */
@@ -130,6 +134,12 @@ export class RunTelemetry {
     this.epochs.push(row);
     if (this.epochs.length > MAX_EPOCHS) this.epochs.splice(0, this.epochs.length - MAX_EPOCHS);
     this.lastEval = { epoch: e.epoch, report: e.val };
+    if (e.val.samples?.length && !e.val.samples[0].mask) {
+      while (this.sampleHistory.length && this.sampleHistory[this.sampleHistory.length - 1].epoch >= e.epoch) this.sampleHistory.pop();
+      this.sampleHistory.push({ epoch: e.epoch, samples: e.val.samples });
+      // Past the cap, every other old epoch goes (the first and the recent ones stay).
+      if (this.sampleHistory.length > MAX_SAMPLE_EPOCHS) this.sampleHistory.splice(1, this.sampleHistory.length, ...this.sampleHistory.slice(1).filter((_, i, a) => i % 2 === 1 || i >= a.length - 10));
+    }
     if (this.lastStep && e.epoch > 0 && !this.meta.stepsPerEpoch) this.meta.stepsPerEpoch = Math.max(1, Math.round(this.lastStep.step / e.epoch));
   }
 
@@ -151,6 +161,7 @@ export class RunTelemetry {
     let recent = 0;
     for (const p of this.recentProbes.toArray()) recent += probeObj(p);
     const evalBytes = this.lastEval ? JSON.stringify(this.lastEval.report).length * 2 : 0;
-    return this.steps.bytes() + this.epochs.length * 120 + this.probes.bytes() + recent + evalBytes + this.logs.length * 200 + this.pace.length * 40;
+    const sampleBytes = this.sampleHistory.reduce((n, h) => n + JSON.stringify(h.samples).length * 2, 0);
+    return this.steps.bytes() + this.epochs.length * 120 + this.probes.bytes() + recent + evalBytes + sampleBytes + this.logs.length * 200 + this.pace.length * 40;
   }
 }

@@ -15,6 +15,7 @@ import { groupNorm } from './groupnorm';
 import { classify, segment } from './heads';
 import { input } from './input';
 import { layerNorm } from './layernorm';
+import { metaformer } from './metaformer';
 import { mhsa } from './mhsa';
 import { multiply } from './multiply';
 import { patchEmbed } from './patch_embed';
@@ -74,6 +75,7 @@ export const BLOCKS: readonly AnyBlockDef[] = [
   classToken,
   posEmbed,
   encoder,
+  metaformer,
   clsPool,
   // heads
   classify,

@@ -7,12 +7,13 @@ import { resnet18, resnet34, resnet50, resnetCifar } from './resnet';
 import type { Template } from './types';
 import { unetSmall } from './unet';
 import { vgg11, vgg16 } from './vgg';
-import { vitB16, vitTiny, vitTinyCifar } from './vit';
-import { yoloTiny } from './yolo';
+import { efficientFormerTiny, vitB16, vitHybrid, vitTiny, vitTinyCifar } from './vit';
+import { yoloNano, yoloTiny } from './yolo';
 
 export * from './types';
 export { COMPOSITES, compositeById, copyLabel, type CompositeDef, type CompositeContext } from './composites';
 export { buildResNet } from './resnet';
+export { buildYoloNano } from './yolo';
 
 /** The template gallery, small-data variants first within each family. */
 export const TEMPLATES: readonly Template[] = [
@@ -22,6 +23,8 @@ export const TEMPLATES: readonly Template[] = [
   resnetCifar,
   mobilenetV2Cifar,
   vitTinyCifar,
+  vitHybrid,
+  efficientFormerTiny,
   // classic CNNs
   lenet5,
   vgg11,
@@ -39,6 +42,7 @@ export const TEMPLATES: readonly Template[] = [
   vitB16,
   // dense prediction
   unetSmall,
+  yoloNano,
   yoloTiny,
 ];
 
@@ -52,7 +56,7 @@ export const TEMPLATE_ALIASES: Readonly<Record<string, string>> = {
   efficientnet: 'efficientnet_b0',
   vit: 'vit_tiny',
   unet: 'unet_small',
-  yolo: 'yolo_tiny',
+  yolo: 'yolo_nano',
 };
 
 export const templateById = (id: string): Template | undefined => byId.get(id) ?? byId.get(TEMPLATE_ALIASES[id] ?? '');

@@ -92,6 +92,12 @@ export const trainConfigSchema = z.object({
   init: z.enum(INITS).default('auto'),
   backend: z.enum(BACKENDS).default('auto'),
   seed: z.number().int().default(42),
+  /**
+   * Threads that compute each batch's gradients (data parallelism on the wasm backend; classification):
+   * 'auto' uses the cores when the batch is large enough, 1 trains on one thread. Results are reproducible
+   * for a given seed and thread count.
+   */
+  workers: z.union([z.literal('auto'), z.number().int().min(1).max(16)]).default('auto'),
   /** Probes (gradients, weights, BN, activations) every N steps; 0 turns them off. */
   probeEvery: z.number().int().min(0).default(20),
   checkpointEvery: z.number().int().min(1).default(1),

@@ -26,6 +26,7 @@ const byFamily: Record<BlockFamily, Shape[]> = {
 const overrides: Record<string, Shape[]> = {
   'attn/mhsa': [seq],
   'tfm/patch_embed': [image],
+  'tfm/metaformer': [image],
   'head/classify': [flat],
 };
 const typicalInputs = (def: AnyBlockDef): Shape[] => overrides[def.type] ?? byFamily[def.family];
@@ -76,6 +77,7 @@ const CONTRACT: Record<string, string[]> = {
   'tfm/pos_embed': ['mode'],
   'tfm/cls_pool': ['mode'],
   'tfm/encoder': ['heads', 'mlpDim', 'dropout', 'attnDropout'],
+  'tfm/metaformer': ['mixer', 'poolSize', 'mlpRatio'],
   'head/classify': ['classes'],
   'head/segment': ['classes'],
   'det/yolo_head': ['classes', 'anchors', 'stride'],

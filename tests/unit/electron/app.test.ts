@@ -178,3 +178,27 @@ test('the dev server URL is loaded and gets a dev CSP', async () => {
   stub.headerListener?.({ url: 'http://localhost:5173/' }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
   assert.match(headers['Content-Security-Policy'][0], /connect-src 'self' http:\/\/localhost:5173 ws:\/\/localhost:5173/);
 });
+
+test('the exporter gets a native folder picker once the window exists; cancelling answers null', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'netsmith-electron-'));
+  const service = new LabService({ kind: 'electron', home, version: '0.0.1' });
+  const stub = new StubElectron();
+  let pick: ((title: string) => Promise<string | null>) | undefined;
+  const handle = createApp(stub.module(), {
+    service,
+    home,
+    projectsDir: service.projects.root,
+    preloadPath: '/app/out/preload/index.cjs',
+    renderer: { file: '/app/out/renderer/index.html' },
+    platform: 'linux',
+    devTools: false,
+    setExportFolderPicker: (p) => (pick = p),
+  });
+  stub.ready();
+  await handle.ready;
+  assert.ok(pick, 'a picker was lent');
+  stub.openDialogResult = { canceled: false, filePaths: ['/home/me/exports'] };
+  assert.equal(await pick('Export run x (onnx) to a folder'), '/home/me/exports');
+  stub.openDialogResult = { canceled: true, filePaths: [] };
+  assert.equal(await pick('Export run x (onnx) to a folder'), null);
+});

@@ -6,7 +6,7 @@ import { analysisOf } from '../../../src/renderer/core/analysis';
 import { isDirty } from '../../../src/renderer/core/state';
 import { harness, key, smallNet } from './helpers';
 
-const MENU_COMMANDS = ['file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export', 'edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.paste', 'edit.selectAll', 'edit.delete', 'run.train', 'run.stop', 'view.fit', 'view.theme', 'view.minimap'];
+const MENU_COMMANDS = ['file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export', 'edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.paste', 'edit.selectAll', 'edit.delete', 'run.train', 'run.stop', 'view.fit', 'view.theme', 'view.minimap', 'run.export', 'file.exportPicture'];
 
 test('every native menu command is an action', () => {
   const names = new Set(ACTIONS.map((a) => a.name));

@@ -39,6 +39,8 @@ const PYTORCH: Record<string, readonly [number, number]> = {
   vit_tiny: [5_717_416, 1_253_683_200],
   vit_b16: [86_567_656, 17_563_828_224],
   vit_tiny_cifar: [75_082, 5_538_688],
+  vit_hybrid: [95_594, 7_005_056],
+  efficientformer_tiny: [142_122, 9_527_936],
   unet_small: [1_942_611, 758_644_736],
   yolo_tiny: [7_776_219, 2_119_157_248],
 };

@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import { BLOCKS } from '../../../src/shared/blocks';
 import { analyze, errorsOf } from '../../../src/shared/graph/analyze';
 import { restore } from '../../../src/shared/graph/restore';
-import { copyLabel, TEMPLATE_FAMILIES, templateById, TEMPLATES } from '../../../src/shared/templates';
+import { buildYoloNano, copyLabel, TEMPLATE_FAMILIES, templateById, TEMPLATES } from '../../../src/shared/templates';
 
 const REQUIRED = [
   'lenet5', 'vgg11', 'vgg16', 'resnet18', 'resnet34', 'resnet50', 'mobilenet_v1', 'mobilenet_v2', 'mobilenet_v3_small',
-  'efficientnet_b0', 'vit_tiny', 'vit_b16', 'unet_small', 'yolo_tiny',
+  'efficientnet_b0', 'vit_tiny', 'vit_b16', 'unet_small', 'yolo_tiny', 'yolo_nano',
   'lenet_mnist', 'cnn_small', 'resnet_cifar', 'mobilenet_v2_cifar', 'vit_tiny_cifar',
 ];
 
@@ -49,6 +49,16 @@ for (const t of TEMPLATES) {
       const known = new Set(BLOCKS.map((b) => b.type));
       for (const n of g.nodes) assert.ok(known.has(n.type), n.type);
       const sinks = g.nodes.filter((n) => !g.edges.some((e) => e.source === n.id));
+      if (t.task === 'detection') {
+        // One YOLO head per scale; each head's stride divides the input into its grid.
+        assert.ok(sinks.length >= 1 && sinks.every((s) => s.type === 'det/yolo_head'), sinks.map((s) => s.type).join());
+        for (const s of sinks) {
+          const { stride, classes, anchors } = s.params as { stride: number; classes: number; anchors: number };
+          assert.equal(classes, t.classes);
+          assert.deepEqual(a.nodes[s.id].output, [null, t.input[0] / stride, t.input[1] / stride, Math.max(1, anchors) * (5 + t.classes)]);
+        }
+        return;
+      }
       assert.equal(sinks.length, 1);
       const out = a.nodes[sinks[0].id].output;
       if (t.task === 'classification') {
@@ -57,9 +67,6 @@ for (const t of TEMPLATES) {
       } else if (t.task === 'segmentation') {
         assert.equal(sinks[0].type, 'head/segment');
         assert.deepEqual(out, [null, t.input[0], t.input[1], t.classes]);
-      } else {
-        assert.equal(sinks[0].type, 'det/yolo_head');
-        assert.deepEqual(out, [null, t.input[0] / 32, t.input[1] / 32, 3 * (5 + t.classes)]);
       }
     });
 
@@ -92,6 +99,40 @@ for (const t of TEMPLATES) {
     });
   });
 }
+
+describe('YOLO templates', () => {
+  const heads = (id: string) => templateById(id)!.build().nodes.filter((n) => n.type === 'det/yolo_head').map((n) => n.params.stride);
+
+  it('yolo_tiny has one stride-32 head, for inputs of 256 px and more', () => {
+    const t = templateById('yolo_tiny')!;
+    assert.deepEqual(heads('yolo_tiny'), [32]);
+    assert.deepEqual(t.input, [416, 416, 3]);
+    assert.match(t.description, /256 px/);
+  });
+
+  it('yolo_nano (the `yolo` alias) detects on a stride-8 grid of 64-px shapes-det images, with an FPN neck', () => {
+    const t = templateById('yolo')!;
+    assert.equal(t.id, 'yolo_nano');
+    assert.deepEqual(t.input, [64, 64, 3]);
+    assert.equal(t.classes, 6);
+    assert.deepEqual(heads('yolo_nano'), [8]);
+    const g = t.build();
+    const types = new Set(g.nodes.map((n) => n.type));
+    for (const type of ['reshape/upsample', 'merge/concat', 'merge/add', 'pool/maxpool']) assert.ok(types.has(type), type);
+    assert.ok(g.groups.some((gr) => gr.name === 'neck.p3') && g.groups.some((gr) => gr.name === 'backbone.s16.csp'), 'CSP blocks in the backbone and the neck');
+    assert.equal(t.recommended?.dataset, 'shapes-det');
+    const p = analyze(g).totals.params;
+    assert.ok(p > 300_000 && p < 600_000, `${p} parameters`);
+  });
+
+  it('yolo_nano can add a stride-16 head', () => {
+    const g = buildYoloNano({ strides: [8, 16] });
+    const a = analyze(g);
+    assert.deepEqual(errorsOf(a), []);
+    const outs = g.nodes.filter((n) => n.type === 'det/yolo_head').map((n) => a.nodes[n.id].output);
+    assert.deepEqual(outs, [[null, 8, 8, 33], [null, 4, 4, 33]]);
+  });
+});
 
 describe('repeated stages', () => {
   const repeats = (id: string) => templateById(id)!.build().groups.filter((gr) => gr.repeat > 1).map((gr) => `${gr.name}×${gr.repeat}`);

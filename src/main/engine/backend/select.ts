@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fallbackOpsUsed } from './wasmKernels';
 import { fmaSupported } from './wasmKernels/simd/module';
 import { installTileGradient } from './wasmKernels/tileGradient';
+import { probeVulkan } from './vulkan';
 import { initWasmBackend } from './wasm';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -127,6 +128,9 @@ const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software rasterizer/i;
 
 /** Exposes Dawn (npm `webgpu`) as navigator.gpu; returns the adapter's name or throws why it is unusable. */
 async function installNodeWebGpu(allowSoftware: boolean): Promise<string> {
+  const vulkan = probeVulkan(undefined, allowSoftware);
+  if (!vulkan.ok) throw new Error(`WebGPU needs a GPU driver: ${vulkan.reason}`);
+  if (vulkan.driverFiles) process.env.VK_DRIVER_FILES = vulkan.driverFiles;
   let mod: { create: (flags: string[]) => { requestAdapter: () => Promise<GpuAdapterLike | null> }; globals: object };
   try {
     const spec: string = 'webgpu';

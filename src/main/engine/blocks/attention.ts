@@ -24,3 +24,19 @@ export function selfAttention(x: tf.Tensor, w: AttentionWeights, heads: number, 
   const merged = tf.matMul(att, v).transpose([0, 2, 1, 3]).reshape([b * n, d]);
   return merged.matMul(w.outKernel as tf.Tensor2D).add(w.outBias).reshape([b, n, d]);
 }
+
+/**
+ * Inspection only (not used in training): the attention probabilities softmax(Q·Kᵀ/√d_k) of every head,
+ * `[B, heads, N, N]` (row = query token, column = key token), computed as selfAttention does.
+ */
+export function attentionProbabilities(x: tf.Tensor, w: Pick<AttentionWeights, 'qkvKernel' | 'qkvBias'>, heads: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, n, d] = x.shape;
+    const dh = d / heads;
+    let qkv = x.reshape([b * n, d]).matMul(w.qkvKernel as tf.Tensor2D);
+    if (w.qkvBias) qkv = qkv.add(w.qkvBias);
+    const toHeads = (t: tf.Tensor): tf.Tensor => t.reshape([b, n, heads, dh]).transpose([0, 2, 1, 3]);
+    const [q, k] = tf.split(qkv, 3, 1).map(toHeads);
+    return tf.softmax(tf.matMul(q.mul(1 / Math.sqrt(dh)), k, false, true)) as tf.Tensor4D;
+  });
+}

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchNorm as def } from '../../../shared/blocks/batchnorm';
 import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from './layer';
 import { batchNormOp } from './ops';
+import { batchNormTraining } from '../backend/batchNormTraining';
 import { channelAffine } from '../export/onnx/ops';
 import { ExportError } from '../export/errors';
 import { twin } from './types';
@@ -36,10 +37,44 @@ export class PlainBatchNorm extends NetsmithLayer<{ momentum: number; epsilon: n
 }
 registerLayer(PlainBatchNorm);
 
+interface BatchNormInternals {
+  gamma: tf.LayerVariable;
+  beta: tf.LayerVariable;
+  movingMean: tf.LayerVariable;
+  movingVariance: tf.LayerVariable;
+  momentum: number;
+  epsilon: number;
+}
+
+/**
+ * tfjs' BatchNormalization (weights, serialization and inference its own) whose training step runs on
+ * the fused training op (src/main/engine/backend/batchNormTraining.ts: on wasm ~5 passes over x and its
+ * gradient instead of ~20 elementwise ops; elsewhere tf.moments + tf.batchNorm, as tfjs does). The moving
+ * statistics are updated exactly as tfjs does (biased batch variance).
+ */
+export function batchNormalization(args: { momentum: number; epsilon: number; name: string }): tf.layers.Layer {
+  const layer = tf.layers.batchNormalization({ axis: -1, ...args });
+  const bn = layer as unknown as BatchNormInternals;
+  const tfjsCall = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => {
+    const x = one(inputs as tf.Tensor | tf.Tensor[]);
+    if (!isTraining(kwargs as Kwargs) || x.dtype !== 'float32') return tfjsCall(inputs, kwargs);
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormTraining(x, bn.gamma.read() as tf.Tensor1D, bn.beta.read() as tf.Tensor1D, bn.epsilon);
+      for (const [v, value] of [[bn.movingMean, mean], [bn.movingVariance, variance]] as const) {
+        const old = v.read();
+        v.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - bn.momentum)));
+      }
+      return y;
+    });
+  };
+  return layer;
+}
+
 /** tfjs' BatchNormalization; Keras' momentum is the weight of the old running value, so PyTorch's m becomes 1 − m. */
 export const batchNorm = twin(def, (ctx, [x], p) => {
   if (!p.affine) return applyLayer(new PlainBatchNorm({ name: ctx.name(), opts: { momentum: p.momentum, epsilon: p.epsilon } }), x);
-  return applyLayer(tf.layers.batchNormalization({ axis: -1, momentum: 1 - p.momentum, epsilon: p.epsilon, name: ctx.name() }), x);
+  return applyLayer(batchNormalization({ momentum: 1 - p.momentum, epsilon: p.epsilon, name: ctx.name() }), x);
 }, {
   // Inference: the running statistics folded into one per-channel scale and shift (any rank).
   onnx: (ctx, [x], p) => {

@@ -15,6 +15,7 @@ import { groupNorm } from './groupnorm';
 import { classify, segment } from './heads';
 import { input } from './input';
 import { layerNorm } from './layernorm';
+import { metaformer } from './metaformer';
 import { mhsa } from './mhsa';
 import { multiply } from './multiply';
 import { patchEmbed } from './patch_embed';
@@ -75,6 +76,7 @@ const TWINS: readonly EngineBlock[] = [
   classToken,
   posEmbed,
   encoder,
+  metaformer,
   clsPool,
   classify,
   segment,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { mhsa as def } from '../../../shared/blocks/mhsa';
-import { selfAttention } from './attention';
+import { attentionProbabilities, selfAttention } from './attention';
 import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from './layer';
 import { attentionNodes } from '../export/onnx/ops';
 import { attentionState } from '../export/pytorch/ops';
@@ -44,6 +44,11 @@ export class MultiHeadSelfAttention extends NetsmithLayer<MhsaOpts> {
         isTraining(kwargs),
       ),
     );
+  }
+
+  /** Inspection: the attention probabilities `[B, heads, N, N]` for this layer's input `x` (no dropout). */
+  attentionWeights(x: tf.Tensor): tf.Tensor4D {
+    return attentionProbabilities(x, { qkvKernel: this.qkvKernel!.read(), qkvBias: this.qkvBias?.read() }, this.opts.heads);
   }
 }
 registerLayer(MultiHeadSelfAttention);

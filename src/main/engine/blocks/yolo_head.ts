@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { yoloChannels, yoloHead as def } from '../../../shared/blocks/yolo_head';
 import { applyLayer, NetsmithLayer, one, oneShape, registerLayer } from './layer';
+import { convNode } from '../export/onnx/ops';
+import { torchConv } from '../export/pytorch/ops';
 import { twin } from './types';
+
+/** The head's 1×1 conv (kernel [1, 1, C, A·(5+K)] + bias) for the exporters. */
+const POINTWISE = { kernel: 1, stride: 1, padding: 'valid', pad: 0, groups: 1, depthwise: false } as const;
 
 interface YoloOpts {
   [key: string]: number;
@@ -63,4 +68,9 @@ export const yoloHead = twin(def, (ctx, [x], p) =>
     new YoloHead({ name: ctx.name(), opts: { classes: p.classes, anchors: p.anchors, stride: p.stride }, inits: { kernel: ctx.kernelInit('conv') } }),
     x,
   ),
+  {
+    // The raw [B, H, W, A·(5+K)] predictions: decoding (σ, anchors, stride) and NMS stay outside the model.
+    onnx: (ctx, [x]) => convNode(ctx, x, POINTWISE),
+    pytorch: (ctx) => torchConv(ctx, POINTWISE),
+  },
 );

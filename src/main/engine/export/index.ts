@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { restore } from '../../../shared/graph/restore';
+import { networkSvg } from '../../../shared/graph/picture';
 import type { GraphDoc } from '../../../shared/graph/types';
 import { runRecordSchema } from '../../service/runs/record';
-import { loadFromMemory, saveToMemory } from '../compile/artifacts';
+import { loadFromMemory } from '../compile/artifacts';
 import { ExportError } from './errors';
 import { writeExportFolder, type ExportFiles } from './files';
-import { exportOnnx, ONNX_OPSET } from './onnx/export';
+import { onnxFiles } from './onnx/export';
 import { pytorchFiles } from './pytorch/export';
 import { tfjsFiles } from './tfjs/export';
 
@@ -21,26 +22,22 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const projectFile = (graph: GraphDoc): string => JSON.stringify({ format: 'netsmith.project', graph }, null, 2) + '\n';
 
+export interface ExportOptions {
+  /** Conv-BN fusion: fold each BatchNorm into the conv/dense layer before it (ONNX, PyTorch, TF.js; see fuseBatchNorm.ts). */
+  fuseBatchNorm?: boolean;
+}
+
 /** The files of one export format for a graph and a model compiled from it (weights included). */
-export async function exportFiles(format: ExportFormat, graph: GraphDoc, model: tf.LayersModel | undefined, trainConfig: unknown = {}): Promise<ExportFiles> {
-  if (format === 'graph') return { 'project.json': projectFile(graph) };
+export async function exportFiles(format: ExportFormat, graph: GraphDoc, model: tf.LayersModel | undefined, trainConfig: unknown = {}, options: ExportOptions = {}): Promise<ExportFiles> {
+  if (format === 'graph') return { 'project.json': projectFile(graph), 'network.svg': networkSvg(graph) };
   if (!model) throw new ExportError(`the ${format} export needs trained weights`);
   switch (format) {
     case 'tfjs':
-      return tfjsFiles(await saveToMemory(model));
-    case 'onnx': {
-      const { bytes, inputName, outputNames } = exportOnnx(graph, model);
-      const readme = [
-        `# ONNX model exported by Netsmith (opset ${ONNX_OPSET})`,
-        '',
-        `Input \`${inputName}\`: [batch, ${graph.meta.input.shape.join(', ')}] float32, NHWC as in the lab (the model transposes to NCHW inside).`,
-        `Outputs: ${outputNames.map((n) => `\`${n}\``).join(', ')} (rank-4 outputs are NHWC; classification heads give logits).`,
-        '',
-      ].join('\n');
-      return { 'model.onnx': bytes, 'README.md': readme };
-    }
+      return tfjsFiles(graph, model, options);
+    case 'onnx':
+      return onnxFiles(graph, model, options);
     case 'pytorch':
-      return pytorchFiles(graph, model, trainConfig);
+      return pytorchFiles(graph, model, trainConfig, options);
   }
 }
 
@@ -85,11 +82,18 @@ export async function loadRun(runDir: string, opts: { needsWeights: boolean; che
   return { graph: restored.graph, config: record.config, model, checkpoint: name };
 }
 
+export interface ExportRunOptions {
+  /** A checkpoint name; default: best, else last. */
+  checkpoint?: string;
+  /** Fold BatchNorm into the preceding convolution (ONNX, PyTorch, TF.js; ignored for 'graph'). */
+  fuseBatchNorm?: boolean;
+}
+
 /** Exports a run's checkpoint into `outDir` (atomically: all files or none). */
-export async function exportRun(runDir: string, format: ExportFormat, outDir: string, opts: { checkpoint?: string } = {}): Promise<{ dir: string; files: string[]; checkpoint?: string }> {
+export async function exportRun(runDir: string, format: ExportFormat, outDir: string, opts: ExportRunOptions = {}): Promise<{ dir: string; files: string[]; checkpoint?: string }> {
   const run = await loadRun(runDir, { needsWeights: format !== 'graph', checkpoint: opts.checkpoint });
   try {
-    const files = await exportFiles(format, run.graph, run.model, run.config);
+    const files = await exportFiles(format, run.graph, run.model, run.config, { fuseBatchNorm: opts.fuseBatchNorm });
     const dir = await writeExportFolder(outDir, files);
     return { dir, files: Object.keys(files), checkpoint: run.checkpoint };
   } finally {

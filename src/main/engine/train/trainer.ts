@@ -6,6 +6,7 @@ import { batchToTensors, disposeBatchTensors } from '../data/tensors';
 import type { Dataset } from '../data/types';
 import { clipGradients } from './clipping';
 import { optimizerConfig, scheduleConfig } from './configMap';
+import { headOfBatch, ownRows, type ParallelGradients } from './parallel';
 import { createOptimizer, type OptimizerState } from './optimizers';
 import { buildProbeModel, collectProbe, type ProbeTarget } from './probes';
 import { l1Penalty, regularizedWeights } from './regularization';
@@ -29,6 +30,8 @@ export interface EpochInfo {
   seconds: number;
   train: { loss: number; accuracy: number };
   val: EvaluationReport;
+  /** The task's headline metric on the validation split (accuracy, mAP@0.5, mIoU). */
+  headline: number;
 }
 
 export interface Checkpoint {
@@ -101,6 +104,8 @@ export async function train(opts: {
   probeTargets?: readonly ProbeTarget[];
   resume?: ResumeState;
   hooks?: TrainerHooks;
+  /** Helper threads that compute a share of every batch (data parallelism; see parallel.ts). The caller closes them. */
+  parallel?: ParallelGradients;
 }): Promise<TrainResult> {
   const { model, dataset, config } = opts;
   const hooks = opts.hooks ?? {};
@@ -142,11 +147,15 @@ export async function train(opts: {
         return finish('stopped', epoch);
       }
       lr = lrAt(step);
-      const t = batchToTensors(batch);
+      // Data parallelism: helpers compute the later rows while this thread computes the first share.
+      const parallel = opts.parallel;
+      const own = parallel && batch.size >= parallel.threads ? ownRows(batch.size, parallel.threads) : batch.size;
+      const remote = own < batch.size ? parallel!.start(batch, own) : undefined;
+      const t = batchToTensors(headOfBatch(batch, own));
       const probing = probeModel !== undefined && step % config.probeEvery === 0;
       let extras: tf.Tensor[] = [];
       let accuracy: tf.Scalar | undefined;
-      const { value: loss, grads } = tf.variableGrads(() => {
+      let { value: loss, grads } = tf.variableGrads(() => {
         const out = (probing ? probeModel!.model : model).apply(t.x, { training: true }) as tf.Tensor | tf.Tensor[];
         const outs = Array.isArray(out) ? out : [out];
         if (probing) extras = outs.slice(probeModel!.outputCount).map((e) => tf.keep(e));
@@ -154,6 +163,7 @@ export async function train(opts: {
         accuracy = tf.keep(metric);
         return l1Weights.length ? base.add(l1Penalty(l1Weights, config.regularization.l1)) : base;
       }, variables);
+      if (remote) ({ loss, accuracy, grads } = combineShares(await remote, own / batch.size, loss, accuracy!, grads, variables));
       const clipped = clipGradients(grads, clip);
       const [lossValue, accValue, gradNorm] = tf.tidy(() => tf.stack([loss, accuracy!, clipped.globalNorm])).dataSync() as Float32Array;
       if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
@@ -163,6 +173,7 @@ export async function train(opts: {
         throw new NonFiniteError(step, layer, Number.isFinite(lossValue) ? 'gradient' : 'loss');
       }
       const stats = probing ? optimizer.applyGradients(clipped.grads, lr, { stats: true }) : optimizer.applyGradients(clipped.grads, lr);
+      parallel?.pushWeights();
       if (probing && hooks.probe) {
         const pending = collectProbe(model, targets, probeModel!, extras, Object.fromEntries(clipped.grads) as tf.NamedTensorMap, stats);
         hooks.probe(pending.read(), step, epoch);
@@ -187,7 +198,7 @@ export async function train(opts: {
 
     last = adapter.evaluate(model, dataset, 'val', { batchSize: evalBatch, limit: config.valLimit });
     const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.headline;
-    const info: EpochInfo = { epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seen, accuracy: accSum / seen }, val: withoutPredictions(last) };
+    const info: EpochInfo = { epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seen, accuracy: accSum / seen }, val: withoutPredictions(last), headline: last.headline };
     hooks.epoch?.(info);
     const improved = isBetter(config.earlyStopping.metric, metric, best, config.earlyStopping.minDelta);
     if (improved) {
@@ -214,6 +225,35 @@ export async function train(opts: {
     optimizer.dispose();
     return { reason, epochs, steps: step, final: last, best };
   }
+}
+
+/**
+ * This thread's share (loss, metric, gradients: means over its rows) weighted by its fraction of the batch,
+ * plus the helpers' already-weighted shares: the batch means. Disposes the inputs it replaces.
+ */
+function combineShares(
+  remote: { loss: number; metric: number; grads: Float32Array[] },
+  fraction: number,
+  loss: tf.Scalar,
+  accuracy: tf.Scalar,
+  grads: tf.NamedTensorMap,
+  variables: readonly tf.Variable[],
+): { loss: tf.Scalar; accuracy: tf.Scalar; grads: tf.NamedTensorMap } {
+  const combined = tf.tidy(() => {
+    const g: tf.NamedTensorMap = {};
+    variables.forEach((v, i) => {
+      const mine = grads[v.name];
+      const theirs = tf.tensor(remote.grads[i], v.shape);
+      g[v.name] = mine ? tf.add(tf.mul(mine, fraction), theirs) : theirs;
+    });
+    return {
+      loss: tf.add(tf.mul(loss, fraction), remote.loss) as tf.Scalar,
+      accuracy: tf.add(tf.mul(accuracy, fraction), Number.isNaN(remote.metric) ? 0 : remote.metric) as tf.Scalar,
+      grads: g,
+    };
+  });
+  tf.dispose([loss, accuracy, ...Object.values(grads)]);
+  return combined;
 }
 
 function withoutPredictions(e: Evaluation): EvaluationReport {

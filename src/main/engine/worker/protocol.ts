@@ -14,7 +14,8 @@ export interface WorkerStart {
 export type ToWorker = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'ready'; backend: string; fallbackOps: string[]; epochs: number; stepsPerEpoch: number }
+  /** `config`: the settings as the worker resolved them (detection: the k-means anchors), for run.json. */
+  | { type: 'ready'; backend: string; fallbackOps: string[]; epochs: number; stepsPerEpoch: number; config?: Record<string, unknown> }
   | { type: 'events'; events: LabEvent[] }
   | { type: 'checkpoint'; name: string; reason: 'epoch' | 'best' | 'final'; epoch: number; step: number; metric: number }
   | { type: 'done'; reason: 'completed' | 'stopped' | 'early-stopped'; epoch: number; step: number; metrics: Record<string, number> }

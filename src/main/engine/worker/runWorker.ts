@@ -4,12 +4,15 @@ import type { LabEvent } from '../../../shared/api';
 import { adaptToDataset } from '../../../shared/graph/adapt';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
+import { taskMetricNames } from '../../../shared/training/metricNames';
 import { readCheckpoint, writeCheckpoint } from '../../service/runs/checkpoints';
 import { fallbackOps, selectBackend } from '../backend/select';
 import { compile } from '../compile/compile';
 import type { InitChoice } from '../compile/init';
 import { loadDataset } from '../data/registry';
+import { ParallelGradients, planParallel } from '../train/parallel';
 import { probeTargets } from '../train/targets';
+import { resolveDetectionConfig } from '../train/tasks/detection';
 import { NonFiniteError, train, type Checkpoint, type ResumeState } from '../train/trainer';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol';
 
@@ -58,7 +61,7 @@ async function gate(): Promise<'continue' | 'stop'> {
 
 async function main(): Promise<void> {
   const runId = start.runId;
-  const config = trainConfigSchema.parse(start.config);
+  let config = trainConfigSchema.parse(start.config);
   const restored = restore(start.graph);
   if (!restored.ok) throw new Error(`the project is not a valid graph: ${restored.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   const backend = await selectBackend({ prefer: config.backend });
@@ -75,12 +78,17 @@ async function main(): Promise<void> {
   const graph = adapted.graph;
   const toEngine = (name: string): InitChoice => name.replace('glorot', 'xavier') as InitChoice;
   const initByNode = Object.fromEntries(graph.nodes.filter((n) => n.init && n.init !== 'auto').map((n) => [n.id, toEngine(n.init!)]));
-  const compiled = compile(graph, { init: toEngine(config.init), initByNode, seed: config.seed });
+  const compileOptions = { init: toEngine(config.init), initByNode, seed: config.seed };
+  const compiled = compile(graph, compileOptions);
   const outShape = compiled.model.outputs[0].shape;
   const classes = dataset.info.classes.length;
   if (graph.meta.task === 'classification' && outShape[outShape.length - 1] !== classes) {
     throw new Error(`the network's output has ${outShape[outShape.length - 1]} values per sample but ${dataset.info.name} has ${classes} classes: set the head's classes to ${classes}`);
   }
+  // Detection: fix the anchors (k-means on the training boxes) and the decoding settings; run.json keeps them.
+  const resolved = graph.meta.task === 'detection';
+  if (resolved) config = resolveDetectionConfig(dataset, config, compiled.model);
+  const names = taskMetricNames(graph.meta.task);
 
   let resume: ResumeState | undefined;
   if (start.resumeFrom) {
@@ -101,7 +109,26 @@ async function main(): Promise<void> {
     };
   }
 
-  post({ type: 'ready', backend: backend.label, fallbackOps: backend.fallbackOps, epochs: config.epochs, stepsPerEpoch: Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize) });
+  // Data parallelism (config.workers): helper threads compute a share of every batch.
+  const plan = planParallel(config, { backend: backend.name, task: dataset.info.task });
+  let parallel: ParallelGradients | undefined;
+  if (plan.threads > 1) {
+    try {
+      parallel = await ParallelGradients.create({
+        threads: plan.threads,
+        replica: { graph, compile: compileOptions, config, dataset: dataset.info },
+        variables: compiled.model.trainableWeights.map((w) => w.read() as tf.Variable),
+      });
+      emit({ type: 'log', runId, level: 'info', message: `Training on ${plan.reason}: each batch is split over the threads and their gradients averaged.` });
+    } catch (err) {
+      emit({ type: 'log', runId, level: 'warning', message: `Training on one thread: the data-parallel helpers did not start (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).` });
+    }
+  } else {
+    emit({ type: 'log', runId, level: 'info', message: `Training on one thread: ${plan.reason}.` });
+  }
+  const threads = parallel ? ` · ${parallel.threads} threads` : '';
+
+  post({ type: 'ready', backend: `${backend.label}${threads}`, fallbackOps: backend.fallbackOps, ...(resolved ? { config: config as unknown as Record<string, unknown> } : {}), epochs: config.epochs, stepsPerEpoch: Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize) });
   let best: number | undefined = resume?.best;
   const result = await train({
     model: compiled.model,
@@ -109,10 +136,11 @@ async function main(): Promise<void> {
     config,
     probeTargets: probeTargets(compiled),
     resume,
+    parallel,
     hooks: {
       gate,
-      step: (s) => emit({ type: 'step', runId, step: s.step, epoch: s.epoch + 1, loss: s.loss, accuracy: s.accuracy, lr: s.lr, samplesPerSec: s.samplesPerSec }),
-      epoch: (e) => emit({ type: 'epoch', runId, epoch: e.epoch, lr: e.lr, seconds: e.seconds, train: e.train, val: e.val }),
+      step: (s) => emit({ type: 'step', runId, step: s.step, epoch: s.epoch + 1, loss: s.loss, accuracy: s.accuracy, metricName: names.step, lr: s.lr, samplesPerSec: s.samplesPerSec }),
+      epoch: (e) => emit({ type: 'epoch', runId, epoch: e.epoch, lr: e.lr, seconds: e.seconds, train: e.train, val: e.val, headline: e.headline, metricName: names.headline }),
       probe: (layers, step, epoch) => emit({ type: 'probe', runId, step, epoch, layers }),
       log: (level, message) => emit({ type: 'log', runId, level, message }),
       checkpoint: async (ck: Checkpoint) => {
@@ -123,7 +151,7 @@ async function main(): Promise<void> {
         post({ type: 'checkpoint', name, reason: ck.reason, epoch: ck.epoch, step: ck.step, metric: ck.metric });
       },
     },
-  });
+  }).finally(() => parallel?.close());
   const used = fallbackOps();
   if (used.length) emit({ type: 'log', runId, level: 'warning', message: `ops that fell back to the slow cpu path: ${used.join(', ')}` });
   flush(true);
@@ -132,6 +160,7 @@ async function main(): Promise<void> {
     metrics.val_loss = result.final.loss;
     metrics.val_accuracy = result.final.accuracy;
     if (result.final.top5 !== undefined) metrics.val_top5 = result.final.top5;
+    if (names.key !== 'accuracy') metrics[`val_${names.key}`] = result.final.headline;
   }
   post({ type: 'done', reason: result.reason, epoch: result.epochs, step: result.steps, metrics });
   port.unref();

@@ -4,11 +4,11 @@ import { EXPORT_FORMATS, ExportError, exportRun, type ExportFormat } from '../..
 import { netsmithHome } from '../../util/home';
 import { CliError, parseArgs, type Command } from './types';
 
-const USAGE = 'npm run cli -- export <run id | run folder> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint best|last|NAME] [--runs runs/]';
+const USAGE = 'npm run cli -- export <run id | run folder> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint best|last|NAME] [--fuse-bn] [--runs runs/]';
 
 /** Exports a run's checkpoint (or its graph) into a new folder; nothing is left behind on failure. */
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv);
+  const { positional, options } = parseArgs(argv, ['fuse-bn']);
   const ref = positional[0];
   const format = options.format;
   if (!ref || typeof options.out !== 'string' || typeof format !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
@@ -16,9 +16,11 @@ export const command: Command = async (argv) => {
   const runsDir = resolve(typeof options.runs === 'string' ? options.runs : `${netsmithHome()}/runs`);
   const runDir = existsSync(join(ref, 'run.json')) ? resolve(ref) : join(runsDir, ref);
   if (!existsSync(join(runDir, 'run.json'))) throw new CliError(`'${ref}' is neither a run folder nor a run id under ${runsDir}`, 2);
+  const fuseBatchNorm = options['fuse-bn'] === true;
+  if (fuseBatchNorm && format === 'graph') throw new CliError("--fuse-bn applies to the tfjs, onnx and pytorch formats (the graph format has no weights)", 2);
   try {
-    const done = await exportRun(runDir, format as ExportFormat, options.out, { checkpoint: typeof options.checkpoint === 'string' ? options.checkpoint : undefined });
-    console.log(`exported ${format}${done.checkpoint ? ` (checkpoint ${done.checkpoint})` : ''} → ${done.dir}: ${done.files.join(', ')}`);
+    const done = await exportRun(runDir, format as ExportFormat, options.out, { checkpoint: typeof options.checkpoint === 'string' ? options.checkpoint : undefined, fuseBatchNorm });
+    console.log(`exported ${format}${done.checkpoint ? ` (checkpoint ${done.checkpoint})` : ''}${fuseBatchNorm ? ', BatchNorm fused' : ''} → ${done.dir}: ${done.files.join(', ')}`);
     return 0;
   } catch (err) {
     if (err instanceof ExportError) throw new CliError(err.message);

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { experimentsFor } from '../../experiments/service';
+import { RunExporter } from '../../service/exports';
 import { LabService } from '../../service/labService';
 import { RunRegistry } from '../../service/runs/registry';
 import { netsmithHome } from '../../util/home';
@@ -19,7 +21,10 @@ export const command: Command = async (argv) => {
 
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const staticDir = await ensureRendererBuilt(APP_ROOT, log);
-  const service = new LabService({ kind: 'browser', runs: new RunRegistry(join(netsmithHome(), 'runs')) });
+  const home = netsmithHome();
+  const runs = new RunRegistry(join(home, 'runs'));
+  const exporter = new RunExporter({ runsDir: join(home, 'runs') });
+  const service = new LabService({ kind: 'browser', home, runs, experiments: experimentsFor(runs, home), exporter });
   let server;
   try {
     server = await startServer({ api: service, version: APP_VERSION, port, staticDir });

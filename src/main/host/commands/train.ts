@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { LabEvent } from '../../../shared/api';
+import type { EpochEvent, LabEvent } from '../../../shared/api';
 import { OPTIMIZERS, BACKENDS, trainConfigSchema } from '../../../shared/training/config';
 import { RunRegistry } from '../../service/runs/registry';
 import { netsmithHome } from '../../util/home';
@@ -46,10 +46,10 @@ export const command: Command = async (argv) => {
   const print = (e: LabEvent): void => {
     if (json) return void console.log(JSON.stringify(e));
     if (e.type === 'step' && tty) {
-      process.stdout.write(`\r  epoch ${e.epoch}  step ${e.step}  loss ${e.loss.toFixed(4)}  acc ${((e.accuracy ?? 0) * 100).toFixed(1)}%  ${Math.round(e.samplesPerSec)} samples/s   `);
+      process.stdout.write(`\r  epoch ${e.epoch}  step ${e.step}  loss ${e.loss.toFixed(4)}  ${e.metricName ?? 'acc'} ${((e.accuracy ?? 0) * 100).toFixed(1)}%  ${Math.round(e.samplesPerSec)} samples/s   `);
     } else if (e.type === 'epoch') {
       if (tty) process.stdout.write('\r\x1b[K');
-      console.log(`epoch ${e.epoch}/${parsed.data.epochs}  train loss ${e.train.loss.toFixed(4)} acc ${pct(e.train.accuracy)}  val loss ${e.val.loss.toFixed(4)} acc ${pct(e.val.accuracy)}${e.val.top5 !== undefined ? ` top-5 ${pct(e.val.top5)}` : ''}  (${e.seconds.toFixed(1)} s)`);
+      console.log(`epoch ${e.epoch}/${parsed.data.epochs}  ${epochLine(e)}  (${e.seconds.toFixed(1)} s)`);
     } else if (e.type === 'log') console.log(`${e.level}: ${e.message}`);
     else if (e.type === 'run-status' && e.run.backend && e.run.state === 'running' && e.run.step === 0) console.log(`training on ${e.run.backend}`);
   };
@@ -62,8 +62,30 @@ export const command: Command = async (argv) => {
   process.off('SIGINT', stop);
   if (json) console.log(JSON.stringify({ type: 'result', run: done }));
   else if (done.state === 'failed') console.error(`error: ${done.error}`);
-  else console.log(`${done.state}: ${Object.entries(done.metrics ?? {}).map(([k, v]) => `${k} ${k.includes('acc') || k.includes('top5') ? pct(v) : v.toFixed(4)}`).join(', ')}`);
+  else console.log(`${done.state}: ${summaryMetrics(done.metrics ?? {})}`);
   return done.state === 'failed' ? 1 : 0;
 };
+
+/** The run's final metrics; detection's val_accuracy (= val_mAP50) is not repeated, its train_accuracy is the box IoU. */
+export function summaryMetrics(metrics: Record<string, number>): string {
+  const detection = metrics.val_mAP50 !== undefined;
+  return Object.entries(metrics)
+    .filter(([k]) => !(detection && k === 'val_accuracy'))
+    .map(([k, v]) => [detection && k === 'train_accuracy' ? 'train_box_iou' : k, v] as const)
+    .map(([k, v]) => `${k} ${k.includes('acc') || k.includes('top5') ? pct(v) : v.toFixed(4)}`)
+    .join(', ');
+}
+
+/** `train loss … acc …  val loss … acc …`, with the task's metric names (detection: box IoU and mAP@0.5 / mAP@[.5:.95]; segmentation: pixel accuracy and mIoU). */
+export function epochLine(e: EpochEvent): string {
+  const trainName = e.metricName === 'mAP@0.5' ? 'box IoU' : e.metricName === 'mIoU' ? 'pixel acc' : 'acc';
+  const train = `train loss ${e.train.loss.toFixed(4)} ${trainName} ${pct(e.train.accuracy)}`;
+  const val = `val loss ${e.val.loss.toFixed(4)}`;
+  if (e.metricName && e.metricName !== 'accuracy' && e.headline !== undefined) {
+    const extra = e.val.detection ? ` mAP@[.5:.95] ${e.val.detection.mAP.toFixed(3)} mAR ${e.val.detection.mAR.toFixed(3)}` : e.val.segmentation ? ` pixel acc ${pct(e.val.segmentation.pixelAccuracy)}` : '';
+    return `${train}  ${val} ${e.metricName} ${e.headline.toFixed(3)}${extra}`;
+  }
+  return `${train}  ${val} acc ${pct(e.val.accuracy)}${e.val.top5 !== undefined ? ` top-5 ${pct(e.val.top5)}` : ''}`;
+}
 
 const pct = (v: number | undefined): string => (v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages } from '../../../shared/api';
-import { augmentPreview, datasetPreview, sampleImages, thinEvents } from './previews';
+import { augmentPreview, cachedDataset, datasetPreview, sampleImages, thinEvents } from './previews';
+import type { AttentionImage, AttentionMaps } from '../../../shared/attention';
+import { attentionMaps } from '../../engine/inspect/attention';
+import { PredictError, Predictor } from '../../engine/predict';
+import type { PredictArgs, PredictResult } from '../../../shared/predict';
 import { errorsOf, analyze } from '../../../shared/graph/analyze';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
@@ -38,6 +42,7 @@ interface Active {
 export class RunRegistry implements RunManager {
   private readonly active = new Map<string, Active>();
   private readonly events = new EventEmitter();
+  private predictor?: Predictor;
 
   constructor(private readonly runsDir: string) {
     this.events.setMaxListeners(100);
@@ -131,6 +136,24 @@ export class RunRegistry implements RunManager {
     return sampleImages(record.dataset, Number(record.config.seed ?? 42), 'val', indices);
   }
 
+  /** Attention maps of the run's best (else last) checkpoint for one image, on the main thread (a small forward pass). */
+  async attentionMaps(args: { id: string; image: AttentionImage; layer?: number; head?: number }): Promise<AttentionMaps> {
+    const dir = this.runDir(args.id);
+    if (!existsSync(join(dir, 'run.json'))) throw new LabError(`no run '${args.id}'`, 'not-found');
+    return attentionMaps(dir, args, (dataset, seed) => cachedDataset(dataset, seed));
+  }
+
+  /** A run's checkpoint on one image, in this (the host's) thread; models stay loaded for the next call. */
+  async predict(args: PredictArgs): Promise<PredictResult> {
+    this.predictor ??= new Predictor(this.runsDir, (dataset, seed) => cachedDataset(dataset, seed));
+    try {
+      return await this.predictor.predict(args);
+    } catch (err) {
+      if (err instanceof PredictError) throw new LabError(err.message, err.code);
+      throw err;
+    }
+  }
+
   /** Resolves when the run's worker has finished (completed, stopped, failed). */
   async wait(id: string): Promise<RunSummary> {
     const run = this.active.get(id);
@@ -148,6 +171,7 @@ export class RunRegistry implements RunManager {
   }
 
   async dispose(): Promise<void> {
+    this.predictor?.dispose();
     await Promise.all(
       [...this.active.values()].filter((r) => !r.settled).map(async (r) => {
         r.worker.postMessage({ type: 'stop' } satisfies ToWorker);
@@ -191,7 +215,7 @@ export class RunRegistry implements RunManager {
     const r = run.record;
     switch (m.type) {
       case 'ready':
-        await this.update(r, { state: 'running', backend: m.backend, fallbackOps: m.fallbackOps });
+        await this.update(r, { state: 'running', backend: m.backend, fallbackOps: m.fallbackOps, ...(m.config ? { config: m.config } : {}) });
         return;
       case 'events':
         run.log = run.log.then(() => fsp.appendFile(join(this.runDir(r.id), 'metrics.jsonl'), m.events.map((e) => JSON.stringify(e)).join('\n') + '\n'));

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initWasmBackend } from '../../../../src/main/engine/backend/wasm';
+import { blockRows, dwTuning } from '../../../../src/main/engine/backend/wasmKernels/conv2dBackpropFilter';
 import { type Input, maxAbsDiff, randomArray, runOn, TOLERANCE } from './helpers';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -95,6 +96,43 @@ describe('Conv2DBackpropFilter on wasm', () => {
       assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
     });
   }
+});
+
+describe('Conv2DBackpropFilter on wasm, in blocks of output rows', () => {
+  // Blocks only start below the cache budget; shrink it so one to a few rows make a block.
+  const cases: Case[] = [
+    ...conv2dCases().filter((_, i) => i % 3 === 0),
+    { n: 2, h: 16, w: 16, c: 32, out: 32, k: [3, 3], s: [1, 1], d: [1, 1], pad: 'same' },
+    { n: 2, h: 15, w: 13, c: 8, out: 16, k: [3, 3], s: [2, 2], d: [1, 1], pad: 'same' },
+    { n: 1, h: 14, w: 9, c: 4, out: 8, k: [3, 3], s: [1, 1], d: [2, 2], pad: 'same' },
+  ];
+  for (const budget of [1, 2048]) {
+    for (const [i, c] of cases.entries()) {
+      it(`${budget} bytes per block: ${label(c)}`, async () => {
+        const ci = info(c, false);
+        const x = { shape: [c.n, c.h, c.w, c.c], values: randomArray(c.n * c.h * c.w * c.c, 30 + i) };
+        const dy = { shape: ci.outShape, values: randomArray(tf.util.sizeFromShape(ci.outShape), 40 + i) };
+        const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: ci.filterShape, dilations: c.d };
+        const want = await runOn('cpu', 'Conv2DBackpropFilter', { x, dy }, attrs);
+        const saved = dwTuning.blockBytes;
+        dwTuning.blockBytes = budget;
+        try {
+          const got = await runOn('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs);
+          assert.deepEqual(got.shape, want.shape);
+          assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `max diff ${maxAbsDiff(got.values, want.values)}`);
+        } finally {
+          dwTuning.blockBytes = saved;
+        }
+      });
+    }
+  }
+  it('sizes blocks to the budget', () => {
+    const info3 = { strideHeight: 1, filterHeight: 3, dilationHeight: 1, outHeight: 32 };
+    assert.equal(blockRows(4096, 4096, info3), 2, '[*,32,32,32] 3x3: 4 x rows + 2 dy rows in 24 KiB');
+    assert.equal(blockRows(512, 4096, info3), 5);
+    assert.equal(blockRows(1 << 20, 4096, info3), 1, 'never fewer than one row');
+    assert.equal(blockRows(16, 16, { ...info3, outHeight: 7 }), 7, 'never more than the image');
+  });
 });
 
 describe('Conv2DBackpropInput on wasm', () => {

@@ -34,6 +34,56 @@ describe('Tile on wasm', () => {
   });
 });
 
+describe('Slice on wasm', () => {
+  const cases: { shape: number[]; begin: number[]; size: number[]; dtype?: 'int32' }[] = [
+    { shape: [4, 6, 6, 3], begin: [0, 1, 1, 0], size: [4, 4, 4, 3] },
+    { shape: [4, 6, 6, 3], begin: [1, 0, 0, 0], size: [2, 6, 6, 3] },
+    { shape: [4, 6, 6, 3], begin: [0, 0, 0, 1], size: [-1, -1, -1, 2] },
+    { shape: [2, 5, 7, 4], begin: [1, 2, 0, 0], size: [1, 3, 7, 4] },
+    { shape: [2, 5, 7, 4], begin: [0, 0, 3, 1], size: [2, 5, 2, 2] },
+    { shape: [3, 3, 4, 8], begin: [0, 0, 0, 0], size: [3, 3, 3, 5] },
+    { shape: [9], begin: [2], size: [5] },
+    { shape: [5, 7], begin: [1, 3], size: [3, 4], dtype: 'int32' },
+    { shape: [2, 3, 4, 5, 6], begin: [1, 0, 1, 2, 0], size: [1, 3, 2, 3, 6] },
+    { shape: [3, 4], begin: [0, 1], size: [3, 0] },
+  ];
+  for (const c of cases) {
+    it(`${JSON.stringify(c.shape)} begin ${c.begin} size ${c.size}${c.dtype ? ' int32' : ''}`, async () => {
+      const values = c.dtype ? Int32Array.from(randomArray(size(c.shape), 5), (v) => Math.round(v * 1000)) : randomArray(size(c.shape), 5);
+      const inputs = { x: { shape: c.shape, values, dtype: c.dtype } };
+      const want = await runOn('cpu', 'Slice', inputs, { begin: c.begin, size: c.size });
+      const got = await runOn('wasm', 'Slice', inputs, { begin: c.begin, size: c.size });
+      assert.deepEqual(got.shape, want.shape);
+      assert.deepEqual(Array.from(got.values), Array.from(want.values));
+    });
+  }
+});
+
+describe('PadV2 on wasm', () => {
+  const cases: { shape: number[]; paddings: [number, number][]; value: number; dtype?: 'int32' }[] = [
+    { shape: [4, 5, 5, 3], paddings: [[0, 0], [1, 1], [1, 1], [0, 0]], value: 0 },
+    { shape: [2, 4, 6, 3], paddings: [[0, 0], [2, 0], [0, 3], [0, 0]], value: -1.5 },
+    { shape: [2, 3, 3, 5], paddings: [[0, 0], [0, 0], [0, 0], [1, 2]], value: 0 },
+    { shape: [3, 4, 2], paddings: [[1, 0], [0, 0], [0, 0]], value: 2 },
+    { shape: [7], paddings: [[2, 3]], value: 1 },
+    { shape: [3, 4], paddings: [[0, 0], [0, 0]], value: 0 },
+    { shape: [3, 4], paddings: [[1, 1], [2, 0]], value: 7, dtype: 'int32' },
+    { shape: [2, 2, 3, 2, 2], paddings: [[0, 0], [0, 1], [0, 0], [1, 0], [0, 0]], value: 0 },
+    { shape: [2, 0, 3], paddings: [[0, 0], [1, 1], [0, 0]], value: 3 },
+  ];
+  for (const c of cases) {
+    it(`${JSON.stringify(c.shape)} paddings ${JSON.stringify(c.paddings)} value ${c.value}${c.dtype ? ' int32' : ''}`, async () => {
+      const values = c.dtype ? Int32Array.from(randomArray(size(c.shape), 6), (v) => Math.round(v * 1000)) : randomArray(size(c.shape), 6);
+      const inputs = { x: { shape: c.shape, values, dtype: c.dtype } };
+      const attrs = { paddings: c.paddings, constantValue: c.value };
+      const want = await runOn('cpu', 'PadV2', inputs, attrs);
+      const got = await runOn('wasm', 'PadV2', inputs, attrs);
+      assert.deepEqual(got.shape, want.shape);
+      assert.deepEqual(Array.from(got.values), Array.from(want.values));
+    });
+  }
+});
+
 describe('Tile gradient (reshape + sum)', () => {
   it('matches the sum over tiles on cpu and wasm', async () => {
     for (const backend of ['cpu', 'wasm']) {

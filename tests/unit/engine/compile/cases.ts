@@ -76,6 +76,7 @@ export const CASES: Record<string, Case[]> = {
   'tfm/pos_embed': [{ before: tokens }, { before: tokens, params: { mode: 'sinusoidal' } }],
   'tfm/encoder': [{ before: tokens }, { before: tokens, params: { heads: 2, mlpDim: 12, dropout: 0.1, attnDropout: 0.1 } }],
   'tfm/cls_pool': [{ before: tokens }, { before: tokens, params: { mode: 'mean' } }],
+  'tfm/metaformer': [{}, { params: { mixer: 'affine', mlpRatio: 2 } }, { params: { poolSize: 5 }, input: [6, 5, 4], name: 'pool 5, odd sizes' }],
   'head/classify': [{ before: (b, x) => b.add('reshape/flatten', {}, x) }],
   'head/segment': [{ task: 'segmentation' }],
   'det/yolo_head': [

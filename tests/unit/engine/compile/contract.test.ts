@@ -73,6 +73,7 @@ const TWIN_PARAMS: Record<string, string[]> = {
   'tfm/class_token': [],
   'tfm/pos_embed': ['mode'],
   'tfm/encoder': ['heads', 'mlpDim', 'dropout', 'attnDropout', 'epsilon'],
+  'tfm/metaformer': ['mixer', 'poolSize', 'mlpRatio'],
   'tfm/cls_pool': ['mode'],
   'head/classify': ['classes'],
   'head/segment': ['classes'],

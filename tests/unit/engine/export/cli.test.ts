@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { saveToMemory } from '../../../../src/main/engine/compile/artifacts';
+import { ENGINE_BLOCKS } from '../../../../src/main/engine/blocks';
 import { ExportError, exportRun } from '../../../../src/main/engine/export';
 import { writeCheckpoint } from '../../../../src/main/service/runs/checkpoints';
 import type { RunRecord } from '../../../../src/main/service/runs/record';
@@ -37,6 +38,8 @@ async function fakeRun(id: string, graph: GraphDoc, model?: tf.LayersModel): Pro
 
 let lenet: GraphDoc;
 let lenetModel: tf.LayersModel;
+let yoloGraph: GraphDoc;
+let yoloModel: tf.LayersModel;
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -44,13 +47,15 @@ before(async () => {
   lenetModel = compiledWithStats(lenet).model;
   await fakeRun('done', lenet, lenetModel);
   await fakeRun('fresh', lenet);
-  // YOLO: its detection head has neither ONNX nodes nor PyTorch code yet.
   const yolo = templateGraph('yolo_tiny');
   yolo.meta.input.shape = [32, 32, 3];
-  await fakeRun('yolo', yolo, compiledWithStats(yolo).model);
+  yoloGraph = yolo;
+  yoloModel = compiledWithStats(yolo).model;
+  await fakeRun('yolo', yolo, yoloModel);
 });
 after(() => {
   lenetModel.dispose();
+  yoloModel.dispose();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -84,17 +89,53 @@ describe('exportRun', () => {
     assert.equal(existsSync(out), false);
   });
 
+  test('a detection run: the raw head map, and a README that says decoding and NMS are outside the model', async () => {
+    for (const format of ['onnx', 'pytorch'] as const) {
+      const out = join(work, `out-yolo-${format}`);
+      await exportRun(join(runs, 'yolo'), format, out);
+      assert.match(readFileSync(join(out, 'README.md'), 'utf8'), /raw YOLO head map .*NMS are not part of the model/);
+    }
+  });
+
+  /** Every block has exporters now: an unsupported one is simulated by hiding the YOLO head's for one test. */
+  const withoutExporter = async (kind: 'onnx' | 'pytorch', body: () => Promise<void>): Promise<void> => {
+    const twin = ENGINE_BLOCKS['det/yolo_head'] as { onnx?: unknown; pytorch?: unknown };
+    const saved = twin[kind];
+    delete twin[kind];
+    try {
+      await body();
+    } finally {
+      twin[kind] = saved;
+    }
+  };
+
   test('an unsupported block names the block and the reason, and leaves nothing', async () => {
     const out = join(work, 'out-yolo');
-    await assert.rejects(exportRun(join(runs, 'yolo'), 'onnx', out), (e: Error) => e instanceof ExportError && /ONNX export does not support block '.+' \(det\/yolo_head\): its engine twin has no ONNX nodes/.test(e.message));
+    await withoutExporter('onnx', () =>
+      assert.rejects(exportRun(join(runs, 'yolo'), 'onnx', out), (e: Error) => e instanceof ExportError && /ONNX export does not support block '.+' \(det\/yolo_head\): its engine twin has no ONNX nodes/.test(e.message)),
+    );
     assert.equal(existsSync(out), false);
     assert.deepEqual(leftovers(work), []);
   });
 
   test('PyTorch: an unsupported block names the block and the reason', async () => {
     const out = join(work, 'out-yolo-pt');
-    await assert.rejects(exportRun(join(runs, 'yolo'), 'pytorch', out), (e: Error) => e instanceof ExportError && /PyTorch export does not support block '.+' \(det\/yolo_head\): its engine twin has no PyTorch code/.test(e.message));
+    await withoutExporter('pytorch', () =>
+      assert.rejects(exportRun(join(runs, 'yolo'), 'pytorch', out), (e: Error) => e instanceof ExportError && /PyTorch export does not support block '.+' \(det\/yolo_head\): its engine twin has no PyTorch code/.test(e.message)),
+    );
     assert.equal(existsSync(out), false);
+  });
+
+  test('fuseBatchNorm: the ONNX of the YOLO run folds its BatchNorms and still equals the lab', async () => {
+    const out = join(work, 'out-yolo-fused');
+    await exportRun(join(runs, 'yolo'), 'onnx', out, { fuseBatchNorm: true });
+    assert.match(readFileSync(join(out, 'README.md'), 'utf8'), /Conv-BN fusion: 9 BatchNorm layer\(s\) are folded/);
+    const shape = [2, ...yoloGraph.meta.input.shape];
+    const data = fixedData(shape.reduce((a, b) => a * b, 1), 6);
+    const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
+    const r = await session.run({ input: new ort.Tensor('float32', data, shape) });
+    const lab = yoloModel.predict(tf.tensor(data, shape)) as tf.Tensor;
+    assert.ok(maxAbsDiff(r[session.outputNames[0]].data as Float32Array, lab.dataSync()) <= 1e-4);
   });
 
   test('an unwritable folder: a clear message, no partial files', { skip: process.getuid?.() === 0 ? 'root can write anywhere' : false }, async () => {
@@ -142,6 +183,13 @@ describe('npm run cli -- export', () => {
     const format = await cli(['done', '--format', 'keras', '--out', join(work, 'x')]);
     assert.equal(format.code, 2);
     assert.match(format.err, /--format must be one of tfjs, onnx, pytorch, graph/);
+    const fused = await cli(['yolo', '--format', 'pytorch', '--fuse-bn', '--out', join(work, 'cli-fused')]);
+    assert.equal(fused.code, 0, fused.err);
+    assert.match(fused.out, /exported pytorch \(checkpoint epoch-1\), BatchNorm fused/);
+    assert.doesNotMatch(readFileSync(join(work, 'cli-fused', 'model.py'), 'utf8').slice(-4000), /nn\.BatchNorm2d\(/);
+    const fuseGraph = await cli(['yolo', '--format', 'graph', '--fuse-bn', '--out', join(work, 'x')]);
+    assert.equal(fuseGraph.code, 2);
+    assert.match(fuseGraph.err, /--fuse-bn applies to the tfjs, onnx and pytorch formats/);
     const missing = await cli(['nope', '--format', 'onnx', '--out', join(work, 'x')]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /neither a run folder nor a run id/);

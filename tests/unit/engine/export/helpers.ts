@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { compile, type Compiled } from '../../../../src/main/engine/compile/compile';
+import { GraphBuilder, type Ref } from '../../../../src/shared/graph/builder';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { templateById } from '../../../../src/shared/templates';
 
@@ -30,10 +31,12 @@ export function compiledWithStats(graph: GraphDoc, seed = 1): Compiled {
   for (const layer of c.model.layers) {
     for (const v of layer.weights) {
       const short = (v.originalName ?? v.name).split('/').pop()!;
-      if (!['moving_mean', 'moving_variance', 'gamma', 'beta', 'alpha'].includes(short)) continue;
+      // Also the BatchNorm inside a custom layer (coordinate attention's `bn_moving_mean`, …).
+      const kind = ['moving_mean', 'moving_variance', 'gamma', 'beta', 'alpha'].find((s) => short === s || short.endsWith(`_${s}`));
+      if (!kind) continue;
       const n = v.shape.reduce((a, b) => a! * b!, 1) as number;
       const r = fixedData(n, k++);
-      const data = short === 'moving_variance' ? r.map((x) => 0.5 + Math.abs(x)) : short === 'gamma' ? r.map((x) => 1 + 0.5 * x) : r.map((x) => 0.3 * x);
+      const data = kind === 'moving_variance' ? r.map((x) => 0.5 + Math.abs(x)) : kind === 'gamma' ? r.map((x) => 1 + 0.5 * x) : r.map((x) => 0.3 * x);
       v.write(tf.tensor(data, v.shape as number[]));
     }
   }
@@ -45,4 +48,17 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/** A BatchNorm after every layer kind Conv-BN fusion folds into: separable, depthwise ×2 (dilated too), grouped conv, dense; one without affine. */
+export function foldKindsGraph(): GraphDoc {
+  const b = new GraphBuilder({ name: 'fold-kinds', input: [8, 8, 4], task: 'classification' });
+  const bn = (x: Ref, affine = true): Ref => b.add('norm/batchnorm', { momentum: 0.1, epsilon: 1e-3, affine }, x);
+  let x = bn(b.add('core/separable_conv2d', { filters: 6, multiplier: 2 }, b.input()));
+  x = bn(b.add('core/depthwise_conv2d', { multiplier: 2, bias: false }, x), false);
+  x = bn(b.add('core/depthwise_conv2d', { dilation: 2 }, x));
+  x = bn(b.add('core/conv2d', { filters: 8, kernel: 3, stride: 1, padding: 'explicit', pad: 1, dilation: 1, groups: 4, bias: true }, x));
+  x = bn(b.add('core/dense', { units: 5 }, b.add('reshape/flatten', {}, x)));
+  b.add('head/classify', { classes: 3 }, x);
+  return b.build();
 }

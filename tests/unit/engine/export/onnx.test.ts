@@ -6,13 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { exportOnnx, onnxSupported } from '../../../../src/main/engine/export/onnx/export';
+import { exportOnnx, onnxSupported, type OnnxExportOptions } from '../../../../src/main/engine/export/onnx/export';
+import { planBatchNormFolding } from '../../../../src/main/engine/export/fuseBatchNorm';
+import { layerBaseNames } from '../../../../src/main/engine/compile/naming';
+import { GraphBuilder } from '../../../../src/shared/graph/builder';
 import { BLOCKS } from '../../../../src/shared/blocks';
 import { analyze, errorsOf } from '../../../../src/shared/graph/analyze';
 import { TEMPLATES } from '../../../../src/shared/templates';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { CASES, caseGraph, caseName } from '../compile/cases';
-import { compiledWithStats, fixedData, maxAbsDiff, templateGraph } from './helpers';
+import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -23,15 +26,16 @@ before(async () => {
  * relative to the output's scale when that exceeds 1 (deep nets at init reach |y| ≈ 300, where float32 rounding
  * alone is ~1e-5 relative): `max|onnx − lab| / max(1, max|lab|)`.
  */
-async function compareWithLab(graph: GraphDoc, batch = 2): Promise<number> {
+async function compareWithLab(graph: GraphDoc, batch = 2, options: OnnxExportOptions = {}, input?: (data: Float32Array) => Float32Array): Promise<number> {
   const { model } = compiledWithStats(graph);
   try {
     const shape = [batch, ...graph.meta.input.shape];
-    const data = fixedData(shape.reduce((a, b) => a * b, 1), 5);
+    const raw = fixedData(shape.reduce((a, b) => a * b, 1), 5);
+    const data = input ? input(raw) : raw;
     const x = tf.tensor(data, shape);
     const labOut = model.predict(x) as tf.Tensor | tf.Tensor[];
     const labs = (Array.isArray(labOut) ? labOut : [labOut]).map((t) => ({ shape: t.shape, data: t.dataSync() }));
-    const { bytes, inputName, outputNames } = exportOnnx(graph, model);
+    const { bytes, inputName, outputNames } = exportOnnx(graph, model, options);
     const session = await ort.InferenceSession.create(bytes);
     const result = await session.run({ [inputName]: new ort.Tensor('float32', data, shape) });
     let worst = 0;
@@ -66,11 +70,18 @@ describe('ONNX export of every template equals the lab within 1e-4 (onnxruntime-
   for (const t of TEMPLATES) {
     const graph = atSmallInput(t.build());
     const unsupported = unsupportedIn(graph);
-    test(`${t.id} at ${graph.meta.input.shape.join('×')}`, { skip: unsupported.length ? `no ONNX nodes for ${unsupported.join(', ')}` : false }, async () => {
+    test(`${t.id} at ${graph.meta.input.shape.join('×')}`, { skip: unsupported.length ? `no ONNX nodes for ${unsupported.join(', ')}` : false }, async (ctx) => {
       const diff = await compareWithLab(graph, 1);
+      ctx.diagnostic(`${t.id}: max |onnx − lab| / max(1, |lab|) = ${diff.toExponential(2)}`);
       assert.ok(diff <= 1e-4, `max |onnx − lab| / max(1, |lab|) = ${diff}`);
     });
   }
+});
+
+test('the issue\'s templates (LeNet, ResNet-18, MobileNetV2, ViT-Tiny, YOLO) all have ONNX nodes for every block', () => {
+  const ids = ['lenet_mnist', 'resnet18', 'mobilenet_v2', 'vit_tiny', ...TEMPLATES.filter((t) => t.family === 'detection').map((t) => t.id)];
+  assert.ok(ids.includes('yolo_tiny'));
+  for (const id of ids) assert.deepEqual(unsupportedIn(templateGraph(id)), [], id);
 });
 
 describe('ONNX export of each block equals the lab within 1e-4 (contract cases)', () => {
@@ -92,15 +103,19 @@ describe('ONNX export of each block equals the lab within 1e-4 (contract cases)'
 const ONNX_PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0);
 
 describe('onnx.checker accepts the exports (python3-onnx)', { skip: ONNX_PYTHON ? false : 'no python3 with onnx' }, () => {
-  test('lenet_mnist, mobilenet_v3_small, vit_tiny_cifar', () => {
+  test('lenet_mnist, mobilenet_v3_small, vit_tiny_cifar, yolo_tiny, mobilenet_v2 fused, CBAM, coordinate attention', () => {
     const dir = mkdtempSync(join(tmpdir(), 'netsmith-onnx-check-'));
     try {
-      const files = ['lenet_mnist', 'mobilenet_v3_small', 'vit_tiny_cifar'].map((id) => {
-        const graph = atSmallInput(templateGraph(id));
+      const jobs: { name: string; graph: GraphDoc; fuse?: boolean }[] = [
+        ...['lenet_mnist', 'mobilenet_v3_small', 'vit_tiny_cifar', 'yolo_tiny'].map((id) => ({ name: id, graph: atSmallInput(templateGraph(id)) })),
+        { name: 'mobilenet_v2-fused', graph: atSmallInput(templateGraph('mobilenet_v2')), fuse: true },
+        ...['attn/cbam', 'attn/coord_attention'].map((type) => ({ name: type.replace('/', '-'), graph: caseGraph(type, (CASES[type] ?? [{}])[0]).graph })),
+      ];
+      const files = jobs.map(({ name, graph, fuse }) => {
         const { model } = compiledWithStats(graph);
         try {
-          const file = join(dir, `${id}.onnx`);
-          writeFileSync(file, exportOnnx(graph, model).bytes);
+          const file = join(dir, `${name}.onnx`);
+          writeFileSync(file, exportOnnx(graph, model, { fuseBatchNorm: fuse }).bytes);
           return file;
         } finally {
           model.dispose();
@@ -112,4 +127,61 @@ describe('onnx.checker accepts the exports (python3-onnx)', { skip: ONNX_PYTHON 
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('a zero pad before a max pool stays a zero pad in onnxruntime (its Pad fusion would pad with −∞)', async () => {
+  const b = new GraphBuilder({ name: 'pad-pool', input: [4, 4, 2], task: 'segmentation' });
+  const x = b.add('reshape/zeropad', { top: 0, bottom: 1, left: 0, right: 1 }, b.input());
+  b.add('head/segment', { classes: 2 }, b.add('pool/maxpool', { size: 2, stride: 1, padding: 'valid', pad: 0 }, x));
+  // All-negative input: every window at the bottom and right edges must take the padded 0.
+  const diff = await compareWithLab(b.build(), 2, {}, (d) => d.map((v) => -1.5 + 0.5 * v));
+  assert.ok(diff <= 1e-5, `max |onnx − lab| = ${diff}`);
+});
+
+describe('Conv-BN fusion in the ONNX export', () => {
+  test('every foldable layer kind: separable, depthwise ×2 (dilated too), grouped conv, dense, BatchNorm without affine', async () => {
+    const graph = foldKindsGraph();
+    assert.deepEqual(errorsOf(analyze(graph)).map((e) => e.message), []);
+    const { nodes, edges } = analyze(graph).expanded;
+    assert.equal(planBatchNormFolding(nodes, edges).size, 5);
+    const diff = await compareWithLab(graph, 2, { fuseBatchNorm: true });
+    assert.ok(diff <= 1e-4, `max |fused onnx − lab| = ${diff}`);
+  });
+
+  for (const id of ['resnet18', 'mobilenet_v2']) {
+    test(`${id}: the fused model equals the unfused one within 1e-4 and keeps no per-BN nodes`, async (ctx) => {
+      const graph = atSmallInput(templateGraph(id));
+      const { model } = compiledWithStats(graph);
+      try {
+        const shape = [2, ...graph.meta.input.shape];
+        const data = fixedData(shape.reduce((a, b) => a * b, 1), 3);
+        const run = async (fuse: boolean) => {
+          const r = exportOnnx(graph, model, { fuseBatchNorm: fuse });
+          // onnxruntime folds Conv + Mul + Add itself: with its optimizations off, the comparison is of our folding.
+          const session = await ort.InferenceSession.create(r.bytes, { graphOptimizationLevel: 'disabled' });
+          const out = await session.run({ [r.inputName]: new ort.Tensor('float32', data, shape) });
+          return { ...r, y: out[r.outputNames[0]].data as Float32Array, text: Buffer.from(r.bytes).toString('latin1') };
+        };
+        const plain = await run(false);
+        const fused = await run(true);
+        const { nodes, edges } = analyze(graph).expanded;
+        const plan = planBatchNormFolding(nodes, edges);
+        const bnCount = nodes.filter((n) => n.type === 'norm/batchnorm').length;
+        assert.equal(fused.foldedBatchNorms, plan.size);
+        assert.equal(plan.size, bnCount, 'every BatchNorm of this template follows a conv that feeds only it');
+        const scale = Math.max(1, maxAbsDiff(plain.y, new Float32Array(plain.y.length)));
+        const diff = maxAbsDiff(fused.y, plain.y) / scale;
+        ctx.diagnostic(`${id}: ${plan.size} BatchNorms folded, ${plain.bytes.length} → ${fused.bytes.length} bytes, max |fused − unfused| / max(1, |y|) = ${diff.toExponential(2)}`);
+        assert.ok(diff <= 1e-4, `max |fused − unfused| = ${diff}`);
+        assert.ok(!fused.text.includes('BatchNormalization'));
+        const bases = layerBaseNames(nodes, graph.groups);
+        for (const bn of plan.values()) {
+          assert.ok(plain.text.includes(`${bases.get(bn)}/affine`), `the unfused model has ${bases.get(bn)}'s scale and shift`);
+          assert.ok(!fused.text.includes(`${bases.get(bn)}/affine`), `the fused model has no nodes of ${bases.get(bn)}`);
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+  }
 });

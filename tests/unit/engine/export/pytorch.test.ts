@@ -14,7 +14,7 @@ import { scheduleConfig } from '../../../../src/shared/training/schedulePreview'
 import { learningRateAt, ScheduleConfigSchema } from '../../../../src/shared/training/schedules';
 import { trainConfigSchema } from '../../../../src/shared/training/config';
 import { CASES, caseGraph, caseName } from '../compile/cases';
-import { compiledWithStats, fixedData, maxAbsDiff, templateGraph } from './helpers';
+import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
 /** Debian's python3-torch lives in /usr/bin/python3 (the pyenv python3 on PATH has no torch). */
 const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
@@ -38,11 +38,10 @@ with torch.no_grad():
         spec.loader.exec_module(mod)
         model = mod.load_model(os.path.join(job['dir'], 'weights.safetensors'))
         x = torch.from_numpy(np.fromfile(job['file'], dtype='<f4').reshape(job['shape'])).permute(0, 3, 1, 2)
-        y = model(x)
-        y = y[0] if isinstance(y, tuple) else y
-        if y.dim() == 4:
-            y = y.permute(0, 2, 3, 1)
-        out[job['name']] = {'shape': list(y.shape), 'data': y.contiguous().reshape(-1).tolist()}
+        ys = model(x)
+        ys = list(ys) if isinstance(ys, tuple) else [ys]
+        ys = [y.permute(0, 2, 3, 1) if y.dim() == 4 else y for y in ys]
+        out[job['name']] = [{'shape': list(y.shape), 'data': y.contiguous().reshape(-1).tolist()} for y in ys]
 json.dump(out, open(sys.argv[2], 'w'))
 `;
 
@@ -63,24 +62,25 @@ const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).
 interface Job {
   name: string;
   graph: GraphDoc;
+  /** Export with Conv-BN fusion. */
+  fuse?: boolean;
 }
 
-/** Exports every job, runs them all in one Python process (torch starts slowly); max |torch − lab| / max(1, |lab|) per job. */
+/** Exports every job, runs them all in one Python process (torch starts slowly); max |torch − lab| / max(1, |lab|) per job, over all outputs. */
 async function compareAll(jobs: Job[]): Promise<Map<string, number>> {
   const specs: Record<string, { file: string; shape: number[] }> = {};
-  const labs = new Map<string, { shape: number[]; data: Float32Array }>();
+  const labs = new Map<string, { shape: number[]; data: Float32Array }[]>();
   const dirs: string[] = [];
   for (const [i, job] of jobs.entries()) {
     const { model } = compiledWithStats(job.graph);
     try {
       const dir = join(work, `m${i}-${Math.random().toString(36).slice(2, 8)}`);
-      await writeExportFolder(dir, await exportFiles('pytorch', job.graph, model));
+      await writeExportFolder(dir, await exportFiles('pytorch', job.graph, model, {}, { fuseBatchNorm: job.fuse }));
       const shape = [2, ...job.graph.meta.input.shape];
       const data = fixedData(shape.reduce((a, b) => a * b, 1), 7 + i);
       writeFileSync(join(dir, 'x.bin'), new Uint8Array(data.buffer));
       const y = model.predict(tf.tensor(data, shape)) as tf.Tensor | tf.Tensor[];
-      const first = Array.isArray(y) ? y[0] : y;
-      labs.set(job.name, { shape: first.shape, data: first.dataSync() as Float32Array });
+      labs.set(job.name, (Array.isArray(y) ? y : [y]).map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array })));
       tf.dispose(y);
       specs[job.name] = { file: join(dir, 'x.bin'), shape };
       dirs.push(dir);
@@ -92,31 +92,59 @@ async function compareAll(jobs: Job[]): Promise<Map<string, number>> {
   writeFileSync(jobFile, JSON.stringify(jobs.map((job, i) => ({ name: job.name, dir: dirs[i], ...specs[job.name] }))));
   writeFileSync(join(work, 'run.py'), RUNNER);
   execFileSync(PYTHON!, [join(work, 'run.py'), jobFile, join(work, 'out.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const outs = JSON.parse(readFileSync(join(work, 'out.json'), 'utf8')) as Record<string, { shape: number[]; data: number[] }>;
+  const outs = JSON.parse(readFileSync(join(work, 'out.json'), 'utf8')) as Record<string, { shape: number[]; data: number[] }[]>;
   const result = new Map<string, number>();
   for (const job of jobs) {
-    const out = outs[job.name];
     const lab = labs.get(job.name)!;
-    assert.deepEqual(out.shape, lab.shape, `${job.name}: output shape`);
-    const scale = Math.max(1, maxAbsDiff(lab.data, new Float32Array(lab.data.length)));
-    result.set(job.name, maxAbsDiff(out.data, lab.data) / scale);
+    assert.equal(outs[job.name].length, lab.length, `${job.name}: number of outputs`);
+    let worst = 0;
+    outs[job.name].forEach((out, i) => {
+      assert.deepEqual(out.shape, lab[i].shape, `${job.name}: output ${i} shape`);
+      const scale = Math.max(1, maxAbsDiff(lab[i].data, new Float32Array(lab[i].data.length)));
+      worst = Math.max(worst, maxAbsDiff(out.data, lab[i].data) / scale);
+    });
+    result.set(job.name, worst);
   }
   return result;
 }
 
 describe('PyTorch export equals the lab within 1e-4 (python3-torch)', { skip: PYTHON ? false : 'no python3 with torch' }, () => {
-  test('templates: lenet_mnist, resnet_cifar, mobilenet_v2_cifar', async () => {
+  test('templates: lenet_mnist, resnet_cifar, mobilenet_v2_cifar', async (ctx) => {
     const diffs = await compareAll(['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].map((id) => ({ name: id, graph: templateGraph(id) })));
+    for (const [name, d] of diffs) ctx.diagnostic(`${name}: max |torch − lab| / max(1, |lab|) = ${d.toExponential(2)}`);
     for (const [name, d] of diffs) assert.ok(d <= 1e-4, `${name}: max |torch − lab| / max(1, |lab|) = ${d}`);
   });
 
-  test('every other template with PyTorch code for all its blocks, at a small input', async () => {
+  test('every other template with PyTorch code for all its blocks, at a small input', async (ctx) => {
     const jobs = TEMPLATES.filter((t) => !['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].includes(t.id))
       .map((t) => ({ name: t.id, graph: atSmallInput(t.build()) }))
       .filter((j) => unsupportedIn(j.graph).length === 0);
+    for (const id of ['lenet5', 'resnet18', 'mobilenet_v2', 'vit_tiny', 'yolo_tiny', ...TEMPLATES.filter((t) => t.family === 'detection').map((t) => t.id)]) {
+      assert.ok(jobs.some((j) => j.name === id), `${id} has PyTorch code for every block`);
+    }
     const diffs = await compareAll(jobs);
+    for (const [name, d] of diffs) ctx.diagnostic(`${name}: max |torch − lab| / max(1, |lab|) = ${d.toExponential(2)}`);
     const bad = [...diffs].filter(([, d]) => !(d <= 1e-4));
     assert.deepEqual(bad, []);
+  });
+
+  test('Conv-BN fusion: resnet18, mobilenet_v2 (small input) and every foldable layer kind, fused, equal the lab within 1e-4, without BatchNorm layers', async (ctx) => {
+    const jobs = ['resnet18', 'mobilenet_v2'].map((id) => ({ name: `${id} fused`, graph: atSmallInput(templateGraph(id)), fuse: true }));
+    jobs.push({ name: 'separable, depthwise, grouped, dense fused', graph: foldKindsGraph(), fuse: true });
+    const diffs = await compareAll(jobs);
+    for (const [name, d] of diffs) ctx.diagnostic(`${name}: max |torch − lab| / max(1, |lab|) = ${d.toExponential(2)}`);
+    assert.deepEqual([...diffs].filter(([, d]) => !(d <= 1e-4)), []);
+    const { model } = compiledWithStats(jobs[0].graph);
+    try {
+      const netOf = (py: string): string => py.slice(py.indexOf('class ResNet18('));
+      const py = netOf((await exportFiles('pytorch', jobs[0].graph, model, {}, { fuseBatchNorm: true }))['model.py'] as string);
+      assert.doesNotMatch(py, /nn\.BatchNorm2d\(/);
+      assert.match(py, /nn\.Conv2d\(3, 64, 7, stride=2, padding=\(3, 3\), bias=True\)/);
+      const plain = netOf((await exportFiles('pytorch', jobs[0].graph, model))['model.py'] as string);
+      assert.equal(plain.match(/nn\.BatchNorm2d\(/g)?.length, 20);
+    } finally {
+      model.dispose();
+    }
   });
 
   test('every block with PyTorch code, over the contract cases', async () => {

@@ -23,8 +23,10 @@ export interface PoolOptions {
 }
 
 export interface GradientResult {
-  /** Mean loss over the whole batch. */
+  /** Mean loss over the whole batch (over the rows sent, for computeShards). */
   loss: number;
+  /** Same for the replica's per-step metric; NaN when the replica returns none. */
+  metric: number;
   /** Batch-mean gradient per variable (views into a buffer reused by the next call). */
   grads: Float32Array[];
   /** CPU time each worker thread spent on its shard (NaN where the OS does not say). */
@@ -144,16 +146,28 @@ export class GradientWorkerPool {
   }
 
   /** Splits the batch (axis 0 of x and y) over the workers; returns batch-mean loss and gradients. */
-  async computeGradients(x: ArrayData, y: ArrayData): Promise<GradientResult> {
-    const batch = x.shape[0];
-    const shards = Math.min(this.handles.length, batch);
+  computeGradients(x: ArrayData, y: ArrayData): Promise<GradientResult> {
+    return this.computeShards({ x, y });
+  }
+
+  /**
+   * Rows [from, n) of the arrays (axis 0), split evenly over the workers; each worker scales its results by
+   * its rows / `total` (default n), so the sums returned are those rows' share of the batch mean. The
+   * messages go out before this returns: the caller may compute rows [0, from) itself meanwhile.
+   */
+  async computeShards(batch: { x: ArrayData; y: ArrayData; extras?: ArrayData[] }, opts: { from?: number; total?: number } = {}): Promise<GradientResult> {
+    const n = batch.x.shape[0];
+    const from = opts.from ?? 0;
+    const total = opts.total ?? n;
+    const rows = n - from;
+    const shards = Math.min(this.handles.length, rows);
     const id = this.nextId++;
     const replies = await Promise.all(this.handles.slice(0, shards).map((h, w) => {
-      const from = Math.floor((w * batch) / shards);
-      const to = Math.floor(((w + 1) * batch) / shards);
+      const a = from + Math.floor((w * rows) / shards);
+      const b = from + Math.floor(((w + 1) * rows) / shards);
       return h.request({
-        type: 'step', id, version: this.version, scale: (to - from) / batch,
-        x: slice(x, from, to), y: slice(y, from, to),
+        type: 'step', id, version: this.version, scale: (b - a) / total,
+        x: slice(batch.x, a, b), y: slice(batch.y, a, b), extras: batch.extras?.map((e) => slice(e, a, b)),
       }, 'stepDone');
     }));
     this.sum.fill(0);
@@ -163,6 +177,7 @@ export class GradientWorkerPool {
     }
     return {
       loss: replies.reduce((s, r) => s + r.loss, 0),
+      metric: replies.reduce((s, r) => s + r.metric, 0),
       grads: this.shapes.map((_, i) => this.sum.subarray(this.offsets[i], this.offsets[i] + this.sizeOf(i))),
       workerCpuMs: replies.map((r) => r.cpuMs),
     };
@@ -184,5 +199,5 @@ export class GradientWorkerPool {
 
 function slice(a: ArrayData, from: number, to: number): ArrayData {
   const row = a.shape.slice(1).reduce((p, d) => p * d, 1);
-  return { data: a.data.slice(from * row, to * row), shape: [to - from, ...a.shape.slice(1)] };
+  return { data: a.data.slice(from * row, to * row) as ArrayData['data'], shape: [to - from, ...a.shape.slice(1)] };
 }

@@ -15,8 +15,11 @@ export interface ReplicaSpec {
 export interface Replica {
   /** Trainable variables; gradients and weights are exchanged in this order. */
   variables: tf.Variable[];
-  /** Mean loss over the samples of a batch (evaluated inside tf.variableGrads). */
-  loss(x: tf.Tensor, y: tf.Tensor): tf.Scalar;
+  /**
+   * Mean loss over the samples of a batch (evaluated inside tf.variableGrads); `extras` are the step's
+   * further arrays (e.g. hard labels). May also return a per-step metric (a mean over the samples too).
+   */
+  loss(x: tf.Tensor, y: tf.Tensor, ...extras: tf.Tensor[]): tf.Scalar | { loss: tf.Scalar; metric?: tf.Scalar };
   /** Non-trainable state that training updates (BatchNorm moving statistics). */
   state?: tf.Variable[];
 }
@@ -32,13 +35,13 @@ export type ToWorker =
   | { type: 'init'; index: number; spec: ReplicaSpec }
   | { type: 'buffers'; weights: SharedArrayBuffer; grads: SharedArrayBuffer; offsets: number[]; total: number }
   | { type: 'exportWeights'; version: number }
-  | { type: 'step'; id: number; version: number; x: ArrayData; y: ArrayData; scale: number }
+  | { type: 'step'; id: number; version: number; x: ArrayData; y: ArrayData; extras?: ArrayData[]; scale: number }
   | { type: 'readState' }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; shapes: number[][]; stateShapes: number[][]; backend: string }
   | { type: 'exported' }
-  | { type: 'stepDone'; id: number; loss: number; cpuMs: number }
+  | { type: 'stepDone'; id: number; loss: number; metric: number; cpuMs: number }
   | { type: 'state'; values: Float32Array[] }
   | { type: 'error'; message: string };

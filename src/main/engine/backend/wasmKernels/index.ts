@@ -16,6 +16,8 @@ import { castConfig, identityConfig } from './identity';
 import { maxPoolGradConfig } from './maxPoolGrad';
 import { meanConfig, sumConfig } from './reduce';
 import { simdSupported } from './simd/module';
+import { padV2Config } from './pad';
+import { sliceConfig } from './slice';
 import { tileConfig } from './tile';
 import { transposeConfig } from './transpose';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
@@ -29,6 +31,8 @@ export const WASM_KERNELS: KernelConfig[] = [
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
   tileConfig,
+  sliceConfig,
+  padV2Config,
   batchMatMulConfig,
   identityConfig,
   castConfig,

@@ -6,6 +6,8 @@ import { ENGINE_BLOCKS } from '../../blocks';
 import type { OnnxAttr, OnnxCtx, WeightArray } from '../../blocks/types';
 import { layerBaseNames, sanitizeName, SUFFIX_SEPARATOR } from '../../compile/naming';
 import { ExportError } from '../errors';
+import type { ExportFiles } from '../files';
+import { batchNormStats, foldedWeights, planBatchNormFolding } from '../fuseBatchNorm';
 import { DataType, encodeModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto';
 
 export const ONNX_OPSET = 17;
@@ -14,6 +16,13 @@ export interface OnnxExportResult {
   bytes: Uint8Array;
   inputName: string;
   outputNames: string[];
+  /** BatchNorms folded into the layer before them (fuseBatchNorm). */
+  foldedBatchNorms: number;
+}
+
+export interface OnnxExportOptions {
+  /** Fold each BatchNorm into the conv/dense layer before it when that layer feeds nothing else (see fuseBatchNorm.ts). */
+  fuseBatchNorm?: boolean;
 }
 
 /** Block types whose twin has ONNX nodes. */
@@ -27,7 +36,7 @@ export const onnxSupported = (type: string): boolean => typeof ENGINE_BLOCKS[typ
  * rank-4 tensor is NCHW (one Transpose after the input, one before each rank-4 output, and around the few
  * layout-sensitive ops: Flatten, Dense on images), so convs and pools are plain ONNX ops.
  */
-export function exportOnnx(graph: GraphDoc, model: tf.LayersModel): OnnxExportResult {
+export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: OnnxExportOptions = {}): OnnxExportResult {
   const analysis = analyze(graph);
   const errors = errorsOf(analysis);
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
@@ -56,6 +65,29 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel): OnnxExportRe
     return name;
   };
   const tensors = new Map<string, string>();
+  const layerWeights = (layerName: string, node: (typeof nodes)[number]): Record<string, WeightArray> => {
+    let layer: tf.layers.Layer;
+    try {
+      layer = model.getLayer(layerName);
+    } catch {
+      throw new ExportError(`the model has no layer '${layerName}' for block '${nodeName(node)}': was it compiled from this graph?`);
+    }
+    const out: Record<string, WeightArray> = {};
+    for (const v of layer.weights) {
+      const short = (v.originalName ?? v.name).split('/').pop()!;
+      out[short] = { data: v.read().dataSync() as Float32Array, shape: [...v.shape] as number[] };
+    }
+    return out;
+  };
+  // Conv-BN fusion: producer id → BatchNorm id; a folded BatchNorm passes its input through.
+  const foldInto = options.fuseBatchNorm ? planBatchNormFolding(nodes, edges) : new Map<string, string>();
+  const folded = new Set(foldInto.values());
+  const bnStats = (bnId: string) => {
+    const bn = byId.get(bnId)!;
+    const p = parseParams(blockByType(bn.type)!.params, bn.params);
+    if (!p.ok) throw new Error(`unreachable: params of '${bnId}' passed analysis but not parsing`);
+    return batchNormStats(layerWeights(bases.get(bnId)!, bn), (p.params as { epsilon: number }).epsilon);
+  };
   let nchwInput: string | undefined;
   const [h, w, c] = graph.meta.input.shape;
 
@@ -67,6 +99,10 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel): OnnxExportRe
     const info = analysis.nodes[origin.get(id) ?? id];
     const ins = incoming.get(id) ?? [];
     const inputs = def.inputs.flatMap((port) => ins.filter((e) => e.targetPort === port.name)).map((e) => tensors.get(`${e.source}:${e.sourcePort}`)!);
+    if (folded.has(id)) {
+      for (const port of def.outputs) tensors.set(`${id}:${port}`, inputs[0]);
+      continue;
+    }
     const base = bases.get(id)!;
     const nodeNameOf = (suffix?: string): string => (suffix ? `${base}/${suffix}` : base);
     const ctx: OnnxCtx = {
@@ -86,19 +122,9 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel): OnnxExportRe
         return name;
       },
       weights(suffix) {
-        const layerName = suffix ? `${base}${SUFFIX_SEPARATOR}${sanitizeName(suffix)}` : base;
-        let layer: tf.layers.Layer;
-        try {
-          layer = model.getLayer(layerName);
-        } catch {
-          throw new ExportError(`the model has no layer '${layerName}' for block '${nodeName(node)}': was it compiled from this graph?`);
-        }
-        const out: Record<string, WeightArray> = {};
-        for (const v of layer.weights) {
-          const short = (v.originalName ?? v.name).split('/').pop()!;
-          out[short] = { data: v.read().dataSync() as Float32Array, shape: [...v.shape] as number[] };
-        }
-        return out;
+        const w = layerWeights(suffix ? `${base}${SUFFIX_SEPARATOR}${sanitizeName(suffix)}` : base, node);
+        const bn = suffix ? undefined : foldInto.get(id);
+        return bn ? foldedWeights(w, bnStats(bn)) : w;
       },
       input() {
         if (!nchwInput) {
@@ -146,5 +172,22 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel): OnnxExportRe
     inputs: [{ name: 'input', dims: ['batch', h, w, c] }],
     outputs,
   });
-  return { bytes, inputName: 'input', outputNames: outputs.map((o) => o.name) };
+  return { bytes, inputName: 'input', outputNames: outputs.map((o) => o.name), foldedBatchNorms: folded.size };
+}
+
+/** model.onnx and a README (layout, outputs, what is not in the model). */
+export function onnxFiles(graph: GraphDoc, model: tf.LayersModel, options: OnnxExportOptions = {}): ExportFiles {
+  const { bytes, inputName, outputNames, foldedBatchNorms } = exportOnnx(graph, model, options);
+  const readme = [
+    `# ONNX model exported by Netsmith (opset ${ONNX_OPSET})`,
+    '',
+    `Input \`${inputName}\`: [batch, ${graph.meta.input.shape.join(', ')}] float32, NHWC as in the lab (the model transposes to NCHW inside).`,
+    `Outputs: ${outputNames.map((n) => `\`${n}\``).join(', ')} (rank-4 outputs are NHWC; classification heads give logits).`,
+    '',
+    ...(graph.meta.task === 'detection'
+      ? ['Detection: each output is the raw YOLO head map of one scale, [batch, H, W, A·(5+K)] laid out (tx, ty, tw, th, objectness, K classes) per anchor. Decoding (sigmoid, anchors, stride) and NMS are not part of the model.', '']
+      : []),
+    ...(foldedBatchNorms > 0 ? [`Conv-BN fusion: ${foldedBatchNorms} BatchNorm layer(s) are folded into the conv/dense layer before them (same outputs at inference).`, ''] : []),
+  ].join('\n');
+  return { 'model.onnx': bytes, 'README.md': readme };
 }

@@ -1,5 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { GraphDoc } from '../../../../shared/graph/types';
+import { saveToMemory } from '../../compile/artifacts';
 import type { ExportFiles } from '../files';
+import { fuseArtifacts } from './fuse';
 import { loaderModule } from './loader';
 
 /** The weights of a saved model as one byte array. */
@@ -36,8 +39,14 @@ Node (no tfjs-node needed):
 Input: [batch, H, W, C] float32 (NHWC), as in the lab.
 `;
 
-/** model.json (one weight file), weights.bin, the loader module and a README. */
-export async function tfjsFiles(artifacts: tf.io.ModelArtifacts): Promise<ExportFiles> {
+/**
+ * model.json (one weight file), weights.bin, the loader module and a README, for a model compiled from `graph`;
+ * with `fuseBatchNorm`, the BatchNorm layers that fold are folded into the layer before them (fuse.ts).
+ */
+export async function tfjsFiles(graph: GraphDoc, model: tf.LayersModel, options: { fuseBatchNorm?: boolean } = {}): Promise<ExportFiles> {
+  let artifacts = await saveToMemory(model);
+  let folded = 0;
+  if (options.fuseBatchNorm) ({ artifacts, folded } = await fuseArtifacts(graph, model, artifacts));
   const json = {
     format: 'layers-model',
     generatedBy: 'Netsmith',
@@ -48,7 +57,13 @@ export async function tfjsFiles(artifacts: tf.io.ModelArtifacts): Promise<Export
   return {
     'model.json': JSON.stringify(json),
     'weights.bin': weightBytes(artifacts),
-    'netsmith-layers.js': await loaderModule(),
-    'README.md': README,
+    'netsmith-layers.js': loaderModule(),
+    'README.md': [
+      README,
+      ...(graph.meta.task === 'detection'
+        ? ['Detection: predict gives the raw YOLO head map of each scale, [batch, H, W, A·(5+K)] laid out (tx, ty, tw, th, objectness, K classes) per anchor. Decoding (sigmoid, anchors, stride) and NMS are not part of the model.\n']
+        : []),
+      ...(folded > 0 ? [`Conv-BN fusion: ${folded} BatchNorm layer(s) are folded into the conv/dense layer before them (same outputs at inference; for inference, not for further training).\n`] : []),
+    ].join('\n'),
   };
 }

@@ -43,6 +43,24 @@ export function setupDetector(dataset: Dataset, config: Pick<TrainConfig, 'detec
   return { image, levels, decoder, loss, options };
 }
 
+/**
+ * The config with its detection options complete: defaults filled in and the anchors fixed (k-means on the
+ * training boxes when none are configured). The run record keeps it, so prediction, export and a resumed run
+ * decode with the anchors the model was trained with, whatever the dataset looks like later.
+ */
+export function resolveDetectionConfig<C extends Pick<TrainConfig, 'detection'>>(dataset: Dataset, config: C, model: tf.LayersModel): C {
+  const options = detectionSchema.parse(config.detection ?? {});
+  if (options.anchors) return { ...config, detection: options };
+  const [h, w] = dataset.info.shape;
+  const heads = headSpecs(model, { h, w });
+  const levels = makeLevels(heads, trainBoxSizes(dataset, { h, w }));
+  // makeLevels hands the sizes, smallest first, to the heads from the finest stride up: list them in that order.
+  const anchors = [...levels].sort((a, b) => a.stride - b.stride || a.output - b.output).flatMap((l) => l.anchors.map(([aw, ah]) => [round2(aw), round2(ah)] as [number, number]));
+  return { ...config, detection: anchors.length ? { ...options, anchors } : options };
+}
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
 /** Pixel sizes of the training boxes (for k-means anchors). */
 function trainBoxSizes(dataset: Dataset, image: ImageSize): Size[] {
   const split = dataset.split('train');

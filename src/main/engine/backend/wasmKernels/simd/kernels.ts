@@ -3,7 +3,7 @@
 import {
   add, and, bitselect, block, brIf, type Bytes, divS, eq, f32, F32, f32Add, f32Div, f32Load, f32Mul, f32Sqrt, f32Store, f32Sub,
   f32x4Add, f32x4Const, f32x4Div, f32x4Extract, f32x4Gt, f32x4Mul, f32x4RelaxedMadd, f32x4Splat as f32x4SplatF, f32x4Sqrt, f32x4Sub, forRange, Func,
-  ge, get, gt, I32, i32, i32x4Add, i32x4Const, i32x4Extract, i32x4Splat, ifThen, inc, le, loadSplat, loop, lt, minI32, mul, ne,
+  ge, get, gt, I32, i32, i32x4Add, i32x4Const, i32x4Extract, i32x4Splat, ifThen, inc, le, loadSplat, loop, lt, maxI32, minI32, mul, ne,
   selectI32, set, shl, sub, V128, v128Load, v128Store, v128Zero,
 } from './asm';
 
@@ -106,13 +106,15 @@ function maxPoolGrad(): Func {
  * convBackpropFilter(x, dy, dw, n, h, w, ci, oh, ow, co, kh, kw, sh, sw, dh, dwl, pt, pl):
  * dW[ky,kx,c,o] = sum over b,oy,ox of x[b, oy*sh + ky*dh - pt, ox*sw + kx*dwl - pl, c] * dy[b,oy,ox,o].
  * NHWC, ci % 4 == 0, co % (4 * coVecs) == 0. Register tile: 4 input channels x
- * 4*coVecs output channels, accumulated over one image's pixels at a time so
- * the image stays in cache across tiles.
+ * 4*coVecs output channels, accumulated over a block of `rows` output rows of
+ * one image at a time: every tile of the filter passes over the same block, so
+ * the block's x and dy rows stay in L1 (callers size `rows` for that).
  */
 function convBackpropFilter(coVecs: number): Func {
-  const f = new Func(`convBackpropFilter${coVecs}`, Array<typeof P>(18).fill(P));
-  const [x, dy, dW, n, h, w, ci, oh, ow, co, kh, kw, sh, sw, dh, dwl, pt, pl] = Array.from({ length: 18 }, (_, i) => i);
+  const f = new Func(`convBackpropFilter${coVecs}`, Array<typeof P>(19).fill(P));
+  const [x, dy, dW, n, h, w, ci, oh, ow, co, kh, kw, sh, sw, dh, dwl, pt, pl, rows] = Array.from({ length: 19 }, (_, i) => i);
   const [b, ky, kx, oy0, oy1, ox0, ox1, cb, ob, wp, oy, iy, xp, dyp, cnt, xStep, dyRow, num] = f.locals32(18);
+  const [blk, blkEnd] = f.locals32(2);
   const acc = Array.from({ length: 4 * coVecs }, () => f.local(V128));
   const d = Array.from({ length: coVecs }, () => f.local(V128));
   const s = f.local(V128);
@@ -140,9 +142,13 @@ function convBackpropFilter(coVecs: number): Func {
     set(xStep, by4(mul(get(sw), get(ci)))),
     set(dyRow, by4(get(co))),
     forRange(b, i32(0), get(n), 1,
+      forRange(blk, i32(0), get(oh), get(rows),
+      set(blkEnd, minI32(add(get(blk), get(rows)), get(oh))),
       forRange(ky, i32(0), get(kh), 1,
         set(oy0, firstOut(sub(get(pt), mul(get(ky), get(dh))), sh)),
         set(oy1, lastOut(sub(add(sub(get(h), i32(1)), get(pt)), mul(get(ky), get(dh))), sh, oh)),
+        set(oy0, maxI32(get(oy0), get(blk))),
+        set(oy1, minI32(get(oy1), get(blkEnd))),
         forRange(kx, i32(0), get(kw), 1,
           set(ox0, firstOut(sub(get(pl), mul(get(kx), get(dwl))), sw)),
           set(ox1, lastOut(sub(add(sub(get(w), i32(1)), get(pl)), mul(get(kx), get(dwl))), sw, ow)),
@@ -166,7 +172,7 @@ function convBackpropFilter(coVecs: number): Func {
                   )),
                 ),
                 ...acc.map((a, k) => v128Store(wOff(Math.floor(k / coVecs), k % coVecs), get(a))),
-              )))))),
+              ))))))),
   );
   return f;
 }

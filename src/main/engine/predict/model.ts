@@ -1,0 +1,141 @@
+/** A run's model ready to predict: checkpoint, dataset preprocessing, spatial layers, detection decoding. */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { blockByType } from '../../../shared/blocks';
+import { adaptToDataset } from '../../../shared/graph/adapt';
+import { restore } from '../../../shared/graph/restore';
+import type { GraphDoc } from '../../../shared/graph/types';
+import type { PredictLayer } from '../../../shared/predict';
+import { trainConfigSchema } from '../../../shared/training/config';
+import { runRecordSchema, type RunRecord } from '../../service/runs/record';
+import { loadFromMemory } from '../compile/artifacts';
+import { probeTargets } from '../compile/probes';
+import type { Dataset } from '../data/types';
+import { setupDetector, type DetectorSetup } from '../train/tasks/detection';
+import { PredictError } from './errors';
+
+export interface LoadedRun {
+  record: RunRecord;
+  checkpoint: string;
+  /** Identifies the checkpoint's files on disk (a run still training rewrites `best`). */
+  stamp: string;
+  model: tf.LayersModel;
+  graph: GraphDoc;
+  dataset: Dataset;
+  inputShape: [number, number, number];
+  layers: PredictLayer[];
+  defaultGradcam?: string;
+  defaultFeatures?: string;
+  detector?: DetectorSetup;
+  dispose(): void;
+}
+
+export type DatasetLoader = (id: string, seed: number) => Promise<Dataset>;
+
+export async function readRecord(runDir: string, runId: string): Promise<RunRecord> {
+  const file = join(runDir, 'run.json');
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch {
+    throw new PredictError(`no run '${runId}'`, 'not-found');
+  }
+  const parsed = runRecordSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new PredictError(`run '${runId}' has an unreadable record (${file})`, 'not-found');
+  return parsed.data;
+}
+
+/** Which checkpoint a prediction uses (the one named, else best, else last) and its files' stamp. */
+export async function pickCheckpoint(runDir: string, record: RunRecord, wanted?: string): Promise<{ name: string; dir: string; stamp: string }> {
+  const name = wanted ?? record.checkpoints.best ?? record.checkpoints.last;
+  const dir = name ? join(runDir, 'checkpoints', name) : '';
+  if (!name || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
+    const which = wanted ? `checkpoint '${wanted}'` : 'checkpoint';
+    throw new PredictError(`run ${record.id} has no ${which} yet (state: ${record.state}): train it until an epoch ends, then predict`, 'no-checkpoint');
+  }
+  const st = await fsp.stat(join(dir, 'weights.bin'));
+  return { name, dir, stamp: `${name}@${st.mtimeMs}:${st.size}` };
+}
+
+export async function loadRunModel(runDir: string, record: RunRecord, ck: { name: string; dir: string; stamp: string }, datasets: DatasetLoader): Promise<LoadedRun> {
+  const restored = restore(record.graph);
+  if (!restored.ok) throw new PredictError(`the graph of run ${record.id} cannot be restored: ${restored.errors.map((e) => e.message).join('; ')}`, 'unsupported');
+  const config = trainConfigSchema.parse(record.config);
+  const dataset = await datasets(record.dataset, config.seed);
+  let model: tf.LayersModel;
+  try {
+    const json = JSON.parse(await fsp.readFile(join(ck.dir, 'model.json'), 'utf8')) as { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[] };
+    const w = await fsp.readFile(join(ck.dir, 'weights.bin'));
+    model = await loadFromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer });
+  } catch (err) {
+    throw new PredictError(`checkpoint ${ck.dir} cannot be loaded: ${(err as Error).message}`, 'no-checkpoint');
+  }
+  const inShape = model.inputs[0].shape;
+  if (inShape.length !== 4) {
+    model.dispose();
+    throw new PredictError(`the model of run ${record.id} does not take images (input ${JSON.stringify(inShape)})`, 'unsupported');
+  }
+  const inputShape = inShape.slice(1) as [number, number, number];
+  const graph = adaptToDataset(restored.graph, { name: dataset.info.name, shape: dataset.info.shape, classes: dataset.info.classes.length }).graph;
+  const { layers, defaultGradcam, defaultFeatures } = spatialLayers(model, graph);
+  let detector: DetectorSetup | undefined;
+  if (graph.meta.task === 'detection') {
+    try {
+      detector = setupDetector(dataset, config, model);
+    } catch (err) {
+      model.dispose();
+      throw new PredictError(`the detection heads of run ${record.id} cannot be decoded: ${(err as Error).message}`, 'unsupported');
+    }
+  }
+  return {
+    record,
+    checkpoint: ck.name,
+    stamp: ck.stamp,
+    model,
+    graph,
+    dataset,
+    inputShape,
+    layers,
+    defaultGradcam,
+    defaultFeatures,
+    detector,
+    dispose() {
+      detector?.decoder.dispose();
+      model.dispose();
+    },
+  };
+}
+
+const NOT_SPATIAL_FAMILIES = new Set(['io', 'head', 'detection']);
+
+/**
+ * The layers with a spatial output (node outputs, in network order) and the defaults: Grad-CAM at the last of
+ * them before the first layer that is not spatial any more (global pooling, flatten, patch tokens), feature maps
+ * at the first convolution.
+ */
+export function spatialLayers(model: tf.LayersModel, graph: GraphDoc): { layers: PredictLayer[]; defaultGradcam?: string; defaultFeatures?: string } {
+  const shapeOf = (name: string): number[] => (model.getLayer(name).outputShape as (number | null)[]).slice(1) as number[];
+  const isSpatial = (s: number[]): boolean => s.length === 3 && s[0] * s[1] > 1;
+  let nodes: { name: string; type: string; family: string }[];
+  try {
+    nodes = probeTargets(model, graph).map((p) => ({ name: p.output, type: p.type, family: p.family }));
+  } catch {
+    nodes = model.layers.map((l) => ({ name: l.name, type: l.getClassName(), family: 'conv' }));
+  }
+  const layers: PredictLayer[] = [];
+  let defaultGradcam: string | undefined;
+  let closed = false;
+  for (const n of nodes) {
+    if (n.family === 'io') continue;
+    const shape = shapeOf(n.name);
+    if (!isSpatial(shape) || NOT_SPATIAL_FAMILIES.has(n.family)) {
+      if (!isSpatial(shape) && layers.length > 0) closed = true;
+      continue;
+    }
+    layers.push({ name: n.name, type: n.type, shape });
+    if (!closed) defaultGradcam = n.name;
+  }
+  const conv = nodes.find((n) => (blockByType(n.type)?.family ?? n.family) === 'conv' && layers.some((l) => l.name === n.name));
+  return { layers, defaultGradcam, defaultFeatures: conv?.name ?? layers[0]?.name };
+}

@@ -1,0 +1,126 @@
+import type { ExperimentInfo, ExperimentResult, UserExperiment } from '../../shared/api';
+import { runMetric } from '../../shared/experiments/measures';
+import { Icon } from '../app/Icon';
+import { Empty } from '../dashboards/chartKit';
+import { estimate } from './model';
+import { resultKey, useExperimentsState, type ExperimentsStore } from './store';
+
+export const DIRECTION_LABEL = { supports: 'Supports the claim', contradicts: 'Contradicts the claim', inconclusive: 'Inconclusive' } as const;
+
+export function VerdictBadge({ direction, small }: { direction: keyof typeof DIRECTION_LABEL; small?: boolean }) {
+  return (
+    <span className={`verdict-badge ${direction} ${small ? 'small' : ''}`} data-testid="verdict-badge" data-direction={direction}>
+      <Icon name={direction === 'supports' ? 'check' : direction === 'contradicts' ? 'close' : 'info'} size={small ? 11 : 13} />
+      {DIRECTION_LABEL[direction]}
+    </span>
+  );
+}
+
+export function ago(iso: string): string {
+  const d = (Date.now() - new Date(iso).getTime()) / 1000;
+  if (!Number.isFinite(d)) return '';
+  if (d < 60) return 'just now';
+  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
+  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
+  return new Date(iso).toLocaleDateString();
+}
+
+function LastVerdict({ result, running, progress }: { result?: ExperimentResult; running?: boolean; progress?: string }) {
+  if (running)
+    return (
+      <div className="exp-card-foot running">
+        <span className="live-dot" /> Running{progress ? ` · ${progress}` : ''}
+      </div>
+    );
+  if (!result) return <div className="exp-card-foot muted">Not run yet</div>;
+  return (
+    <div className="exp-card-foot" title={result.verdict.text}>
+      <VerdictBadge direction={result.verdict.effect.direction} small />
+      <span className="exp-card-detail">{result.verdict.effect.detail}</span>
+      <span className="muted exp-card-when">{ago(result.startedAt)}</span>
+    </div>
+  );
+}
+
+function GuidedCard({ info, store }: { info: ExperimentInfo; store: ExperimentsStore }) {
+  const result = useExperimentsState(store, (s) => s.last[resultKey('guided', info.id)]);
+  const session = useExperimentsState(store, (s) => s.sessions[info.id]);
+  const done = session?.variants.filter((v) => v.state !== 'pending' && v.state !== 'training').length ?? 0;
+  return (
+    <button className="exp-card" data-testid="exp-card" data-experiment={info.id} onClick={() => store.open({ kind: 'builtin', id: info.id })}>
+      <div className="exp-card-top">
+        <span className="pill concept" title={info.concept}>
+          {info.concept}
+        </span>
+        <span className="spacer" />
+        <span className="muted exp-card-meta">
+          {info.dataset} · {info.variants.length} variants · {estimate(info.estimatedSeconds, info.kind)}
+        </span>
+      </div>
+      <div className="exp-card-title">{info.title}</div>
+      <p className="exp-card-claim">{info.claim}</p>
+      <LastVerdict result={result} running={session?.running} progress={session ? `${done}/${session.variants.length} variants` : undefined} />
+    </button>
+  );
+}
+
+function SavedCard({ doc, store }: { doc: UserExperiment; store: ExperimentsStore }) {
+  const result = useExperimentsState(store, (s) => s.last[resultKey('user', doc.id)]);
+  return (
+    <button className="exp-card saved" data-testid="exp-saved-card" data-experiment={doc.id} onClick={() => store.open({ kind: 'saved', id: doc.id })}>
+      <div className="exp-card-top">
+        <span className="pill concept">{doc.concept ?? 'Your comparison'}</span>
+        <span className="spacer" />
+        <span className="muted exp-card-meta">
+          {doc.runs.length} runs · {runMetric(doc.metric)?.label ?? doc.metric}
+        </span>
+      </div>
+      <div className="exp-card-title">{doc.title}</div>
+      <p className="exp-card-claim">{doc.runs.map((r) => r.name).join(' vs ')}</p>
+      <LastVerdict result={result} />
+    </button>
+  );
+}
+
+export function Gallery({ store, onSave }: { store: ExperimentsStore; onSave(): void }) {
+  const list = useExperimentsState(store, (s) => s.list);
+  const error = useExperimentsState(store, (s) => s.listError);
+  return (
+    <div className="exp-gallery" data-testid="exp-gallery">
+      <div className="exp-gallery-head">
+        <div>
+          <h2>Experiments</h2>
+          <p className="muted">Claims from the study notes as side-by-side runs. Each verdict is computed from the measured results.</p>
+        </div>
+        <span className="spacer" />
+        <button className="btn" onClick={onSave} data-testid="exp-save-open">
+          <Icon name="plus" size={13} /> Save experiment from runs…
+        </button>
+        <button className="icon-btn" onClick={() => void store.load(true)} title="Refresh" aria-label="Refresh">
+          <Icon name="repeat" size={13} />
+        </button>
+      </div>
+      {error && <div className="field-error exp-pad">{error}</div>}
+      {!list && !error && <Empty height={160}>Loading…</Empty>}
+      {list && (
+        <>
+          <div className="exp-grid">
+            {list.builtin.map((info) => (
+              <GuidedCard key={info.id} info={info} store={store} />
+            ))}
+          </div>
+          <h3 className="exp-section">Your experiments</h3>
+          {list.saved.length === 0 ? (
+            <p className="muted exp-pad">None yet. Train two or more runs, then “Save experiment from runs…” compares them on a metric you choose.</p>
+          ) : (
+            <div className="exp-grid">
+              {list.saved.map((doc) => (
+                <SavedCard key={doc.id} doc={doc} store={store} />
+              ))}
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
