@@ -1,29 +1,7 @@
+import { MENU_COMMANDS, type MenuCommand } from '../../shared/menu';
 import type { MenuItemSpec } from './types';
 
-/** Commands a native menu sends to the renderer as `{type: 'menu', command}`; named like its actions. */
-export const MENU_COMMANDS = [
-  'file.new',
-  'file.open',
-  'file.openRecent',
-  'file.save',
-  'file.saveAs',
-  'file.export',
-  'file.exportPicture',
-  'run.export',
-  'edit.undo',
-  'edit.redo',
-  'edit.cut',
-  'edit.copy',
-  'edit.paste',
-  'edit.selectAll',
-  'edit.delete',
-  'run.train',
-  'run.stop',
-  'view.fit',
-  'view.theme',
-  'view.minimap',
-] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
+export { MENU_COMMANDS, type MenuCommand };
 
 export interface MenuOptions {
   platform: NodeJS.Platform;
@@ -61,7 +39,7 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemSpec[] {
         sep,
         item('Save', 'file.save', 'CmdOrCtrl+S'),
         item('Save As…', 'file.saveAs', 'CmdOrCtrl+Shift+S'),
-        item('Export…', 'file.export', 'CmdOrCtrl+E'),
+        item('Export Layer Summary (Markdown)…', 'file.export', 'CmdOrCtrl+E'),
         item('Export Model…', 'run.export'),
         item('Export Network Picture (SVG/PNG)…', 'file.exportPicture'),
         ...(mac ? [] : [sep, { role: 'quit' } as MenuItemSpec]),
@@ -82,11 +60,23 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemSpec[] {
     },
     {
       label: 'Run',
-      submenu: [item('Train', 'run.train', 'F5'), item('Stop', 'run.stop', 'Shift+F5')],
+      submenu: [
+        item('Train', 'run.train', 'F5'),
+        item('Pause', 'run.pause'),
+        item('Resume', 'run.resume'),
+        item('Stop', 'run.stop', 'Shift+F5'),
+        sep,
+        item('Export Model…', 'run.export'),
+      ],
     },
     {
       label: 'View',
       submenu: [
+        item('Editor', 'view.editor', 'CmdOrCtrl+Shift+1'),
+        item('Training', 'view.training', 'CmdOrCtrl+Shift+2'),
+        item('Runs', 'view.runs', 'CmdOrCtrl+Shift+3'),
+        item('Experiments', 'view.experiments', 'CmdOrCtrl+Shift+4'),
+        sep,
         item('Fit View', 'view.fit', 'Shift+1'),
         item('Toggle Theme', 'view.theme'),
         item('Toggle Minimap', 'view.minimap'),

@@ -109,7 +109,7 @@ test('the menu has every command, and a click sends a menu LabEvent to the rende
   const { stub } = await boot();
   const items = flatten(stub.menuTemplate);
   const labels = items.map((i) => i.label).filter(Boolean);
-  for (const label of ['File', 'Edit', 'Run', 'View', 'New from Template…', 'Open…', 'Save', 'Save As…', 'Export…', 'Open Recent', 'Undo', 'Redo', 'Cut', 'Copy', 'Paste', 'Select All', 'Delete', 'Train', 'Stop', 'Fit View', 'Toggle Theme', 'Toggle Minimap']) {
+  for (const label of ['File', 'Edit', 'Run', 'View', 'New from Template…', 'Open…', 'Save', 'Save As…', 'Export Layer Summary (Markdown)…', 'Export Model…', 'Open Recent', 'Undo', 'Redo', 'Cut', 'Copy', 'Paste', 'Select All', 'Delete', 'Train', 'Pause', 'Resume', 'Stop', 'Editor', 'Training', 'Runs', 'Experiments', 'Fit View', 'Toggle Theme', 'Toggle Minimap']) {
     assert.ok(labels.includes(label), label);
   }
   const sent = stub.windows[0].webContents.sent;

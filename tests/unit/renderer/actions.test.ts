@@ -4,13 +4,13 @@ import { ACTIONS } from '../../../src/renderer/actions';
 import { register } from '../../../src/renderer/actions/types';
 import { analysisOf } from '../../../src/renderer/core/analysis';
 import { isDirty } from '../../../src/renderer/core/state';
+import { MENU_COMMANDS } from '../../../src/shared/menu';
 import { harness, key, smallNet } from './helpers';
-
-const MENU_COMMANDS = ['file.new', 'file.open', 'file.save', 'file.saveAs', 'file.export', 'edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.paste', 'edit.selectAll', 'edit.delete', 'run.train', 'run.stop', 'view.fit', 'view.theme', 'view.minimap', 'run.export', 'file.exportPicture'];
 
 test('every native menu command is an action', () => {
   const names = new Set(ACTIONS.map((a) => a.name));
-  for (const c of MENU_COMMANDS) assert.ok(names.has(c), c);
+  // file.openRecent is routed to file.openPath with the menu item's path.
+  for (const c of MENU_COMMANDS.filter((m) => m !== 'file.openRecent')) assert.ok(names.has(c), c);
 });
 
 test('no two actions share a shortcut', () => {

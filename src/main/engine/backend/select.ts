@@ -52,6 +52,7 @@ export async function selectBackend(opts: SelectOptions = {}): Promise<BackendRe
   // auto order so training still runs, and the report says why.
   const order = prefer === 'auto' ? AUTO_ORDER : [prefer, ...AUTO_ORDER.filter((n) => n !== prefer)];
   const tried: BackendAttempt[] = [];
+  silenceCpuBanner();
   installTileGradient();
   for (const name of order) {
     try {
@@ -93,6 +94,15 @@ const LOADERS: Record<BackendName, (opts: SelectOptions) => Promise<Loaded>> = {
     return { label: 'JavaScript (slow; conv training is impractical)', device: 'cpu' };
   },
 };
+
+/**
+ * tfjs-backend-cpu prints "install our node backend" on its first use in Node. That advice cannot be followed
+ * offline, and the backend report already says which backend runs and why the others did not load.
+ */
+function silenceCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
+}
 
 async function useBackend(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);

@@ -1,0 +1,31 @@
+// The contract between the native menu (Electron main) and the renderer: each command is an action name.
+/** Commands a native menu sends to the renderer as `{type: 'menu', command}`; each is the name of an action. */
+export const MENU_COMMANDS = [
+  'file.new',
+  'file.open',
+  'file.openRecent',
+  'file.save',
+  'file.saveAs',
+  'file.export',
+  'file.exportPicture',
+  'run.export',
+  'edit.undo',
+  'edit.redo',
+  'edit.cut',
+  'edit.copy',
+  'edit.paste',
+  'edit.selectAll',
+  'edit.delete',
+  'run.train',
+  'run.pause',
+  'run.resume',
+  'run.stop',
+  'view.editor',
+  'view.training',
+  'view.runs',
+  'view.experiments',
+  'view.fit',
+  'view.theme',
+  'view.minimap',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
