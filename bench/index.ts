@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark of the project, one after another. Timings are wall clock: run it on an
 // idle machine (two benchmarks at once on 2 cores halve each other).
-//   npm run bench                 graph analysis + editing + training throughput (all backends, PyTorch if present)
+//   npm run bench                 graph analysis + editing + training throughput (all backends, PyTorch if present) + the detector
 //   npm run bench -- graph        only the graph benchmarks
 //   npm run bench -- train [...]  only training throughput (options: see bench/backend/train-bench.ts)
 //   npm run bench -- detect [--epochs N] [--train N] [--val N]  only the detector: yolo_nano on shapes-det to mAP@0.5 (minutes)

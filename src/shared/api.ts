@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ExperimentEvent, ExperimentInfo, ExperimentResult } from './experiments/types';
+import type { ExperimentResultSummary } from './experiments/summary';
+import type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
 import type { UserExperiment } from './experiments/user';
 import { attentionArgsSchema, type AttentionArgs, type AttentionMaps } from './attention';
 import { predictArgsSchema, type PredictArgs, type PredictResult } from './predict';
@@ -122,7 +123,8 @@ export interface MenuEvent {
 }
 export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent | ExperimentEvent;
 
-export type { ExperimentEvent, ExperimentInfo, ExperimentResult } from './experiments/types';
+export type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
+export type { ExperimentResultSummary } from './experiments/summary';
 export type { UserExperiment } from './experiments/user';
 
 /** A stored experiment result (newest first in listExperimentResults). */
@@ -130,6 +132,8 @@ export interface ExperimentResultEntry {
   file: string;
   experiment: string;
   startedAt: string;
+  /** The verdict and numbers without the curves (absent when the stored result is unreadable). */
+  summary?: ExperimentResultSummary;
 }
 
 // export
@@ -207,6 +211,7 @@ export const LAB_ARGS = {
     variants: z.array(z.string().min(1).max(64)).min(1).max(16).optional(),
   }),
   stopExperiment: z.object({ session: z.string().min(1).max(200) }),
+  runningExperiments: z.undefined(),
   createExperimentProjects: z.object({ id: z.string().min(1).max(64) }),
   saveUserExperiment: z.object({
     title: z.string().trim().min(1, 'a title').max(200),
@@ -264,6 +269,8 @@ export interface LabApi {
   startExperiment(a: { id: string; seed?: number; concurrency?: number; variants?: string[] }): Promise<{ session: string }>;
   /** Stops the runs in flight and skips the rest; the verdict is computed from what finished. */
   stopExperiment(a: { session: string }): Promise<void>;
+  /** Experiment sessions in flight, with each variant's state and run id (a reloaded page picks them up). */
+  runningExperiments(): Promise<RunningExperiment[]>;
   /** Writes the variants as projects (`experiments/<id>/<variant>.netsmith.json`); returns their paths. */
   createExperimentProjects(a: { id: string }): Promise<string[]>;
   /** Saves a user experiment comparing two or more existing runs. */

@@ -92,11 +92,11 @@ test('attention maps of a tiny ViT run: API (sample, upload, errors) and the Pre
   assert.equal(await view.locator('[data-testid=attention-head] option').count(), 5, 'mean of heads + 4 heads');
   assert.equal(await view.locator('[data-testid=attention-heads] .attn-tile').count(), 5);
   const heat = view.locator('[data-testid=attention-heat]');
-  assert.deepEqual(await heat.evaluate((c: HTMLCanvasElement) => [c.width, c.height]), [8, 8]);
+  assert.deepEqual(await heat.evaluate((c) => [(c as unknown as { width: number }).width, (c as unknown as { height: number }).height]), [8, 8]);
   await view.locator('[data-testid=attention-head]').selectOption('2');
   await view.locator('[data-testid=attention-rollout]').check();
   assert.equal(await view.locator('[data-testid=attention-layer]').isDisabled(), true);
   await view.locator('[data-testid=attention-opacity]').fill('0.8');
-  assert.equal(await heat.evaluate((c: HTMLCanvasElement) => c.style.opacity), '0.8');
+  assert.equal(await heat.evaluate((c) => (c as unknown as { style: { opacity: string } }).style.opacity), '0.8');
   if (SHOTS) await page.locator('[data-testid=predict-attention]').screenshot({ path: join(SHOTS, 'vit-attention-e2e.png') });
 });

@@ -41,7 +41,7 @@ async function openCard(page: Page, id: string): Promise<void> {
   await page.waitForSelector(`[data-testid=exp-detail][data-experiment=${id}]`);
 }
 
-test('experiments: gallery, a computed and a trained experiment with verdicts, a saved comparison, verdicts kept after a reload', { timeout: 240_000 }, async () => {
+test('experiments: gallery, a computed and a trained experiment with verdicts, a saved comparison, verdicts kept after a reload', { timeout: 330_000 }, async () => {
   const host = await startHost();
   hosts.push(host);
   const page = await app(host);
@@ -134,4 +134,40 @@ test('experiments: gallery, a computed and a trained experiment with verdicts, a
   await page.waitForSelector('[data-testid=app][data-workspace=editor]', { timeout: 20_000 });
   for (const v of ['stack3x3', 'single7x7', 'stack5x5', 'pooled', 'dilated']) assert.ok(existsSync(join(host.home, 'projects', 'experiments', 'receptive-field', `${v}.netsmith.json`)), v);
   await page.locator('[data-testid=doc-title]', { hasText: /receptive-field|stack3x3/ }).waitFor({ timeout: 10_000 });
+
+  // Reload mid-run: the card and the detail page show the run's state at once (runningExperiments), the
+  // finished variant as completed; Stop from the command palette; the gallery keeps the last complete verdict.
+  await page.keyboard.press('Control+Shift+Digit4');
+  await openCard(page, 'initialization');
+  await page.click('[data-testid=exp-start]');
+  await page.waitForSelector('[data-testid=exp-variant-row][data-state=completed]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=exp-variant-row][data-state=training]', { timeout: 20_000 });
+  await page.reload();
+  await page.waitForSelector('[data-testid=app][data-ready=true]');
+  await page.click('[data-testid=ws-experiments]');
+  await page.waitForSelector('[data-testid=exp-card][data-experiment=initialization] [data-testid=exp-card-running]', { timeout: 5_000 });
+  assert.match(await page.locator('[data-testid=exp-card][data-experiment=initialization]').innerText(), /Running · [12]\/3 variants/);
+  await shot(page, 'gallery-running');
+  await openCard(page, 'initialization');
+  await page.waitForSelector('[data-testid=exp-running]', { timeout: 5_000 });
+  assert.ok((await page.locator('[data-testid=exp-variant-row][data-state=pending]').count()) <= 1, 'earlier variants do not show as pending');
+  assert.ok((await page.locator('[data-testid=exp-variant-row][data-state=completed]').count()) >= 1, 'the variant that finished before the reload shows as completed');
+  await shot(page, 'detail-reloaded');
+  await page.click('[data-testid=tool-palette]');
+  await page.keyboard.type('stop the open experiment');
+  await page.waitForSelector('[data-testid="command-experiment.stop"]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=exp-start]', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid=exp-partial]', { timeout: 10_000 });
+  await shot(page, 'detail-stopped');
+  await page.click('[data-testid=exp-show-complete]');
+  await page.waitForSelector('[data-testid=exp-stopped-later]');
+  assert.equal(await page.locator('[data-testid=exp-partial]').count(), 0);
+  assert.equal(await page.locator('[data-testid=exp-variant-row][data-state=completed]').count(), 3, 'the last complete verdict with its three variants');
+  await page.click('[data-testid=exp-back]');
+  const initCard = page.locator('[data-testid=exp-card][data-experiment=initialization]');
+  await initCard.locator('[data-testid=exp-card-stopped]').waitFor({ timeout: 10_000 });
+  assert.match(await initCard.innerText(), /a later attempt was stopped/);
+  assert.equal(await initCard.locator('[data-testid=verdict-badge]').count(), 1, 'the last complete verdict stays on the card');
+  await shot(page, 'gallery-stopped');
 });

@@ -151,6 +151,7 @@ export class ExperimentRunner {
       seconds: (performance.now() - started) / 1000,
       variants: results,
       verdict,
+      ...(opts.signal?.aborted && doc.kind === 'trained' && results.some((r) => r.state === 'stopped' || r.state === 'skipped') ? { stopped: true } : {}),
       ...(doc.drawing ? { drawing: doc.drawing(ctx) } : {}),
     };
     emit({ phase: 'finished', result });

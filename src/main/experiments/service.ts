@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { LabError } from '../../shared/api';
+import { LabError, type ExperimentResultEntry } from '../../shared/api';
 import { describeExperiment, EXPERIMENTS, experimentById, variantProjects } from '../../shared/experiments';
-import type { ExperimentEvent, ExperimentInfo, ExperimentResult } from '../../shared/experiments/types';
+import type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from '../../shared/experiments/types';
 import { makeUserExperiment, type UserExperiment } from '../../shared/experiments/user';
 import { evaluateUserExperiment, ExperimentRunner, newSession, type ExperimentRuns } from './runner';
 import { ExperimentStore } from './store';
@@ -22,7 +22,7 @@ export interface ExperimentServiceOptions {
  */
 export class ExperimentService {
   private readonly runner: ExperimentRunner;
-  private readonly sessions = new Map<string, { controller: AbortController; done: Promise<ExperimentResult | undefined> }>();
+  private readonly sessions = new Map<string, { controller: AbortController; done: Promise<ExperimentResult | undefined>; progress: RunningExperiment; ended(): boolean }>();
 
   constructor(private readonly o: ExperimentServiceOptions) {
     this.runner = new ExperimentRunner(o.runs);
@@ -38,8 +38,30 @@ export class ExperimentService {
     if (!doc) throw new LabError(`no experiment '${a.id}'`, 'not-found');
     const session = newSession(doc.id);
     const controller = new AbortController();
+    const chosen = a.variants ? doc.variants.filter((v) => a.variants!.includes(v.id)) : doc.variants;
+    const progress: RunningExperiment = { session, experiment: doc.id, startedAt: new Date().toISOString(), variants: chosen.map((v) => ({ id: v.id, name: v.name, state: 'pending' })) };
+    let ended = false;
+    const track = (e: ExperimentEvent): void => {
+      // Between the last event and the stored result the session is over for the UI (its 'finished' came).
+      if (e.phase === 'finished' || e.phase === 'failed') ended = true;
+      if (e.variant === undefined || (e.phase !== 'variant-started' && e.phase !== 'variant-finished')) return;
+      const r = e.variantResult;
+      progress.variants = progress.variants.map((v) =>
+        v.id !== e.variant ? v : { ...v, state: e.phase === 'variant-started' ? 'training' : (r?.state ?? 'failed'), ...(e.runId ? { runId: e.runId } : {}), ...(r?.error || e.message ? { error: r?.error ?? e.message } : {}) },
+      );
+    };
     const done = this.runner
-      .run(doc, { session, seed: a.seed, concurrency: a.concurrency, variants: a.variants, signal: controller.signal, onEvent: (e) => this.o.emit(e) })
+      .run(doc, {
+        session,
+        seed: a.seed,
+        concurrency: a.concurrency,
+        variants: a.variants,
+        signal: controller.signal,
+        onEvent: (e) => {
+          track(e);
+          this.o.emit(e);
+        },
+      })
       .then(async (result) => {
         await this.o.store.saveResult(result).catch(() => undefined);
         return result;
@@ -49,7 +71,7 @@ export class ExperimentService {
         return undefined;
       })
       .finally(() => this.sessions.delete(session));
-    this.sessions.set(session, { controller, done });
+    this.sessions.set(session, { controller, done, progress, ended: () => ended });
     return { session };
   }
 
@@ -59,6 +81,11 @@ export class ExperimentService {
     if (!s) throw new LabError(`no experiment running as '${a.session}'`, 'not-running');
     s.controller.abort();
     await s.done;
+  }
+
+  /** Sessions in flight with each variant's state so far (a page that reloads mid-run picks them up). */
+  async runningExperiments(): Promise<RunningExperiment[]> {
+    return [...this.sessions.values()].filter((s) => !s.ended()).map((s) => ({ ...s.progress, variants: s.progress.variants.map((v) => ({ ...v })) }));
   }
 
   /** Resolves with the result when the session ends (tests, the CLI). */
@@ -100,7 +127,7 @@ export class ExperimentService {
   }
 
   /** Results kept from earlier experiment runs (newest first), and one of them in full. */
-  async listExperimentResults(): Promise<{ file: string; experiment: string; startedAt: string }[]> {
+  async listExperimentResults(): Promise<ExperimentResultEntry[]> {
     return this.o.store.listResults();
   }
 
@@ -123,7 +150,7 @@ export class ExperimentService {
 /** The experiments side as LabService uses it (tests pass a fake). */
 export type ExperimentManager = Pick<
   ExperimentService,
-  'listExperiments' | 'startExperiment' | 'stopExperiment' | 'createExperimentProjects' | 'saveUserExperiment' | 'evaluateUserExperiment' | 'deleteUserExperiment' | 'listExperimentResults' | 'readExperimentResult'
+  'listExperiments' | 'startExperiment' | 'stopExperiment' | 'runningExperiments' | 'createExperimentProjects' | 'saveUserExperiment' | 'evaluateUserExperiment' | 'deleteUserExperiment' | 'listExperimentResults' | 'readExperimentResult'
 > & { dispose?(): Promise<void> };
 
 /** What a host gives the experiments side: LabService's event stream and project writer. */

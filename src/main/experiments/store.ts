@@ -1,6 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../../shared/api';
+import { experimentById } from '../../shared/experiments';
+import { summarizeResult, type ExperimentResultSummary } from '../../shared/experiments/summary';
 import type { ExperimentResult } from '../../shared/experiments/types';
 import { userExperimentSchema, type UserExperiment } from '../../shared/experiments/user';
 import { atomicWrite } from '../util/atomicWrite';
@@ -55,17 +57,44 @@ export class ExperimentStore {
     await fsp.rm(join(this.root, `${id}.json`), { force: true });
   }
 
-  /** Stored results, newest first: `{ file, experiment, startedAt }` (file names under results/). */
-  async listResults(): Promise<{ file: string; experiment: string; startedAt: string }[]> {
+  /**
+   * Stored results, newest first: `{ file, experiment, startedAt, summary }` (file names under results/). The
+   * summary is read from the file kept next to each result (`<name>.summary.json`); for a result stored
+   * without one (older versions) it is computed from the full result once and kept.
+   */
+  async listResults(): Promise<{ file: string; experiment: string; startedAt: string; summary?: ExperimentResultSummary }[]> {
     const names = await fsp.readdir(join(this.root, 'results')).catch(() => [] as string[]);
-    return names
+    const entries = names
       .filter((n) => RESULT.test(n))
       .map((file) => {
         const m = RESULT.exec(file)!;
         const t = m[2];
         return { file, experiment: m[1], startedAt: `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13, 15)}Z` };
       })
-      .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.file.localeCompare(a.file));
+      // Results within the same second are numbered `-2`, `-3`, … (a higher number is newer).
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || sameSecond(b.file) - sameSecond(a.file));
+    return Promise.all(
+      entries.map(async (e) => {
+        const summary = await this.readSummary(e.file);
+        return summary ? { ...e, summary } : e;
+      }),
+    );
+  }
+
+  /** The summary of a stored result (computed and kept when missing); undefined when the result is unreadable. */
+  async readSummary(file: string): Promise<ExperimentResultSummary | undefined> {
+    if (!RESULT.test(file)) throw new LabError(`invalid result name '${file}'`, 'bad-id');
+    const path = join(this.root, 'results', summaryName(file));
+    const kept = await fsp.readFile(path, 'utf8').then(
+      (t) => JSON.parse(t) as ExperimentResultSummary,
+      () => undefined,
+    );
+    if (kept?.format === 'netsmith.experiment-summary') return kept;
+    const result = await this.readResult(file).catch(() => undefined);
+    if (!result?.verdict || !Array.isArray(result.variants)) return undefined;
+    const summary = summaryOf(result);
+    await atomicWrite(path, JSON.stringify(summary)).catch(() => undefined);
+    return summary;
   }
 
   async readResult(file: string): Promise<ExperimentResult> {
@@ -85,6 +114,14 @@ export class ExperimentStore {
     let file = join(dir, `${result.experiment}-${stamp}.json`);
     for (let k = 2; await fsp.stat(file).then(() => true, () => false); k++) file = join(dir, `${result.experiment}-${stamp}-${k}.json`);
     await atomicWrite(file, JSON.stringify(result));
+    await atomicWrite(join(dir, summaryName(file.slice(dir.length + 1))), JSON.stringify(summaryOf(result))).catch(() => undefined);
     return file;
   }
 }
+
+/** `gradient-flow-20261122-101010.json` → `gradient-flow-20261122-101010.summary.json`. */
+const summaryName = (file: string): string => file.replace(/\.json$/, '.summary.json');
+
+const summaryOf = (result: ExperimentResult): ExperimentResultSummary => summarizeResult(result, result.source === 'guided' ? experimentById(result.experiment)?.kind : undefined);
+
+const sameSecond = (file: string): number => Number(/-\d{8}-\d{6}-(\d+)\.json$/.exec(file)?.[1] ?? 1);

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunSummary, SampleImages, UserExperiment } from '../../shared/api';
+import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunningExperiment, RunSummary, SampleImages, UserExperiment } from '../../shared/api';
 import { LAB_ARGS, LabError } from '../../shared/api';
 import type { AttentionArgs, AttentionMaps } from '../../shared/attention';
 import type { PredictArgs, PredictResult } from '../../shared/predict';
@@ -167,6 +167,10 @@ export class LabService implements LabApi {
 
   async stopExperiment(a: { session: string }): Promise<void> {
     return this.exp().stopExperiment(a);
+  }
+
+  async runningExperiments(): Promise<RunningExperiment[]> {
+    return this.exp().runningExperiments();
   }
 
   async createExperimentProjects(a: { id: string }): Promise<string[]> {

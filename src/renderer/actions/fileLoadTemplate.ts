@@ -1,7 +1,6 @@
 import { restore } from '../../shared/graph/restore';
-import { trainConfigSchema } from '../../shared/training/config';
 import { TEMPLATES } from '../core/catalog';
-import { draftStore } from '../train/draft';
+import { recommendTraining } from '../core/trainHints';
 import { register } from './types';
 import { confirmDiscard } from './shared';
 
@@ -21,12 +20,7 @@ export default register<{ id: string }>({
     ctx.view.fitView({ readable: true });
     // The Train panel starts from the template's measured settings (dataset, epochs, batch, optimizer).
     const rec = t.recommended;
-    if (rec) {
-      const store = draftStore();
-      const current = store.get().config;
-      const merged = trainConfigSchema.safeParse({ ...current, ...rec.config, optimizer: { ...current.optimizer, ...((rec.config.optimizer as object | undefined) ?? {}) } });
-      if (merged.success) store.update(() => ({ dataset: rec.dataset, config: merged.data }));
-    }
+    if (rec) recommendTraining(rec);
     ctx.toast(`New project from ${t.name}${rec ? ` · Train panel set to ${rec.dataset} with its recommended settings` : ''}`, 'success');
   },
 });

@@ -11,6 +11,9 @@ import editPasteText from './editPasteText';
 import editRedo from './editRedo';
 import editSelectAll from './editSelectAll';
 import editUndo from './editUndo';
+import experimentSaveFromRuns from './experimentSaveFromRuns';
+import experimentStart from './experimentStart';
+import experimentStop from './experimentStop';
 import fileDownload from './fileDownload';
 import fileExport from './fileExport';
 import fileExportPicture from './fileExportPicture';
@@ -79,6 +82,9 @@ export const ACTIONS: readonly Action<never>[] = [
   editRedo,
   editSelectAll,
   editUndo,
+  experimentSaveFromRuns,
+  experimentStart,
+  experimentStop,
   fileDownload,
   fileExport,
   fileExportPicture,

@@ -325,7 +325,7 @@ function EvaluationViewInner({ run }: { run: RunTelemetry }) {
           <Card title="Predicted vs ground-truth boxes over epochs" info={`validation images · predictions scoring ≥ the display threshold, after NMS`} span={2} testId="chart-boxes">
             <BoxesOverEpochs runId={run.id} history={run.sampleHistory} names={names} />
           </Card>
-          <Card title="Precision–recall per class" info="IoU 0.5 · interpolated precision (COCO, 101 recall points)" testId="chart-pr">
+          <Card title="Precision–recall per class" info="IoU 0.5 · COCO 101-point interpolation" testId="chart-pr">
             <PrCurves report={r.detection} names={names} />
           </Card>
           <Card title="AP@0.5 per class" testId="chart-ap">

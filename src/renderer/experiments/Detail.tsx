@@ -124,6 +124,33 @@ function useSeries(variants: readonly { id: string; name: string; runId?: string
   );
 }
 
+/**
+ * Reads the record of runs the telemetry store has not seen (a page reloaded mid-experiment: the variants
+ * that already finished, and the one training, whose earlier steps arrived before the page did).
+ */
+const fetchedRuns = new Set<string>();
+
+function useRunTelemetry(runIds: readonly string[]): void {
+  const { lab } = useEditor();
+  const telemetry = useTelemetryStore();
+  const key = runIds.join(',');
+  useEffect(() => {
+    if (!lab) return;
+    for (const id of runIds) {
+      const r = telemetry.get(id);
+      if ((r && r.epochs.length > 0) || fetchedRuns.has(id)) continue;
+      fetchedRuns.add(id);
+      void lab.runDetail({ id }).then(
+        (d) => {
+          const now = telemetry.get(id);
+          if (!now || now.epochs.length <= d.events.filter((e) => e.type === 'epoch').length) telemetry.load(d);
+        },
+        () => undefined,
+      );
+    }
+  }, [lab, telemetry, key]);
+}
+
 /** Epoch, step and loss of the variant that is training (live telemetry). */
 function LiveProgress({ runId }: { runId?: string }) {
   const run = useRun(runId);
@@ -261,11 +288,27 @@ export function GuidedDetail({ store, id }: { store: ExperimentsStore; id: strin
   const info = useExperimentsState(store, (s) => s.list?.builtin.find((e) => e.id === id));
   const session = useExperimentsState(store, (s) => s.sessions[id]);
   const last = useExperimentsState(store, (s) => s.last[resultKey('guided', id)]);
+  const verdict = useExperimentsState(store, (s) => s.verdicts[resultKey('guided', id)]);
   const starting = useExperimentsState(store, (s) => !!s.pending[resultKey('guided', id)]);
   const loaded = useExperimentsState(store, (s) => !!s.list);
+  const concurrency = useExperimentsState(store, (s) => s.concurrency);
+  // Re-render when the reason Start/Stop are disabled may change.
+  const startProblem = useExperimentsState(store, () => store.problem('start'));
   const [error, setError] = useState<string | null>(null);
+  const [loadingFull, setLoadingFull] = useState(false);
+  useEffect(() => {
+    if (!verdict?.complete || (last && last.startedAt >= verdict.complete.startedAt)) return;
+    setLoadingFull(true);
+    void store.loadFull('guided', id).finally(() => setLoadingFull(false));
+  }, [store, id, verdict?.complete?.startedAt, last?.startedAt]);
   const running = !!session?.running;
-  const result = running ? undefined : (session?.result ?? last);
+  const finishedKey = session?.variants.map((v) => `${v.id}:${v.state}:${v.result ? 1 : 0}`).join(',');
+  useEffect(() => {
+    if (running) void store.fillFinished(id);
+  }, [store, id, running, finishedKey]);
+  // A stopped attempt of this page's session is shown (with a note) unless the user asks for the last complete one.
+  const [showComplete, setShowComplete] = useState<string | null>(null);
+  const result = running ? undefined : session?.result && !(session.result.stopped && last && showComplete === session.session) ? session.result : last;
   const variants: VariantProgress[] = useMemo(() => {
     if (running && session) return session.variants;
     if (result) return result.variants.map((r) => ({ id: r.variant, name: r.name, state: r.state, result: r, ...(r.runId ? { runId: r.runId } : {}), ...(r.error ? { error: r.error } : {}) }));
@@ -275,15 +318,17 @@ export function GuidedDetail({ store, id }: { store: ExperimentsStore; id: strin
     () => (info ? info.variants.map((v) => variants.find((x) => x.id === v.id) ?? { id: v.id, name: v.name, state: 'pending' as const }) : variants).map((v) => ({ ...v, name: info?.variants.find((x) => x.id === v.id)?.name ?? v.name })),
     [info, variants],
   );
-  const liveRunIds = ordered.filter((v) => v.state === 'training' && v.runId).map((v) => v.runId!);
+  // Variants without a result yet (training, or finished before a page reload) are drawn from their runs' telemetry.
+  const liveRunIds = ordered.filter((v) => v.runId && !v.result).map((v) => v.runId!);
   const series = useSeries(ordered, liveRunIds);
-  const [concurrency, setConcurrency] = useState(1);
+  useRunTelemetry(liveRunIds);
   if (!info) return <Empty height={200}>{loaded ? `No experiment '${id}'.` : 'Loading…'}</Empty>;
-  const start = () => {
+  const act = (name: 'experiment.start' | 'experiment.stop') => {
     setError(null);
-    store.start(id, { concurrency }).catch((e: Error) => setError(e.message));
+    void manager.execute(name, undefined, 'ui').then((r) => {
+      if (!r.ok && r.reason === 'error') setError(r.error instanceof Error ? r.error.message : String(r.error));
+    });
   };
-  const stop = () => void store.stop(id).catch((e: Error) => setError(e.message));
   const openProjects = () => {
     store.createProjects(id).then(
       (paths) => {
@@ -312,23 +357,41 @@ export function GuidedDetail({ store, id }: { store: ExperimentsStore; id: strin
           <Icon name="open" size={13} /> Open variants as projects
         </button>
         {info.kind === 'trained' && !running && (
-          <select className="input exp-concurrency" value={concurrency} onChange={(e) => setConcurrency(Number(e.target.value))} title="Train the variants one after another, or two interleaved" data-testid="exp-concurrency">
+          <select className="input exp-concurrency" value={concurrency} onChange={(e) => store.setConcurrency(Number(e.target.value))} title="Train the variants one after another, or two interleaved" data-testid="exp-concurrency">
             <option value={1}>one after another</option>
             <option value={2}>two at a time</option>
           </select>
         )}
         {running ? (
-          <button className="btn" onClick={stop} data-testid="exp-stop">
+          <button className="btn" onClick={() => act('experiment.stop')} data-testid="exp-stop" title="Stop the runs in flight and skip the rest (experiment.stop)">
             <Icon name="stop" size={13} /> Stop
           </button>
         ) : (
-          <button className="btn primary" onClick={start} disabled={starting} data-testid="exp-start">
+          <button className="btn primary" onClick={() => act('experiment.start')} disabled={starting || !!startProblem} title={startProblem ?? 'Train every variant and compute the verdict (experiment.start)'} data-testid="exp-start">
             <Icon name="play" size={13} /> {result ? 'Run again' : info.kind === 'computed' ? 'Compute' : 'Start'}
           </button>
         )}
       </header>
       <div className="exp-detail-scroll">
         {(error || session?.error) && <div className="field-error exp-pad" data-testid="exp-error">{error ?? session?.error}</div>}
+        {!running && result && result.stopped && (
+          <p className="muted exp-partial-note" data-testid="exp-partial">
+            This attempt was stopped before every variant finished: its verdict covers only what finished.
+            {last && last !== result && session && (
+              <>
+                {' '}
+                <button className="exp-link" onClick={() => setShowComplete(session.session)} data-testid="exp-show-complete">
+                  Show the last complete verdict ({ago(last.startedAt)})
+                </button>
+              </>
+            )}
+          </p>
+        )}
+        {!running && result && !result.stopped && verdict?.stoppedLater && verdict.stoppedLater.startedAt > result.startedAt && (
+          <p className="muted exp-partial-note" data-testid="exp-stopped-later">
+            A later attempt ({ago(verdict.stoppedLater.startedAt)}) was stopped before every variant finished; this is the last complete verdict.
+          </p>
+        )}
         <div className="exp-top">
           <section className="dash-card exp-about" data-testid="exp-about">
             <header className="dash-card-head">
@@ -357,7 +420,9 @@ export function GuidedDetail({ store, id }: { store: ExperimentsStore; id: strin
             placeholder={
               running
                 ? `Training… the verdict is computed when every variant has finished (${done}/${session!.variants.length}).`
-                : info.kind === 'computed'
+                : loadingFull
+                  ? 'Loading the last verdict…'
+                  : info.kind === 'computed'
                   ? 'Compute: the verdict is measured from the variants’ graphs.'
                   : `Start the experiment: it trains the ${info.variants.length} variants one after another and computes the verdict from their runs.`
             }
@@ -388,7 +453,10 @@ export function SavedDetail({ store, id }: { store: ExperimentsStore; id: string
     store.evaluate(id).catch((e: Error) => setError(e.message));
   };
   useEffect(() => {
-    if (doc && !result) evaluate();
+    // The stored verdict when there is one (read in full now), else evaluate the runs.
+    if (doc && !result) void store.loadFull('user', id).then((r) => {
+        if (!r) evaluate();
+      });
   }, [doc?.id]);
   const names = useMemo(() => (doc ? doc.runs.map((r) => ({ id: r.runId, name: r.name, runId: r.runId, result: result?.variants.find((v) => v.variant === r.runId) })) : []), [doc, result]);
   const series = useSeries(names, []);

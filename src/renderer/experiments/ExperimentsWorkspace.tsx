@@ -1,4 +1,4 @@
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect } from 'react';
 import { useEditor } from '../app/context';
 import { Empty } from '../dashboards/chartKit';
 import { GuidedDetail, SavedDetail } from './Detail';
@@ -10,20 +10,20 @@ import './experiments.css';
 
 function Workspace({ store }: { store: ExperimentsStore }) {
   const view = useExperimentsState(store, (s) => s.view);
-  const [saving, setSaving] = useState(false);
+  const saving = useExperimentsState(store, (s) => s.saving);
   useEffect(() => {
     void store.load();
   }, [store]);
   return (
     <div className="exp-ws" data-testid="experiments-workspace">
       {view.kind === 'gallery' ? (
-        <Gallery store={store} onSave={() => setSaving(true)} />
+        <Gallery store={store} />
       ) : view.kind === 'builtin' ? (
         <GuidedDetail store={store} id={view.id} />
       ) : (
         <SavedDetail store={store} id={view.id} />
       )}
-      {saving && <SaveExperimentDialog store={store} onClose={() => setSaving(false)} />}
+      {saving && <SaveExperimentDialog store={store} onClose={() => store.setSaving(false)} />}
     </div>
   );
 }

@@ -1,5 +1,7 @@
-import type { ExperimentInfo, ExperimentResult, UserExperiment } from '../../shared/api';
+import type { ExperimentInfo, UserExperiment } from '../../shared/api';
+import type { LastVerdict } from '../../shared/experiments/summary';
 import { runMetric } from '../../shared/experiments/measures';
+import { useEditor } from '../app/context';
 import { Icon } from '../app/Icon';
 import { Empty } from '../dashboards/chartKit';
 import { estimate } from './model';
@@ -25,25 +27,40 @@ export function ago(iso: string): string {
   return new Date(iso).toLocaleDateString();
 }
 
-function LastVerdict({ result, running, progress }: { result?: ExperimentResult; running?: boolean; progress?: string }) {
+function LastVerdictFoot({ verdict, running, progress }: { verdict?: LastVerdict; running?: boolean; progress?: string }) {
   if (running)
     return (
-      <div className="exp-card-foot running">
+      <div className="exp-card-foot running" data-testid="exp-card-running">
         <span className="live-dot" /> Running{progress ? ` · ${progress}` : ''}
       </div>
     );
-  if (!result) return <div className="exp-card-foot muted">Not run yet</div>;
+  const done = verdict?.complete;
+  const stopped = verdict?.stoppedLater;
+  const stoppedNote = stopped && (
+    <span className="muted exp-card-stopped" data-testid="exp-card-stopped" title={`Stopped ${ago(stopped.startedAt)} after ${stopped.variants.filter((v) => v.state === 'completed' || v.state === 'failed').length} of ${stopped.variants.length} variants; the verdict shown is the last complete one.`}>
+      {done ? 'a later attempt was stopped' : `stopped ${ago(stopped.startedAt)} before every variant finished`}
+    </span>
+  );
+  if (!done)
+    return (
+      <div className="exp-card-foot muted">
+        {stopped ? stoppedNote : 'Not run yet'}
+      </div>
+    );
   return (
-    <div className="exp-card-foot" title={result.verdict.text}>
-      <VerdictBadge direction={result.verdict.effect.direction} small />
-      <span className="exp-card-detail">{result.verdict.effect.detail}</span>
-      <span className="muted exp-card-when">{ago(result.startedAt)}</span>
+    <div className="exp-card-foot-wrap">
+      <div className="exp-card-foot" title={done.verdict.text}>
+        <VerdictBadge direction={done.verdict.direction} small />
+        <span className="exp-card-detail">{done.verdict.detail}</span>
+        <span className="muted exp-card-when">{ago(done.startedAt)}</span>
+      </div>
+      {stoppedNote && <div className="exp-card-note">{stoppedNote}</div>}
     </div>
   );
 }
 
 function GuidedCard({ info, store }: { info: ExperimentInfo; store: ExperimentsStore }) {
-  const result = useExperimentsState(store, (s) => s.last[resultKey('guided', info.id)]);
+  const verdict = useExperimentsState(store, (s) => s.verdicts[resultKey('guided', info.id)]);
   const session = useExperimentsState(store, (s) => s.sessions[info.id]);
   const done = session?.variants.filter((v) => v.state !== 'pending' && v.state !== 'training').length ?? 0;
   return (
@@ -59,13 +76,13 @@ function GuidedCard({ info, store }: { info: ExperimentInfo; store: ExperimentsS
       </div>
       <div className="exp-card-title">{info.title}</div>
       <p className="exp-card-claim">{info.claim}</p>
-      <LastVerdict result={result} running={session?.running} progress={session ? `${done}/${session.variants.length} variants` : undefined} />
+      <LastVerdictFoot verdict={verdict} running={session?.running} progress={session ? `${done}/${session.variants.length} variants` : undefined} />
     </button>
   );
 }
 
 function SavedCard({ doc, store }: { doc: UserExperiment; store: ExperimentsStore }) {
-  const result = useExperimentsState(store, (s) => s.last[resultKey('user', doc.id)]);
+  const verdict = useExperimentsState(store, (s) => s.verdicts[resultKey('user', doc.id)]);
   return (
     <button className="exp-card saved" data-testid="exp-saved-card" data-experiment={doc.id} onClick={() => store.open({ kind: 'saved', id: doc.id })}>
       <div className="exp-card-top">
@@ -77,12 +94,13 @@ function SavedCard({ doc, store }: { doc: UserExperiment; store: ExperimentsStor
       </div>
       <div className="exp-card-title">{doc.title}</div>
       <p className="exp-card-claim">{doc.runs.map((r) => r.name).join(' vs ')}</p>
-      <LastVerdict result={result} />
+      <LastVerdictFoot verdict={verdict} />
     </button>
   );
 }
 
-export function Gallery({ store, onSave }: { store: ExperimentsStore; onSave(): void }) {
+export function Gallery({ store }: { store: ExperimentsStore }) {
+  const { manager } = useEditor();
   const list = useExperimentsState(store, (s) => s.list);
   const error = useExperimentsState(store, (s) => s.listError);
   return (
@@ -93,7 +111,7 @@ export function Gallery({ store, onSave }: { store: ExperimentsStore; onSave(): 
           <p className="muted">Claims from the study notes as side-by-side runs. Each verdict is computed from the measured results.</p>
         </div>
         <span className="spacer" />
-        <button className="btn" onClick={onSave} data-testid="exp-save-open">
+        <button className="btn" onClick={() => void manager.execute('experiment.saveFromRuns', undefined, 'ui')} data-testid="exp-save-open">
           <Icon name="plus" size={13} /> Save experiment from runs…
         </button>
         <button className="icon-btn" onClick={() => void store.load(true)} title="Refresh" aria-label="Refresh">

@@ -1,4 +1,4 @@
-import type { ExperimentEvent, ExperimentResult, ExperimentResultEntry } from '../../shared/api';
+import type { ExperimentEvent, ExperimentResult, ExperimentResultEntry, RunningExperiment } from '../../shared/api';
 import { activationStdsAtInit, confidenceStats, gradNormsAtInit } from '../../shared/experiments/measures';
 import type { EpochPoint, StepPoint, VariantResult } from '../../shared/experiments/types';
 
@@ -67,6 +67,30 @@ export function applyExperimentEvent(prev: SessionView | undefined, e: Experimen
       break;
   }
   return s;
+}
+
+const RANK: Record<VariantState, number> = { pending: 0, training: 1, completed: 2, failed: 2, stopped: 2, skipped: 2 };
+
+/**
+ * A session in flight as the host reports it (runningExperiments, on load) merged with what the events
+ * already told: per variant the further-along state wins (an event may have overtaken the snapshot).
+ */
+export function mergeRunning(prev: SessionView | undefined, r: RunningExperiment, variants: readonly { id: string; name: string }[]): SessionView {
+  const known = prev && prev.session === r.session ? prev : undefined;
+  const order = variants.length ? variants.filter((v) => r.variants.some((x) => x.id === v.id)) : r.variants;
+  return {
+    session: r.session,
+    experiment: r.experiment,
+    running: known ? known.running : true,
+    ...(known?.result ? { result: known.result } : {}),
+    ...(known?.error ? { error: known.error } : {}),
+    variants: order.map((v) => {
+      const snap = r.variants.find((x) => x.id === v.id)!;
+      const ev = known?.variants.find((x) => x.id === v.id);
+      const fromSnap: VariantProgress = { id: v.id, name: v.name, state: snap.state, ...(snap.runId ? { runId: snap.runId } : {}), ...(snap.error ? { error: snap.error } : {}) };
+      return ev && RANK[ev.state] >= RANK[snap.state] ? { ...fromSnap, ...ev } : fromSnap;
+    }),
+  };
 }
 
 /** The newest stored result file of each experiment (the list comes newest first). */

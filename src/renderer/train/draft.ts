@@ -1,5 +1,6 @@
 import { defaultTrainConfig, trainConfigSchema, type TrainConfig } from '../../shared/training/config';
 import { Store } from '../core/store';
+import { onTrainRecommendation } from '../core/trainHints';
 import { enabledAugment } from './augmentations';
 
 /**
@@ -37,6 +38,13 @@ export function draftStore(): Store<TrainDraft> {
       /* quota: kept for this session */
     }
   });
+  // A template's recommended settings (dataset, epochs, batch, optimizer) replace those fields of the draft.
+  onTrainRecommendation((rec) =>
+    s.update((d) => {
+      const merged = trainConfigSchema.safeParse({ ...d.config, ...rec.config, optimizer: { ...d.config.optimizer, ...((rec.config.optimizer as object | undefined) ?? {}) } });
+      return merged.success ? { dataset: rec.dataset, config: merged.data } : d;
+    }),
+  );
   store = s;
   return s;
 }

@@ -21,3 +21,4 @@ export const experimentById = (id: string): ExperimentDoc | undefined => EXPERIM
 export { USER_EXPERIMENT_FORMAT, makeUserExperiment, slugify, userExperimentSchema, userExperimentVerdict, type UserExperiment } from './user';
 export { RUN_METRICS, RUN_METRIC_KEYS, runMetric } from './measures';
 export { receptiveFieldOf, receptiveFields, rfSquare, type RfLayer } from './receptiveField';
+export { isCompleteResult, lastVerdict, summarizeResult, type ExperimentResultSummary, type LastVerdict } from './summary';

@@ -184,6 +184,8 @@ export interface ExperimentResult {
   seconds: number;
   variants: VariantResult[];
   verdict: Verdict;
+  /** Set when the run was stopped before every variant finished (the verdict covers only what finished). */
+  stopped?: boolean;
   /** Computed experiments: the drawing for the UI. */
   drawing?: ReceptiveFieldDrawing;
 }
@@ -203,6 +205,15 @@ export interface ExperimentInfo {
   charts: ChartKind[];
   estimatedSeconds: number;
   variants: { id: string; name: string; description: string; graph: GraphDoc; config: TrainConfig; params: number; flops: number }[];
+}
+
+/** An experiment session in flight (runningExperiments): enough to show its progress after a page reload. */
+export interface RunningExperiment {
+  session: string;
+  experiment: string;
+  startedAt: string;
+  /** Variants of this run, in the experiment's order, with their state so far and run ids once started. */
+  variants: { id: string; name: string; state: 'pending' | 'training' | VariantResult['state']; runId?: string; error?: string }[];
 }
 
 /**

@@ -91,6 +91,7 @@ export const yoloNano: Template = {
   input: [64, 64, 3],
   classes: 6,
   description: yoloNanoDescription,
+  reference: { source: 'tests/fixtures/reference_models.py YoloNano', params: 415_153, macs: 25_108_480 },
   recommended: { dataset: 'shapes-det', config: { epochs: 2, batchSize: 16, optimizer: { name: 'adam', lr: 0.003 } } },
   build: () => buildYoloNano(),
 };

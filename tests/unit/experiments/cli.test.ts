@@ -29,7 +29,9 @@ test('experiment receptive-field --json prints the computed verdict and the draw
   assert.equal(out.verdict.perVariant.stack5x5.receptive_field, 13);
   assert.ok(out.drawing.squares.length >= 10);
   assert.ok(out.variants.every((v: { state: string }) => v.state === 'skipped'));
-  assert.equal(readdirSync(join(home, 'experiments', 'results')).filter((f) => f.startsWith('receptive-field-')).length, 1);
+  const kept = readdirSync(join(home, 'experiments', 'results')).filter((f) => f.startsWith('receptive-field-'));
+  assert.equal(kept.filter((f) => !f.endsWith('.summary.json')).length, 1);
+  assert.equal(kept.filter((f) => f.endsWith('.summary.json')).length, 1, 'a summary for the gallery is kept next to it');
 });
 
 test('experiment: unknown names and bad saves fail with a clear message', () => {

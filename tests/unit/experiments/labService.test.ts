@@ -19,7 +19,7 @@ const home = (): string => mkdtempSync(join(tmpdir(), 'netsmith-exp-svc-'));
  * A RunManager whose runs finish at once: a probe at step 0, one epoch (val accuracy from `acc`), then
  * 'completed'. runDetail answers from what it emitted, so user experiments can be evaluated.
  */
-function fakeRuns(acc: (config: Record<string, unknown>, n: number) => number): RunManager & { started: number } {
+function fakeRuns(acc: (config: Record<string, unknown>, n: number) => number, hold?: (n: number) => Promise<void>): RunManager & { started: number } {
   const listeners = new Set<(e: LabEvent) => void>();
   const logs = new Map<string, { summary: RunSummary; config: Record<string, unknown>; graph: unknown; events: LabEvent[] }>();
   const emit = (e: LabEvent): void => {
@@ -39,7 +39,8 @@ function fakeRuns(acc: (config: Record<string, unknown>, n: number) => number): 
       const id = `run-${n}`;
       const summary = (state: RunSummary['state'], epoch: number): RunSummary => ({ id, name: `${JSON.parse(a.project).meta.name}`, state, createdAt: '', dataset: a.dataset, epoch, epochs: 1, step: 4 });
       logs.set(id, { summary: summary('queued', 0), config: a.config, graph: JSON.parse(a.project), events: [] });
-      setTimeout(() => {
+      setTimeout(async () => {
+        await hold?.(n);
         emit({ type: 'probe', runId: id, step: 0, epoch: 1, layers: [{ node: 'a', layer: 'a', kind: 'weights', gradNorm: 1 }, { node: 'b', layer: 'b', kind: 'weights', gradNorm: 2 }] } as LabEvent);
         emit({ type: 'step', runId: id, step: 4, epoch: 1, loss: 0.9, lr: 0.01, samplesPerSec: 100 });
         emit({ type: 'epoch', runId: id, epoch: 1, lr: 0.01, seconds: 1, train: { loss: 0.9, accuracy: 0.6 }, val: { loss: 0.8, accuracy: acc(a.config, n) } } as LabEvent);
@@ -81,7 +82,7 @@ function waitFor(events: LabEvent[], pred: (e: ExperimentEvent) => boolean, ms =
 }
 
 test('every experiment method is a LAB method', () => {
-  for (const m of ['listExperiments', 'startExperiment', 'stopExperiment', 'createExperimentProjects', 'saveUserExperiment', 'evaluateUserExperiment', 'deleteUserExperiment', 'listExperimentResults', 'readExperimentResult']) {
+  for (const m of ['listExperiments', 'startExperiment', 'stopExperiment', 'runningExperiments', 'createExperimentProjects', 'saveUserExperiment', 'evaluateUserExperiment', 'deleteUserExperiment', 'listExperimentResults', 'readExperimentResult']) {
     assert.ok((LAB_METHODS as string[]).includes(m), m);
   }
 });
@@ -97,6 +98,7 @@ test('without an experiments side, experiment methods fail with a clear no-engin
     () => lab.evaluateUserExperiment({ id: 'x' }),
     () => lab.deleteUserExperiment({ id: 'x' }),
     () => lab.listExperimentResults(),
+    () => lab.runningExperiments(),
     () => lab.readExperimentResult({ file: 'x-20260101-000000.json' }),
   ];
   for (const call of calls) await assert.rejects(call(), (err: unknown) => err instanceof LabError && err.code === 'no-engine' && err.message === NO_EXPERIMENTS_MESSAGE);
@@ -222,5 +224,42 @@ test('stopping an experiment mid-way: the verdict is computed from what finished
   const states = finished.result!.variants.map((v) => v.state);
   assert.equal(states[0], 'completed');
   assert.ok(states.includes('skipped'), `some variants skipped: ${states.join(',')}`);
+  await lab.dispose();
+});
+
+test('runningExperiments: a session in flight with each variant state and run id; none once it ends; a stopped run keeps the earlier complete verdict in the list', async () => {
+  const h = home();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const runs = fakeRuns(() => 0.5, (n) => (n === 2 ? gate : Promise.resolve()));
+  const lab = new LabService({ kind: 'browser', home: h, runs, experiments: experimentsFor(runs, h) });
+  const events: LabEvent[] = [];
+  lab.subscribe((e) => events.push(e));
+  assert.deepEqual(await lab.runningExperiments(), []);
+  const doc = EXPERIMENTS.find((e) => e.id === 'optimizers')!;
+  const { session } = await lab.startExperiment({ id: 'optimizers' });
+  await waitFor(events, (e) => e.phase === 'variant-started' && e.index === 1);
+  const [running] = await lab.runningExperiments();
+  assert.equal(running.session, session);
+  assert.equal(running.experiment, 'optimizers');
+  assert.ok(!Number.isNaN(Date.parse(running.startedAt)));
+  assert.deepEqual(
+    running.variants.map((v) => [v.id, v.state, v.runId]),
+    doc.variants.map((v, i) => [v.id, i === 0 ? 'completed' : i === 1 ? 'training' : 'pending', i === 0 ? 'run-1' : i === 1 ? 'run-2' : undefined]),
+  );
+  // Over the wire too (the method is a LAB method with no arguments).
+  assert.equal(((await callLab(lab, 'runningExperiments', null)) as { result: unknown[] }).result.length, 1);
+  release();
+  await waitFor(events, (e) => e.phase === 'finished', 20_000);
+  assert.deepEqual(await lab.runningExperiments(), []);
+
+  // A second attempt, stopped: the list's summaries say which verdict is complete.
+  const second = await lab.startExperiment({ id: 'optimizers' });
+  await waitFor(events, (e) => e.session === second.session && e.phase === 'variant-finished');
+  await lab.stopExperiment({ session: second.session });
+  const entries = await lab.listExperimentResults();
+  assert.equal(entries.length, 2);
+  assert.deepEqual(entries.map((e) => e.summary?.complete), [false, true]);
+  assert.equal(entries[0].summary?.variants.some((v) => v.state === 'skipped'), true);
   await lab.dispose();
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExperimentEvent, ExperimentResult, LabEvent } from '../../../src/shared/api';
+import type { ExperimentEvent, ExperimentResult, LabApi, LabEvent, RunningExperiment } from '../../../src/shared/api';
+import { summarizeResult } from '../../../src/shared/experiments/summary';
 import { describeExperiment, experimentById } from '../../../src/shared/experiments';
 import type { VariantResult } from '../../../src/shared/experiments/types';
 import {
@@ -13,6 +14,7 @@ import {
   layerRows,
   measureBars,
   measureKeys,
+  mergeRunning,
   receptiveFieldRows,
   saveProblem,
   seriesFromTelemetry,
@@ -21,6 +23,7 @@ import {
 } from '../../../src/renderer/experiments/model';
 import { ExperimentsStore, experimentsStoreFor, resultKey } from '../../../src/renderer/experiments/store';
 import { actProbe, fake, gradProbe } from '../experiments/fixtures';
+import { harness } from './helpers';
 
 const VARIANTS = [
   { id: 'a', name: 'A' },
@@ -196,9 +199,10 @@ test('form and labels', () => {
 });
 
 /** A fake host for the store: records calls, lets the test push events. */
-function fakeLab() {
+function fakeLab(o: { results?: ExperimentResult[]; running?: RunningExperiment[] } = {}) {
   let push: (e: LabEvent) => void = () => undefined;
-  const stored = result({ startedAt: '2026-11-20T10:00:00.000Z' });
+  const stored = o.results ?? [result({ startedAt: '2026-11-20T10:00:00.000Z' })];
+  const fileOf = (r: ExperimentResult, i: number): string => `${r.experiment}-${r.startedAt.replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}${i ? `-${i + 1}` : ''}.json`;
   const lab = {
     calls: [] as string[],
     push: (e: LabEvent) => push(e),
@@ -206,9 +210,23 @@ function fakeLab() {
       push = l;
       return () => (push = () => undefined);
     },
-    listExperiments: async () => ({ builtin: [{ ...describeExperiment(experimentById('receptive-field')!), id: 'x', variants: [] }], saved: [] }),
-    listExperimentResults: async () => [{ file: 'x-20261120-100000.json', experiment: 'x', startedAt: '2026-11-20T10:00:00Z' }],
-    readExperimentResult: async () => stored,
+    listExperiments: async () => ({ builtin: [{ ...describeExperiment(experimentById('receptive-field')!), id: 'x', kind: 'trained' as const, variants: [] }], saved: [] }),
+    listExperimentResults: async () => stored.map((r, i) => ({ file: fileOf(r, i), experiment: r.experiment, startedAt: r.startedAt, summary: summarizeResult(r, 'trained') })),
+    async readExperimentResult(a: { file: string }) {
+      lab.calls.push(`read ${a.file}`);
+      const i = stored.findIndex((r, k) => fileOf(r, k) === a.file);
+      if (i < 0) throw new Error(`no experiment result '${a.file}'`);
+      return stored[i];
+    },
+    runningExperiments: async () => o.running ?? [],
+    async runDetail(a: { id: string }) {
+      lab.calls.push(`detail ${a.id}`);
+      const events = [
+        { type: 'probe', runId: a.id, step: 0, epoch: 1, layers: [{ node: 'd1', layer: 'd1', kind: 'weights', gradNorm: 1 }, { node: 'd2', layer: 'd2', kind: 'weights', gradNorm: 2 }] },
+        { type: 'epoch', runId: a.id, epoch: 1, lr: 0.01, seconds: 2, train: { loss: 0.9, accuracy: 0.6 }, val: { loss: 0.8, accuracy: 0.7 } },
+      ] as LabEvent[];
+      return { summary: { id: a.id, name: a.id, state: 'completed' as const, createdAt: '', dataset: 'mnist', epoch: 1, epochs: 1, step: 4 }, config: {}, graph: {}, events };
+    },
     async startExperiment(a: { id: string; concurrency?: number }) {
       lab.calls.push(`start ${a.id}${a.concurrency ? ` ×${a.concurrency}` : ''}`);
       return { session: 's1' };
@@ -224,15 +242,25 @@ function fakeLab() {
   return lab;
 }
 
-test('store: loads the gallery and the last stored result; live events replace it; stop targets the running session', async () => {
+test('store: loads the gallery and the last verdict (summary only; the full result on demand); live events replace it; stop targets the running session', async () => {
   const lab = fakeLab();
   const store = new ExperimentsStore(lab);
   let notified = 0;
   store.subscribe(() => notified++);
   await store.load();
   assert.equal(store.state.list?.builtin[0].id, 'x');
-  assert.equal(store.state.last[resultKey('guided', 'x')].startedAt, '2026-11-20T10:00:00.000Z');
+  const key = resultKey('guided', 'x');
+  assert.equal(store.state.verdicts[key].complete?.startedAt, '2026-11-20T10:00:00.000Z');
+  assert.equal(store.state.verdicts[key].complete?.verdict.text, 'A beats B');
+  assert.equal(store.state.last[key], undefined, 'the gallery does not read full results');
+  assert.deepEqual(lab.calls, []);
   assert.ok(notified > 0);
+  const full = await store.loadFull('guided', 'x');
+  assert.equal(full?.variants.length, 2);
+  assert.equal(store.state.last[key], full);
+  await store.loadFull('guided', 'x');
+  assert.deepEqual(lab.calls, ['read x-20261120-100000.json'], 'a detail page reads its full result once');
+  lab.calls.length = 0;
 
   await store.start('x', { concurrency: 2 });
   assert.deepEqual(lab.calls, ['start x ×2']);
@@ -243,7 +271,8 @@ test('store: loads the gallery and the last stored result; live events replace i
   const fresh = result({ startedAt: '2026-11-22T12:00:00.000Z' });
   lab.push(ev('finished', { result: fresh }));
   assert.equal(store.state.sessions.x.running, false);
-  assert.equal(store.state.last[resultKey('guided', 'x')], fresh);
+  assert.equal(store.state.last[key], fresh);
+  assert.equal(store.state.verdicts[key].complete?.startedAt, fresh.startedAt);
   await store.stop('x');
   assert.equal(lab.calls.length, 2, 'nothing to stop once finished');
 
@@ -251,9 +280,131 @@ test('store: loads the gallery and the last stored result; live events replace i
   assert.deepEqual(store.state.list?.saved.map((s) => s.id), ['mine']);
   await store.evaluate('mine');
   assert.equal(store.state.last[resultKey('user', 'mine')].source, 'user');
+  assert.equal(store.state.verdicts[resultKey('user', 'mine')].complete?.source, 'user');
   await store.remove('mine');
   assert.deepEqual(store.state.list?.saved, []);
   assert.equal(store.state.last[resultKey('user', 'mine')], undefined);
+  assert.equal(store.state.verdicts[resultKey('user', 'mine')], undefined);
   assert.equal(experimentsStoreFor(lab), experimentsStoreFor(lab), 'one store per connection');
+  store.dispose();
+});
+
+const stoppedResult = (startedAt: string): ExperimentResult => result({ startedAt, stopped: true, variants: [fake('a'), fake('b', { state: 'stopped' })], verdict: { text: 'only A finished', effect: { claim: 'A > B', direction: 'inconclusive', detail: 'A 0.9' }, perVariant: { a: { val_accuracy: 0.9 } }, measurements: {} } });
+
+test('store: a stopped attempt does not replace the last complete verdict; the gallery learns it was stopped', async () => {
+  const complete = result({ startedAt: '2026-11-20T10:00:00.000Z' });
+  const lab = fakeLab({ results: [stoppedResult('2026-11-21T09:00:00.000Z'), complete] });
+  const store = new ExperimentsStore(lab);
+  await store.load();
+  const key = resultKey('guided', 'x');
+  const v = store.state.verdicts[key];
+  assert.equal(v.complete?.startedAt, complete.startedAt);
+  assert.equal(v.complete?.verdict.text, 'A beats B');
+  assert.equal(v.stoppedLater?.startedAt, '2026-11-21T09:00:00.000Z');
+  assert.equal(v.stoppedLater?.complete, false);
+  assert.equal((await store.loadFull('guided', 'x'))?.startedAt, complete.startedAt, 'the detail page reads the complete one');
+  assert.deepEqual(lab.calls, ['read x-20261120-100000-2.json']);
+
+  // Live: another stopped attempt keeps the complete verdict; a complete one replaces it and clears the note.
+  lab.push(ev('finished', { result: stoppedResult('2026-11-22T08:00:00.000Z') }));
+  assert.equal(store.state.verdicts[key].complete?.startedAt, complete.startedAt);
+  assert.equal(store.state.verdicts[key].stoppedLater?.startedAt, '2026-11-22T08:00:00.000Z');
+  assert.equal(store.state.last[key].startedAt, complete.startedAt);
+  const newer = result({ startedAt: '2026-11-22T09:00:00.000Z' });
+  lab.push(ev('finished', { session: 's2', result: newer }));
+  assert.equal(store.state.verdicts[key].complete?.startedAt, newer.startedAt);
+  assert.equal(store.state.verdicts[key].stoppedLater, undefined);
+  assert.equal(store.state.last[key], newer);
+
+  // Only stopped attempts: no verdict, but the note.
+  const only = new ExperimentsStore(fakeLab({ results: [stoppedResult('2026-11-21T09:00:00.000Z')] }));
+  await only.load();
+  assert.equal(only.state.verdicts[key].complete, undefined);
+  assert.ok(only.state.verdicts[key].stoppedLater);
+  assert.equal(await only.loadFull('guided', 'x'), undefined);
+});
+
+test('store: sessions already running are picked up on load with their variant states and run ids', async () => {
+  const running: RunningExperiment = {
+    session: 's9',
+    experiment: 'x',
+    startedAt: '2026-11-22T10:00:00.000Z',
+    variants: [
+      { id: 'a', name: 'A', state: 'completed', runId: 'r1' },
+      { id: 'b', name: 'B', state: 'training', runId: 'r2' },
+      { id: 'c', name: 'C', state: 'pending' },
+    ],
+  };
+  const lab = fakeLab({ running: [running] });
+  const store = new ExperimentsStore(lab);
+  await store.load();
+  const s = store.state.sessions.x;
+  assert.equal(s.session, 's9');
+  assert.equal(s.running, true);
+  assert.deepEqual(s.variants.map((v) => [v.id, v.state, v.runId]), [['a', 'completed', 'r1'], ['b', 'training', 'r2'], ['c', 'pending', undefined]]);
+  // Stop works on the picked-up session.
+  store.open({ kind: 'builtin', id: 'x' });
+  assert.equal(store.problem('stop'), null);
+  await store.stop('x');
+  assert.deepEqual(lab.calls, ['stop s9']);
+  lab.calls.length = 0;
+  // The finished variant's result is rebuilt from its run's telemetry (for the per-layer charts).
+  await store.fillFinished('x');
+  const a = store.state.sessions.x.variants[0].result!;
+  assert.deepEqual([a.variant, a.state, a.epochs.map((e) => e.valAccuracy), a.probes[0].layers.map((l) => l.gradNorm)], ['a', 'completed', [0.7], [1, 2]]);
+  assert.equal(store.state.sessions.x.variants[1].result, undefined, 'the training one stays live');
+  await store.fillFinished('x');
+  assert.deepEqual(lab.calls, ['detail r1'], 'read once, only for the finished variant');
+  lab.push(ev('variant-finished', { session: 's9', variant: 'b', runId: 'r2', variantResult: fake('b') }));
+  assert.equal(store.state.sessions.x.variants[1].state, 'completed');
+});
+
+test('mergeRunning: the snapshot fills in what events did not say; an event that overtook it wins', () => {
+  const snap: RunningExperiment = { session: 's1', experiment: 'x', startedAt: '', variants: [{ id: 'a', name: 'A', state: 'training', runId: 'r1' }, { id: 'b', name: 'B', state: 'pending' }] };
+  const fresh = mergeRunning(undefined, snap, VARIANTS);
+  assert.deepEqual(fresh.variants.map((v) => v.state), ['training', 'pending']);
+  assert.equal(fresh.running, true);
+  // Events already said a finished and b started.
+  let seen: SessionView | undefined;
+  seen = applyExperimentEvent(seen, ev('variant-started', { variant: 'a', runId: 'r1' }), VARIANTS);
+  seen = applyExperimentEvent(seen, ev('variant-finished', { variant: 'a', runId: 'r1', variantResult: fake('a') }), VARIANTS);
+  seen = applyExperimentEvent(seen, ev('variant-started', { variant: 'b', runId: 'r2' }), VARIANTS);
+  const merged = mergeRunning(seen, snap, VARIANTS);
+  assert.deepEqual(merged.variants.map((v) => [v.state, v.runId]), [['completed', 'r1'], ['training', 'r2']]);
+  assert.ok(merged.variants[0].result, 'the finished result from the event is kept');
+  // Another session's view is replaced.
+  assert.equal(mergeRunning({ ...seen, session: 'old' }, snap, VARIANTS).variants[0].state, 'training');
+});
+
+test('actions: start/stop act on the experiment open in the detail view; save-from-runs opens the form', async () => {
+  const lab = fakeLab();
+  const h = harness(undefined, { lab: lab as unknown as LabApi });
+  const store = experimentsStoreFor(lab);
+  await store.load();
+  const names = h.manager.list().map((a) => a.name);
+  for (const n of ['experiment.start', 'experiment.stop', 'experiment.saveFromRuns']) assert.ok(names.includes(n), n);
+  assert.equal(h.manager.isEnabled('experiment.start'), false, 'not in the experiments workspace');
+  await h.manager.execute('view.experiments');
+  assert.equal(h.manager.isEnabled('experiment.start'), false, 'the gallery is open');
+  assert.match(store.problem('start')!, /Open an experiment/);
+  store.open({ kind: 'builtin', id: 'x' });
+  assert.equal(h.manager.isEnabled('experiment.start'), true);
+  assert.equal(h.manager.isEnabled('experiment.stop'), false);
+  assert.match(store.problem('stop')!, /is not running/);
+  store.setConcurrency(2);
+  assert.deepEqual(await h.manager.execute('experiment.start'), { ok: true });
+  assert.deepEqual(lab.calls, ['start x ×2']);
+  assert.equal(h.manager.isEnabled('experiment.start'), false, 'already running');
+  assert.match(store.problem('start')!, /already running/);
+  assert.equal(h.manager.isEnabled('experiment.stop'), true);
+  await h.manager.execute('experiment.stop');
+  assert.deepEqual(lab.calls, ['start x ×2', 'stop s1']);
+  store.open({ kind: 'saved', id: 'mine' });
+  assert.match(store.problem('start')!, /saved comparison/);
+
+  await h.manager.execute('view.editor');
+  await h.manager.execute('experiment.saveFromRuns');
+  assert.equal(h.store.get().workspace, 'experiments');
+  assert.equal(store.state.saving, true);
   store.dispose();
 });

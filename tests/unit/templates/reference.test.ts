@@ -11,7 +11,7 @@
  *
  * The exact numbers were computed with PyTorch 1.13 / torchvision 0.14 (Debian python3-torchvision) by
  * `/usr/bin/python3 tests/fixtures/reference_models.py`, which also holds the modules that have no torchvision
- * model (LeNet-5, MobileNetV1, UNet-small, YOLO-tiny, the small 28×28 / 32×32 variants). ViT-Tiny is
+ * model (LeNet-5, MobileNetV1, UNet-small, YOLO-tiny, YOLO-nano, the small 28×28 / 32×32 variants). ViT-Tiny is
  * torchvision's VisionTransformer in DeiT-Tiny's configuration, whose parameter count equals timm's
  * deit_tiny_patch16_224 (5,717,416).
  */
@@ -43,6 +43,7 @@ const PYTORCH: Record<string, readonly [number, number]> = {
   efficientformer_tiny: [142_122, 9_527_936],
   unet_small: [1_942_611, 758_644_736],
   yolo_tiny: [7_776_219, 2_119_157_248],
+  yolo_nano: [415_153, 25_108_480],
 };
 
 /** torchvision's published parameter counts and GFLOPS (= GMACs) at 224×224×3, 1000 classes. */

@@ -33,7 +33,13 @@ export interface SelectOptions {
   allowSoftwareWebGpu?: boolean;
 }
 
-export const AUTO_ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+/**
+ * WebGPU comes after WebAssembly: measured on an H100 (Dawn from npm `webgpu`, bench/gpu/backend-check.ts),
+ * tfjs-webgpu in Node trains the lab's small networks no faster than one wasm thread (LeNet 1,357 vs 1,926
+ * samples/s, ViT-Tiny 147 vs 245) and beats it only on conv nets of ResNet-18 size (22 vs 7 at 64 px), while
+ * runs use several wasm threads. It stays one click away (`--backend webgpu`, the Train panel).
+ */
+export const AUTO_ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'webgpu', 'cpu'];
 
 interface Loaded {
   label: string;

@@ -13,6 +13,8 @@ export interface BatchTensors {
   masks?: tf.Tensor3D;
   /** [N, maxBoxes, 5] float32 rows (cls, x, y, w, h); padding rows have cls −1 (detection). */
   boxes?: tf.Tensor3D;
+  /** The same rows on the CPU: the detection loss assigns targets from them without reading the tensor back. */
+  boxRows?: Float32Array;
 }
 
 /** `maxBoxes` fixes the padded box count (default: the batch's largest list); boxes beyond it are dropped. */
@@ -34,6 +36,7 @@ export function batchToTensors(batch: Batch, opts: { maxBoxes?: number } = {}): 
         data.set(b ? [b.cls, b.x, b.y, b.w, b.h] : [-1, 0, 0, 0, 0], (i * m + j) * 5);
       }
     out.boxes = tf.tensor3d(data, [n, m, 5], 'float32');
+    out.boxRows = data;
   }
   return out;
 }

@@ -40,7 +40,7 @@ export class Decoder {
     return this.priors[i];
   }
 
-  decode(outputs: readonly tf.Tensor[]): RawPredictions {
+  async decode(outputs: readonly tf.Tensor[]): Promise<RawPredictions> {
     const images = outputs[0].shape[0];
     const [boxes, scores, classes] = tf.tidy(() => {
       const parts = this.levels.map((l, i) => {
@@ -55,9 +55,9 @@ export class Decoder {
     const out: RawPredictions = {
       images,
       perImage: scores.shape[1]!,
-      boxes: boxes.dataSync() as Float32Array,
-      scores: scores.dataSync() as Float32Array,
-      classes: classes.dataSync() as Int32Array,
+      boxes: (await boxes.data()) as Float32Array,
+      scores: (await scores.data()) as Float32Array,
+      classes: (await classes.data()) as Int32Array,
     };
     tf.dispose([boxes, scores, classes]);
     return out;

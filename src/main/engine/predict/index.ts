@@ -150,7 +150,7 @@ interface Request {
 }
 
 /** The prediction, Grad-CAM and feature maps of one image with a loaded run. */
-export function predictWith(run: LoadedRun, req: Request, t0 = performance.now()): PredictResult {
+export async function predictWith(run: LoadedRun, req: Request, t0 = performance.now()): Promise<PredictResult> {
   const { dataset, inputShape, model } = run;
   const [h, w, c] = inputShape;
   const classes = dataset.info.classes;
@@ -215,7 +215,7 @@ export function predictWith(run: LoadedRun, req: Request, t0 = performance.now()
         camClass = req.classIndex ?? order[0];
       } else if (task === 'detection') {
         const det = run.detector!;
-        const raw = det.decoder.decode(outputs);
+        const raw = await det.decoder.decode(outputs);
         const kept = detectionsOf(raw, 0, det.options.nms).filter((d) => d.score >= det.options.displayScore);
         result.boxes = kept.map((d): PredictBox => ({ cls: d.cls, name: classes[d.cls] ?? `class ${d.cls}`, score: d.score, box: d.box }));
         result.scoreThreshold = det.options.displayScore;

@@ -54,11 +54,12 @@ function scoped<T>(f: () => T): T {
 interface Pending {
   /** Tensors kept until the read; disposed by `read`. */
   keep: tf.Tensor[];
-  read(): LayerProbe[];
+  read(): Promise<LayerProbe[]>;
 }
 
 /**
- * Collects one probe: everything is computed on the backend and downloaded in one `dataSync`-style pass.
+ * Collects one probe: everything is computed on the backend and downloaded in one pass of async reads (a GPU
+ * backend cannot read synchronously in Node).
  * `extras` are the probe model's extra outputs of this step; `grads` the gradients by variable name.
  */
 export function collectProbe(
@@ -127,11 +128,11 @@ export function collectProbe(
 
   return {
     keep,
-    read(): LayerProbe[] {
+    async read(): Promise<LayerProbe[]> {
       const out: LayerProbe[] = [];
-      const upd = update ? { u: update.updateNorms.dataSync(), w: update.weightNorms.dataSync() } : undefined;
+      const upd = update ? { u: await update.updateNorms.data(), w: await update.weightNorms.data() } : undefined;
       for (const r of weightReads) {
-        const [g2, gmax, w2] = r.stats.dataSync();
+        const [g2, gmax, w2] = await r.stats.data();
         const probe: LayerProbe = {
           node: r.target.node,
           layer: r.target.layer,
@@ -139,15 +140,15 @@ export function collectProbe(
           gradNorm: Math.sqrt(g2),
           gradMax: gmax,
           weightNorm: Math.sqrt(w2),
-          weightHist: histogram(r.wSample.dataSync()),
+          weightHist: histogram(await r.wSample.data()),
         };
-        if (r.gSample) probe.gradHist = histogram(r.gSample.dataSync());
+        if (r.gSample) probe.gradHist = histogram(await r.gSample.data());
         if (upd && r.updateIndex >= 0) probe.updateRatio = upd.u[r.updateIndex] / Math.max(1e-12, upd.w[r.updateIndex]);
         out.push(probe);
       }
       for (const r of actReads) {
-        const [dead, sat] = r.flags.dataSync();
-        const values = r.values.dataSync();
+        const [dead, sat] = await r.flags.data();
+        const values = await r.values.data();
         out.push({
           node: r.target.node,
           layer: r.target.layer,
@@ -163,21 +164,21 @@ export function collectProbe(
       for (const r of bnReads) {
         const layer = model.getLayer(r.target.layer);
         const byName = new Map(layer.getWeights().map((w, i) => [layer.weights[i].originalName.split('/').pop()!, w]));
-        const arr = (name: string): number[] | undefined => {
+        const arr = async (name: string): Promise<number[] | undefined> => {
           const t = byName.get(name);
-          return t ? Array.from(t.dataSync()) : undefined;
+          return t ? Array.from(await t.data()) : undefined;
         };
         out.push({
           node: r.target.node,
           layer: r.target.layer,
           kind: 'batchnorm',
           batchnorm: {
-            runningMean: arr('moving_mean') ?? [],
-            runningVar: arr('moving_variance') ?? [],
-            batchMean: Array.from(r.mean.dataSync()),
-            batchVar: Array.from(r.variance.dataSync()),
-            gamma: arr('gamma'),
-            beta: arr('beta'),
+            runningMean: (await arr('moving_mean')) ?? [],
+            runningVar: (await arr('moving_variance')) ?? [],
+            batchMean: Array.from(await r.mean.data()),
+            batchVar: Array.from(await r.variance.data()),
+            gamma: await arr('gamma'),
+            beta: await arr('beta'),
           },
         });
       }

@@ -165,9 +165,11 @@ export async function train(opts: {
       }, variables);
       if (remote) ({ loss, accuracy, grads } = combineShares(await remote, own / batch.size, loss, accuracy!, grads, variables));
       const clipped = clipGradients(grads, clip);
-      const [lossValue, accValue, gradNorm] = tf.tidy(() => tf.stack([loss, accuracy!, clipped.globalNorm])).dataSync() as Float32Array;
+      const summary = tf.tidy(() => tf.stack([loss, accuracy!, clipped.globalNorm]));
+      const [lossValue, accValue, gradNorm] = (await summary.data()) as Float32Array;
+      summary.dispose();
       if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
-        const layer = firstNonFinite(grads, variables, layerOfVariable);
+        const layer = await firstNonFinite(grads, variables, layerOfVariable);
         tf.dispose([loss, accuracy!, clipped.globalNorm, ...extras, ...Object.values(grads), ...clipped.grads.values()]);
         disposeBatchTensors(t);
         throw new NonFiniteError(step, layer, Number.isFinite(lossValue) ? 'gradient' : 'loss');
@@ -176,7 +178,7 @@ export async function train(opts: {
       parallel?.pushWeights();
       if (probing && hooks.probe) {
         const pending = collectProbe(model, targets, probeModel!, extras, Object.fromEntries(clipped.grads) as tf.NamedTensorMap, stats);
-        hooks.probe(pending.read(), step, epoch);
+        hooks.probe(await pending.read(), step, epoch);
       }
       tf.dispose([loss, accuracy!, clipped.globalNorm, ...extras, ...Object.values(grads), ...clipped.grads.values()]);
       if (stats) tf.dispose([stats.updateNorms, stats.weightNorms]);
@@ -196,7 +198,7 @@ export async function train(opts: {
       await yieldToEvents();
     }
 
-    last = adapter.evaluate(model, dataset, 'val', { batchSize: evalBatch, limit: config.valLimit });
+    last = await adapter.evaluate(model, dataset, 'val', { batchSize: evalBatch, limit: config.valLimit });
     const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.headline;
     const info: EpochInfo = { epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seen, accuracy: accSum / seen }, val: withoutPredictions(last), headline: last.headline };
     hooks.epoch?.(info);
@@ -261,11 +263,13 @@ function withoutPredictions(e: Evaluation): EvaluationReport {
   return report;
 }
 
-function firstNonFinite(grads: tf.NamedTensorMap, variables: readonly tf.Variable[], layerOf: Map<string, string>): string | undefined {
+async function firstNonFinite(grads: tf.NamedTensorMap, variables: readonly tf.Variable[], layerOf: Map<string, string>): Promise<string | undefined> {
   for (const v of variables) {
     const g = grads[v.name];
     if (!g) continue;
-    const s = tf.tidy(() => tf.sum(g).dataSync()[0]);
+    const sum = tf.sum(g);
+    const s = (await sum.data())[0];
+    sum.dispose();
     if (!Number.isFinite(s)) return layerOf.get(v.name) ?? v.name;
   }
   return undefined;

@@ -12,7 +12,7 @@ import type { InitChoice } from '../compile/init';
 import { loadDataset } from '../data/registry';
 import { ParallelGradients, planParallel } from '../train/parallel';
 import { probeTargets } from '../train/targets';
-import { resolveDetectionConfig } from '../train/tasks/detection';
+import { detectionWarnings, resolveDetectionConfig } from '../train/tasks/detection';
 import { NonFiniteError, train, type Checkpoint, type ResumeState } from '../train/trainer';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol';
 
@@ -87,7 +87,10 @@ async function main(): Promise<void> {
   }
   // Detection: fix the anchors (k-means on the training boxes) and the decoding settings; run.json keeps them.
   const resolved = graph.meta.task === 'detection';
-  if (resolved) config = resolveDetectionConfig(dataset, config, compiled.model);
+  if (resolved) {
+    config = resolveDetectionConfig(dataset, config, compiled.model);
+    for (const message of detectionWarnings(dataset, compiled.model)) emit({ type: 'log', runId, level: 'warning', message });
+  }
   const names = taskMetricNames(graph.meta.task);
 
   let resume: ResumeState | undefined;

@@ -50,12 +50,12 @@ export function BoxesOverEpochs({ runId, history, names }: { runId: string; hist
         <span className="boxes-legend">
           <LegendItem color="#5fd38d" label="hit (IoU ≥ 0.5, right class)" />
           <LegendItem color="#ff5c5c" label="false positive" />
-          <LegendItem color="#e8e8e8" label="ground truth" dashed />
+          <LegendItem color="var(--muted)" label="ground truth" dashed />
           <LegendItem color="#ffa341" label="missed" dashed />
         </span>
       </div>
       {error && <div className="field-error">{error}</div>}
-      <div className="det-grid">
+      <div className="det-grid large">
         {samples.map((s) => {
           const matched = matchBoxes(s.truth ?? [], s.predicted ?? []);
           const sum = matchSummary(matched);

@@ -32,10 +32,10 @@ export function PrCurves({ report, names }: { report: DetectionReport; names: st
           ))}
         </span>
       </div>
-      <LineChart data={rows} height={240} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 18, left: -8 }}>
+      <LineChart data={rows} height={240} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 18, left: 0 }}>
         <CartesianGrid {...GRID} />
         <XAxis dataKey="recall" type="number" domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} {...AXIS} label={{ value: 'recall', position: 'insideBottom', offset: -8, fill: 'var(--muted)', fontSize: 10 }} />
-        <YAxis domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} {...AXIS} width={40} tickFormatter={(x: number) => x.toFixed(1)} />
+        <YAxis domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} {...AXIS} width={48} tickFormatter={(x: number) => x.toFixed(1)} label={{ value: 'precision', angle: -90, position: 'insideLeft', offset: 14, fill: 'var(--muted)', fontSize: 10 }} />
         <Tooltip {...TOOLTIP} labelFormatter={(r) => `recall ${Number(r).toFixed(2)}`} formatter={(v, key) => [Number(v).toFixed(3), `precision · ${names[Number(String(key).slice(1))] ?? key}`]} />
         {shown.map((i) => (
           <Line key={i} dataKey={`c${i}`} type="stepAfter" stroke={seriesColor(i)} strokeWidth={1.6} dot={false} isAnimationActive={false} />

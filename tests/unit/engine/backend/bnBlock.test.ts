@@ -23,8 +23,8 @@ async function trainSteps(backend: string, make: () => tf.layers.Layer, shape: n
   for (let step = 0; step < 3; step++) {
     const x = tf.tensor(randomArray(size, 10 + step, 2).map((v, i) => v + (i % c) * 0.3), shape);
     const dy = tf.tensor(randomArray(size, 20 + step), shape);
-    const [gamma, beta] = layer.trainableWeights.map((w) => w.read());
-    const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, dy)) as tf.Scalar, [gamma as tf.Variable, beta as tf.Variable]);
+    const [gamma, beta] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { value, grads: g } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, dy)) as tf.Scalar, [gamma, beta]);
     // dx through the training-mode op (this applies the layer once more: both sides update their statistics twice).
     const dx = tf.grad((xs: tf.Tensor) => tf.sum(tf.mul(layer.apply(xs, { training: true }) as tf.Tensor, dy)))(x);
     outs.push(Float32Array.from(await (layer.apply(x, { training: false }) as tf.Tensor).data()));

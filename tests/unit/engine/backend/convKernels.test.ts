@@ -177,6 +177,27 @@ describe('Conv2D and FusedConv2D forward on wasm', () => {
   }
 });
 
+describe('direct conv: the last ow % 4 pixels of a row as one narrower tile', () => {
+  // Output widths 4k+1, 4k+2, 4k+3 (and 4k), forward and as the transposed conv of Conv2DBackpropInput.
+  for (const w of [5, 6, 7, 8, 9, 18]) {
+    const c: Case = { n: 2, h: 3, w, c: 8, out: 16, k: [3, 3], s: [1, 1], d: [1, 1], pad: w % 2 ? 'same' : 'valid' };
+    it(`forward and dx, ${label(c)}`, async () => {
+      const ci = info(c, false);
+      const x = { shape: ci.inShape, values: randomArray(tf.util.sizeFromShape(ci.inShape), 70 + w) };
+      const filter = { shape: ci.filterShape, values: randomArray(tf.util.sizeFromShape(ci.filterShape), 80 + w) };
+      const dy = { shape: ci.outShape, values: randomArray(tf.util.sizeFromShape(ci.outShape), 90 + w) };
+      const fwd = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: c.d };
+      const back = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: ci.inShape };
+      for (const [name, inputs, attrs] of [['Conv2D', { x, filter }, fwd], ['Conv2DBackpropInput', { dy, filter }, back]] as const) {
+        const want = await runOn('cpu', name, inputs, attrs);
+        const got = await runOn('wasm', name, inputs, attrs);
+        assert.deepEqual(got.shape, want.shape);
+        assert.ok(maxAbsDiff(got.values, want.values) <= TOLERANCE, `${name}: max diff ${maxAbsDiff(got.values, want.values)}`);
+      }
+    });
+  }
+});
+
 describe('DepthwiseConv2dNative backprop on wasm', () => {
   for (const [i, c] of depthwiseCases().entries()) {
     it(label(c), async () => {

@@ -5,7 +5,7 @@ import { compile } from '../../../../src/main/engine/compile/compile';
 import { loadDataset } from '../../../../src/main/engine/data/registry';
 import type { Dataset } from '../../../../src/main/engine/data/types';
 import { kmeansAnchors } from '../../../../src/main/engine/detect/anchors';
-import { resolveDetectionConfig, setupDetector } from '../../../../src/main/engine/train/tasks/detection';
+import { detectionWarnings, resolveDetectionConfig, setupDetector } from '../../../../src/main/engine/train/tasks/detection';
 import { epochLine, summaryMetrics } from '../../../../src/main/host/commands/train';
 import type { EpochEvent } from '../../../../src/shared/api';
 import { GraphBuilder } from '../../../../src/shared/graph/builder';
@@ -24,7 +24,9 @@ before(async () => {
 function heads(strides: number[], anchors = 3): tf.LayersModel {
   const b = new GraphBuilder({ name: 'heads', task: 'detection', input: [64, 64, 3] });
   const input = b.input();
-  for (const stride of strides) b.add('det/yolo_head', { classes: 6, anchors, stride }, b.add('pool/maxpool', { size: stride, stride, padding: 'explicit', pad: 0 }, input));
+  const pool = (x: ReturnType<typeof b.input>, s: number) => b.add('pool/maxpool', { size: s, stride: s, padding: 'explicit', pad: 0 }, x);
+  // Pools are at most 31 wide: stride 32 is two of them.
+  for (const stride of strides) b.add('det/yolo_head', { classes: 6, anchors, stride }, stride > 16 ? pool(pool(input, 16), stride / 16) : pool(input, stride));
   return compile(b.build(), { seed: 1 }).model;
 }
 
@@ -103,5 +105,18 @@ describe('headline metric names', () => {
   it('summarises a detection run without repeating mAP@0.5 as an accuracy', () => {
     assert.equal(summaryMetrics({ train_loss: 2, train_accuracy: 0.6, val_loss: 1, val_accuracy: 0.9, val_mAP50: 0.9 }), 'train_loss 2.0000, train_box_iou 0.6000, val_loss 1.0000, val_mAP50 0.9000');
     assert.equal(summaryMetrics({ val_loss: 1, val_accuracy: 0.5 }), 'val_loss 1.0000, val_accuracy 50.00%');
+  });
+});
+
+describe('detection warnings', () => {
+  it('names a head whose grid is too coarse for the images (yolo_tiny on 64-px shapes-det)', () => {
+    const coarse = heads([32, 8]);
+    const warnings = detectionWarnings(dataset, coarse);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /stride 32: on 64×64 images that is a 2×2 grid/);
+    coarse.dispose();
+    const fine = heads([8, 16]);
+    assert.deepEqual(detectionWarnings(dataset, fine), []);
+    fine.dispose();
   });
 });

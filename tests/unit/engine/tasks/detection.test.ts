@@ -93,10 +93,10 @@ describe('detection adapter', () => {
   });
 
   for (const { anchors, strides, name } of heads) {
-    it(`scores perfect predictions mAP 1 and no predictions mAP 0 (${name})`, () => {
+    it(`scores perfect predictions mAP 1 and no predictions mAP 0 (${name})`, async () => {
       const real = headOnly(anchors, 6, strides);
       const setup = setupDetector(dataset, config(), real);
-      const perfect = evaluateDetector(oracle(real, setup, 'val', 10), dataset, 'val', setup, { batchSize: 10 });
+      const perfect = await evaluateDetector(oracle(real, setup, 'val', 10), dataset, 'val', setup, { batchSize: 10 });
       const d = perfect.detection!;
       assert.ok(Math.abs(d.mAP - 1) < 1e-9 && d.mAP50 === 1 && d.mAP75 === 1 && Math.abs(d.mAR - 1) < 1e-9, JSON.stringify({ ...d, perClass: undefined }));
       assert.equal(perfect.headline, 1);
@@ -116,7 +116,7 @@ describe('detection adapter', () => {
         for (const t of s.truth!) assert.ok(s.predicted!.some((p) => p.cls === t.cls && Math.abs(p.x - t.x) < 1e-4 && Math.abs(p.w - t.w) < 1e-4 && p.score! > 0.99));
       }
 
-      const nothing = evaluateDetector(oracle(real, setup, 'val', 10, { empty: true }), dataset, 'val', setup, { batchSize: 10 });
+      const nothing = await evaluateDetector(oracle(real, setup, 'val', 10, { empty: true }), dataset, 'val', setup, { batchSize: 10 });
       assert.equal(nothing.detection!.mAP, 0);
       assert.equal(nothing.detection!.mAP50, 0);
       assert.equal(nothing.detection!.mAR, 0);
@@ -125,15 +125,15 @@ describe('detection adapter', () => {
     });
   }
 
-  it('suppresses duplicate boxes with NMS (hard or soft), and counts them as false positives without it', () => {
+  it('suppresses duplicate boxes with NMS (hard or soft), and counts them as false positives without it', async () => {
     const real = headOnly(3);
-    const run = (nms: Record<string, unknown>) => {
+    const run = async (nms: Record<string, unknown>) => {
       const setup = setupDetector(dataset, config({ nms }), real);
-      return evaluateDetector(oracle(real, setup, 'val', 23, { duplicate: true }), dataset, 'val', setup, { batchSize: 23 }).detection!;
+      return (await evaluateDetector(oracle(real, setup, 'val', 23, { duplicate: true }), dataset, 'val', setup, { batchSize: 23 })).detection!;
     };
-    assert.equal(run({ iouThreshold: 0.5 }).mAP50, 1);
-    assert.equal(run({ method: 'gaussian', sigma: 0.5 }).mAP50, 1, 'soft-NMS decays the duplicates below every true box');
-    const none = run({ iouThreshold: 1 });
+    assert.equal((await run({ iouThreshold: 0.5 })).mAP50, 1);
+    assert.equal((await run({ method: 'gaussian', sigma: 0.5 })).mAP50, 1, 'soft-NMS decays the duplicates below every true box');
+    const none = await run({ iouThreshold: 1 });
     assert.ok(none.mAP50 < 0.7, `without suppression mAP50 is ${none.mAP50}`);
   });
 });
@@ -207,7 +207,7 @@ describe('detection on an imported YOLO folder', () => {
     const step = tf.tidy(() => adapter.stepLoss([model.apply(t.x) as tf.Tensor], t).loss.dataSync()[0]);
     assert.ok(Number.isFinite(step) && step > 0);
     disposeBatchTensors(t);
-    const e = adapter.evaluate(model, folder, 'val', { batchSize: 8 });
+    const e = await adapter.evaluate(model, folder, 'val', { batchSize: 8 });
     assert.equal(e.detection!.perClass.length, 2);
     assert.ok(Number.isFinite(e.detection!.mAP50) && Number.isFinite(e.loss));
     const val = folder.split('val');

@@ -54,11 +54,11 @@ function stub(real: tf.LayersModel): tf.LayersModel {
 }
 
 describe('segmentation adapter', () => {
-  it('reports pixel accuracy, IoU and Dice per class and their means on a hand-made mask', () => {
+  it('reports pixel accuracy, IoU and Dice per class and their means on a hand-made mask', async () => {
     const real = segModel(4);
     const adapter = TASK_ADAPTERS.segmentation!(dataset, trainConfigSchema.parse({}), real);
     assert.equal(adapter.metric, 'mIoU');
-    const e = adapter.evaluate(stub(real), dataset, 'val', { batchSize: 1 });
+    const e = await adapter.evaluate(stub(real), dataset, 'val', { batchSize: 1 });
     const s = e.segmentation!;
     assertClose(s.pixelAccuracy, 29 / 32, 1e-12, 'pixel accuracy');
     assertClose(e.accuracy, 29 / 32, 1e-12, 'accuracy');

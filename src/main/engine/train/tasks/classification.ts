@@ -22,13 +22,13 @@ export const classification: TaskAdapterFactory = (dataset, config) => {
 };
 
 /** Loss, top-1/top-5, the confusion matrix with its sample indices, per-class P/R/F1. */
-export function evaluateClassifier(
+export async function evaluateClassifier(
   model: tf.LayersModel,
   dataset: Parameters<TaskAdapterFactory>[0],
   split: 'train' | 'val' | 'test',
   lossFn: LossFn,
   opts: { batchSize: number; limit?: number },
-): Evaluation {
+): Promise<Evaluation> {
   const k = dataset.info.classes.length;
   const iter = new BatchIterator(dataset, split, { batchSize: opts.batchSize, shuffle: false, limit: opts.limit });
   const n = iter.length;
@@ -42,8 +42,8 @@ export function evaluateClassifier(
       const logits = model.predict(t.x) as tf.Tensor;
       return [lossFn(logits, t.y), tf.softmax(logits)] as const;
     });
-    lossSum += loss.dataSync()[0] * batch.size;
-    probs.set(p.dataSync(), offset * k);
+    lossSum += (await loss.data())[0] * batch.size;
+    probs.set(await p.data(), offset * k);
     labels.set(batch.labels, offset);
     offset += batch.size;
     tf.dispose([loss, p]);

@@ -61,6 +61,14 @@ export function resolveDetectionConfig<C extends Pick<TrainConfig, 'detection'>>
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
+/** Heads too coarse for the images (a grid under 4×4 cells cannot place several objects): one line each. */
+export function detectionWarnings(dataset: Dataset, model: tf.LayersModel): string[] {
+  const [h, w] = dataset.info.shape;
+  return headSpecs(model, { h, w })
+    .filter((head) => head.gridH < 4 || head.gridW < 4)
+    .map((head) => `the YOLO head '${model.outputs[head.output].sourceLayer.name}' has stride ${head.stride}: on ${h}×${w} images that is a ${head.gridH}×${head.gridW} grid, too coarse to place several objects. Use a head at stride 8 or 16 (the YOLO-nano template), or larger images.`);
+}
+
 /** Pixel sizes of the training boxes (for k-means anchors). */
 function trainBoxSizes(dataset: Dataset, image: ImageSize): Size[] {
   const split = dataset.split('train');
@@ -80,7 +88,7 @@ export const detection: TaskAdapterFactory = (dataset, config, model) => {
     metric: 'mAP50',
     stepLoss(outputs, batch) {
       if (!batch.boxes) throw new Error('a detection batch carries boxes');
-      const { loss, meanIoU } = setup.loss.compute(outputs, batch.boxes);
+      const { loss, meanIoU } = setup.loss.compute(outputs, batch.boxes, batch.boxRows);
       return { loss, metric: meanIoU };
     },
     evaluate: (m, ds, split, opts) => evaluateDetector(m, ds, split, setup, opts),
@@ -91,13 +99,13 @@ const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const toSample = (cls: number, box: readonly number[], score?: number): SampleBox => ({ cls, x: box[0], y: box[1], w: box[2], h: box[3], ...(score !== undefined ? { score } : {}) });
 
 /** Val loss, NMS, COCO-style mAP/mAR, per-class AP with PR curves, and a few images' boxes. */
-export function evaluateDetector(
+export async function evaluateDetector(
   model: tf.LayersModel,
   dataset: Dataset,
   split: SplitName,
   setup: DetectorSetup,
   opts: { batchSize: number; limit?: number },
-): Evaluation {
+): Promise<Evaluation> {
   const { nms, displayScore } = setup.options;
   const k = dataset.info.classes.length;
   const iter = new BatchIterator(dataset, split, { batchSize: opts.batchSize, shuffle: false, limit: opts.limit });
@@ -110,9 +118,9 @@ export function evaluateDetector(
     const t = batchToTensors(batch);
     const out = model.predict(t.x);
     const outputs = Array.isArray(out) ? out : [out];
-    const loss = tf.tidy(() => setup.loss.compute(outputs, t.boxes!).loss);
-    lossSum += loss.dataSync()[0] * batch.size;
-    const raw = setup.decoder.decode(outputs);
+    const loss = tf.tidy(() => setup.loss.compute(outputs, t.boxes!, t.boxRows).loss);
+    lossSum += (await loss.data())[0] * batch.size;
+    const raw = await setup.decoder.decode(outputs);
     tf.dispose([loss, ...outputs]);
     disposeBatchTensors(t);
     for (let j = 0; j < batch.size; j++) {

@@ -69,10 +69,13 @@ export class DetectionLoss {
     readonly opts: DetectionLossOptions,
   ) {}
 
-  /** The loss of the heads' raw outputs for the batch's boxes tensor [N, M, 5]. Call inside the gradient tape. */
-  compute(outputs: readonly tf.Tensor[], boxes: tf.Tensor3D): DetectionLossValue {
+  /**
+   * The loss of the heads' raw outputs for the batch's boxes tensor [N, M, 5]. Call inside the gradient tape.
+   * Pass the rows' CPU copy (`BatchTensors.boxRows`) where there is one: a GPU backend cannot read back synchronously.
+   */
+  compute(outputs: readonly tf.Tensor[], boxes: tf.Tensor3D, rowsData?: Float32Array): DetectionLossValue {
     const [n, rows] = boxes.shape;
-    const gt = boxesFromRows(boxes.dataSync(), n, rows);
+    const gt = boxesFromRows(rowsData ?? boxes.dataSync(), n, rows);
     return this.computeFor(outputs, gt);
   }
 

@@ -58,13 +58,13 @@ const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const base64 = (a: Uint8Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 /** Loss, pixel accuracy, per-class IoU and Dice and their means (classes absent from the truth left out), sample masks. */
-export function evaluateSegmenter(
+export async function evaluateSegmenter(
   model: tf.LayersModel,
   dataset: Dataset,
   split: SplitName,
   lossFn: LossFn,
   opts: { batchSize: number; limit?: number },
-): Evaluation {
+): Promise<Evaluation> {
   const k = dataset.info.classes.length;
   const [h, w] = dataset.info.shape;
   const iter = new BatchIterator(dataset, split, { batchSize: opts.batchSize, shuffle: false, limit: opts.limit });
@@ -79,8 +79,8 @@ export function evaluateSegmenter(
       const logits = fitToMask(Array.isArray(out) ? out[0] : out, t.masks!);
       return [lossFn(logits, t.masks!), tf.argMax(logits, -1)] as const;
     });
-    lossSum += loss.dataSync()[0] * batch.size;
-    const pred = Uint8Array.from(predicted.dataSync());
+    lossSum += (await loss.data())[0] * batch.size;
+    const pred = Uint8Array.from(await predicted.data());
     tf.dispose([loss, predicted]);
     disposeBatchTensors(t);
     confusion = accumulateConfusion(confusion, confusionMatrix(batch.masks!, pred, k));

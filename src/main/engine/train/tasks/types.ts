@@ -18,7 +18,7 @@ export interface TaskAdapter {
   metric: string;
   /** Inside the gradient tape: the loss to minimise and a per-step metric (both scalars). */
   stepLoss(outputs: readonly tf.Tensor[], batch: BatchTensors): { loss: tf.Scalar; metric: tf.Scalar };
-  evaluate(model: tf.LayersModel, dataset: Dataset, split: SplitName, opts: { batchSize: number; limit?: number }): Evaluation;
+  evaluate(model: tf.LayersModel, dataset: Dataset, split: SplitName, opts: { batchSize: number; limit?: number }): Promise<Evaluation>;
 }
 
 export type TaskAdapterFactory = (dataset: Dataset, config: TrainConfig, model: tf.LayersModel) => TaskAdapter;

@@ -5,8 +5,8 @@
 // available. The input must already be padded (a "valid" conv).
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
-  add, assemble, type Bytes, divS, f32x4Add, f32x4Max, f32x4Mul, f32x4RelaxedMadd, forRange, Func, get, I32, i32, inc, loadSplat,
-  mul, set, shl, V128, v128Load, v128Store, v128Zero,
+  add, assemble, type Bytes, divS, eq, f32x4Add, f32x4Max, f32x4Mul, f32x4RelaxedMadd, forRange, Func, get, I32, i32, ifThen, inc, loadSplat,
+  mul, set, shl, sub, V128, v128Load, v128Store, v128Zero,
 } from './asm';
 import { compileOptimized, fmaSupported, memoryOf } from './module';
 import { Wasm } from './wasmApi';
@@ -90,7 +90,8 @@ function convFunc(c: ConvShape, fma: boolean): Func {
         set(oRowBase, add(get(out), by4(mul(mul(add(mul(get(b), get(oh)), get(oy)), get(ow)), i32(c.co))))),
         forRange(cb, i32(0), i32(c.co), 4 * V,
           forRange(ox, i32(0), get(owP), P, ...tile(P)),
-          forRange(ox, get(owP), get(ow), 1, ...tile(1))))),
+          // The last ow % P pixels of a row as one narrower tile (1-pixel tiles are FMA-latency bound).
+          ...Array.from({ length: P - 1 }, (_, r) => ifThen(eq(sub(get(ow), get(owP)), i32(r + 1)), set(ox, get(owP)), ...tile(r + 1)))))),
   );
 }
 
