@@ -5,6 +5,7 @@ import { useRunVersion } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { ema, thin } from '../telemetry/series';
 import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, TOOLTIP } from './chartKit';
+import { curveLabels } from './metricLabels';
 import { chanceLoss, plannedEpochs, taskOf, totalSteps } from './runInfo';
 
 const H = 210;
@@ -60,40 +61,43 @@ function EpochLoss({ run }: { run: RunTelemetry }) {
 }
 
 function EpochAccuracy({ run }: { run: RunTelemetry }) {
-  const v = useRunVersion(run, 'epochs', 'status');
-  const task = taskOf(run);
-  const { rows, epochs, hasTop5 } = useMemo(
+  const v = useRunVersion(run, 'epochs', 'status', 'steps');
+  const names = curveLabels(taskOf(run), run.lastStep?.metricName);
+  const { rows, epochs, hasTop5, hasHeadline } = useMemo(
     () => ({
-      rows: run.epochs.map((e) => ({ epoch: e.epoch, train: e.trainAcc, val: e.valAcc, top5: e.top5 })),
+      rows: run.epochs.map((e) => ({ epoch: e.epoch, train: e.trainAcc, val: e.valAcc, top5: e.top5, headline: e.mIoU })),
       epochs: plannedEpochs(run),
       hasTop5: run.epochs.some((e) => e.top5 !== undefined),
+      hasHeadline: names.headline !== names.val && run.epochs.some((e) => e.mIoU !== undefined),
     }),
-    [run, v],
+    [run, v, names.headline, names.val],
   );
-  const title = task === 'detection' ? 'mAP@0.5 per epoch' : task === 'segmentation' ? 'Pixel accuracy per epoch' : 'Accuracy per epoch';
+  const last = rows[rows.length - 1];
   return (
     <Card
-      title={title}
-      info={rows.length ? `val ${pct(rows[rows.length - 1].val)}` : undefined}
+      title={names.epochTitle}
+      info={last ? (hasHeadline && last.headline !== undefined ? `val ${names.headline} ${pct(last.headline)}` : `val ${pct(last.val)}`) : undefined}
       right={
         <span className="legend">
-          {task !== 'detection' && <LegendItem color="var(--series-1)" label="train" />}
-          <LegendItem color="var(--series-2)" label="validation" />
+          {names.trainOnEpochChart && <LegendItem color="var(--series-1)" label={`train ${names.val}`} />}
+          <LegendItem color="var(--series-2)" label={`val ${names.val}`} />
+          {hasHeadline && <LegendItem color="var(--series-3)" label={`val ${names.headline}`} />}
           {hasTop5 && <LegendItem color="var(--series-2)" label="val top-5" dashed />}
         </span>
       }
       testId="chart-epoch-acc"
     >
       {rows.length === 0 ? (
-        <Empty height={H}>Accuracy appears after the first epoch.</Empty>
+        <Empty height={H}>{`${names.epochTitle.replace(/ per epoch$/, '')} appear${names.headline === names.val ? 's' : ''} after the first epoch.`}</Empty>
       ) : (
         <LineChart data={rows} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="epoch" type="number" domain={[1, Math.max(2, epochs)]} allowDecimals={false} {...AXIS} />
           <YAxis {...AXIS} domain={[0, 1]} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} width={44} />
           <Tooltip {...TOOLTIP} formatter={(x, name) => [pct(x as number), name]} labelFormatter={(l) => `epoch ${l}`} />
-          {task !== 'detection' && <Line dataKey="train" stroke="var(--series-1)" strokeWidth={1.8} dot={{ r: 2.5 }} isAnimationActive={false} name="train" connectNulls />}
-          <Line dataKey="val" stroke="var(--series-2)" strokeWidth={1.8} dot={{ r: 2.5 }} isAnimationActive={false} name="validation" />
+          {names.trainOnEpochChart && <Line dataKey="train" stroke="var(--series-1)" strokeWidth={1.8} dot={{ r: 2.5 }} isAnimationActive={false} name={`train ${names.val}`} connectNulls />}
+          <Line dataKey="val" stroke="var(--series-2)" strokeWidth={1.8} dot={{ r: 2.5 }} isAnimationActive={false} name={`val ${names.val}`} />
+          {hasHeadline && <Line dataKey="headline" stroke="var(--series-3)" strokeWidth={1.8} dot={{ r: 2.5 }} isAnimationActive={false} name={`val ${names.headline}`} />}
           {hasTop5 && <Line dataKey="top5" stroke="var(--series-2)" strokeDasharray="4 3" strokeWidth={1.3} dot={false} isAnimationActive={false} name="val top-5" />}
         </LineChart>
       )}
@@ -103,7 +107,7 @@ function EpochAccuracy({ run }: { run: RunTelemetry }) {
 
 function StepChart({ run, metric, smoothing }: { run: RunTelemetry; metric: 'loss' | 'acc'; smoothing: number }) {
   const v = useRunVersion(run, 'steps');
-  const classification = taskOf(run) === 'classification';
+  const names = curveLabels(taskOf(run), run.lastStep?.metricName);
   const total = totalSteps(run);
   const rows = useMemo(() => {
     const all = run.steps.rows();
@@ -114,7 +118,7 @@ function StepChart({ run, metric, smoothing }: { run: RunTelemetry; metric: 'los
   const last = rows[rows.length - 1];
   return (
     <Card
-      title={metric === 'loss' ? 'Training loss per step' : classification ? 'Training accuracy per step' : 'Training metric per step'}
+      title={metric === 'loss' ? 'Training loss per step' : names.stepTitle}
       info={last ? `step ${last.step} · ${metric === 'loss' ? fmt(last.smooth) : pct(last.smooth)}` : undefined}
       right={
         <span className="legend">
@@ -132,7 +136,7 @@ function StepChart({ run, metric, smoothing }: { run: RunTelemetry; metric: 'los
             <CartesianGrid {...GRID} />
             <XAxis dataKey="step" type="number" domain={[0, total ?? 'dataMax']} allowDecimals={false} {...AXIS} tickFormatter={(x: number) => fmt(x, 3)} />
             <YAxis {...AXIS} domain={metric === 'acc' ? [0, 1] : [0, 'auto']} tickFormatter={(x: number) => (metric === 'acc' ? `${Math.round(x * 100)}%` : fmt(x, 2))} width={44} />
-            <Tooltip {...TOOLTIP} formatter={(x, name) => [metric === 'acc' ? pct(x as number) : fmt(x as number), name]} labelFormatter={(l) => `step ${l}`} />
+            <Tooltip {...TOOLTIP} formatter={(x, name) => [metric === 'acc' ? pct(x as number) : fmt(x as number), `${name} ${metric === 'acc' ? names.step : 'loss'}`]} labelFormatter={(l) => `step ${l}`} />
             <Line dataKey="raw" stroke="var(--series-1-faint)" strokeWidth={1} dot={false} isAnimationActive={false} name="raw" />
             <Line dataKey="smooth" stroke="var(--series-1)" strokeWidth={1.8} dot={false} isAnimationActive={false} name="smoothed" />
           </LineChart>

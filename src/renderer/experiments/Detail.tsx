@@ -225,7 +225,8 @@ function VariantsTable({ info, variants, result, running }: { info: ExperimentIn
             {info.variants.map((v, i) => {
               const p = variants.find((x) => x.id === v.id);
               const k = info.variants.indexOf(v);
-              const differs = diff.map((row) => `${row.path} ${row.values[k]}`);
+              // Only the settings this variant sets: unset ('—') and empty ('{}') entries are the other variants' business.
+              const differs = diff.filter((row) => row.values[k] !== '—' && row.values[k] !== '{}').map((row) => `${row.path} ${row.values[k]}`);
               return (
                 <tr key={v.id} data-testid="exp-variant-row" data-variant={v.id} data-state={p?.state ?? 'pending'}>
                   <td>

@@ -2,12 +2,15 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'rea
 import type { AttentionMaps } from '../../shared/attention';
 import { useEditor } from '../app/context';
 import { Empty } from '../dashboards/chartKit';
+import { attentionQuery } from './attentionWording';
 import './attention.css';
 
 export interface AttentionViewProps {
   runId: string;
   /** The image to inspect: an uploaded PNG/JPEG (data URL) or a validation sample of the run's dataset. */
   image: { dataUrl?: string; sampleIndex?: number };
+  /** Told whose attention the maps show once they arrive (the card's subtitle follows it). */
+  onQuery?(query: AttentionMaps['query'] | undefined): void;
 }
 
 /** The maps for a run and image; a newer request supersedes an older one. */
@@ -70,8 +73,10 @@ const meanOf = (heads: number[][][]): number[][] => heads[0].map((row, y) => row
  * heads), how much the class token attends to each patch, over the image; or the attention rollout through all
  * layers. A grid shows every head of the layer.
  */
-export function AttentionView({ runId, image }: AttentionViewProps) {
+export function AttentionView({ runId, image, onQuery }: AttentionViewProps) {
   const { maps, error, busy } = useAttention(runId, image.dataUrl, image.sampleIndex);
+  const queryKind = maps?.query;
+  useEffect(() => onQuery?.(queryKind), [queryKind, onQuery]);
   const [layer, setLayer] = useState<number | null>(null);
   const [head, setHead] = useState<'mean' | number>('mean');
   const [rollout, setRollout] = useState(false);
@@ -89,7 +94,7 @@ export function AttentionView({ runId, image }: AttentionViewProps) {
   if (error) return <div className="field-error attn-error" data-testid="attention-error">{error}</div>;
   if (!maps || !current || !shown) return <Empty height={120}>{busy ? 'Computing attention…' : 'No attention maps.'}</Empty>;
 
-  const query = maps.query === 'cls' ? 'the class token' : 'all tokens (mean; no class token)';
+  const query = attentionQuery(maps.query);
   const what = rollout
     ? `Rollout through ${maps.layerCount} layer${maps.layerCount === 1 ? '' : 's'}: per layer the mean of the heads plus the identity (the residual path), rows renormalised, multiplied through the layers (Abnar & Zuidema 2020).`
     : `Attention from ${query} over the ${maps.grid[0]}×${maps.grid[1]} patches in ${current.name}, ${h === 'mean' ? 'mean of the heads' : `head ${h + 1}`}: softmax(QKᵀ/√d).`;

@@ -6,6 +6,7 @@ import { Icon } from '../app/Icon';
 import { Card, Empty, pct } from '../dashboards/chartKit';
 import { boxColor, readImageFile, SAMPLE_COUNT, type PredictImage } from './predictInput';
 import { AttentionView } from './AttentionView';
+import { attentionSubtitle } from './attentionWording';
 import './predict.css';
 
 /** The prediction for the current image and settings; a new request supersedes an older one. */
@@ -276,6 +277,7 @@ function PredictPanelView({ runId, runName, onClose }: { runId: string; runName?
   const [classIndex, setClassIndex] = useState<number | undefined>();
   const [gradcamLayer, setGradcamLayer] = useState<string | undefined>();
   const [layer, setLayer] = useState<string | undefined>();
+  const [attnQuery, setAttnQuery] = useState<'cls' | 'mean' | undefined>();
   useEffect(() => {
     setImage(null);
     setGradcamLayer(undefined);
@@ -314,8 +316,8 @@ function PredictPanelView({ runId, runName, onClose }: { runId: string; runName?
           <GradCamCard result={result} onClass={setClassIndex} onLayer={setGradcamLayer} />
           <FeatureMapsCard result={result} onLayer={setLayer} />
           {result.attention && image && (
-            <Card title="Attention" info="where the class token looks, per layer and head" className="pred-wide" testId="predict-attention">
-              <AttentionView runId={runId} image={image.sampleIndex !== undefined ? { sampleIndex: image.sampleIndex } : { dataUrl: image.dataUrl }} />
+            <Card title="Attention" info={attentionSubtitle(attnQuery)} className="pred-wide" testId="predict-attention">
+              <AttentionView runId={runId} image={image.sampleIndex !== undefined ? { sampleIndex: image.sampleIndex } : { dataUrl: image.dataUrl }} onQuery={setAttnQuery} />
             </Card>
           )}
         </div>

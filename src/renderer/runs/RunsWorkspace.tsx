@@ -8,6 +8,7 @@ import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, Segmented, seriesColor, 
 import { useTelemetryStore } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { ema, thin } from '../telemetry/series';
+import { headlineColumn, headlineMetric } from '../dashboards/metricLabels';
 import { configDiff, graphDiff, type NodeRef } from './diff';
 import { PredictPanel } from '../predict/PredictPanel';
 import '../dashboards/dashboards.css';
@@ -361,7 +362,7 @@ function RunsWorkspaceView() {
                 <th>epochs</th>
                 <th>train loss</th>
                 <th>val loss</th>
-                <th>val acc</th>
+                <th title="The validation headline metric: accuracy (classification), mAP@0.5 (detection), mIoU (segmentation)">{headlineColumn(runs)}</th>
                 <th>backend</th>
                 <th />
               </tr>
@@ -391,7 +392,9 @@ function RunsWorkspaceView() {
                     </td>
                     <td className="mono">{fmt(r.metrics?.train_loss)}</td>
                     <td className="mono">{fmt(r.metrics?.val_loss)}</td>
-                    <td className="mono">{pct(r.metrics?.val_accuracy)}</td>
+                    <td className="mono" title={`val ${headlineMetric(r.metrics).name}`}>
+                      {pct(headlineMetric(r.metrics).value)}
+                    </td>
                     <td className="muted backend-cell" title={r.backend}>
                       {r.backend ?? ''}
                     </td>

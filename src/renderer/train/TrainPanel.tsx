@@ -413,14 +413,20 @@ function TrainPanelView() {
           )}
         </Section>
 
-        <Section title="Backend" defaultOpen={false}>
+        <Section title="Backend" defaultOpen={false} testId="tp-backend">
           <div className="tp-grid">
             <Row label="Backend">
-              <SelectField value={c.backend} options={BACKENDS} onChange={(v) => set('backend', v)} testId="train-backend" />
+              <SelectField value={c.backend} options={BACKEND_OPTIONS} onChange={(v) => set('backend', v)} testId="train-backend" />
+            </Row>
+            <Row label="Threads" hint="Threads that split each batch's gradient computation (data parallelism)">
+              <SelectField value={String(c.workers ?? 'auto')} options={workerOptions(c.workers)} onChange={(v) => set('workers', v === 'auto' ? 'auto' : Number(v))} testId="train-workers" />
             </Row>
           </div>
           <p className="tp-note muted">
-            auto picks the fastest that loads{hostBackend ? `: on this host, ${hostBackend}` : ''}. The run reports which one it uses.
+            Auto picks the fastest that loads{hostBackend ? `: on this host, ${hostBackend}` : ''}. The run reports which one it uses.
+          </p>
+          <p className="tp-note muted" data-testid="train-workers-hint">
+            Threads apply to classification on WebAssembly; other backends and tasks train on one.
           </p>
         </Section>
 
@@ -438,3 +444,21 @@ function TrainPanelView() {
 }
 
 export const TrainPanel = memo(TrainPanelView);
+
+/** Readable names for the backend ids (the values stay the ids). */
+const BACKEND_LABELS: Record<(typeof BACKENDS)[number], string> = {
+  auto: 'Auto (fastest that loads)',
+  'tensorflow-gpu': 'TensorFlow CUDA',
+  tensorflow: 'TensorFlow CPU',
+  webgpu: 'WebGPU',
+  wasm: 'WebAssembly (our kernels)',
+  cpu: 'JavaScript (slow)',
+};
+const BACKEND_OPTIONS = BACKENDS.map((value) => ({ value, label: BACKEND_LABELS[value] }));
+
+/** auto, 1, 2, 4, 8, 16 (and a count from a loaded config that is not among them). */
+function workerOptions(current: TrainConfig['workers'] | undefined): { value: string; label: string }[] {
+  const counts = [1, 2, 4, 8, 16];
+  if (typeof current === 'number' && !counts.includes(current)) counts.push(current);
+  return [{ value: 'auto', label: 'auto' }, ...counts.sort((a, b) => a - b).map((n) => ({ value: String(n), label: String(n) }))];
+}

@@ -37,7 +37,7 @@ export const yoloHead = defineBlock({
     paramsFormula: 'C·A(5+K) + A(5+K)',
     flopsFormula: '2·H·W·C·A·(5+K)',
     use:
-      'Anchor-based (YOLOv2/v3): anchors come from K-means on the training boxes with a 1 − IoU distance (note 001), 3 per scale at strides 8/16/32; each ground-truth box is assigned to the cell holding its centre and the anchor with the best IoU, and the other predictions are negatives for objectness (pos/neg imbalance). Anchor-free (YOLOX/v8 style): cells whose centres fall inside (a centre region of) the box are positives (centre sampling). Loss: BCE on objectness and classes, MSE/IoU-type loss on boxes; NMS at inference.',
+      'Anchor-based (YOLOv2/v3/v5): anchors come from K-means on the training boxes with a 1 − IoU distance (note 001), fixed when the run starts and saved with it, split across the heads from the finest stride. Each ground-truth box goes to the cell holding its centre and the anchor (over all heads) whose shape fits it best (IoU of the sizes with a common centre); with the anchor ratio r (YOLOv5 anchor_t, default 4) every other anchor whose width and height are both within a factor r of the box also learns it at its centre cell. Other predictions are negatives for objectness, except those whose decoded box already overlaps a ground-truth box by more than the ignore IoU (0.5, YOLOv3), which are left out (pos/neg imbalance). Anchor-free (YOLOX/v8 style): cells whose centres lie inside the box and within 1.5 strides of its centre are positives (centre sampling). Loss: BCE or focal on objectness, BCE/CE on classes, CIoU/GIoU/IoU or smooth L1 on boxes; NMS (or soft-NMS) at inference.',
     notes: '000, 001, 004',
   },
 });

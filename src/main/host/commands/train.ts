@@ -7,12 +7,21 @@ import { netsmithHome } from '../../util/home';
 import { loadGraph } from '../loadGraph';
 import { CliError, parseArgs, type Command } from './types';
 
-const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto] [--limit N] [--config file.json] [--out runs/] [--json]';
+const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto] [--workers N|auto] [--limit N] [--config file.json] [--out runs/] [--json]';
 
 function num(v: string | true | undefined, name: string, int = false): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v === true || !Number.isFinite(n) || (int && !Number.isInteger(n))) throw new CliError(`--${name} needs ${int ? 'an integer' : 'a number'}, got '${v === true ? '' : v}'`, 2);
+  return n;
+}
+
+/** `--workers auto` or a whole number of threads 1..16 (data-parallel batches: classification on the wasm backend). */
+export function parseWorkers(v: string | true | undefined): 'auto' | number | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'auto') return 'auto';
+  const n = v === true ? NaN : Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new CliError(`--workers needs 'auto' or a whole number of threads from 1 to 16, got '${v === true ? '' : v}'`, 2);
   return n;
 }
 
@@ -28,12 +37,14 @@ export const command: Command = async (argv) => {
   if (optimizer !== undefined && !OPTIMIZERS.includes(optimizer as never)) throw new CliError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}`, 2);
   if (options.backend !== undefined && !BACKENDS.includes(options.backend as never)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}`, 2);
   const limit = num(options.limit, 'limit', true);
+  const workers = parseWorkers(options.workers);
   const raw = {
     ...base,
     ...(options.epochs !== undefined ? { epochs: num(options.epochs, 'epochs', true) } : {}),
     ...(options.batch !== undefined ? { batchSize: num(options.batch, 'batch', true) } : {}),
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
     ...(limit !== undefined ? { trainLimit: limit } : {}),
+    ...(workers !== undefined ? { workers } : {}),
     optimizer: { ...(base.optimizer ?? {}), ...(optimizer ? { name: optimizer } : {}), ...(options.lr !== undefined ? { lr: num(options.lr, 'lr') } : {}) },
   };
   const parsed = trainConfigSchema.safeParse(raw);
