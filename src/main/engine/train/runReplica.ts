@@ -9,6 +9,7 @@ import { compile, type CompileOptions } from '../compile/compile';
 import type { Dataset, DatasetInfo } from '../data/types';
 import { l1Penalty, regularizedWeights } from './regularization';
 import { TASK_ADAPTERS } from './tasks';
+import { seedMathRandom } from './seedRandom';
 
 export interface RunReplicaArgs {
   /** The graph as compiled in the run (already adapted to the dataset). */
@@ -18,9 +19,10 @@ export interface RunReplicaArgs {
   dataset: DatasetInfo;
 }
 
-export async function createRunReplica(raw: unknown): Promise<Replica> {
+export async function createRunReplica(raw: unknown, index = 0): Promise<Replica> {
   const args = raw as RunReplicaArgs;
   const config = trainConfigSchema.parse(args.config);
+  seedMathRandom('replica', config.seed, index);
   const { model } = compile(args.graph, args.compile);
   const factory = TASK_ADAPTERS[args.dataset.task];
   if (!factory) throw new Error(`no training for ${args.dataset.task}`);

@@ -14,6 +14,7 @@ import { ParallelGradients, planParallel } from '../train/parallel';
 import { probeTargets } from '../train/targets';
 import { detectionWarnings, resolveDetectionConfig } from '../train/tasks/detection';
 import { NonFiniteError, train, type Checkpoint, type ResumeState } from '../train/trainer';
+import { seedMathRandom } from '../train/seedRandom';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol';
 
 const port = parentPort!;
@@ -62,6 +63,7 @@ async function gate(): Promise<'continue' | 'stop'> {
 async function main(): Promise<void> {
   const runId = start.runId;
   let config = trainConfigSchema.parse(start.config);
+  seedMathRandom('run', config.seed);
   const restored = restore(start.graph);
   if (!restored.ok) throw new Error(`the project is not a valid graph: ${restored.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   const backend = await selectBackend({ prefer: config.backend });

@@ -24,7 +24,8 @@ export interface Replica {
   state?: tf.Variable[];
 }
 
-export type ReplicaBuilder = (args: unknown) => Replica | Promise<Replica>;
+/** Builds a replica from its spec's args; `index` numbers the replica threads from 0. */
+export type ReplicaBuilder = (args: unknown, index: number) => Replica | Promise<Replica>;
 
 export interface ArrayData {
   data: Float32Array | Int32Array;

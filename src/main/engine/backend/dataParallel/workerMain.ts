@@ -29,7 +29,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 async function init(spec: Extract<ToWorker, { type: 'init' }>['spec'], i: number): Promise<void> {
   index = i;
   await initWasmBackend();
-  replica = builtinBuilder && (spec.module === '' || spec.module === 'builtin') ? await builtinBuilder(spec.args) : await importBuilder(spec);
+  replica = builtinBuilder && (spec.module === '' || spec.module === 'builtin') ? await builtinBuilder(spec.args, i) : await importBuilder(spec, i);
   post({
     type: 'ready',
     shapes: replica.variables.map((v) => v.shape),
@@ -38,12 +38,12 @@ async function init(spec: Extract<ToWorker, { type: 'init' }>['spec'], i: number
   });
 }
 
-async function importBuilder(spec: Extract<ToWorker, { type: 'init' }>['spec']): Promise<Replica> {
+async function importBuilder(spec: Extract<ToWorker, { type: 'init' }>['spec'], i: number): Promise<Replica> {
   const url = spec.module.startsWith('file:') ? spec.module : isAbsolute(spec.module) ? pathToFileURL(spec.module).href : spec.module;
   const mod = (await import(url)) as Record<string, unknown>;
   const build = mod[spec.exportName ?? 'createReplica'];
   if (typeof build !== 'function') throw new Error(`${spec.module} has no export '${spec.exportName ?? 'createReplica'}'`);
-  return (build as ReplicaBuilder)(spec.args);
+  return (build as ReplicaBuilder)(spec.args, i);
 }
 
 function loadWeights(version: number): void {
