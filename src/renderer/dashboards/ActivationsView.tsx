@@ -1,13 +1,13 @@
 import { memo, useMemo, useState } from 'react';
-import { Area, Bar, BarChart, CartesianGrid, Cell, ComposedChart, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Bar, BarChart, CartesianGrid, Cell, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { DEAD_RELU_WARN, SATURATED_WARN } from '../../shared/training/diagnostics';
 import type { LayerMeta } from '../telemetry/probes';
 import { useRunVersion } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
-import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, Segmented, TOOLTIP } from './chartKit';
+import { AXIS, Card, Empty, fmt, GRID, layerLines, LegendItem, pct, Segmented, StepLineChart, TOOLTIP } from './chartKit';
 import { DiagnosticsList } from './Diagnostics';
 import { HistogramOverTime, type HistFrame } from './HistogramOverTime';
-import { LayerPicker, ramp } from './LayerPicker';
+import { LayerPicker } from './LayerPicker';
 import { useDashLinks } from './links';
 import { nodeLabels } from './runInfo';
 
@@ -132,15 +132,9 @@ function ActivationsViewInner({ run }: { run: RunTelemetry }) {
       </Card>
       <Card title="Dead / saturated fraction over time" info="every watched layer" testId="chart-act-time">
         {health && (
-          <LineChart data={health.overTime} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
-            <CartesianGrid {...GRID} />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...AXIS} />
-            <YAxis {...AXIS} domain={[0, 1]} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} width={44} />
-            <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), label(acts.find((a) => a.key === n) ?? { node: String(n), layer: String(n) })]} labelFormatter={(l) => `step ${l}`} />
-            {watched.map((m, i) => (
-              <Line key={m.key} dataKey={m.key} stroke={m.key === key ? 'var(--accent)' : ramp(i, watched.length)} strokeWidth={m.key === key ? 2.2 : 1.1} strokeOpacity={m.key === key ? 1 : 0.65} dot={false} isAnimationActive={false} />
-            ))}
-          </LineChart>
+          <StepLineChart data={health.overTime} height={H} percent yDomain={[0, 1]} seriesName={(n) => label(acts.find((a) => a.key === n) ?? { node: String(n), layer: String(n) })}>
+            {layerLines(watched.map((m) => m.key), key, 0.65)}
+          </StepLineChart>
         )}
       </Card>
       <Card title="Mean ± std per layer" info="latest probe, input → output" testId="chart-act-stats">

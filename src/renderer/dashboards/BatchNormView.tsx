@@ -1,10 +1,10 @@
 import { memo, useMemo, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ComposedChart, Line, LineChart, ReferenceLine, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { bnGap, BN_GAP_WARN } from '../../shared/training/diagnostics';
 import { BN_CHANNELS } from '../telemetry/probes';
 import { useRunVersion } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
-import { AXIS, Card, Empty, fmt, GRID, LegendItem, TOOLTIP } from './chartKit';
+import { AXIS, Card, Empty, fmt, GRID, layerLines, LegendItem, StepLineChart, TOOLTIP } from './chartKit';
 import { DiagnosticsList } from './Diagnostics';
 import { LayerPicker, ramp } from './LayerPicker';
 import { useDashLinks } from './links';
@@ -99,24 +99,16 @@ function BatchNormViewInner({ run }: { run: RunTelemetry }) {
       </div>
       <Card title="Running mean per channel" info={overTime ? `first ${overTime.C} channels over time` : undefined} testId="chart-bn-running-mean">
         {overTime && (
-          <LineChart data={overTime.mean} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
-            <CartesianGrid {...GRID} />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...AXIS} />
-            <YAxis {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} width={44} />
-            <Tooltip {...TOOLTIP} formatter={(x, n) => [fmt(x as number), n]} labelFormatter={(l) => `step ${l}`} />
+          <StepLineChart data={overTime.mean} height={H}>
             {lines(overTime.C)}
-          </LineChart>
+          </StepLineChart>
         )}
       </Card>
       <Card title="Running variance per channel" info={overTime ? `first ${overTime.C} channels over time` : undefined} testId="chart-bn-running-var">
         {overTime && (
-          <LineChart data={overTime.variance} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
-            <CartesianGrid {...GRID} />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...AXIS} />
-            <YAxis {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} width={44} />
-            <Tooltip {...TOOLTIP} formatter={(x, n) => [fmt(x as number), n]} labelFormatter={(l) => `step ${l}`} />
+          <StepLineChart data={overTime.variance} height={H}>
             {lines(overTime.C)}
-          </LineChart>
+          </StepLineChart>
         )}
       </Card>
       <Card
@@ -189,16 +181,10 @@ function BatchNormViewInner({ run }: { run: RunTelemetry }) {
       </Card>
       <Card title="Train/eval gap over time" info="mean |batch − running| / σ, every BN layer" testId="chart-bn-gap">
         {overTime && (
-          <LineChart data={overTime.gap} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
-            <CartesianGrid {...GRID} />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...AXIS} />
-            <YAxis {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} width={44} domain={[0, 'auto']} />
-            <Tooltip {...TOOLTIP} formatter={(x, n) => [fmt(x as number), label(bns.find((b) => b.key === n)?.node ?? String(n))]} labelFormatter={(l) => `step ${l}`} />
+          <StepLineChart data={overTime.gap} height={H} yDomain={[0, 'auto']} seriesName={(n) => label(bns.find((b) => b.key === n)?.node ?? String(n))}>
             <ReferenceLine y={BN_GAP_WARN} stroke="var(--warning)" strokeDasharray="4 3" />
-            {bns.map((b, i) => (
-              <Line key={b.key} dataKey={b.key} stroke={b.key === key ? 'var(--accent)' : ramp(i, bns.length)} strokeWidth={b.key === key ? 2.2 : 1.1} strokeOpacity={b.key === key ? 1 : 0.6} dot={false} isAnimationActive={false} />
-            ))}
-          </LineChart>
+            {layerLines(bns.map((b) => b.key), key, 0.6)}
+          </StepLineChart>
         )}
       </Card>
     </div>

@@ -1,4 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ramp } from './LayerPicker';
 
 /** Shared chart styling: colours come from CSS variables (both themes), numbers in a compact form. */
 
@@ -20,6 +22,32 @@ export const TOOLTIP = {
   isAnimationActive: false,
   cursor: { stroke: 'var(--border-strong)' },
 } as const;
+
+/** Full card width, re-measured on resize, with the dashboards' margins (the y axis labels sit in its 44 px). */
+const CHART_FRAME = { style: { width: '100%' }, responsive: true, margin: { top: 8, right: 14, bottom: 0, left: -8 } };
+
+/**
+ * A line chart over training steps in the dashboards' style: x `step` over the data's range, y as numbers (or
+ * percentages with `percent`), a tooltip titled `step N` naming each series with `seriesName`. Series go in as children.
+ */
+export function StepLineChart({ data, height, percent, yDomain, seriesName, children }: { data: readonly object[]; height: number; percent?: boolean; yDomain?: [number, number | 'auto']; seriesName?: (name: string | number | undefined) => ReactNode; children: ReactNode }) {
+  return (
+    <LineChart data={data as object[]} height={height} {...CHART_FRAME}>
+      <CartesianGrid {...GRID} />
+      <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} {...AXIS} />
+      <YAxis {...AXIS} {...(yDomain ? { domain: yDomain } : {})} tickFormatter={(x: number) => (percent ? `${Math.round(x * 100)}%` : fmt(x, 2))} width={44} />
+      <Tooltip {...TOOLTIP} formatter={(x, n) => [percent ? pct(x as number) : fmt(x as number), seriesName ? seriesName(n) : n]} labelFormatter={(l) => `step ${l}`} />
+      {children}
+    </LineChart>
+  );
+}
+
+/** One line per layer (`dataKey` = its key), the selected one in the accent colour and thicker, the others on a ramp and faded. */
+export function layerLines(keys: readonly string[], selected: string, fadedOpacity: number): ReactNode[] {
+  return keys.map((k, i) => (
+    <Line key={k} dataKey={k} stroke={k === selected ? 'var(--accent)' : ramp(i, keys.length)} strokeWidth={k === selected ? 2.2 : 1.1} strokeOpacity={k === selected ? 1 : fadedOpacity} dot={false} isAnimationActive={false} />
+  ));
+}
 
 /** 0.000123 → 1.2e-4, 12345 → 12.3k, 0.4567 → 0.457. */
 export function fmt(v: number | undefined | null, digits = 3): string {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Shape } from '../../../src/shared/graph/types';
 import { BLOCKS, blockByType, defaultParams, FAMILIES, parseParams, type AnyBlockDef, type BlockFamily } from '../../../src/shared/blocks';
+import { BLOCK_PARAMS } from '../fixtures/blockPins';
 import { makeCtx } from './harness';
 
 const image: Shape = [null, 32, 32, 64];
@@ -31,62 +32,10 @@ const overrides: Record<string, Shape[]> = {
 };
 const typicalInputs = (def: AnyBlockDef): Shape[] => overrides[def.type] ?? byFamily[def.family];
 
-/** The types and param names the templates are written against (keep in sync with the brief). */
-const CONTRACT: Record<string, string[]> = {
-  'io/input': [],
-  'core/conv2d': ['filters', 'kernel', 'stride', 'padding', 'pad', 'dilation', 'groups', 'bias'],
-  'core/dense': ['units', 'bias'],
-  'core/depthwise_conv2d': ['kernel', 'stride', 'padding', 'pad', 'dilation', 'multiplier', 'bias'],
-  'core/separable_conv2d': ['filters', 'kernel', 'stride', 'padding', 'pad', 'dilation', 'bias'],
-  'core/conv2d_transpose': ['filters', 'kernel', 'stride', 'padding', 'pad', 'outputPadding', 'bias'],
-  'reshape/flatten': [],
-  'reshape/reshape': ['shape'],
-  'reshape/zeropad': ['top', 'bottom', 'left', 'right'],
-  'reshape/upsample': ['scale', 'mode'],
-  'pool/maxpool': ['size', 'stride', 'padding', 'pad'],
-  'pool/avgpool': ['size', 'stride', 'padding', 'pad'],
-  'pool/global_avgpool': ['keepDims'],
-  'pool/global_maxpool': ['keepDims'],
-  'norm/batchnorm': ['momentum', 'epsilon', 'affine'],
-  'norm/layernorm': ['epsilon'],
-  'norm/groupnorm': ['groups', 'epsilon'],
-  'act/relu': [],
-  'act/relu6': [],
-  'act/leaky_relu': ['alpha'],
-  'act/prelu': [],
-  'act/elu': ['alpha'],
-  'act/gelu': ['approximate'],
-  'act/silu': [],
-  'act/hardswish': [],
-  'act/hardsigmoid': [],
-  'act/mish': [],
-  'act/sigmoid': [],
-  'act/tanh': [],
-  'act/softmax': ['axis'],
-  'reg/dropout': ['rate'],
-  'reg/droppath': ['rate'],
-  'merge/add': [],
-  'merge/concat': ['axis'],
-  'merge/multiply': [],
-  'attn/se': ['reduction', 'squeeze', 'activation', 'gate'],
-  'attn/cbam': ['reduction', 'spatialKernel'],
-  'attn/coord_attention': ['reduction', 'minMid', 'activation'],
-  'attn/mhsa': ['heads', 'dropout', 'qkvBias'],
-  'tfm/patch_embed': ['patch', 'dim'],
-  'tfm/class_token': [],
-  'tfm/pos_embed': ['mode'],
-  'tfm/cls_pool': ['mode'],
-  'tfm/encoder': ['heads', 'mlpDim', 'dropout', 'attnDropout'],
-  'tfm/metaformer': ['mixer', 'poolSize', 'mlpRatio'],
-  'head/classify': ['classes'],
-  'head/segment': ['classes'],
-  'det/yolo_head': ['classes', 'anchors', 'stride'],
-};
-
 describe('block catalog', () => {
   it('has every contracted type with (at least) the contracted params, and nothing else', () => {
-    assert.deepEqual(BLOCKS.map((b) => b.type).sort(), Object.keys(CONTRACT).sort());
-    for (const [type, names] of Object.entries(CONTRACT)) {
+    assert.deepEqual(BLOCKS.map((b) => b.type).sort(), Object.keys(BLOCK_PARAMS).sort());
+    for (const [type, names] of Object.entries(BLOCK_PARAMS)) {
       const def = blockByType(type)!;
       for (const n of names) assert.ok(n in def.params, `${type} lacks param '${n}'`);
     }

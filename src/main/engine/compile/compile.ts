@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { blockByType, parseParams } from '../../../shared/blocks';
 import { formatShapeWithBatch, sameShape } from '../../../shared/blocks/shapeMath';
 import { analyze, errorsOf, nodeName, type Analysis } from '../../../shared/graph/analyze';
-import type { EdgeDoc, GraphDoc, Issue, NodeDoc, Shape } from '../../../shared/graph/types';
+import type { GraphDoc, Issue, NodeDoc, Shape } from '../../../shared/graph/types';
 import { ENGINE_BLOCKS } from '../blocks';
 import type { BuildCtx } from '../blocks/types';
 import { kernelInitializer, seedSequence, type InitChoice } from './init';
 import { layerBaseNames, sanitizeName, SUFFIX_SEPARATOR } from './naming';
+import { walkExpanded } from './walk';
 
 /** The graph cannot become a model: analysis errors, a block without an engine twin, or a shape disagreement. */
 export class CompileError extends Error {
@@ -43,15 +43,13 @@ export interface Compiled {
   analysis: Analysis;
 }
 
-const portKey = (node: string, port: string): string => `${node}:${port}`;
-
 /** Compiles a graph document into a tf.LayersModel, node by node in the expanded graph's topological order. */
 export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
   const analysis = analyze(graph);
   const errors = errorsOf(analysis);
   if (errors.length > 0) throw new CompileError(errors);
 
-  const { nodes, edges, origin } = analysis.expanded;
+  const { nodes, origin } = analysis.expanded;
   const missing = [...new Set(nodes.map((n) => n.type))].filter((t) => !ENGINE_BLOCKS[t]);
   if (missing.length > 0) {
     throw new CompileError(
@@ -62,36 +60,19 @@ export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
     );
   }
 
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const incoming = new Map<string, EdgeDoc[]>();
-  const outgoing = new Set<string>();
-  for (const e of edges) {
-    (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e);
-    outgoing.add(e.source);
-  }
-
   const bases = layerBaseNames(nodes, graph.groups);
   const layerOf = new Map<string, string[]>();
-  const tensors = new Map<string, tf.SymbolicTensor>();
+  const built: tf.SymbolicTensor[] = [];
   const nextSeed = seedSequence(opts.seed);
   let modelInput: tf.SymbolicTensor | undefined;
 
   const abort = (err: unknown, node: NodeDoc, oid: string): never => {
-    releaseLayers([...tensors.values()]);
+    releaseLayers(built);
     if (err instanceof CompileError) throw err;
     throw new CompileError([{ severity: 'error', code: 'shape', nodeId: oid, message: `'${nodeName(node)}' (${node.type}) cannot be built: ${(err as Error).message}` }]);
   };
 
-  for (const id of analysis.order) {
-    const node = byId.get(id)!;
-    const def = blockByType(node.type)!;
-    const parsed = parseParams(def.params, node.params);
-    if (!parsed.ok) throw new Error(`unreachable: params of '${id}' passed analysis but not parsing`);
-    const oid = origin.get(id) ?? id;
-    const info = analysis.nodes[oid];
-    const ins = incoming.get(id) ?? [];
-    const inputs = def.inputs.flatMap((port) => ins.filter((e) => e.targetPort === port.name)).map((e) => tensors.get(portKey(e.source, e.sourcePort))!);
-
+  const { outputs: outNodes } = walkExpanded<tf.SymbolicTensor>(analysis, ({ id, oid, node, params, twin, inputs, info, ref }) => {
     const names: string[] = [];
     layerOf.set(id, names);
     const base = bases.get(id)!;
@@ -117,24 +98,21 @@ export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
 
     let out: tf.SymbolicTensor;
     try {
-      out = ENGINE_BLOCKS[node.type].build(ctx, inputs, parsed.params, { id, ...(node.label ? { label: node.label } : {}) });
+      out = twin.build(ctx, inputs, params, ref);
       checkShape(node, oid, out.shape, info.output!);
     } catch (err) {
       return abort(err, node, oid);
     }
-    for (const port of def.outputs) tensors.set(portKey(id, port), out);
-  }
+    built.push(out);
+    return out;
+  });
 
-  const sinks = nodes.filter((n) => !outgoing.has(n.id) && (blockByType(n.type)?.inputs.length ?? 0) > 0);
-  const heads = sinks.filter((n) => ['head', 'detection'].includes(blockByType(n.type)!.family));
-  const outNodes = heads.length > 0 ? heads : sinks;
-  const outTensors = outNodes.map((n) => tensors.get(portKey(n.id, blockByType(n.type)!.outputs[0]))!);
-  const model = tf.model({ inputs: modelInput!, outputs: outTensors, name: sanitizeName(graph.meta.name || 'model') });
+  const model = tf.model({ inputs: modelInput!, outputs: outNodes.map((o) => o.value), name: sanitizeName(graph.meta.name || 'model') });
 
   // In network order, so a node's last layer is the one producing its output.
   const position = new Map(model.layers.map((l, i) => [l.name, i]));
   for (const [id, names] of layerOf) layerOf.set(id, names.filter((n) => position.has(n)).sort((a, b) => position.get(a)! - position.get(b)!));
-  const outputs = outNodes.map((n, i) => ({ nodeId: n.id, name: outTensors[i].sourceLayer.name }));
+  const outputs = outNodes.map((o) => ({ nodeId: o.node.id, name: o.value.sourceLayer.name }));
   return { model, outputs, layerOf, analysis };
 }
 

@@ -4,6 +4,7 @@ import { before, describe, test } from 'node:test';
 import { ENGINE_BLOCKS } from '../../../../src/main/engine/blocks';
 import { compile } from '../../../../src/main/engine/compile/compile';
 import { BLOCKS, blockByType } from '../../../../src/shared/blocks';
+import { BLOCK_PARAMS } from '../../fixtures/blockPins';
 import { CASES, caseGraph, caseName } from './cases';
 import { assertCounts, assertGradients, assertReloads, batchShape, fixedRandom, predictAll } from './harness';
 
@@ -25,63 +26,9 @@ test('every block type has an engine twin', () => {
   assert.deepEqual(stray, [], `twins without a block definition: ${stray.join(', ')}`);
 });
 
-/**
- * The params each twin reads. A block gaining a param fails here, so its twin gets updated (and a case added)
- * instead of silently ignoring the new param.
- */
-const TWIN_PARAMS: Record<string, string[]> = {
-  'io/input': [],
-  'core/conv2d': ['filters', 'kernel', 'stride', 'padding', 'pad', 'dilation', 'groups', 'bias'],
-  'core/depthwise_conv2d': ['kernel', 'stride', 'padding', 'pad', 'dilation', 'multiplier', 'bias'],
-  'core/separable_conv2d': ['filters', 'kernel', 'stride', 'padding', 'pad', 'dilation', 'multiplier', 'bias'],
-  'core/conv2d_transpose': ['filters', 'kernel', 'stride', 'padding', 'pad', 'outputPadding', 'bias'],
-  'core/dense': ['units', 'bias'],
-  'pool/maxpool': ['size', 'stride', 'padding', 'pad'],
-  'pool/avgpool': ['size', 'stride', 'padding', 'pad'],
-  'pool/global_avgpool': ['keepDims'],
-  'pool/global_maxpool': ['keepDims'],
-  'norm/batchnorm': ['momentum', 'epsilon', 'affine'],
-  'norm/layernorm': ['epsilon'],
-  'norm/groupnorm': ['groups', 'epsilon'],
-  'act/relu': [],
-  'act/relu6': [],
-  'act/leaky_relu': ['alpha'],
-  'act/prelu': [],
-  'act/elu': ['alpha'],
-  'act/gelu': ['approximate'],
-  'act/silu': [],
-  'act/hardswish': [],
-  'act/hardsigmoid': [],
-  'act/mish': [],
-  'act/sigmoid': [],
-  'act/tanh': [],
-  'act/softmax': ['axis'],
-  'reg/dropout': ['rate'],
-  'reg/droppath': ['rate'],
-  'merge/add': [],
-  'merge/concat': ['axis'],
-  'merge/multiply': [],
-  'reshape/flatten': [],
-  'reshape/reshape': ['shape'],
-  'reshape/zeropad': ['top', 'bottom', 'left', 'right'],
-  'reshape/upsample': ['scale', 'mode'],
-  'attn/se': ['reduction', 'squeeze', 'activation', 'gate', 'bias'],
-  'attn/cbam': ['reduction', 'spatialKernel', 'bias'],
-  'attn/coord_attention': ['reduction', 'minMid', 'activation', 'bias'],
-  'attn/mhsa': ['heads', 'dropout', 'qkvBias'],
-  'tfm/patch_embed': ['patch', 'dim'],
-  'tfm/class_token': [],
-  'tfm/pos_embed': ['mode'],
-  'tfm/encoder': ['heads', 'mlpDim', 'dropout', 'attnDropout', 'epsilon'],
-  'tfm/metaformer': ['mixer', 'poolSize', 'mlpRatio'],
-  'tfm/cls_pool': ['mode'],
-  'head/classify': ['classes'],
-  'head/segment': ['classes'],
-  'det/yolo_head': ['classes', 'anchors', 'stride'],
-};
-
+// A block gaining a param fails here, so its twin gets updated (and a case added) instead of silently ignoring it.
 test('every block param is handled by its twin', () => {
-  const changed = BLOCKS.filter((b) => JSON.stringify(Object.keys(b.params).sort()) !== JSON.stringify([...(TWIN_PARAMS[b.type] ?? ['<no twin entry>'])].sort()));
+  const changed = BLOCKS.filter((b) => JSON.stringify(Object.keys(b.params).sort()) !== JSON.stringify([...(BLOCK_PARAMS[b.type] ?? ['<no twin entry>'])].sort()));
   assert.deepEqual(changed.map((b) => `${b.type}: ${Object.keys(b.params).join(', ')}`), []);
 });
 

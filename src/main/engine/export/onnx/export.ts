@@ -1,10 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
-import { blockByType, parseParams } from '../../../../shared/blocks';
 import { analyze, errorsOf, nodeName } from '../../../../shared/graph/analyze';
-import type { EdgeDoc, GraphDoc } from '../../../../shared/graph/types';
+import type { GraphDoc } from '../../../../shared/graph/types';
 import { ENGINE_BLOCKS } from '../../blocks';
 import type { OnnxAttr, OnnxCtx, WeightArray } from '../../blocks/types';
 import { layerBaseNames, sanitizeName, SUFFIX_SEPARATOR } from '../../compile/naming';
+import { nodeParams, walkExpanded } from '../../compile/walk';
 import { ExportError } from '../errors';
 import type { ExportFiles } from '../files';
 import { batchNormStats, foldedWeights, planBatchNormFolding } from '../fuseBatchNorm';
@@ -48,12 +48,6 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
   }
 
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const incoming = new Map<string, EdgeDoc[]>();
-  const outgoing = new Set<string>();
-  for (const e of edges) {
-    (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e);
-    outgoing.add(e.source);
-  }
   const bases = layerBaseNames(nodes, graph.groups);
   const onnxNodes: OnnxNode[] = [];
   const inits: OnnxTensor[] = [];
@@ -64,7 +58,6 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
     used.add(name);
     return name;
   };
-  const tensors = new Map<string, string>();
   const layerWeights = (layerName: string, node: (typeof nodes)[number]): Record<string, WeightArray> => {
     let layer: tf.layers.Layer;
     try {
@@ -84,25 +77,13 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
   const folded = new Set(foldInto.values());
   const bnStats = (bnId: string) => {
     const bn = byId.get(bnId)!;
-    const p = parseParams(blockByType(bn.type)!.params, bn.params);
-    if (!p.ok) throw new Error(`unreachable: params of '${bnId}' passed analysis but not parsing`);
-    return batchNormStats(layerWeights(bases.get(bnId)!, bn), (p.params as { epsilon: number }).epsilon);
+    return batchNormStats(layerWeights(bases.get(bnId)!, bn), (nodeParams(bn) as { epsilon: number }).epsilon);
   };
   let nchwInput: string | undefined;
   const [h, w, c] = graph.meta.input.shape;
 
-  for (const id of analysis.order) {
-    const node = byId.get(id)!;
-    const def = blockByType(node.type)!;
-    const parsed = parseParams(def.params, node.params);
-    if (!parsed.ok) throw new Error(`unreachable: params of '${id}' passed analysis but not parsing`);
-    const info = analysis.nodes[origin.get(id) ?? id];
-    const ins = incoming.get(id) ?? [];
-    const inputs = def.inputs.flatMap((port) => ins.filter((e) => e.targetPort === port.name)).map((e) => tensors.get(`${e.source}:${e.sourcePort}`)!);
-    if (folded.has(id)) {
-      for (const port of def.outputs) tensors.set(`${id}:${port}`, inputs[0]);
-      continue;
-    }
+  const { outputs: outNodes } = walkExpanded<string>(analysis, ({ id, node, params, twin, inputs, info, ref }) => {
+    if (folded.has(id)) return inputs[0];
     const base = bases.get(id)!;
     const nodeNameOf = (suffix?: string): string => (suffix ? `${base}/${suffix}` : base);
     const ctx: OnnxCtx = {
@@ -140,23 +121,17 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
       inputShapes: info.inputs,
       outputShape: info.output!,
     };
-    let out: string;
     try {
-      out = ENGINE_BLOCKS[node.type].onnx!(ctx, inputs, parsed.params, { id, ...(node.label ? { label: node.label } : {}) });
+      return twin.onnx!(ctx, inputs, params, ref);
     } catch (err) {
       if (err instanceof ExportError) throw err;
       throw new ExportError(`ONNX export of block '${nodeName(node)}' (${node.type}) failed: ${(err as Error).message}`);
     }
-    for (const port of def.outputs) tensors.set(`${id}:${port}`, out);
-  }
+  });
 
-  // The model's outputs, chosen as the compiler does: the heads, else every sink.
-  const sinks = nodes.filter((n) => !outgoing.has(n.id) && (blockByType(n.type)?.inputs.length ?? 0) > 0);
-  const heads = sinks.filter((n) => ['head', 'detection'].includes(blockByType(n.type)!.family));
-  const outNodes = heads.length > 0 ? heads : sinks;
-  const outputs: OnnxValueInfo[] = outNodes.map((n) => {
+  // The model's outputs, chosen as the compiler does (walkExpanded): the heads, else every sink.
+  const outputs: OnnxValueInfo[] = outNodes.map(({ node: n, value: t }) => {
     const shape = analysis.nodes[origin.get(n.id) ?? n.id].output!;
-    const t = tensors.get(`${n.id}:${blockByType(n.type)!.outputs[0]}`)!;
     const name = unique(`output_${bases.get(n.id)}`);
     onnxNodes.push(shape.length === 4 ? { op: 'Transpose', inputs: [t], outputs: [name], name, attrs: { perm: [0, 2, 3, 1] } } : { op: 'Identity', inputs: [t], outputs: [name], name });
     return { name, dims: ['batch', ...shape.slice(1).map((d) => d ?? '?')] as (number | string)[] };

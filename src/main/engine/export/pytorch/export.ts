@@ -1,11 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import { blockByType, parseParams } from '../../../../shared/blocks';
 import { analyze, errorsOf, nodeName } from '../../../../shared/graph/analyze';
-import type { EdgeDoc, GraphDoc } from '../../../../shared/graph/types';
+import type { GraphDoc } from '../../../../shared/graph/types';
 import { trainConfigSchema, type TrainConfig } from '../../../../shared/training/config';
 import { ENGINE_BLOCKS } from '../../blocks';
 import type { PytorchCtx, WeightArray } from '../../blocks/types';
 import { layerBaseNames, sanitizeName, SUFFIX_SEPARATOR } from '../../compile/naming';
+import { nodeParams, walkExpanded } from '../../compile/walk';
 import { lossConfig, optimizerConfig } from '../../train/configMap';
 import { ExportError } from '../errors';
 import { batchNormStats, foldedWeights, planBatchNormFolding } from '../fuseBatchNorm';
@@ -46,17 +46,11 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
   const analysis = analyze(graph);
   const errors = errorsOf(analysis);
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
-  const { nodes, edges, origin } = analysis.expanded;
+  const { nodes, edges } = analysis.expanded;
   for (const n of nodes) {
     if (!pytorchSupported(n.type)) throw new ExportError(`PyTorch export does not support block '${nodeName(n)}' (${n.type}): its engine twin has no PyTorch code yet`);
   }
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const incoming = new Map<string, EdgeDoc[]>();
-  const outgoing = new Set<string>();
-  for (const e of edges) {
-    (incoming.get(e.target) ?? incoming.set(e.target, []).get(e.target)!).push(e);
-    outgoing.add(e.source);
-  }
   const bases = layerBaseNames(nodes, graph.groups);
   const used = new Set<string>();
   const unique = (raw: string): string => {
@@ -65,7 +59,6 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
     used.add(id);
     return id;
   };
-  const vars = new Map<string, string>();
   const init: string[] = [];
   const forward: string[] = [];
   const state: Record<string, WeightArray> = {};
@@ -79,23 +72,11 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
   const folded = new Set(foldInto.values());
   const bnStats = (bnId: string) => {
     const bn = byId.get(bnId)!;
-    const p = parseParams(blockByType(bn.type)!.params, bn.params);
-    if (!p.ok) throw new Error(`unreachable: params of '${bnId}' passed analysis but not parsing`);
-    return batchNormStats(layerWeights(bases.get(bnId)!), (p.params as { epsilon: number }).epsilon);
+    return batchNormStats(layerWeights(bases.get(bnId)!), (nodeParams(bn) as { epsilon: number }).epsilon);
   };
 
-  for (const id of analysis.order) {
-    const node = byId.get(id)!;
-    const def = blockByType(node.type)!;
-    const parsed = parseParams(def.params, node.params);
-    if (!parsed.ok) throw new Error(`unreachable: params of '${id}' passed analysis but not parsing`);
-    const info = analysis.nodes[origin.get(id) ?? id];
-    const ins = incoming.get(id) ?? [];
-    const inputs = def.inputs.flatMap((port) => ins.filter((e) => e.targetPort === port.name)).map((e) => vars.get(`${e.source}:${e.sourcePort}`)!);
-    if (folded.has(id)) {
-      for (const port of def.outputs) vars.set(`${id}:${port}`, inputs[0]);
-      continue;
-    }
+  const { outputs: outNodes } = walkExpanded<string>(analysis, ({ id, node, params, twin, inputs, info, ref }) => {
+    if (folded.has(id)) return inputs[0];
     const base = bases.get(id)!;
     const ctx: PytorchCtx = {
       weights(suffix) {
@@ -112,7 +93,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
     };
     let part;
     try {
-      part = ENGINE_BLOCKS[node.type].pytorch!(ctx, parsed.params, { id, ...(node.label ? { label: node.label } : {}) });
+      part = twin.pytorch!(ctx, params, ref);
     } catch (err) {
       throw new ExportError(`PyTorch export of block '${nodeName(node)}' (${node.type}) failed: ${(err as Error).message}`);
     }
@@ -122,16 +103,12 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
       init.push(`        self.${name} = ${part.module}  # ${title}`);
       for (const [k, w] of Object.entries(part.state ?? {})) state[`${name}.${k}`] = w;
     }
-    const expr = node.type === 'io/input' ? 'x' : part.forward(`self.${name}`, inputs);
-    if (expr === 'x' && node.type === 'io/input') vars.set(`${id}:${def.outputs[0]}`, 'x');
-    else {
-      forward.push(`        ${name} = ${expr}${part.module ? '' : `  # ${title}`}`);
-      for (const port of def.outputs) vars.set(`${id}:${port}`, name);
-    }
-  }
-  const sinks = nodes.filter((n) => !outgoing.has(n.id) && (blockByType(n.type)?.inputs.length ?? 0) > 0);
-  const heads = sinks.filter((n) => ['head', 'detection'].includes(blockByType(n.type)!.family));
-  const outs = (heads.length > 0 ? heads : sinks).map((n) => vars.get(`${n.id}:${blockByType(n.type)!.outputs[0]}`)!);
+    // The model input is forward's argument `x`.
+    if (node.type === 'io/input') return 'x';
+    forward.push(`        ${name} = ${part.forward(`self.${name}`, inputs)}${part.module ? '' : `  # ${title}`}`);
+    return name;
+  });
+  const outs = outNodes.map((o) => o.value);
 
   const className = pyIdent(sanitizeName(graph.meta.name || 'Net').replace(/(^|[-_.\s])(\w)/g, (_, __, c: string) => c.toUpperCase())) || 'Net';
   const [h, w, c] = graph.meta.input.shape;
