@@ -7,6 +7,7 @@ import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type T
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convExplicit, input, release, run, transpose } from './kernelUtil';
 import { ptr, simdKernels, simdSupported } from './simd/module';
+import { winogradConvFilter, winogradFilterApplies } from './winogradFilter';
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
@@ -58,6 +59,7 @@ export function blockRows(xRowBytes: number, dyRowBytes: number, info: Pick<back
 }
 
 export function conv2dBackpropFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  if (winogradFilterApplies(x, dy, info)) return winogradConvFilter(backend, x, dy, info);
   return simdSupported() ? conv2dBackpropFilterSimd(backend, x, dy, info) : conv2dBackpropFilterXnn(backend, x, dy, info);
 }
 

@@ -6,6 +6,7 @@ import { getKernel, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMa
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { CONV_CO_TILE, convKernel } from './simd/conv';
 import { ptr, simdKernels, simdSupported } from './simd/module';
+import { winogradApplies, winogradConv } from './winograd';
 
 export type Inputs = NamedTensorInfoMap;
 
@@ -105,6 +106,7 @@ export function directConvApplies(filter: TensorInfo, o: Pick<ConvOptions, 'dept
 }
 
 function directConv(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, o: ConvOptions): TensorInfo {
+  if (winogradApplies(x, filter, o)) return winogradConv(backend, x, filter, o);
   const [n, h, w, ci] = x.shape;
   const [kh, kw, , co] = filter.shape;
   // top/left >= 0 here; a negative bottom/right only shortens the output.
