@@ -16,10 +16,10 @@ import { compile } from '../../src/main/engine/compile/compile';
 import { loadDataset } from '../../src/main/engine/data/registry';
 import { train } from '../../src/main/engine/train/trainer';
 import { adaptToDataset } from '../../src/shared/graph/adapt';
-import { analyze, errorsOf } from '../../src/shared/graph/analyze';
 import type { GraphDoc } from '../../src/shared/graph/types';
 import { TEMPLATES, templateById } from '../../src/shared/templates';
 import { trainConfigSchema } from '../../src/shared/training/config';
+import { atSmallInput, fixedRandom } from '../../tests/unit/engine/compile/harness';
 
 const GRADIENT_TEMPLATES = new Set(['lenet_mnist', 'cnn_small', 'resnet_cifar', 'mobilenet_v2_cifar', 'mobilenet_v3_small', 'vit_tiny_cifar', 'unet_small', 'yolo_tiny', 'yolo_nano']);
 const TRAIN_CASES = [
@@ -31,28 +31,6 @@ const TRAIN_CASES = [
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-function fixedRandom(shape: number[], seed: number): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = (s / 2 ** 32) * 2 - 1;
-  }
-  return tf.tensor(data, shape);
-}
-
-function atSmallInput(graph: GraphDoc): GraphDoc {
-  const [h, , c] = graph.meta.input.shape;
-  for (const s of [16, 32, 48, 64, 96, 128]) {
-    if (s >= h) break;
-    const small = structuredClone(graph);
-    small.meta.input.shape = [s, s, c];
-    if (errorsOf(analyze(small)).length === 0) return small;
-  }
-  return graph;
 }
 
 interface Evaluated {

@@ -11,7 +11,7 @@ import { restore } from '../../src/shared/graph/restore';
 import type { GraphDoc } from '../../src/shared/graph/types';
 import { templateById } from '../../src/shared/templates';
 import { serializeProject } from '../../src/renderer/core/project';
-import { openBrowser, startHost, type BrowserSession, type Host } from './harness';
+import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 // One host per test: a run's record on the host must not leak into the next test (a run that the host still
 // lists as running would be adopted by the next page).
@@ -31,10 +31,7 @@ async function app(host: Host): Promise<Page> {
   const session = await openBrowser(host.url);
   sessions.push(session);
   const { page } = session;
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.waitForSelector('[data-testid=app][data-ready=true]');
-  const recover = page.locator('[data-testid=recover-discard]');
-  if (await recover.isVisible()) await recover.click();
+  await readyApp(page);
   return page;
 }
 

@@ -2,7 +2,7 @@
 // the detection dashboards: boxes over epochs with the epoch slider, PR curves per class, the per-class AP table.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { openBrowser, startHost, type BrowserSession, type Host } from './harness';
+import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 let host: Host | undefined;
 let session: BrowserSession | undefined;
@@ -15,10 +15,7 @@ test('YOLO-nano from the template trains in the UI; the evaluation shows boxes p
   host = await startHost();
   session = await openBrowser(host.url);
   const { page } = session;
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.waitForSelector('[data-testid=app][data-ready=true]');
-  const recover = page.locator('[data-testid=recover-discard]');
-  if (await recover.isVisible()) await recover.click();
+  await readyApp(page);
 
   await page.click('[data-testid=ws-editor]');
   await page.click('[data-testid="tool-file.newFromTemplate"]');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { EXPERIMENTS } from '../../src/shared/experiments';
-import { openBrowser, startHost, type BrowserSession, type Host } from './harness';
+import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS;
 const hosts: Host[] = [];
@@ -21,10 +21,7 @@ async function app(host: Host): Promise<Page> {
   const session = await openBrowser(host.url);
   sessions.push(session);
   const { page } = session;
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.waitForSelector('[data-testid=app][data-ready=true]');
-  const recover = page.locator('[data-testid=recover-discard]');
-  if (await recover.isVisible()) await recover.click();
+  await readyApp(page);
   return page;
 }
 

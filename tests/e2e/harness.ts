@@ -120,3 +120,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** Logs the page's uncaught errors, waits until the app has booted and dismisses the crash-recovery prompt. */
+export async function readyApp(page: Page): Promise<void> {
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.waitForSelector('[data-testid=app][data-ready=true]');
+  const recover = page.locator('[data-testid=recover-discard]');
+  if (await recover.isVisible()) await recover.click();
+}

@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { RunRegistry } from '../../src/main/service/runs/registry';
 import { templateById } from '../../src/shared/templates';
-import { openBrowser, startHost, type BrowserSession, type Host } from './harness';
+import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS ?? '/tmp/shots';
 let host: Host;
@@ -34,10 +34,7 @@ after(async () => {
 async function app(): Promise<Page> {
   session = await openBrowser(host.url);
   const { page } = session;
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.waitForSelector('[data-testid=app][data-ready=true]');
-  const recover = page.locator('[data-testid=recover-discard]');
-  if (await recover.isVisible()) await recover.click();
+  await readyApp(page);
   return page;
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { openBrowser, startHost, type BrowserSession, type Host } from './harness';
+import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS;
 let host: Host | undefined;
@@ -17,10 +17,7 @@ test('UNet from the template trains on shapes-seg in the UI; the evaluation show
   host = await startHost();
   session = await openBrowser(host.url);
   const { page } = session;
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.waitForSelector('[data-testid=app][data-ready=true]');
-  const recover = page.locator('[data-testid=recover-discard]');
-  if (await recover.isVisible()) await recover.click();
+  await readyApp(page);
 
   await page.click('[data-testid=ws-editor]');
   await page.click('[data-testid="tool-file.newFromTemplate"]');

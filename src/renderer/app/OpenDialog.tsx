@@ -1,18 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ProjectEntry } from '../../shared/api';
-import { formatBytes } from '../core/format';
+import { ago, formatBytes } from '../core/format';
 import { useEditor, useRun } from './context';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
-
-function ago(iso: string): string {
-  const d = (Date.now() - new Date(iso).getTime()) / 1000;
-  if (!Number.isFinite(d)) return '';
-  if (d < 60) return 'just now';
-  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
-  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
-}
 
 /** Open: the host's projects, or a file from this computer. */
 export function OpenDialog({ onClose }: { onClose(): void }) {

@@ -5,6 +5,7 @@ import type { ViewBridge } from '../actions/types';
 import { LIBRARY_KEY, parseLibrary, type LibraryItem } from '../core/library';
 import { DEFAULT_PREFS, initialState, type EditorState, type Prefs } from '../core/state';
 import { Store } from '../core/store';
+import { downloadBlob } from '../export/download';
 
 export const PREFS_KEY = 'netsmith.prefs.v1';
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -81,14 +82,7 @@ export function createEditor(lab: LabApi | null): Editor {
     },
     files: {
       download(name, text) {
-        const url = URL.createObjectURL(new Blob([text], { type: name.endsWith('.md') ? 'text/markdown' : 'application/json' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = name;
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 1000);
+        downloadBlob(name, new Blob([text], { type: name.endsWith('.md') ? 'text/markdown' : 'application/json' }));
       },
       pick(accept) {
         return new Promise((resolve) => {

@@ -47,3 +47,13 @@ export function formatParamValue(v: unknown): string {
   }
   return String(v);
 }
+
+/** How long ago an ISO time was: 'just now', '5 min ago', '3 h ago', else the date. */
+export function ago(iso: string): string {
+  const d = (Date.now() - new Date(iso).getTime()) / 1000;
+  if (!Number.isFinite(d)) return '';
+  if (d < 60) return 'just now';
+  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
+  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
+  return new Date(iso).toLocaleDateString();
+}

@@ -3,12 +3,13 @@ import type { ExperimentInfo, ExperimentResult, UserExperiment } from '../../sha
 import { runMetric } from '../../shared/experiments/measures';
 import type { ChartKind, MetricSpec, VariantResult } from '../../shared/experiments/types';
 import { useEditor } from '../app/context';
+import { ago } from '../core/format';
 import { Icon } from '../app/Icon';
 import { Card, Empty, fmt, pct, seriesColor } from '../dashboards/chartKit';
 import { configDiff } from '../runs/diff';
 import { useRun, useRunVersion, useTelemetryStore } from '../telemetry/react';
 import { ExperimentCharts, HBars } from './Charts';
-import { ago, VerdictBadge } from './Gallery';
+import { VerdictBadge } from './Gallery';
 import { compactCount, estimate, formatMeasure, measureBars, measureKeys, measureLabel, seriesFromTelemetry, type VariantProgress, type VariantSeries } from './model';
 import { resultKey, useExperimentsState, type ExperimentsStore } from './store';
 

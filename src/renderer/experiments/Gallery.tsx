@@ -3,6 +3,7 @@ import type { LastVerdict } from '../../shared/experiments/summary';
 import { runMetric } from '../../shared/experiments/measures';
 import { useEditor } from '../app/context';
 import { Icon } from '../app/Icon';
+import { ago } from '../core/format';
 import { Empty } from '../dashboards/chartKit';
 import { estimate } from './model';
 import { resultKey, useExperimentsState, type ExperimentsStore } from './store';
@@ -16,15 +17,6 @@ export function VerdictBadge({ direction, small }: { direction: keyof typeof DIR
       {DIRECTION_LABEL[direction]}
     </span>
   );
-}
-
-export function ago(iso: string): string {
-  const d = (Date.now() - new Date(iso).getTime()) / 1000;
-  if (!Number.isFinite(d)) return '';
-  if (d < 60) return 'just now';
-  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
-  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
 }
 
 function LastVerdictFoot({ verdict, running, progress }: { verdict?: LastVerdict; running?: boolean; progress?: string }) {

@@ -3,6 +3,7 @@ import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import type { RunSummary } from '../../shared/api';
 import type { GraphDoc } from '../../shared/graph/types';
 import { useEditor } from '../app/context';
+import { ago } from '../core/format';
 import { Icon } from '../app/Icon';
 import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, Segmented, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { useTelemetryStore } from '../telemetry/react';
@@ -20,15 +21,6 @@ const METRICS: { value: Metric; label: string }[] = [
   { value: 'valAcc', label: 'Val acc' },
   { value: 'trainAcc', label: 'Train acc' },
 ];
-
-function ago(iso: string): string {
-  const d = (Date.now() - new Date(iso).getTime()) / 1000;
-  if (!Number.isFinite(d)) return '';
-  if (d < 60) return 'just now';
-  if (d < 3600) return `${Math.floor(d / 60)} min ago`;
-  if (d < 86400) return `${Math.floor(d / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
-}
 
 const FINAL = new Set(['completed', 'stopped', 'failed']);
 

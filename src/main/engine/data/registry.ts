@@ -8,7 +8,7 @@ import { importImageFolder } from './import/image-folder';
 import { importYoloFolder, isYoloFolder } from './import/yolo-folder';
 import { generatorInfo, loadGenerated, type Generator } from './synth/generated';
 import { shapesDetGenerator, shapesGenerator, shapesSegGenerator } from './synth/shapes';
-import type { DatasetInfo, LoadResult, SplitName } from './types';
+import type { Dataset, DatasetInfo, LoadResult, SplitName } from './types';
 
 const GENERATORS: Record<string, Generator> = {
   shapes: shapesGenerator,
@@ -56,6 +56,25 @@ export interface LoadOptions {
  * Loads a built-in dataset by id, or imports a folder by path (also `folder:<path>`, the id imported
  * datasets get): YOLO layout when it has images/ and labels/, else one subfolder per class.
  */
+/**
+ * A loader that keeps the last `max` datasets it loaded (by id and seed) in memory, for previews and predictions;
+ * the oldest goes first, and a failed load is forgotten so that the next call tries again.
+ */
+export function datasetCache(max: number): (id: string, seed: number) => Promise<Dataset> {
+  const loaded = new Map<string, Promise<Dataset>>();
+  return (id, seed) => {
+    const key = `${id}@${seed}`;
+    let ds = loaded.get(key);
+    if (!ds) {
+      ds = loadDataset(id, { seed }).then((r) => r.dataset);
+      ds.catch(() => loaded.delete(key));
+      loaded.set(key, ds);
+      if (loaded.size > max) loaded.delete(loaded.keys().next().value!);
+    }
+    return ds;
+  };
+}
+
 export async function loadDataset(idOrPath: string, opts: LoadOptions = {}): Promise<LoadResult> {
   if (isNpm(idOrPath)) return { dataset: loadNpmMnist(idOrPath, opts), skipped: [], warnings: [] };
   const gen = GENERATORS[idOrPath];

@@ -7,7 +7,7 @@ import { MultiHeadSelfAttention } from '../blocks/mhsa';
 import { ClassToken } from '../blocks/tokens';
 import { baseOfLayer } from '../compile/naming';
 import { decodeImage } from '../data/image/decode';
-import { encodePng, toGray } from '../data/image/encode';
+import { encodePng, pngDataUrl, toGray } from '../data/image/encode';
 import { resizeUint8 } from '../data/image/resize';
 import { normLut } from '../data/normalize';
 import type { Dataset } from '../data/types';
@@ -110,7 +110,6 @@ export function preprocessUpload(bytes: Uint8Array, h: number, w: number, c: num
   return c === 1 ? toGray(resized) : resized;
 }
 
-const pngUrl = (data: Uint8Array, h: number, w: number, c: number): string => `data:image/png;base64,${encodePng(data, h, w, c).toString('base64')}`;
 
 /**
  * Attention maps of a run's checkpoint (best, else last) for one image, preprocessed as the run's dataset
@@ -193,7 +192,7 @@ async function inspect(model: tf.LayersModel, layerCount: number, opts: Attentio
       layers,
       layerCount,
       rollout,
-      image: pngUrl(raw, h, w, c),
+      image: pngDataUrl(raw, h, w, c),
       ...(label !== undefined ? { label } : {}),
       ...(predicted !== undefined ? { predicted } : {}),
       classes: ds.info.classes,

@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import type { FeatureMaps, GradCam, PredictArgs, PredictBox, PredictClass, PredictResult } from '../../../shared/predict';
 import { predictArgsSchema } from '../../../shared/predict';
 import type { BackendPreference } from '../backend/select';
-import { loadDataset } from '../data/registry';
-import type { Dataset } from '../data/types';
+import { datasetCache } from '../data/registry';
 import { detectionsOf } from '../detect/predict';
 import { levelSize } from '../detect/levels';
 import { PredictError } from './errors';
 import { gradCam, applyWithHooks } from './gradcam';
 import { bytesOfDataUrl, decodeForPredict, preprocess } from './image';
 import { loadRunModel, pickCheckpoint, readRecord, type DatasetLoader, type LoadedRun } from './model';
-import { blend, classColor, displayScale, enlarge, featureGrid, heatmapRgb, pngUrl, toRgb } from './render';
+import { pngDataUrl } from '../data/image/encode';
+import { blend, classColor, displayScale, enlarge, featureGrid, heatmapRgb, toRgb } from './render';
 
 export { PredictError } from './errors';
 export { gradCam, applyWithHooks, normalise } from './gradcam';
@@ -31,18 +31,7 @@ export const MODEL_CACHE_SIZE = 2;
 
 /** Datasets loaded for predictions, when the caller brings no cache of its own. */
 function defaultDatasets(): DatasetLoader {
-  const cache = new Map<string, Promise<Dataset>>();
-  return (id, seed) => {
-    const key = `${id}@${seed}`;
-    let ds = cache.get(key);
-    if (!ds) {
-      ds = loadDataset(id, { seed }).then((r) => r.dataset);
-      ds.catch(() => cache.delete(key));
-      cache.set(key, ds);
-      if (cache.size > MODEL_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    }
-    return ds;
-  };
+  return datasetCache(MODEL_CACHE_SIZE);
 }
 
 /**
@@ -191,7 +180,7 @@ export async function predictWith(run: LoadedRun, req: Request, t0 = performance
     checkpoint: run.checkpoint,
     task,
     inputShape,
-    image: pngUrl(shown, dispH, dispW, 3),
+    image: pngDataUrl(shown, dispH, dispW, 3),
     display: { width: dispW, height: dispH },
     source,
     classes,
@@ -226,7 +215,7 @@ export async function predictWith(run: LoadedRun, req: Request, t0 = performance
         const rgb = new Uint8Array(h * w * 3);
         for (let p = 0; p < ids.length; p++) rgb.set(classColor(ids[p]), p * 3);
         const mask = blend(shown, enlarge(rgb, h, w, 3, k), 0.55);
-        result.mask = pngUrl(mask, dispH, dispW, 3);
+        result.mask = pngDataUrl(mask, dispH, dispW, 3);
         const area = new Array<number>(classes.length).fill(0);
         for (const id of ids) area[id]++;
         const fg = area.map((a, i) => [a, i]).filter(([, i]) => i > 0).sort((a, b) => b[0] - a[0]);
@@ -256,8 +245,8 @@ export async function predictWith(run: LoadedRun, req: Request, t0 = performance
         heat: Array.from(cam.heat, (v) => Math.round(v * 1e4) / 1e4),
         rows: cam.rows,
         cols: cam.cols,
-        heatmap: pngUrl(heat, dispH, dispW, 3),
-        overlay: pngUrl(blend(shown, heat, 0.5), dispH, dispW, 3),
+        heatmap: pngDataUrl(heat, dispH, dispW, 3),
+        overlay: pngDataUrl(blend(shown, heat, 0.5), dispH, dispW, 3),
       };
       if (cam.zeroGradient) gc.note = `the score of '${gc.className}' does not change with '${camLayer}' here (every gradient is zero)`;
       else if (cam.max <= 0) gc.note = `nothing in '${camLayer}' speaks for '${gc.className}' (the weighted map is ≤ 0 everywhere)`;

@@ -2,24 +2,15 @@ import type { AugmentPreview, DatasetPreview, RunDetail, SampleImages } from '..
 import type { LabEvent } from '../../../shared/api';
 import { parseAugmentConfig } from '../../engine/data/augment/config';
 import { previewPipeline, splitSource } from '../../engine/data/augment/pipeline';
-import { encodePng, floatToUint8 } from '../../engine/data/image/encode';
-import { loadDataset } from '../../engine/data/registry';
+import { floatToUint8, pngDataUrl } from '../../engine/data/image/encode';
+import { datasetCache } from '../../engine/data/registry';
 import type { Dataset, SplitName } from '../../engine/data/types';
 
-const png = (data: Uint8Array, h: number, w: number, c: number): string => `data:image/png;base64,${encodePng(data, h, w, c).toString('base64')}`;
 
-/** Datasets stay loaded for previews (a few MB each); the least recently used goes first. */
-const loaded = new Map<string, Promise<Dataset>>();
+/** Datasets stay loaded for previews (a few MB each); the oldest of three goes first. */
+const loadCached = datasetCache(3);
 export function cachedDataset(id: string, seed = 42): Promise<Dataset> {
-  const key = `${id}@${seed}`;
-  let ds = loaded.get(key);
-  if (!ds) {
-    ds = loadDataset(id, { seed }).then((r) => r.dataset);
-    ds.catch(() => loaded.delete(key));
-    loaded.set(key, ds);
-    if (loaded.size > 3) loaded.delete(loaded.keys().next().value!);
-  }
-  return ds;
+  return loadCached(id, seed);
 }
 
 export async function datasetPreview(id: string, perClass: number): Promise<DatasetPreview> {
@@ -33,7 +24,7 @@ export async function datasetPreview(id: string, perClass: number): Promise<Data
     const label = split.label(i);
     if ((taken.get(label) ?? 0) >= perClass) continue;
     taken.set(label, (taken.get(label) ?? 0) + 1);
-    samples.push({ index: i, label, image: png(split.rawImage(i), h, w, c) });
+    samples.push({ index: i, label, image: pngDataUrl(split.rawImage(i), h, w, c) });
   }
   return { dataset: { id: info.id, name: info.name, task: info.task, shape: info.shape, classes: info.classes, sizes: info.sizes }, counts: split.classCounts(), samples };
 }
@@ -49,8 +40,8 @@ export async function augmentPreview(a: { id: string; augment: Record<string, un
   for (let k = 0; k < a.count; k++) {
     const index = (k * 997 + a.seed) % split.length;
     const augmented: string[] = [];
-    for (let v = 0; v < a.variants; v++) augmented.push(png(floatToUint8(previewPipeline(source, index, config, ctx, a.seed * 31 + v).image.data), h, w, c));
-    items.push({ index, original: png(split.rawImage(index), h, w, c), augmented });
+    for (let v = 0; v < a.variants; v++) augmented.push(pngDataUrl(floatToUint8(previewPipeline(source, index, config, ctx, a.seed * 31 + v).image.data), h, w, c));
+    items.push({ index, original: pngDataUrl(split.rawImage(index), h, w, c), augmented });
   }
   return { items };
 }
@@ -59,7 +50,7 @@ export async function sampleImages(datasetId: string, seed: number, split: Split
   const ds = await cachedDataset(datasetId, seed);
   const s = ds.split(split);
   const [h, w, c] = ds.info.shape;
-  return { images: indices.filter((i) => i < s.length).map((index) => ({ index, label: s.label(index), image: png(s.rawImage(index), h, w, c) })) };
+  return { images: indices.filter((i) => i < s.length).map((index) => ({ index, label: s.label(index), image: pngDataUrl(s.rawImage(index), h, w, c) })) };
 }
 
 /** The run's log for the dashboards: all epochs and logs, steps thinned, recent probes. */

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { loadFromMemory, saveToMemory } from '../../../../src/main/engine/compile/artifacts';
 import type { Compiled } from '../../../../src/main/engine/compile/compile';
+import { analyze, errorsOf } from '../../../../src/shared/graph/analyze';
+import type { GraphDoc } from '../../../../src/shared/graph/types';
 
 /** Deterministic pseudo-random tensor (tests must not depend on tf's global RNG state). */
 export function fixedRandom(shape: number[], seed: number): tf.Tensor {
@@ -78,4 +80,16 @@ export function assertCounts(c: Compiled): void {
   assert.equal(c.model.countParams(), params + buffers, 'countParams = params + buffers');
   assert.equal(size(c.model.trainableWeights), params, 'trainable = params');
   assert.equal(size(c.model.nonTrainableWeights), buffers, 'non-trainable = buffers');
+}
+
+export /** The template at the smallest square input its analysis accepts (its own input if none is smaller). */
+function atSmallInput(graph: GraphDoc): GraphDoc {
+  const [h, , c] = graph.meta.input.shape;
+  for (const s of [16, 32, 48, 64, 96, 128]) {
+    if (s >= h) break;
+    const small = structuredClone(graph);
+    small.meta.input.shape = [s, s, c];
+    if (errorsOf(analyze(small)).length === 0) return small;
+  }
+  return graph;
 }

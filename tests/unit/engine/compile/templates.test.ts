@@ -2,25 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { compile } from '../../../../src/main/engine/compile/compile';
-import { analyze, errorsOf } from '../../../../src/shared/graph/analyze';
-import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { TEMPLATES } from '../../../../src/shared/templates';
-import { assertCounts, assertGradients, assertReloads, batchShape, fixedRandom, predictAll } from './harness';
+import { assertCounts, assertGradients, assertReloads, atSmallInput, batchShape, fixedRandom, predictAll } from './harness';
 
 /** Templates small enough to train a step on the cpu backend inside a unit test. */
 const TRAIN_STEP = new Set(['lenet_mnist', 'vit_tiny_cifar', 'mobilenet_v3_small']);
-
-/** The template at the smallest square input its analysis accepts (its own input if none is smaller). */
-function atSmallInput(graph: GraphDoc): GraphDoc {
-  const [h, , c] = graph.meta.input.shape;
-  for (const s of [16, 32, 48, 64, 96, 128]) {
-    if (s >= h) break;
-    const small = structuredClone(graph);
-    small.meta.input.shape = [s, s, c];
-    if (errorsOf(analyze(small)).length === 0) return small;
-  }
-  return graph;
-}
 
 before(async () => {
   await tf.setBackend('cpu');

@@ -15,6 +15,7 @@ import { analyze, errorsOf } from '../../../../src/shared/graph/analyze';
 import { TEMPLATES } from '../../../../src/shared/templates';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { CASES, caseGraph, caseName } from '../compile/cases';
+import { atSmallInput } from '../compile/harness';
 import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
 before(async () => {
@@ -50,18 +51,6 @@ async function compareWithLab(graph: GraphDoc, batch = 2, options: OnnxExportOpt
   } finally {
     model.dispose();
   }
-}
-
-/** The template at the smallest square input its analysis accepts (its own input if none is smaller). */
-function atSmallInput(graph: GraphDoc): GraphDoc {
-  const [h, , c] = graph.meta.input.shape;
-  for (const s of [16, 32, 48, 64, 96, 128]) {
-    if (s >= h) break;
-    const small = structuredClone(graph);
-    small.meta.input.shape = [s, s, c];
-    if (errorsOf(analyze(small)).length === 0) return small;
-  }
-  return graph;
 }
 
 const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !onnxSupported(t));

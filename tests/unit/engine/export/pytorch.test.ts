@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exportFiles, pytorchSupported, writeExportFolder } from '../../../../src/main/engine/export';
 import { BLOCKS } from '../../../../src/shared/blocks';
-import { analyze, errorsOf } from '../../../../src/shared/graph/analyze';
+import { analyze } from '../../../../src/shared/graph/analyze';
 import { TEMPLATES } from '../../../../src/shared/templates';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { scheduleConfig } from '../../../../src/shared/training/schedulePreview';
 import { learningRateAt, ScheduleConfigSchema } from '../../../../src/shared/training/schedules';
 import { trainConfigSchema } from '../../../../src/shared/training/config';
 import { CASES, caseGraph, caseName } from '../compile/cases';
+import { atSmallInput } from '../compile/harness';
 import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
 /** Debian's python3-torch lives in /usr/bin/python3 (the pyenv python3 on PATH has no torch). */
@@ -44,18 +45,6 @@ with torch.no_grad():
         out[job['name']] = [{'shape': list(y.shape), 'data': y.contiguous().reshape(-1).tolist()} for y in ys]
 json.dump(out, open(sys.argv[2], 'w'))
 `;
-
-/** The template at the smallest square input its analysis accepts (its own input if none is smaller). */
-function atSmallInput(graph: GraphDoc): GraphDoc {
-  const [h, , c] = graph.meta.input.shape;
-  for (const s of [16, 32, 48, 64, 96, 128]) {
-    if (s >= h) break;
-    const small = structuredClone(graph);
-    small.meta.input.shape = [s, s, c];
-    if (errorsOf(analyze(small)).length === 0) return small;
-  }
-  return graph;
-}
 
 const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !pytorchSupported(t));
 

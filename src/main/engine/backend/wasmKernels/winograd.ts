@@ -84,13 +84,12 @@ function chunkTiles(): number {
   return Number.isFinite(env) && env > 0 ? env : 64;
 }
 
-/** x: [n, h, w, ci] (unpadded), filter [3, 3, ci, co]; pads >= 0. Callers check winogradApplies. */
-export function winogradConv(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, o: ConvOptions): TensorInfo {
+/**
+ * The 2×2-output tile grid over an [oh, ow] output and x copied, zero-padded, into the [n, hp, wp, ci] frame the
+ * 4×4 input tiles read (hp = 2·th + 2). Shared by the forward/input-gradient and the filter-gradient kernels.
+ */
+export function paddedTiles(backend: BackendWasm, x: TensorInfo, oh: number, ow: number, top: number, left: number) {
   const [n, h, w, ci] = x.shape;
-  const co = filter.shape[3];
-  const size = outSize(x, o);
-  if (size == null) throw new Error('winogradConv: negative padding');
-  const [oh, ow] = size;
   const th = Math.ceil(oh / 2);
   const tw = Math.ceil(ow / 2);
   const hp = 2 * th + 2;
@@ -98,7 +97,19 @@ export function winogradConv(backend: BackendWasm, x: TensorInfo, filter: Tensor
   const k = simdKernels(backend);
   const padded = backend.makeOutput([n, hp, wp, ci], 'float32');
   k.zero(ptr(backend, padded), n * hp * wp * ci);
-  k.phaseScatter(ptr(backend, x), ptr(backend, padded), n, h, w, ci, hp, wp, 1, 1, o.pads.top, o.pads.left);
+  k.phaseScatter(ptr(backend, x), ptr(backend, padded), n, h, w, ci, hp, wp, 1, 1, top, left);
+  return { padded, th, tw, hp, wp };
+}
+
+/** x: [n, h, w, ci] (unpadded), filter [3, 3, ci, co]; pads >= 0. Callers check winogradApplies. */
+export function winogradConv(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, o: ConvOptions): TensorInfo {
+  const [n, , , ci] = x.shape;
+  const co = filter.shape[3];
+  const size = outSize(x, o);
+  if (size == null) throw new Error('winogradConv: negative padding');
+  const [oh, ow] = size;
+  const k = simdKernels(backend);
+  const { padded, th, tw, hp, wp } = paddedTiles(backend, x, oh, ow, o.pads.top, o.pads.left);
 
   const rowsPerChunk = Math.max(1, Math.round(chunkTiles() / tw));
   const tcMax = rowsPerChunk * tw;

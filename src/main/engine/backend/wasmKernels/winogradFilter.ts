@@ -7,7 +7,7 @@ import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { memoryOf, ptr, simdKernels } from './simd/module';
 import { winogradFilterKernels } from './simd/winogradFilter';
-import { winogradApplies } from './winograd';
+import { paddedTiles, winogradApplies } from './winograd';
 
 /** Pads of the forward conv whose filter gradient this is (bottom/right from the output size). */
 function pads(info: backend_util.Conv2DInfo) {
@@ -55,16 +55,10 @@ function chunkTiles(): number {
 
 /** x [n, h, w, ci], dy [n, oh, ow, co] -> dW [3, 3, ci, co]. Callers check winogradFilterApplies. */
 export function winogradConvFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
-  const [n, h, w, ci] = x.shape;
+  const [n, , , ci] = x.shape;
   const [, oh, ow, co] = dy.shape;
-  const th = Math.ceil(oh / 2);
-  const tw = Math.ceil(ow / 2);
-  const hp = 2 * th + 2;
-  const wp = 2 * tw + 2;
   const k = simdKernels(backend);
-  const padded = backend.makeOutput([n, hp, wp, ci], 'float32');
-  k.zero(ptr(backend, padded), n * hp * wp * ci);
-  k.phaseScatter(ptr(backend, x), ptr(backend, padded), n, h, w, ci, hp, wp, 1, 1, info.padInfo.top, info.padInfo.left);
+  const { padded, th, tw, hp, wp } = paddedTiles(backend, x, oh, ow, info.padInfo.top, info.padInfo.left);
 
   const rowsPerChunk = Math.max(1, Math.round(chunkTiles() / tw));
   const tcMax = rowsPerChunk * tw;

@@ -1,8 +1,8 @@
 /** PNG encoding and float↔uint8 conversion, for thumbnails and augmentation previews in the UI. */
 import { PNG } from 'pngjs';
 
-/** Encodes an HWC uint8 image (1, 3 or 4 channels) as PNG. */
-export function encodePng(data: Uint8Array, h: number, w: number, c: number): Buffer {
+/** Encodes an HWC uint8 image (1, 3 or 4 channels) as PNG. `fast`: see pngDataUrl. */
+export function encodePng(data: Uint8Array, h: number, w: number, c: number, fast = false): Buffer {
   const png = new PNG({ width: w, height: h });
   for (let p = 0; p < h * w; p++) {
     const o = p * 4;
@@ -12,7 +12,15 @@ export function encodePng(data: Uint8Array, h: number, w: number, c: number): Bu
     png.data[o + 2] = data[c >= 3 ? i + 2 : i];
     png.data[o + 3] = c === 4 ? data[i + 3] : 255;
   }
-  return PNG.sync.write(png);
+  return PNG.sync.write(png, fast ? { filterType: 1, deflateLevel: 3 } : {});
+}
+
+/**
+ * An HWC uint8 image as a PNG data URL for the UI. One row filter (Sub) and a light deflate: ~10× faster than
+ * pngjs's default (all five filters tried per row, deflate 9) for pictures that are sent once.
+ */
+export function pngDataUrl(data: Uint8Array, h: number, w: number, c: number): string {
+  return `data:image/png;base64,${encodePng(data, h, w, c, true).toString('base64')}`;
 }
 
 /** A 0..1 float image → 0..255 bytes (clamped). */
