@@ -145,8 +145,8 @@ export function analyze(graph: GraphDoc): Analysis {
     const def = defs.get(id);
     const oid = origin.get(id) ?? id;
     const first = oid === id;
-    if (first) info[oid] = { inputs: [], flops: 0, activations: 0, copies: 0 };
-    const ni = info[oid];
+    // A copy can come first in the order when a broken graph cuts the chain through its group's earlier copies.
+    const ni = (info[oid] ??= { inputs: [], flops: 0, activations: 0, copies: 0 });
     ni.copies += 1;
     if (!def) continue;
     const name = nodeName(node);

@@ -2,6 +2,7 @@ import { blockByType, paramsSchema } from '../blocks';
 import { analyze } from './analyze';
 import { layeredLayout } from './layout';
 import { migrateGraph } from './migrations';
+import { formatDocPath, toPlainJson } from './plainJson';
 import { looseGraphSchema } from './schema';
 import { GRAPH_SCHEMA_VERSION, type EdgeDoc, type GraphDoc, type Issue, type NodeDoc } from './types';
 
@@ -16,8 +17,6 @@ export type RestoreResult =
   | { ok: false; errors: RestoreError[] };
 
 const fail = (errors: RestoreError[]): RestoreResult => ({ ok: false, errors });
-const formatPath = (path: readonly PropertyKey[]): string =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
 
 /**
  * Every load path (open, paste, template, autosave, CLI) goes through here: migrate → repair → validate.
@@ -25,14 +24,18 @@ const formatPath = (path: readonly PropertyKey[]): string =>
  * still have validation issues (a shape mismatch the user is about to fix), returned as `issues`.
  */
 export function restore(input: unknown): RestoreResult {
-  let raw = input;
-  if (typeof raw === 'string') {
+  let parsedText = input;
+  if (typeof parsedText === 'string') {
     try {
-      raw = JSON.parse(raw);
+      parsedText = JSON.parse(parsedText);
     } catch (err) {
       return fail([{ path: '', message: `not valid JSON: ${(err as Error).message}` }]);
     }
   }
+  // A bounded, acyclic copy that restore owns: nothing below can overflow the stack or mutate the caller's data.
+  const plain = toPlainJson(parsedText);
+  if (!plain.ok) return fail([{ path: plain.path, message: plain.message }]);
+  const raw = plain.value;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail([{ path: '', message: 'expected a graph object' }]);
   let doc = raw as Record<string, unknown>;
   if (doc.format === 'netsmith.project') {
@@ -41,11 +44,11 @@ export function restore(input: unknown): RestoreResult {
   }
 
   const migrated = migrateGraph(doc);
-  if ('error' in migrated) return fail([{ path: 'schemaVersion', message: migrated.error }]);
+  if ('errors' in migrated) return fail(migrated.errors);
   const notes = [...migrated.applied];
 
   const parsed = looseGraphSchema.safeParse(migrated.doc);
-  if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ path: formatDocPath(i.path), message: i.message })));
   const g = parsed.data;
 
   const errors: RestoreError[] = [];

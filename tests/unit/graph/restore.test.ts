@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GRAPH_MIGRATIONS, migrateGraph } from '../../../src/shared/graph/migrations';
+import { MAX_DOCUMENT_DEPTH } from '../../../src/shared/graph/plainJson';
 import { restore } from '../../../src/shared/graph/restore';
 import { GRAPH_SCHEMA_VERSION } from '../../../src/shared/graph/types';
 
@@ -98,5 +100,52 @@ describe('restore', () => {
     assert.deepEqual(r.notes, ["'h': dropped unknown parameter color"]);
     assert.deepEqual(r.graph.nodes[2].params, { classes: 0 });
     assert.deepEqual(r.issues.map((i) => i.message), ["Classify 'h': classes must be ≥ 1"]);
+  });
+
+  it('refuses 100,000-deep JSON (text and objects) with a clear error, not a RangeError', () => {
+    const depth = 100_000;
+    const text = `{"schemaVersion":2,"meta":${'{"x":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    let obj: Record<string, unknown> = {};
+    const root = { ...base(), nodes: [{ ...base().nodes[0], params: obj }] };
+    for (let i = 0; i < depth; i++) obj = (obj.x = {}) as Record<string, unknown>;
+    const arrays = '['.repeat(depth) + ']'.repeat(depth);
+    for (const input of [text, root, arrays, JSON.parse(arrays)]) {
+      const r = restore(input);
+      assert.equal(r.ok, false);
+      if (r.ok) continue;
+      assert.equal(r.errors.length, 1);
+      assert.match(r.errors[0].message, new RegExp(`nests deeper than ${MAX_DOCUMENT_DEPTH} levels`));
+    }
+    const r = restore(root);
+    if (!r.ok) assert.match(r.errors[0].path, /^nodes\[0\]\.params\.x\.x\.x/);
+  });
+
+  it('refuses a document that refers to itself', () => {
+    const doc = base() as Record<string, unknown>;
+    (doc.meta as Record<string, unknown>).self = doc;
+    const r = restore(doc);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.deepEqual(r.errors, [{ path: 'meta.self', message: 'the document refers to itself (a cycle)' }]);
+  });
+
+  it('a shared (not cyclic) sub-object is fine, and the input is never mutated', () => {
+    const doc = base();
+    const shared = { x: 0, y: 0 };
+    doc.nodes.forEach((n) => (n.position = shared));
+    const v1 = { name: 'old', inputShape: [8, 8, 3], nodes: doc.nodes, edges: [{ from: 'in', to: 'f' }, { from: 'f', to: 'h' }] };
+    const before = JSON.stringify(v1);
+    const r = restore(v1);
+    assert.ok(r.ok);
+    assert.equal(JSON.stringify(v1), before);
+  });
+
+  it('checks the shape a migration reads before running it', () => {
+    for (const m of GRAPH_MIGRATIONS) assert.ok(m.reads, `migration to ${m.to} declares what it reads`);
+    assert.deepEqual(migrateGraph({ edges: [null] }), { errors: [{ path: 'edges[0]', message: 'Invalid input: expected object, received null (reading a schema 1 file)' }] });
+    assert.deepEqual(migrateGraph({ schemaVersion: 'x' }), { errors: [{ path: 'schemaVersion', message: 'must be a whole number from 1 to 2 (found "x")' }] });
+    const input = { name: 'n', edges: [{ from: 'a:out', to: 'b' }] };
+    const copy = structuredClone(input);
+    migrateGraph(input);
+    assert.deepEqual(input, copy, 'migrations do not mutate their input');
   });
 });

@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { buildTemplateCase, checkTotal, graphShapedArb, templateCaseArb } from './restoreFuzz';
+
+/** Fixed, so a failure reproduces; a failing input is printed and, with NETSMITH_SAVE_FUZZ=1, kept as a fixture. */
+const SEED = Number(process.env.NETSMITH_FUZZ_SEED ?? 20261203);
+const FIXTURES = new URL('../fixtures/restore/', import.meta.url);
+
+function run<T>(name: string, arb: fc.Arbitrary<T>, toInput: (v: T) => unknown, numRuns: number): void {
+  const details = fc.check(fc.property(arb, (v) => void checkTotal(toInput(v))), { seed: SEED, numRuns });
+  if (!details.failed) return;
+  const input = toInput(details.counterexample![0]);
+  const body = JSON.stringify({ note: `found by the restore fuzz (${name}): ${String(details.errorInstance).split('\n')[0]}`, input }, null, 1);
+  if (process.env.NETSMITH_SAVE_FUZZ === '1') {
+    mkdirSync(FIXTURES, { recursive: true });
+    writeFileSync(new URL(`fuzz-${createHash('sha1').update(body).digest('hex').slice(0, 10)}.json`, FIXTURES), body + '\n');
+  }
+  throw new Error(`restore fuzz (${name}) failed after ${details.numRuns} runs (seed ${SEED}, path ${details.counterexamplePath}):\n${String(details.errorInstance)}\ninput: ${body.slice(0, 2000)}`);
+}
+
+describe('restore is total (property-based, fast-check)', () => {
+  it('arbitrary JSON values, JSON text and plain strings: 600 cases', () => {
+    run('json', fc.oneof(fc.jsonValue({ maxDepth: 6 }), fc.json({ maxDepth: 6 }), fc.string()), (v) => v, 600);
+  });
+
+  it('objects with the graph keys and arbitrary values (v1 and v2 shapes, projects): 600 cases', () => {
+    run('graph-shaped', graphShapedArb, (v) => v, 600);
+  });
+
+  it('every template mutated (values replaced, keys deleted, nodes retyped, edges rewired, params and versions broken): 1,200 cases', () => {
+    run('templates', templateCaseArb, buildTemplateCase, 1200);
+  });
+});
