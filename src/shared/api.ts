@@ -28,6 +28,8 @@ export interface ProjectEntry {
   name: string;
   modified: string;
   size: number;
+  /** Set by writeProject when the project was written but something around it failed (the recent list). */
+  warning?: string;
 }
 
 export interface DatasetSummary {
@@ -64,7 +66,7 @@ export interface SampleImages {
   images: { index: number; label: number; image: string }[];
 }
 
-export type RunState = 'queued' | 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+export type RunState = 'queued' | 'running' | 'paused' | 'stopped' | 'completed' | 'failed' | 'interrupted';
 
 export interface RunSummary {
   id: string;

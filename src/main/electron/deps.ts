@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { experimentsFor } from '../experiments/service';
 import { RunExporter } from '../service/exports';
 import { LabService } from '../service/labService';
+import { recoverAtStartup } from '../service/recovery';
 import { RunRegistry } from '../service/runs/registry';
 import { netsmithHome } from '../util/home';
 import type { AppDeps } from './app';
@@ -19,6 +20,11 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   // Exports go to a folder the user picks (app.ts lends the native dialog once a window exists).
   const exporter = new RunExporter({ runsDir: join(home, 'runs'), pickFolder: async () => null });
   const service = new LabService({ kind: 'electron', home, runs, experiments: experimentsFor(runs, home), exporter });
+  // Orphaned runs become `interrupted` (a run-status event tells an open window); stale temp files go.
+  void recoverAtStartup({ home, projectsDir: service.projects.root, runs }).then(
+    (r) => r.summary && console.log(`Netsmith: ${r.summary}`),
+    (err: unknown) => console.error('Netsmith: startup recovery failed', err),
+  );
   const preloadDir = join(here, '../preload');
   // A sandboxed preload must be CommonJS; electron-vite names it index.cjs or index.js by config.
   const preloadPath = ['index.cjs', 'index.js', 'index.mjs'].map((f) => join(preloadDir, f)).find((p) => existsSync(p)) ?? join(preloadDir, 'index.cjs');

@@ -10,7 +10,12 @@ import { CliError } from './commands/types';
 export async function loadGraph(ref: string | undefined): Promise<{ graph: GraphDoc; notes: string[]; issues: Issue[]; source: string; template?: Template }> {
   if (!ref) throw new CliError('missing argument: a template name or a project file (see `npm run cli -- templates`)', 2);
   const template = templateById(ref);
-  if (template) return { graph: template.build(), notes: [], issues: [], source: `template ${template.id}`, template };
+  if (template) {
+    // Templates load like any file: through restore.
+    const built = restore(template.build());
+    if (!built.ok) throw new CliError(`template ${template.id} does not restore: ${built.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ')}`);
+    return { graph: built.graph, notes: built.notes, issues: built.issues, source: `template ${template.id}`, template };
+  }
   if (!existsSync(ref)) {
     const names = TEMPLATES.map((t) => t.id).join(', ');
     throw new CliError(`'${ref}' is neither a template nor an existing file. Templates: ${names}`, 2);

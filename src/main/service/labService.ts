@@ -78,7 +78,7 @@ export class LabService implements LabApi {
   async readProject(a: { path: string }): Promise<{ path: string; text: string }> {
     try {
       const project = await this.projects.read(a.path);
-      await this.touchRecent(project.path);
+      await this.touchRecent(project.path).catch((err: unknown) => console.warn(`LabService: ${recentFailure(err)}`));
       return project;
     } catch (err) {
       if (err instanceof LabError && err.code === 'not-found') await this.forgetRecent(this.projects.resolve(a.path).rel);
@@ -88,8 +88,14 @@ export class LabService implements LabApi {
 
   async writeProject(a: { path: string; text: string }): Promise<ProjectEntry> {
     const entry = await this.projects.write(a.path, a.text);
-    await this.touchRecent(entry.path);
-    return entry;
+    // The project is safely written; a recent list that cannot be updated (a full disk) is only a warning.
+    try {
+      await this.touchRecent(entry.path);
+      return entry;
+    } catch (err) {
+      console.warn(`LabService: ${recentFailure(err)}`);
+      return { ...entry, warning: `Saved, but ${recentFailure(err)}` };
+    }
   }
 
   async recentProjects(): Promise<string[]> {
@@ -264,4 +270,10 @@ export class LabService implements LabApi {
       this.events.emit('recent', recent);
     });
   }
+}
+
+function recentFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : err instanceof Error ? err.message : String(err);
+  return `the recent-projects list could not be updated (${why})`;
 }

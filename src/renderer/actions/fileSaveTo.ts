@@ -16,6 +16,7 @@ export default register<{ path: string }>({
     await ctx.dispatch('doc.markSaved', { doc, path: entry.path });
     await ctx.dispatch('ui.closeDialog');
     await ctx.lab.clearAutosave().catch(() => undefined);
-    ctx.toast(`Saved ${entry.path}`, 'success');
+    if (entry.warning) ctx.toast(`${entry.path}: ${entry.warning}`, 'info');
+    else ctx.toast(`Saved ${entry.path}`, 'success');
   },
 });

@@ -8,7 +8,7 @@ import { pct, seriesColor } from '../dashboards/chartKit';
 import { saveProblem } from './model';
 import type { ExperimentsStore } from './store';
 
-const FINISHED = new Set(['completed', 'stopped', 'failed']);
+const FINISHED = new Set(['completed', 'stopped', 'failed', 'interrupted']);
 
 /** "Save experiment from runs…": pick two or more runs, a title and the metric; the engine evaluates it. */
 export function SaveExperimentDialog({ store, onClose }: { store: ExperimentsStore; onClose(): void }) {

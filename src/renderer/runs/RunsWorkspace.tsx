@@ -22,7 +22,7 @@ const METRICS: { value: Metric; label: string }[] = [
   { value: 'trainAcc', label: 'Train acc' },
 ];
 
-const FINAL = new Set(['completed', 'stopped', 'failed']);
+const FINAL = new Set(['completed', 'stopped', 'failed', 'interrupted']);
 
 /** The run's last status event is newer than a record read from disk: a finished run stays finished. */
 function reconcile(listed: RunSummary, live: RunSummary | null | undefined): RunSummary {

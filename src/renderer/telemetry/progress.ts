@@ -24,7 +24,7 @@ export function progressOf(run: RunTelemetry, now = Date.now()): Progress {
   const spe = run.meta.stepsPerEpoch;
   const totalSteps = spe && epochs ? spe * epochs : null;
   const state = s?.state;
-  const done = state === 'completed' || state === 'stopped' || state === 'failed';
+  const done = state === 'completed' || state === 'stopped' || state === 'failed' || state === 'interrupted';
   const fraction = done && state === 'completed' ? 1 : totalSteps ? Math.min(1, step / totalSteps) : epochs ? Math.min(1, epoch / epochs) : null;
   const sps = run.lastStep?.samplesPerSec ?? null;
   let eta: number | null = null;

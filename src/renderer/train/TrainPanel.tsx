@@ -40,7 +40,7 @@ function useTicker(ms: number, on: boolean): void {
   }, [ms, on]);
 }
 
-const STATE_LABEL: Record<string, string> = { queued: 'starting', running: 'running', paused: 'paused', stopped: 'stopped', completed: 'completed', failed: 'failed' };
+const STATE_LABEL: Record<string, string> = { queued: 'starting', running: 'running', paused: 'paused', stopped: 'stopped', completed: 'completed', failed: 'failed', interrupted: 'interrupted' };
 
 /** Start / pause / resume / stop, the progress bar with ETA and samples/s, and which backend runs. */
 function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDraft; dataset: DatasetSummary | undefined; hostBackend: string | undefined; onStart(): void }) {
@@ -78,7 +78,7 @@ function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDra
             <Icon name="stop" size={12} /> Stop
           </button>
         )}
-        {state === 'stopped' && (
+        {(state === 'stopped' || state === 'interrupted') && (
           <button className="btn" data-testid="run-resume" onClick={() => exec('run.resume')} title="Continue from the last checkpoint">
             Resume
           </button>

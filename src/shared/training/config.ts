@@ -101,6 +101,8 @@ export const trainConfigSchema = z.object({
   /** Probes (gradients, weights, BN, activations) every N steps; 0 turns them off. */
   probeEvery: z.number().int().min(0).default(20),
   checkpointEvery: z.number().int().min(1).default(1),
+  /** Checkpoints kept: `best`, `last`, the newest epoch and every Nth epoch; the other epochs are pruned after each save. */
+  checkpointKeepEvery: z.number().int().min(1).default(5),
   /** Use only the first N training / validation samples (quick experiments, tests). */
   trainLimit: z.number().int().min(1).optional(),
   valLimit: z.number().int().min(1).optional(),

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { experimentsFor } from '../../experiments/service';
 import { RunExporter } from '../../service/exports';
 import { LabService } from '../../service/labService';
+import { recoverAtStartup } from '../../service/recovery';
 import { RunRegistry } from '../../service/runs/registry';
 import { netsmithHome } from '../../util/home';
 import { APP_ROOT, APP_VERSION } from '../../util/version';
@@ -25,6 +26,8 @@ export const command: Command = async (argv) => {
   const runs = new RunRegistry(join(home, 'runs'));
   const exporter = new RunExporter({ runsDir: join(home, 'runs') });
   const service = new LabService({ kind: 'browser', home, runs, experiments: experimentsFor(runs, home), exporter });
+  const recovered = await recoverAtStartup({ home, projectsDir: service.projects.root, runs });
+  if (recovered.summary) log(recovered.summary);
   let server;
   try {
     server = await startServer({ api: service, version: APP_VERSION, port, staticDir });

@@ -28,8 +28,9 @@ export function parseWorkers(v: string | true | undefined): 'auto' | number | un
 export const command: Command = async (argv) => {
   const { positional, options } = parseArgs(argv, ['json']);
   if (!positional[0] || typeof options.dataset !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
-  const { graph, template } = await loadGraph(positional[0]);
-  const fromFile = typeof options.config === 'string' ? JSON.parse(await readFile(options.config, 'utf8')) : {};
+  const { graph, template, notes } = await loadGraph(positional[0]);
+  if (options.json !== true) for (const note of notes) console.error(`note: ${note}`);
+  const fromFile: ConfigFile = typeof options.config === 'string' ? await readConfigFile(options.config) : {};
   // The template's recommended settings, when training on the dataset they were measured on; then --config; then flags.
   const recommended = template?.recommended?.dataset === options.dataset ? template.recommended.config : {};
   const base = { ...recommended, ...fromFile, optimizer: { ...(recommended.optimizer ?? {}), ...(fromFile.optimizer ?? {}) } };
@@ -76,6 +77,27 @@ export const command: Command = async (argv) => {
   else console.log(`${done.state}: ${summaryMetrics(done.metrics ?? {})}`);
   return done.state === 'failed' ? 1 : 0;
 };
+
+type ConfigFile = Record<string, unknown> & { optimizer?: Record<string, unknown> };
+
+/** `--config file.json`: a JSON object of training settings; anything else is one clear CliError. */
+async function readConfigFile(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(`--config: cannot read ${path}${code === 'ENOENT' ? ': no such file' : code === 'EISDIR' ? ': it is a folder' : code ? ` (${code})` : ''}`, 2);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`--config: ${path} is not valid JSON: ${(err as Error).message}`, 2);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--config: ${path} must hold a JSON object of training settings, e.g. {"epochs": 5}`, 2);
+  return value as ConfigFile;
+}
 
 /** The run's final metrics; detection's val_accuracy (= val_mAP50) is not repeated, its train_accuracy is the box IoU. */
 export function summaryMetrics(metrics: Record<string, number>): string {

@@ -17,8 +17,8 @@ export interface CheckpointFiles {
 export async function writeCheckpoint(runDir: string, name: string, files: CheckpointFiles): Promise<string> {
   const root = join(runDir, 'checkpoints');
   await fsp.mkdir(root, { recursive: true });
-  // Leftovers of a write cut off by a crash.
-  for (const stale of (await fsp.readdir(root)).filter((n) => n.startsWith('.') && n.includes('.tmp'))) await fsp.rm(join(root, stale), { recursive: true, force: true });
+  // Leftovers of a write cut off by a crash (only this run's worker writes here).
+  await removeCheckpointTemps(runDir);
   const temp = join(root, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   await fsp.mkdir(temp);
   try {
@@ -39,6 +39,64 @@ export async function writeCheckpoint(runDir: string, name: string, files: Check
     throw err;
   }
 }
+
+/** Temp folders of checkpoint writes and prunes: `.<name>.<8 hex>.tmp`, `….tmp.old`. */
+const CHECKPOINT_TEMP = /^\..+\.[0-9a-f]{8}\.tmp(\.old)?$/;
+
+/** Removes the temp folders a crash left in a run's checkpoints/ (call only while no worker writes there). */
+export async function removeCheckpointTemps(runDir: string): Promise<string[]> {
+  const root = join(runDir, 'checkpoints');
+  const names = (await fsp.readdir(root).catch(() => [] as string[])).filter((n) => CHECKPOINT_TEMP.test(n));
+  for (const n of names) await fsp.rm(join(root, n), { recursive: true, force: true });
+  return names.map((n) => join(root, n));
+}
+
+/** Which checkpoints a run keeps: `best`, `last`, the newest epoch (the resume point) and every `keepEvery`th epoch. */
+export const DEFAULT_KEEP_EVERY = 5;
+export function keepsEpoch(epoch: number, newest: number, keepEvery: number): boolean {
+  return epoch >= newest || (keepEvery > 0 && epoch % keepEvery === 0);
+}
+
+const epochOf = (name: string): number | undefined => {
+  const m = /^epoch-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+};
+
+/**
+ * Deletes the `epoch-N` checkpoints the policy does not keep. Each goes in one rename (to a temp name that
+ * the next write or startup removes), so a crash never leaves a half-deleted checkpoint that looks whole.
+ * Returns the names removed.
+ */
+export async function pruneCheckpoints(runDir: string, opts: { newest: number; keepEvery?: number; protect?: readonly string[] }): Promise<string[]> {
+  const root = join(runDir, 'checkpoints');
+  const keepEvery = opts.keepEvery ?? DEFAULT_KEEP_EVERY;
+  const removed: string[] = [];
+  for (const name of await fsp.readdir(root).catch(() => [] as string[])) {
+    const epoch = epochOf(name);
+    if (epoch === undefined || keepsEpoch(epoch, opts.newest, keepEvery) || opts.protect?.includes(name)) continue;
+    const doomed = join(root, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await fsp.rename(join(root, name), doomed);
+    } catch {
+      continue;
+    }
+    await fsp.rm(doomed, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** The newest complete `epoch-N` checkpoint on disk (every file written), if any. */
+export async function newestCheckpoint(runDir: string): Promise<{ name: string; epoch: number } | undefined> {
+  const root = join(runDir, 'checkpoints');
+  const epochs = (await fsp.readdir(root).catch(() => [] as string[]))
+    .map((name) => ({ name, epoch: epochOf(name) }))
+    .filter((c): c is { name: string; epoch: number } => c.epoch !== undefined)
+    .sort((a, b) => b.epoch - a.epoch);
+  return epochs.find((c) => CHECKPOINT_FILES.every((f) => existsSync(join(root, c.name, f))));
+}
+
+export const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin', 'progress.json'] as const;
 
 export async function readCheckpoint(dir: string): Promise<CheckpointFiles> {
   const [modelJson, weights, optimizer, optimizerBin, progress] = await Promise.all([

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { RunSummary } from '../../../shared/api';
 
-const state = z.enum(['queued', 'running', 'paused', 'stopped', 'completed', 'failed']);
+/** `interrupted`: its worker was gone (the lab was killed or closed mid-run); resumable from its last checkpoint. */
+const state = z.enum(['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted']);
+/** States in which a worker should be training the run. */
+export const LIVE_STATES: ReadonlySet<string> = new Set(['queued', 'running', 'paused']);
 
 /** run.json: the run's identity, configuration and progress. Written atomically by the main thread only. */
 export const runRecordSchema = z.object({
@@ -15,6 +18,8 @@ export const runRecordSchema = z.object({
   epochs: z.number().int().min(1),
   step: z.number().int().min(0),
   backend: z.string().optional(),
+  /** The process whose worker trains the run (for telling an orphan from a run another Netsmith process trains). */
+  pid: z.number().int().optional(),
   fallbackOps: z.array(z.string()).default([]),
   error: z.string().optional(),
   metrics: z.record(z.string(), z.number()).optional(),

@@ -14,9 +14,31 @@ import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
-import { atomicWrite } from '../../util/atomicWrite';
+import { atomicWrite, processAlive, removeStaleTemps, STALE_TEMP_MS } from '../../util/atomicWrite';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
-import { runRecordSchema, summaryOf, type RunRecord } from './record';
+import { newestCheckpoint, pruneCheckpoints, removeCheckpointTemps } from './checkpoints';
+import { LIVE_STATES, runRecordSchema, summaryOf, type RunRecord } from './record';
+
+/** What startup recovery found and did. */
+export interface RunRecovery {
+  /** Runs whose worker was gone, now `interrupted`. */
+  interrupted: string[];
+  /** Temp files and folders of writes cut off by a crash. */
+  removedTemps: string[];
+  /** Empty run folders left by a start that failed before its record was written. */
+  removedEmpty: string[];
+}
+
+/** The marker a resumed run's metrics.jsonl gets where the interrupted training picks up again. */
+export interface ResumeMarker {
+  type: 'resume';
+  runId: string;
+  after: 'interrupted';
+  checkpoint: string;
+  epoch: number;
+  step: number;
+  at: string;
+}
 
 /** The worker entry: the TypeScript source under tsx, the bundled file next to the main bundle in the app. */
 function workerEntry(): { url: URL; entry?: string } {
@@ -67,6 +89,7 @@ export class RunRegistry implements RunManager {
       createdAt: now,
       updatedAt: now,
       state: 'queued',
+      pid: process.pid,
       dataset: args.dataset,
       epoch: 0,
       epochs: parsed.data.epochs,
@@ -76,9 +99,17 @@ export class RunRegistry implements RunManager {
       config: parsed.data as unknown as Record<string, unknown>,
       graph: restored.graph,
     };
-    await fsp.mkdir(this.runDir(id), { recursive: true });
-    await this.save(record);
-    this.launch(record);
+    try {
+      await fsp.mkdir(this.runDir(id), { recursive: true });
+      await this.save(record);
+      this.launch(record);
+    } catch (err) {
+      // Nothing was trained yet: leave no folder behind (a full disk, a worker that cannot start).
+      await this.active.get(id)?.worker.terminate();
+      this.active.delete(id);
+      await fsp.rm(this.runDir(id), { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
     return summaryOf(record);
   }
 
@@ -90,14 +121,53 @@ export class RunRegistry implements RunManager {
       if (action !== 'stop') await this.update(run.record, { state: action === 'pause' ? 'paused' : 'running' });
       return summaryOf(run.record);
     }
-    const record = await this.read(id);
-    if (action !== 'resume') throw new LabError(`run ${id} is not running (${record.state})`, 'not-running');
+    let record = await this.read(id);
+    if (LIVE_STATES.has(record.state)) {
+      const owner = this.otherOwner(record);
+      if (owner) throw new LabError(`run ${id} is training in another Netsmith process (pid ${owner}); ${action} it there`, 'not-running');
+      // Its worker is gone (the lab was killed mid-run): the run is interrupted, whatever run.json said.
+      record = await this.markInterrupted(record);
+      if (action === 'stop') return summaryOf(record);
+    }
+    if (action !== 'resume') throw new LabError(`run ${id} is not running: ${describeFinished(record)}`, 'not-running');
     if (record.state === 'completed') throw new LabError(`run ${id} has completed all ${record.epochs} epochs`, 'completed');
-    const from = record.checkpoints.last;
+    const from = await this.resumePoint(record);
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
-    await this.update(record, { state: 'queued', error: undefined });
+    if (record.state === 'interrupted') await this.markResume(record, from);
+    await this.update(record, { state: 'queued', error: undefined, pid: process.pid });
     this.launch(record, join(this.runDir(id), 'checkpoints', from));
     return summaryOf(record);
+  }
+
+  /**
+   * Startup recovery, before anything else touches the runs: a run that run.json says is training but whose
+   * worker is gone (no live process owns it) becomes `interrupted`, resumable from its last checkpoint; temp
+   * files of writes cut off by a crash and empty folders of failed starts are removed. Runs that another live
+   * Netsmith process trains are left alone.
+   */
+  async recover(): Promise<RunRecovery> {
+    const report: RunRecovery = { interrupted: [], removedTemps: [], removedEmpty: [] };
+    if (!existsSync(this.runsDir)) return report;
+    report.removedTemps.push(...(await removeStaleTemps(this.runsDir)));
+    for (const entry of await fsp.readdir(this.runsDir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || this.active.has(entry.name) || !/^[\w-][\w.-]*$/.test(entry.name)) continue;
+      const dir = join(this.runsDir, entry.name);
+      if (!existsSync(join(dir, 'run.json'))) {
+        report.removedTemps.push(...(await removeStaleTemps(dir)));
+        const stat = await fsp.stat(dir).catch(() => null);
+        // rmdir refuses a folder with anything in it; the age check leaves a start in progress elsewhere alone.
+        if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS && (await fsp.rmdir(dir).then(() => true, () => false))) report.removedEmpty.push(dir);
+        continue;
+      }
+      const record = await this.read(entry.name).catch(() => undefined);
+      if (record && LIVE_STATES.has(record.state) && this.otherOwner(record)) continue;
+      report.removedTemps.push(...(await removeStaleTemps(dir)), ...(await removeCheckpointTemps(dir)));
+      if (record && LIVE_STATES.has(record.state)) {
+        await this.markInterrupted(record);
+        report.interrupted.push(record.id);
+      }
+    }
+    return report;
   }
 
   async listRuns(): Promise<RunSummary[]> {
@@ -186,6 +256,56 @@ export class RunRegistry implements RunManager {
     return join(this.runsDir, id);
   }
 
+  /** The pid of another live process that trains this run, if any. */
+  private otherOwner(record: RunRecord): number | undefined {
+    return record.pid !== undefined && record.pid !== process.pid && processAlive(record.pid) ? record.pid : undefined;
+  }
+
+  private async markInterrupted(record: RunRecord): Promise<RunRecord> {
+    const from = await this.resumePoint(record);
+    await this.endLogLine(record.id);
+    await this.update(record, {
+      state: 'interrupted',
+      error: from ? undefined : 'The lab closed before the first checkpoint of this run: there is nothing to resume; start it again.',
+    });
+    return record;
+  }
+
+  /** The checkpoint a resume continues from: the newer of run.json's `last` and the newest complete epoch on disk. */
+  private async resumePoint(record: RunRecord): Promise<string | undefined> {
+    const recorded = record.checkpoints.last;
+    const dir = this.runDir(record.id);
+    const onDisk = await newestCheckpoint(dir);
+    if (recorded && existsSync(join(dir, 'checkpoints', recorded, 'progress.json'))) {
+      const at = JSON.parse(await fsp.readFile(join(dir, 'checkpoints', recorded, 'progress.json'), 'utf8').catch(() => '{}')) as { epoch?: number };
+      if (!onDisk || (at.epoch ?? 0) >= onDisk.epoch) return recorded;
+    }
+    return onDisk?.name;
+  }
+
+  /** A kill mid-append can leave metrics.jsonl without its final newline; the next line must not be glued to it. */
+  private async endLogLine(id: string): Promise<void> {
+    const file = join(this.runDir(id), 'metrics.jsonl');
+    const handle = await fsp.open(file, 'r').catch(() => null);
+    if (!handle) return;
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) return;
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) await fsp.appendFile(file, '\n');
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async markResume(record: RunRecord, checkpoint: string): Promise<void> {
+    const progress = JSON.parse(await fsp.readFile(join(this.runDir(record.id), 'checkpoints', checkpoint, 'progress.json'), 'utf8').catch(() => '{}')) as { epoch?: number; step?: number };
+    const marker: ResumeMarker = { type: 'resume', runId: record.id, after: 'interrupted', checkpoint, epoch: progress.epoch ?? record.epoch, step: progress.step ?? record.step, at: new Date().toISOString() };
+    await this.endLogLine(record.id);
+    await fsp.appendFile(join(this.runDir(record.id), 'metrics.jsonl'), JSON.stringify(marker) + '\n');
+  }
+
   private launch(record: RunRecord, resumeFrom?: string): void {
     const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom };
     const { url, entry } = workerEntry();
@@ -231,6 +351,8 @@ export class RunRegistry implements RunManager {
         return;
       case 'checkpoint':
         await this.update(r, m.reason === 'best' ? { checkpoints: { ...r.checkpoints, best: m.name } } : { checkpoints: { ...r.checkpoints, last: m.name }, epoch: m.epoch, step: m.step });
+        // Only once run.json points at the new checkpoint may older ones go.
+        if (m.reason === 'epoch') await pruneCheckpoints(this.runDir(r.id), { newest: m.epoch, keepEvery: Number(r.config.checkpointKeepEvery ?? 0) || undefined, protect: [r.checkpoints.last ?? ''] });
         return;
       case 'done':
         await settle({ state: m.reason === 'stopped' ? 'stopped' : 'completed', epoch: m.epoch, step: m.step, metrics: { ...r.metrics, ...m.metrics } });
@@ -260,8 +382,30 @@ export class RunRegistry implements RunManager {
     } catch {
       throw new LabError(`no run '${id}'`, 'not-found');
     }
-    const parsed = runRecordSchema.safeParse(JSON.parse(text));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = runRecordSchema.safeParse(json);
     if (!parsed.success) throw new LabError(`run '${id}' has an unreadable record`, 'corrupt');
     return parsed.data;
+  }
+}
+
+/** Why a run that is not training is not: for answers to pause/stop. */
+function describeFinished(r: RunRecord): string {
+  switch (r.state) {
+    case 'completed':
+      return `it completed all ${r.epochs} epochs`;
+    case 'stopped':
+      return `it was stopped at epoch ${r.epoch} of ${r.epochs} (resume continues it)`;
+    case 'failed':
+      return `it failed${r.error ? `: ${r.error}` : ''}`;
+    case 'interrupted':
+      return r.error ? `it was interrupted. ${r.error}` : `it was interrupted when the lab closed, at epoch ${r.epoch} of ${r.epochs} (resume continues it from its last checkpoint)`;
+    default:
+      return `it is ${r.state}`;
   }
 }
