@@ -25,17 +25,15 @@ test('kill -9 of a host mid-run: the next start finds the run interrupted and re
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
 
   // Once run.json points at the first epoch checkpoint, kill the host the hard way.
-  let runDir = '';
-  for (let waited = 0; ; waited += 100) {
+  let found: string | undefined;
+  for (let waited = 0; !found; waited += 100) {
     assert.ok(waited < 180_000 && child.exitCode === null, `the child trained to a checkpoint (stderr: ${stderr})`);
     const id = existsSync(runsDir) ? readdirSync(runsDir)[0] : undefined;
-    if (id && existsSync(join(runsDir, id, 'run.json'))) {
-      runDir = join(runsDir, id);
-      const text = readFileSync(join(runDir, 'run.json'), 'utf8');
-      if (text && JSON.parse(text).checkpoints?.last) break;
-    }
-    await sleep(100);
+    const text = id && existsSync(join(runsDir, id, 'run.json')) ? readFileSync(join(runsDir, id, 'run.json'), 'utf8') : '';
+    if (text && JSON.parse(text).checkpoints?.last) found = join(runsDir, id!);
+    else await sleep(100);
   }
+  const runDir = found;
   child.kill('SIGKILL');
   await exited;
   assert.equal(processAlive(child.pid!), false);
