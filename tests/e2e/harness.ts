@@ -28,12 +28,12 @@ export function ensureRendererBuilt(): void {
 }
 
 /**
- * Starts `serve --port 0` in a child process with NETSMITH_HOME in a temp folder and resolves once it
- * printed its URL.
+ * Starts `serve --port 0` in a child process with NETSMITH_HOME in a temp folder (or `home`, prepared by the
+ * test) and resolves once it printed its URL.
  */
-export async function startHost(options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Host> {
+export async function startHost(options: { timeoutMs?: number; env?: Record<string, string>; home?: string } = {}): Promise<Host> {
   ensureRendererBuilt();
-  const home = mkdtempSync(join(tmpdir(), 'netsmith-e2e-'));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'netsmith-e2e-'));
   const child = spawn('npx', ['tsx', 'src/main/host/cli.ts', 'serve', '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, NETSMITH_HOME: home, ...options.env },

@@ -1,14 +1,20 @@
 import { register } from './types';
 
-/** Resumes a paused run, or continues a stopped or interrupted one (the lab closed mid-run) from its last checkpoint. */
-export default register({
+const RESUMABLE = new Set(['paused', 'stopped', 'interrupted']);
+
+/**
+ * Resumes a paused run, or continues a stopped or interrupted one (the lab closed mid-run) from its last
+ * checkpoint: the editor's current run, or the one given (the Runs list).
+ */
+export default register<{ runId?: string } | undefined>({
   name: 'run.resume',
   label: 'Resume training',
   category: 'Run',
-  predicate: (s) => s.run?.state === 'paused' || s.run?.state === 'stopped' || s.run?.state === 'interrupted',
-  async perform(s, _p, ctx) {
-    if (!ctx.lab || !s.run) return;
-    const run = await ctx.lab.controlRun({ id: s.run.id, action: 'resume' });
-    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state } });
+  predicate: (s, p) => !!p?.runId || RESUMABLE.has(s.run?.state ?? ''),
+  async perform(s, p, ctx) {
+    const id = p?.runId ?? s.run?.id;
+    if (!ctx.lab || !id) return;
+    const run = await ctx.lab.controlRun({ id, action: 'resume' });
+    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step } });
   },
 });

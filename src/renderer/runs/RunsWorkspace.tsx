@@ -391,6 +391,13 @@ function RunsWorkspaceView() {
                       {r.backend ?? ''}
                     </td>
                     <td>
+                      {(r.state === 'interrupted' || r.state === 'stopped') && (
+                        <>
+                          <button className="btn small-btn primary" onClick={() => void manager.execute('run.resume', { runId: r.id }, 'ui').then(() => refresh())} data-testid="run-resume-row" title="Continue training from the last checkpoint">
+                            Resume
+                          </button>{' '}
+                        </>
+                      )}
                       <button className="btn small-btn" onClick={() => open(r.id)} data-testid="run-open">
                         Dashboards
                       </button>{' '}
