@@ -70,7 +70,7 @@ export function parseFragment(text: string): ParsedFragment {
   if (!r.ok) return { ok: false, error: `Cannot paste: ${r.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ')}` };
   const g = r.graph;
   const ids = new Set(g.nodes.map((n) => n.id));
-  const isRef = (p: unknown): p is PortRef => typeof p === 'object' && p !== null && ids.has(String((p as PortRef).node)) && typeof (p as PortRef).port === 'string';
+  const isRef = (p: unknown): p is PortRef => typeof p === 'object' && p !== null && typeof (p as PortRef).node === 'string' && ids.has((p as PortRef).node) && typeof (p as PortRef).port === 'string';
   const entries = Array.isArray(obj.entries) ? obj.entries.filter(isRef).map((p) => ({ node: p.node, port: p.port })) : [];
   const exit = isRef(obj.exit) ? { node: obj.exit.node, port: obj.exit.port } : undefined;
   const notes = r.notes.filter((n) => n !== 'laid out nodes that had no position');
