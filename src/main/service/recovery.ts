@@ -18,12 +18,14 @@ export async function recoverAtStartup(opts: { home: string; projectsDir: string
     ...(await removeStaleTemps(opts.projectsDir, { depth: 8 })),
     ...(await removeStaleTemps(join(opts.home, 'experiments'), { depth: 2 })),
   ];
-  const runs = (await opts.runs?.recover()) ?? { interrupted: [], removedTemps: [], removedEmpty: [] };
-  const report = { interrupted: runs.interrupted, removedTemps: [...removedTemps, ...runs.removedTemps], removedEmpty: runs.removedEmpty };
+  const none: RunRecovery = { interrupted: [], removedTemps: [], removedEmpty: [], failed: [] };
+  const runs = opts.runs ? await opts.runs.recover().catch((err: unknown): RunRecovery => ({ ...none, failed: [`the runs folder: ${err instanceof Error ? err.message : String(err)}`] })) : none;
+  const report = { interrupted: runs.interrupted, removedTemps: [...removedTemps, ...runs.removedTemps], removedEmpty: runs.removedEmpty, failed: runs.failed };
   const parts = [
     report.interrupted.length ? `${report.interrupted.length} run${report.interrupted.length > 1 ? 's' : ''} interrupted by the last session marked resumable (${report.interrupted.join(', ')})` : '',
     report.removedTemps.length ? `${report.removedTemps.length} leftover temp file${report.removedTemps.length > 1 ? 's' : ''} of unfinished saves removed` : '',
     report.removedEmpty.length ? `${report.removedEmpty.length} empty run folder${report.removedEmpty.length > 1 ? 's' : ''} removed` : '',
+    report.failed.length ? `could not recover ${report.failed.join('; ')}` : '',
   ].filter(Boolean);
   return { ...report, summary: parts.length ? `recovered: ${parts.join('; ')}` : '' };
 }

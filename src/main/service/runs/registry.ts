@@ -27,6 +27,8 @@ export interface RunRecovery {
   removedTemps: string[];
   /** Empty run folders left by a start that failed before its record was written. */
   removedEmpty: string[];
+  /** Runs that could not be recovered, with why. */
+  failed: string[];
 }
 
 /** The marker a resumed run's metrics.jsonl gets where the interrupted training picks up again. */
@@ -146,7 +148,7 @@ export class RunRegistry implements RunManager {
    * Netsmith process trains are left alone.
    */
   async recover(): Promise<RunRecovery> {
-    const report: RunRecovery = { interrupted: [], removedTemps: [], removedEmpty: [] };
+    const report: RunRecovery = { interrupted: [], removedTemps: [], removedEmpty: [], failed: [] };
     if (!existsSync(this.runsDir)) return report;
     report.removedTemps.push(...(await removeStaleTemps(this.runsDir)));
     for (const entry of await fsp.readdir(this.runsDir, { withFileTypes: true })) {
@@ -161,10 +163,15 @@ export class RunRegistry implements RunManager {
       }
       const record = await this.read(entry.name).catch(() => undefined);
       if (record && LIVE_STATES.has(record.state) && this.otherOwner(record)) continue;
-      report.removedTemps.push(...(await removeStaleTemps(dir)), ...(await removeCheckpointTemps(dir)));
-      if (record && LIVE_STATES.has(record.state)) {
-        await this.markInterrupted(record);
-        report.interrupted.push(record.id);
+      try {
+        report.removedTemps.push(...(await removeStaleTemps(dir)), ...(await removeCheckpointTemps(dir)));
+        if (record && LIVE_STATES.has(record.state)) {
+          await this.markInterrupted(record);
+          report.interrupted.push(record.id);
+        }
+      } catch (err) {
+        // One run that cannot be recovered (a full disk, permissions) must not keep the lab from starting.
+        report.failed.push(`${entry.name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     return report;
