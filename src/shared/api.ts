@@ -3,6 +3,7 @@ import type { ExperimentResultSummary } from './experiments/summary';
 import type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
 import type { UserExperiment } from './experiments/user';
 import { attentionArgsSchema, type AttentionArgs, type AttentionMaps } from './attention';
+import { checkpointNameSchema, runIdSchema } from './ids';
 import { predictArgsSchema, type PredictArgs, type PredictResult } from './predict';
 import type { EvaluationReport, ProbeEvent } from './training/telemetry';
 
@@ -179,7 +180,7 @@ export const LAB_ARGS = {
   clearAutosave: z.undefined(),
   listDatasets: z.undefined(),
   startRun: z.object({ project: z.string().max(50_000_000), dataset: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }),
-  controlRun: z.object({ id: z.string().min(1), action: z.enum(['pause', 'resume', 'stop']) }),
+  controlRun: z.object({ id: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
   listRuns: z.undefined(),
   datasetPreview: z.object({ id: z.string().min(1).max(4096), perClass: z.number().int().min(1).max(16).default(4) }),
   augmentPreview: z.object({
@@ -189,15 +190,15 @@ export const LAB_ARGS = {
     count: z.number().int().min(1).max(8).default(4),
     variants: z.number().int().min(1).max(8).default(4),
   }),
-  runDetail: z.object({ id: z.string().min(1).max(200) }),
-  runSamples: z.object({ id: z.string().min(1).max(200), indices: z.array(z.number().int().min(0)).max(256) }),
+  runDetail: z.object({ id: runIdSchema }),
+  runSamples: z.object({ id: runIdSchema, indices: z.array(z.number().int().min(0)).max(256) }),
   // predict
   predict: predictArgsSchema,
   // export
   exportRun: z.object({
-    id: z.string().min(1).max(200),
+    id: runIdSchema,
     format: z.enum(EXPORT_FORMATS),
-    checkpoint: z.string().min(1).max(200).optional(),
+    checkpoint: checkpointNameSchema.optional(),
     fuseBatchNorm: z.boolean().optional(),
   }),
   // attention
@@ -215,7 +216,7 @@ export const LAB_ARGS = {
   createExperimentProjects: z.object({ id: z.string().min(1).max(64) }),
   saveUserExperiment: z.object({
     title: z.string().trim().min(1, 'a title').max(200),
-    runs: z.array(z.object({ runId: z.string().min(1).max(200), name: z.string().min(1).max(200).optional() })).min(2, 'an experiment compares at least two runs').max(16),
+    runs: z.array(z.object({ runId: runIdSchema, name: z.string().min(1).max(200).optional() })).min(2, 'an experiment compares at least two runs').max(16),
     metric: z.string().min(1).max(64).optional(),
     concept: z.string().max(200).optional(),
     explanation: z.string().max(5000).optional(),

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
-import { isInside } from '../util/paths';
+import { isInside, realInside } from '../util/paths';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,10 +36,10 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
   const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
   let file = join(dir, relative);
   if (!isInside(dir, file)) return sendText(res, 404, 'not found');
-  let data = await fsp.readFile(file).catch(() => null);
+  let data = await readInside(dir, file);
   if (!data && !extname(relative)) {
     file = join(dir, 'index.html');
-    data = await fsp.readFile(file).catch(() => null);
+    data = await readInside(dir, file);
   }
   if (!data) return sendText(res, 404, 'not found');
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
@@ -51,6 +51,17 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
     ...(isHtml ? htmlHeaders : {}),
   });
   res.end(req.method === 'HEAD' ? undefined : data);
+}
+
+/** The bytes of a regular file whose real path (symlinks followed) is inside `dir`; null for anything else. */
+export async function readInside(dir: string, file: string): Promise<Buffer | null> {
+  try {
+    const real = await realInside(dir, file);
+    if (!(await fsp.stat(real)).isFile()) return null;
+    return await fsp.readFile(real);
+  } catch {
+    return null;
+  }
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {

@@ -15,6 +15,7 @@ import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
 import { atomicWrite } from '../../util/atomicWrite';
+import { checkpointDir, childPath } from '../../util/paths';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
 import { runRecordSchema, summaryOf, type RunRecord } from './record';
 
@@ -96,7 +97,7 @@ export class RunRegistry implements RunManager {
     const from = record.checkpoints.last;
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
     await this.update(record, { state: 'queued', error: undefined });
-    this.launch(record, join(this.runDir(id), 'checkpoints', from));
+    this.launch(record, await checkpointDir(this.runDir(id), from));
     return summaryOf(record);
   }
 
@@ -182,8 +183,7 @@ export class RunRegistry implements RunManager {
   }
 
   runDir(id: string): string {
-    if (!/^[\w.-]+$/.test(id)) throw new LabError(`invalid run id '${id}'`, 'bad-id');
-    return join(this.runsDir, id);
+    return childPath(this.runsDir, id, 'run id');
   }
 
   private launch(record: RunRecord, resumeFrom?: string): void {
