@@ -179,6 +179,7 @@ export const LAB_ARGS = {
   readAutosave: z.undefined(),
   clearAutosave: z.undefined(),
   listDatasets: z.undefined(),
+  addDatasetRoot: z.object({ path: z.string().min(1).max(4096) }),
   startRun: z.object({ project: z.string().max(50_000_000), dataset: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }),
   controlRun: z.object({ id: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
   listRuns: z.undefined(),
@@ -242,6 +243,11 @@ export interface LabApi {
   readAutosave(): Promise<{ text: string; savedAt: string } | null>;
   clearAutosave(): Promise<void>;
   listDatasets(): Promise<DatasetSummary[]>;
+  /**
+   * Lets the host read datasets from a folder (and below). Dataset folders must lie inside the user's home folder
+   * or a folder added here (kept in the lab's state.json); answers the allowed folders as shown to users.
+   */
+  addDatasetRoot(a: { path: string }): Promise<{ roots: string[] }>;
   startRun(a: { project: string; dataset: string; config?: Record<string, unknown> }): Promise<RunSummary>;
   controlRun(a: { id: string; action: 'pause' | 'resume' | 'stop' }): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;

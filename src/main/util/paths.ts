@@ -102,13 +102,15 @@ export async function checkWritable(root: string, abs: string, what = 'path'): P
   }
 }
 
-/** How a path is shown to users and in API errors: relative to NETSMITH_HOME, else `~/…`, else its last two parts. */
-export function displayPath(abs: string, env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * How a path is shown to users and in API errors: `~/…` inside the user's home folder, else relative to the lab's
+ * data folder (NETSMITH_HOME), else `…/` and its last two parts.
+ */
+export function displayPath(abs: string, labHome: string = netsmithHome()): string {
   const full = resolve(abs);
-  const home = netsmithHome(env);
-  if (isInside(home, full)) return relative(home, full).split(sep).join('/') || '.';
   const user = homedir();
   if (isInside(user, full)) return ['~', ...relative(user, full).split(sep).filter(Boolean)].join('/');
+  if (isInside(labHome, full)) return relative(labHome, full).split(sep).join('/') || '.';
   const parts = full.split(sep).filter(Boolean);
   return parts.length <= 1 ? full : `…/${parts.slice(-2).join('/')}`;
 }
@@ -116,11 +118,11 @@ export function displayPath(abs: string, env: NodeJS.ProcessEnv = process.env): 
 const ABSOLUTE_IN_TEXT = /(^|[\s'"`([=,])((?:\/(?!\/)[^\s'"`()[\],;]+)+|[A-Za-z]:\\[^\s'"`()[\],;]+)/g;
 
 /** Rewrites every absolute path inside a message with `displayPath`, so errors never reveal the machine's layout. */
-export function redactPaths(message: string, env: NodeJS.ProcessEnv = process.env): string {
+export function redactPaths(message: string, labHome: string = netsmithHome()): string {
   return message.replace(ABSOLUTE_IN_TEXT, (_m, lead: string, path: string) => {
     const trail = /[.:]$/.exec(path)?.[0] ?? '';
     const bare = trail ? path.slice(0, -1) : path;
-    return `${lead}${displayPath(bare, env)}${trail}`;
+    return `${lead}${displayPath(bare, labHome)}${trail}`;
   });
 }
 
