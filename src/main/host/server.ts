@@ -182,37 +182,24 @@ function readBody(req: IncomingMessage, max: number): Promise<string | 'too-larg
 }
 
 /**
- * Answers an error without a connection reset: the unread rest of the body is read and dropped first (a client that
- * is still sending would otherwise get ECONNRESET instead of the answer). Past a limit or a time, it answers and
- * closes the connection anyway.
+ * Answers an error at once and reads (and drops) the unread rest of the body, so that a client still sending
+ * receives the answer instead of a connection reset. Past a limit or a time the connection is closed.
  */
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string, code: string): void {
-  const answer = (): void => {
-    if (res.headersSent) return;
-    const body = JSON.stringify({ error: { message, code } });
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), connection: 'close' });
-    res.end(body);
-  };
-  if (req.complete || req.readableEnded) return answer();
+  const body = JSON.stringify({ error: { message, code } });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+  if (req.complete || req.readableEnded) return;
   let drained = 0;
-  const giveUp = (): void => {
-    answer();
-    res.once('finish', () => req.socket.destroy());
-  };
-  const timer = setTimeout(giveUp, DRAIN_TIMEOUT_MS);
+  const close = (): void => void req.socket.destroy();
+  const timer = setTimeout(close, DRAIN_TIMEOUT_MS);
   timer.unref();
   req.on('data', (chunk: Buffer) => {
     drained += chunk.length;
-    if (drained > DRAIN_LIMIT_BYTES) {
-      clearTimeout(timer);
-      giveUp();
-    }
-  });
-  req.once('end', () => {
-    clearTimeout(timer);
-    answer();
+    if (drained > DRAIN_LIMIT_BYTES) close();
   });
   req.once('close', () => clearTimeout(timer));
+  req.once('end', () => clearTimeout(timer));
   req.resume();
 }
 

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- JSON replies are inspected loosely */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
