@@ -3,6 +3,7 @@ import type { ExperimentResultSummary } from './experiments/summary';
 import type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
 import type { UserExperiment } from './experiments/user';
 import { attentionArgsSchema, type AttentionArgs, type AttentionMaps } from './attention';
+import { checkpointNameSchema, runIdSchema } from './ids';
 import { predictArgsSchema, type PredictArgs, type PredictResult } from './predict';
 import type { EvaluationReport, ProbeEvent } from './training/telemetry';
 
@@ -180,8 +181,9 @@ export const LAB_ARGS = {
   readAutosave: z.undefined(),
   clearAutosave: z.undefined(),
   listDatasets: z.undefined(),
+  addDatasetRoot: z.object({ path: z.string().min(1).max(4096) }),
   startRun: z.object({ project: z.string().max(50_000_000), dataset: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }),
-  controlRun: z.object({ id: z.string().min(1), action: z.enum(['pause', 'resume', 'stop']) }),
+  controlRun: z.object({ id: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
   listRuns: z.undefined(),
   datasetPreview: z.object({ id: z.string().min(1).max(4096), perClass: z.number().int().min(1).max(16).default(4) }),
   augmentPreview: z.object({
@@ -191,15 +193,15 @@ export const LAB_ARGS = {
     count: z.number().int().min(1).max(8).default(4),
     variants: z.number().int().min(1).max(8).default(4),
   }),
-  runDetail: z.object({ id: z.string().min(1).max(200) }),
-  runSamples: z.object({ id: z.string().min(1).max(200), indices: z.array(z.number().int().min(0)).max(256) }),
+  runDetail: z.object({ id: runIdSchema }),
+  runSamples: z.object({ id: runIdSchema, indices: z.array(z.number().int().min(0)).max(256) }),
   // predict
   predict: predictArgsSchema,
   // export
   exportRun: z.object({
-    id: z.string().min(1).max(200),
+    id: runIdSchema,
     format: z.enum(EXPORT_FORMATS),
-    checkpoint: z.string().min(1).max(200).optional(),
+    checkpoint: checkpointNameSchema.optional(),
     fuseBatchNorm: z.boolean().optional(),
   }),
   // attention
@@ -217,7 +219,7 @@ export const LAB_ARGS = {
   createExperimentProjects: z.object({ id: z.string().min(1).max(64) }),
   saveUserExperiment: z.object({
     title: z.string().trim().min(1, 'a title').max(200),
-    runs: z.array(z.object({ runId: z.string().min(1).max(200), name: z.string().min(1).max(200).optional() })).min(2, 'an experiment compares at least two runs').max(16),
+    runs: z.array(z.object({ runId: runIdSchema, name: z.string().min(1).max(200).optional() })).min(2, 'an experiment compares at least two runs').max(16),
     metric: z.string().min(1).max(64).optional(),
     concept: z.string().max(200).optional(),
     explanation: z.string().max(5000).optional(),
@@ -243,6 +245,11 @@ export interface LabApi {
   readAutosave(): Promise<{ text: string; savedAt: string } | null>;
   clearAutosave(): Promise<void>;
   listDatasets(): Promise<DatasetSummary[]>;
+  /**
+   * Lets the host read datasets from a folder (and below). Dataset folders must lie inside the user's home folder
+   * or a folder added here (kept in the lab's state.json); answers the allowed folders as shown to users.
+   */
+  addDatasetRoot(a: { path: string }): Promise<{ roots: string[] }>;
   startRun(a: { project: string; dataset: string; config?: Record<string, unknown> }): Promise<RunSummary>;
   controlRun(a: { id: string; action: 'pause' | 'resume' | 'stop' }): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { runIdSchema } from './ids';
 
 /** Attention maps of a trained run (LabApi.attentionMaps): what the encoders attend to for one image. */
 
 export const attentionArgsSchema = z.object({
-  id: z.string().min(1).max(200),
+  id: runIdSchema,
   /** A PNG/JPEG data URL, or a validation sample of the run's dataset by index. */
   image: z
     .object({ dataUrl: z.string().min(1).max(40_000_000).optional(), sampleIndex: z.number().int().min(0).optional() })

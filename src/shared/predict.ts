@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkpointNameSchema, runIdSchema } from './ids';
 
 /**
  * Trying a trained model on one image: what the `predict` API takes and returns. The host loads the run's
@@ -10,7 +11,7 @@ import { z } from 'zod';
 const dataUrl = z.string().min(1).max(40_000_000);
 
 export const predictArgsSchema = z.object({
-  id: z.string().min(1).max(200),
+  id: runIdSchema,
   image: z
     .object({
       dataUrl: dataUrl.optional(),
@@ -27,10 +28,7 @@ export const predictArgsSchema = z.object({
   /** Feature-map layer; default: the first convolution. */
   layer: z.string().min(1).max(300).optional(),
   /** Checkpoint folder name; default: best, else last. */
-  checkpoint: z
-    .string()
-    .regex(/^[\w.-]+$/, 'a checkpoint name (e.g. best, last, epoch-3)')
-    .optional(),
+  checkpoint: checkpointNameSchema.optional(),
   /** Classes listed (classification). */
   top: z.number().int().min(1).max(50).default(5),
   /** Feature-map channels shown. */

@@ -1,10 +1,12 @@
-import { pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
 import type { LabApi, LabEvent, MenuEvent } from '../../shared/api';
 import { LAB_EVENT_CHANNEL, PICK_PATH_CHANNEL } from '../../preload/channels';
 import { pickExportFolder, pickProjectPath } from './dialogs';
 import { registerLabIpc, registerNativeIpc } from './ipc';
 import { buildMenuTemplate, type MenuCommand } from './menu';
-import { lockDownContents, secureSession } from './security';
+import { rendererCsp } from '../util/csp';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appEntryUrl, appProtocolHandler, isAppProtocolUrl } from './appProtocol';
+import { isTrustedFrame, lockDownContents, secureSession } from './security';
 import type { ElectronLike, IpcEventLike, WindowLike } from './types';
 import { DEFAULT_SIZE, loadWindowState, saveWindowState } from './windowState';
 
@@ -21,7 +23,7 @@ export interface AppDeps {
   home: string;
   projectsDir: string;
   preloadPath: string;
-  /** The electron-vite dev server, or the built index.html. */
+  /** The electron-vite dev server, or the built index.html (served as netsmith://app/ from its folder). */
   renderer: { url: string } | { file: string };
   platform: NodeJS.Platform;
   devTools: boolean;
@@ -37,12 +39,15 @@ export interface AppHandle {
 
 /** Wires LabService into Electron: one secure window, native menus and dialogs, IPC over LAB_METHODS. */
 export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
-  const { app, BrowserWindow, ipcMain, Menu, dialog, shell } = electron;
+  const { app, BrowserWindow, ipcMain, Menu, dialog, shell, protocol } = electron;
   const windows = new Set<WindowLike>();
   const trustedSenders = new Set<number>();
-  const isTrusted = (event: IpcEventLike): boolean => trustedSenders.has(event.sender.id);
-  const appUrl = 'url' in deps.renderer ? new URL(deps.renderer.url).origin : pathToFileURL(deps.renderer.file).href;
-  const isAppUrl = (url: string): boolean => ('url' in deps.renderer ? safeOrigin(url) === appUrl : url.split(/[?#]/)[0] === appUrl);
+  const devOrigin = 'url' in deps.renderer ? new URL(deps.renderer.url).origin : null;
+  const isAppUrl = (url: string): boolean => (devOrigin ? safeOrigin(url) === devOrigin : isAppProtocolUrl(url));
+  // Our window's web contents, and within it the main frame showing the app.
+  const isTrusted = (event: IpcEventLike): boolean => trustedSenders.has(event.sender.id) && isTrustedFrame(event.senderFrame, isAppUrl);
+  // Must happen before the app is ready.
+  if (!devOrigin) protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -105,7 +110,7 @@ export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
     const contentsId = window.webContents.id;
     trustedSenders.add(contentsId);
     if (!sessionSecured) {
-      secureSession(window.webContents.session, 'url' in deps.renderer ? new URL(deps.renderer.url).origin : null);
+      secureSession(window.webContents.session, devOrigin, isAppUrl);
       sessionSecured = true;
     }
     if (state.maximized) window.maximize();
@@ -121,7 +126,7 @@ export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
       windows.delete(window);
       trustedSenders.delete(contentsId);
     });
-    const load = 'url' in deps.renderer ? window.loadURL(deps.renderer.url) : window.loadFile(deps.renderer.file);
+    const load = window.loadURL('url' in deps.renderer ? deps.renderer.url : appEntryUrl(deps.renderer.file));
     load.catch((err: unknown) => console.error('Netsmith: the UI failed to load', err));
     return window;
   }
@@ -142,6 +147,7 @@ export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
   app.on('will-quit', () => void deps.service.dispose());
 
   const ready = app.whenReady().then(async () => {
+    if ('file' in deps.renderer) protocol.handle(APP_SCHEME, appProtocolHandler(dirname(deps.renderer.file), rendererCsp()));
     await rebuildMenu();
     await createWindow();
   });

@@ -9,8 +9,16 @@ export interface Rect {
   height: number;
 }
 
+export interface FrameLike {
+  url: string;
+  /** null for a window's main frame. */
+  parent: unknown;
+}
+
 export interface IpcEventLike {
   sender: { id: number };
+  /** The frame that sent the message; null once it navigated away or was destroyed. */
+  senderFrame: FrameLike | null;
 }
 
 export interface IpcMainLike {
@@ -21,7 +29,13 @@ export interface SessionLike {
   webRequest: {
     onHeadersReceived(listener: (details: { url: string; responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void): void;
   };
-  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null): void;
+  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void) | null): void;
+  setPermissionCheckHandler(handler: ((webContents: unknown, permission: string, requestingOrigin: string) => boolean) | null): void;
+}
+
+export interface CustomSchemeLike {
+  scheme: string;
+  privileges: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean; corsEnabled?: boolean; stream?: boolean };
 }
 
 export interface WebContentsLike {
@@ -30,7 +44,7 @@ export interface WebContentsLike {
   send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' } | { action: 'allow' }): void;
-  on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: { preventDefault(): void }) => void): unknown;
 }
 
@@ -132,6 +146,11 @@ export interface ElectronLike {
   };
   shell: {
     openExternal(url: string): Promise<void>;
+  };
+  /** The default session's protocols: the renderer is served as netsmith://app/ (see appProtocol.ts). */
+  protocol: {
+    registerSchemesAsPrivileged(schemes: CustomSchemeLike[]): void;
+    handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
   };
   screen?: {
     getAllDisplays(): Array<{ workArea: Rect }>;

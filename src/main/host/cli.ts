@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // `npm run cli -- <command> …` and `npm run serve`. Each command lives in commands/<name>.ts.
+import { EXIT_CODE, errorKind } from '../../shared/errors';
+import { toLabError } from '../util/errors';
 import { CliError, type Command } from './commands/types';
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
@@ -51,8 +53,11 @@ main(process.argv.slice(2)).then(
       console.error(`error: ${err.message}`);
       process.exitCode = err.exitCode;
     } else {
-      console.error(err);
-      process.exitCode = 1;
+      // Anything else in the taxonomy: its message and the exit code of its kind; a stack only for a bug.
+      const e = toLabError(err);
+      if (errorKind(e.code) === 'internal') console.error(process.env.NETSMITH_DEBUG ? err : `internal error: ${e.message} (NETSMITH_DEBUG=1 shows the stack)`);
+      else console.error(`error: ${e.message}`);
+      process.exitCode = EXIT_CODE[errorKind(e.code)];
     }
   },
 );

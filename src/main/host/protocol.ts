@@ -1,3 +1,4 @@
+import { errorKind, HTTP_STATUS } from '../../shared/errors';
 import type { LabEvent } from '../../shared/api';
 
 /**
@@ -29,27 +30,7 @@ export function parseWsCall(text: string): WsCall | null {
   return { id, method, arg };
 }
 
-/** HTTP status for an error code from LabService or the transport. */
+/** HTTP status for an error code from LabService or the transport (by its kind, src/shared/errors.ts). */
 export function httpStatus(code: string): number {
-  switch (code) {
-    case 'bad-args':
-    case 'bad-json':
-    case 'bad-path':
-      return 400;
-    case 'unauthorized':
-      return 401;
-    case 'not-found':
-    case 'unknown-method':
-      return 404;
-    case 'method-not-allowed':
-      return 405;
-    case 'too-large':
-      return 413;
-    case 'no-engine':
-      return 503;
-    case 'internal':
-      return 500;
-    default:
-      return 422; // an expected LabError the request could not satisfy
-  }
+  return HTTP_STATUS[errorKind(code)];
 }

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
-import { isInside } from '../util/paths';
+import { isInside, realInside } from '../util/paths';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,29 +20,44 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+export function contentType(file: string): string {
+  return TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/**
+ * The renderer's file for a URL path (both hosts: this server and Electron's netsmith:// protocol): `/` is
+ * index.html, paths without an extension fall back to index.html (client routes). Null when there is none, when the
+ * path is malformed, or when the file (symlinks followed) is not inside `dir`.
+ */
+export async function rendererFile(dir: string, urlPath: string): Promise<{ file: string; data: Buffer } | null> {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (pathname.includes('\0')) return null;
+  const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
+  let file = join(dir, relative);
+  if (!isInside(dir, file)) return null;
+  let data = await readInside(dir, file);
+  if (!data && !extname(relative)) {
+    file = join(dir, 'index.html');
+    data = await readInside(dir, file);
+  }
+  return data ? { file, data } : null;
+}
+
 /**
  * Serves the built renderer from `dir`. Paths without an extension fall back to index.html (client routes).
  * `headers` are added to HTML responses (the CSP).
  */
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, dir: string, htmlHeaders: Record<string, string>): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', { allow: 'GET, HEAD' });
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(url.pathname);
-  } catch {
-    return sendText(res, 400, 'bad path');
-  }
-  if (pathname.includes('\0')) return sendText(res, 400, 'bad path');
-  const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
-  let file = join(dir, relative);
-  if (!isInside(dir, file)) return sendText(res, 404, 'not found');
-  let data = await fsp.readFile(file).catch(() => null);
-  if (!data && !extname(relative)) {
-    file = join(dir, 'index.html');
-    data = await fsp.readFile(file).catch(() => null);
-  }
-  if (!data) return sendText(res, 404, 'not found');
-  const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const found = await rendererFile(dir, url.pathname);
+  if (!found) return sendText(res, 404, 'not found');
+  const { file, data } = found;
+  const type = contentType(file);
   const isHtml = type.startsWith('text/html');
   res.writeHead(200, {
     'content-type': type,
@@ -51,6 +66,17 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
     ...(isHtml ? htmlHeaders : {}),
   });
   res.end(req.method === 'HEAD' ? undefined : data);
+}
+
+/** The bytes of a regular file whose real path (symlinks followed) is inside `dir`; null for anything else. */
+export async function readInside(dir: string, file: string): Promise<Buffer | null> {
+  try {
+    const real = await realInside(dir, file);
+    if (!(await fsp.stat(real)).isFile()) return null;
+    return await fsp.readFile(real);
+  } catch {
+    return null;
+  }
 }
 
 export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {

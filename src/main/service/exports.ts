@@ -2,6 +2,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LabError, type ExportResult, type ExportRunArgs } from '../../shared/api';
 import { ExportError, exportRun } from '../engine/export';
+import { childPath } from '../util/paths';
 
 /** Above this many bytes in all, the browser host leaves the files in the run folder instead of returning them. */
 export const MAX_RETURNED_BYTES = 50 * 1024 * 1024;
@@ -17,8 +18,6 @@ export interface RunExporterOptions {
    */
   pickFolder?: (title: string) => Promise<string | null>;
 }
-
-const RUN_ID = /^[A-Za-z0-9][\w.-]*$/;
 
 /**
  * `exportRun` of LabService: resolves the run, picks where the export goes, runs the engine's exporter (which
@@ -37,8 +36,7 @@ export class RunExporter {
   }
 
   async exportRun(a: ExportRunArgs): Promise<ExportResult> {
-    if (!RUN_ID.test(a.id) || a.id.includes('..')) throw new LabError(`'${a.id}' is not a run id`, 'bad-args');
-    const runDir = join(this.options.runsDir, a.id);
+    const runDir = childPath(this.options.runsDir, a.id, 'run id');
     if (!existsSync(join(runDir, 'run.json'))) throw new LabError(`no run '${a.id}'`, 'not-found');
     const checkpoint = a.format === 'graph' ? undefined : await this.checkpointName(runDir, a.checkpoint);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');

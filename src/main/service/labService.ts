@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { promises as fsp } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunningExperiment, RunSummary, SampleImages, UserExperiment } from '../../shared/api';
@@ -7,6 +8,8 @@ import { LAB_ARGS, LabError } from '../../shared/api';
 import type { AttentionArgs, AttentionMaps } from '../../shared/attention';
 import type { PredictArgs, PredictResult } from '../../shared/predict';
 import { netsmithHome } from '../util/home';
+import { displayPath } from '../util/paths';
+import { checkDatasetAccess, checkNewRoot } from './datasetRoots';
 import { readJsonFile, SerialQueue, writeJsonFile } from '../util/jsonFile';
 import { APP_VERSION } from '../util/version';
 import type { ExperimentHost, ExperimentManager } from '../experiments/service';
@@ -28,12 +31,14 @@ export interface LabServiceOptions {
   /** The experiments side (`experimentsFor(runs, home)`), built with this service's events and project writer. Default: none (`no-engine`). */
   experiments?: (host: ExperimentHost) => ExperimentManager;
   version?: string;
+  /** The user's home folder, always an allowed dataset root (default: os.homedir()). */
+  userHome?: string;
 }
 
 export const NO_EXPERIMENTS_MESSAGE = 'experiments need the training engine, which is not connected in this host';
 
 const RECENT_MAX = 10;
-const stateSchema = z.object({ recent: z.array(z.string()).default([]) });
+const stateSchema = z.object({ recent: z.array(z.string()).default([]), datasetRoots: z.array(z.string()).default([]) });
 type State = z.output<typeof stateSchema>;
 const autosaveSchema = z.object({ text: z.string(), savedAt: z.string() });
 
@@ -45,6 +50,7 @@ export class LabService implements LabApi {
   readonly home: string;
   readonly projects: ProjectStore;
   private readonly kind: HostInfo['kind'];
+  private readonly userHome: string;
   private readonly version: string;
   private readonly runs: RunManager;
   private readonly events = new EventEmitter();
@@ -56,6 +62,7 @@ export class LabService implements LabApi {
 
   constructor(options: LabServiceOptions) {
     this.kind = options.kind;
+    this.userHome = options.userHome ?? homedir();
     this.home = options.home ?? netsmithHome();
     this.projects = new ProjectStore(options.projectsDir ?? join(this.home, 'projects'));
     this.version = options.version ?? APP_VERSION;
@@ -68,7 +75,7 @@ export class LabService implements LabApi {
 
   async hostInfo(): Promise<HostInfo> {
     const backend = await this.runs.backendName?.().catch(() => undefined);
-    return { kind: this.kind, version: this.version, projectsDir: this.projects.root, ...(backend ? { backend } : {}) };
+    return { kind: this.kind, version: this.version, projectsDir: displayPath(this.projects.root, this.home), ...(backend ? { backend } : {}) };
   }
 
   listProjects(): Promise<ProjectEntry[]> {
@@ -120,7 +127,19 @@ export class LabService implements LabApi {
     return this.runs.listDatasets();
   }
 
-  startRun(a: { project: string; dataset: string; config?: Record<string, unknown> }): Promise<RunSummary> {
+  async addDatasetRoot(a: { path: string }): Promise<{ roots: string[] }> {
+    const root = await checkNewRoot(a.path, this.userHome);
+    await this.stateQueue.run(async () => {
+      const state = await this.loadState();
+      if (state.datasetRoots.includes(root)) return;
+      this.state = { ...state, datasetRoots: [...state.datasetRoots, root] };
+      await writeJsonFile(join(this.home, 'state.json'), this.state);
+    });
+    return { roots: (await this.datasetRoots()).map((r) => displayPath(r)) };
+  }
+
+  async startRun(a: { project: string; dataset: string; config?: Record<string, unknown> }): Promise<RunSummary> {
+    await checkDatasetAccess(a.dataset, await this.datasetRoots());
     const args: StartRunArgs = { project: a.project, dataset: a.dataset, config: a.config ?? {} };
     return this.runs.startRun(args);
   }
@@ -133,12 +152,19 @@ export class LabService implements LabApi {
     return this.runs.listRuns();
   }
 
-  datasetPreview(a: { id: string; perClass?: number }): Promise<DatasetPreview> {
+  async datasetPreview(a: { id: string; perClass?: number }): Promise<DatasetPreview> {
+    await checkDatasetAccess(a.id, await this.datasetRoots());
     return this.runs.datasetPreview(LAB_ARGS.datasetPreview.parse(a));
   }
 
-  augmentPreview(a: { id: string; augment?: Record<string, unknown>; seed?: number; count?: number; variants?: number }): Promise<AugmentPreview> {
+  async augmentPreview(a: { id: string; augment?: Record<string, unknown>; seed?: number; count?: number; variants?: number }): Promise<AugmentPreview> {
+    await checkDatasetAccess(a.id, await this.datasetRoots());
     return this.runs.augmentPreview(LAB_ARGS.augmentPreview.parse(a));
+  }
+
+  /** The folders datasets may be read from: the user's home folder and the ones added (addDatasetRoot). */
+  async datasetRoots(): Promise<string[]> {
+    return [this.userHome, ...(await this.loadState()).datasetRoots];
   }
 
   runDetail(a: { id: string }): Promise<RunDetail> {
@@ -248,7 +274,7 @@ export class LabService implements LabApi {
   }
 
   private async loadState(): Promise<State> {
-    this.state ??= await readJsonFile(join(this.home, 'state.json'), stateSchema, { recent: [] });
+    this.state ??= await readJsonFile(join(this.home, 'state.json'), stateSchema, { recent: [], datasetRoots: [] });
     return this.state;
   }
 

@@ -2,7 +2,7 @@ import { promises as fsp, type Stats } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { LabError, type ProjectEntry } from '../../shared/api';
 import { atomicWrite } from '../util/atomicWrite';
-import { isInside, resolveInside } from '../util/paths';
+import { checkWritable, realInside, realRoot, resolveInside } from '../util/paths';
 
 export const PROJECT_EXT = '.netsmith.json';
 const MAX_PROJECT_BYTES = 50_000_000;
@@ -37,10 +37,10 @@ export class ProjectStore {
 
   async write(userPath: string, text: string): Promise<ProjectEntry> {
     const { abs, rel } = this.resolve(userPath);
+    // A folder on the way may be a symlink pointing elsewhere: check where the file really lands before creating anything.
+    await checkWritable(this.root, abs, `path '${rel}'`);
     await fsp.mkdir(dirname(abs), { recursive: true });
-    // The folder may be a symlink pointing elsewhere; check where the file really lands.
-    const realDir = await fsp.realpath(dirname(abs));
-    if (!isInside(await this.realRoot(), realDir)) throw new LabError(`refused path '${rel}': must stay inside the projects folder`, 'bad-path');
+    const realDir = await realInside(this.root, dirname(abs), `path '${rel}'`);
     await atomicWrite(join(realDir, basename(abs)), text);
     return toEntry(rel, await fsp.stat(abs));
   }
@@ -57,25 +57,19 @@ export class ProjectStore {
 
   /** Normalises a user path: forward slashes, the project extension, inside the folder. */
   resolve(userPath: string): { abs: string; rel: string } {
+    resolveInside(this.root, userPath); // the path as given: no '.', '..', absolute or empty path
     const withExt = userPath.trim().endsWith(PROJECT_EXT) ? userPath.trim() : `${userPath.trim()}${PROJECT_EXT}`;
     return resolveInside(this.root, withExt);
   }
 
-  private async realRoot(): Promise<string> {
-    await fsp.mkdir(this.root, { recursive: true });
-    return fsp.realpath(this.root);
-  }
-
   private async realInside(abs: string, rel: string): Promise<string> {
-    let real: string;
+    await realRoot(this.root);
     try {
-      real = await fsp.realpath(abs);
+      return await realInside(this.root, abs, `path '${rel}'`);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new LabError(`project '${rel}' not found`, 'not-found');
       throw err;
     }
-    if (!isInside(await this.realRoot(), real)) throw new LabError(`refused path '${rel}': must stay inside the projects folder`, 'bad-path');
-    return real;
   }
 
   private async walk(dir: string, depth: number, out: ProjectEntry[]): Promise<void> {

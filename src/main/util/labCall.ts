@@ -1,20 +1,22 @@
-import { z } from 'zod';
-import { LAB_ARGS, LAB_METHODS, LabError, type LabApi, type LabMethod } from '../../shared/api';
+import { LAB_ARGS, LAB_METHODS, type LabApi, type LabMethod } from '../../shared/api';
+import { formatIssues, isInternal, toLabError } from './errors';
+
+export { formatIssues } from './errors';
 
 /** What every transport answers for one call. */
 export type LabReply = { result: unknown } | { error: { message: string; code: string } };
 
 export function isLabMethod(name: string): name is LabMethod {
-  return (LAB_METHODS as string[]).includes(name);
+  return Object.prototype.hasOwnProperty.call(LAB_ARGS, name) && (LAB_METHODS as string[]).includes(name);
 }
 
 /**
  * Validates `raw` with LAB_ARGS[method] and calls the service. Never throws: failures become
- * `{error}` (validation → 'bad-args', LabError → its code, anything else → 'internal').
+ * `{error}` in the taxonomy of src/shared/errors.ts (validation → 'bad-args', see toLabError for the rest).
  * JSON cannot carry `undefined`, so `null` stands for "no argument".
  */
 export async function callLab(api: LabApi, method: string, raw: unknown): Promise<LabReply> {
-  if (!isLabMethod(method)) return { error: { message: `unknown method '${method}'`, code: 'unknown-method' } };
+  if (!isLabMethod(method)) return { error: { message: `unknown method '${method.slice(0, 100)}'`, code: 'unknown-method' } };
   const parsed = LAB_ARGS[method].safeParse(raw === null ? undefined : raw);
   if (!parsed.success) {
     return { error: { message: `invalid arguments for ${method}: ${formatIssues(parsed.error)}`, code: 'bad-args' } };
@@ -28,13 +30,9 @@ export async function callLab(api: LabApi, method: string, raw: unknown): Promis
   }
 }
 
-/** One line for a toast: `path.to.field: message; …`. */
-export function formatIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
-}
-
+/** The `{message, code}` of an error for a client; only 'internal' ones (bugs) are logged, with their stack, on the host. */
 export function toWireError(err: unknown): { message: string; code: string } {
-  if (err instanceof LabError) return { message: err.message, code: err.code };
-  console.error(err);
-  return { message: err instanceof Error ? err.message : String(err), code: 'internal' };
+  const e = toLabError(err);
+  if (isInternal(e.code)) console.error('Netsmith: internal error', err);
+  return { message: e.message, code: e.code };
 }

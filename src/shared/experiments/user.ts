@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runIdSchema } from '../ids';
 import { formatMetric, runMetric, RUN_METRIC_KEYS } from './measures';
 import type { Verdict, VariantResult } from './types';
 
@@ -8,7 +9,6 @@ import type { Verdict, VariantResult } from './types';
  * experiments.
  */
 
-const runIdSchema = z.string().regex(/^[\w.-]+$/, 'a run id (letters, digits, . _ -)').max(200);
 
 export const USER_EXPERIMENT_FORMAT = 'netsmith.user-experiment';
 

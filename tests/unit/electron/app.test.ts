@@ -75,7 +75,7 @@ test('the window is created with the secure web preferences and loads the UI', a
     webviewTag: false,
     spellcheck: false,
   });
-  assert.equal(window.loaded, '/app/out/renderer/index.html');
+  assert.equal(window.loaded, 'netsmith://app/index.html');
   window.emit('ready-to-show');
   assert.equal(window.shown, true);
 });
@@ -101,8 +101,9 @@ test('navigation away from the app is blocked', async () => {
   let prevented = 0;
   const event = { preventDefault: () => void prevented++ };
   willNavigate(event, 'https://evil.example/');
-  willNavigate(event, 'file:///app/out/renderer/index.html#/x');
-  assert.equal(prevented, 1);
+  willNavigate(event, 'netsmith://app/index.html#/x');
+  willNavigate(event, 'file:///app/out/renderer/index.html');
+  assert.equal(prevented, 2);
 });
 
 test('the menu has every command, and a click sends a menu LabEvent to the renderer', async () => {

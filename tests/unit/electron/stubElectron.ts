@@ -1,4 +1,4 @@
-import type { ElectronLike, IpcEventLike, MenuItemSpec, WebContentsLike, WindowLike, WindowOptions } from '../../../src/main/electron/types';
+import type { CustomSchemeLike, ElectronLike, FrameLike, IpcEventLike, MenuItemSpec, WebContentsLike, WindowLike, WindowOptions } from '../../../src/main/electron/types';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners of many shapes
 type Listener = (...args: any[]) => unknown;
@@ -12,6 +12,14 @@ export class StubElectron {
   menuTemplate: MenuItemSpec[] = [];
   headerListener: Listener | null = null;
   permissionHandler: Listener | null = null;
+  permissionCheckHandler: Listener | null = null;
+  privilegedSchemes: CustomSchemeLike[] = [];
+  /** Set when the app registers a privileged scheme after 'ready' (Electron refuses that). */
+  schemesRegisteredLate = false;
+  readonly protocolHandlers = new Map<string, (request: Request) => Response | Promise<Response>>();
+  readonly opened: string[] = [];
+  windowOpenHandler: ((details: { url: string }) => { action: 'deny' | 'allow' }) | null = null;
+  private isReady = false;
   openDialogResult = { canceled: false, filePaths: [] as string[] };
   saveDialogResult: { canceled: boolean; filePath?: string } = { canceled: true };
   quitCalls = 0;
@@ -21,18 +29,31 @@ export class StubElectron {
 
   /** Fires app 'ready'. */
   ready(): void {
+    this.isReady = true;
     this.readyResolve();
+  }
+
+  /** Fetches a URL of a custom scheme through the handler the app registered, as Chromium would. */
+  async fetchScheme(url: string, method = 'GET'): Promise<Response> {
+    const handler = this.protocolHandlers.get(new URL(url).protocol.slice(0, -1));
+    if (!handler) throw new Error(`no protocol handler for ${url}`);
+    return handler(new Request(url, { method }));
   }
 
   emitApp(event: string, ...args: unknown[]): void {
     for (const listener of this.appListeners.get(event) ?? []) listener(...args);
   }
 
-  /** Invokes an IPC handler as the given window's renderer would. */
-  invoke(channel: string, arg: unknown, sender: { id: number } = this.windows[0].webContents): Promise<unknown> {
+  /**
+   * Invokes an IPC handler as the given window's renderer would; the sending frame is the window's main frame
+   * showing what it loaded, unless `frame` says otherwise.
+   */
+  invoke(channel: string, arg: unknown, sender: { id: number } = this.windows[0].webContents, frame?: FrameLike | null): Promise<unknown> {
     const handler = this.handlers.get(channel);
     if (!handler) throw new Error(`no handler for ${channel}`);
-    return Promise.resolve(handler({ sender }, arg));
+    const window = this.windows.find((w) => w.webContents.id === sender.id);
+    const senderFrame = frame === undefined ? { url: window?.loaded ?? 'about:blank', parent: null } : frame;
+    return Promise.resolve(handler({ sender, senderFrame }, arg));
   }
 
   module(): ElectronLike {
@@ -41,6 +62,7 @@ export class StubElectron {
     const session = {
       webRequest: { onHeadersReceived: (l: Listener) => void (stub.headerListener = l) },
       setPermissionRequestHandler: (h: Listener | null) => void (stub.permissionHandler = h),
+      setPermissionCheckHandler: (h: Listener | null) => void (stub.permissionCheckHandler = h),
     };
     class BrowserWindow extends StubWindow {
       constructor(options: WindowOptions) {
@@ -79,7 +101,17 @@ export class StubElectron {
         },
         setApplicationMenu: () => undefined,
       },
-      shell: { openExternal: async () => undefined },
+      shell: { openExternal: async (url: string) => void stub.opened.push(url) },
+      protocol: {
+        registerSchemesAsPrivileged: (schemes: CustomSchemeLike[]) => {
+          if (stub.isReady) stub.schemesRegisteredLate = true;
+          stub.privilegedSchemes.push(...schemes);
+        },
+        handle: (scheme: string, handler: (request: Request) => Response | Promise<Response>) => {
+          if (!stub.isReady) throw new Error('protocol.handle before ready');
+          stub.protocolHandlers.set(scheme, handler);
+        },
+      },
       screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     } as ElectronLike;
   }
@@ -106,7 +138,7 @@ export class StubWindow implements WindowLike {
       sent,
       send: (channel: string, payload: unknown) => void sent.push([channel, payload]),
       isDestroyed: () => this.destroyed,
-      setWindowOpenHandler: () => undefined,
+      setWindowOpenHandler: (h: (details: { url: string }) => { action: 'deny' | 'allow' }) => void (stub.windowOpenHandler = h),
       on: (event: string, listener: Listener) => {
         stub.contentsListeners.set(event, [...(stub.contentsListeners.get(event) ?? []), listener]);
         return undefined;

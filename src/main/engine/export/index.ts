@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { checkpointDir } from '../../util/paths';
 import { restore } from '../../../shared/graph/restore';
 import { networkSvg } from '../../../shared/graph/picture';
 import type { GraphDoc } from '../../../shared/graph/types';
@@ -55,18 +56,18 @@ export interface RunExport {
  */
 export async function loadRun(runDir: string, opts: { needsWeights: boolean; checkpoint?: string }): Promise<RunExport> {
   const recordFile = join(runDir, 'run.json');
-  if (!existsSync(recordFile)) throw new ExportError(`no run at ${runDir} (no run.json)`);
+  if (!existsSync(recordFile)) throw new ExportError(`no run '${basename(runDir)}' (no run.json)`);
   let record;
   try {
     record = runRecordSchema.parse(JSON.parse(await fsp.readFile(recordFile, 'utf8')));
   } catch (err) {
-    throw new ExportError(`${recordFile} is not a valid run record: ${(err as Error).message}`);
+    throw new ExportError(`the record of run ${basename(runDir)} (run.json) is not valid: ${(err as Error).message}`);
   }
   const restored = restore(record.graph);
   if (!restored.ok) throw new ExportError(`the graph of run ${record.id} cannot be restored: ${restored.errors.map((e) => e.message).join('; ')}`);
   if (!opts.needsWeights) return { graph: restored.graph, config: record.config };
   const name = opts.checkpoint ?? record.checkpoints.best ?? record.checkpoints.last;
-  const dir = name ? join(runDir, 'checkpoints', name) : undefined;
+  const dir = name ? await checkpointDir(runDir, name) : undefined;
   if (!name || !dir || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
     const which = opts.checkpoint ? `checkpoint '${opts.checkpoint}'` : 'finished checkpoint';
     throw new ExportError(`run ${record.id} has no ${which} yet (state: ${record.state}); train it until an epoch ends, then export`);
@@ -77,7 +78,7 @@ export async function loadRun(runDir: string, opts: { needsWeights: boolean; che
     const w = await fsp.readFile(join(dir, 'weights.bin'));
     model = await loadFromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer });
   } catch (err) {
-    throw new ExportError(`checkpoint ${dir} cannot be loaded: ${(err as Error).message}`);
+    throw new ExportError(`checkpoint '${name}' of run ${record.id} cannot be loaded: ${(err as Error).message}`);
   }
   return { graph: restored.graph, config: record.config, model, checkpoint: name };
 }

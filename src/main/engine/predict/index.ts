@@ -4,7 +4,7 @@
  * used), so repeated predictions skip the checkpoint load.
  */
 import * as tf from '@tensorflow/tfjs';
-import { join } from 'node:path';
+import { childPath } from '../../util/paths';
 import type { FeatureMaps, GradCam, PredictArgs, PredictBox, PredictClass, PredictResult } from '../../../shared/predict';
 import { predictArgsSchema } from '../../../shared/predict';
 import type { BackendPreference } from '../backend/select';
@@ -69,8 +69,7 @@ export class Predictor {
   }
 
   runDir(id: string): string {
-    if (!/^[\w.-]+$/.test(id)) throw new PredictError(`invalid run id '${id}'`, 'not-found');
-    return join(this.runsDir, id);
+    return childPath(this.runsDir, id, 'run id');
   }
 
   /** The run's model (loaded once; reloaded when its checkpoint changed on disk). */

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { checkpointDir } from '../../util/paths';
 import { blockByType } from '../../../shared/blocks';
 import { adaptToDataset } from '../../../shared/graph/adapt';
 import { restore } from '../../../shared/graph/restore';
@@ -49,7 +50,7 @@ export async function readRecord(runDir: string, runId: string): Promise<RunReco
 /** Which checkpoint a prediction uses (the one named, else best, else last) and its files' stamp. */
 export async function pickCheckpoint(runDir: string, record: RunRecord, wanted?: string): Promise<{ name: string; dir: string; stamp: string }> {
   const name = wanted ?? record.checkpoints.best ?? record.checkpoints.last;
-  const dir = name ? join(runDir, 'checkpoints', name) : '';
+  const dir = name ? await checkpointDir(runDir, name) : '';
   if (!name || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
     const which = wanted ? `checkpoint '${wanted}'` : 'checkpoint';
     throw new PredictError(`run ${record.id} has no ${which} yet (state: ${record.state}): train it until an epoch ends, then predict`, 'no-checkpoint');
@@ -69,7 +70,7 @@ export async function loadRunModel(runDir: string, record: RunRecord, ck: { name
     const w = await fsp.readFile(join(ck.dir, 'weights.bin'));
     model = await loadFromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer });
   } catch (err) {
-    throw new PredictError(`checkpoint ${ck.dir} cannot be loaded: ${(err as Error).message}`, 'no-checkpoint');
+    throw new PredictError(`checkpoint '${ck.name}' of run ${record.id} cannot be loaded: ${(err as Error).message}`, 'no-checkpoint');
   }
   const inShape = model.inputs[0].shape;
   if (inShape.length !== 4) {

@@ -25,12 +25,34 @@ export function parseWorkers(v: string | true | undefined): 'auto' | number | un
   return n;
 }
 
+/** `--config file.json`: a JSON object of training settings; anything else is one clear message (exit 2). */
+export async function readConfigFile(path: string | true): Promise<Record<string, unknown> & { optimizer?: Record<string, unknown> }> {
+  if (path === true) throw new CliError('--config needs a file name', 2);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `--config: no file '${path}'` : code === 'EISDIR' ? `--config: '${path}' is a folder` : `--config: cannot read '${path}' (${code ?? (err as Error).message})`, code === 'ENOENT' ? 3 : 2);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`--config: '${path}' is not valid JSON (${(err as Error).message})`, 2);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--config: '${path}' must hold a JSON object of training settings, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`, 2);
+  const config = value as Record<string, unknown>;
+  if (config.optimizer !== undefined && (typeof config.optimizer !== 'object' || config.optimizer === null || Array.isArray(config.optimizer))) throw new CliError(`--config: 'optimizer' in '${path}' must be an object, e.g. {"name": "adam", "lr": 0.001}`, 2);
+  return config as Record<string, unknown> & { optimizer?: Record<string, unknown> };
+}
+
 export const command: Command = async (argv) => {
   const { positional, options } = parseArgs(argv, ['json']);
   if (!positional[0] || typeof options.dataset !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
   const { graph, template, notes } = await loadGraph(positional[0]);
   if (options.json !== true) for (const note of notes) console.error(`note: ${note}`);
-  const fromFile: ConfigFile = typeof options.config === 'string' ? await readConfigFile(options.config) : {};
+  const fromFile = options.config === undefined ? {} : await readConfigFile(options.config);
   // The template's recommended settings, when training on the dataset they were measured on; then --config; then flags.
   const recommended = template?.recommended?.dataset === options.dataset ? template.recommended.config : {};
   const base = { ...recommended, ...fromFile, optimizer: { ...(recommended.optimizer ?? {}), ...(fromFile.optimizer ?? {}) } };
@@ -77,27 +99,6 @@ export const command: Command = async (argv) => {
   else console.log(`${done.state}: ${summaryMetrics(done.metrics ?? {})}`);
   return done.state === 'failed' ? 1 : 0;
 };
-
-type ConfigFile = Record<string, unknown> & { optimizer?: Record<string, unknown> };
-
-/** `--config file.json`: a JSON object of training settings; anything else is one clear CliError. */
-async function readConfigFile(path: string): Promise<ConfigFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`--config: cannot read ${path}${code === 'ENOENT' ? ': no such file' : code === 'EISDIR' ? ': it is a folder' : code ? ` (${code})` : ''}`, 2);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new CliError(`--config: ${path} is not valid JSON: ${(err as Error).message}`, 2);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`--config: ${path} must hold a JSON object of training settings, e.g. {"epochs": 5}`, 2);
-  return value as ConfigFile;
-}
 
 /** The run's final metrics; detection's val_accuracy (= val_mAP50) is not repeated, its train_accuracy is the box IoU. */
 export function summaryMetrics(metrics: Record<string, number>): string {

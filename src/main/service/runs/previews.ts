@@ -38,7 +38,8 @@ export async function augmentPreview(a: { id: string; augment: Record<string, un
   const ctx = { task: ds.info.task, numClasses: ds.info.classes.length };
   const items: AugmentPreview['items'] = [];
   for (let k = 0; k < a.count; k++) {
-    const index = (k * 997 + a.seed) % split.length;
+    // Any integer seed (negative too) picks an index in range.
+    const index = (((k * 997 + a.seed) % split.length) + split.length) % split.length;
     const augmented: string[] = [];
     for (let v = 0; v < a.variants; v++) augmented.push(pngDataUrl(floatToUint8(previewPipeline(source, index, config, ctx, a.seed * 31 + v).image.data), h, w, c));
     items.push({ index, original: pngDataUrl(split.rawImage(index), h, w, c), augmented });

@@ -15,6 +15,7 @@ import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
 import { atomicWrite, processAlive, removeStaleTemps, STALE_TEMP_MS } from '../../util/atomicWrite';
+import { checkpointDir, childPath } from '../../util/paths';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
 import { newestCheckpoint, pruneCheckpoints, removeCheckpointTemps } from './checkpoints';
 import { LIVE_STATES, runRecordSchema, summaryOf, type RunRecord } from './record';
@@ -137,7 +138,7 @@ export class RunRegistry implements RunManager {
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
     if (record.state === 'interrupted') await this.markResume(record, from);
     await this.update(record, { state: 'queued', error: undefined, pid: process.pid });
-    this.launch(record, join(this.runDir(id), 'checkpoints', from));
+    this.launch(record, await checkpointDir(this.runDir(id), from));
     return summaryOf(record);
   }
 
@@ -259,8 +260,7 @@ export class RunRegistry implements RunManager {
   }
 
   runDir(id: string): string {
-    if (!/^[\w.-]+$/.test(id)) throw new LabError(`invalid run id '${id}'`, 'bad-id');
-    return join(this.runsDir, id);
+    return childPath(this.runsDir, id, 'run id');
   }
 
   /** The pid of another live process that trains this run, if any. */
