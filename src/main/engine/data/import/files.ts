@@ -80,6 +80,7 @@ export async function readTextFile(path: string, maxBytes: number): Promise<stri
 }
 
 function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
   return n >= MB ? `${(n / MB).toFixed(n >= 10 * MB ? 0 : 1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
