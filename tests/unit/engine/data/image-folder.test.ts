@@ -31,10 +31,10 @@ describe('image folder import', () => {
     assert.equal(dataset.info.task, 'classification');
     assert.deepEqual(
       skipped.map((s) => s.path),
-      ['notes.txt', join('blue', 'anim.gif'), join('red', 'broken.png')],
+      [join('blue', 'anim.gif'), 'notes.txt', join('red', 'broken.png')],
     );
-    assert.equal(skipped[0].reason, 'not inside a class folder');
-    assert.equal(skipped[1].reason, 'GIF is not supported; convert it to PNG or JPEG');
+    assert.equal(skipped[0].reason, 'GIF is not supported; convert it to PNG or JPEG');
+    assert.equal(skipped[1].reason, 'not inside a class folder');
     assert.match(describeSkipped(skipped[2]), /^red[\\/]broken\.png: PNG file is truncated/);
     assert.deepEqual(warnings, ['Class folder blue/ has no readable image']);
     const total = dataset.info.sizes.train + dataset.info.sizes.val + dataset.info.sizes.test;

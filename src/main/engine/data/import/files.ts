@@ -217,6 +217,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
+/** Skipped files in path order (then line), so that a report reads like a folder listing. */
+export function sortSkipped(list: SkippedFile[]): SkippedFile[] {
+  return list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER)));
+}
+
 export function reasonOf(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.length > 200 ? `${m.slice(0, 200)}…` : m;

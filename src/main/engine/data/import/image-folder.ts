@@ -7,7 +7,7 @@ import { rngFor } from '../rng';
 import { stratifiedSplit } from '../splits';
 import type { LoadResult, SkippedItem } from '../types';
 import { MAX_CLASSES } from './limits';
-import { filesUnder, loadImageFile, mapLimit, notAnImageReason, parseSize, reasonOf, readFolder, rel, requireFolder } from './files';
+import { filesUnder, loadImageFile, mapLimit, notAnImageReason, parseSize, reasonOf, readFolder, rel, requireFolder, sortSkipped } from './files';
 
 export interface ImageFolderOptions {
   /** Output size: a side or [height, width] (default 64). Images are stretched, bilinear. */
@@ -40,7 +40,7 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
         (classes.length ? ` (${classes.join(', ')})` : '') +
         (loose && !classes.length ? ` and ${loose} image(s) directly inside it` : ''),
       root,
-      skipped,
+      sortSkipped(skipped),
     );
   }
   for (const f of top.files) skipped.push({ path: rel(root, f.path), reason: 'not inside a class folder' });
@@ -84,7 +84,7 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
         (usable.length ? ` (${usable.join(', ')})` : '') +
         (skipped.length ? `; ${skipped.length} file(s) were skipped` : ''),
       root,
-      skipped,
+      sortSkipped(skipped),
     );
   const px = h * w * channels;
   const store = new Uint8Array(images.length * px);
@@ -95,5 +95,5 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
     { id: `folder:${root}`, name: basename(root), task: 'classification', classes, source: root },
     { shape: [h, w, channels], images: store, labels: labelArr, splits },
   );
-  return { dataset, skipped, warnings };
+  return { dataset, skipped: sortSkipped(skipped), warnings };
 }

@@ -10,7 +10,7 @@ import { rngFor } from '../rng';
 import { randomSplit, type SplitIndices } from '../splits';
 import type { Box, LoadResult, SkippedItem, SplitName } from '../types';
 import { poolSize } from '../image/decodePool';
-import { filesUnder, loadImageFile, mapLimit, MAX_LABEL_FILE_BYTES, MAX_NAMES_FILE_BYTES, notAnImageReason, parseSize, readFolder, readTextFile, reasonOf, rel, requireFolder } from './files';
+import { filesUnder, loadImageFile, mapLimit, MAX_LABEL_FILE_BYTES, MAX_NAMES_FILE_BYTES, notAnImageReason, parseSize, readFolder, readTextFile, reasonOf, rel, requireFolder, sortSkipped } from './files';
 import { parseClassesTxt, parseDataYamlNames, parseYoloLabels } from './yolo-labels';
 
 export interface YoloFolderOptions {
@@ -139,5 +139,5 @@ export async function importYoloFolder(dir: string, opts: YoloFolderOptions = {}
     { id: `folder:${root}`, name: basename(root), task: 'detection', classes, source: root },
     { shape: [h, w, channels], images: store, labels: Int32Array.from(boxes, largestBoxClass), boxes, splits },
   );
-  return { dataset, skipped, warnings };
+  return { dataset, skipped: sortSkipped(skipped), warnings };
 }
