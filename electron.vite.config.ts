@@ -8,7 +8,13 @@ export default defineConfig({
       rollupOptions: {
         // The training worker is its own bundle, started with worker_threads next to index.js.
         // replicaWorker: a run's data-parallel helper threads (src/main/engine/train/parallel.ts).
-        input: { index: resolve('src/main/electron/main.ts'), runWorker: resolve('src/main/engine/worker/runWorker.ts'), replicaWorker: resolve('src/main/engine/train/replicaWorker.ts') },
+        // decodeWorker: the image-decode pool (src/main/engine/data/image/decodePool.ts).
+        input: {
+          index: resolve('src/main/electron/main.ts'),
+          runWorker: resolve('src/main/engine/worker/runWorker.ts'),
+          replicaWorker: resolve('src/main/engine/train/replicaWorker.ts'),
+          decodeWorker: resolve('src/main/engine/data/image/decodeWorker.ts'),
+        },
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
       },
     },

@@ -5,9 +5,11 @@ import type { UserExperiment } from './experiments/user';
 import { attentionArgsSchema, type AttentionArgs, type AttentionMaps } from './attention';
 import { checkpointNameSchema, runIdSchema } from './ids';
 import { predictArgsSchema, type PredictArgs, type PredictResult } from './predict';
+import type { ImportReport, SkippedFile } from './importReport';
 import type { EvaluationReport, ProbeEvent } from './training/telemetry';
 
 export type { EvaluationReport, ProbeEvent } from './training/telemetry';
+export type { ImportReport, SkippedFile } from './importReport';
 
 /**
  * The contract between the renderer and the host (Electron main or the headless `serve` host).
@@ -40,6 +42,8 @@ export interface DatasetSummary {
   shape: [number, number, number];
   classes: string[];
   sizes: { train: number; val: number; test: number };
+  /** Folders: the files the import skipped, each with its reason, and other notes (absent for built-in sets). */
+  importReport?: ImportReport;
 }
 
 export interface DatasetPreview {
@@ -112,6 +116,9 @@ export interface LogEvent {
   runId: string;
   level: 'info' | 'warning' | 'error';
   message: string;
+  /** The one log of a run's dataset import that skipped files: each file with its reason (at most 500), and how many in all. */
+  skipped?: SkippedFile[];
+  skippedTotal?: number;
 }
 export interface RunStatusEvent {
   type: 'run-status';

@@ -1,6 +1,6 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { RunSummary } from '../../shared/api';
+import type { LogEvent, RunSummary } from '../../shared/api';
 import type { GraphDoc } from '../../shared/graph/types';
 import { useEditor } from '../app/context';
 import { ago } from '../core/format';
@@ -12,6 +12,7 @@ import { ema, thin } from '../telemetry/series';
 import { headlineColumn, headlineMetric } from '../dashboards/metricLabels';
 import { configDiff, graphDiff, type NodeRef } from './diff';
 import { PredictPanel } from '../predict/PredictPanel';
+import { SkippedFiles } from '../train/SkippedFiles';
 import '../dashboards/dashboards.css';
 
 type Metric = 'valLoss' | 'trainLoss' | 'valAcc' | 'trainAcc';
@@ -268,10 +269,18 @@ function RunDetails({ id, summary }: { id: string; summary: RunSummary }) {
   const { lab } = useEditor();
   const telemetry = useTelemetryStore();
   const [config, setConfig] = useState<Record<string, unknown> | null>(() => (telemetry.get(id)?.meta.config as Record<string, unknown> | undefined) ?? null);
+  const [importLog, setImportLog] = useState<LogEvent | null>(() => telemetry.get(id)?.importLog ?? null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (config || !lab) return;
-    lab.runDetail({ id }).then((d) => setConfig(telemetry.load(d).meta.config ?? {}), (e: Error) => setError(e.message));
+    lab.runDetail({ id }).then(
+      (d) => {
+        const run = telemetry.load(d);
+        setImportLog(run.importLog);
+        setConfig(run.meta.config ?? {});
+      },
+      (e: Error) => setError(e.message),
+    );
   }, [config, id, lab, telemetry]);
   const rows = useMemo(() => (config ? configDiff([config, {}]).map((r) => [r.path, r.values[0]] as const) : []), [config]);
   return (
@@ -305,6 +314,7 @@ function RunDetails({ id, summary }: { id: string; summary: RunSummary }) {
             </div>
           </div>
         )}
+        {importLog?.skipped && <SkippedFiles skipped={importLog.skipped} total={importLog.skippedTotal} testId="run-skipped-files" />}
       </td>
     </tr>
   );

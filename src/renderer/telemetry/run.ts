@@ -54,6 +54,8 @@ export class RunTelemetry {
   /** Every epoch's predicted boxes on the same validation images (detection), oldest first, capped. */
   readonly sampleHistory: { epoch: number; samples: SamplePrediction[] }[] = [];
   summary: RunSummary | null = null;
+  /** The log event of the dataset import that lists the skipped files (kept apart: the log ring may drop it). */
+  importLog: LogEvent | null = null;
   meta: RunMeta = {};
   /** Wall-clock samples (ms, step) of recent steps while running, for the ETA. */
   readonly pace = new RingBuffer<[number, number]>(64);
@@ -98,6 +100,7 @@ export class RunTelemetry {
         this.versions.probes++;
         return 'probes';
       case 'log':
+        if (e.skipped) this.importLog = e;
         this.logs.push(e);
         this.versions.logs++;
         return 'logs';

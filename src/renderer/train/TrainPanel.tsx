@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DatasetPreview, DatasetSummary } from '../../shared/api';
+import { SkippedFiles } from './SkippedFiles';
 import { adaptToDataset } from '../../shared/graph/adapt';
 import { BACKENDS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../../shared/training/config';
 import { previewSchedule } from '../../shared/training/schedulePreview';
@@ -168,6 +169,7 @@ function DatasetPreviewView({ preview }: { preview: DatasetPreview | null }) {
           </span>
         </div>
       ))}
+      {d.importReport && <SkippedFiles skipped={d.importReport.skipped} total={d.importReport.skippedTotal} warnings={d.importReport.warnings} />}
     </div>
   );
 }

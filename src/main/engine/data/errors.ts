@@ -1,3 +1,5 @@
+import type { SkippedFile } from '../../../shared/importReport';
+
 export type DataErrorCode =
   | 'not-found'
   | 'not-a-folder'
@@ -6,7 +8,17 @@ export type DataErrorCode =
   | 'unknown-dataset'
   | 'bad-options'
   | 'bad-cache'
-  | 'source-missing';
+  | 'source-missing'
+  /** An image whose header claims more pixels than the lab decodes (a decompression bomb, or simply too big). */
+  | 'image-too-large'
+  /** A PNG/JPEG whose data is corrupt or truncated. */
+  | 'bad-image'
+  | 'unsupported-format'
+  /** A FIFO, socket, device or other non-regular file where a file was expected. */
+  | 'not-a-file'
+  | 'file-too-large'
+  /** A class id or class list the lab refuses (not an integer, out of range, too many classes). */
+  | 'bad-labels';
 
 /** A data problem the user can act on; `message` names the folder or file and what was found. */
 export class DataError extends Error {
@@ -15,6 +27,8 @@ export class DataError extends Error {
     readonly code: DataErrorCode,
     message: string,
     readonly path?: string,
+    /** What the import skipped before it gave up (e.g. every image of a class unreadable). */
+    readonly skipped?: SkippedFile[],
   ) {
     super(message);
   }

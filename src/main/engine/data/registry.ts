@@ -61,12 +61,18 @@ export interface LoadOptions {
  * the oldest goes first, and a failed load is forgotten so that the next call tries again.
  */
 export function datasetCache(max: number): (id: string, seed: number) => Promise<Dataset> {
-  const loaded = new Map<string, Promise<Dataset>>();
+  const load = loadResultCache(max);
+  return (id, seed) => load(id, seed).then((r) => r.dataset);
+}
+
+/** As datasetCache, with what the import skipped and its warnings (the Train panel's dataset summary shows them). */
+export function loadResultCache(max: number): (id: string, seed: number) => Promise<LoadResult> {
+  const loaded = new Map<string, Promise<LoadResult>>();
   return (id, seed) => {
     const key = `${id}@${seed}`;
     let ds = loaded.get(key);
     if (!ds) {
-      ds = loadDataset(id, { seed }).then((r) => r.dataset);
+      ds = loadDataset(id, { seed });
       ds.catch(() => loaded.delete(key));
       loaded.set(key, ds);
       if (loaded.size > max) loaded.delete(loaded.keys().next().value!);

@@ -53,9 +53,8 @@ export function stratifiedSplit(labels: ArrayLike<number>, numClasses: number, f
       if (val >= test && val > 0) val--;
       else test--;
     }
-    out.test.push(...members.slice(0, test));
-    out.val.push(...members.slice(test, test + val));
-    out.train.push(...members.slice(test + val));
+    // Loops, not push(...slice): a class of 500k images would overflow the call stack as spread arguments.
+    for (let k = 0; k < n; k++) (k < test ? out.test : k < test + val ? out.val : out.train).push(members[k]);
   }
   // Interleave classes so the unshuffled order of val/test is not grouped by class.
   return {

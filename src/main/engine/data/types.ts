@@ -1,3 +1,5 @@
+import type { SkippedFile } from '../../../shared/importReport';
+
 /**
  * Data-layer types. Nothing here depends on tfjs: datasets hold typed arrays, and `tensors.ts` turns a
  * batch into tensors.
@@ -67,13 +69,8 @@ export interface Dataset {
   split(name: SplitName): Split;
 }
 
-/** A file (or one line of a label file) that the importer left out, and why. */
-export interface SkippedItem {
-  path: string;
-  /** 1-based line number, for label files. */
-  line?: number;
-  reason: string;
-}
+/** A file (or one line of a label file) that the importer left out, and why (path relative to the dataset folder). */
+export type SkippedItem = SkippedFile;
 
 export interface LoadResult {
   dataset: Dataset;
@@ -82,7 +79,4 @@ export interface LoadResult {
   warnings: string[];
 }
 
-/** Formats a skipped item as `path:line: reason`. */
-export function describeSkipped(s: SkippedItem): string {
-  return `${s.path}${s.line !== undefined ? `:${s.line}` : ''}: ${s.reason}`;
-}
+export { describeSkipped } from '../../../shared/importReport';

@@ -6,9 +6,8 @@ import type { AttentionImage, AttentionMaps } from '../../../shared/attention';
 import { MultiHeadSelfAttention } from '../blocks/mhsa';
 import { ClassToken } from '../blocks/tokens';
 import { baseOfLayer } from '../compile/naming';
-import { decodeImage } from '../data/image/decode';
-import { encodePng, pngDataUrl, toGray } from '../data/image/encode';
-import { resizeUint8 } from '../data/image/resize';
+import { decodeOffThread } from '../data/image/decodePool';
+import { encodePng, pngDataUrl } from '../data/image/encode';
 import { normLut } from '../data/normalize';
 import type { Dataset } from '../data/types';
 import { ExportError, loadRun } from '../export';
@@ -98,16 +97,17 @@ export function dataUrlBytes(url: string): Uint8Array {
   return bytes;
 }
 
-/** Decodes and resizes an uploaded image to the network input `[h, w, c]` (stretch, grey if c = 1), uint8 HWC. */
-export function preprocessUpload(bytes: Uint8Array, h: number, w: number, c: number): Uint8Array {
-  let img;
+/**
+ * Decodes and resizes an uploaded image to the network input `[h, w, c]` (stretch, grey if c = 1), uint8 HWC,
+ * off this thread (decodeOffThread refuses images over the size limits from their header).
+ */
+export async function preprocessUpload(bytes: Uint8Array, h: number, w: number, c: number): Promise<Uint8Array> {
+  if (c !== 1 && c !== 3) throw new LabError(`the network takes ${c}-channel images; only 1 (grey) or 3 (RGB) can be fed from a picture`, 'bad-image');
   try {
-    img = decodeImage(bytes);
+    return (await decodeOffThread({ bytes, size: [h, w], channels: c })).data;
   } catch (err) {
     throw new LabError(`not an image: ${(err as Error).message}`, 'bad-image');
   }
-  const resized = resizeUint8(img.data, img.height, img.width, 3, h, w);
-  return c === 1 ? toGray(resized) : resized;
 }
 
 
@@ -151,11 +151,11 @@ async function inspect(model: tf.LayersModel, layerCount: number, opts: Attentio
     const i = opts.image.sampleIndex;
     if (!Number.isInteger(i) || i < 0 || i >= val.length) throw new LabError(`sample ${i} is out of range: the validation split has ${val.length} images`, 'bad-image');
     const [dh, dw, dc] = ds.info.shape;
-    raw = dh === h && dw === w && dc === c ? val.rawImage(i) : preprocessUpload(encodePng(val.rawImage(i), dh, dw, dc), h, w, c);
+    raw = dh === h && dw === w && dc === c ? val.rawImage(i) : await preprocessUpload(encodePng(val.rawImage(i), dh, dw, dc), h, w, c);
     label = val.label(i);
   } else {
     if (opts.image.dataUrl === undefined) throw new LabError('give either an image (dataUrl) or a validation sample index (sampleIndex)', 'bad-image');
-    raw = preprocessUpload(dataUrlBytes(opts.image.dataUrl), h, w, c);
+    raw = await preprocessUpload(dataUrlBytes(opts.image.dataUrl), h, w, c);
   }
   // As Split.image: the train split's per-channel (x/255 − mean)/std.
   const lut = normLut(ds.norm);

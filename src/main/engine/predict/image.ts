@@ -1,5 +1,6 @@
 /** An image as a run's model sees it: decoded, resized and normalised exactly as its dataset's images were. */
 import { decodeImage, type DecodedImage } from '../data/image/decode';
+import { decodeOffThread } from '../data/image/decodePool';
 import { toGray } from '../data/image/encode';
 import { resizeUint8 } from '../data/image/resize';
 import { normLut } from '../data/normalize';
@@ -15,15 +16,38 @@ export function bytesOfDataUrl(url: string, name = 'the image'): Uint8Array {
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
-/** Decodes PNG/JPEG bytes; anything else is a PredictError naming the file. */
+/** A decode failure as a PredictError naming the file. */
+function notImage(err: unknown, name: string): PredictError {
+  const why = (err as Error).message;
+  return new PredictError(why === 'not a PNG or JPEG file' ? `'${name}' is not a PNG or JPEG image` : `'${name}' cannot be read as an image: ${why}`, 'not-image');
+}
+
+/** Decodes PNG/JPEG bytes on this thread; anything else is a PredictError naming the file. */
 export function decodeForPredict(bytes: Uint8Array, name = 'the image'): DecodedImage {
   if (bytes.length === 0) throw new PredictError(`'${name}' is empty, not a PNG or JPEG image`, 'not-image');
   try {
     return decodeImage(bytes);
   } catch (err) {
-    const why = (err as Error).message;
-    throw new PredictError(why === 'not a PNG or JPEG file' ? `'${name}' is not a PNG or JPEG image` : `'${name}' cannot be read as an image: ${why}`, 'not-image');
+    throw notImage(err, name);
   }
+}
+
+/**
+ * An uploaded image as the model's input, decoded and resized off this thread (decodeOffThread: an image over
+ * the size limits is refused from its header at once). The result equals preprocess(decodeForPredict(bytes)).
+ */
+export async function prepareUpload(bytes: Uint8Array, name: string, shape: readonly [number, number, number], norm: Normalization): Promise<{ input: Float32Array; pixels: Uint8Array; width: number; height: number }> {
+  const [h, w, c] = shape;
+  if (bytes.length === 0) throw new PredictError(`'${name}' is empty, not a PNG or JPEG image`, 'not-image');
+  if (c !== 1 && c !== 3) throw new PredictError(`the model takes ${c}-channel images; only 1 (grey) or 3 (RGB) can be fed from a picture`, 'unsupported');
+  if (norm.mean.length !== c) throw new PredictError(`the dataset's normalisation has ${norm.mean.length} channels but the model takes ${c}`, 'unsupported');
+  let img;
+  try {
+    img = await decodeOffThread({ bytes, size: [h, w], channels: c });
+  } catch (err) {
+    throw notImage(err, name);
+  }
+  return { input: normalizeUint8(img.data, norm), pixels: img.data, width: img.width, height: img.height };
 }
 
 /**

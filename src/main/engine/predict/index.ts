@@ -13,14 +13,14 @@ import { detectionsOf } from '../detect/predict';
 import { levelSize } from '../detect/levels';
 import { PredictError } from './errors';
 import { gradCam, applyWithHooks } from './gradcam';
-import { bytesOfDataUrl, decodeForPredict, preprocess } from './image';
+import { bytesOfDataUrl, prepareUpload } from './image';
 import { loadRunModel, pickCheckpoint, readRecord, type DatasetLoader, type LoadedRun } from './model';
 import { pngDataUrl } from '../data/image/encode';
 import { blend, classColor, displayScale, enlarge, featureGrid, heatmapRgb, toRgb } from './render';
 
 export { PredictError } from './errors';
 export { gradCam, applyWithHooks, normalise } from './gradcam';
-export { preprocess, decodeForPredict, bytesOfDataUrl, normalizeUint8 } from './image';
+export { preprocess, decodeForPredict, prepareUpload, bytesOfDataUrl, normalizeUint8 } from './image';
 export type { LoadedRun } from './model';
 
 /** Blocks whose attention weights the attention view can show. */
@@ -159,8 +159,8 @@ export async function predictWith(run: LoadedRun, req: Request, t0 = performance
   } else {
     const name = req.name ?? 'the image';
     const bytes = req.bytes ?? bytesOfDataUrl(req.dataUrl ?? '', name);
-    const img = decodeForPredict(bytes, name);
-    ({ input, pixels } = preprocess(img, inputShape, dataset.norm));
+    const img = await prepareUpload(bytes, name, inputShape, dataset.norm);
+    ({ input, pixels } = img);
     source = { width: img.width, height: img.height, ...(req.name ? { name: req.name } : {}) };
   }
 

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { LabEvent } from '../../../shared/api';
+import { importReportOf, skippedHeadline, type SkippedFile } from '../../../shared/importReport';
 import { adaptToDataset } from '../../../shared/graph/adapt';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
@@ -9,6 +10,7 @@ import { readCheckpoint, writeCheckpoint } from '../../service/runs/checkpoints'
 import { fallbackOps, selectBackend } from '../backend/select';
 import { compile } from '../compile/compile';
 import type { InitChoice } from '../compile/init';
+import { isDataError } from '../data/errors';
 import { loadDataset } from '../data/registry';
 import { ParallelGradients, planParallel } from '../train/parallel';
 import { probeTargets } from '../train/targets';
@@ -68,9 +70,19 @@ async function main(): Promise<void> {
   if (!restored.ok) throw new Error(`the project is not a valid graph: ${restored.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   const backend = await selectBackend({ prefer: config.backend });
   tf.randomUniform([1]).dispose(); // initialises the backend before timing anything
-  const { dataset, skipped, warnings } = await loadDataset(start.dataset, { seed: config.seed });
-  for (const s of skipped) emit({ type: 'log', runId, level: 'warning', message: `skipped ${s.path}${s.line ? `:${s.line}` : ''}: ${s.reason}` });
-  for (const w of warnings) emit({ type: 'log', runId, level: 'warning', message: w });
+  let loaded;
+  try {
+    loaded = await loadDataset(start.dataset, { seed: config.seed });
+  } catch (err) {
+    if (isDataError(err) && err.skipped?.length) reportSkipped(runId, err.skipped);
+    throw err;
+  }
+  const { dataset, skipped, warnings } = loaded;
+  // A resumed run imported the same folder when it started: its log has the list already.
+  if (!start.resumeFrom) {
+    reportSkipped(runId, skipped);
+    for (const w of warnings) emit({ type: 'log', runId, level: 'warning', message: w });
+  }
 
   if (restored.graph.meta.task !== dataset.info.task) {
     throw new Error(`the graph is a ${restored.graph.meta.task} network but ${dataset.info.name} is a ${dataset.info.task} dataset`);
@@ -169,6 +181,13 @@ async function main(): Promise<void> {
   }
   post({ type: 'done', reason: result.reason, epoch: result.epochs, step: result.steps, metrics });
   port.unref();
+}
+
+/** One log event lists every skipped file with its reason (metrics.jsonl, the run's page, the CLI). */
+function reportSkipped(runId: string, skipped: readonly SkippedFile[]): void {
+  if (skipped.length === 0) return;
+  const report = importReportOf(skipped, []);
+  emit({ type: 'log', runId, level: 'warning', message: `${skippedHeadline(report.skippedTotal)} while importing the dataset`, skipped: report.skipped, skippedTotal: report.skippedTotal });
 }
 
 function toFiles(ck: Checkpoint, best: number | undefined) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { EpochEvent, LabEvent } from '../../../shared/api';
+import type { EpochEvent, LabEvent, LogEvent } from '../../../shared/api';
+import { describeSkipped } from '../../../shared/importReport';
 import { OPTIMIZERS, BACKENDS, trainConfigSchema } from '../../../shared/training/config';
 import { RunRegistry } from '../../service/runs/registry';
 import { netsmithHome } from '../../util/home';
@@ -84,7 +85,10 @@ export const command: Command = async (argv) => {
     } else if (e.type === 'epoch') {
       if (tty) process.stdout.write('\r\x1b[K');
       console.log(`epoch ${e.epoch}/${parsed.data.epochs}  ${epochLine(e)}  (${e.seconds.toFixed(1)} s)`);
-    } else if (e.type === 'log') console.log(`${e.level}: ${e.message}`);
+    } else if (e.type === 'log') {
+      console.log(`${e.level}: ${e.message}${e.skipped?.length ? ':' : ''}`);
+      for (const line of skippedLines(e)) console.log(line);
+    }
     else if (e.type === 'run-status' && e.run.backend && e.run.state === 'running' && e.run.step === 0) console.log(`training on ${e.run.backend}`);
   };
   registry.onEvent(print);
@@ -99,6 +103,13 @@ export const command: Command = async (argv) => {
   else console.log(`${done.state}: ${summaryMetrics(done.metrics ?? {})}`);
   return done.state === 'failed' ? 1 : 0;
 };
+
+/** The files a dataset import skipped, one per line with its reason, and how many more were not listed. */
+export function skippedLines(e: LogEvent): string[] {
+  const list = e.skipped ?? [];
+  const more = (e.skippedTotal ?? list.length) - list.length;
+  return [...list.map((s) => `  ${describeSkipped(s)}`), ...(more > 0 ? [`  … and ${more} more`] : [])];
+}
 
 /** The run's final metrics; detection's val_accuracy (= val_mAP50) is not repeated, its train_accuracy is the box IoU. */
 export function summaryMetrics(metrics: Record<string, number>): string {

@@ -3,19 +3,22 @@ import type { LabEvent } from '../../../shared/api';
 import { parseAugmentConfig } from '../../engine/data/augment/config';
 import { previewPipeline, splitSource } from '../../engine/data/augment/pipeline';
 import { floatToUint8, pngDataUrl } from '../../engine/data/image/encode';
-import { datasetCache } from '../../engine/data/registry';
+import { loadResultCache } from '../../engine/data/registry';
+import { importReportOf } from '../../../shared/importReport';
 import type { Dataset, SplitName } from '../../engine/data/types';
 
 
 /** Datasets stay loaded for previews (a few MB each); the oldest of three goes first. */
-const loadCached = datasetCache(3);
+const loadCached = loadResultCache(3);
 export function cachedDataset(id: string, seed = 42): Promise<Dataset> {
-  return loadCached(id, seed);
+  return loadCached(id, seed).then((r) => r.dataset);
 }
 
 export async function datasetPreview(id: string, perClass: number): Promise<DatasetPreview> {
-  const ds = await cachedDataset(id);
+  const loaded = await loadCached(id, 42);
+  const ds = loaded.dataset;
   const { info } = ds;
+  const imported = info.id.startsWith('folder:');
   const split = ds.split('train');
   const [h, w, c] = info.shape;
   const taken = new Map<number, number>();
@@ -26,7 +29,11 @@ export async function datasetPreview(id: string, perClass: number): Promise<Data
     taken.set(label, (taken.get(label) ?? 0) + 1);
     samples.push({ index: i, label, image: pngDataUrl(split.rawImage(i), h, w, c) });
   }
-  return { dataset: { id: info.id, name: info.name, task: info.task, shape: info.shape, classes: info.classes, sizes: info.sizes }, counts: split.classCounts(), samples };
+  return {
+    dataset: { id: info.id, name: info.name, task: info.task, shape: info.shape, classes: info.classes, sizes: info.sizes, ...(imported ? { importReport: importReportOf(loaded.skipped, loaded.warnings) } : {}) },
+    counts: split.classCounts(),
+    samples,
+  };
 }
 
 export async function augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview> {

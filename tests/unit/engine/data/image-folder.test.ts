@@ -31,9 +31,11 @@ describe('image folder import', () => {
     assert.equal(dataset.info.task, 'classification');
     assert.deepEqual(
       skipped.map((s) => s.path),
-      [join('blue', 'anim.gif'), join('red', 'broken.png')],
+      [join('blue', 'anim.gif'), 'notes.txt', join('red', 'broken.png')],
     );
-    assert.match(describeSkipped(skipped[1]), /^red[\\/]broken\.png: .+/);
+    assert.equal(skipped[0].reason, 'GIF is not supported; convert it to PNG or JPEG');
+    assert.equal(skipped[1].reason, 'not inside a class folder');
+    assert.match(describeSkipped(skipped[2]), /^red[\\/]broken\.png: PNG file is truncated/);
     assert.deepEqual(warnings, ['Class folder blue/ has no readable image']);
     const total = dataset.info.sizes.train + dataset.info.sizes.val + dataset.info.sizes.test;
     assert.equal(total, 11);
@@ -91,7 +93,7 @@ describe('image folder import', () => {
     const root = tempDir();
     writePng(join(root, 'a', 'x.png'), 4, 4, () => [1, 2, 3]);
     writeText(join(root, 'b', 'y.png'), 'not a png');
-    await assert.rejects(importImageFolder(root), { code: 'too-few-classes', message: /found them in 1 \(a\); 1 file\(s\) were unreadable/ });
+    await assert.rejects(importImageFolder(root), { code: 'too-few-classes', message: /found them in 1 \(a\); 1 file\(s\) were skipped/ });
   });
 
   test('missing folder', async () => {

@@ -1,11 +1,13 @@
 /** Imports a classification folder: one subfolder per class, PNG/JPEG images of any size. */
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { createDataset } from '../array-dataset';
 import { DataError } from '../errors';
+import { poolSize } from '../image/decodePool';
 import { rngFor } from '../rng';
 import { stratifiedSplit } from '../splits';
 import type { LoadResult, SkippedItem } from '../types';
-import { fileKind, filesUnder, loadImageFile, parseSize, reasonOf, rel, requireFolder, subfolders } from './files';
+import { MAX_CLASSES } from './limits';
+import { filesUnder, loadImageFile, mapLimit, notAnImageReason, parseSize, reasonOf, readFolder, rel, requireFolder, sortSkipped } from './files';
 
 export interface ImageFolderOptions {
   /** Output size: a side or [height, width] (default 64). Images are stretched, bilinear. */
@@ -25,37 +27,54 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
   await requireFolder(root);
   const [h, w] = parseSize(opts.size, 64);
   const channels = opts.channels ?? 3;
-  const classes = await subfolders(root);
+  const top = await readFolder(root, root);
+  const skipped: SkippedItem[] = [...top.skipped];
+  const classes = top.folders.map((f) => f.name);
+  if (classes.length > MAX_CLASSES)
+    throw new DataError('bad-labels', `Image folder ${root} has ${classes.length} subfolders; at most ${MAX_CLASSES} classes are supported`, root);
   if (classes.length < 2) {
-    const loose = (await filesUnder(root)).filter((f) => fileKind(f) === 'image').length;
+    const loose = top.files.filter((f) => notAnImageReason(f.path) === undefined).length;
     throw new DataError(
       'too-few-classes',
       `Image folder ${root} needs at least two class subfolders (one per class, e.g. cat/ and dog/); found ${classes.length}` +
         (classes.length ? ` (${classes.join(', ')})` : '') +
         (loose && !classes.length ? ` and ${loose} image(s) directly inside it` : ''),
       root,
+      sortSkipped(skipped),
     );
   }
+  for (const f of top.files) skipped.push({ path: rel(root, f.path), reason: 'not inside a class folder' });
+
   const jobs: { path: string; cls: number }[] = [];
-  for (const [cls, name] of classes.entries()) for (const path of await filesUnder(join(root, name))) jobs.push({ path, cls });
-  const skipped: SkippedItem[] = [];
+  for (const [cls, folder] of top.folders.entries()) {
+    const found = await filesUnder(root, folder.path);
+    for (const s of found.skipped) skipped.push(s);
+    for (const path of found.files) {
+      const why = notAnImageReason(path);
+      if (why) skipped.push({ path: rel(root, path), reason: why });
+      else jobs.push({ path, cls });
+    }
+  }
+  let done = 0;
+  const loaded = await mapLimit(jobs, poolSize() * 2, async (job) => {
+    try {
+      return await loadImageFile(job.path, h, w, channels);
+    } catch (e) {
+      return { path: rel(root, job.path), reason: reasonOf(e) } satisfies SkippedItem;
+    } finally {
+      opts.onProgress?.(++done, jobs.length);
+    }
+  });
   const images: Uint8Array[] = [];
   const labels: number[] = [];
-  let done = 0;
-  for (const job of jobs) {
-    const kind = fileKind(job.path);
-    if (kind === 'unsupported') skipped.push({ path: rel(root, job.path), reason: 'unsupported format; use PNG or JPEG' });
-    else if (kind === 'image') {
-      try {
-        images.push(await loadImageFile(job.path, h, w, channels));
-        labels.push(job.cls);
-      } catch (e) {
-        skipped.push({ path: rel(root, job.path), reason: reasonOf(e) });
-      }
-    }
-    opts.onProgress?.(++done, jobs.length);
-  }
-  const counts = classes.map((_, k) => labels.filter((l) => l === k).length);
+  const counts = new Array<number>(classes.length).fill(0);
+  loaded.forEach((r, i) => {
+    if (r instanceof Uint8Array) {
+      images.push(r);
+      labels.push(jobs[i].cls);
+      counts[jobs[i].cls]++;
+    } else skipped.push(r);
+  });
   const warnings = classes.filter((_, k) => counts[k] === 0).map((name) => `Class folder ${name}/ has no readable image`);
   const usable = classes.filter((_, k) => counts[k] > 0);
   if (usable.length < 2)
@@ -63,8 +82,9 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
       'too-few-classes',
       `Image folder ${root} needs readable images in at least two class subfolders; found them in ${usable.length}` +
         (usable.length ? ` (${usable.join(', ')})` : '') +
-        (skipped.length ? `; ${skipped.length} file(s) were unreadable` : ''),
+        (skipped.length ? `; ${skipped.length} file(s) were skipped` : ''),
       root,
+      sortSkipped(skipped),
     );
   const px = h * w * channels;
   const store = new Uint8Array(images.length * px);
@@ -75,5 +95,5 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
     { id: `folder:${root}`, name: basename(root), task: 'classification', classes, source: root },
     { shape: [h, w, channels], images: store, labels: labelArr, splits },
   );
-  return { dataset, skipped, warnings };
+  return { dataset, skipped: sortSkipped(skipped), warnings };
 }

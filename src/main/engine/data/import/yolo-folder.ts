@@ -3,14 +3,14 @@
  * optionally with train/, val/ (or valid/) and test/ subfolders, and class names in classes.txt or data.yaml.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { createDataset, largestBoxClass } from '../array-dataset';
 import { DataError } from '../errors';
 import { rngFor } from '../rng';
 import { randomSplit, type SplitIndices } from '../splits';
 import type { Box, LoadResult, SkippedItem, SplitName } from '../types';
-import { fileKind, filesUnder, loadImageFile, parseSize, reasonOf, rel, requireFolder, subfolders } from './files';
+import { poolSize } from '../image/decodePool';
+import { filesUnder, loadImageFile, mapLimit, MAX_LABEL_FILE_BYTES, MAX_NAMES_FILE_BYTES, notAnImageReason, parseSize, readFolder, readTextFile, reasonOf, rel, requireFolder, sortSkipped } from './files';
 import { parseClassesTxt, parseDataYamlNames, parseYoloLabels } from './yolo-labels';
 
 export interface YoloFolderOptions {
@@ -30,12 +30,21 @@ export function isYoloFolder(dir: string): boolean {
 
 const SPLIT_DIRS: Record<string, SplitName> = { train: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test' };
 
+/** A names file, read as a regular file of bounded size; a FIFO or an oversized file is a DataError naming it. */
+async function readNamesFile(root: string, f: string): Promise<string> {
+  try {
+    return await readTextFile(f, MAX_NAMES_FILE_BYTES);
+  } catch (e) {
+    throw new DataError('bad-labels', `${rel(root, f)} cannot be read: it ${reasonOf(e)}`, f);
+  }
+}
+
 async function classNames(root: string): Promise<string[] | undefined> {
   for (const f of [join(root, 'classes.txt'), join(root, 'labels', 'classes.txt')])
-    if (existsSync(f)) return parseClassesTxt(await readFile(f, 'utf8'));
+    if (existsSync(f)) return parseClassesTxt(await readNamesFile(root, f), rel(root, f));
   for (const f of ['data.yaml', 'data.yml', 'dataset.yaml', 'dataset.yml'].map((n) => join(root, n)))
     if (existsSync(f)) {
-      const names = parseDataYamlNames(await readFile(f, 'utf8'));
+      const names = parseDataYamlNames(await readNamesFile(root, f), rel(root, f));
       if (names) return names;
     }
   return undefined;
@@ -53,43 +62,65 @@ export async function importYoloFolder(dir: string, opts: YoloFolderOptions = {}
   const skipped: SkippedItem[] = [];
   const warnings: string[] = [];
 
-  const splitDirs = (await subfolders(imagesDir)).filter((d) => d.toLowerCase() in SPLIT_DIRS);
+  const top = await readFolder(root, imagesDir);
+  const splitDirs = top.folders.filter((d) => d.name.toLowerCase() in SPLIT_DIRS);
   const jobs: { path: string; split?: SplitName }[] = [];
-  if (splitDirs.length > 0)
-    for (const d of splitDirs) for (const path of await filesUnder(join(imagesDir, d))) jobs.push({ path, split: SPLIT_DIRS[d.toLowerCase()] });
-  else for (const path of await filesUnder(imagesDir)) jobs.push({ path });
+  const found: { dir: string; split?: SplitName }[] = splitDirs.length > 0 ? splitDirs.map((d) => ({ dir: d.path, split: SPLIT_DIRS[d.name.toLowerCase()] })) : [{ dir: imagesDir }];
+  for (const { dir: d, split } of found) {
+    const listing = await filesUnder(root, d);
+    for (const s of listing.skipped) skipped.push(s);
+    for (const path of listing.files) {
+      const why = notAnImageReason(path);
+      if (why) skipped.push({ path: rel(root, path), reason: why });
+      else jobs.push({ path, split });
+    }
+  }
+  if (splitDirs.length > 0) {
+    for (const s of top.skipped) skipped.push(s);
+    for (const f of [...top.files, ...top.folders.filter((d) => !splitDirs.includes(d))]) skipped.push({ path: rel(root, f.path), reason: 'outside the split folders (train/, val/, test/)' });
+  }
 
+  type Loaded = { pixels: Uint8Array; boxes: Box[]; issues: SkippedItem[]; labelled: boolean; split?: SplitName };
+  let done = 0;
+  const loaded = await mapLimit(jobs, poolSize() * 2, async (job): Promise<Loaded | SkippedItem> => {
+    const labelPath = join(root, 'labels', relative(imagesDir, dirname(job.path)), `${basename(job.path, extname(job.path))}.txt`);
+    try {
+      const pixels = await loadImageFile(job.path, h, w, channels);
+      if (!existsSync(labelPath)) return { pixels, boxes: [], issues: [], labelled: false, split: job.split };
+      let text: string;
+      try {
+        text = await readTextFile(labelPath, MAX_LABEL_FILE_BYTES);
+      } catch (e) {
+        return { path: rel(root, labelPath), reason: `${reasonOf(e)}; its image ${rel(root, job.path)} is left out` };
+      }
+      const parsed = parseYoloLabels(text, rel(root, labelPath), names?.length);
+      return { pixels, boxes: parsed.boxes, issues: parsed.issues, labelled: true, split: job.split };
+    } catch (e) {
+      return { path: rel(root, job.path), reason: reasonOf(e) };
+    } finally {
+      opts.onProgress?.(++done, jobs.length);
+    }
+  });
   const images: Uint8Array[] = [];
   const boxes: Box[][] = [];
   const splitOf: (SplitName | undefined)[] = [];
-  let done = 0;
   let unlabelled = 0;
-  for (const job of jobs) {
-    const kind = fileKind(job.path);
-    if (kind === 'unsupported') skipped.push({ path: rel(root, job.path), reason: 'unsupported format; use PNG or JPEG' });
-    if (kind === 'image') {
-      const labelPath = join(root, 'labels', relative(imagesDir, dirname(job.path)), `${basename(job.path, extname(job.path))}.txt`);
-      try {
-        const pixels = await loadImageFile(job.path, h, w, channels);
-        let list: Box[] = [];
-        if (existsSync(labelPath)) {
-          const parsed = parseYoloLabels(await readFile(labelPath, 'utf8'), rel(root, labelPath), names?.length);
-          skipped.push(...parsed.issues);
-          list = parsed.boxes;
-        } else unlabelled++;
-        images.push(pixels);
-        boxes.push(list);
-        splitOf.push(job.split);
-      } catch (e) {
-        skipped.push({ path: rel(root, job.path), reason: reasonOf(e) });
-      }
+  let maxCls = -1;
+  for (const r of loaded) {
+    if (!('pixels' in r)) {
+      skipped.push(r);
+      continue;
     }
-    opts.onProgress?.(++done, jobs.length);
+    for (const issue of r.issues) skipped.push(issue);
+    if (!r.labelled) unlabelled++;
+    for (const b of r.boxes) maxCls = Math.max(maxCls, b.cls);
+    images.push(r.pixels);
+    boxes.push(r.boxes);
+    splitOf.push(r.split);
   }
   if (images.length === 0) throw new DataError('empty', `YOLO folder ${root} has no readable PNG or JPEG image under images/`, root);
   if (unlabelled > 0) warnings.push(`${unlabelled} image(s) have no label file and are used as background (no boxes)`);
 
-  const maxCls = Math.max(-1, ...boxes.flat().map((b) => b.cls));
   const classes = names ?? Array.from({ length: maxCls + 1 }, (_, i) => String(i));
   if (!names) warnings.push('No classes.txt or data.yaml names: classes are named by their ids');
   if (classes.length === 0) throw new DataError('empty', `YOLO folder ${root} has no valid box and no class names`, root);
@@ -108,5 +139,5 @@ export async function importYoloFolder(dir: string, opts: YoloFolderOptions = {}
     { id: `folder:${root}`, name: basename(root), task: 'detection', classes, source: root },
     { shape: [h, w, channels], images: store, labels: Int32Array.from(boxes, largestBoxClass), boxes, splits },
   );
-  return { dataset, skipped, warnings };
+  return { dataset, skipped: sortSkipped(skipped), warnings };
 }
