@@ -45,6 +45,9 @@ const OUTPUTS: Record<Task, string> = {
   segmentation: 'per-pixel class logits (argmax over the class axis gives the mask)',
 };
 
+/** The dataset of a model exported without a run (the engine's API). */
+export const UNKNOWN = 'unknown';
+
 const round = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 export function modelInfo(graph: GraphDoc, source: ModelSource, layout: TensorLayout): ModelInfoFile {
@@ -82,7 +85,7 @@ export function readmeSection(info: ModelInfoFile): string[] {
   const lines = [
     '## Input and preprocessing',
     '',
-    `Trained on \`${info.dataset}\`. Input: ${input.width}×${input.height} ${input.channelOrder} images (${input.channels} channel${input.channels === 1 ? '' : 's'}), float32 [${input.shape.join(', ')}] (${input.layout}).`,
+    `${info.dataset === UNKNOWN ? '' : `Trained on \`${info.dataset}\`. `}Input: ${input.width}×${input.height} ${input.channelOrder} images (${input.channels} channel${input.channels === 1 ? '' : 's'}), float32 [${input.shape.join(', ')}] (${input.layout}).`,
   ];
   if (p) {
     lines.push(
@@ -92,7 +95,7 @@ export function readmeSection(info: ModelInfoFile): string[] {
       `3. Normalise per channel: \`${p.formula}\` with mean = ${list(p.mean)}, std = ${list(p.std)} (the training split's statistics).`,
     );
   } else {
-    lines.push('', 'The preprocessing is unknown: this run is older than the record of its dataset statistics, and its dataset can no longer be loaded.');
+    lines.push('', "The preprocessing is not known: the run is older than Netsmith's record of its dataset statistics, and its dataset can no longer be loaded.");
   }
   lines.push('', `Outputs: ${info.outputs}.`);
   if (info.classes.length) {

@@ -8,7 +8,7 @@ import { nodeParams, walkExpanded } from '../../compile/walk';
 import { ExportError } from '../errors';
 import type { ExportFiles } from '../files';
 import { batchNormStats, foldedWeights, planBatchNormFolding } from '../fuseBatchNorm';
-import { infoFiles, modelInfo, onnxMetadata, readmeSection, type ModelSource } from '../modelInfo';
+import { infoFiles, modelInfo, UNKNOWN, onnxMetadata, readmeSection, type ModelSource } from '../modelInfo';
 import { DataType, encodeModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto';
 
 export const ONNX_OPSET = 17;
@@ -149,7 +149,7 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
     initializers: inits,
     inputs: [{ name: 'input', dims: ['batch', h, w, c] }],
     outputs,
-    metadata: onnxMetadata(modelInfo(graph, options.source ?? { dataset: 'unknown' }, 'NHWC')),
+    metadata: onnxMetadata(modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NHWC')),
   });
   return { bytes, inputName: 'input', outputNames: outputs.map((o) => o.name), foldedBatchNorms: folded.size };
 }
@@ -157,7 +157,7 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
 /** model.onnx, model-info.json, labels.txt and a README (layout, preprocessing, classes, outputs, what is not in the model). */
 export function onnxFiles(graph: GraphDoc, model: tf.LayersModel, options: OnnxExportOptions = {}): ExportFiles {
   const { bytes, inputName, outputNames, foldedBatchNorms } = exportOnnx(graph, model, options);
-  const info = modelInfo(graph, options.source ?? { dataset: 'unknown' }, 'NHWC');
+  const info = modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NHWC');
   const readme = [
     `# ONNX model exported by Netsmith (opset ${ONNX_OPSET})`,
     '',

@@ -10,7 +10,7 @@ import { lossConfig, optimizerConfig } from '../../train/configMap';
 import { ExportError } from '../errors';
 import { batchNormStats, foldedWeights, planBatchNormFolding } from '../fuseBatchNorm';
 import type { ExportFiles } from '../files';
-import { infoFiles, modelInfo, readmeSection, type ModelInfoFile, type ModelSource } from '../modelInfo';
+import { infoFiles, modelInfo, UNKNOWN, readmeSection, type ModelInfoFile, type ModelSource } from '../modelInfo';
 import { PRELUDE } from './prelude';
 import { encodeSafetensors } from './safetensors';
 import { trainPy } from './train';
@@ -129,7 +129,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
     '',
     '',
     `INPUT_SHAPE = (${c}, ${h}, ${w})`,
-    ...pythonDataConstants(modelInfo(graph, options.source ?? { dataset: 'unknown' }, 'NCHW')),
+    ...pythonDataConstants(modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NCHW')),
     '',
     '',
     'def load_model(path=None):',
@@ -160,7 +160,7 @@ function pythonDataConstants(info: ModelInfoFile): string[] {
  * and a README for a trained model.
  */
 export function pytorchFiles(graph: GraphDoc, model: tf.LayersModel, config: unknown = {}, options: { fuseBatchNorm?: boolean; source?: ModelSource } = {}): ExportFiles {
-  const info = modelInfo(graph, options.source ?? { dataset: 'unknown' }, 'NCHW');
+  const info = modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NCHW');
   const { modelPy, weights, className, foldedBatchNorms } = exportPytorch(graph, model, options);
   const parsed = trainConfigSchema.safeParse(config ?? {});
   const c: TrainConfig = parsed.success ? parsed.data : trainConfigSchema.parse({});

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import { saveToMemory } from '../../compile/artifacts';
 import type { ExportFiles } from '../files';
-import { infoFiles, modelInfo, readmeSection, type ModelSource } from '../modelInfo';
+import { infoFiles, modelInfo, UNKNOWN, readmeSection, type ModelSource } from '../modelInfo';
 import { fuseArtifacts } from './fuse';
 import { loaderModule } from './loader';
 
@@ -45,7 +45,7 @@ Node (no tfjs-node needed):
  * before them (fuse.ts).
  */
 export async function tfjsFiles(graph: GraphDoc, model: tf.LayersModel, options: { fuseBatchNorm?: boolean; source?: ModelSource } = {}): Promise<ExportFiles> {
-  const info = modelInfo(graph, options.source ?? { dataset: 'unknown' }, 'NHWC');
+  const info = modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NHWC');
   let artifacts = await saveToMemory(model);
   let folded = 0;
   if (options.fuseBatchNorm) ({ artifacts, folded } = await fuseArtifacts(graph, model, artifacts));
