@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import type { RunSummary } from '../../src/shared/api';
 import { serializeProject } from '../../src/renderer/core/project';
@@ -81,6 +82,17 @@ test('export a finished run as ONNX from the Runs workspace; a run without a che
   const bytes = readFileSync((await download.path())!);
   const dirName = (await dialog.locator('[data-testid=export-result] .mono').first().innerText()).split('/').pop()!;
   assert.equal(Buffer.compare(bytes, readFileSync(join(host.home, 'runs', started.id, 'exports', dirName, 'model.onnx'))), 0);
+  // The class names and preprocessing travel with the model.
+  assert.deepEqual(await Promise.all((await dialog.locator('[data-testid=export-file]').all()).map((r) => r.getAttribute('data-name'))), ['README.md', 'labels.txt', 'model-info.json', 'model.onnx']);
+  const exported = join(host.home, 'runs', started.id, 'exports', dirName);
+  assert.equal(readFileSync(join(exported, 'labels.txt'), 'utf8'), '0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n');
+  // Download all: one zip, its files in one folder named after the run and format, byte for byte.
+  const [zipDownload] = await Promise.all([page.waitForEvent('download'), dialog.locator('[data-testid=export-download-all]').click()]);
+  assert.equal(zipDownload.suggestedFilename(), `${started.id}-onnx.zip`);
+  const zipped = unzipSync(readFileSync((await zipDownload.path())!));
+  assert.deepEqual(Object.keys(zipped).sort(), ['README.md', 'labels.txt', 'model-info.json', 'model.onnx'].map((n) => `${started.id}-onnx/${n}`));
+  for (const name of ['README.md', 'labels.txt', 'model-info.json', 'model.onnx']) assert.equal(Buffer.compare(Buffer.from(zipped[`${started.id}-onnx/${name}`]), readFileSync(join(exported, name))), 0, name);
+  if (SHOTS) await dialog.screenshot({ path: join(SHOTS, 'expui-dialog-zip.png') });
 
   // The run without a checkpoint: the exporter's message, nothing written.
   await dialog.locator('[data-testid=export-run]').selectOption('unfinished');

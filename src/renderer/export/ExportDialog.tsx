@@ -5,12 +5,13 @@ import { Icon } from '../app/Icon';
 import { Modal } from '../app/Modal';
 import { useTelemetryStore } from '../telemetry/react';
 import { base64Bytes, downloadBlob, formatSize, mimeOf } from './download';
+import { exportZip } from './exportZip';
 import './export.css';
 
 const FORMATS: Record<ExportFormat, { label: string; line: string; contains: string; weights: boolean; fuse: boolean }> = {
-  onnx: { label: 'ONNX', line: 'Run it with onnxruntime, or convert it for TensorRT, OpenVINO or Core ML.', contains: 'model.onnx (opset 17) · README.md', weights: true, fuse: true },
-  pytorch: { label: 'PyTorch', line: 'An nn.Module with the trained weights, and a script to keep training.', contains: 'model.py · weights.safetensors · train.py · README.md', weights: true, fuse: true },
-  tfjs: { label: 'TF.js', line: 'Load it with tf.loadLayersModel in a web page or in Node.', contains: 'model.json · weights.bin · README.md', weights: true, fuse: false },
+  onnx: { label: 'ONNX', line: 'Run it with onnxruntime, or convert it for TensorRT, OpenVINO or Core ML.', contains: 'model.onnx (opset 17, with class names and preprocessing in its metadata) · labels.txt · model-info.json · README.md', weights: true, fuse: true },
+  pytorch: { label: 'PyTorch', line: 'An nn.Module with the trained weights, and a script to keep training.', contains: 'model.py · weights.safetensors · train.py · labels.txt · model-info.json · README.md', weights: true, fuse: true },
+  tfjs: { label: 'TF.js', line: 'Load it with tf.loadLayersModel in a web page or in Node.', contains: 'model.json · weights.bin · netsmith-layers.js · labels.txt · model-info.json · README.md', weights: true, fuse: false },
   graph: { label: 'Graph + picture', line: 'The network itself, no weights: reopen it in Netsmith or put the picture in a report.', contains: 'project.json · network.svg', weights: false, fuse: false },
 };
 const ORDER: ExportFormat[] = ['onnx', 'pytorch', 'tfjs', 'graph'];
@@ -74,6 +75,10 @@ export function ExportDialog({ runId, onClose }: { runId?: string; onClose(): vo
     }
   };
   const save = (f: ExportResult['files'][number]) => f.data !== undefined && downloadBlob(f.name, new Blob([base64Bytes(f.data)], { type: mimeOf(f.name) }));
+  const saveAll = (r: ExportResult) => {
+    const zip = exportZip(r, run, base64Bytes);
+    downloadBlob(zip.name, new Blob([zip.bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+  };
 
   return (
     <Modal
@@ -180,8 +185,8 @@ export function ExportDialog({ runId, onClose }: { runId?: string; onClose(): vo
           </table>
           {!electron && result.files.some((f) => f.data === undefined) && <p className="muted small">Too large to send to the browser: the files stay in the folder above.</p>}
           {result.files.filter((f) => f.data !== undefined).length > 1 && (
-            <button className="btn" onClick={() => result.files.forEach(save)} data-testid="export-download-all">
-              <Icon name="download" size={13} /> Download all
+            <button className="btn" onClick={() => saveAll(result)} data-testid="export-download-all" title={`One zip: ${run}-${result.format}/ with every file above`}>
+              <Icon name="download" size={13} /> Download all (.zip)
             </button>
           )}
         </div>

@@ -2,19 +2,23 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkpointDir } from '../../util/paths';
+import { adaptToDataset } from '../../../shared/graph/adapt';
 import { restore } from '../../../shared/graph/restore';
 import { networkSvg } from '../../../shared/graph/picture';
 import type { GraphDoc } from '../../../shared/graph/types';
-import { runRecordSchema } from '../../service/runs/record';
+import { runRecordSchema, type RunRecord, type TrainedData } from '../../service/runs/record';
 import { loadFromMemory } from '../compile/artifacts';
+import { loadDataset } from '../data/registry';
 import { ExportError } from './errors';
 import { writeExportFolder, type ExportFiles } from './files';
+import type { ModelSource } from './modelInfo';
 import { onnxFiles } from './onnx/export';
 import { pytorchFiles } from './pytorch/export';
 import { tfjsFiles } from './tfjs/export';
 
 export { ExportError } from './errors';
 export { writeExportFolder, type ExportFiles } from './files';
+export { modelInfo, type ModelInfoFile, type ModelSource } from './modelInfo';
 export { exportOnnx, onnxSupported, ONNX_OPSET } from './onnx/export';
 export { exportPytorch, pytorchSupported } from './pytorch/export';
 
@@ -26,6 +30,8 @@ const projectFile = (graph: GraphDoc): string => JSON.stringify({ format: 'netsm
 export interface ExportOptions {
   /** Conv-BN fusion: fold each BatchNorm into the conv/dense layer before it (ONNX, PyTorch, TF.js; see fuseBatchNorm.ts). */
   fuseBatchNorm?: boolean;
+  /** What the model was trained on (class names, preprocessing): model-info.json, labels.txt, README, ONNX metadata. */
+  source?: ModelSource;
 }
 
 /** The files of one export format for a graph and a model compiled from it (weights included). */
@@ -43,7 +49,9 @@ export async function exportFiles(format: ExportFormat, graph: GraphDoc, model: 
 }
 
 export interface RunExport {
+  /** The graph as trained: adapted to the run's dataset (input shape, head classes). */
   graph: GraphDoc;
+  source: ModelSource;
   /** The run's training settings (train.py uses them). */
   config: Record<string, unknown>;
   model?: tf.LayersModel;
@@ -65,7 +73,10 @@ export async function loadRun(runDir: string, opts: { needsWeights: boolean; che
   }
   const restored = restore(record.graph);
   if (!restored.ok) throw new ExportError(`the graph of run ${record.id} cannot be restored: ${restored.errors.map((e) => e.message).join('; ')}`);
-  if (!opts.needsWeights) return { graph: restored.graph, config: record.config };
+  if (!opts.needsWeights) {
+    const data = record.data ?? (await trainedDataOf(record));
+    return { ...asTrained(restored.graph, record.dataset, data), config: record.config };
+  }
   const name = opts.checkpoint ?? record.checkpoints.best ?? record.checkpoints.last;
   const dir = name ? await checkpointDir(runDir, name) : undefined;
   if (!name || !dir || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
@@ -80,7 +91,38 @@ export async function loadRun(runDir: string, opts: { needsWeights: boolean; che
   } catch (err) {
     throw new ExportError(`checkpoint '${name}' of run ${record.id} cannot be loaded: ${(err as Error).message}`);
   }
-  return { graph: restored.graph, config: record.config, model, checkpoint: name };
+  const inShape = model.inputs[0].shape.slice(1).join('×');
+  // An older run: its dataset, loaded again, describes the checkpoint only when the checkpoint takes its images.
+  let data = record.data;
+  if (!data) {
+    const loaded = await trainedDataOf(record);
+    if (loaded && loaded.shape.join('×') === inShape) data = loaded;
+  }
+  const { graph, source } = asTrained(restored.graph, record.dataset, data);
+  if (inShape !== graph.meta.input.shape.join('×')) {
+    model.dispose();
+    throw new ExportError(`the checkpoint of run ${record.id} takes ${inShape} inputs but its graph says ${graph.meta.input.shape.join('×')}`);
+  }
+  return { graph, source, config: record.config, model, checkpoint: name };
+}
+
+/** The graph as the worker trained it (adapted to the data: a no-op for runs that recorded it so) and its source. */
+function asTrained(drawn: GraphDoc, dataset: string, data: TrainedData | undefined): { graph: GraphDoc; source: ModelSource } {
+  if (!data) return { graph: drawn, source: { dataset } };
+  return { graph: adaptToDataset(drawn, { name: dataset, shape: data.shape, classes: data.classes.length }).graph, source: { dataset, data } };
+}
+
+/**
+ * For runs from before run.json recorded their data: the dataset loaded again with the run's seed (same split,
+ * same statistics), or nothing when it cannot be loaded any more.
+ */
+async function trainedDataOf(record: RunRecord): Promise<TrainedData | undefined> {
+  try {
+    const { dataset } = await loadDataset(record.dataset, { seed: Number(record.config.seed ?? 42) });
+    return { shape: [...dataset.info.shape], classes: [...dataset.info.classes], norm: { mean: [...dataset.norm.mean], std: [...dataset.norm.std] } };
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ExportRunOptions {
@@ -94,7 +136,7 @@ export interface ExportRunOptions {
 export async function exportRun(runDir: string, format: ExportFormat, outDir: string, opts: ExportRunOptions = {}): Promise<{ dir: string; files: string[]; checkpoint?: string }> {
   const run = await loadRun(runDir, { needsWeights: format !== 'graph', checkpoint: opts.checkpoint });
   try {
-    const files = await exportFiles(format, run.graph, run.model, run.config, { fuseBatchNorm: opts.fuseBatchNorm });
+    const files = await exportFiles(format, run.graph, run.model, run.config, { fuseBatchNorm: opts.fuseBatchNorm, source: run.source });
     const dir = await writeExportFolder(outDir, files);
     return { dir, files: Object.keys(files), checkpoint: run.checkpoint };
   } finally {

@@ -1,4 +1,5 @@
 import type { LabEvent } from '../../../shared/api';
+import type { TrainedData } from '../../service/runs/record';
 
 /** Messages between the run registry (main thread) and a run's training worker. */
 export interface WorkerStart {
@@ -14,8 +15,11 @@ export interface WorkerStart {
 export type ToWorker = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
 
 export type FromWorker =
-  /** `config`: the settings as the worker resolved them (detection: the k-means anchors), for run.json. */
-  | { type: 'ready'; backend: string; fallbackOps: string[]; epochs: number; stepsPerEpoch: number; config?: Record<string, unknown> }
+  /**
+   * `config`: the settings as the worker resolved them (detection: the k-means anchors); `graph`: the graph adapted
+   * to the dataset, as trained; `data`: the dataset's shape, classes and normalisation. All three go to run.json.
+   */
+  | { type: 'ready'; backend: string; fallbackOps: string[]; epochs: number; stepsPerEpoch: number; config?: Record<string, unknown>; graph?: unknown; data?: TrainedData }
   | { type: 'events'; events: LabEvent[] }
   | { type: 'checkpoint'; name: string; reason: 'epoch' | 'best' | 'final'; epoch: number; step: number; metric: number }
   | { type: 'done'; reason: 'completed' | 'stopped' | 'early-stopped'; epoch: number; step: number; metrics: Record<string, number> }

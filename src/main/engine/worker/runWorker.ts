@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   }
   const threads = parallel ? ` · ${parallel.threads} threads` : '';
 
-  post({ type: 'ready', backend: `${backend.label}${threads}`, fallbackOps: backend.fallbackOps, ...(resolved ? { config: config as unknown as Record<string, unknown> } : {}), epochs: config.epochs, stepsPerEpoch: Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize) });
+  post({ type: 'ready', backend: `${backend.label}${threads}`, fallbackOps: backend.fallbackOps, ...(resolved ? { config: config as unknown as Record<string, unknown> } : {}), graph, data: { shape: [...dataset.info.shape], classes: [...dataset.info.classes], norm: { mean: [...dataset.norm.mean], std: [...dataset.norm.std] } }, epochs: config.epochs, stepsPerEpoch: Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize) });
   let best: number | undefined = resume?.best;
   const result = await train({
     model: compiled.model,

@@ -39,7 +39,11 @@ export const command: Command = async (argv) => {
   process.stdout.write(`${server.url}\n`);
 
   const running = server;
+  let stopping = false;
+  // Once: Ctrl+C under `npm start` reaches the host from the terminal and again from start.mjs.
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
     void Promise.all([running.close(), service.dispose()]).finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);

@@ -6,6 +6,17 @@ const state = z.enum(['queued', 'running', 'paused', 'stopped', 'completed', 'fa
 /** States in which a worker should be training the run. */
 export const LIVE_STATES: ReadonlySet<string> = new Set(['queued', 'running', 'paused']);
 
+/**
+ * What the network was trained on, as the training worker loaded it: the image shape (H, W, C), the class names
+ * and the train split's per-channel normalisation ((x/255 − mean)/std). Exports declare it.
+ */
+export const trainedDataSchema = z.object({
+  shape: z.tuple([z.number().int().min(1), z.number().int().min(1), z.number().int().min(1)]),
+  classes: z.array(z.string()),
+  norm: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
+});
+export type TrainedData = z.infer<typeof trainedDataSchema>;
+
 /** run.json: the run's identity, configuration and progress. Written atomically by the main thread only. */
 export const runRecordSchema = z.object({
   id: z.string(),
@@ -26,7 +37,10 @@ export const runRecordSchema = z.object({
   /** Folder names under checkpoints/, e.g. `epoch-3`. */
   checkpoints: z.object({ last: z.string().optional(), best: z.string().optional() }).default({}),
   config: z.record(z.string(), z.unknown()),
+  /** The graph as trained: once the worker has started, adapted to the dataset (input shape, head classes). */
   graph: z.unknown(),
+  /** Set when the worker has loaded the dataset (runs from before it have none). */
+  data: trainedDataSchema.optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

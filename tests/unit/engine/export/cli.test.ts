@@ -66,7 +66,7 @@ describe('exportRun', () => {
     const out = join(work, 'out-onnx');
     const done = await exportRun(join(runs, 'done'), 'onnx', out);
     assert.equal(done.checkpoint, 'epoch-1');
-    assert.deepEqual(readdirSync(out).sort(), ['README.md', 'model.onnx']);
+    assert.deepEqual(readdirSync(out).sort(), ['README.md', 'labels.txt', 'model-info.json', 'model.onnx']);
     const shape = [3, ...lenet.meta.input.shape];
     const data = fixedData(shape.reduce((a, b) => a * b, 1), 4);
     const session = await ort.InferenceSession.create(join(out, 'model.onnx'));

@@ -63,7 +63,7 @@ describe('exportRun (browser host: under the run folder, contents returned)', ()
     const r = await exporter.exportRun({ id: 'done', format: 'onnx' });
     assert.equal(r.checkpoint, 'best');
     assert.match(r.dir, /^runs\/done\/exports\/onnx-\d{4}-\d\d-\d\dT[\d-]+Z$/);
-    assert.deepEqual(r.files.map((f) => f.name), ['README.md', 'model.onnx']);
+    assert.deepEqual(r.files.map((f) => f.name), ['README.md', 'labels.txt', 'model-info.json', 'model.onnx']);
     const onDisk = join(runs, 'done', 'exports', r.dir.split('/').pop()!);
     for (const f of r.files) {
       const bytes = readFileSync(join(onDisk, f.name));
@@ -118,7 +118,7 @@ describe('exportRun (Electron: a folder the user picks)', () => {
     const exporter = new RunExporter({ runsDir: runs, pickFolder: async (title) => (titles.push(title), empty) });
     const first = await exporter.exportRun({ id: 'done', format: 'onnx' });
     assert.equal(first.dir, empty);
-    assert.deepEqual(readdirSync(empty).sort(), ['README.md', 'model.onnx']);
+    assert.deepEqual(readdirSync(empty).sort(), ['README.md', 'labels.txt', 'model-info.json', 'model.onnx']);
     assert.ok(first.files.every((f) => f.data === undefined && f.size > 0), 'Electron gets sizes, not contents');
     assert.match(titles[0], /Export run done \(onnx\)/);
     const second = await exporter.exportRun({ id: 'done', format: 'onnx' });

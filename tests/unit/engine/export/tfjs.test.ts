@@ -49,7 +49,7 @@ describe('TF.js export loads back with tf.loadLayersModel and predicts as the la
       const { model } = compiledWithStats(graph);
       try {
         const files = await exportFiles('tfjs', graph, model);
-        assert.deepEqual(Object.keys(files).sort(), ['README.md', 'model.json', 'netsmith-layers.js', 'weights.bin']);
+        assert.deepEqual(Object.keys(files).sort(), ['README.md', 'model-info.json', 'model.json', 'netsmith-layers.js', 'weights.bin']);
         await writeExportFolder(join(work, id), files);
         assert.deepEqual(readdirSync(join(work, id)).sort(), Object.keys(files).sort());
         const shape = [2, ...graph.meta.input.shape];

@@ -8,6 +8,7 @@ import { nodeParams, walkExpanded } from '../../compile/walk';
 import { ExportError } from '../errors';
 import type { ExportFiles } from '../files';
 import { batchNormStats, foldedWeights, planBatchNormFolding } from '../fuseBatchNorm';
+import { infoFiles, modelInfo, UNKNOWN, onnxMetadata, readmeSection, type ModelSource } from '../modelInfo';
 import { DataType, encodeModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './proto';
 
 export const ONNX_OPSET = 17;
@@ -23,6 +24,8 @@ export interface OnnxExportResult {
 export interface OnnxExportOptions {
   /** Fold each BatchNorm into the conv/dense layer before it when that layer feeds nothing else (see fuseBatchNorm.ts). */
   fuseBatchNorm?: boolean;
+  /** What the model was trained on: class names and preprocessing go into metadata_props. */
+  source?: ModelSource;
 }
 
 /** Block types whose twin has ONNX nodes. */
@@ -146,23 +149,28 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
     initializers: inits,
     inputs: [{ name: 'input', dims: ['batch', h, w, c] }],
     outputs,
+    metadata: onnxMetadata(modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NHWC')),
   });
   return { bytes, inputName: 'input', outputNames: outputs.map((o) => o.name), foldedBatchNorms: folded.size };
 }
 
-/** model.onnx and a README (layout, outputs, what is not in the model). */
+/** model.onnx, model-info.json, labels.txt and a README (layout, preprocessing, classes, outputs, what is not in the model). */
 export function onnxFiles(graph: GraphDoc, model: tf.LayersModel, options: OnnxExportOptions = {}): ExportFiles {
   const { bytes, inputName, outputNames, foldedBatchNorms } = exportOnnx(graph, model, options);
+  const info = modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NHWC');
   const readme = [
     `# ONNX model exported by Netsmith (opset ${ONNX_OPSET})`,
     '',
     `Input \`${inputName}\`: [batch, ${graph.meta.input.shape.join(', ')}] float32, NHWC as in the lab (the model transposes to NCHW inside).`,
     `Outputs: ${outputNames.map((n) => `\`${n}\``).join(', ')} (rank-4 outputs are NHWC; classification heads give logits).`,
     '',
+    'The class names and the preprocessing are also in the model\'s metadata (`metadata_props`: `classes`, `input_size`, `mean`, `std`, `scale`, `channel_order`, `input_layout`, …).',
+    '',
+    ...readmeSection(info),
     ...(graph.meta.task === 'detection'
       ? ['Detection: each output is the raw YOLO head map of one scale, [batch, H, W, A·(5+K)] laid out (tx, ty, tw, th, objectness, K classes) per anchor. Decoding (sigmoid, anchors, stride) and NMS are not part of the model.', '']
       : []),
     ...(foldedBatchNorms > 0 ? [`Conv-BN fusion: ${foldedBatchNorms} BatchNorm layer(s) are folded into the conv/dense layer before them (same outputs at inference).`, ''] : []),
   ].join('\n');
-  return { 'model.onnx': bytes, 'README.md': readme };
+  return { 'model.onnx': bytes, ...infoFiles(info), 'README.md': readme };
 }

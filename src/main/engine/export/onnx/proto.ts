@@ -101,6 +101,8 @@ export interface OnnxModel {
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
   docString?: string;
+  /** ModelProto.metadata_props (key → value). */
+  metadata?: Record<string, string>;
 }
 
 function tensor(t: OnnxTensor): Writer {
@@ -185,5 +187,11 @@ export function encodeModel(m: OnnxModel): Uint8Array {
   if (m.docString) w.string(6, m.docString);
   w.message(7, g);
   w.message(8, opset);
+  for (const [key, value] of Object.entries(m.metadata ?? {})) {
+    const entry = new Writer();
+    entry.string(1, key);
+    entry.string(2, value);
+    w.message(14, entry);
+  }
   return w.finish();
 }

@@ -10,6 +10,7 @@ import { lossConfig, optimizerConfig } from '../../train/configMap';
 import { ExportError } from '../errors';
 import { batchNormStats, foldedWeights, planBatchNormFolding } from '../fuseBatchNorm';
 import type { ExportFiles } from '../files';
+import { infoFiles, modelInfo, UNKNOWN, readmeSection, type ModelInfoFile, type ModelSource } from '../modelInfo';
 import { PRELUDE } from './prelude';
 import { encodeSafetensors } from './safetensors';
 import { trainPy } from './train';
@@ -42,7 +43,7 @@ export interface PytorchResult {
  * its group, and a forward in graph order) and the state dict as .safetensors, from a model compiled from
  * `graph`. Rank-4 tensors are NCHW, so the module takes NCHW images.
  */
-export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: { fuseBatchNorm?: boolean } = {}): PytorchResult {
+export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: { fuseBatchNorm?: boolean; source?: ModelSource } = {}): PytorchResult {
   const analysis = analyze(graph);
   const errors = errorsOf(analysis);
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
@@ -128,6 +129,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
     '',
     '',
     `INPUT_SHAPE = (${c}, ${h}, ${w})`,
+    ...pythonDataConstants(modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NCHW')),
     '',
     '',
     'def load_model(path=None):',
@@ -142,8 +144,23 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
   return { modelPy, weights: encodeSafetensors(state, { generatedBy: 'Netsmith' }), className, foldedBatchNorms: folded.size };
 }
 
-/** model.py, weights.safetensors and train.py (the run's optimizer, schedule and loss) for a trained model. */
-export function pytorchFiles(graph: GraphDoc, model: tf.LayersModel, config: unknown = {}, options: { fuseBatchNorm?: boolean } = {}): ExportFiles {
+const pyTuple = (v: number[]): string => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
+
+/** CLASSES (output order) and the preprocessing's MEAN/STD, when known. */
+function pythonDataConstants(info: ModelInfoFile): string[] {
+  const lines: string[] = [];
+  if (info.classes.length) lines.push(`CLASSES = [${info.classes.map((n) => JSON.stringify(n)).join(', ')}]  # output k is CLASSES[k]`);
+  const p = info.preprocessing;
+  if (p) lines.push(`# Preprocessing: resize (${p.resize}), pixels / 255, then (x - MEAN[c]) / STD[c]`, `MEAN = ${pyTuple(p.mean)}`, `STD = ${pyTuple(p.std)}`);
+  return lines;
+}
+
+/**
+ * model.py, weights.safetensors, train.py (the run's optimizer, schedule and loss), model-info.json, labels.txt
+ * and a README for a trained model.
+ */
+export function pytorchFiles(graph: GraphDoc, model: tf.LayersModel, config: unknown = {}, options: { fuseBatchNorm?: boolean; source?: ModelSource } = {}): ExportFiles {
+  const info = modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NCHW');
   const { modelPy, weights, className, foldedBatchNorms } = exportPytorch(graph, model, options);
   const parsed = trainConfigSchema.safeParse(config ?? {});
   const c: TrainConfig = parsed.success ? parsed.data : trainConfigSchema.parse({});
@@ -155,12 +172,14 @@ export function pytorchFiles(graph: GraphDoc, model: tf.LayersModel, config: unk
     `- model.py: \`${className}\`, an nn.Module mirroring the graph (one attribute per block, named after the node and its group).`,
     '- weights.safetensors: its state dict (float32; model.py reads it without the safetensors package).',
     "- train.py: trains it with the run's optimizer, learning-rate schedule and loss (`python train.py --data data.npz`).",
+    '- labels.txt: the class names, line k = output k; model-info.json: input, preprocessing and classes.',
     '',
     `Input: [batch, ${ch}, ${h}, ${w}] float32, NCHW (the lab is NHWC: \`x.permute(0, 3, 1, 2)\`).`,
     '',
     '    from model import load_model',
     '    model = load_model()  # eval mode, exported weights',
     '',
+    ...readmeSection(info),
     ...(graph.meta.task === 'detection'
       ? ['Detection: the model returns the raw YOLO head map of each scale, [batch, A·(5+K), H, W] laid out (tx, ty, tw, th, objectness, K classes) per anchor. Decoding (sigmoid, anchors, stride) and NMS are not part of the model.', '']
       : []),
@@ -168,5 +187,5 @@ export function pytorchFiles(graph: GraphDoc, model: tf.LayersModel, config: unk
       ? [`Conv-BN fusion: ${foldedBatchNorms} BatchNorm layer(s) are folded into the conv/linear layer before them (same outputs at inference). train.py trains this fused model, without those BatchNorms.`, '']
       : []),
   ].join('\n');
-  return { 'model.py': modelPy, 'weights.safetensors': weights, 'train.py': train, 'README.md': readme };
+  return { 'model.py': modelPy, 'weights.safetensors': weights, 'train.py': train, ...infoFiles(info), 'README.md': readme };
 }

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import { saveToMemory } from '../../compile/artifacts';
 import type { ExportFiles } from '../files';
+import { infoFiles, modelInfo, UNKNOWN, readmeSection, type ModelSource } from '../modelInfo';
 import { fuseArtifacts } from './fuse';
 import { loaderModule } from './loader';
 
@@ -23,6 +24,7 @@ const README = `# TensorFlow.js model exported by Netsmith
 
 - model.json + weights.bin: the LayersModel format.
 - netsmith-layers.js: registers Netsmith's custom layers; import it before loading.
+- labels.txt: the class names, line k = output k; model-info.json: input, preprocessing and classes.
 
 Browser (served folder):
 
@@ -35,15 +37,15 @@ Node (no tfjs-node needed):
     import { readFileSync } from 'node:fs';
     import { loadFromFiles } from './netsmith-layers.js';
     const model = await loadFromFiles(readFileSync('model.json', 'utf8'), readFileSync('weights.bin'));
-
-Input: [batch, H, W, C] float32 (NHWC), as in the lab.
 `;
 
 /**
- * model.json (one weight file), weights.bin, the loader module and a README, for a model compiled from `graph`;
- * with `fuseBatchNorm`, the BatchNorm layers that fold are folded into the layer before them (fuse.ts).
+ * model.json (one weight file), weights.bin, the loader module, model-info.json, labels.txt and a README, for a
+ * model compiled from `graph`; with `fuseBatchNorm`, the BatchNorm layers that fold are folded into the layer
+ * before them (fuse.ts).
  */
-export async function tfjsFiles(graph: GraphDoc, model: tf.LayersModel, options: { fuseBatchNorm?: boolean } = {}): Promise<ExportFiles> {
+export async function tfjsFiles(graph: GraphDoc, model: tf.LayersModel, options: { fuseBatchNorm?: boolean; source?: ModelSource } = {}): Promise<ExportFiles> {
+  const info = modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NHWC');
   let artifacts = await saveToMemory(model);
   let folded = 0;
   if (options.fuseBatchNorm) ({ artifacts, folded } = await fuseArtifacts(graph, model, artifacts));
@@ -58,8 +60,10 @@ export async function tfjsFiles(graph: GraphDoc, model: tf.LayersModel, options:
     'model.json': JSON.stringify(json),
     'weights.bin': weightBytes(artifacts),
     'netsmith-layers.js': loaderModule(),
+    ...infoFiles(info),
     'README.md': [
       README,
+      ...readmeSection(info),
       ...(graph.meta.task === 'detection'
         ? ['Detection: predict gives the raw YOLO head map of each scale, [batch, H, W, A·(5+K)] laid out (tx, ty, tw, th, objectness, K classes) per anchor. Decoding (sigmoid, anchors, stride) and NMS are not part of the model.\n']
         : []),
