@@ -14,6 +14,8 @@ export const runRecordSchema = z.object({
   epoch: z.number().int().min(0),
   epochs: z.number().int().min(1),
   step: z.number().int().min(0),
+  /** Optimizer steps per epoch, from the worker once the data is loaded. */
+  stepsPerEpoch: z.number().int().min(1).optional(),
   backend: z.string().optional(),
   fallbackOps: z.array(z.string()).default([]),
   error: z.string().optional(),
@@ -38,5 +40,6 @@ export function summaryOf(r: RunRecord): RunSummary {
     ...(r.backend ? { backend: r.backend } : {}),
     ...(r.error ? { error: r.error } : {}),
     ...(r.metrics ? { metrics: r.metrics } : {}),
+    ...(r.stepsPerEpoch ? { stepsPerEpoch: r.stepsPerEpoch } : {}),
   };
 }
