@@ -54,10 +54,10 @@ const perSample = formatShape;
 function classificationProblem(c: HeadCheckInput, n: NodeDoc, shape: Shape): Problem | undefined {
   if (shape.length === 2) return undefined;
   const name = c.nameOf(n.id);
-  const intro = `A classifier must output one vector of class scores per sample, but '${name}' outputs ${perSample(shape)}`;
+  const why = `a classifier outputs one vector of class scores per sample, but '${name}' outputs ${perSample(shape)}`;
   const dense = firstPerPositionDense(c, n);
-  if (dense) return { severity: 'error', text: `${intro}: add Flatten or Global Average Pool before '${c.nameOf(dense)}'` };
-  return { severity: 'error', text: `${intro}: add Global Average Pool (or Flatten) and a Classify head after '${name}'` };
+  if (dense) return { severity: 'error', text: `Add Flatten or Global Average Pool before '${c.nameOf(dense)}': ${why}` };
+  return { severity: 'error', text: `Add Global Average Pool (or Flatten) and a Classify head after '${name}': ${why}` };
 }
 
 /**
@@ -85,20 +85,20 @@ function firstPerPositionDense(c: HeadCheckInput, output: NodeDoc): string | und
 function detectionProblem(c: HeadCheckInput, n: NodeDoc, shape: Shape): Problem | undefined {
   if (c.defs.get(n.id)?.family === 'detection') return undefined;
   const name = c.nameOf(n.id);
-  const fix = shape.length === 4 ? `add a YOLO Head after '${name}'` : `end the network on a feature map (H×W×C) with a YOLO Head; remove the flattening before '${name}'`;
-  return { severity: 'error', text: `A detector must end in YOLO Head blocks (boxes, objectness and classes at each grid cell), but '${name}' outputs ${perSample(shape)}: ${fix}` };
+  const fix = shape.length === 4 ? `Add a YOLO Head after '${name}'` : `End the network on a feature map (H×W×C) with a YOLO Head, without flattening`;
+  return { severity: 'error', text: `${fix}: a detector ends in YOLO Head blocks (boxes, objectness and classes at each grid cell), but '${name}' outputs ${perSample(shape)}` };
 }
 
 function segmentationProblem(c: HeadCheckInput, n: NodeDoc, shape: Shape): Problem | undefined {
   const name = c.nameOf(n.id);
   const [h, w] = c.graphInput;
   if (shape.length !== 4) {
-    return { severity: 'error', text: `A segmentation network must output a map of class scores per pixel (H×W×classes), but '${name}' outputs ${perSample(shape)}: keep the spatial axes (no Flatten or global pooling) and end on a Segment head` };
+    return { severity: 'error', text: `Keep the spatial axes (no Flatten or global pooling) and end on a Segment head: a segmentation network outputs class scores per pixel (H×W×classes), but '${name}' outputs ${perSample(shape)}` };
   }
   const [, oh, ow] = shape as number[];
   if (h === undefined || w === undefined || (oh === h && ow === w)) return undefined;
   if (oh > h || ow > w || h % oh !== 0 || w % ow !== 0) {
-    return { severity: 'error', text: `A segmentation network must output a per-pixel map at the input's size ${h}×${w}, but '${name}' outputs ${perSample(shape)}: upsample (or crop) to ${h}×${w} before '${name}'` };
+    return { severity: 'error', text: `Upsample (or crop) to ${h}×${w} before '${name}': a segmentation network outputs a per-pixel map at the input's size, but '${name}' outputs ${perSample(shape)}` };
   }
-  return { severity: 'warning', text: `'${name}' outputs a ${oh}×${ow} map for ${h}×${w} images: training resizes it bilinearly to the masks, so boundaries are coarse. Upsample ×${h / oh} before '${name}' for per-pixel masks` };
+  return { severity: 'warning', text: `Upsample ×${h / oh} before '${name}' for per-pixel masks: it outputs a ${oh}×${ow} map for ${h}×${w} images, which training resizes bilinearly (coarse boundaries)` };
 }

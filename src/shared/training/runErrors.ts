@@ -20,6 +20,10 @@ const RULES: { test: RegExp; fix: string }[] = [
     fix: "Pick a dataset of the graph's task in the Train panel, or change the task in the graph's settings (Inspector, nothing selected).",
   },
   {
+    test: /Dataset folder not found|Unknown dataset '/,
+    fix: 'Pick a built-in dataset in the Train panel, or give a folder on the host with one subfolder per class (or images/ and labels/ for YOLO boxes).',
+  },
+  {
     test: /worker (crashed|exited unexpectedly)/,
     fix: 'The training thread stopped, often for lack of memory: lower the batch size or the input size, then Resume continues from the last checkpoint.',
   },

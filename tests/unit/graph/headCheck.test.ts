@@ -17,7 +17,7 @@ describe('head check: classification', () => {
     assert.equal(issues.length, 1);
     assert.equal(issues[0].severity, 'error');
     assert.equal(issues[0].nodeId, d.node);
-    assert.equal(issues[0].message, "A classifier must output one vector of class scores per sample, but 'dense_1' outputs 28×28×10: add Flatten or Global Average Pool before 'dense_1'");
+    assert.equal(issues[0].message, "Add Flatten or Global Average Pool before 'dense_1': a classifier outputs one vector of class scores per sample, but 'dense_1' outputs 28×28×10");
   });
 
   it('Conv → ReLU → Dense → ReLU → Dense: points at the first Dense on the feature map', () => {
@@ -30,7 +30,7 @@ describe('head check: classification', () => {
     const issues = headIssues(b.build());
     assert.equal(issues.length, 1);
     assert.equal(issues[0].nodeId, out.node, 'the issue sits on the output node');
-    assert.match(issues[0].message, /'fc2' outputs 28×28×10: add Flatten or Global Average Pool before 'fc1'$/);
+    assert.match(issues[0].message, /^Add Flatten or Global Average Pool before 'fc1': .* but 'fc2' outputs 28×28×10$/);
   });
 
   it('a network ending on a conv map asks for pooling and a Classify head after it', () => {
@@ -38,7 +38,7 @@ describe('head check: classification', () => {
     const c = b.add('core/conv2d', { filters: 10 }, b.input(), { id: 'conv_last' });
     const [issue] = headIssues(b.build());
     assert.equal(issue.nodeId, c.node);
-    assert.match(issue.message, /add Global Average Pool \(or Flatten\) and a Classify head after 'conv_last'/);
+    assert.match(issue.message, /^Add Global Average Pool \(or Flatten\) and a Classify head after 'conv_last'/);
   });
 
   it('Flatten → Dense and pooling → Classify are fine, and the start refusal uses the same errors', () => {
@@ -65,14 +65,14 @@ describe('head check: detection', () => {
     const c = b.add('core/conv2d', { filters: 16, stride: 2 }, b.input(), { id: 'neck' });
     const [issue] = headIssues(b.build());
     assert.equal(issue.nodeId, c.node);
-    assert.equal(issue.message, "A detector must end in YOLO Head blocks (boxes, objectness and classes at each grid cell), but 'neck' outputs 32×32×16: add a YOLO Head after 'neck'");
+    assert.equal(issue.message, "Add a YOLO Head after 'neck': a detector ends in YOLO Head blocks (boxes, objectness and classes at each grid cell), but 'neck' outputs 32×32×16");
   });
 
   it('a classifier graph switched to detection is refused; YOLO heads pass', () => {
     const b = new GraphBuilder({ name: 'cls', input: [32, 32, 3] });
     b.add('head/classify', { classes: 3 }, b.add('pool/global_avgpool', {}, b.add('core/conv2d', { filters: 8 }, b.input())));
     const [issue] = headIssues(withTask(b.build(), 'detection'));
-    assert.match(issue.message, /outputs 3: end the network on a feature map \(H×W×C\) with a YOLO Head/);
+    assert.match(issue.message, /^End the network on a feature map \(H×W×C\) with a YOLO Head.*'classify_1' outputs 3$/);
     const d = new GraphBuilder({ name: 'det', input: [64, 64, 3], task: 'detection' });
     d.add('det/yolo_head', { classes: 3, anchors: 3, stride: 2 }, d.add('core/conv2d', { filters: 16, stride: 2 }, d.input()));
     assert.deepEqual(headIssues(d.build()), []);
@@ -97,14 +97,14 @@ describe('head check: segmentation', () => {
     const [issue] = headIssues(g);
     assert.equal(issue.severity, 'error');
     assert.equal(issue.nodeId, out);
-    assert.match(issue.message, /must output a map of class scores per pixel \(H×W×classes\), but 'seg_head' outputs 4/);
+    assert.match(issue.message, /outputs class scores per pixel \(H×W×classes\), but 'seg_head' outputs 4$/);
   });
 
   it('a coarser map is a warning (training resizes it), not a refusal', () => {
     const { g } = seg(2);
     const [issue] = headIssues(g);
     assert.equal(issue.severity, 'warning');
-    assert.match(issue.message, /outputs a 16×16 map for 32×32 images.*Upsample ×2 before 'seg_head'/);
+    assert.match(issue.message, /^Upsample ×2 before 'seg_head' for per-pixel masks: it outputs a 16×16 map for 32×32 images/);
     assert.deepEqual(errorsOf(analyze(g)), []);
   });
 });
@@ -121,7 +121,7 @@ describe('a failed run explained', () => {
     const e = explainRunError(message, b.build());
     assert.equal(e.message, message);
     assert.equal(e.nodeId, d.node);
-    assert.match(e.fix!, /add Flatten or Global Average Pool before 'dense_1'/);
+    assert.match(e.fix!, /Add Flatten or Global Average Pool before 'dense_1'/);
   });
   it('without a graph: the known engine messages get a fix, others none', () => {
     assert.match(explainRunError(message).fix!, /Add Flatten or Global Average Pool before the last Dense/);
