@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { LabEvent } from '../shared/api';
 import { serializeAutosave } from './core/project';
+import { readTabSession, writeTabSession } from './core/session';
 import { isDirty } from './core/state';
 import { EditorContext, useEditorState } from './app/context';
 import { Dialogs } from './app/Dialogs';
@@ -24,6 +25,8 @@ import { TelemetryStore } from './telemetry/store';
 import type { LabClient } from './transport';
 
 const AUTOSAVE_MS = 3000;
+/** Delay between a change of the open document and keeping it for a reload of the tab. */
+const TAB_SESSION_MS = 500;
 const CLIPBOARD_KEYS = new Set(['c', 'x', 'v']);
 
 const isTextField = (t: EventTarget | null): boolean => {
@@ -33,6 +36,31 @@ const isTextField = (t: EventTarget | null): boolean => {
   if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
   return el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'range'].includes((el as HTMLInputElement).type);
 };
+
+/** Writes the open document to this tab's session shortly after each change and when the page is left. */
+function keepTabSession(store: Editor['store']): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let written: { doc: unknown; path: string | null; clean: boolean } | undefined;
+  const write = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const s = store.get();
+    const clean = !isDirty(s);
+    if (written && written.doc === s.doc && written.path === s.path && written.clean === clean) return;
+    written = { doc: s.doc, path: s.path, clean };
+    writeTabSession(s.doc, s.path, clean);
+  };
+  write();
+  const unsubscribe = store.subscribe(() => {
+    timer ??= setTimeout(write, TAB_SESSION_MS);
+  });
+  window.addEventListener('pagehide', write);
+  return () => {
+    unsubscribe();
+    window.removeEventListener('pagehide', write);
+    if (timer) clearTimeout(timer);
+  };
+}
 
 /** Global wiring: shortcuts, clipboard, native menu events, autosave, recovery, title, theme. */
 function useShell(editor: Editor): boolean {
@@ -97,19 +125,26 @@ function useShell(editor: Editor): boolean {
     });
   }, [lab, manager, store]);
 
-  // Recovery at start, then autosave every few seconds while dirty.
+  // At start: a reload reopens this tab's document; a new window offers to recover unsaved work. Then autosave
+  // every few seconds while dirty, and keep this tab's open document for the next reload.
   useEffect(() => {
     if (!lab) return;
     let cancelled = false;
-    lab
-      .readAutosave()
-      .then(
-        (a) => {
-          if (!cancelled && a?.text && !store.get().dialog && !isDirty(store.get())) store.update((s) => ({ ...s, dialog: { kind: 'recover', savedAt: a.savedAt, text: a.text } }));
-        },
-        () => undefined,
-      )
-      .finally(() => !cancelled && setReady(true));
+    let stopTabSession: (() => void) | undefined;
+    const tab = readTabSession();
+    const restoreAtStart = tab
+      ? manager.execute(tab.clean ? 'file.reopen' : 'file.recover', { text: tab.text }, 'ui').then(() => undefined)
+      : lab.readAutosave().then(
+          (a) => {
+            if (!cancelled && a?.text && !store.get().dialog && !isDirty(store.get())) store.update((s) => ({ ...s, dialog: { kind: 'recover', savedAt: a.savedAt, text: a.text } }));
+          },
+          () => undefined,
+        );
+    void restoreAtStart.finally(() => {
+      if (cancelled) return;
+      setReady(true);
+      stopTabSession = keepTabSession(store);
+    });
     let saved = store.get().doc;
     const timer = setInterval(() => {
       const s = store.get();
@@ -120,8 +155,9 @@ function useShell(editor: Editor): boolean {
     return () => {
       cancelled = true;
       clearInterval(timer);
+      stopTabSession?.();
     };
-  }, [lab, store]);
+  }, [lab, store, manager]);
 
   // Ask before leaving with unsaved changes (browser tab close / reload).
   useEffect(() => {
@@ -176,6 +212,12 @@ export function App({ lab, connectError }: { lab: LabClient | null; connectError
   const telemetry = useMemo(() => new TelemetryStore(), []);
   const ready = useShell(editor);
   useTelemetryBridge(lab, telemetry, editor.manager);
+  // A run's gradient colours show on the canvas only while the editor holds the network that run trained.
+  useEffect(() => {
+    const sync = () => telemetry.setEditorDoc(editor.store.get().doc);
+    sync();
+    return editor.store.subscribe(sync);
+  }, [editor, telemetry]);
   const links = useMemo<DashLinks>(
     () => ({ lab, focusNodes: (nodes) => void editor.manager.execute('view.workspace', { workspace: 'editor', focus: [...nodes] }, 'ui') }),
     [lab, editor],

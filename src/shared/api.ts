@@ -85,6 +85,8 @@ export interface RunSummary {
   backend?: string;
   error?: string;
   metrics?: Record<string, number>;
+  /** Optimizer steps per epoch, known once the worker has loaded the data (with `epochs`: the step total). */
+  stepsPerEpoch?: number;
 }
 
 export interface StepEvent {
@@ -131,7 +133,25 @@ export interface MenuEvent {
   /** E.g. the path for 'file.openRecent'. */
   arg?: string;
 }
-export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent | ExperimentEvent;
+/**
+ * A run continued from a checkpoint: the marker in its metrics.jsonl between the two parts. `exact`: it goes
+ * on at the next step with the schedule's state; otherwise its epoch restarted at `step` and the steps after
+ * it are trained (and logged) again.
+ */
+export interface ResumeEvent {
+  type: 'resume';
+  runId: string;
+  /** The step training continues after. */
+  step: number;
+  /** The epoch it continues in (1-based, as step events count). */
+  epoch: number;
+  /** Batches of that epoch already done. */
+  batchInEpoch: number;
+  stepsPerEpoch: number;
+  exact: boolean;
+  message: string;
+}
+export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent | ExperimentEvent | ResumeEvent;
 
 export type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
 export type { ExperimentResultSummary } from './experiments/summary';

@@ -197,9 +197,12 @@ test('save, reload the page, reopen: the same graph', async () => {
   assert.equal(saved.format, 'netsmith.project');
   assert.equal(saved.graph.nodes.find((n) => n.id === 'conv2d_1')!.params.filters, 8);
 
+  // A reload reopens the project that was open in this tab.
   await page.reload();
   await ready(page);
-  assert.notEqual(await text(page, 'total-params'), params);
+  await pathIs(page, 'e2e/lenet.netsmith.json');
+  assert.equal(await text(page, 'total-params'), params);
+  assert.equal(await page.locator('[data-testid=dirty-marker]').count(), 0, 'reopened as saved');
   await page.click('[data-testid="tool-file.open"]');
   await page.dblclick('[data-testid="project-e2e/lenet.netsmith.json"]');
   await pathIs(page, 'e2e/lenet.netsmith.json');

@@ -24,6 +24,7 @@ import fileOpen from './fileOpen';
 import fileOpenPath from './fileOpenPath';
 import fileOpenText from './fileOpenText';
 import fileRecover from './fileRecover';
+import fileReopen from './fileReopen';
 import fileSave from './fileSave';
 import fileSaveAs from './fileSaveAs';
 import fileSaveTo from './fileSaveTo';
@@ -95,6 +96,7 @@ export const ACTIONS: readonly Action<never>[] = [
   fileOpenPath,
   fileOpenText,
   fileRecover,
+  fileReopen,
   fileSave,
   fileSaveAs,
   fileSaveTo,

@@ -10,8 +10,8 @@ export function GradientLegend({ onOpen }: { onOpen(): void }) {
   const store = useTelemetryStore();
   const info = useSyncExternalStore(store.subscribe, () => {
     const run = store.current();
-    const heat = gradientHeat(run);
-    return heat.size ? `${run?.latestProbe?.step ?? 0}|${store.showHeat ? 1 : 0}|${[...heat.values()].filter((h) => h.status === 'vanished').length}` : '';
+    const heat = store.overlayFitsEditor(run) ? gradientHeat(run) : undefined;
+    return heat?.size ? `${run?.latestProbe?.step ?? 0}|${store.showHeat ? 1 : 0}|${[...heat.values()].filter((h) => h.status === 'vanished').length}` : '';
   });
   if (!info) return null;
   const [step, on, vanished] = info.split('|');

@@ -12,6 +12,7 @@ import { EvaluationView } from './EvaluationView';
 import { graphOf, taskOf } from './runInfo';
 import { GradientFlow } from './GradientFlow';
 import { LearningCurves } from './LearningCurves';
+import { hasData, hasFailed, RunFailure } from './RunFailure';
 import { WeightsView } from './WeightsView';
 import './dashboards.css';
 
@@ -97,10 +98,23 @@ function Dashboards({ run }: { run: RunTelemetry }) {
     setTabState(t);
   };
   const diags = useDiagnostics(run);
+  useRunVersion(run, 'status', 'steps');
   const flagged = (t: (typeof TABS)[number]): Diagnostic | undefined => diags.find((d) => t.diag.includes(d.id));
+  const failed = hasFailed(run);
+  if (failed && !hasData(run)) {
+    return (
+      <>
+        <RunHeader run={run} diags={diags} onTab={setTab} />
+        <div className="dash-scroll" key={run.id}>
+          <RunFailure run={run} full />
+        </div>
+      </>
+    );
+  }
   return (
     <>
       <RunHeader run={run} diags={diags} onTab={setTab} />
+      {failed && <RunFailure run={run} full={false} />}
       <nav className="dash-tabs" role="tablist">
         {TABS.map((t) => {
           const f = flagged(t);

@@ -70,6 +70,32 @@ export function outputReference(norms: readonly number[]): number {
 const EMPTY = new Map<string, NodeHeat>();
 const cache = new WeakMap<RunTelemetry, { version: number; map: Map<string, NodeHeat> }>();
 
+const keys = new WeakMap<object, string>();
+
+/**
+ * What makes two graphs the same network for the overlay: the blocks (id, type, params) and the wires; not
+ * positions, labels or the name. Cached per document object (documents are immutable).
+ */
+export function networkKey(graph: unknown): string | undefined {
+  const g = graph as { nodes?: unknown; edges?: unknown } | null | undefined;
+  if (!g || typeof g !== 'object' || !Array.isArray(g.nodes) || !Array.isArray(g.edges)) return undefined;
+  const hit = keys.get(g);
+  if (hit !== undefined) return hit;
+  const params = (p: Record<string, unknown> = {}) => Object.keys(p).sort().map((k) => `${k}=${JSON.stringify(p[k])}`).join(',');
+  const nodes = (g.nodes as { id: string; type: string; params?: Record<string, unknown>; group?: string }[]).map((n) => `${n.id}|${n.type}|${params(n.params)}|${n.group ?? ''}`).sort();
+  const edges = (g.edges as { source: string; sourcePort: string; target: string; targetPort: string }[]).map((e) => `${e.source}:${e.sourcePort}>${e.target}:${e.targetPort}`).sort();
+  const key = `${nodes.join('\n')}\n--\n${edges.join('\n')}`;
+  keys.set(g, key);
+  return key;
+}
+
+/** Whether a run's gradient colours belong on the editor's document: it trained this very network. */
+export function overlayFits(run: RunTelemetry | undefined, doc: unknown): boolean {
+  if (!run) return false;
+  const a = networkKey(run.meta.graph);
+  return a !== undefined && a === networkKey(doc);
+}
+
 function graphTypes(graph: unknown): Map<string, string> | undefined {
   const nodes = (graph as { nodes?: { id: string; type: string }[] } | null | undefined)?.nodes;
   return Array.isArray(nodes) ? new Map(nodes.map((n) => [n.id, n.type])) : undefined;

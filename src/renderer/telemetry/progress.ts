@@ -21,7 +21,7 @@ export function progressOf(run: RunTelemetry, now = Date.now()): Progress {
   const step = Math.max(run.lastStep?.step ?? 0, s?.step ?? 0);
   const epochs = s?.epochs ?? Number((run.meta.config as { epochs?: number } | undefined)?.epochs ?? 0);
   const epoch = run.epochs.length ? run.epochs[run.epochs.length - 1].epoch : (s?.epoch ?? 0);
-  const spe = run.meta.stepsPerEpoch;
+  const spe = s?.stepsPerEpoch ?? run.meta.stepsPerEpoch;
   const totalSteps = spe && epochs ? spe * epochs : null;
   const state = s?.state;
   const done = state === 'completed' || state === 'stopped' || state === 'failed' || state === 'interrupted';

@@ -35,10 +35,10 @@ export function useRunVersion(run: RunTelemetry | undefined, ...channels: Channe
   return useSyncExternalStore(store.subscribe, () => (run ? `${run.id}:${channels.map((c) => run.versions[c]).join(':')}` : ''));
 }
 
-/** The editor's node overlay: the gradient colour of a node, when the shown run trained the same block. */
+/** The editor's node overlay: the gradient colour of a node, when the shown run trained the network open in the editor. */
 export function useGradientOverlay(id: string, type: string): NodeHeat | null {
   const store = useTelemetryStore();
-  const heat = useSyncExternalStore(store.subscribe, () => (store.showHeat ? gradientHeat(store.current()).get(id) : undefined));
+  const heat = useSyncExternalStore(store.subscribe, () => (store.showHeat && store.overlayFitsEditor() ? gradientHeat(store.current()).get(id) : undefined));
   if (!heat || (heat.type !== undefined && heat.type !== type)) return null;
   return heat;
 }

@@ -1,4 +1,4 @@
-import type { EpochEvent, LabEvent, LogEvent, RunState, RunSummary, StepEvent } from '../../shared/api';
+import type { EpochEvent, LabEvent, LogEvent, ResumeEvent, RunState, RunSummary, StepEvent } from '../../shared/api';
 import type { EvaluationReport, LayerProbe, ProbeEvent, SamplePrediction } from '../../shared/training/telemetry';
 import { DecimatingSeries, RingBuffer } from './series';
 import { ProbeHistory } from './probes';
@@ -50,6 +50,8 @@ export class RunTelemetry {
   readonly recentProbes = new RingBuffer<ProbeEvent>(RECENT_PROBES);
   readonly logs = new RingBuffer<LogEvent>(LOG_CAPACITY);
   lastStep: StepEvent | null = null;
+  /** Where the run was resumed from a checkpoint, oldest first. */
+  readonly resumes: ResumeEvent[] = [];
   lastEval: { epoch: number; report: EvaluationReport } | null = null;
   /** Every epoch's predicted boxes on the same validation images (detection), oldest first, capped. */
   readonly sampleHistory: { epoch: number; samples: SamplePrediction[] }[] = [];
@@ -104,6 +106,14 @@ export class RunTelemetry {
         this.logs.push(e);
         this.versions.logs++;
         return 'logs';
+      case 'resume': {
+        this.resumes.push(e);
+        // A restarted epoch trains its steps again: the curves keep what came before the restart point.
+        if (this.lastStep && this.lastStep.step > e.step) this.resetStepsFrom(e.step + 1);
+        if (!this.meta.stepsPerEpoch) this.meta.stepsPerEpoch = e.stepsPerEpoch;
+        this.versions.steps++;
+        return 'steps';
+      }
       case 'run-status': {
         const before = this.summary?.state;
         this.summary = e.run;

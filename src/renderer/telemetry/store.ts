@@ -1,4 +1,5 @@
 import type { LabApi, LabEvent, RunDetail } from '../../shared/api';
+import { overlayFits } from './heat';
 import { RunTelemetry, type Channel, type RunMeta } from './run';
 
 /**
@@ -34,6 +35,8 @@ export class TelemetryStore {
   version = 0;
   /** The editor colours nodes by gradient norm (from the shown run's latest probe). */
   showHeat = true;
+  /** The document open in the editor: a run's overlay shows on it only when the run trained this network. */
+  private editorDoc: unknown;
 
   constructor(opts: TelemetryStoreOptions = {}) {
     this.throttleMs = opts.throttleMs ?? 150;
@@ -101,6 +104,22 @@ export class TelemetryStore {
     this.selected = id;
     if (id) this.ensure(id);
     this.changed();
+  }
+
+  /** The editor's document changed (cheap: the overlay check is cached per document). */
+  setEditorDoc(doc: unknown): void {
+    if (doc === this.editorDoc) return;
+    const before = overlayFits(this.current(), this.editorDoc);
+    this.editorDoc = doc;
+    if (overlayFits(this.current(), doc) !== before) {
+      this.changed();
+      this.flush();
+    }
+  }
+
+  /** Whether the shown run's gradient overlay belongs on the editor's document. */
+  overlayFitsEditor(run: RunTelemetry | undefined = this.current()): boolean {
+    return overlayFits(run, this.editorDoc);
   }
 
   setShowHeat(on: boolean): void {

@@ -6,6 +6,7 @@ import { adaptToDataset } from '../../shared/graph/adapt';
 import { BACKENDS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../../shared/training/config';
 import { previewSchedule } from '../../shared/training/schedulePreview';
 import { useEditor, useEditorState } from '../app/context';
+import { analysisOf } from '../core/analysis';
 import { Icon } from '../app/Icon';
 import { AXIS, fmt, GRID, TOOLTIP } from '../dashboards/chartKit';
 import { formatDuration, progressOf } from '../telemetry/progress';
@@ -54,13 +55,16 @@ function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDra
   useTicker(1000, state === 'running');
   const p = run ? progressOf(run) : null;
   const exec = (name: string) => void manager.execute(name, undefined, 'ui');
-  const canStart = !active && !!draft.dataset && manager.isEnabled('run.start', { dataset: draft.dataset, config: {} });
+  const problems = useEditorState((s) => analysisOf(s.doc));
+  const firstError = problems.analysis.issues.find((i) => i.severity === 'error');
+  const blocked = firstError ? `The graph has ${problems.errors === 1 ? 'an error' : `${problems.errors} errors`}: ${firstError.message}` : undefined;
+  const canStart = !active && !blocked && !!draft.dataset && manager.isEnabled('run.start', { dataset: draft.dataset, config: {} });
   const backend = run?.summary?.backend;
   return (
     <div className="tp-run" data-testid="run-controls" data-state={state ?? 'none'}>
       <div className="tp-run-buttons">
         {!active && (
-          <button className="btn primary" data-testid="train-start" disabled={!canStart} onClick={onStart} title="Start training with these settings">
+          <button className="btn primary" data-testid="train-start" disabled={!canStart} onClick={onStart} title={blocked ? `Start is off. ${blocked}` : 'Start training with these settings'}>
             <Icon name="play" size={13} /> Start
           </button>
         )}
@@ -91,6 +95,14 @@ function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDra
           </span>
         )}
       </div>
+      {blocked && !active && (
+        <div className="field-error tp-error" data-testid="start-blocked">
+          {blocked}{' '}
+          <button className="link-btn" data-testid="start-blocked-show" onClick={() => void manager.execute('view.workspace', { workspace: 'editor', focus: firstError?.nodeId ? [firstError.nodeId] : [] }, 'ui')}>
+            Show in the editor
+          </button>
+        </div>
+      )}
       <div className="tp-progress" data-testid="run-progress" data-fraction={p?.fraction ?? 0}>
         <div className={`tp-progress-bar ${state === 'paused' ? 'paused' : ''}`} style={{ width: `${((p?.fraction ?? 0) * 100).toFixed(1)}%` }} />
       </div>

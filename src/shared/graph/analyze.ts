@@ -3,6 +3,7 @@ import { parseParams } from '../blocks/params';
 import { elements, formatShape } from '../blocks/shapeMath';
 import { ShapeError, type AnyBlockDef, type Cost } from '../blocks/types';
 import { expandGroups, type ExpandedGraph } from './expand';
+import { checkHeads } from './headCheck';
 import type { EdgeDoc, GraphDoc, Issue, NodeDoc, Shape } from './types';
 
 export interface NodeInfo {
@@ -221,6 +222,8 @@ export function analyze(graph: GraphDoc): Analysis {
   for (const e of liveEdges) edgeShapes[edgeOrigin.get(e.id) ?? e.id] = outputs.get(`${e.source}:${e.sourcePort}`);
 
   checkEndpoints(graph, nodes, defs, outgoing, incoming, origin, issues);
+  const heads = checkHeads({ task: graph.meta.task, graphInput: graph.meta.input.shape, nodes, defs, incoming, outgoing, outputOf: (id) => outputs.get(`${id}:${defs.get(id)?.outputs[0]}`), nameOf: originalName });
+  for (const h of heads) report(h.issue, h.node);
   return { nodes: info, edges: edgeShapes, groups, totals, issues, order, expanded };
 }
 

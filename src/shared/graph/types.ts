@@ -90,4 +90,6 @@ export type IssueCode =
   | 'shape'
   | 'param'
   | 'unknown-block'
+  /** The network's output does not fit its task (classification vector, detection heads, segmentation map). */
+  | 'head'
   | 'group';

@@ -39,16 +39,44 @@ export interface Checkpoint {
   /** Completed epochs. */
   epoch: number;
   step: number;
+  /** Where a stop left the current epoch: batches done and their running sums (absent at an epoch's end). */
+  partial?: PartialEpoch;
   artifacts: tf.io.ModelArtifacts;
   optimizer: OptimizerState;
   metric: number;
 }
 
+/** The part of an epoch done before a stop: its batches (in the epoch's seeded order) and the loss/metric sums. */
+export interface PartialEpoch {
+  batches: number;
+  lossSum: number;
+  accSum: number;
+  seen: number;
+}
+
 export interface ResumeState {
+  /** Completed epochs. */
   epoch: number;
+  /** Optimizer steps done (the schedule's position). */
   step: number;
   optimizer: OptimizerState;
   best?: number;
+  /** Set when the checkpoint was taken mid-epoch. */
+  partial?: PartialEpoch;
+}
+
+/** Where a resumed run picks up: exactly at its step, or at the start of its epoch when that is impossible. */
+export interface ResumeInfo {
+  /** The step training continues after (the next step is step + 1). */
+  step: number;
+  /** The epoch it continues in (0-based). */
+  epoch: number;
+  /** Batches of that epoch already done. */
+  batchInEpoch: number;
+  stepsPerEpoch: number;
+  exact: boolean;
+  /** What happened, in words, for the run's log. */
+  message: string;
 }
 
 export interface TrainerHooks {
@@ -57,6 +85,8 @@ export interface TrainerHooks {
   probe?(layers: LayerProbe[], step: number, epoch: number): void;
   log?(level: 'info' | 'warning' | 'error', message: string): void;
   checkpoint?(c: Checkpoint): Promise<void>;
+  /** Called once before the first step of a resumed run. */
+  resumed?(info: ResumeInfo): void;
   /** Awaited before every step: resolves when training may go on (pause holds it), or says stop. */
   gate?(): Promise<'continue' | 'stop'>;
 }
@@ -128,22 +158,28 @@ export async function train(opts: {
   for (const layer of model.layers) for (const w of layer.trainableWeights) layerOfVariable.set((w.read() as tf.Variable).name, layer.name);
   const clip = config.clip.mode === 'norm' ? { kind: 'norm' as const, maxNorm: config.clip.value } : config.clip.mode === 'value' ? { kind: 'value' as const, clipValue: config.clip.value } : { kind: 'none' as const };
 
-  let step = opts.resume?.step ?? 0;
+  const start = opts.resume ? resumePoint(opts.resume, stepsPerEpoch) : undefined;
+  if (start) hooks.resumed?.(start.info);
+  let step = start?.step ?? 0;
   let best = opts.resume?.best ?? (config.earlyStopping.metric === 'val_loss' ? Infinity : -Infinity);
   let sinceBest = 0;
   let last: Evaluation | undefined;
   const evalBatch = Math.max(config.batchSize, 128);
+  let partial: PartialEpoch | undefined;
 
-  for (let epoch = opts.resume?.epoch ?? 0; epoch < config.epochs; epoch++) {
+  for (let epoch = start?.epoch ?? 0; epoch < config.epochs; epoch++) {
     const started = performance.now();
-    let lossSum = 0;
-    let accSum = 0;
-    let seen = 0;
+    const from = epoch === start?.epoch ? start.partial : undefined;
+    let lossSum = from?.lossSum ?? 0;
+    let accSum = from?.accSum ?? 0;
+    let seen = from?.seen ?? 0;
+    let batchInEpoch = from?.batches ?? 0;
     let windowStart = performance.now();
     let windowSamples = 0;
     let lr = lrAt(step);
-    for (const batch of trainIter.epoch(epoch)) {
+    for (const batch of batchesFrom(trainIter, epoch, batchInEpoch)) {
       if (hooks.gate && (await hooks.gate()) === 'stop') {
+        partial = batchInEpoch > 0 ? { batches: batchInEpoch, lossSum, accSum, seen } : undefined;
         return finish('stopped', epoch);
       }
       lr = lrAt(step);
@@ -185,6 +221,7 @@ export async function train(opts: {
       disposeBatchTensors(t);
 
       step++;
+      batchInEpoch++;
       lossSum += lossValue * batch.size;
       accSum += accValue * batch.size;
       seen += batch.size;
@@ -219,7 +256,7 @@ export async function train(opts: {
   return finish('completed', config.epochs);
 
   async function checkpoint(reason: Checkpoint['reason'], epoch: number, metric: number): Promise<Checkpoint> {
-    return { reason, epoch, step, metric, artifacts: await saveArtifacts(model), optimizer: await optimizer.getStateAsync() };
+    return { reason, epoch, step, ...(reason === 'final' && partial ? { partial } : {}), metric, artifacts: await saveArtifacts(model), optimizer: await optimizer.getStateAsync() };
   }
 
   async function finish(reason: TrainResult['reason'], epochs: number): Promise<TrainResult> {
@@ -227,6 +264,51 @@ export async function train(opts: {
     optimizer.dispose();
     return { reason, epochs, steps: step, final: last, best };
   }
+}
+
+/** The batches of an epoch from batch `from` on, in the epoch's seeded order (a resumed epoch skips those done). */
+function* batchesFrom(iter: BatchIterator, epoch: number, from: number): Generator<ReturnType<BatchIterator['batch']>> {
+  if (from === 0) {
+    yield* iter.epoch(epoch);
+    return;
+  }
+  for (let b = from; b < iter.batches; b++) yield iter.batch(epoch, b);
+}
+
+/**
+ * Where a resumed run continues. The data order is a function of (seed, epoch, batch) and the schedule a
+ * function of the step, so a checkpoint taken mid-epoch continues at the exact next batch with the same
+ * learning rate. When the checkpoint does not fit this run's epoch length (another batch size or sample limit)
+ * the epoch restarts from its first batch and the step goes back to the epoch's start, and the message says so.
+ */
+export function resumePoint(r: ResumeState, stepsPerEpoch: number): { epoch: number; step: number; partial?: PartialEpoch; info: ResumeInfo } {
+  const epochStart = r.epoch * stepsPerEpoch;
+  const done = r.partial?.batches ?? r.step - epochStart;
+  if (done === 0 && r.step === epochStart) {
+    const message = r.step === 0 ? 'Resumed at the start: no step was trained before the stop.' : `Resumed after step ${r.step}, at the end of epoch ${r.epoch}: epoch ${r.epoch + 1} starts from its first batch.`;
+    return { epoch: r.epoch, step: r.step, info: { step: r.step, epoch: r.epoch, batchInEpoch: 0, stepsPerEpoch, exact: true, message } };
+  }
+  if (done > 0 && done < stepsPerEpoch && r.step === epochStart + done) {
+    const partial = r.partial ?? { batches: done, lossSum: 0, accSum: 0, seen: 0 };
+    return {
+      epoch: r.epoch,
+      step: r.step,
+      partial,
+      info: { step: r.step, epoch: r.epoch, batchInEpoch: done, stepsPerEpoch, exact: true, message: `Resumed exactly after step ${r.step} (epoch ${r.epoch + 1}, batch ${done} of ${stepsPerEpoch}): the epoch continues with its remaining ${stepsPerEpoch - done} batches, in the same order, with the learning-rate schedule at step ${r.step}.` },
+    };
+  }
+  return {
+    epoch: r.epoch,
+    step: epochStart,
+    info: {
+      step: epochStart,
+      epoch: r.epoch,
+      batchInEpoch: 0,
+      stepsPerEpoch,
+      exact: false,
+      message: `The checkpoint (step ${r.step}) does not fit this run's ${stepsPerEpoch} steps per epoch: epoch ${r.epoch + 1} restarts from its first batch at step ${epochStart}, and the steps after it are trained again.`,
+    },
+  };
 }
 
 /**

@@ -122,6 +122,7 @@ async function main(): Promise<void> {
       epoch: ck.progress.epoch,
       step: ck.progress.step,
       best: ck.progress.best,
+      ...(ck.progress.partial ? { partial: ck.progress.partial } : {}),
       optimizer: { name: ck.optimizer.name as never, step: ck.optimizer.step, slots: ck.optimizer.slots },
     };
   }
@@ -160,6 +161,10 @@ async function main(): Promise<void> {
       epoch: (e) => emit({ type: 'epoch', runId, epoch: e.epoch, lr: e.lr, seconds: e.seconds, train: e.train, val: e.val, headline: e.headline, metricName: names.headline }),
       probe: (layers, step, epoch) => emit({ type: 'probe', runId, step, epoch, layers }),
       log: (level, message) => emit({ type: 'log', runId, level, message }),
+      resumed: (r) => {
+        emit({ type: 'resume', runId, step: r.step, epoch: r.epoch + 1, batchInEpoch: r.batchInEpoch, stepsPerEpoch: r.stepsPerEpoch, exact: r.exact, message: r.message });
+        emit({ type: 'log', runId, level: r.exact ? 'info' : 'warning', message: r.message });
+      },
       checkpoint: async (ck: Checkpoint) => {
         if (ck.reason === 'best') best = ck.metric;
         const name = ck.reason === 'best' ? 'best' : ck.reason === 'final' ? 'last' : `epoch-${ck.epoch}`;
@@ -198,7 +203,7 @@ function toFiles(ck: Checkpoint, best: number | undefined) {
     modelJson: JSON.stringify({ format: 'layers-model', generatedBy: 'Netsmith', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] }),
     weights: new Uint8Array(joined),
     optimizer: ck.optimizer,
-    progress: { epoch: ck.epoch, step: ck.step, metric: ck.metric, best },
+    progress: { epoch: ck.epoch, step: ck.step, metric: ck.metric, best, ...(ck.partial ? { partial: ck.partial } : {}) },
   };
 }
 

@@ -7,7 +7,8 @@ export interface CheckpointFiles {
   modelJson: string;
   weights: Uint8Array;
   optimizer: { name: string; step: number; slots: Record<string, Float32Array[]> };
-  progress: { epoch: number; step: number; metric: number; best?: number };
+  /** Completed epochs, steps done; `partial`: the batches of the next epoch a stop left done (see trainer.ts). */
+  progress: { epoch: number; step: number; metric: number; best?: number; partial?: { batches: number; lossSum: number; accSum: number; seen: number } };
 }
 
 /**

@@ -28,6 +28,8 @@ export const runRecordSchema = z.object({
   epoch: z.number().int().min(0),
   epochs: z.number().int().min(1),
   step: z.number().int().min(0),
+  /** Optimizer steps per epoch, from the worker once the data is loaded. */
+  stepsPerEpoch: z.number().int().min(1).optional(),
   backend: z.string().optional(),
   /** The process whose worker trains the run (for telling an orphan from a run another Netsmith process trains). */
   pid: z.number().int().optional(),
@@ -57,5 +59,6 @@ export function summaryOf(r: RunRecord): RunSummary {
     ...(r.backend ? { backend: r.backend } : {}),
     ...(r.error ? { error: r.error } : {}),
     ...(r.metrics ? { metrics: r.metrics } : {}),
+    ...(r.stepsPerEpoch ? { stepsPerEpoch: r.stepsPerEpoch } : {}),
   };
 }

@@ -342,7 +342,7 @@ export class RunRegistry implements RunManager {
     const r = run.record;
     switch (m.type) {
       case 'ready':
-        await this.update(r, { state: 'running', backend: m.backend, fallbackOps: m.fallbackOps, ...(m.config ? { config: m.config } : {}), ...(m.graph ? { graph: m.graph } : {}), ...(m.data ? { data: m.data } : {}) });
+        await this.update(r, { state: 'running', backend: m.backend, fallbackOps: m.fallbackOps, ...(m.config ? { config: m.config } : {}), ...(m.graph ? { graph: m.graph } : {}), ...(m.data ? { data: m.data } : {}), ...(m.stepsPerEpoch ? { stepsPerEpoch: m.stepsPerEpoch } : {}) });
         return;
       case 'events':
         run.log = run.log.then(() => fsp.appendFile(join(this.runDir(r.id), 'metrics.jsonl'), m.events.map((e) => JSON.stringify(e)).join('\n') + '\n'));
