@@ -158,7 +158,7 @@ function LiveProgress({ runId }: { runId?: string }) {
   useRunVersion(run, 'steps', 'epochs', 'status');
   const s = run?.summary;
   if (!run || !s) return <span className="muted">starting…</span>;
-  const spe = run.meta.stepsPerEpoch;
+  const spe = run.stepsPerEpoch;
   const partial = spe && run.lastStep ? Math.min(1, (run.lastStep.step - s.epoch * spe) / spe) : 0;
   const frac = s.epochs ? Math.min(1, (s.epoch + Math.max(0, partial)) / s.epochs) : 0;
   const lastEpoch = run.epochs[run.epochs.length - 1];
