@@ -45,6 +45,9 @@ export function formatNumber(v: number | null | undefined, digits = 3): string {
   return String(+v.toPrecision(digits));
 }
 
+/** A fraction as a percentage (`10.3%`); NaN and ∞ as formatNumber writes them. */
+export const formatPercent = (v: number | null | undefined, digits = 1): string => (v === undefined || v === null ? '—' : Number.isFinite(v) ? `${(v * 100).toFixed(digits)}%` : formatNumber(v));
+
 /** A chart's tick label: like formatNumber with fewer digits (ticks are round numbers). */
 export const formatTick = (v: number): string => formatNumber(v, 2);
 

@@ -25,6 +25,8 @@ function EpochLoss({ run }: { run: RunTelemetry }) {
   const badge =
     verdict.status === 'overfitting' ? (
       <span className="pill warn" data-testid="overfit-flag" title={verdict.message}>overfitting</span>
+    ) : verdict.status === 'diverging' ? (
+      <span className="pill error" data-testid="diverging-flag" title={verdict.message}>diverging</span>
     ) : verdict.status === 'underfitting' ? (
       <span className="pill warn" data-testid="underfit-flag" title={verdict.message}>underfitting</span>
     ) : null;

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { ramp } from './LayerPicker';
-import { formatNumber } from '../core/format';
+import { formatNumber, formatPercent } from '../core/format';
 import { axisNote, type ValueAxis } from '../core/axis';
 
 /** Shared chart styling: colours come from CSS variables (both themes), numbers in a compact form. */
@@ -55,7 +55,7 @@ export function layerLines(keys: readonly string[], selected: string, fadedOpaci
 /** Measured numbers in the dashboards: see formatNumber (one formatter everywhere). */
 export const fmt = (v: number | undefined | null, digits = 3): string => formatNumber(v, digits);
 
-export const pct = (v: number | undefined | null, digits = 1): string => (v === undefined || v === null ? '—' : Number.isFinite(v) ? `${(v * 100).toFixed(digits)}%` : formatNumber(v));
+export const pct = formatPercent;
 
 /** Tick labels for log10-valued axes: −3 → 1e-3. */
 export const logTick = (v: number): string => (Number.isInteger(v) ? (v === 0 ? '1' : v === 1 ? '10' : `1e${v}`) : '');

@@ -1,10 +1,7 @@
 import { useState } from 'react';
 import type { RunSummary } from '../../shared/api';
-import { normalizeTags } from '../../shared/training/runName';
+import { parseTags } from '../../shared/training/runName';
 import { useEditor } from '../app/context';
-
-/** "a, b ,, c" → ['a', 'b', 'c'] (the tags field is comma-separated). */
-export const parseTags = (text: string): string[] => normalizeTags(text.split(','));
 
 /** Rename a run and set its tags; the host writes them to the run's run.json (atomically) and reports the new summary. */
 export function RunLabelEditor({ run, onSaved }: { run: RunSummary; onSaved(r: RunSummary): void }) {

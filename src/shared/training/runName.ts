@@ -64,3 +64,6 @@ export function normalizeTags(tags: readonly string[]): string[] {
   }
   return out;
 }
+
+/** The tags field's text ("baseline, lr sweep") as tags. */
+export const parseTags = (text: string): string[] => normalizeTags(text.split(','));

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { datasetLabel, defaultRunName, normalizeTags, shortRate } from '../../../src/shared/training/runName';
+import { datasetLabel, defaultRunName, normalizeTags, parseTags, shortRate } from '../../../src/shared/training/runName';
 import { configDiff, runSettingsDiff } from '../../../src/renderer/runs/diff';
 import { metricLabel, settingLabel } from '../../../src/renderer/runs/settingLabels';
-import { parseTags } from '../../../src/renderer/runs/RunLabelEditor';
 import { defaultTrainConfig } from '../../../src/shared/training/config';
 
 test('learning rates are written as people write them', () => {
