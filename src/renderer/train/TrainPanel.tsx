@@ -13,6 +13,7 @@ import { AugmentationsSection } from './AugmentationsSection';
 import { draftStore, runConfig, setPath, stepsPerEpoch, type TrainDraft } from './draft';
 import { settingWarnings } from './settingWarnings';
 import { Check, NumberField, Row, Section, SelectField } from './fields';
+import { plural } from '../../shared/plural';
 
 const ACTIVE = new Set(['running', 'queued', 'paused']);
 
@@ -113,7 +114,7 @@ function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDra
           </>
         ) : (
           <span className="muted">
-            {dataset ? `${dataset.name}: ${stepsPerEpoch(dataset.sizes.train, draft.config)} steps per epoch × ${draft.config.epochs} epochs` : 'Pick a dataset to train on.'}
+            {dataset ? `${dataset.name}: ${plural(stepsPerEpoch(dataset.sizes.train, draft.config), 'step')} per epoch × ${plural(draft.config.epochs, 'epoch')}` : 'Pick a dataset to train on.'}
           </span>
         )}
       </div>

@@ -1,5 +1,6 @@
 import type { TrainConfig } from '../../shared/training/config';
 import { formatNumber } from '../core/format';
+import { plural } from '../../shared/plural';
 
 /**
  * Settings that are valid but extreme: the Train panel warns beside the field and above Start, and still lets
@@ -28,7 +29,7 @@ export function settingWarnings(c: TrainConfig, trainSize?: number): SettingWarn
   if (n !== undefined && c.batchSize > n) out.push({ path: 'batchSize', message: `A batch of ${c.batchSize} is larger than the ${n} training samples: each epoch is one step over the whole set.` });
   if (['momentum', 'nesterov', 'rmsprop'].includes(c.optimizer.name) && c.optimizer.momentum > 0.999) out.push({ path: 'optimizer.momentum', message: `A momentum of ${c.optimizer.momentum} keeps almost every past step: updates barely respond to the gradient.` });
   if (c.clip.mode !== 'none' && c.clip.value < 1e-3) out.push({ path: 'clip.value', message: `Clipping at ${formatNumber(c.clip.value)} makes every update tiny.` });
-  if (c.schedule.name === 'cosine' && c.schedule.warmupEpochs >= c.epochs) out.push({ path: 'schedule.warmupEpochs', message: `A warmup of ${c.schedule.warmupEpochs} epochs is as long as the run (${c.epochs} ${c.epochs === 1 ? 'epoch' : 'epochs'}): the learning rate never reaches its peak.` });
+  if (c.schedule.name === 'cosine' && c.schedule.warmupEpochs >= c.epochs) out.push({ path: 'schedule.warmupEpochs', message: `A warmup of ${plural(c.schedule.warmupEpochs, 'epoch')} is as long as the run (${plural(c.epochs, 'epoch')}): the learning rate never reaches its peak.` });
   if (c.loss.labelSmoothing > 0.3) out.push({ path: 'loss.labelSmoothing', message: `Label smoothing of ${c.loss.labelSmoothing} leaves the true class little more weight than the others (usual: 0.05 to 0.1).` });
   return out;
 }
