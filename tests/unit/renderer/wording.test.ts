@@ -8,6 +8,9 @@ import { plural } from '../../../src/shared/plural';
 import { paramSummary } from '../../../src/renderer/editor/nodeSummary';
 import type { LabApi } from '../../../src/shared/api';
 import { harness, smallNet } from './helpers';
+import { TelemetryStore } from '../../../src/renderer/telemetry/store';
+import { syntheticSummary } from '../../../src/renderer/telemetry/synthetic';
+import { progressOf } from '../../../src/renderer/telemetry/progress';
 
 test('a lone Input is told to add layers, not that "every block feeds another one"', () => {
   const b = new GraphBuilder({ name: 't', input: [28, 28, 1] });
@@ -66,4 +69,19 @@ test('the unsaved-changes dialog offers Save: it saves, then goes on', async () 
   assert.equal(asked?.alternative, 'Save as…');
   assert.equal(h2.store.get().dialog?.kind, 'saveAs');
   assert.equal(h2.store.get().doc.nodes.length, smallNet().nodes.length, 'nothing was discarded');
+});
+
+test('"step 64/58" cannot happen: the worker\'s step count wins, an estimate never ends below the step', () => {
+  const store = new TelemetryStore({ throttleMs: 0 });
+  // The Train panel guessed 58 steps per epoch (its dataset size was off); the run is at step 64 of 1 epoch.
+  store.ingest({ type: 'run-status', run: { ...syntheticSummary('r', 'running', 1), step: 64 } });
+  store.setMeta('r', { stepsPerEpoch: 58, batchSize: 32 });
+  let p = progressOf(store.get('r')!);
+  assert.equal(p.step, 64);
+  assert.ok(p.totalSteps! >= p.step, `step ${p.step}/${p.totalSteps}`);
+  // Once the host reports the worker's count (last partial batch included), that is the total.
+  store.ingest({ type: 'run-status', run: { ...syntheticSummary('r', 'running', 1), step: 64, stepsPerEpoch: 70 } });
+  p = progressOf(store.get('r')!);
+  assert.equal(p.totalSteps, 70);
+  assert.equal(store.get('r')!.stepsPerEpoch, 70);
 });
