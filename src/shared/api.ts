@@ -85,7 +85,9 @@ export interface RunSummary {
   backend?: string;
   error?: string;
   metrics?: Record<string, number>;
-  /** Optimizer steps per epoch, known once the worker has loaded the data (with `epochs`: the step total). */
+  /** The user's labels for the run (Runs workspace), in the order given. */
+  tags?: string[];
+  /** Optimizer steps per epoch, as the training worker counts them (known once the run has started). */
   stepsPerEpoch?: number;
 }
 
@@ -212,6 +214,11 @@ export const LAB_ARGS = {
   startRun: z.object({ project: z.string().max(50_000_000), dataset: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }),
   controlRun: z.object({ id: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
   listRuns: z.undefined(),
+  updateRun: z.object({
+    id: runIdSchema,
+    name: z.string().trim().min(1, 'a run needs a name').max(200, 'at most 200 characters').optional(),
+    tags: z.array(z.string().trim().min(1, 'a tag cannot be empty').max(40, 'a tag has at most 40 characters')).max(20, 'at most 20 tags').optional(),
+  }),
   datasetPreview: z.object({ id: z.string().min(1).max(4096), perClass: z.number().int().min(1).max(16).default(4) }),
   augmentPreview: z.object({
     id: z.string().min(1).max(4096),
@@ -280,6 +287,8 @@ export interface LabApi {
   startRun(a: { project: string; dataset: string; config?: Record<string, unknown> }): Promise<RunSummary>;
   controlRun(a: { id: string; action: 'pause' | 'resume' | 'stop' }): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;
+  /** Renames a run and/or sets its tags (written to its run.json atomically); returns the updated summary. */
+  updateRun(a: { id: string; name?: string; tags?: string[] }): Promise<RunSummary>;
   datasetPreview(a: { id: string; perClass?: number }): Promise<DatasetPreview>;
   augmentPreview(a: { id: string; augment?: Record<string, unknown>; seed?: number; count?: number; variants?: number }): Promise<AugmentPreview>;
   runDetail(a: { id: string }): Promise<RunDetail>;

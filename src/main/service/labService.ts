@@ -152,6 +152,11 @@ export class LabService implements LabApi {
     return this.runs.listRuns();
   }
 
+  async updateRun(a: { id: string; name?: string; tags?: string[] }): Promise<RunSummary> {
+    if (!this.runs.updateRun) throw new LabError(NO_ENGINE_MESSAGE, 'no-engine');
+    return this.runs.updateRun(LAB_ARGS.updateRun.parse(a));
+  }
+
   async datasetPreview(a: { id: string; perClass?: number }): Promise<DatasetPreview> {
     await checkDatasetAccess(a.id, await this.datasetRoots());
     return this.runs.datasetPreview(LAB_ARGS.datasetPreview.parse(a));

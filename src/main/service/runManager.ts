@@ -23,6 +23,8 @@ export interface RunManager {
   startRun(args: StartRunArgs): Promise<RunSummary>;
   controlRun(args: ControlRunArgs): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;
+  /** Renames a run and/or sets its tags; absent: `no-engine`. */
+  updateRun?(args: { id: string; name?: string; tags?: string[] }): Promise<RunSummary>;
   datasetPreview(args: { id: string; perClass: number }): Promise<DatasetPreview>;
   augmentPreview(args: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview>;
   runDetail(args: { id: string }): Promise<RunDetail>;

@@ -43,7 +43,8 @@ export interface ActionContext {
   files: FilesBridge;
   library: LibraryBridge;
   toast(message: string, kind?: 'info' | 'success' | 'error'): void;
-  confirm(title: string, message: string, opts?: { confirmLabel?: string; danger?: boolean }): Promise<boolean>;
+  /** true: confirmed, false: cancelled, 'alternative': the third button (`alternative`, e.g. "Save") was chosen. */
+  confirm(title: string, message: string, opts?: { confirmLabel?: string; danger?: boolean; alternative?: string }): Promise<boolean | 'alternative'>;
   prompt(title: string, message: string, value: string, confirmLabel?: string): Promise<string | null>;
   now(): number;
   isMac: boolean;

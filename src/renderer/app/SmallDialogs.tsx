@@ -6,7 +6,7 @@ import { isMac } from './editor';
 import { Icon } from './Icon';
 import { Modal } from './Modal';
 
-export function ConfirmDialog({ id, title, message, confirmLabel, danger }: { id: number; title: string; message: string; confirmLabel: string; danger?: boolean }) {
+export function ConfirmDialog({ id, title, message, confirmLabel, danger, alternative }: { id: number; title: string; message: string; confirmLabel: string; danger?: boolean; alternative?: string }) {
   const { resolveDialog } = useEditor();
   return (
     <Modal
@@ -20,9 +20,14 @@ export function ConfirmDialog({ id, title, message, confirmLabel, danger }: { id
           <button className="btn" data-testid="confirm-cancel" onClick={() => resolveDialog(id, false)}>
             Cancel
           </button>
-          <button className={`btn ${danger ? 'danger' : 'primary'}`} data-testid="confirm-ok" data-autofocus onClick={() => resolveDialog(id, true)}>
+          <button className={`btn ${danger ? 'danger' : 'primary'}`} data-testid="confirm-ok" data-autofocus={alternative ? undefined : true} onClick={() => resolveDialog(id, true)}>
             {confirmLabel}
           </button>
+          {alternative && (
+            <button className="btn primary" data-testid="confirm-alternative" data-autofocus onClick={() => resolveDialog(id, 'alternative')}>
+              {alternative}
+            </button>
+          )}
         </>
       }
     >

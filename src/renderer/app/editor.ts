@@ -122,7 +122,7 @@ export function createEditor(lab: LabApi | null): Editor {
       setTimeout(() => store.update((s) => ({ ...s, toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 6000 : 3500);
     },
     confirm: (title, message, opts = {}) =>
-      openModal<boolean>((id) => ({ kind: 'confirm', id, title, message, confirmLabel: opts.confirmLabel ?? 'OK', danger: opts.danger })),
+      openModal<boolean | 'alternative'>((id) => ({ kind: 'confirm', id, title, message, confirmLabel: opts.confirmLabel ?? 'OK', danger: opts.danger, alternative: opts.alternative })),
     prompt: (title, message, value, confirmLabel = 'OK') => openModal<string | null>((id) => ({ kind: 'prompt', id, title, message, value, confirmLabel })),
   });
   manager.register(ACTIONS);

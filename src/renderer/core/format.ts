@@ -23,6 +23,34 @@ export function formatFlops(n: number): string {
 /** Compact FLOPs for node badges: `3.5M`. */
 export const formatFlopsShort = (n: number): string => formatCount(n);
 
+/** `7.87e20`, `1.2e-5`: a mantissa of `digits` significant digits (trailing zeros dropped) and a plain exponent. */
+export function formatExponent(v: number, digits = 3): string {
+  const [m, e] = v.toExponential(Math.max(0, digits - 1)).split('e');
+  return `${m.includes('.') ? m.replace(/\.?0+$/, '') : m}e${Number(e)}`;
+}
+
+/**
+ * The one formatter for measured numbers (losses, metrics, norms, learning rates): `digits` significant digits
+ * from 0.001 to 10,000; `12.3k` and `188k` below a million; exponent notation beyond (`7.87e20`, `3e-5`), so
+ * a diverging loss never prints as a 20-digit "k" number; `NaN`, `∞` and `−∞` as such; `—` for no value.
+ */
+export function formatNumber(v: number | null | undefined, digits = 3): string {
+  if (v === undefined || v === null) return '—';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1e6 || a < 1e-3) return formatExponent(v, Math.min(digits, 3));
+  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
+  return String(+v.toPrecision(digits));
+}
+
+/** A fraction as a percentage (`10.3%`); NaN and ∞ as formatNumber writes them. */
+export const formatPercent = (v: number | null | undefined, digits = 1): string => (v === undefined || v === null ? '—' : Number.isFinite(v) ? `${(v * 100).toFixed(digits)}%` : formatNumber(v));
+
+/** A chart's tick label: like formatNumber with fewer digits (ticks are round numbers). */
+export const formatTick = (v: number): string => formatNumber(v, 2);
+
 export function formatBytes(n: number): string {
   const a = Math.abs(n);
   if (a >= 1024 ** 3) return `${trim(n / 1024 ** 3)} GiB`;

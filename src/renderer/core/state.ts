@@ -38,7 +38,7 @@ export type Dialog =
   | { kind: 'shortcuts' }
   | { kind: 'report'; report: RestoreReport }
   | { kind: 'recover'; savedAt: string; text: string }
-  | { kind: 'confirm'; id: number; title: string; message: string; confirmLabel: string; danger?: boolean }
+  | { kind: 'confirm'; id: number; title: string; message: string; confirmLabel: string; danger?: boolean; alternative?: string }
   | { kind: 'prompt'; id: number; title: string; message: string; value: string; confirmLabel: string }
   | { kind: 'export'; runId?: string }
   | { kind: 'picture' };

@@ -6,9 +6,16 @@ import type { RunTelemetry } from '../telemetry/run';
 import { useDashLinks } from './links';
 import { chanceLoss, graphOf, hasResidual, nodeLabels } from './runInfo';
 
+/** The root of the summed squares of the layers' gradient norms (NaN entries: not reported). */
+function overallGradNorm(norms: Float32Array): number {
+  let s = 0;
+  for (const n of norms) if (!Number.isNaN(n)) s += n * n;
+  return Math.sqrt(s);
+}
+
 /** Every verdict for the run, computed from its telemetry (see shared/training/diagnostics). */
 export function useDiagnostics(run: RunTelemetry): Diagnostic[] {
-  const v = useRunVersion(run, 'probes', 'epochs', 'status');
+  const v = useRunVersion(run, 'probes', 'epochs', 'status', 'steps');
   return useMemo(() => {
     const cfg = (run.meta.config ?? {}) as { init?: string; clip?: { mode?: 'none' | 'norm' | 'value' }; optimizer?: { lr?: number } };
     const g = graphOf(run);
@@ -17,6 +24,8 @@ export function useDiagnostics(run: RunTelemetry): Diagnostic[] {
       probeStep: run.latestProbe?.step,
       epochs: run.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss })),
       chanceLoss: chanceLoss(run),
+      losses: run.steps.rows().map((r) => r.loss),
+      gradNorms: run.probes.list().map((f) => overallGradNorm(f.gradNorm)),
       context: { hasResidual: hasResidual(g), hasBatchNorm: g ? g.nodes.some((n) => n.type === 'norm/batchnorm') : undefined, init: cfg.init, clip: cfg.clip?.mode, lr: cfg.optimizer?.lr },
     });
   }, [run, v]);

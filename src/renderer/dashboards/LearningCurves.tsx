@@ -4,7 +4,9 @@ import { fitVerdict } from '../../shared/training/diagnostics';
 import { useRunVersion } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { ema, thin } from '../telemetry/series';
-import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, TOOLTIP } from './chartKit';
+import { AXIS, AxisNote, Card, Empty, fmt, GRID, LegendItem, pct, TOOLTIP } from './chartKit';
+import { valueAxis } from '../core/axis';
+import { formatTick } from '../core/format';
 import { curveLabels } from './metricLabels';
 import { chanceLoss, plannedEpochs, taskOf, totalSteps } from './runInfo';
 
@@ -13,15 +15,18 @@ const MAX_POINTS = 500;
 
 function EpochLoss({ run }: { run: RunTelemetry }) {
   const v = useRunVersion(run, 'epochs', 'status');
-  const { rows, verdict, epochs } = useMemo(() => {
+  const { rows, verdict, epochs, axis } = useMemo(() => {
     const rows = run.epochs.map((e) => ({ epoch: e.epoch, train: e.trainLoss, val: e.valLoss, gap: [e.trainLoss, Math.max(e.trainLoss, e.valLoss)] as [number, number] }));
     const verdict = fitVerdict(run.epochs.map((e) => ({ epoch: e.epoch, trainLoss: e.trainLoss, valLoss: e.valLoss })), { chanceLoss: chanceLoss(run) });
-    return { rows, verdict, epochs: plannedEpochs(run) };
+    const axis = valueAxis(rows.flatMap((r) => [r.train, r.val]));
+    return { rows, verdict, epochs: plannedEpochs(run), axis };
   }, [run, v]);
   const turn = verdict.turnEpoch !== undefined ? rows.find((r) => r.epoch === verdict.turnEpoch) : undefined;
   const badge =
     verdict.status === 'overfitting' ? (
       <span className="pill warn" data-testid="overfit-flag" title={verdict.message}>overfitting</span>
+    ) : verdict.status === 'diverging' ? (
+      <span className="pill error" data-testid="diverging-flag" title={verdict.message}>diverging</span>
     ) : verdict.status === 'underfitting' ? (
       <span className="pill warn" data-testid="underfit-flag" title={verdict.message}>underfitting</span>
     ) : null;
@@ -45,7 +50,7 @@ function EpochLoss({ run }: { run: RunTelemetry }) {
           <ComposedChart data={rows} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
             <CartesianGrid {...GRID} />
             <XAxis dataKey="epoch" type="number" domain={[1, Math.max(2, epochs)]} allowDecimals={false} {...AXIS} />
-            <YAxis {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} width={44} domain={[0, 'auto']} />
+            <YAxis {...AXIS} tickFormatter={formatTick} width={axis.width} domain={axis.domain} allowDataOverflow />
             <Tooltip {...TOOLTIP} formatter={(x, name) => (Array.isArray(x) ? [fmt(x[1] - x[0]), 'gap'] : [fmt(x as number), name])} labelFormatter={(l) => `epoch ${l}`} />
             <Area dataKey="gap" stroke="none" fill="var(--gap-fill)" isAnimationActive={false} name="gap" />
             <Line dataKey="train" stroke="var(--series-1)" strokeWidth={1.8} dot={{ r: 2.5 }} isAnimationActive={false} name="train" />
@@ -53,6 +58,7 @@ function EpochLoss({ run }: { run: RunTelemetry }) {
             {turn && <ReferenceLine x={turn.epoch} stroke="var(--warning)" strokeDasharray="4 3" label={{ value: 'val loss turns up', position: 'insideTopRight', fill: 'var(--warning)', fontSize: 10 }} />}
             {turn && <ReferenceDot x={turn.epoch} y={turn.val} r={5} fill="var(--warning)" stroke="var(--panel)" data-testid="overfit-marker" />}
           </ComposedChart>
+          <AxisNote axis={axis} />
         </div>
       )}
       {verdict.status !== 'ok' && verdict.status !== 'unknown' && <p className="dash-note warn">{verdict.message}</p>}
@@ -115,6 +121,7 @@ function StepChart({ run, metric, smoothing }: { run: RunTelemetry; metric: 'los
     const withSm = all.map((r, i) => ({ step: r.x, raw: r[metric], smooth: sm[i] }));
     return thin(withSm, MAX_POINTS, 'raw');
   }, [run, v, metric, smoothing]);
+  const axis = useMemo(() => valueAxis(rows.flatMap((r) => [r.raw, r.smooth])), [rows]);
   const last = rows[rows.length - 1];
   return (
     <Card
@@ -135,11 +142,12 @@ function StepChart({ run, metric, smoothing }: { run: RunTelemetry; metric: 'los
           <LineChart data={rows} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
             <CartesianGrid {...GRID} />
             <XAxis dataKey="step" type="number" domain={[0, total ?? 'dataMax']} allowDecimals={false} {...AXIS} tickFormatter={(x: number) => fmt(x, 3)} />
-            <YAxis {...AXIS} domain={metric === 'acc' ? [0, 1] : [0, 'auto']} tickFormatter={(x: number) => (metric === 'acc' ? `${Math.round(x * 100)}%` : fmt(x, 2))} width={44} />
+            <YAxis {...AXIS} domain={metric === 'acc' ? [0, 1] : axis.domain} allowDataOverflow tickFormatter={(x: number) => (metric === 'acc' ? `${Math.round(x * 100)}%` : formatTick(x))} width={metric === 'acc' ? 44 : axis.width} />
             <Tooltip {...TOOLTIP} formatter={(x, name) => [metric === 'acc' ? pct(x as number) : fmt(x as number), `${name} ${metric === 'acc' ? names.step : 'loss'}`]} labelFormatter={(l) => `step ${l}`} />
             <Line dataKey="raw" stroke="var(--series-1-faint)" strokeWidth={1} dot={false} isAnimationActive={false} name="raw" />
             <Line dataKey="smooth" stroke="var(--series-1)" strokeWidth={1.8} dot={false} isAnimationActive={false} name="smoothed" />
           </LineChart>
+          {metric === 'loss' && <AxisNote axis={axis} />}
         </div>
       )}
     </Card>
@@ -150,6 +158,7 @@ function LearningRate({ run }: { run: RunTelemetry }) {
   const v = useRunVersion(run, 'steps');
   const total = totalSteps(run);
   const rows = useMemo(() => thin(run.steps.rows().map((r) => ({ step: r.x, lr: r.lr })), MAX_POINTS, 'lr'), [run, v]);
+  const axis = useMemo(() => valueAxis(rows.map((r) => r.lr)), [rows]);
   const last = rows[rows.length - 1];
   return (
     <Card title="Learning rate" info={last ? fmt(last.lr) : undefined} testId="chart-lr">
@@ -159,7 +168,7 @@ function LearningRate({ run }: { run: RunTelemetry }) {
         <LineChart data={rows} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: 0 }}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="step" type="number" domain={[0, total ?? 'dataMax']} allowDecimals={false} {...AXIS} tickFormatter={(x: number) => fmt(x, 3)} />
-          <YAxis {...AXIS} domain={[0, 'auto']} tickFormatter={(x: number) => fmt(x, 2)} width={52} />
+          <YAxis {...AXIS} domain={axis.domain} tickFormatter={formatTick} width={Math.max(52, axis.width)} />
           <Tooltip {...TOOLTIP} formatter={(x) => [fmt(x as number, 4), 'lr']} labelFormatter={(l) => `step ${l}`} />
           <Line dataKey="lr" type="linear" stroke="var(--series-3)" strokeWidth={1.8} dot={false} isAnimationActive={false} name="lr" />
         </LineChart>

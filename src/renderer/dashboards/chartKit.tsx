@@ -1,6 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { ramp } from './LayerPicker';
+import { formatNumber, formatPercent } from '../core/format';
+import { axisNote, type ValueAxis } from '../core/axis';
 
 /** Shared chart styling: colours come from CSS variables (both themes), numbers in a compact form. */
 
@@ -50,17 +52,10 @@ export function layerLines(keys: readonly string[], selected: string, fadedOpaci
 }
 
 /** 0.000123 → 1.2e-4, 12345 → 12.3k, 0.4567 → 0.457. */
-export function fmt(v: number | undefined | null, digits = 3): string {
-  if (v === undefined || v === null || Number.isNaN(v)) return '—';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a >= 1e4) return `${(v / 1e3).toFixed(a >= 1e5 ? 0 : 1)}k`;
-  if (a < 1e-3) return v.toExponential(1);
-  return String(+v.toPrecision(digits));
-}
+/** Measured numbers in the dashboards: see formatNumber (one formatter everywhere). */
+export const fmt = (v: number | undefined | null, digits = 3): string => formatNumber(v, digits);
 
-export const pct = (v: number | undefined | null, digits = 1): string => (v === undefined || v === null || Number.isNaN(v) ? '—' : `${(v * 100).toFixed(digits)}%`);
+export const pct = formatPercent;
 
 /** Tick labels for log10-valued axes: −3 → 1e-3. */
 export const logTick = (v: number): string => (Number.isInteger(v) ? (v === 0 ? '1' : v === 1 ? '10' : `1e${v}`) : '');
@@ -140,4 +135,14 @@ export function LegendItem({ color, label, dashed }: { color: string; label: Rea
       {label}
     </span>
   );
+}
+
+/** Says what a clamped axis leaves out (points above the top, NaN/∞ values); nothing when all is drawn. */
+export function AxisNote({ axis }: { axis: ValueAxis }) {
+  const note = axisNote(axis);
+  return note ? (
+    <p className="dash-note axis-note" data-testid="axis-note">
+      ▲ {note}
+    </p>
+  ) : null;
 }

@@ -43,7 +43,7 @@ export function plannedEpochs(run: RunTelemetry): number {
 }
 
 export function totalSteps(run: RunTelemetry): number | undefined {
-  const spe = run.summary?.stepsPerEpoch ?? run.meta.stepsPerEpoch;
+  const spe = run.stepsPerEpoch;
   return spe ? spe * plannedEpochs(run) : undefined;
 }
 

@@ -1,4 +1,5 @@
 import type { AnyBlockDef } from '../../shared/blocks';
+import { studyNotes } from '../../shared/blocks/studyNotes';
 
 /** The block's documentation card: summary, formulas, what each parameter does, the study notes that cover it. */
 export function DocCard({ def, compact = false }: { def: AnyBlockDef; compact?: boolean }) {
@@ -23,7 +24,17 @@ export function DocCard({ def, compact = false }: { def: AnyBlockDef; compact?: 
       )}
       <div className="doc-meta">
         <span className="mono">{def.type}</span>
-        {d.notes && <span>Study notes: {d.notes}</span>}
+        {d.notes && (
+          <span className="doc-notes" data-testid="doc-notes">
+            From the study notes:{' '}
+            {studyNotes(d.notes).map((n, i) => (
+              <span key={n.id} title={n.file ? `seeds/${n.file}` : undefined}>
+                {i > 0 ? ' · ' : ''}
+                {n.title}
+              </span>
+            ))}
+          </span>
+        )}
       </div>
     </div>
   );

@@ -12,6 +12,7 @@ import { Icon } from '../app/Icon';
 import { DocCard } from './DocCard';
 import { DraftInput, ParamControl, parseInts, Row } from './fields';
 import { FAMILY_NAMES } from './Palette';
+import { plural } from '../../shared/plural';
 
 /** The right-hand panel: the selected block, group, connection, or the graph's settings. */
 export function Inspector() {
@@ -99,7 +100,7 @@ function NodeInspector({ doc, id }: { doc: GraphDoc; id: string }) {
         <section className="inspector-section">
           <h3>Parameters</h3>
           {Object.entries(def.params).map(([name, spec]) => (
-            <ParamControl key={name} name={name} spec={spec} value={node.params[name] ?? spec.default} error={paramErrors.get(name)} onChange={(value) => run('graph.setParam', { node: id, param: name, value })} onBlur={sealStep} testPrefix="param" />
+            <ParamControl key={name} name={name} spec={spec} value={node.params[name] ?? spec.default} params={{ ...Object.fromEntries(Object.entries(def.params).map(([k, sp]) => [k, sp.default])), ...node.params }} error={paramErrors.get(name)} onChange={(value) => run('graph.setParam', { node: id, param: name, value })} onBlur={sealStep} testPrefix="param" />
           ))}
         </section>
       )}
@@ -124,7 +125,7 @@ function GroupInspector({ doc, gid }: { doc: GraphDoc; gid: string }) {
       <div className="inspector-title">
         <Icon name="group" size={14} />
         <span className="inspector-name">{g.name}</span>
-        <span className="muted">group · {members.length} blocks</span>
+        <span className="muted">group · {plural(members.length, 'block')}</span>
       </div>
       <Row label="Name" htmlFor="group-name">
         <DraftInput<string> id="group-name" testId="group-name" value={g.name} format={(v) => v} parse={(t) => (t.trim() ? { ok: true, value: t } : { ok: false, error: 'name the group' })} onCommit={(name) => run('group.rename', { group: gid, name })} />
@@ -181,7 +182,7 @@ function MultiInspector({ doc, ids }: { doc: GraphDoc; ids: readonly string[] })
   return (
     <div className="inspector-body" data-testid="multi-inspector">
       <div className="inspector-title">
-        <span className="inspector-name">{ids.length} blocks selected</span>
+        <span className="inspector-name">{plural(ids.length, 'block')} selected</span>
       </div>
       <div className="stats">
         <Stat label="Params" value={formatCount(params)} />
@@ -238,7 +239,7 @@ function GraphInspector({ doc }: { doc: GraphDoc }) {
     <div className="inspector-body" data-testid="graph-inspector">
       <div className="inspector-title">
         <span className="inspector-name">Graph</span>
-        <span className="muted">{doc.nodes.length} blocks · {doc.edges.length} connections</span>
+        <span className="muted">{plural(doc.nodes.length, 'block')} · {plural(doc.edges.length, 'connection')}</span>
       </div>
       <Row label="Name" htmlFor="graph-name">
         <DraftInput<string> id="graph-name" testId="graph-name" value={m.name} format={(v) => v} parse={(t) => (t.trim() ? { ok: true, value: t } : { ok: false, error: 'name the graph' })} onCommit={(name) => run('graph.setMeta', { name })} />

@@ -5,6 +5,7 @@ import { useLibrary, useRun } from '../app/context';
 import { Icon } from '../app/Icon';
 import { DND_MIME } from './Canvas';
 import { DocCard } from './DocCard';
+import { plural } from '../../shared/plural';
 
 export const FAMILY_NAMES: Record<BlockFamily, string> = {
   io: 'Input / output',
@@ -58,7 +59,7 @@ export function Palette() {
     out.push({
       key: 'library',
       title: 'My blocks',
-      items: library.map((l): Item => ({ kind: 'library', id: l.id, title: l.name, family: 'library', description: `${l.blocks} blocks · saved ${new Date(l.savedAt).toLocaleDateString()}`, search: `${l.name} my library`.toLowerCase() })).filter(match),
+      items: library.map((l): Item => ({ kind: 'library', id: l.id, title: l.name, family: 'library', description: `${plural(l.blocks, 'block')} · saved ${new Date(l.savedAt).toLocaleDateString()}`, search: `${l.name} my library`.toLowerCase() })).filter(match),
     });
     return out.filter((s) => s.items.length > 0 || (s.key === 'library' && !q));
   }, [query, library]);

@@ -122,9 +122,18 @@ export function parseInts(t: string): { ok: true; value: number[] } | { ok: fals
 }
 
 /** The control for one parameter spec: numbers, enums, booleans, integer lists. */
-export function ParamControl({ name, spec, value, error, onChange, onBlur, testPrefix }: { name: string; spec: ParamSpec; value: unknown; error?: string; onChange(v: unknown): void; onBlur(): void; testPrefix: string }) {
+export function ParamControl({ name, spec, value, error, onChange, onBlur, testPrefix, params }: { name: string; spec: ParamSpec; value: unknown; error?: string; onChange(v: unknown): void; onBlur(): void; testPrefix: string; params?: Record<string, unknown> }) {
   const id = `${testPrefix}-${name}`;
   const label = spec.label ?? name;
+  const effective = params ? spec.effective?.(params) : undefined;
+  if (effective?.locked)
+    return (
+      <Row label={label} help={spec.help} error={error} htmlFor={id}>
+        <span className="param-effective locked" id={id} data-testid={`${id}-effective`}>
+          {effective.text}
+        </span>
+      </Row>
+    );
   let control: ReactNode;
   switch (spec.kind) {
     case 'int':
@@ -192,6 +201,11 @@ export function ParamControl({ name, spec, value, error, onChange, onBlur, testP
   return (
     <Row label={label} help={spec.help} error={error} htmlFor={id}>
       {control}
+      {effective && (
+        <span className="param-effective" data-testid={`${id}-effective`}>
+          → {effective.text}
+        </span>
+      )}
     </Row>
   );
 }

@@ -12,6 +12,7 @@ import { ExperimentCharts, HBars } from './Charts';
 import { VerdictBadge } from './Gallery';
 import { compactCount, estimate, formatMeasure, measureBars, measureKeys, measureLabel, seriesFromTelemetry, type VariantProgress, type VariantSeries } from './model';
 import { resultKey, useExperimentsState, type ExperimentsStore } from './store';
+import { plural } from '../../shared/plural';
 
 // ---- Pieces shared by guided and saved experiments ----
 
@@ -158,7 +159,7 @@ function LiveProgress({ runId }: { runId?: string }) {
   useRunVersion(run, 'steps', 'epochs', 'status');
   const s = run?.summary;
   if (!run || !s) return <span className="muted">starting…</span>;
-  const spe = run.meta.stepsPerEpoch;
+  const spe = run.stepsPerEpoch;
   const partial = spe && run.lastStep ? Math.min(1, (run.lastStep.step - s.epoch * spe) / spe) : 0;
   const frac = s.epochs ? Math.min(1, (s.epoch + Math.max(0, partial)) / s.epochs) : 0;
   const lastEpoch = run.epochs[run.epochs.length - 1];
@@ -277,7 +278,7 @@ function VariantsTable({ info, variants, result, running }: { info: ExperimentIn
 function configSummary(info: ExperimentInfo): string {
   const c = info.variants[0]?.config;
   if (!c) return '';
-  const parts = [`${c.epochs} epoch${c.epochs === 1 ? '' : 's'}`, `batch ${c.batchSize}`];
+  const parts = [plural(c.epochs, 'epoch'), `batch ${c.batchSize}`];
   const t = (c as { trainLimit?: number }).trainLimit;
   if (t) parts.push(`${t.toLocaleString('en-US')} training images`);
   const opt = (c as { optimizer?: { name: string; lr: number } }).optimizer;
@@ -352,7 +353,7 @@ export function GuidedDetail({ store, id }: { store: ExperimentsStore; id: strin
         <span className="spacer" />
         {running && (
           <span className="exp-running muted" data-testid="exp-running">
-            <span className="live-dot" /> {done} of {session!.variants.length} variants done
+            <span className="live-dot" /> {done} of {plural(session!.variants.length, 'variant')} done
           </span>
         )}
         <button className="btn" onClick={openProjects} title="Write every variant as a project and open the first in the editor" data-testid="exp-projects">
@@ -426,7 +427,7 @@ export function GuidedDetail({ store, id }: { store: ExperimentsStore; id: strin
                   ? 'Loading the last verdict…'
                   : info.kind === 'computed'
                   ? 'Compute: the verdict is measured from the variants’ graphs.'
-                  : `Start the experiment: it trains the ${info.variants.length} variants one after another and computes the verdict from their runs.`
+                  : `Start the experiment: it trains the ${plural(info.variants.length, 'variant')} one after another and computes the verdict from their runs.`
             }
           />
         </div>
@@ -501,7 +502,7 @@ export function SavedDetail({ store, id }: { store: ExperimentsStore; id: string
             </header>
             <div className="exp-about-body">
               <p className="exp-claim">
-                {doc.runs.length} runs compared on the {metric?.label ?? doc.metric} ({metric?.better === 'lower' ? 'lower' : 'higher'} is better)
+                {plural(doc.runs.length, 'run')} compared on the {metric?.label ?? doc.metric} ({metric?.better === 'lower' ? 'lower' : 'higher'} is better)
                 {doc.expectedBest ? `; expected best: ${doc.runs.find((r) => r.runId === doc.expectedBest)?.name ?? doc.expectedBest}` : ''}.
               </p>
               {doc.explanation && <p className="exp-explanation">{doc.explanation}</p>}

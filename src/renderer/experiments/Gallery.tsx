@@ -7,6 +7,7 @@ import { ago } from '../core/format';
 import { Empty } from '../dashboards/chartKit';
 import { estimate } from './model';
 import { resultKey, useExperimentsState, type ExperimentsStore } from './store';
+import { plural } from '../../shared/plural';
 
 export const DIRECTION_LABEL = { supports: 'Supports the claim', contradicts: 'Contradicts the claim', inconclusive: 'Inconclusive' } as const;
 
@@ -29,7 +30,7 @@ function LastVerdictFoot({ verdict, running, progress }: { verdict?: LastVerdict
   const done = verdict?.complete;
   const stopped = verdict?.stoppedLater;
   const stoppedNote = stopped && (
-    <span className="muted exp-card-stopped" data-testid="exp-card-stopped" title={`Stopped ${ago(stopped.startedAt)} after ${stopped.variants.filter((v) => v.state === 'completed' || v.state === 'failed').length} of ${stopped.variants.length} variants; the verdict shown is the last complete one.`}>
+    <span className="muted exp-card-stopped" data-testid="exp-card-stopped" title={`Stopped ${ago(stopped.startedAt)} after ${stopped.variants.filter((v) => v.state === 'completed' || v.state === 'failed').length} of ${plural(stopped.variants.length, 'variant')}; the verdict shown is the last complete one.`}>
       {done ? 'a later attempt was stopped' : `stopped ${ago(stopped.startedAt)} before every variant finished`}
     </span>
   );
@@ -63,12 +64,12 @@ function GuidedCard({ info, store }: { info: ExperimentInfo; store: ExperimentsS
         </span>
         <span className="spacer" />
         <span className="muted exp-card-meta">
-          {info.dataset} · {info.variants.length} variants · {estimate(info.estimatedSeconds, info.kind)}
+          {info.dataset} · {plural(info.variants.length, 'variant')} · {estimate(info.estimatedSeconds, info.kind)}
         </span>
       </div>
       <div className="exp-card-title">{info.title}</div>
       <p className="exp-card-claim">{info.claim}</p>
-      <LastVerdictFoot verdict={verdict} running={session?.running} progress={session ? `${done}/${session.variants.length} variants` : undefined} />
+      <LastVerdictFoot verdict={verdict} running={session?.running} progress={session ? `${done}/${plural(session.variants.length, 'variant')}` : undefined} />
     </button>
   );
 }
@@ -81,7 +82,7 @@ function SavedCard({ doc, store }: { doc: UserExperiment; store: ExperimentsStor
         <span className="pill concept">{doc.concept ?? 'Your comparison'}</span>
         <span className="spacer" />
         <span className="muted exp-card-meta">
-          {doc.runs.length} runs · {runMetric(doc.metric)?.label ?? doc.metric}
+          {plural(doc.runs.length, 'run')} · {runMetric(doc.metric)?.label ?? doc.metric}
         </span>
       </div>
       <div className="exp-card-title">{doc.title}</div>

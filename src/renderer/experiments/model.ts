@@ -1,3 +1,4 @@
+import { formatNumber } from '../core/format';
 import type { ExperimentEvent, ExperimentResult, ExperimentResultEntry, RunningExperiment } from '../../shared/api';
 import { activationStdsAtInit, confidenceStats, gradNormsAtInit } from '../../shared/experiments/measures';
 import type { EpochPoint, StepPoint, VariantResult } from '../../shared/experiments/types';
@@ -133,13 +134,7 @@ export function compactCount(v: number): string {
 }
 
 export function compactNumber(v: number): string {
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a < 1e-3 || a >= 1e5) {
-    const [m, e] = v.toExponential(1).split('e');
-    return `${m.replace(/\.0$/, '')}e${Number(e)}`;
-  }
-  return String(+v.toPrecision(3));
+  return formatNumber(v);
 }
 
 /** "val_accuracy" → "val accuracy". */

@@ -5,14 +5,18 @@ import type { GraphDoc } from '../../shared/graph/types';
 import { useEditor } from '../app/context';
 import { ago } from '../core/format';
 import { Icon } from '../app/Icon';
-import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, Segmented, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { AXIS, AxisNote, Card, Empty, fmt, GRID, LegendItem, pct, Segmented, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { valueAxis } from '../core/axis';
+import { formatTick } from '../core/format';
+import { metricLabel, settingLabel } from './settingLabels';
 import { useTelemetryStore } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { ema, thin } from '../telemetry/series';
 import { headlineColumn, headlineMetric } from '../dashboards/metricLabels';
-import { configDiff, graphDiff, type NodeRef } from './diff';
+import { configDiff, graphDiff, runSettingsDiff, type NodeRef } from './diff';
 import { PredictPanel } from '../predict/PredictPanel';
 import { SkippedFiles } from '../train/SkippedFiles';
+import { RunLabelEditor, TagChips } from './RunLabelEditor';
 import '../dashboards/dashboards.css';
 
 type Metric = 'valLoss' | 'trainLoss' | 'valAcc' | 'trainAcc';
@@ -114,6 +118,8 @@ function CompareCharts({ runs }: { runs: RunTelemetry[] }) {
     return rows.sort((a, b) => a.step - b.step);
   }, [runs]);
   const isAcc = metric === 'valAcc' || metric === 'trainAcc';
+  const epochAxis = useMemo(() => valueAxis(epochData.flatMap((row) => Object.entries(row).filter(([k]) => k !== 'epoch').map(([, x]) => x))), [epochData]);
+  const stepAxis = useMemo(() => valueAxis(stepData.flatMap((row) => Object.entries(row).filter(([k]) => k !== 'step').map(([, x]) => x))), [stepData]);
   const legend = (
     <span className="legend">
       {runs.map((r, i) => (
@@ -128,25 +134,27 @@ function CompareCharts({ runs }: { runs: RunTelemetry[] }) {
           <LineChart data={epochData} height={220} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
             <CartesianGrid {...GRID} />
             <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} {...AXIS} />
-            <YAxis {...AXIS} width={44} domain={isAcc ? [0, 1] : [0, 'auto']} tickFormatter={(x: number) => (isAcc ? `${Math.round(x * 100)}%` : fmt(x, 2))} />
+            <YAxis {...AXIS} width={isAcc ? 44 : epochAxis.width} domain={isAcc ? [0, 1] : epochAxis.domain} allowDataOverflow tickFormatter={(x: number) => (isAcc ? `${Math.round(x * 100)}%` : formatTick(x))} />
             <Tooltip {...TOOLTIP} formatter={(x, n) => [isAcc ? pct(x as number) : fmt(x as number), runs[Number(String(n).slice(1))]?.summary?.name ?? n]} labelFormatter={(l) => `epoch ${l}`} />
             {runs.map((r, i) => (
               <Line key={r.id} dataKey={`r${i}`} stroke={seriesColor(i)} strokeWidth={1.8} dot={{ r: 2.5 }} connectNulls isAnimationActive={false} />
             ))}
           </LineChart>
         </div>
+        {!isAcc && <AxisNote axis={epochAxis} />}
         <div className="dash-foot">{legend}</div>
       </Card>
       <Card title="Training loss per step" info="smoothed" testId="compare-steps">
         <LineChart data={stepData} height={220} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} {...AXIS} />
-          <YAxis {...AXIS} width={44} domain={[0, 'auto']} tickFormatter={(x: number) => fmt(x, 2)} />
+          <YAxis {...AXIS} width={stepAxis.width} domain={stepAxis.domain} allowDataOverflow tickFormatter={formatTick} />
           <Tooltip {...TOOLTIP} formatter={(x, n) => [fmt(x as number), runs[Number(String(n).slice(1))]?.summary?.name ?? n]} labelFormatter={(l) => `step ${l}`} />
           {runs.map((r, i) => (
             <Line key={r.id} dataKey={`r${i}`} stroke={seriesColor(i)} strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
           ))}
         </LineChart>
+        <AxisNote axis={stepAxis} />
         <div className="dash-foot">{legend}</div>
       </Card>
     </>
@@ -154,11 +162,11 @@ function CompareCharts({ runs }: { runs: RunTelemetry[] }) {
 }
 
 function ConfigDiffTable({ runs }: { runs: RunTelemetry[] }) {
-  const rows = useMemo(() => configDiff(runs.map((r) => r.meta.config)), [runs]);
+  const rows = useMemo(() => runSettingsDiff(runs.map((r) => ({ dataset: r.summary?.dataset, config: r.meta.config }))), [runs]);
   return (
     <Card title="Settings that differ" testId="compare-config">
       {rows.length === 0 ? (
-        <Empty height={80}>Same settings.</Empty>
+        <Empty height={80}>Same dataset and settings.</Empty>
       ) : (
         <table className="diff-table">
           <thead>
@@ -173,8 +181,8 @@ function ConfigDiffTable({ runs }: { runs: RunTelemetry[] }) {
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.path}>
-                <td className="mono">{row.path}</td>
+              <tr key={row.path} data-testid="diff-row" data-path={row.path}>
+                <td title={row.path}>{settingLabel(row.path)}</td>
                 {row.values.map((v, i) => (
                   <td key={i} className="mono">
                     {v}
@@ -265,7 +273,7 @@ function GraphDiffView({ runs }: { runs: RunTelemetry[] }) {
 }
 
 /** A run's settings and final metrics, under its row. */
-function RunDetails({ id, summary }: { id: string; summary: RunSummary }) {
+function RunDetails({ id, summary, onSaved }: { id: string; summary: RunSummary; onSaved(r: RunSummary): void }) {
   const { lab } = useEditor();
   const telemetry = useTelemetryStore();
   const [config, setConfig] = useState<Record<string, unknown> | null>(() => (telemetry.get(id)?.meta.config as Record<string, unknown> | undefined) ?? null);
@@ -287,6 +295,7 @@ function RunDetails({ id, summary }: { id: string; summary: RunSummary }) {
     <tr className="run-details" data-testid="run-details">
       <td />
       <td colSpan={10}>
+        <RunLabelEditor key={`${summary.name}|${(summary.tags ?? []).join(',')}`} run={summary} onSaved={onSaved} />
         {error && <div className="field-error">{error}</div>}
         {!config && !error && <span className="muted">Loading…</span>}
         {config && (
@@ -295,8 +304,8 @@ function RunDetails({ id, summary }: { id: string; summary: RunSummary }) {
               <div className="tp-sub">Settings</div>
               <div className="kv">
                 {rows.map(([k, v]) => (
-                  <span key={k} className="kv-row">
-                    <span className="muted">{k}</span> <span className="mono">{v}</span>
+                  <span key={k} className="kv-row" title={k}>
+                    <span className="muted">{settingLabel(k)}</span> <span className="mono">{v}</span>
                   </span>
                 ))}
               </div>
@@ -306,7 +315,7 @@ function RunDetails({ id, summary }: { id: string; summary: RunSummary }) {
               <div className="kv">
                 {Object.entries(summary.metrics ?? {}).map(([k, v]) => (
                   <span key={k} className="kv-row">
-                    <span className="muted">{k}</span> <span className="mono">{k.includes('acc') ? pct(v) : fmt(v)}</span>
+                    <span className="muted">{metricLabel(k)}</span> <span className="mono">{k.includes('acc') || k.includes('top5') ? pct(v) : fmt(v)}</span>
                   </span>
                 ))}
                 {summary.error && <span className="field-error">{summary.error}</span>}
@@ -328,6 +337,10 @@ function RunsWorkspaceView() {
   const [expanded, setExpanded] = useState<string | null>(null);
   const [predictFor, setPredictFor] = useState<string | null>(null);
   const predictRun = runs?.find((r) => r.id === predictFor);
+  // The squeezed table keeps the run being tried in view.
+  useEffect(() => {
+    if (predictFor) document.querySelector(`[data-testid=run-row][data-run="${predictFor}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [predictFor]);
   const ids = useMemo(() => picked.filter((id) => runs?.some((r) => r.id === id)), [picked, runs]);
   const { loaded, loading } = useLoadedRuns(ids);
   const toggle = (id: string) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
@@ -340,7 +353,7 @@ function RunsWorkspaceView() {
     void manager.execute('view.workspace', { workspace: 'training' }, 'ui');
   };
   return (
-    <div className="runs-ws" data-testid="runs-workspace">
+    <div className={`runs-ws ${predictRun ? 'predicting' : ''}`} data-testid="runs-workspace">
       <section className="runs-list">
         <div className="panel-header">
           <span>Runs</span>
@@ -381,8 +394,9 @@ function RunsWorkspaceView() {
                     <td className="run-name" title={r.id}>
                       <button className="run-expand" onClick={() => setExpanded(expanded === r.id ? null : r.id)} aria-expanded={expanded === r.id} data-testid="run-expand">
                         <Icon name={expanded === r.id ? 'chevronDown' : 'chevronRight'} size={11} />
-                        {r.name}
+                        <span className="run-name-text">{r.name}</span>
                       </button>
+                      <TagChips tags={r.tags} />
                     </td>
                     <td>
                       <span className={`pill state-${r.state}`}>{r.state}</span>
@@ -414,12 +428,16 @@ function RunsWorkspaceView() {
                       <button className="btn small-btn" onClick={() => void manager.execute('run.export', { runId: r.id }, 'ui')} data-testid="run-export" title="Export this run (TF.js, ONNX, PyTorch, graph + picture)">
                         Export…
                       </button>{' '}
-                      <button className={`btn small-btn ${predictFor === r.id ? 'on' : ''}`} onClick={() => setPredictFor(r.id)} data-testid="run-predict" title="Try this run's model on an image: prediction, Grad-CAM, feature maps">
+                      <button className={`btn small-btn ${predictFor === r.id ? 'on' : ''}`} onClick={() => {
+                          setExpanded(null);
+                          setPredictFor(r.id);
+                        }}
+                        data-testid="run-predict" title="Try this run's model on an image: prediction, Grad-CAM, feature maps">
                         Predict
                       </button>
                     </td>
                   </tr>,
-                  expanded === r.id ? <RunDetails key={`${r.id}-details`} id={r.id} summary={r} /> : null,
+                  expanded === r.id ? <RunDetails key={`${r.id}-details`} id={r.id} summary={r} onSaved={refresh} /> : null,
                 ];
               })}
             </tbody>

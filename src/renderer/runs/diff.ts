@@ -32,6 +32,19 @@ export function configDiff(configs: readonly (Record<string, unknown> | undefine
   return rows;
 }
 
+/** What a run trained on and how: its dataset and its configuration. */
+export interface RunSettings {
+  dataset?: string;
+  config?: Record<string, unknown>;
+}
+
+/** Every setting that differs between runs, the dataset first (then the dotted config paths, sorted). */
+export function runSettingsDiff(runs: readonly RunSettings[]): ConfigDiffRow[] {
+  const rows = configDiff(runs.map((r) => ({ ...(r.config ?? {}), dataset: r.dataset })));
+  const dataset = rows.filter((r) => r.path === 'dataset');
+  return [...dataset, ...rows.filter((r) => r.path !== 'dataset')];
+}
+
 export interface NodeRef {
   id: string;
   label: string;

@@ -1,3 +1,4 @@
+import { formatNumber } from '../core/format';
 import { gradientFlow, GRADIENT_ORDERS } from '../../shared/training/diagnostics';
 import type { RunTelemetry } from './run';
 
@@ -45,7 +46,8 @@ export function heatColor(orders: number): string {
 
 export const HEAT_LEGEND = STOPS.map(([o]) => ({ orders: o, color: heatColor(o) }));
 
-export const formatNorm = (v: number): string => (!Number.isFinite(v) ? String(v) : v === 0 ? '0' : v >= 0.01 && v < 1000 ? v.toPrecision(2) : v.toExponential(1).replace('e', 'e'));
+/** A norm with two significant digits (formatNumber: exponent notation when huge or tiny, NaN and ∞ as such). */
+export const formatNorm = (v: number): string => formatNumber(v, 2);
 
 function statusOf(orders: number, g: number): NodeHeat['status'] {
   if (!Number.isFinite(g) || g >= 1e3 || orders >= GRADIENT_ORDERS) return 'exploded';

@@ -21,8 +21,9 @@ export function progressOf(run: RunTelemetry, now = Date.now()): Progress {
   const step = Math.max(run.lastStep?.step ?? 0, s?.step ?? 0);
   const epochs = s?.epochs ?? Number((run.meta.config as { epochs?: number } | undefined)?.epochs ?? 0);
   const epoch = run.epochs.length ? run.epochs[run.epochs.length - 1].epoch : (s?.epoch ?? 0);
-  const spe = s?.stepsPerEpoch ?? run.meta.stepsPerEpoch;
-  const totalSteps = spe && epochs ? spe * epochs : null;
+  const spe = run.stepsPerEpoch;
+  // An estimate (no count from the worker yet) never shows a step beyond the total ("step 64/58").
+  const totalSteps = spe && epochs ? (run.stepsPerEpochExact ? spe * epochs : Math.max(spe * epochs, step)) : null;
   const state = s?.state;
   const done = state === 'completed' || state === 'stopped' || state === 'failed' || state === 'interrupted';
   const fraction = done && state === 'completed' ? 1 : totalSteps ? Math.min(1, step / totalSteps) : epochs ? Math.min(1, epoch / epochs) : null;

@@ -163,6 +163,19 @@ export class RunTelemetry {
     for (const r of rows) this.steps.push(r.x, r);
   }
 
+  /**
+   * Optimizer steps per epoch: the training worker's count (in the run's summary) when the host reported it,
+   * else what the Train panel computed or an estimate from the steps seen at the end of an epoch.
+   */
+  get stepsPerEpoch(): number | undefined {
+    return this.summary?.stepsPerEpoch ?? this.meta.stepsPerEpoch;
+  }
+
+  /** Whether stepsPerEpoch is the worker's own count (not the Train panel's or an estimate). */
+  get stepsPerEpochExact(): boolean {
+    return this.summary?.stepsPerEpoch !== undefined;
+  }
+
   /** Layers of the latest probe (empty before the first). */
   latestLayers(): readonly LayerProbe[] {
     return this.latestProbe?.layers ?? [];

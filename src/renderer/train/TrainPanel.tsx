@@ -13,7 +13,9 @@ import { formatDuration, progressOf } from '../telemetry/progress';
 import { useRun, useRunVersion, useTelemetryStore } from '../telemetry/react';
 import { AugmentationsSection } from './AugmentationsSection';
 import { draftStore, runConfig, setPath, stepsPerEpoch, type TrainDraft } from './draft';
+import { settingWarnings } from './settingWarnings';
 import { Check, NumberField, Row, Section, SelectField } from './fields';
+import { plural } from '../../shared/plural';
 
 const ACTIVE = new Set(['running', 'queued', 'paused']);
 
@@ -125,7 +127,7 @@ function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDra
           </>
         ) : (
           <span className="muted">
-            {dataset ? `${dataset.name}: ${stepsPerEpoch(dataset.sizes.train, draft.config)} steps per epoch × ${draft.config.epochs} epochs` : 'Pick a dataset to train on.'}
+            {dataset ? `${dataset.name}: ${plural(stepsPerEpoch(dataset.sizes.train, draft.config), 'step')} per epoch × ${plural(draft.config.epochs, 'epoch')}` : 'Pick a dataset to train on.'}
           </span>
         )}
       </div>
@@ -266,6 +268,16 @@ function TrainPanelView() {
     telemetry.select(id);
   }, [manager, store, telemetry, ds]);
 
+  const warnings = useMemo(() => settingWarnings(c, ds?.sizes.train), [c, ds]);
+  const warn = (path: string) =>
+    warnings
+      .filter((w) => w.path === path)
+      .map((w) => (
+        <div key={w.message} className="tp-warn" data-testid={`warn-${path}`}>
+          <Icon name="warning" size={12} /> {w.message}
+        </div>
+      ));
+
   const num = (path: string, value: number | undefined, o: { step?: number; min?: number; max?: number; optional?: boolean; testId?: string; placeholder?: string } = {}) => (
     <NumberField value={value} commit={(v) => set(path, v)} {...o} />
   );
@@ -296,6 +308,19 @@ function TrainPanelView() {
       <div className="tp-scroll">
         <RunControls draft={draft} dataset={ds} hostBackend={hostBackend} onStart={() => void start()} />
         {error && <div className="field-error tp-error">{error}</div>}
+        {warnings.length > 0 && (
+          <div className="tp-warnings" data-testid="train-warnings" role="status">
+            <b>
+              {warnings.length} unusual setting{warnings.length === 1 ? '' : 's'}
+            </b>{' '}
+            <span className="muted">(training still starts)</span>
+            <ul>
+              {warnings.map((w) => (
+                <li key={w.message}>{w.message}</li>
+              ))}
+            </ul>
+          </div>
+        )}
 
         <Section title="Dataset" testId="tp-dataset">
           <div className="tp-grid">
@@ -328,6 +353,7 @@ function TrainPanelView() {
               <SelectField value={c.loss.name} options={lossOptions as { value: TrainConfig['loss']['name']; label: string }[]} onChange={(v) => set('loss.name', v)} testId="train-loss" />
             </Row>
             {task === 'classification' && <Row label="Label smoothing" hint="ŷ = y(1−α) + α/K">{num('loss.labelSmoothing', c.loss.labelSmoothing, { step: 0.05, min: 0, max: 0.5 })}</Row>}
+            {warn('loss.labelSmoothing')}
             {c.loss.name === 'focal' && (
               <>
                 <Row label="Focal γ">{num('loss.focalGamma', c.loss.focalGamma, { step: 0.5, min: 0 })}</Row>
@@ -357,7 +383,9 @@ function TrainPanelView() {
               <SelectField value={c.optimizer.name} options={OPTIMIZERS} onChange={(v) => set('optimizer.name', v)} testId="train-optimizer" />
             </Row>
             <Row label="Learning rate">{num('optimizer.lr', c.optimizer.lr, { step: 0.0001, min: 0, testId: 'train-lr' })}</Row>
+            {warn('optimizer.lr')}
             {['momentum', 'nesterov', 'rmsprop'].includes(c.optimizer.name) && <Row label="Momentum">{num('optimizer.momentum', c.optimizer.momentum, { step: 0.01, min: 0, max: 1 })}</Row>}
+            {warn('optimizer.momentum')}
             {['adam', 'adamw'].includes(c.optimizer.name) && (
               <>
                 <Row label="β1">{num('optimizer.beta1', c.optimizer.beta1, { step: 0.01, min: 0, max: 0.999 })}</Row>
@@ -365,6 +393,7 @@ function TrainPanelView() {
               </>
             )}
             {c.optimizer.name === 'adamw' && <Row label="Weight decay" hint="Decoupled (AdamW)">{num('optimizer.weightDecay', c.optimizer.weightDecay, { step: 0.001, min: 0 })}</Row>}
+            {warn('optimizer.weightDecay')}
           </div>
         </Section>
 
@@ -376,6 +405,7 @@ function TrainPanelView() {
             {c.schedule.name === 'cosine' && (
               <>
                 <Row label="Warmup epochs">{num('schedule.warmupEpochs', c.schedule.warmupEpochs, { step: 0.5, min: 0 })}</Row>
+                {warn('schedule.warmupEpochs')}
                 <Row label="Min LR factor">{num('schedule.minLrFactor', c.schedule.minLrFactor, { step: 0.01, min: 0, max: 1 })}</Row>
               </>
             )}
@@ -388,6 +418,7 @@ function TrainPanelView() {
         <Section title="Batch and epochs">
           <div className="tp-grid">
             <Row label="Batch size">{num('batchSize', c.batchSize, { step: 1, min: 1, testId: 'train-batch' })}</Row>
+            {warn('batchSize')}
             <Row label="Epochs">{num('epochs', c.epochs, { step: 1, min: 1, testId: 'train-epochs' })}</Row>
             <Row label="Steps">
               <span className="muted mono">
@@ -402,11 +433,14 @@ function TrainPanelView() {
         <Section title="Regularisation" defaultOpen={false} testId="tp-regularization">
           <div className="tp-grid">
             <Row label="L2" hint="λ·Σw² added to the loss (weight decay for SGD/Adam)">{num('regularization.l2', c.regularization.l2, { step: 0.0001, min: 0 })}</Row>
+            {warn('regularization.l2')}
             <Row label="L1" hint="λ·Σ|w|: pushes weights to exactly 0 (sparsity)">{num('regularization.l1', c.regularization.l1, { step: 0.0001, min: 0 })}</Row>
+            {warn('regularization.l1')}
             <Row label="Grad. clipping">
               <SelectField value={c.clip.mode} options={[{ value: 'none', label: 'none' }, { value: 'norm', label: 'by global norm' }, { value: 'value', label: 'by value' }]} onChange={(v) => set('clip.mode', v)} testId="train-clip" />
             </Row>
             {c.clip.mode !== 'none' && <Row label="Clip at">{num('clip.value', c.clip.value, { step: 0.1, min: 0 })}</Row>}
+            {warn('clip.value')}
             <Row label="Init" hint="auto: He (Kaiming) for conv, Xavier (Glorot) for dense">
               <SelectField value={c.init} options={INITS} onChange={(v) => set('init', v)} testId="train-init" />
             </Row>

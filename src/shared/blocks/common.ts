@@ -4,9 +4,15 @@ import { ShapeError } from './types';
 
 /** Shared param specs and cost helpers for the block catalog (pure). */
 
+/** P applies only to padding 'explicit'; under 'same' or 'valid' the padding mode decides (the inspector says so instead of "pad 0"). */
+export function padEffective(p: Record<string, unknown>): { text: string; locked: true } | undefined {
+  if (p.padding === 'explicit') return undefined;
+  return p.padding === 'valid' ? { text: 'none (valid)', locked: true } : { text: 'same: as much as keeps ⌈H/S⌉', locked: true };
+}
+
 export const paddingParams = () => ({
   padding: oneOf(['same', 'valid', 'explicit'], 'same', "'same' keeps ⌈H/S⌉; 'valid' adds none; 'explicit' pads P on each side."),
-  pad: int(0, "P, the zeros added on each side when padding is 'explicit'.", { min: 0, max: 64 }),
+  pad: int(0, "P, the zeros added on each side when padding is 'explicit'.", { min: 0, max: 64, effective: padEffective }),
 });
 
 /**

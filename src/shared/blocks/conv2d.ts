@@ -1,3 +1,4 @@
+import { padEffective } from './common';
 import { bool, int, oneOf } from './params';
 import { checkWindow, expectRank, lastDim, spatialOut } from './shapeMath';
 import { defineBlock, ShapeError } from './types';
@@ -12,7 +13,7 @@ export const conv2d = defineBlock({
     kernel: int(3, 'Kernel size K (square K×K).', { min: 1 }),
     stride: int(1, 'Step S between windows; S=2 halves H and W.', { min: 1 }),
     padding: oneOf(['same', 'valid', 'explicit'], 'same', "'same' keeps ⌈H/S⌉; 'valid' adds none; 'explicit' pads P on each side."),
-    pad: int(0, "P, the zeros added on each side when padding is 'explicit'.", { min: 0 }),
+    pad: int(0, "P, the zeros added on each side when padding is 'explicit'.", { min: 0, effective: padEffective }),
     dilation: int(1, 'Dilation D: spaces the kernel taps, growing the receptive field to D·(K−1)+1 at no extra cost.', { min: 1 }),
     groups: int(1, 'Group convolution: split channels into G groups; parameters ÷ G. G = C_in is a depthwise conv.', { min: 1 }),
     bias: bool(true, 'Add a learned bias per output channel (turn off before BatchNorm, which has its own β).'),

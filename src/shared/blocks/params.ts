@@ -6,6 +6,12 @@ interface SpecBase<K extends string, T> {
   default: T;
   label?: string;
   help: string;
+  /**
+   * What actually applies when the stored value is a placeholder or is overridden by another parameter
+   * (stride 0 means the window size; pad is ignored unless padding is 'explicit'), as text for the node and the
+   * inspector; `locked`: the value cannot apply at all, so the inspector does not offer to edit it.
+   */
+  effective?: (params: Record<string, unknown>) => { text: string; locked?: boolean } | undefined;
 }
 export interface IntSpec extends SpecBase<'int', number> {
   min?: number;

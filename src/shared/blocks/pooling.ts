@@ -11,7 +11,7 @@ function pool(kind: 'max' | 'avg', doc: DocCard) {
     family: 'pool',
     params: {
       size: int(2, 'Window size K (square K×K).', { min: 1, max: 31 }),
-      stride: int(0, 'Step S between windows; 0 means S = K (non-overlapping windows).', { min: 0, max: 31 }),
+      stride: int(0, 'Step S between windows; 0 means S = K (non-overlapping windows).', { min: 0, max: 31, effective: (p) => (p.stride ? undefined : { text: `${Number(p.size ?? 2)} (= size)` }) }),
       ...paddingParams(),
     },
     inferShape([x], p) {

@@ -240,7 +240,17 @@ function checkEndpoints(
   const inputs = nodes.filter((n) => defs.get(n.id)?.family === 'io' && defs.get(n.id)!.inputs.length === 0);
   if (inputs.length === 0) issues.push({ severity: 'error', code: 'no-input', message: 'The graph has no Input block' });
   const sinks = nodes.filter((n) => !outgoing.has(n.id) && !(defs.get(n.id)?.inputs.length === 0));
-  if (sinks.length === 0 && inputs.length > 0) issues.push({ severity: 'error', code: 'no-output', message: 'The graph has no output: every block feeds another one' });
+  if (sinks.length === 0 && inputs.length > 0) {
+    const layers = nodes.filter((n) => !(defs.get(n.id)?.inputs.length === 0));
+    issues.push({
+      severity: 'error',
+      code: 'no-output',
+      message:
+        layers.length === 0
+          ? 'The graph has only an Input: add layers after it (e.g. Flatten → Dense) so it has an output'
+          : 'The graph has no output: every block feeds another one (a connection loops back)',
+    });
+  }
   const heads = sinks.filter((n) => { const f = defs.get(n.id)?.family; return f === 'head' || f === 'detection'; });
   if (sinks.length > 1 && heads.length > 0) {
     for (const s of sinks) {

@@ -4,6 +4,7 @@ import { formatShape } from '../blocks/shapeMath';
 import type { BlockFamily } from '../blocks/types';
 import { analyze, nodeName, type Analysis } from './analyze';
 import type { GraphDoc, NodeDoc, Shape } from './types';
+import { plural } from '../plural';
 
 /**
  * A picture of a network as a standalone SVG document: blocks as rounded boxes (name, block type, key params,
@@ -243,7 +244,7 @@ export function networkPicture(graph: GraphDoc, analysis: Analysis = analyze(gra
 
   const t = analysis.totals;
   const title = opts.title ?? graph.meta.name;
-  const subtitle = `input ${graph.meta.input.shape.join('×')} · ${graph.meta.task} · ${formatCount(t.params)} params · ${formatFlops(t.flops)} per sample · ${graph.nodes.length} blocks`;
+  const subtitle = `input ${graph.meta.input.shape.join('×')} · ${graph.meta.task} · ${formatCount(t.params)} params · ${formatFlops(t.flops)} per sample · ${plural(graph.nodes.length, 'block')}`;
   const families = [...new Set(boxes.map((b) => b.family))];
 
   // Content bounds (dagre coordinates), then shift everything under the header.

@@ -164,7 +164,8 @@ export function fix(id: FixId, nodes: string[] = []): Fix {
 }
 
 const uniq = (xs: readonly string[]): string[] => [...new Set(xs)];
-const fmt = (v: number): string => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(2) : v.toExponential(1));
+const fmt = (v: number): string =>
+  Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? '∞' : '−∞') : v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? String(+v.toPrecision(2)) : v.toExponential(1).replace(/\.0e/, 'e').replace('e+', 'e');
 
 /** Sigmoid/tanh activation nodes (the probes report a saturated fraction only for those), in network order. */
 export function saturatingNodes(probe: readonly LayerProbe[]): string[] {
@@ -225,7 +226,7 @@ export interface EpochLosses {
 }
 
 export interface FitVerdict {
-  status: 'ok' | 'overfitting' | 'underfitting' | 'unknown';
+  status: 'ok' | 'overfitting' | 'underfitting' | 'diverging' | 'unknown';
   /** The epoch with the lowest validation loss (where it turned up, when overfitting). */
   bestEpoch?: number;
   /** The overfitting marker: the epoch after which validation loss rose while training loss kept falling. */
@@ -246,6 +247,17 @@ export const UNDERFIT_FRACTION = 0.5;
  * chance-level loss (ln K for K classes). `chanceLoss` is optional (no underfitting verdict without it).
  */
 export function fitVerdict(epochs: readonly EpochLosses[], opts: { chanceLoss?: number } = {}): FitVerdict {
+  const chanceLevel = opts.chanceLoss;
+  // Far above the chance level (or not finite), the losses say the training diverged, not that the model is too small.
+  const blown = epochs.find((e) => !Number.isFinite(e.trainLoss) || !Number.isFinite(e.valLoss) || (chanceLevel !== undefined && chanceLevel > 0 && Math.max(e.trainLoss, e.valLoss) > LOSS_DIVERGE_RATIO * chanceLevel));
+  if (blown) {
+    const last = epochs[epochs.length - 1];
+    return {
+      status: 'diverging',
+      gap: last.valLoss - last.trainLoss,
+      message: `The training diverged: at epoch ${blown.epoch} the losses reached train ${fmt(blown.trainLoss)}, validation ${fmt(blown.valLoss)}${chanceLevel ? ` (guessing gives ${fmt(chanceLevel)})` : ''}. Lower the learning rate or clip the gradients.`,
+    };
+  }
   const rows = epochs.filter((e) => Number.isFinite(e.trainLoss) && Number.isFinite(e.valLoss));
   if (rows.length === 0) return { status: 'unknown', gap: NaN, message: 'No epoch finished yet.' };
   const last = rows[rows.length - 1];
@@ -276,8 +288,67 @@ export function fitVerdict(epochs: readonly EpochLosses[], opts: { chanceLoss?: 
   return { status: 'ok', bestEpoch: rows[best].epoch, gap, message: '' };
 }
 
+// ------------------------------------------------------------------------------------------ divergence
+
+/** A loss this many times its starting value (or the chance level) has blown up: the training diverges. */
+export const LOSS_DIVERGE_RATIO = 10;
+/** The gradient norm grown this much since the first probes, with the loss not falling: exploding. */
+export const GRAD_GROWTH_DIVERGE = 100;
+
+export interface DivergenceVerdict {
+  diverging: boolean;
+  reason?: 'non-finite' | 'loss' | 'gradient';
+  /** The smallest of the first few step losses (where training started), the largest and the latest one (finite values). */
+  startLoss: number;
+  peakLoss: number;
+  lastLoss: number;
+  /** Latest over the smallest early overall gradient norm (NaN when unknown). */
+  gradGrowth: number;
+}
+
+/**
+ * Whether the training diverges, from the step losses (oldest first) and the overall gradient norm of each
+ * probe (oldest first): a NaN/∞ loss, a loss that rose ≥ LOSS_DIVERGE_RATIO × its start (or the chance level),
+ * or gradient norms grown ≥ GRAD_GROWTH_DIVERGE × while the loss does not fall.
+ */
+export function divergence(losses: readonly number[], gradNorms: readonly number[] = [], chanceLoss?: number): DivergenceVerdict {
+  const finite = losses.filter((v) => Number.isFinite(v));
+  const head = finite.slice(0, Math.max(3, Math.floor(finite.length / 20)));
+  const startLoss = head.length ? Math.min(...head) : NaN;
+  const peakLoss = finite.length ? Math.max(...finite) : NaN;
+  const lastLoss = finite.length ? finite[finite.length - 1] : NaN;
+  const g = gradNorms.filter((v) => Number.isFinite(v) && v > 0);
+  const early = g.slice(0, Math.max(1, Math.min(3, Math.floor(g.length / 2))));
+  const gradGrowth = g.length >= 2 ? g[g.length - 1] / Math.min(...early) : NaN;
+  const base: DivergenceVerdict = { diverging: false, startLoss, peakLoss, lastLoss, gradGrowth };
+  if (losses.length > finite.length) return { ...base, diverging: true, reason: 'non-finite' };
+  if (finite.length < 3) return base;
+  const ref = Math.max(startLoss, chanceLoss ?? 0);
+  if (ref > 0 && peakLoss > LOSS_DIVERGE_RATIO * ref) return { ...base, diverging: true, reason: 'loss' };
+  if (gradGrowth >= GRAD_GROWTH_DIVERGE && lastLoss >= 0.9 * startLoss) return { ...base, diverging: true, reason: 'gradient' };
+  return base;
+}
+
+/** The divergence as the dashboards' "exploding" verdict, with the fixes in the order to try them. */
+export function divergenceDiagnostic(v: DivergenceVerdict, ctx: GradientContext = {}, nodes: string[] = []): Diagnostic | null {
+  if (!v.diverging) return null;
+  const grew = Number.isFinite(v.gradGrowth) && v.gradGrowth >= 10 ? ` Gradient norms grew ${fmt(v.gradGrowth)}× since the first probes.` : '';
+  const lr = ctx.lr !== undefined ? ` at learning rate ${fmt(ctx.lr)}` : '';
+  const message =
+    v.reason === 'non-finite'
+      ? `The training loss became NaN or infinite${lr}: the weights overflowed.${grew}`
+      : v.reason === 'loss'
+        ? `The training loss rose from ${fmt(v.startLoss)} to ${fmt(v.peakLoss)}${lr} (now ${fmt(v.lastLoss)}): the updates overshoot instead of descending.${grew}`
+        : `Gradient norms grew ${fmt(v.gradGrowth)}× since the first probes while the loss did not fall (${fmt(v.startLoss)} → ${fmt(v.lastLoss)})${lr}.`;
+  const fixes: Fix[] = [fix('lower-lr')];
+  if (ctx.clip !== 'norm' && ctx.clip !== 'value') fixes.push(fix('clipping', nodes.slice(0, 3)));
+  if (ctx.hasBatchNorm === false) fixes.push(fix('batchnorm', nodes.slice(0, 3)));
+  return { id: 'exploding', severity: 'error', title: 'Diverging: exploding loss', message, nodes, fixes };
+}
+
 export function fitDiagnostic(v: FitVerdict): Diagnostic | null {
   if (v.status === 'overfitting') return { id: 'overfitting', severity: 'warning', title: 'Overfitting', message: v.message, nodes: [], fixes: [fix('regularize'), fix('more-data')] };
+  if (v.status === 'diverging') return { id: 'exploding', severity: 'error', title: 'Diverging: exploding loss', message: v.message, nodes: [], fixes: [fix('lower-lr'), fix('clipping')] };
   if (v.status === 'underfitting') return { id: 'underfitting', severity: 'warning', title: 'Underfitting', message: v.message, nodes: [], fixes: [fix('bigger-model'), fix('train-longer')] };
   return null;
 }
@@ -381,6 +452,10 @@ export interface DiagnoseInput {
   epochs: readonly EpochLosses[];
   chanceLoss?: number;
   context?: GradientContext;
+  /** Recent step losses, oldest first (for the divergence verdict). */
+  losses?: readonly number[];
+  /** The overall gradient norm of each probe so far, oldest first. */
+  gradNorms?: readonly number[];
 }
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -389,8 +464,13 @@ const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 export function diagnose(input: DiagnoseInput): Diagnostic[] {
   const out: Diagnostic[] = [];
   const latest = input.probes[input.probes.length - 1];
+  // A diverging run is diagnosed from its loss first: its gradient ratios (even "vanishing" ones) are a symptom.
+  const div = divergence(input.losses ?? [], input.gradNorms ?? [], input.chanceLoss);
+  const gradientVerdict = latest ? gradientFlowRecent(input.probes) : undefined;
+  const d = divergenceDiagnostic(div, input.context, gradientVerdict?.status === 'exploding' ? uniq(gradientVerdict.affected.map((l) => l.node)) : []);
+  if (d) out.push(d);
   if (latest) {
-    const g = gradientDiagnostic(gradientFlowRecent(input.probes), latest, input.context);
+    const g = d ? null : gradientDiagnostic(gradientVerdict!, latest, input.context);
     if (g) out.push(g);
     out.push(...activationDiagnostics(latest));
     const u = updateRatioDiagnostic(latest);
@@ -398,7 +478,7 @@ export function diagnose(input: DiagnoseInput): Diagnostic[] {
     const b = bnDiagnostic(latest, input.probeStep ?? 0);
     if (b) out.push(b);
   }
-  const f = fitDiagnostic(fitVerdict(input.epochs, { chanceLoss: input.chanceLoss }));
+  const f = d ? null : fitDiagnostic(fitVerdict(input.epochs, { chanceLoss: input.chanceLoss }));
   if (f) out.push(f);
   return out.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
 }

@@ -32,6 +32,7 @@ const BASE: Record<LabMethod, unknown> = {
   startRun: { project: '{}', dataset: 'nope', config: {} },
   controlRun: { id: 'nope', action: 'stop' },
   listRuns: undefined,
+  updateRun: { id: 'nope', name: 'n', tags: ['t'] },
   datasetPreview: { id: 'nope', perClass: 2 },
   augmentPreview: { id: 'nope', augment: {}, seed: -3, count: 2, variants: 2 },
   runDetail: { id: 'nope' },

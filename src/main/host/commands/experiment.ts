@@ -10,6 +10,7 @@ import { RunRegistry } from '../../service/runs/registry';
 import { BACKENDS } from '../../../shared/training/config';
 import { netsmithHome } from '../../util/home';
 import { CliError, parseArgs, type Command } from './types';
+import { plural } from '../../../shared/plural';
 
 const USAGE = [
   'npm run cli -- experiment list [--json]',
@@ -115,7 +116,7 @@ export const command: Command = async (argv) => {
     }
     const saved = await store.save({ ...doc, runs });
     if (json) console.log(JSON.stringify(saved));
-    else console.log(`saved experiment '${saved.id}' (${saved.runs.length} runs, metric ${saved.metric}) → ${join(store.root, `${saved.id}.json`)}\nrun it with: npm run cli -- experiment ${saved.id}`);
+    else console.log(`saved experiment '${saved.id}' (${plural(saved.runs.length, 'run')}, metric ${saved.metric}) → ${join(store.root, `${saved.id}.json`)}\nrun it with: npm run cli -- experiment ${saved.id}`);
     return 0;
   }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { EpochEvent, LabEvent, LogEvent } from '../../../shared/api';
+import { LAB_ARGS, type EpochEvent, type LabEvent, type LogEvent } from '../../../shared/api';
 import { describeSkipped } from '../../../shared/importReport';
 import { OPTIMIZERS, BACKENDS, trainConfigSchema } from '../../../shared/training/config';
 import { RunRegistry } from '../../service/runs/registry';
@@ -8,7 +8,7 @@ import { netsmithHome } from '../../util/home';
 import { loadGraph } from '../loadGraph';
 import { CliError, parseArgs, type Command } from './types';
 
-const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto] [--workers N|auto] [--limit N] [--config file.json] [--out runs/] [--json]';
+const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto] [--workers N|auto] [--limit N] [--config file.json] [--name "my run"] [--tags a,b] [--out runs/] [--json]';
 
 function num(v: string | true | undefined, name: string, int = false): number | undefined {
   if (v === undefined) return undefined;
@@ -92,8 +92,10 @@ export const command: Command = async (argv) => {
     else if (e.type === 'run-status' && e.run.backend && e.run.state === 'running' && e.run.step === 0) console.log(`training on ${e.run.backend}`);
   };
   registry.onEvent(print);
-  const started = await registry.startRun({ project: JSON.stringify(graph), dataset: options.dataset, config: parsed.data as unknown as Record<string, unknown> });
-  if (!json) console.log(`run ${started.id} → ${registry.runDir(started.id)}`);
+  const label = runLabel(options.name, options.tags);
+  let started = await registry.startRun({ project: JSON.stringify(graph), dataset: options.dataset, config: parsed.data as unknown as Record<string, unknown> });
+  if (label.name !== undefined || label.tags !== undefined) started = await registry.updateRun({ id: started.id, ...label });
+  if (!json) console.log(`run "${started.name}"${started.tags?.length ? ` [${started.tags.join(', ')}]` : ''} (${started.id}) → ${registry.runDir(started.id)}`);
   const stop = (): void => void registry.controlRun({ id: started.id, action: 'stop' }).catch(() => undefined);
   process.once('SIGINT', stop);
   const done = await registry.wait(started.id);
@@ -109,6 +111,17 @@ export function skippedLines(e: LogEvent): string[] {
   const list = e.skipped ?? [];
   const more = (e.skippedTotal ?? list.length) - list.length;
   return [...list.map((s) => `  ${describeSkipped(s)}`), ...(more > 0 ? [`  … and ${more} more`] : [])];
+}
+
+/** `--name` and `--tags a,b` as the run's name and tags (checked like the Runs workspace's rename). */
+export function runLabel(name: string | true | undefined, tags: string | true | undefined): { name?: string; tags?: string[] } {
+  const parsed = LAB_ARGS.updateRun.safeParse({
+    id: 'cli',
+    ...(name !== undefined ? { name: name === true ? '' : name } : {}),
+    ...(tags !== undefined ? { tags: tags === true ? [] : tags.split(',').filter((t) => t.trim()) } : {}),
+  });
+  if (!parsed.success) throw new CliError(`--name/--tags: ${parsed.error.issues.map((i) => i.message).join('; ')}`, 2);
+  return { ...(parsed.data.name !== undefined ? { name: parsed.data.name } : {}), ...(parsed.data.tags !== undefined ? { tags: parsed.data.tags } : {}) };
 }
 
 /** The run's final metrics; detection's val_accuracy (= val_mAP50) is not repeated, its train_accuracy is the box IoU. */

@@ -36,6 +36,7 @@ export const runRecordSchema = z.object({
   fallbackOps: z.array(z.string()).default([]),
   error: z.string().optional(),
   metrics: z.record(z.string(), z.number()).optional(),
+  tags: z.array(z.string()).optional(),
   /** Folder names under checkpoints/, e.g. `epoch-3`. */
   checkpoints: z.object({ last: z.string().optional(), best: z.string().optional() }).default({}),
   config: z.record(z.string(), z.unknown()),
@@ -59,6 +60,7 @@ export function summaryOf(r: RunRecord): RunSummary {
     ...(r.backend ? { backend: r.backend } : {}),
     ...(r.error ? { error: r.error } : {}),
     ...(r.metrics ? { metrics: r.metrics } : {}),
+    ...(r.tags?.length ? { tags: r.tags } : {}),
     ...(r.stepsPerEpoch ? { stepsPerEpoch: r.stepsPerEpoch } : {}),
   };
 }

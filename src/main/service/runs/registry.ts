@@ -42,6 +42,7 @@ export interface ResumeMarker {
   step: number;
   at: string;
 }
+import { defaultRunName, normalizeTags } from '../../../shared/training/runName';
 
 /** The worker entry: the TypeScript source under tsx, the bundled file next to the main bundle in the app. */
 function workerEntry(): { url: URL; entry?: string } {
@@ -88,7 +89,7 @@ export class RunRegistry implements RunManager {
     const now = new Date().toISOString();
     const record: RunRecord = {
       id,
-      name: `${restored.graph.meta.name} · ${args.dataset}`,
+      name: defaultRunName({ graphName: restored.graph.meta.name, dataset: args.dataset, config: parsed.data, existing: (await this.listRuns()).map((r) => r.name) }),
       createdAt: now,
       updatedAt: now,
       state: 'queued',
@@ -98,6 +99,7 @@ export class RunRegistry implements RunManager {
       epochs: parsed.data.epochs,
       step: 0,
       fallbackOps: [],
+      tags: [],
       checkpoints: {},
       config: parsed.data as unknown as Record<string, unknown>,
       graph: restored.graph,
@@ -191,6 +193,13 @@ export class RunRegistry implements RunManager {
       }
     }
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Renames a run and/or sets its tags; a running run keeps its new name (its record in memory is the one saved). */
+  async updateRun({ id, name, tags }: { id: string; name?: string; tags?: string[] }): Promise<RunSummary> {
+    const record = this.active.get(id)?.record ?? (await this.read(id));
+    await this.update(record, { ...(name !== undefined ? { name: name.trim() } : {}), ...(tags !== undefined ? { tags: normalizeTags(tags) } : {}) });
+    return summaryOf(record);
   }
 
   datasetPreview(a: { id: string; perClass: number }): Promise<DatasetPreview> {

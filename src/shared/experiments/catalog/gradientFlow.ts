@@ -1,6 +1,7 @@
 import { mlp } from '../graphs';
 import { failureNote, finalValAccuracy, fmtPct, fmtRatio, gradNormsAtInit, gradRatioAtInit, gradRatioMedian } from '../measures';
 import type { ExperimentDoc, VariantResult } from '../types';
+import { plural } from '../../plural';
 
 const DEPTH = 20;
 const WIDTH = 32;
@@ -92,7 +93,7 @@ export const gradientFlow: ExperimentDoc = {
     const text =
       `First-layer gradient norm as a fraction of the last layer's (median over the run): ${line}. ` +
       (sigFactor !== null ? `In the plain sigmoid network the gradient shrinks by ×${fmtRatio(sigFactor)} per layer on the way down. ` : '') +
-      `Validation accuracy after ${results[0]?.epochs.length ?? 0} epoch(s): ${acc}.`;
+      `Validation accuracy after ${plural(results[0]?.epochs.length ?? 0, 'epoch')}: ${acc}.`;
     return {
       text,
       effect: {

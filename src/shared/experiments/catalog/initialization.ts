@@ -2,6 +2,7 @@ import { mlp } from '../graphs';
 import { activationStdRatio, activationStdsAtInit, failureNote, finalValAccuracy, fmtNum, fmtPct, fmtRatio } from '../measures';
 import type { ExperimentDoc } from '../types';
 import type { NodeInit } from '../../graph/types';
+import { plural } from '../../plural';
 
 const input: [number, number, number] = [28, 28, 1];
 const DEPTH = 10;
@@ -54,7 +55,7 @@ export const initialization: ExperimentDoc = {
     const perLayer = (x: number | null): string => (x !== null && x > 0 ? fmtNum(x ** (1 / (DEPTH - 1)), 2) : 'n/a');
     const text =
       `Activation std of the last ReLU layer over the first, at initialisation: ${results.map((r) => `${r.name} ${fmtRatio(ratio(r.variant))} (×${perLayer(ratio(r.variant))} per layer)`).join(', ')}. ` +
-      `Validation accuracy after ${results[0]?.epochs.length ?? 0} epoch: ${results.map((r) => `${r.name} ${failureNote(r) || fmtPct(finalValAccuracy(r))}`).join(', ')}.`;
+      `Validation accuracy after ${plural(results[0]?.epochs.length ?? 0, 'epoch')}: ${results.map((r) => `${r.name} ${failureNote(r) || fmtPct(finalValAccuracy(r))}`).join(', ')}.`;
     return {
       text,
       effect: { claim: 'He keeps the ratio near 1 (0.25–4); Xavier below He; small normal below Xavier and < 1e-3', direction, detail: `He ${fmtRatio(he)}, Xavier ${fmtRatio(xa)}, small ${fmtRatio(sm)}` },
