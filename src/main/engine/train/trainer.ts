@@ -42,6 +42,8 @@ export interface Checkpoint {
   artifacts: tf.io.ModelArtifacts;
   optimizer: OptimizerState;
   metric: number;
+  /** Engine-specific files for the checkpoint folder (the PyTorch engine's torch.pt). */
+  extra?: Record<string, Uint8Array>;
 }
 
 export interface ResumeState {
