@@ -2,7 +2,7 @@
 // its recommended settings (what `npm run cli -- train yolo_nano --dataset shapes-det` does, in-process) and
 // prints mAP@0.5 and the wall time per epoch. Target: mAP@0.5 ≥ 0.8 within a few minutes on 2 cores.
 import { loadavg } from 'node:os';
-import { selectBackend } from '../src/main/engine/backend/select';
+import { selectBackend, tfjsPreference } from '../src/main/engine/backend/select';
 import { compile } from '../src/main/engine/compile/compile';
 import { loadDataset } from '../src/main/engine/data/registry';
 import { probeTargets } from '../src/main/engine/train/targets';
@@ -36,7 +36,7 @@ export async function runDetectBench(o: DetectBenchOptions = {}, log: (line: str
   const template = templateById('yolo_nano')!;
   const rec = template.recommended!;
   let config = trainConfigSchema.parse({ ...rec.config, ...(o.epochs ? { epochs: o.epochs } : {}), ...(o.train ? { trainLimit: o.train } : {}), ...(o.val ? { valLimit: o.val } : {}) });
-  const backend = await selectBackend({ prefer: config.backend });
+  const backend = await selectBackend({ prefer: tfjsPreference(config.backend) });
   const { dataset } = await loadDataset(rec.dataset, { seed: config.seed });
   const compiled = compile(template.build(), { seed: config.seed });
   config = resolveDetectionConfig(dataset, config, compiled.model);

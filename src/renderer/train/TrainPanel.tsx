@@ -501,6 +501,7 @@ const BACKEND_LABELS: Record<(typeof BACKENDS)[number], string> = {
   webgpu: 'WebGPU',
   wasm: 'WebAssembly (our kernels)',
   cpu: 'JavaScript (slow)',
+  torch: 'PyTorch',
 };
 const BACKEND_OPTIONS = BACKENDS.map((value) => ({ value, label: BACKEND_LABELS[value] }));
 

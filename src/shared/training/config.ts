@@ -7,7 +7,9 @@ export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 
 export const SCHEDULES = ['constant', 'step', 'exponential', 'cosine', 'onecycle'] as const;
 export const LOSSES = ['auto', 'cross_entropy', 'bce', 'focal', 'mse', 'l1', 'smooth_l1'] as const;
 export const INITS = NODE_INITS;
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu', 'torch'] as const;
+/** Where the PyTorch engine trains: auto takes a GPU (CUDA/ROCm, then Apple) when there is one. */
+export const TORCH_DEVICES = ['auto', 'cuda', 'mps', 'cpu'] as const;
 
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
@@ -91,6 +93,8 @@ export const trainConfigSchema = z.object({
   augment: z.record(z.string(), z.unknown()).default({}),
   init: z.enum(INITS).default('auto'),
   backend: z.enum(BACKENDS).default('auto'),
+  /** The PyTorch engine's device (backend 'torch'). */
+  device: z.enum(TORCH_DEVICES).default('auto'),
   seed: z.number().int().default(42),
   /**
    * Threads that compute each batch's gradients (data parallelism on the wasm backend; classification):

@@ -167,3 +167,8 @@ async function installNodeWebGpu(allowSoftware: boolean): Promise<string> {
   Object.defineProperty(globalThis, 'navigator', { value: { ...(current ?? {}), gpu }, configurable: true, writable: true });
   return name;
 }
+
+/** The TF.js backend for a run's `backend` setting: a PyTorch run ('torch') still uses TF.js to build and score, on the auto choice. */
+export function tfjsPreference(backend: BackendPreference | 'torch'): BackendPreference {
+  return backend === 'torch' ? 'auto' : backend;
+}

@@ -44,6 +44,8 @@ export interface Checkpoint {
   artifacts: tf.io.ModelArtifacts;
   optimizer: OptimizerState;
   metric: number;
+  /** Engine-specific files for the checkpoint folder (the PyTorch engine's torch.pt). */
+  extra?: Record<string, Uint8Array>;
 }
 
 /** The part of an epoch done before a stop: its batches (in the epoch's seeded order) and the loss/metric sums. */

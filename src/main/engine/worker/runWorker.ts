@@ -7,7 +7,7 @@ import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { taskMetricNames } from '../../../shared/training/metricNames';
 import { readCheckpoint, writeCheckpoint } from '../../service/runs/checkpoints';
-import { fallbackOps, selectBackend } from '../backend/select';
+import { fallbackOps, selectBackend, tfjsPreference } from '../backend/select';
 import { compile } from '../compile/compile';
 import type { InitChoice } from '../compile/init';
 import { isDataError } from '../data/errors';
@@ -15,8 +15,15 @@ import { loadDataset } from '../data/registry';
 import { ParallelGradients, planParallel } from '../train/parallel';
 import { probeTargets } from '../train/targets';
 import { detectionWarnings, resolveDetectionConfig } from '../train/tasks/detection';
-import { NonFiniteError, train, type Checkpoint, type ResumeState } from '../train/trainer';
+import { NonFiniteError, train, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
+import type { Compiled } from '../compile/compile';
+import type { Dataset } from '../data/types';
+import type { GraphDoc } from '../../../shared/graph/types';
+import type { TrainConfig } from '../../../shared/training/config';
 import { seedMathRandom } from '../train/seedRandom';
+import { torchForAuto } from '../torch/auto';
+import { trainWithTorch, type TorchEngineInfo } from '../torch/engine';
+import type { TrainedData } from '../../service/runs/record';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol';
 
 const port = parentPort!;
@@ -68,7 +75,8 @@ async function main(): Promise<void> {
   seedMathRandom('run', config.seed);
   const restored = restore(start.graph);
   if (!restored.ok) throw new Error(`the project is not a valid graph: ${restored.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  const backend = await selectBackend({ prefer: config.backend });
+  // The TF.js backend also serves a PyTorch run: it builds the initial weights and scores the validation logits.
+  const backend = await selectBackend({ prefer: tfjsPreference(config.backend) });
   tf.randomUniform([1]).dispose(); // initialises the backend before timing anything
   let loaded;
   try {
@@ -127,6 +135,13 @@ async function main(): Promise<void> {
     };
   }
 
+  if (config.backend === 'auto') {
+    const pick = await torchForAuto(compiled, dataset.info.task);
+    if (pick.use) config = { ...config, backend: 'torch' };
+    if (pick.why) emit({ type: 'log', runId, level: 'info', message: pick.why });
+  }
+  if (config.backend === 'torch') return trainTorch(graph, compiled, dataset, config, resume, names);
+
   // Data parallelism (config.workers): helper threads compute a share of every batch.
   const plan = planParallel(config, { backend: backend.name, task: dataset.info.task });
   let parallel: ParallelGradients | undefined;
@@ -146,8 +161,7 @@ async function main(): Promise<void> {
   }
   const threads = parallel ? ` · ${parallel.threads} threads` : '';
 
-  post({ type: 'ready', backend: `${backend.label}${threads}`, fallbackOps: backend.fallbackOps, ...(resolved ? { config: config as unknown as Record<string, unknown> } : {}), graph, data: { shape: [...dataset.info.shape], classes: [...dataset.info.classes], norm: { mean: [...dataset.norm.mean], std: [...dataset.norm.std] } }, epochs: config.epochs, stepsPerEpoch: Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize) });
-  let best: number | undefined = resume?.best;
+  post({ type: 'ready', backend: `${backend.label}${threads}`, fallbackOps: backend.fallbackOps, ...(resolved ? { config: config as unknown as Record<string, unknown> } : {}), graph, data: trainedData(dataset), epochs: config.epochs, stepsPerEpoch: Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize) });
   const result = await train({
     model: compiled.model,
     dataset,
@@ -155,27 +169,52 @@ async function main(): Promise<void> {
     probeTargets: probeTargets(compiled),
     resume,
     parallel,
-    hooks: {
-      gate,
-      step: (s) => emit({ type: 'step', runId, step: s.step, epoch: s.epoch + 1, loss: s.loss, accuracy: s.accuracy, metricName: names.step, lr: s.lr, samplesPerSec: s.samplesPerSec }),
-      epoch: (e) => emit({ type: 'epoch', runId, epoch: e.epoch, lr: e.lr, seconds: e.seconds, train: e.train, val: e.val, headline: e.headline, metricName: names.headline }),
-      probe: (layers, step, epoch) => emit({ type: 'probe', runId, step, epoch, layers }),
-      log: (level, message) => emit({ type: 'log', runId, level, message }),
-      resumed: (r) => {
-        emit({ type: 'resume', runId, step: r.step, epoch: r.epoch + 1, batchInEpoch: r.batchInEpoch, stepsPerEpoch: r.stepsPerEpoch, exact: r.exact, message: r.message });
-        emit({ type: 'log', runId, level: r.exact ? 'info' : 'warning', message: r.message });
-      },
-      checkpoint: async (ck: Checkpoint) => {
-        if (ck.reason === 'best') best = ck.metric;
-        const name = ck.reason === 'best' ? 'best' : ck.reason === 'final' ? 'last' : `epoch-${ck.epoch}`;
-        await writeCheckpoint(start.runDir, name, toFiles(ck, best));
-        flush();
-        post({ type: 'checkpoint', name, reason: ck.reason, epoch: ck.epoch, step: ck.step, metric: ck.metric });
-      },
-    },
+    hooks: trainerHooks(runId, names, resume?.best),
   }).finally(() => parallel?.close());
   const used = fallbackOps();
   if (used.length) emit({ type: 'log', runId, level: 'warning', message: `ops that fell back to the slow cpu path: ${used.join(', ')}` });
+  finishRun(result, names);
+}
+
+/** The hooks both engines report through: events, checkpoints (epoch-N, best, last) and pause/stop. */
+function trainerHooks(runId: string, names: ReturnType<typeof taskMetricNames>, resumedBest: number | undefined): TrainerHooks {
+  let best = resumedBest;
+  return {
+    gate,
+    step: (s) => emit({ type: 'step', runId, step: s.step, epoch: s.epoch + 1, loss: s.loss, accuracy: s.accuracy, metricName: names.step, lr: s.lr, samplesPerSec: s.samplesPerSec }),
+    epoch: (e) => emit({ type: 'epoch', runId, epoch: e.epoch, lr: e.lr, seconds: e.seconds, train: e.train, val: e.val, headline: e.headline, metricName: names.headline }),
+    probe: (layers, step, epoch) => emit({ type: 'probe', runId, step, epoch, layers }),
+    log: (level, message) => emit({ type: 'log', runId, level, message }),
+    resumed: (r) => {
+      emit({ type: 'resume', runId, step: r.step, epoch: r.epoch + 1, batchInEpoch: r.batchInEpoch, stepsPerEpoch: r.stepsPerEpoch, exact: r.exact, message: r.message });
+      emit({ type: 'log', runId, level: r.exact ? 'info' : 'warning', message: r.message });
+    },
+    checkpoint: async (ck: Checkpoint) => {
+      if (ck.reason === 'best') best = ck.metric;
+      const name = ck.reason === 'best' ? 'best' : ck.reason === 'final' ? 'last' : `epoch-${ck.epoch}`;
+      await writeCheckpoint(start.runDir, name, toFiles(ck, best));
+      flush();
+      post({ type: 'checkpoint', name, reason: ck.reason, epoch: ck.epoch, step: ck.step, metric: ck.metric });
+    },
+  };
+}
+
+async function trainTorch(graph: GraphDoc, compiled: Compiled, dataset: Dataset, config: TrainConfig, resume: ResumeState | undefined, names: ReturnType<typeof taskMetricNames>): Promise<void> {
+  const stepsPerEpoch = Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize);
+  const ready = (engine: TorchEngineInfo): void => {
+    emit({ type: 'log', runId: start.runId, level: 'info', message: `Training on ${engine.label} (${engine.python}).` });
+    post({ type: 'ready', backend: engine.label, fallbackOps: [], epochs: config.epochs, stepsPerEpoch, config: config as unknown as Record<string, unknown>, graph, data: trainedData(dataset) });
+  };
+  const result = await trainWithTorch({ runDir: start.runDir, graph, compiled, dataset, config, resume, resumeFrom: start.resumeFrom, hooks: { ...trainerHooks(start.runId, names, resume?.best), ready } });
+  finishRun(result, names);
+}
+
+/** What the run trained on, kept in run.json so exports and Predict describe the real input and classes. */
+function trainedData(dataset: Dataset): TrainedData {
+  return { shape: [...dataset.info.shape], classes: [...dataset.info.classes], norm: { mean: [...dataset.norm.mean], std: [...dataset.norm.std] } };
+}
+
+function finishRun(result: TrainResult, names: ReturnType<typeof taskMetricNames>): void {
   flush(true);
   const metrics: Record<string, number> = {};
   if (result.final) {
@@ -204,6 +243,7 @@ function toFiles(ck: Checkpoint, best: number | undefined) {
     weights: new Uint8Array(joined),
     optimizer: ck.optimizer,
     progress: { epoch: ck.epoch, step: ck.step, metric: ck.metric, best, ...(ck.partial ? { partial: ck.partial } : {}) },
+    extra: ck.extra,
   };
 }
 

@@ -9,6 +9,8 @@ export interface CheckpointFiles {
   optimizer: { name: string; step: number; slots: Record<string, Float32Array[]> };
   /** Completed epochs, steps done; `partial`: the batches of the next epoch a stop left done (see trainer.ts). */
   progress: { epoch: number; step: number; metric: number; best?: number; partial?: { batches: number; lossSum: number; accSum: number; seen: number } };
+  /** Engine-specific files kept with the checkpoint (the PyTorch engine's torch.pt: model, optimizer, RNG). */
+  extra?: Record<string, Uint8Array>;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function writeCheckpoint(runDir: string, name: string, files: Check
     await fsp.writeFile(join(temp, 'optimizer.json'), JSON.stringify({ name: files.optimizer.name, step: files.optimizer.step, layout }));
     await fsp.writeFile(join(temp, 'optimizer.bin'), bytes);
     await fsp.writeFile(join(temp, 'progress.json'), JSON.stringify(files.progress));
+    for (const [name, bytes] of Object.entries(files.extra ?? {})) await fsp.writeFile(join(temp, name), bytes);
     const target = join(root, name);
     const old = existsSync(target) ? `${temp}.old` : undefined;
     if (old) await fsp.rename(target, old);

@@ -36,6 +36,18 @@ export interface PytorchResult {
   className: string;
   /** BatchNorms folded into the layer before them (fuseBatchNorm). */
   foldedBatchNorms: number;
+  /** Per expanded node: the Python variable forward() gives its output, and those of its inputs. */
+  nodeVars: Map<string, { output: string; inputs: string[] }>;
+}
+
+export interface PytorchExportOptions {
+  fuseBatchNorm?: boolean;
+  /** The values written for a weight instead of its current ones (the training engine maps weights with it). */
+  readWeight?: (v: tf.LayerVariable) => Float32Array;
+  /** forward() stores every node's output in `self.netsmith_taps` when that is a dict (the engine's probes). */
+  taps?: boolean;
+  /** The data the model was trained on (class names, preprocessing) for the README and model-info. */
+  source?: ModelSource;
 }
 
 /**
@@ -43,7 +55,7 @@ export interface PytorchResult {
  * its group, and a forward in graph order) and the state dict as .safetensors, from a model compiled from
  * `graph`. Rank-4 tensors are NCHW, so the module takes NCHW images.
  */
-export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: { fuseBatchNorm?: boolean; source?: ModelSource } = {}): PytorchResult {
+export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: PytorchExportOptions = {}): PytorchResult {
   const analysis = analyze(graph);
   const errors = errorsOf(analysis);
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
@@ -65,7 +77,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
   const state: Record<string, WeightArray> = {};
   const layerWeights = (layerName: string): Record<string, WeightArray> => {
     const out: Record<string, WeightArray> = {};
-    for (const v of model.getLayer(layerName).weights) out[(v.originalName ?? v.name).split('/').pop()!] = { data: v.read().dataSync() as Float32Array, shape: [...v.shape] as number[] };
+    for (const v of model.getLayer(layerName).weights) out[(v.originalName ?? v.name).split('/').pop()!] = { data: options.readWeight ? options.readWeight(v) : (v.read().dataSync() as Float32Array), shape: [...v.shape] as number[] };
     return out;
   };
   // Conv-BN fusion (fuseBatchNorm.ts): the producer's weights absorb the BatchNorm, which passes its input through.
@@ -76,6 +88,9 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
     return batchNormStats(layerWeights(bases.get(bnId)!), (nodeParams(bn) as { epsilon: number }).epsilon);
   };
 
+  const nodeVars = new Map<string, { output: string; inputs: string[] }>();
+  const tap = (v: string): string[] => (options.taps ? [`        if self.netsmith_taps is not None: self.netsmith_taps['${v}'] = ${v}`] : []);
+  if (options.taps) forward.push(...tap('x'));
   const { outputs: outNodes } = walkExpanded<string>(analysis, ({ id, node, params, twin, inputs, info, ref }) => {
     if (folded.has(id)) return inputs[0];
     const base = bases.get(id)!;
@@ -105,8 +120,12 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
       for (const [k, w] of Object.entries(part.state ?? {})) state[`${name}.${k}`] = w;
     }
     // The model input is forward's argument `x`.
-    if (node.type === 'io/input') return 'x';
-    forward.push(`        ${name} = ${part.forward(`self.${name}`, inputs)}${part.module ? '' : `  # ${title}`}`);
+    if (node.type === 'io/input') {
+      nodeVars.set(id, { output: 'x', inputs: [] });
+      return 'x';
+    }
+    forward.push(`        ${name} = ${part.forward(`self.${name}`, inputs)}${part.module ? '' : `  # ${title}`}`, ...tap(name));
+    nodeVars.set(id, { output: name, inputs: [...inputs] });
     return name;
   });
   const outs = outNodes.map((o) => o.value);
@@ -121,7 +140,8 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
     '',
     '    def __init__(self):',
     '        super().__init__()',
-    ...(init.length ? init : ['        pass']),
+    ...(options.taps ? ['        self.netsmith_taps = None'] : []),
+    ...(init.length || options.taps ? init : ['        pass']),
     '',
     '    def forward(self, x):',
     ...forward,
@@ -141,7 +161,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: {
     '    return model.eval()',
     '',
   ].join('\n');
-  return { modelPy, weights: encodeSafetensors(state, { generatedBy: 'Netsmith' }), className, foldedBatchNorms: folded.size };
+  return { modelPy, weights: encodeSafetensors(state, { generatedBy: 'Netsmith' }), className, foldedBatchNorms: folded.size, nodeVars };
 }
 
 const pyTuple = (v: number[]): string => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;

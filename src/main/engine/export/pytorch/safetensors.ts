@@ -22,3 +22,27 @@ export function encodeSafetensors(tensors: Record<string, WeightArray>, metadata
   }
   return out;
 }
+
+/** Reads a .safetensors file of F32 tensors (what encodeSafetensors and the PyTorch engine write). */
+export function decodeSafetensors(bytes: Uint8Array): Record<string, WeightArray> {
+  if (bytes.length < 8) throw new Error('not a .safetensors file (too short)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (n > bytes.length - 8) throw new Error('not a .safetensors file (bad header length)');
+  let header: Record<string, { dtype?: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch {
+    throw new Error('not a .safetensors file (unreadable header)');
+  }
+  const base = 8 + n;
+  const out: Record<string, WeightArray> = {};
+  for (const [name, spec] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    if (spec.dtype !== 'F32') throw new Error(`tensor '${name}' is ${spec.dtype}, expected F32`);
+    const [begin, end] = spec.data_offsets;
+    if (end > bytes.length - base || (end - begin) % 4) throw new Error(`tensor '${name}' lies outside the file`);
+    out[name] = { data: new Float32Array(bytes.slice(base + begin, base + end).buffer), shape: spec.shape };
+  }
+  return out;
+}

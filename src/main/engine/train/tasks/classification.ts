@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { argmaxRows, classificationReport, confusionMatrix, topKAccuracy } from '../../../../shared/metrics';
-import { BatchIterator } from '../../data/batch';
-import { batchToTensors, disposeBatchTensors } from '../../data/tensors';
+import { BatchIterator, type Batch } from '../../data/batch';
+import { batchToTensors, disposeBatchTensors, type BatchTensors } from '../../data/tensors';
 import { lossConfig } from '../configMap';
 import { makeLoss, type LossFn } from '../losses';
 import type { Evaluation, TaskAdapterFactory } from './types';
@@ -21,9 +21,12 @@ export const classification: TaskAdapterFactory = (dataset, config) => {
   };
 };
 
+/** Logits of a batch from another engine (the PyTorch runner); the caller of evaluateClassifier owns nothing else. */
+export type ForwardFn = (batch: Batch, t: BatchTensors) => Promise<tf.Tensor>;
+
 /** Loss, top-1/top-5, the confusion matrix with its sample indices, per-class P/R/F1. */
 export async function evaluateClassifier(
-  model: tf.LayersModel,
+  model: tf.LayersModel | ForwardFn,
   dataset: Parameters<TaskAdapterFactory>[0],
   split: 'train' | 'val' | 'test',
   lossFn: LossFn,
@@ -38,10 +41,12 @@ export async function evaluateClassifier(
   let offset = 0;
   for (const batch of iter.epoch(0)) {
     const t = batchToTensors(batch);
+    const external = typeof model === 'function' ? await model(batch, t) : undefined;
     const [loss, p] = tf.tidy(() => {
-      const logits = model.predict(t.x) as tf.Tensor;
+      const logits = external ?? (model as tf.LayersModel).predict(t.x) as tf.Tensor;
       return [lossFn(logits, t.y), tf.softmax(logits)] as const;
     });
+    external?.dispose();
     lossSum += (await loss.data())[0] * batch.size;
     probs.set(await p.data(), offset * k);
     labels.set(batch.labels, offset);

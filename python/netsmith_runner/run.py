@@ -1,0 +1,234 @@
+"""The runner: one process per lab run. The lab (src/main/engine/torch/engine.ts) owns the data, the schedule,
+evaluation and checkpoint files; this process owns the model and the optimizer and does the math.
+
+    python -m netsmith_runner.run      (PYTHONPATH = the repository's python/ folder)
+
+Messages (framing.py): init, train (one batch), eval (one batch → logits), save, load, with replies on stdout.
+"""
+import importlib.util
+import math
+import os
+import sys
+import threading
+import traceback
+
+from . import framing
+
+
+def _die_with_parent():
+    """Linux: the kernel kills this process when the lab's thread that started it goes away."""
+    if sys.platform.startswith('linux'):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except Exception:
+            pass
+
+
+def _load_module(path, class_name):
+    spec = importlib.util.spec_from_file_location('netsmith_model', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module, getattr(module, class_name)
+
+
+class Runner:
+    def __init__(self, init):
+        import torch
+
+        from .losses import make_loss
+        from .optim import make_optimizer
+        from .probes import Probes
+
+        self.torch = torch
+        torch.manual_seed(init['seed'])
+        if init.get('threads'):
+            torch.set_num_threads(init['threads'])
+        self.device = torch.device(init['device'])
+        module, cls = _load_module(init['modelPy'], init['className'])
+        model = cls()
+        model.load_state_dict(module.load_safetensors(init['weights']))
+        self.model = model.to(self.device)
+        self.task = init['task']
+        named = dict(self.model.named_parameters())
+        self.buffers = dict(self.model.named_buffers())
+        # The lab's parameter order (its trainable variables), the decay rule and the L1 set come from the lab.
+        self.params = [named[p['key']] for p in init['params']]
+        self.layer_of = [p['layer'] for p in init['params']]
+        decays = [p['decay'] for p in init['params']]
+        self.l1 = init.get('l1', 0.0)
+        self.l1_params = [named[p['key']] for p in init['params'] if p['decay']] if self.l1 > 0 else []
+        trainable = {id(p) for p in self.params}
+        for p in self.model.parameters():
+            p.requires_grad_(id(p) in trainable)
+        self.opt = make_optimizer(init['optimizer'], self.params, decays, 0.0)
+        self.loss_fn = make_loss(init['loss'])
+        self.clip = init.get('clip', {'kind': 'none'})
+        self.probes = Probes(init.get('probes', []), named, self.buffers)
+
+    def _inputs(self, h, payload):
+        torch = self.torch
+        n, (hh, ww, cc), k = h['n'], h['shape'], h['classes']
+        off = 0
+
+        def take(count, dtype, size):
+            nonlocal off
+            t = torch.frombuffer(bytearray(payload[off:off + count * size]), dtype=dtype) if count else torch.zeros(0, dtype=dtype)
+            off += count * size
+            return t
+
+        x = take(n * hh * ww * cc, torch.float32, 4).reshape(n, hh, ww, cc).permute(0, 3, 1, 2)
+        y = take(n * k, torch.float32, 4).reshape(n, k)
+        labels = take(n, torch.int32, 4).long()
+        dev = self.device
+        return x.to(dev, non_blocking=True), y.to(dev, non_blocking=True), labels.to(dev, non_blocking=True)
+
+    def _logits(self, out):
+        out = out[0] if isinstance(out, (tuple, list)) else out
+        if out.dim() == 4:  # NCHW maps → the lab's channels-last
+            out = out.permute(0, 2, 3, 1)
+        return out
+
+    def train(self, h, payload):
+        torch = self.torch
+        x, y, labels = self._inputs(h, payload)
+        probing = h.get('probe', False)
+        model = self.model
+        model.train()
+        for g in self.opt.param_groups:
+            g['lr'] = h['lr']
+        if probing:
+            model.netsmith_taps = {}
+        logits = self._logits(model(x))
+        taps = model.netsmith_taps if probing else None
+        model.netsmith_taps = None
+        loss = self.loss_fn(logits, y)
+        if self.l1_params:
+            loss = loss + self.l1 * sum(p.abs().sum() for p in self.l1_params)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        grads = [p.grad for p in self.params if p.grad is not None]
+        norm = torch.sqrt(sum((g * g).sum() for g in grads)) if grads else torch.zeros((), device=self.device)
+        if self.clip['kind'] == 'norm':
+            coef = torch.clamp(self.clip['maxNorm'] / (norm + 1e-6), max=1.0)
+            for g in grads:
+                g.mul_(coef)
+        elif self.clip['kind'] == 'value':
+            for g in grads:
+                g.clamp_(-self.clip['clipValue'], self.clip['clipValue'])
+        acc = (logits.detach().argmax(-1) == labels).float().mean() if logits.dim() == 2 else torch.zeros((), device=self.device)
+        loss_v, acc_v, norm_v = torch.stack([loss.detach(), acc, norm.detach()]).tolist()
+        if not (math.isfinite(loss_v) and math.isfinite(norm_v)):
+            layer = None
+            for p, name in zip(self.params, self.layer_of):
+                if p.grad is not None and not torch.isfinite(p.grad).all():
+                    layer = name
+                    break
+            framing.send({'type': 'nonfinite', 'what': 'gradient' if math.isfinite(loss_v) else 'loss', 'layer': layer})
+            return
+        old = [w.detach().clone() for w in self.probes.weight_params()] if probing else None
+        self.opt.step()
+        framing.send({'type': 'trained', 'loss': loss_v, 'accuracy': acc_v, 'gradNorm': norm_v})
+        if probing:
+            layout, data = self.probes.collect(taps, old)
+            framing.send({'type': 'probe', 'layout': layout}, data)
+
+    def evaluate(self, h, payload):
+        torch = self.torch
+        x, _, _ = self._inputs(h, payload)
+        self.model.eval()
+        with torch.no_grad():
+            logits = self._logits(self.model(x)).float().contiguous().cpu()
+        framing.send({'type': 'logits', 'shape': list(logits.shape)}, logits.numpy().tobytes())
+
+    def save(self, h):
+        """torch.pt (model, optimizer, RNG) for resume, and the weights as .safetensors for the lab."""
+        torch = self.torch
+        state = {k: v.detach().float().cpu().contiguous() for k, v in self.model.state_dict().items()}
+        _write_safetensors(h['weights'], state)
+        tmp = h['torch'] + '.tmp'
+        torch.save({'model': self.model.state_dict(), 'optimizer': self.opt.state_dict(), 'rng': torch.get_rng_state()}, tmp)
+        os.replace(tmp, h['torch'])
+        framing.send({'type': 'saved'})
+
+    def load(self, h):
+        torch = self.torch
+        try:
+            ck = torch.load(h['torch'], map_location=self.device)
+            self.model.load_state_dict(ck['model'])
+            self.opt.load_state_dict(ck['optimizer'])
+            if 'rng' in ck:
+                torch.set_rng_state(ck['rng'].cpu())
+        except Exception as err:
+            framing.send({'type': 'error', 'message': f'the checkpoint {os.path.basename(os.path.dirname(h["torch"]))} cannot be read ({type(err).__name__}: {str(err)[:200]})'})
+            return
+        framing.send({'type': 'loaded'})
+
+
+def _write_safetensors(path, tensors):
+    import json
+    import struct
+
+    header, offset, blobs = {'__metadata__': {'format': 'pt'}}, 0, []
+    for name, t in tensors.items():
+        b = t.numpy().tobytes()
+        header[name] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(b)]}
+        offset += len(b)
+        blobs.append(b)
+    head = json.dumps(header).encode()
+    head += b' ' * ((8 - (8 + len(head)) % 8) % 8)
+    tmp = path + '.tmp'
+    with open(tmp, 'wb') as f:
+        f.write(struct.pack('<Q', len(head)))
+        f.write(head)
+        for b in blobs:
+            f.write(b)
+    os.replace(tmp, path)
+
+
+def _explain(err):
+    text = f'{type(err).__name__}: {err}'
+    if 'out of memory' in text.lower():
+        return 'the GPU ran out of memory: use a smaller batch size (or a smaller network / input size). ' + text.split('\n')[0][:300]
+    return text
+
+
+def main():
+    _die_with_parent()
+    # The lab closing our stdin ends the run at once, even mid-step.
+    runner = None
+    try:
+        while True:
+            h, payload = framing.read_frame()
+            op = h['op']
+            if op == 'init':
+                import torch
+
+                runner = Runner(h)
+                framing.send({'type': 'ready', 'torch': torch.__version__, 'device': str(runner.device)})
+            elif op == 'train':
+                runner.train(h, payload)
+            elif op == 'eval':
+                runner.evaluate(h, payload)
+            elif op == 'save':
+                runner.save(h)
+            elif op == 'load':
+                runner.load(h)
+            elif op == 'exit':
+                return
+    except framing.Closed:
+        return
+    except Exception as err:
+        traceback.print_exc(file=sys.stderr)
+        try:
+            framing.send({'type': 'error', 'message': _explain(err)})
+        except Exception:
+            pass
+        sys.exit(1)
+
+
+if __name__ == '__main__':
+    threading.current_thread().name = 'netsmith-runner'
+    main()

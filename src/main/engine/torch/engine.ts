@@ -1,0 +1,237 @@
+// The PyTorch engine: the same loop as trainer.ts (data, schedule, evaluation, early stopping, checkpoints in
+// the lab), with the model and optimizer in a Python process that trains the module the PyTorch exporter
+// writes. Batches are the TF.js runs' batches (same pipeline, splits, seeds and augmentation), streamed to it.
+import { existsSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import type { GraphDoc } from '../../../shared/graph/types';
+import type { TrainConfig } from '../../../shared/training/config';
+import type { LayerProbe } from '../../../shared/training/telemetry';
+import { BatchIterator, type Batch } from '../data/batch';
+import type { Dataset } from '../data/types';
+import type { Compiled } from '../compile/compile';
+import { exportPytorch, pytorchSupported } from '../export/pytorch/export';
+import { lossConfig, optimizerConfig, scheduleConfig } from '../train/configMap';
+import { LossConfigSchema, makeLoss } from '../train/losses';
+import { OptimizerConfigSchema } from '../train/optimizers';
+import { isBiasOrNormParam } from '../train/regularization';
+import { makeSchedule } from '../train/schedules';
+import { probeTargets } from '../train/targets';
+import { evaluateClassifier } from '../train/tasks/classification';
+import type { Evaluation } from '../train/tasks/types';
+import { NonFiniteError, saveArtifacts, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
+import { nodeName } from '../../../shared/graph/analyze';
+import { deviceLabel, discoverTorch, pickDevice, type TorchDeviceChoice } from './discover';
+import { decodeProbe, torchProbeTargets } from './probes';
+import { RunnerError, RunnerProcess } from './process';
+import { buildWeightMap, tfWeightsFromTorch } from './weightMap';
+
+export interface TorchEngineInfo {
+  /** "PyTorch 2.5.1 · CUDA · NVIDIA H200" for the run record, the Train panel and the CLI. */
+  label: string;
+  torchVersion: string;
+  device: string;
+  python: string;
+}
+
+/** Why a graph cannot train on the PyTorch engine, or undefined. */
+export function torchUnsupported(compiled: Compiled, task: string): string | undefined {
+  if (task !== 'classification') return `the PyTorch engine trains classification networks in this version; this is a ${task} network (train it on TF.js)`;
+  const missing = compiled.analysis.expanded.nodes.filter((n) => !pytorchSupported(n.type));
+  if (missing.length) return `block '${nodeName(missing[0])}' (${missing[0].type}) has no PyTorch twin yet, so the PyTorch engine cannot train this network (train it on TF.js)`;
+  return undefined;
+}
+
+export interface TorchTrainArgs {
+  runDir: string;
+  graph: GraphDoc;
+  compiled: Compiled;
+  dataset: Dataset;
+  config: TrainConfig;
+  resume?: ResumeState;
+  /** The checkpoint folder resumed from (its torch.pt restores the optimizer exactly). */
+  resumeFrom?: string;
+  hooks: TrainerHooks & { ready?(info: TorchEngineInfo): void };
+  /** Tests: a given interpreter instead of discovery. */
+  python?: string;
+}
+
+/** Trains on the PyTorch engine; resolves like trainer.train. The Python process never outlives it. */
+export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & { engine: TorchEngineInfo }> {
+  const { compiled, dataset, config } = a;
+  const hooks = a.hooks;
+  const model = compiled.model;
+  const task = dataset.info.task;
+  const unsupported = torchUnsupported(compiled, task);
+  if (unsupported) throw new Error(unsupported);
+
+  const found = await discoverTorch(a.python ? { candidates: [a.python] } : {});
+  if (!found.ok) throw new Error(`${found.reason}. ${found.howTo}`);
+  const device = pickDevice(found, config.device as TorchDeviceChoice);
+  const torchDevice = device.kind === 'cuda' ? `cuda:${device.index}` : device.kind;
+  const engine: TorchEngineInfo = { label: `${deviceLabel(device, found.rocm)} · torch ${found.torchVersion}`, torchVersion: found.torchVersion, device: torchDevice, python: found.executable };
+
+  // The module, its initial weights (the TF.js initialisation, so both engines start alike) and the map back.
+  const work = join(a.runDir, 'torch');
+  await fsp.mkdir(work, { recursive: true });
+  const exported = exportPytorch(a.graph, model, { taps: true });
+  const map = buildWeightMap(a.graph, model);
+  await fsp.writeFile(join(work, 'model.py'), exported.modelPy);
+  await fsp.writeFile(join(work, 'init.safetensors'), exported.weights);
+
+  const variables = model.trainableWeights;
+  const layerOfVariable = new Map<string, string>();
+  for (const layer of model.layers) for (const w of layer.trainableWeights) layerOfVariable.set(w.name, layer.name);
+  const optCfg = OptimizerConfigSchema.parse(optimizerConfig(config));
+  const seen = new Set<string>();
+  const params = variables.flatMap((v) => {
+    const key = map.keyOf.get(v.name)!;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const ruleOf = { name: (v.read() as tf.Variable).name, shape: v.shape as number[] };
+    return [{ key, layer: layerOfVariable.get(v.name) ?? v.name, decay: optCfg.decayBiasAndNorm || !isBiasOrNormParam(ruleOf), l1: !isBiasOrNormParam(ruleOf) }];
+  });
+  const targets = config.probeEvery > 0 ? torchProbeTargets(compiled, probeTargets(compiled), exported.nodeVars, map.keyOf) : [];
+  const clip = config.clip.mode === 'norm' ? { kind: 'norm', maxNorm: config.clip.value } : config.clip.mode === 'value' ? { kind: 'value', clipValue: config.clip.value } : { kind: 'none' };
+
+  const proc = new RunnerProcess(found.python, { onStderr: (line) => hooks.log?.('info', `python: ${line}`) });
+  try {
+    await proc.request({
+      op: 'init',
+      modelPy: join(work, 'model.py'),
+      weights: join(work, 'init.safetensors'),
+      className: exported.className,
+      device: torchDevice,
+      seed: config.seed,
+      threads: device.kind === 'cpu' ? availableParallelism() : undefined,
+      task,
+      params,
+      optimizer: optCfg,
+      loss: LossConfigSchema.parse(lossConfig(config, task)),
+      l1: config.regularization.l1,
+      clip,
+      probes: targets,
+    });
+    if (a.resume && a.resumeFrom && existsSync(join(a.resumeFrom, 'torch.pt'))) {
+      await proc.request({ op: 'load', torch: join(a.resumeFrom, 'torch.pt') });
+    } else if (a.resume) {
+      hooks.log?.('warning', 'The checkpoint has no PyTorch optimizer state (it was written by TF.js): training resumes from its weights with a fresh optimizer.');
+    }
+    hooks.ready?.(engine);
+    return { ...(await loop()), engine };
+  } catch (err) {
+    if (err instanceof RunnerError || err instanceof NonFiniteError) throw err;
+    // The process died under us: its death is the better explanation.
+    await Promise.race([proc.exitedPromise, new Promise((r) => setTimeout(r, 200))]);
+    throw err;
+  } finally {
+    await proc.close();
+  }
+
+  async function loop(): Promise<TrainResult> {
+    const trainIter = new BatchIterator(dataset, 'train', { batchSize: config.batchSize, seed: config.seed, augment: config.augment, limit: config.trainLimit, dropLast: false });
+    const stepsPerEpoch = trainIter.batches;
+    const lrAt = makeSchedule(scheduleConfig(config, stepsPerEpoch), stepsPerEpoch * config.epochs, stepsPerEpoch);
+    const lossFn = makeLoss(lossConfig(config, task));
+    const classes = dataset.info.classes.length;
+    let step = a.resume?.step ?? 0;
+    let best = a.resume?.best ?? (config.earlyStopping.metric === 'val_loss' ? Infinity : -Infinity);
+    let sinceBest = 0;
+    let last: Evaluation | undefined;
+    const evalBatch = Math.max(config.batchSize, 128);
+    const forward = async (batch: Batch): Promise<tf.Tensor> => {
+      const { message, payload } = await proc.request({ op: 'eval', ...batchHeader(batch, classes) }, batchPayload(batch));
+      const shape = message.shape as number[];
+      return tf.tensor(new Float32Array(payload!.buffer, payload!.byteOffset, payload!.byteLength / 4), shape);
+    };
+
+    for (let epoch = a.resume?.epoch ?? 0; epoch < config.epochs; epoch++) {
+      const started = performance.now();
+      let lossSum = 0;
+      let accSum = 0;
+      let seenSamples = 0;
+      let windowStart = performance.now();
+      let windowSamples = 0;
+      let lr = lrAt(step);
+      for (const batch of trainIter.epoch(epoch)) {
+        if (hooks.gate && (await hooks.gate()) === 'stop') return finish('stopped', epoch);
+        lr = lrAt(step);
+        const probing = targets.length > 0 && step % config.probeEvery === 0;
+        const { message: m } = await proc.request({ op: 'train', lr, probe: probing, ...batchHeader(batch, classes) }, batchPayload(batch));
+        if (m.type === 'nonfinite') throw new NonFiniteError(step, (m.layer as string | null) ?? undefined, m.what === 'loss' ? 'loss' : 'gradient');
+        const lossValue = m.loss as number;
+        const accValue = m.accuracy as number;
+        if (probing) {
+          const { message: pm, payload } = await proc.next();
+          const layers: LayerProbe[] = decodeProbe(targets, pm.layout as [string, number][], payload ?? new Uint8Array(0));
+          hooks.probe?.(layers, step, epoch);
+        }
+        step++;
+        lossSum += lossValue * batch.size;
+        accSum += accValue * batch.size;
+        seenSamples += batch.size;
+        windowSamples += batch.size;
+        const now = performance.now();
+        hooks.step?.({ step, epoch, loss: lossValue, accuracy: accValue, lr, gradNorm: m.gradNorm as number, samplesPerSec: (windowSamples * 1000) / Math.max(1, now - windowStart) });
+        if (now - windowStart > 2000) {
+          windowStart = now;
+          windowSamples = 0;
+        }
+        await new Promise<void>((r) => setImmediate(r));
+      }
+
+      last = await evaluateClassifier(forward, dataset, 'val', lossFn, { batchSize: evalBatch, limit: config.valLimit });
+      const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.headline;
+      const { headline: _h, ...report } = last;
+      hooks.epoch?.({ epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seenSamples, accuracy: accSum / seenSamples }, val: report, headline: last.headline });
+      const improved = config.earlyStopping.metric === 'val_loss' ? metric < best - config.earlyStopping.minDelta : metric > best + config.earlyStopping.minDelta;
+      if (improved) {
+        best = metric;
+        sinceBest = 0;
+      } else sinceBest++;
+      if (hooks.checkpoint) {
+        if ((epoch + 1) % config.checkpointEvery === 0 || epoch + 1 === config.epochs) await hooks.checkpoint(await checkpoint('epoch', epoch + 1, metric));
+        if (improved) await hooks.checkpoint(await checkpoint('best', epoch + 1, metric));
+      }
+      if (config.earlyStopping.enabled && sinceBest >= config.earlyStopping.patience) {
+        hooks.log?.('info', `Early stopping after epoch ${epoch + 1}: ${config.earlyStopping.metric} has not improved for ${sinceBest} epochs (best ${best.toFixed(4)}).`);
+        return finish('early-stopped', epoch + 1);
+      }
+    }
+    return finish('completed', config.epochs);
+
+    /** The torch weights copied into the TF.js model (so Runs, Predict and Export read the usual checkpoint), plus torch.pt. */
+    async function checkpoint(reason: Checkpoint['reason'], epoch: number, metric: number): Promise<Checkpoint> {
+      const weightsFile = join(work, 'state.safetensors');
+      const torchFile = join(work, 'state.pt');
+      await proc.request({ op: 'save', weights: weightsFile, torch: torchFile });
+      const values = tfWeightsFromTorch(map, new Uint8Array(await fsp.readFile(weightsFile)));
+      model.weights.forEach((v, i) => v.write(tf.tensor(values[i], v.shape as number[])));
+      return {
+        reason,
+        epoch,
+        step,
+        metric,
+        artifacts: await saveArtifacts(model),
+        optimizer: { name: optCfg.kind, step, slots: {} },
+        extra: { 'torch.pt': new Uint8Array(await fsp.readFile(torchFile)) },
+      };
+    }
+
+    async function finish(reason: TrainResult['reason'], epochs: number): Promise<TrainResult> {
+      if (reason === 'stopped' && hooks.checkpoint) await hooks.checkpoint(await checkpoint('final', epochs, NaN));
+      return { reason, epochs, steps: step, final: last, best };
+    }
+  }
+}
+
+function batchHeader(batch: Batch, classes: number): Record<string, unknown> {
+  return { n: batch.size, shape: batch.shape, classes };
+}
+
+/** x (NHWC float32), y (soft class weights), labels (int32): the runner reads them in this order. */
+function batchPayload(batch: Batch): Uint8Array[] {
+  const bytes = (a: Float32Array | Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return [bytes(batch.x), bytes(batch.y), bytes(batch.labels)];
+}
