@@ -39,26 +39,6 @@ test('train --workers with a bad value exits 2 with a clear message before train
   assert.doesNotMatch(r.out, /^run /m);
 });
 
-test('train --config: a missing file, bad JSON or a non-object is one clear message (exit 2), no stack trace', { timeout: 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'netsmith-config-'));
-  const bad = join(dir, 'bad.json');
-  writeFileSync(bad, '{"epochs": 2,');
-  const nul = join(dir, 'null.json');
-  writeFileSync(nul, 'null');
-  const cases: [string, RegExp][] = [
-    [join(dir, 'missing.json'), /^error: --config: cannot read .*missing\.json: no such file$/m],
-    [bad, /^error: --config: .*bad\.json is not valid JSON: /m],
-    [nul, /^error: --config: .*null\.json must hold a JSON object of training settings/m],
-    [dir, /^error: --config: cannot read .*: it is a folder$/m],
-  ];
-  const runs = await Promise.all(cases.map(([file]) => cli('lenet_mnist', '--dataset', 'mnist', '--config', file, '--out', join(dir, 'runs'))));
-  runs.forEach((r, i) => {
-    assert.equal(r.code, 2, r.out + r.err);
-    assert.match(r.err, cases[i][1]);
-    assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
-  });
-});
-
 test('train <project file>: a broken project is refused with its errors, before any run folder exists', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'netsmith-project-'));
   const file = join(dir, 'broken.netsmith.json');

@@ -80,6 +80,7 @@ test('train --config with bad JSON, null, a bad optimizer or a missing file: one
     [join(dir, 'null.json'), 2, /must hold a JSON object of training settings, got null/],
     [join(dir, 'opt.json'), 2, /'optimizer' .* must be an object/],
     [join(dir, 'missing.json'), 3, /--config: no file/],
+    [dir, 2, /--config: '.*' is a folder/],
   ];
   for (const [config, code, message] of cases) {
     const r = cli(['train', 'lenet', '--dataset', 'mnist', '--config', config]);
