@@ -275,3 +275,9 @@ function checkEndpoints(
 }
 
 export const errorsOf = (a: Pick<Analysis, 'issues'>): Issue[] => a.issues.filter((i) => i.severity === 'error');
+
+/**
+ * The errors that keep a graph from being built at all. A head that does not suit the graph's task (code `head`)
+ * stops training, not building: the compiler and the exporters build any well-formed network.
+ */
+export const buildErrorsOf = (a: Pick<Analysis, 'issues'>): Issue[] => errorsOf(a).filter((i) => i.code !== 'head');
