@@ -1,12 +1,10 @@
 // End-to-end: a messy image folder (a corrupt JPEG, a stray text file, a decompression bomb) in the Train panel:
 // the dataset summary lists each skipped file with its reason; after a short run, the run's page lists them too.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { encodePng } from '../../src/main/engine/data/image/encode';
-import { pngBomb, smallJpeg } from '../unit/engine/data/bombs';
+import { MESSY_SKIPPED, messyFolder } from '../unit/engine/data/messy';
 import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS;
@@ -18,27 +16,6 @@ after(async () => {
   await host?.stop().catch(() => undefined);
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
-
-/** cat/ and dog/ with 12 small PNGs each, plus a cut-off JPEG, a PNG bomb, a stray text file and a loose README. */
-function messyFolder(): string {
-  const root = mkdtempSync(join(tmpdir(), 'netsmith-messy-'));
-  for (const [cls, v] of [['cat', 40], ['dog', 200]] as const) {
-    mkdirSync(join(root, cls));
-    for (let i = 0; i < 12; i++) writeFileSync(join(root, cls, `${i}.png`), encodePng(new Uint8Array(24 * 24 * 3).fill(v + i), 24, 24, 3));
-  }
-  writeFileSync(join(root, 'cat', 'broken.jpg'), smallJpeg(32).subarray(0, 60));
-  writeFileSync(join(root, 'cat', 'bomb.png'), pngBomb());
-  writeFileSync(join(root, 'dog', 'notes.txt'), 'stray');
-  writeFileSync(join(root, 'README.md'), 'about this folder');
-  return root;
-}
-
-const EXPECTED = [
-  ['README.md', 'not inside a class folder'],
-  ['cat/bomb.png', 'image is 20000×20000 (400 megapixels), over the 50-megapixel limit; scale it down first'],
-  ['cat/broken.jpg', 'JPEG file is truncated or has no frame header (SOF)'],
-  ['dog/notes.txt', 'not an image (PNG or JPEG by its extension)'],
-];
 
 async function listed(scope: ReturnType<BrowserSession['page']['locator']>): Promise<string[][]> {
   const items = scope.locator('[data-testid=skipped-file]');
@@ -74,7 +51,7 @@ test('the Train panel and the run page list the files a folder import skipped, e
   const summary = preview.locator('[data-testid=skipped-files]');
   await summary.waitFor();
   assert.match(await summary.locator('summary').innerText(), /4 files were skipped while importing/);
-  assert.deepEqual(await listed(summary), EXPECTED);
+  assert.deepEqual(await listed(summary), MESSY_SKIPPED);
   assert.equal(await preview.locator('[data-testid=dataset-class]').count(), 2);
   if (SHOTS) {
     mkdirSync(SHOTS, { recursive: true });
@@ -96,7 +73,7 @@ test('the Train panel and the run page list the files a folder import skipped, e
   await page.locator('[data-testid=run-expand]').first().click();
   const onRun = page.locator('[data-testid=run-skipped-files]');
   await onRun.waitFor({ timeout: 30_000 });
-  assert.deepEqual(await listed(onRun), EXPECTED);
+  assert.deepEqual(await listed(onRun), MESSY_SKIPPED);
   if (SHOTS) {
     await page.screenshot({ path: join(SHOTS, 'run-page-skipped-files.png') });
     await onRun.screenshot({ path: join(SHOTS, 'run-page-skipped-list.png') });
