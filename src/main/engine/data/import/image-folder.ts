@@ -7,7 +7,7 @@ import { rngFor } from '../rng';
 import { stratifiedSplit } from '../splits';
 import type { LoadResult, SkippedItem } from '../types';
 import { MAX_CLASSES } from './limits';
-import { filesUnder, loadImageFile, mapLimit, notAnImageReason, parseSize, reasonOf, readFolder, rel, requireFolder, sortSkipped } from './files';
+import { filesUnder, loadImageFile, mapLimit, notAnImageReason, parseSize, reasonOf, readTopFolder, rel, requireFolder, sortSkipped } from './files';
 
 export interface ImageFolderOptions {
   /** Output size: a side or [height, width] (default 64). Images are stretched, bilinear. */
@@ -27,7 +27,7 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
   await requireFolder(root);
   const [h, w] = parseSize(opts.size, 64);
   const channels = opts.channels ?? 3;
-  const top = await readFolder(root, root);
+  const top = await readTopFolder(root, root);
   const skipped: SkippedItem[] = [...top.skipped];
   const classes = top.folders.map((f) => f.name);
   if (classes.length > MAX_CLASSES)
