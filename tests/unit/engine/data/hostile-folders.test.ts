@@ -68,7 +68,7 @@ describe('non-regular files', () => {
     const root = tempDir();
     symlinkSync('self', join(root, 'self'));
     mkdirSync(join(root, 'dir'));
-    for (const [name, message] of [['missing.png', 'disappeared while the folder was read'], ['self', 'is a symlink loop'], ['dir', 'is a folder, not a regular file']]) {
+    for (const [name, message] of [['missing.png', 'does not exist (moved or deleted?)'], ['self', 'is a symlink loop'], ['dir', 'is a folder, not a regular file']]) {
       await assert.rejects(readRegularFile(join(root, name), 100), (e: Error) => {
         assert.equal(e.name, 'DataError');
         assert.equal(e.message, message);

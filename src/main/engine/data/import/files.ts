@@ -97,7 +97,7 @@ export function fsError(err: unknown): DataError {
   if (isDataError(err)) return err;
   const code = (err as NodeJS.ErrnoException).code;
   const why: Record<string, string> = {
-    ENOENT: 'disappeared while the folder was read',
+    ENOENT: 'does not exist (moved or deleted?)',
     EACCES: 'cannot be read: permission denied',
     EPERM: 'cannot be read: permission denied',
     ELOOP: 'is a symlink loop',
@@ -106,7 +106,7 @@ export function fsError(err: unknown): DataError {
     EMFILE: 'cannot be opened: too many open files',
     EIO: 'cannot be read: input/output error (a failing disk?)',
   };
-  return new DataError(code === 'EACCES' || code === 'EPERM' ? 'not-found' : 'not-a-file', (code && why[code]) ?? `cannot be read (${code ?? 'unknown error'})`);
+  return new DataError(code === 'ENOENT' ? 'not-found' : code === 'EISDIR' ? 'not-a-file' : 'unreadable', (code && why[code]) ?? `cannot be read (${code ?? 'unknown error'})`);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
