@@ -5,6 +5,7 @@ import { after, describe, test } from 'node:test';
 import { decodeImage } from '../../../../src/main/engine/data/image/decode';
 import { closeDecodePool, decodeOffThread } from '../../../../src/main/engine/data/image/decodePool';
 import { checkImageHeader, MAX_IMAGE_PIXELS, readImageHeader } from '../../../../src/main/engine/data/image/header';
+import { loadImageFile } from '../../../../src/main/engine/data/import/files';
 import { importImageFolder } from '../../../../src/main/engine/data/import/image-folder';
 import { jpegBomb, jpegWithThumbnailSof, pngBomb, smallJpeg, solidPng } from './bombs';
 import { tempDir, writePng, writeText } from './helpers';
@@ -27,6 +28,9 @@ describe('decompression bombs', () => {
     const root = tempDir();
     for (const cls of ['a', 'b']) for (let i = 0; i < 2; i++) writePng(join(root, cls, `${i}.png`), 8, 8, () => [i * 50, 0, 0]);
     writeText(join(root, 'a', 'bomb.png'), bomb);
+    t = performance.now();
+    await assert.rejects(loadImageFile(join(root, 'a', 'bomb.png'), 32, 32, 3), { code: 'image-too-large', message: tooLarge });
+    assert.ok(performance.now() - t < 100, `the importer refused it in ${performance.now() - t} ms`);
     t = performance.now();
     const { dataset, skipped } = await importImageFolder(root, { size: 8 });
     assert.ok(performance.now() - t < 2000, `import took ${performance.now() - t} ms`);
