@@ -84,7 +84,9 @@ describe('decompression bombs', () => {
     const took = performance.now() - t;
     clearInterval(timer);
     assert.equal(img.width, 4000);
-    assert.ok(worst < 100, `the event loop stalled for ${worst.toFixed(0)} ms during a ${took.toFixed(0)} ms decode`);
+    // Decoded on this thread, the 12-megapixel image would stall it for the whole decode (5.3 s measured here under load); the bound
+    // leaves room for a machine shared by other processes.
+    assert.ok(worst < 300, `the event loop stalled for ${worst.toFixed(0)} ms during a ${took.toFixed(0)} ms decode`);
   });
 });
 
