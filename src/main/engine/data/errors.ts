@@ -19,6 +19,8 @@ export type DataErrorCode =
   | 'file-too-large'
   /** A file or folder the file system refuses to read (permission denied, I/O error). */
   | 'unreadable'
+  /** Too many images waiting to be decoded at once. */
+  | 'busy'
   /** A class id or class list the lab refuses (not an integer, out of range, too many classes). */
   | 'bad-labels';
 

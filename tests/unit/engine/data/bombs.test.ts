@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { decodeImage } from '../../../../src/main/engine/data/image/decode';
-import { closeDecodePool, decodeOffThread } from '../../../../src/main/engine/data/image/decodePool';
+import { closeDecodePool, decodeOffThread, MAX_QUEUED_DECODES, poolSize } from '../../../../src/main/engine/data/image/decodePool';
 import { checkImageHeader, MAX_IMAGE_PIXELS, readImageHeader } from '../../../../src/main/engine/data/image/header';
 import { loadImageFile } from '../../../../src/main/engine/data/import/files';
 import { importImageFolder } from '../../../../src/main/engine/data/import/image-folder';
@@ -87,6 +87,18 @@ describe('decompression bombs', () => {
     // Decoded on this thread, the 12-megapixel image would stall it for the whole decode (5.3 s measured here under load); the bound
     // leaves room for a machine shared by other processes.
     assert.ok(worst < 300, `the event loop stalled for ${worst.toFixed(0)} ms during a ${took.toFixed(0)} ms decode`);
+  });
+});
+
+describe('decode pool', () => {
+  test(`at most ${MAX_QUEUED_DECODES} decodes wait; more are refused with a clear message, the rest decode`, async () => {
+    const bytes = solidPng(300, 300, [1, 2, 3]);
+    const n = poolSize() + MAX_QUEUED_DECODES + 5;
+    const results = await Promise.allSettled(Array.from({ length: n }, () => decodeOffThread({ bytes, size: [4, 4] })));
+    const refused = results.filter((r) => r.status === 'rejected');
+    assert.equal(refused.length, 5);
+    for (const r of refused) assert.match(String((r as PromiseRejectedResult).reason.message), /the image decoder is busy \(64 images waiting\); try again in a moment/);
+    for (const r of results) if (r.status === 'fulfilled') assert.deepEqual([...r.value.data.subarray(0, 3)], [1, 2, 3]);
   });
 });
 

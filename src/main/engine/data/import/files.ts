@@ -246,7 +246,7 @@ export function notAnImageReason(path: string): string | undefined {
 export async function loadImageFile(path: string, h: number, w: number, channels: 1 | 3): Promise<Uint8Array> {
   const bytes = await readRegularFile(path, MAX_IMAGE_FILE_BYTES);
   if (bytes.length === 0) throw new DataError('bad-image', 'the file is empty');
-  return (await decodeOffThread({ bytes, size: [h, w], channels })).data;
+  return (await decodeOffThread({ bytes, size: [h, w], channels }, false)).data;
 }
 
 /**
@@ -269,6 +269,12 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 /** Skipped files in path order (then line), so that a report reads like a folder listing. */
 export function sortSkipped(list: SkippedFile[]): SkippedFile[] {
   return list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER)));
+}
+
+/** The first few skipped files for an error message: `a.jpg (why); b.png (why) and 5 more`. */
+export function skippedExamples(list: readonly SkippedFile[], max = 3): string {
+  const shown = list.slice(0, max).map((s) => `${s.path}${s.line !== undefined ? `:${s.line}` : ''} (${s.reason})`);
+  return shown.join('; ') + (list.length > max ? ` and ${list.length - max} more` : '');
 }
 
 export function reasonOf(e: unknown): string {
