@@ -320,10 +320,10 @@ function RunDetails({ id, summary, onSaved }: { id: string; summary: RunSummary;
                 ))}
                 {summary.error && <span className="field-error">{summary.error}</span>}
               </div>
+              {importLog?.skipped && <SkippedFiles skipped={importLog.skipped} total={importLog.skippedTotal} testId="run-skipped-files" />}
             </div>
           </div>
         )}
-        {importLog?.skipped && <SkippedFiles skipped={importLog.skipped} total={importLog.skippedTotal} testId="run-skipped-files" />}
       </td>
     </tr>
   );

@@ -17,6 +17,10 @@ export type DataErrorCode =
   /** A FIFO, socket, device or other non-regular file where a file was expected. */
   | 'not-a-file'
   | 'file-too-large'
+  /** A file or folder the file system refuses to read (permission denied, I/O error). */
+  | 'unreadable'
+  /** Too many images waiting to be decoded at once. */
+  | 'busy'
   /** A class id or class list the lab refuses (not an integer, out of range, too many classes). */
   | 'bad-labels';
 

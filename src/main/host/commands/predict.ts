@@ -2,6 +2,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PredictError, Predictor } from '../../engine/predict';
 import { netsmithHome } from '../../util/home';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../engine/data/import/files';
 import { CliError, parseArgs, type Command } from './types';
 
 const USAGE =
@@ -28,10 +29,9 @@ export const command: Command = async (argv) => {
   if (!existsSync(join(root, id, 'run.json'))) throw new CliError(`'${ref}' is neither a run folder nor a run id under ${runsDir}`, 2);
   let bytes: Uint8Array;
   try {
-    bytes = await fsp.readFile(imagePath);
+    bytes = await readRegularFile(imagePath, MAX_IMAGE_FILE_BYTES);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `image '${imagePath}' not found` : code === 'EISDIR' ? `'${imagePath}' is a folder, not an image` : `cannot read '${imagePath}': ${(err as Error).message}`, 2);
+    throw new CliError((err as { code?: string }).code === 'not-found' ? `image '${imagePath}' not found` : `'${imagePath}' ${(err as Error).message}`, 2);
   }
   const top = int(options.top, 'top', 1, 50) ?? 5;
   const flag = (name: string): string | undefined => {

@@ -64,6 +64,28 @@ describe('non-regular files', () => {
     assert.equal((await readRegularFile(join(root, 'f'), 101)).length, 101);
   });
 
+  test('file-system errors are clear DataErrors without the absolute path', async () => {
+    const root = tempDir();
+    symlinkSync('self', join(root, 'self'));
+    mkdirSync(join(root, 'dir'));
+    for (const [name, message] of [['missing.png', 'does not exist (moved or deleted?)'], ['self', 'is a symlink loop'], ['dir', 'is a folder, not a regular file']]) {
+      await assert.rejects(readRegularFile(join(root, name), 100), (e: Error) => {
+        assert.equal(e.name, 'DataError');
+        assert.equal(e.message, message);
+        return true;
+      });
+    }
+  });
+
+  test('an unreadable class subfolder and image are reported; the rest imports', { skip: process.getuid?.() === 0 && 'root can read every file' }, async () => {
+    const root = classFolder();
+    mkdirSync(join(root, 'cat', 'locked'));
+    writePng(join(root, 'cat', 'locked', 'x.png'), 8, 8, () => [0, 0, 0]);
+    execFileSync('chmod', ['000', join(root, 'cat', 'locked'), join(root, 'dog', '0.png')]);
+    const { skipped } = await importImageFolder(root, { size: 8 }).finally(() => execFileSync('chmod', ['755', join(root, 'cat', 'locked'), join(root, 'dog', '0.png')]));
+    assert.deepEqual(skipped.map(describeSkipped), [`${join('cat', 'locked')}: cannot be read: permission denied`, `${join('dog', '0.png')}: cannot be read: permission denied`]);
+  });
+
   test('FIFOs, symlink loops and broken links in image folders are reported; good symlinks are followed', async () => {
     const root = classFolder();
     mkfifo(join(root, 'cat', 'pipe.png'));

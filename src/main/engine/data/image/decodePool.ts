@@ -18,6 +18,8 @@ export type { DecodeRequest, DecodeResult } from './decodeJob';
 const INLINE_MAX_PIXELS = 256 * 256;
 const INLINE_MAX_BYTES = 256 * 1024;
 export const DECODE_TIMEOUT_MS = 60_000;
+/** Decodes waiting for a worker; more are refused (each holds its file's bytes, up to 100 MB). */
+export const MAX_QUEUED_DECODES = 64;
 
 /** Concurrent decodes: one per core beyond the first, at least 1, at most 2 (each may hold ~600 MB at 50 MP). */
 export function poolSize(): number {
@@ -98,7 +100,8 @@ class DecodePool {
     this.idle = Array.from({ length: size }, () => new Slot());
   }
 
-  submit(req: DecodeRequest): Promise<DecodeResult> {
+  submit(req: DecodeRequest, capped: boolean): Promise<DecodeResult> {
+    if (capped && this.queue.length >= MAX_QUEUED_DECODES) return Promise.reject(new DataError('busy', `the image decoder is busy (${MAX_QUEUED_DECODES} images waiting); try again in a moment`));
     return new Promise((resolve, reject) => {
       this.queue.push({ req, resolve, reject });
       this.pump();
@@ -125,13 +128,14 @@ let pool: DecodePool | undefined;
 
 /**
  * Decodes (and optionally resizes) a PNG or JPEG off this thread. Refuses, without decoding, anything whose
- * header is over the size limits or is not a PNG/JPEG. Rejects with a DataError.
+ * header is over the size limits or is not a PNG/JPEG. Rejects with a DataError. `capped` (default): refused as
+ * 'busy' when MAX_QUEUED_DECODES are waiting (uploads); the importers, which bound their own concurrency, wait.
  */
-export async function decodeOffThread(req: DecodeRequest): Promise<DecodeResult> {
+export async function decodeOffThread(req: DecodeRequest, capped = true): Promise<DecodeResult> {
   const header = checkImageHeader(req.bytes);
   if (header.width * header.height <= INLINE_MAX_PIXELS && req.bytes.length <= INLINE_MAX_BYTES) return runDecode(req);
   pool ??= new DecodePool(poolSize());
-  return pool.submit(req);
+  return pool.submit(req, capped);
 }
 
 /** Stops the decode workers (tests; the process exits without it too). */

@@ -7,7 +7,7 @@ import { constants, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative } from 'node:path';
 import type { SkippedFile } from '../../../../shared/importReport';
-import { DataError } from '../errors';
+import { DataError, isDataError } from '../errors';
 import { decodeOffThread } from '../image/decodePool';
 
 export const IMAGE_EXTS = new Set(['.png', '.jpg', '.jpeg', '.jpe', '.jfif']);
@@ -53,7 +53,12 @@ function notRegular(s: FileType): string {
  * so a FIFO (even one swapped in after the folder was listed) fails at once instead of hanging.
  */
 export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw fsError(err);
+  }
   try {
     const s = await handle.stat();
     if (!s.isFile()) throw new DataError('not-a-file', notRegular(s));
@@ -82,6 +87,26 @@ export async function readTextFile(path: string, maxBytes: number): Promise<stri
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   return n >= MB ? `${(n / MB).toFixed(n >= 10 * MB ? 0 : 1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/**
+ * A file-system failure as a DataError whose message says what happened without the absolute path (the
+ * importers name the file relative to the dataset folder themselves).
+ */
+export function fsError(err: unknown): DataError {
+  if (isDataError(err)) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOENT: 'does not exist (moved or deleted?)',
+    EACCES: 'cannot be read: permission denied',
+    EPERM: 'cannot be read: permission denied',
+    ELOOP: 'is a symlink loop',
+    EISDIR: 'is a folder, not a file',
+    ENAMETOOLONG: 'has a path that is too long',
+    EMFILE: 'cannot be opened: too many open files',
+    EIO: 'cannot be read: input/output error (a failing disk?)',
+  };
+  return new DataError(code === 'ENOENT' ? 'not-found' : code === 'EISDIR' ? 'not-a-file' : 'unreadable', (code && why[code]) ?? `cannot be read (${code ?? 'unknown error'})`);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -116,9 +141,14 @@ export interface FolderEntries {
  */
 export async function readFolder(root: string, dir: string, seen: Set<string> = new Set()): Promise<FolderEntries> {
   const out: FolderEntries = { folders: [], files: [], skipped: [] };
-  const self = await stat(dir);
-  seen.add(`${self.dev}:${self.ino}`);
-  const entries = await readdir(dir, { encoding: 'buffer', withFileTypes: true });
+  let entries;
+  try {
+    const self = await stat(dir);
+    seen.add(`${self.dev}:${self.ino}`);
+    entries = await readdir(dir, { encoding: 'buffer', withFileTypes: true });
+  } catch (err) {
+    throw fsError(err);
+  }
   const named = entries
     .map((e) => ({ e, name: decodeName(e.name) }))
     .sort((a, b) => Buffer.compare(a.e.name, b.e.name));
@@ -151,6 +181,16 @@ export async function readFolder(root: string, dir: string, seen: Set<string> = 
   return out;
 }
 
+/** The entries of the dataset folder itself (or of images/ in a YOLO folder); a failure names the folder. */
+export async function readTopFolder(root: string, dir: string): Promise<FolderEntries> {
+  try {
+    return await readFolder(root, dir);
+  } catch (err) {
+    const e = fsError(err);
+    throw new DataError(e.code, `Folder ${dir} ${e.message}`, dir);
+  }
+}
+
 /** Regular files under `dir`, recursively, sorted by path; everything left out is in `skipped`. */
 export async function filesUnder(root: string, dir: string, seen: Set<string> = new Set()): Promise<{ files: string[]; skipped: SkippedFile[] }> {
   const files: string[] = [];
@@ -163,13 +203,22 @@ export async function filesUnder(root: string, dir: string, seen: Set<string> = 
     for (const e of all) {
       if (!e.folder) files.push(e.path);
       else {
-        const s = await stat(e.path);
-        if (seen.has(`${s.dev}:${s.ino}`)) skipped.push({ path: relative(root, e.path), reason: 'symlink loop (links to a folder that is already being read)' });
-        else await walk(e.path);
+        try {
+          const s = await stat(e.path);
+          if (seen.has(`${s.dev}:${s.ino}`)) skipped.push({ path: relative(root, e.path), reason: 'symlink loop (links to a folder that is already being read)' });
+          else await walk(e.path);
+        } catch (err) {
+          // An unreadable subfolder is reported; the rest of the folder is still read.
+          skipped.push({ path: relative(root, e.path), reason: fsError(err).message });
+        }
       }
     }
   };
-  await walk(dir);
+  try {
+    await walk(dir);
+  } catch (err) {
+    skipped.push({ path: rel(root, dir), reason: fsError(err).message });
+  }
   return { files, skipped };
 }
 
@@ -197,7 +246,7 @@ export function notAnImageReason(path: string): string | undefined {
 export async function loadImageFile(path: string, h: number, w: number, channels: 1 | 3): Promise<Uint8Array> {
   const bytes = await readRegularFile(path, MAX_IMAGE_FILE_BYTES);
   if (bytes.length === 0) throw new DataError('bad-image', 'the file is empty');
-  return (await decodeOffThread({ bytes, size: [h, w], channels })).data;
+  return (await decodeOffThread({ bytes, size: [h, w], channels }, false)).data;
 }
 
 /**
@@ -220,6 +269,12 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 /** Skipped files in path order (then line), so that a report reads like a folder listing. */
 export function sortSkipped(list: SkippedFile[]): SkippedFile[] {
   return list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER)));
+}
+
+/** The first few skipped files for an error message: `a.jpg (why); b.png (why) and 5 more`. */
+export function skippedExamples(list: readonly SkippedFile[], max = 3): string {
+  const shown = list.slice(0, max).map((s) => `${s.path}${s.line !== undefined ? `:${s.line}` : ''} (${s.reason})`);
+  return shown.join('; ') + (list.length > max ? ` and ${list.length - max} more` : '');
 }
 
 export function reasonOf(e: unknown): string {

@@ -7,7 +7,7 @@ import { rngFor } from '../rng';
 import { stratifiedSplit } from '../splits';
 import type { LoadResult, SkippedItem } from '../types';
 import { MAX_CLASSES } from './limits';
-import { filesUnder, loadImageFile, mapLimit, notAnImageReason, parseSize, reasonOf, readFolder, rel, requireFolder, sortSkipped } from './files';
+import { filesUnder, loadImageFile, mapLimit, notAnImageReason, parseSize, reasonOf, readTopFolder, rel, requireFolder, skippedExamples, sortSkipped } from './files';
 
 export interface ImageFolderOptions {
   /** Output size: a side or [height, width] (default 64). Images are stretched, bilinear. */
@@ -27,7 +27,7 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
   await requireFolder(root);
   const [h, w] = parseSize(opts.size, 64);
   const channels = opts.channels ?? 3;
-  const top = await readFolder(root, root);
+  const top = await readTopFolder(root, root);
   const skipped: SkippedItem[] = [...top.skipped];
   const classes = top.folders.map((f) => f.name);
   if (classes.length > MAX_CLASSES)
@@ -77,15 +77,17 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
   });
   const warnings = classes.filter((_, k) => counts[k] === 0).map((name) => `Class folder ${name}/ has no readable image`);
   const usable = classes.filter((_, k) => counts[k] > 0);
-  if (usable.length < 2)
+  if (usable.length < 2) {
+    sortSkipped(skipped);
     throw new DataError(
       'too-few-classes',
       `Image folder ${root} needs readable images in at least two class subfolders; found them in ${usable.length}` +
         (usable.length ? ` (${usable.join(', ')})` : '') +
-        (skipped.length ? `; ${skipped.length} file(s) were skipped` : ''),
+        (skipped.length ? `; ${skipped.length} file(s) were skipped: ${skippedExamples(skipped)}` : ''),
       root,
-      sortSkipped(skipped),
+      skipped,
     );
+  }
   const px = h * w * channels;
   const store = new Uint8Array(images.length * px);
   images.forEach((im, i) => store.set(im, i * px));

@@ -10,7 +10,7 @@ import { rngFor } from '../rng';
 import { randomSplit, type SplitIndices } from '../splits';
 import type { Box, LoadResult, SkippedItem, SplitName } from '../types';
 import { poolSize } from '../image/decodePool';
-import { filesUnder, loadImageFile, mapLimit, MAX_LABEL_FILE_BYTES, MAX_NAMES_FILE_BYTES, notAnImageReason, parseSize, readFolder, readTextFile, reasonOf, rel, requireFolder, sortSkipped } from './files';
+import { filesUnder, loadImageFile, mapLimit, MAX_LABEL_FILE_BYTES, MAX_NAMES_FILE_BYTES, notAnImageReason, parseSize, readTextFile, readTopFolder, reasonOf, rel, requireFolder, skippedExamples, sortSkipped } from './files';
 import { parseClassesTxt, parseDataYamlNames, parseYoloLabels } from './yolo-labels';
 
 export interface YoloFolderOptions {
@@ -62,7 +62,7 @@ export async function importYoloFolder(dir: string, opts: YoloFolderOptions = {}
   const skipped: SkippedItem[] = [];
   const warnings: string[] = [];
 
-  const top = await readFolder(root, imagesDir);
+  const top = await readTopFolder(root, imagesDir);
   const splitDirs = top.folders.filter((d) => d.name.toLowerCase() in SPLIT_DIRS);
   const jobs: { path: string; split?: SplitName }[] = [];
   const found: { dir: string; split?: SplitName }[] = splitDirs.length > 0 ? splitDirs.map((d) => ({ dir: d.path, split: SPLIT_DIRS[d.name.toLowerCase()] })) : [{ dir: imagesDir }];
@@ -118,7 +118,10 @@ export async function importYoloFolder(dir: string, opts: YoloFolderOptions = {}
     boxes.push(r.boxes);
     splitOf.push(r.split);
   }
-  if (images.length === 0) throw new DataError('empty', `YOLO folder ${root} has no readable PNG or JPEG image under images/`, root);
+  if (images.length === 0) {
+    sortSkipped(skipped);
+    throw new DataError('empty', `YOLO folder ${root} has no readable PNG or JPEG image under images/${skipped.length ? `; ${skipped.length} file(s) were skipped: ${skippedExamples(skipped)}` : ''}`, root, skipped);
+  }
   if (unlabelled > 0) warnings.push(`${unlabelled} image(s) have no label file and are used as background (no boxes)`);
 
   const classes = names ?? Array.from({ length: maxCls + 1 }, (_, i) => String(i));
