@@ -345,7 +345,7 @@ function TrainPanelView() {
               </Row>
             )}
           </div>
-          {draft.dataset && draft.dataset !== 'folder:' && <DatasetPreviewView preview={preview} />}
+          {draft.dataset && draft.dataset !== 'folder:' && !outsideRoots && <DatasetPreviewView preview={preview} />}
           {adaptNotes.length > 0 && (
             <p className="tp-note" data-testid="adapt-notes">
               The network is adapted to the dataset when the run starts: {adaptNotes.join('; ')}.
