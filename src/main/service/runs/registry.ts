@@ -15,7 +15,7 @@ import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
 import { atomicWrite } from '../../util/atomicWrite';
-import { checkpointDir, childPath } from '../../util/paths';
+import { checkpointDir, childPath, redactPaths } from '../../util/paths';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
 import { runRecordSchema, summaryOf, type RunRecord } from './record';
 
@@ -206,7 +206,7 @@ export class RunRegistry implements RunManager {
       run.inbox = run.inbox.then(f).catch((err: unknown) => console.error(`run ${record.id}:`, err));
     };
     worker.on('message', (m: FromWorker) => handle(() => this.onMessage(run, m, settle)));
-    worker.on('error', (err) => handle(() => settle({ state: 'failed', error: `the training worker crashed: ${err.message}` })));
+    worker.on('error', (err) => handle(() => settle({ state: 'failed', error: redactPaths(`the training worker crashed: ${err.message}`) })));
     // Messages posted just before the exit are delivered first; give them a moment before calling it a crash.
     worker.on('exit', (code) => setTimeout(() => handle(() => settle({ state: 'failed', error: `the training worker exited unexpectedly (code ${code})` })), 100));
   }
@@ -236,7 +236,8 @@ export class RunRegistry implements RunManager {
         await settle({ state: m.reason === 'stopped' ? 'stopped' : 'completed', epoch: m.epoch, step: m.step, metrics: { ...r.metrics, ...m.metrics } });
         return;
       case 'failed':
-        await settle({ state: 'failed', error: m.message });
+        // Kept in run.json and shown by both hosts: no absolute paths (a dataset folder shows as ~/…).
+        await settle({ state: 'failed', error: redactPaths(m.message) });
         return;
     }
   }
