@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { cspMetaTag } from './src/main/util/csp';
+
+/** Writes the renderer's CSP <meta> from src/main/util/csp.ts into the built index.html (dev relies on the header). */
+function cspMeta(): Plugin {
+  return { name: 'netsmith-csp-meta', apply: 'build', transformIndexHtml: { order: 'pre', handler: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    ${cspMetaTag()}`) } };
+}
 
 export default defineConfig({
   main: {
@@ -26,6 +33,6 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
   },
 });

@@ -6,3 +6,5 @@ export const labChannel = (method: LabMethod): string => `lab:${method}`;
 export const LAB_EVENT_CHANNEL = 'lab:event';
 /** Electron only: native open/save dialogs for project files. */
 export const PICK_PATH_CHANNEL = 'lab-native:pickProjectPath';
+/** Electron only: native folder picker for a dataset; the chosen folder becomes an allowed dataset root. */
+export const PICK_DATASET_FOLDER_CHANNEL = 'lab-native:pickDatasetFolder';

@@ -14,4 +14,6 @@ export interface PickProjectPathArgs {
 export interface LabBridge extends LabApi {
   /** Native file dialog; resolves a path relative to the projects folder, or null when cancelled. */
   pickProjectPath?(a: PickProjectPathArgs): Promise<string | null>;
+  /** Native folder dialog for a dataset; the folder is allowed as a dataset root. Its absolute path, or null when cancelled. */
+  pickDatasetFolder?(): Promise<string | null>;
 }

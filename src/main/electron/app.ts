@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { LabApi, LabEvent, MenuEvent } from '../../shared/api';
-import { LAB_EVENT_CHANNEL, PICK_PATH_CHANNEL } from '../../preload/channels';
-import { pickExportFolder, pickProjectPath } from './dialogs';
+import { LAB_EVENT_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../preload/channels';
+import { pickDatasetFolder, pickExportFolder, pickProjectPath } from './dialogs';
 import { registerLabIpc, registerNativeIpc } from './ipc';
 import { buildMenuTemplate, type MenuCommand } from './menu';
 import { rendererCsp } from '../util/csp';
@@ -58,6 +58,13 @@ export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
   registerNativeIpc(ipcMain, PICK_PATH_CHANNEL, isTrusted, async (arg) => {
     const window = mainWindow();
     return window ? pickProjectPath(dialog, window, deps.projectsDir, arg) : null;
+  });
+  // The folder the user picks becomes an allowed dataset root (LabService.addDatasetRoot).
+  registerNativeIpc(ipcMain, PICK_DATASET_FOLDER_CHANNEL, isTrusted, async () => {
+    const window = mainWindow();
+    const path = window ? await pickDatasetFolder(dialog, window) : null;
+    if (path) await deps.service.addDatasetRoot({ path });
+    return path;
   });
   deps.setExportFolderPicker?.(async (title) => {
     const window = mainWindow();

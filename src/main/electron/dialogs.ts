@@ -17,6 +17,12 @@ export async function pickExportFolder(dialog: ElectronLike['dialog'], window: W
   return r.canceled ? null : (r.filePaths[0] ?? null);
 }
 
+/** Native folder picker for a dataset folder. Null when cancelled. */
+export async function pickDatasetFolder(dialog: ElectronLike['dialog'], window: WindowLike): Promise<string | null> {
+  const r = await dialog.showOpenDialog(window, { title: 'Choose a dataset folder', buttonLabel: 'Use this folder', properties: ['openDirectory'] });
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
 /**
  * Native open/save dialog for a project file. Answers the path relative to the projects folder
  * (LabService only addresses files there), or null when cancelled.

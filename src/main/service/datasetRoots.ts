@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, parse, resolve } from 'node:path';
 import { LabError } from '../../shared/api';
@@ -19,10 +19,14 @@ import { displayPath, isInside } from '../util/paths';
 /** System folders never added as roots (nor anything below them). */
 const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev', '/etc', '/boot', '/run', '/var/run'];
 
-/** The folder a dataset id names, or null for a name (a built-in set, or an unknown name loadDataset rejects). */
+/**
+ * The folder a dataset id names, or null for a name: a built-in set, or a bare word that names nothing (loadDataset
+ * answers "unknown dataset" for it; a bare word that is a folder in the working folder is a path like any other).
+ */
 export async function datasetFolder(id: string): Promise<string | null> {
   const { isBuiltinDataset } = await import('../engine/data/registry');
   if (isBuiltinDataset(id)) return null;
+  if (/^[\w-]+$/.test(id) && !existsSync(id)) return null;
   let path = id.startsWith('folder:') ? id.slice('folder:'.length) : id;
   if (path === '~' || path.startsWith('~/')) path = `${homedir()}${path.slice(1)}`;
   return resolve(path);

@@ -52,8 +52,12 @@ const ERRNO: Record<string, { code: string; says: string }> = {
 function fromErrno(err: NodeJS.ErrnoException, code: string): LabError | null {
   const known = ERRNO[code];
   if (!known) return null;
-  const where = err.path ? ` (${displayPath(err.path)})` : '';
+  const where = err.path ? ` (${clipMiddle(displayPath(err.path), 120)})` : '';
   return new LabError(`${known.says}${where}`, known.code);
+}
+
+function clipMiddle(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max / 2 - 1)}…${s.slice(-(max / 2))}`;
 }
 
 /** One line for a toast: `field x: expected number; …` (at most 5 issues). */

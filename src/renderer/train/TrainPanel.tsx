@@ -7,6 +7,7 @@ import { BACKENDS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../../
 import { previewSchedule } from '../../shared/training/schedulePreview';
 import { useEditor, useEditorState } from '../app/context';
 import { analysisOf } from '../core/analysis';
+import type { LabClient } from '../transport/client';
 import { Icon } from '../app/Icon';
 import { AXIS, fmt, GRID, TOOLTIP } from '../dashboards/chartKit';
 import { formatDuration, progressOf } from '../telemetry/progress';
@@ -222,6 +223,9 @@ function TrainPanelView() {
   const [folder, setFolder] = useState('');
   const [preview, setPreview] = useState<DatasetPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The host refused the folder: it is outside the folders it may read until the user allows it.
+  const [outsideRoots, setOutsideRoots] = useState(false);
+  const [previewTry, setPreviewTry] = useState(0);
   const [hostBackend, setHostBackend] = useState<string | undefined>();
 
   useEffect(() => {
@@ -246,14 +250,39 @@ function TrainPanelView() {
     let cancelled = false;
     setPreview(null);
     setError(null);
+    setOutsideRoots(false);
     lab.datasetPreview({ id: draft.dataset, perClass: 3 }).then(
       (p) => !cancelled && setPreview(p),
-      (e: Error) => !cancelled && setError(e.message),
+      (e: Error & { code?: string }) => {
+        if (cancelled) return;
+        setError(e.message);
+        setOutsideRoots(e.code === 'outside-roots');
+      },
     );
     return () => {
       cancelled = true;
     };
+  }, [lab, draft.dataset, previewTry]);
+
+  const allowFolder = useCallback(async () => {
+    if (!lab || !draft.dataset.startsWith('folder:')) return;
+    try {
+      await lab.addDatasetRoot({ path: draft.dataset.slice('folder:'.length) });
+      setPreviewTry((n) => n + 1);
+    } catch (e) {
+      setError((e as Error).message);
+      setOutsideRoots(false);
+    }
   }, [lab, draft.dataset]);
+
+  // Electron only: the native folder picker (the chosen folder becomes an allowed dataset root).
+  const pickFolder = (lab as Pick<LabClient, 'pickDatasetFolder'> | null)?.pickDatasetFolder;
+  const browseFolder = useCallback(async () => {
+    const picked = await pickFolder?.().catch((e: Error) => void setError(e.message));
+    if (!picked) return;
+    setFolder(picked);
+    setDataset(`folder:${picked}`);
+  }, [pickFolder, setDataset]);
 
   const ds: DatasetSummary | undefined = preview?.dataset ?? fit.find((d) => d.id === draft.dataset);
   const spe = ds ? stepsPerEpoch(ds.sizes.train, c) : 100;
@@ -307,7 +336,16 @@ function TrainPanelView() {
       </div>
       <div className="tp-scroll">
         <RunControls draft={draft} dataset={ds} hostBackend={hostBackend} onStart={() => void start()} />
-        {error && <div className="field-error tp-error">{error}</div>}
+        {error && (
+          <div className="field-error tp-error" data-testid="train-error">
+            {error}
+            {outsideRoots && (
+              <button className="btn tp-allow" onClick={() => void allowFolder()} data-testid="train-allow-folder" title="Let the host read datasets from this folder and below (kept in the lab's settings)">
+                Allow this folder
+              </button>
+            )}
+          </div>
+        )}
         {warnings.length > 0 && (
           <div className="tp-warnings" data-testid="train-warnings" role="status">
             <b>
@@ -335,11 +373,18 @@ function TrainPanelView() {
             </Row>
             {draft.dataset.startsWith('folder:') && (
               <Row label="Folder" hint="One subfolder per class, or a YOLO layout (images/ and labels/)">
-                <input className="input" placeholder="/path/to/images" value={folder || draft.dataset.slice(7)} onChange={(e) => setFolder(e.target.value)} onBlur={() => folder && setDataset(`folder:${folder}`)} onKeyDown={(e) => e.key === 'Enter' && folder && setDataset(`folder:${folder}`)} data-testid="train-folder" />
+                <div className="tp-folder">
+                  <input className="input" placeholder="/path/to/images" value={folder || draft.dataset.slice(7)} onChange={(e) => setFolder(e.target.value)} onBlur={() => folder && setDataset(`folder:${folder}`)} onKeyDown={(e) => e.key === 'Enter' && folder && setDataset(`folder:${folder}`)} data-testid="train-folder" />
+                  {pickFolder && (
+                    <button className="btn" onClick={() => void browseFolder()} data-testid="train-browse-folder">
+                      Browse…
+                    </button>
+                  )}
+                </div>
               </Row>
             )}
           </div>
-          {draft.dataset && draft.dataset !== 'folder:' && <DatasetPreviewView preview={preview} />}
+          {draft.dataset && draft.dataset !== 'folder:' && !outsideRoots && <DatasetPreviewView preview={preview} />}
           {adaptNotes.length > 0 && (
             <p className="tp-note" data-testid="adapt-notes">
               The network is adapted to the dataset when the run starts: {adaptNotes.join('; ')}.

@@ -8,4 +8,6 @@ export interface LabClient extends LabApi {
   onConnection(listener: (status: ConnectionStatus) => void): () => void;
   /** Native file dialog, Electron only: a path relative to the projects folder, or null when cancelled. */
   pickProjectPath?(a: { mode: 'open' | 'save'; suggestedName?: string }): Promise<string | null>;
+  /** Native folder dialog for a dataset, Electron only: the folder (allowed as a dataset root from then on), or null. */
+  pickDatasetFolder?(): Promise<string | null>;
 }

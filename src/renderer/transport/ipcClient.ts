@@ -15,12 +15,14 @@ export function createIpcLab(bridge: Bridge): LabClient {
     LAB_METHODS.map((m: LabMethod) => [m, wrap((arg?: unknown) => (bridge[m] as (a?: unknown) => Promise<unknown>)(arg))]),
   ) as unknown as Pick<LabApi, LabMethod>;
   const pick = bridge.pickProjectPath;
+  const pickFolder = bridge.pickDatasetFolder;
   const client: LabClient = {
     ...methods,
     transport: 'ipc',
     subscribe: (listener) => bridge.subscribe(listener),
     onConnection: () => () => undefined,
     ...(pick ? { pickProjectPath: wrap((a: { mode: 'open' | 'save'; suggestedName?: string }) => pick(a)) } : {}),
+    ...(pickFolder ? { pickDatasetFolder: wrap(() => pickFolder()) } : {}),
   };
   return client;
 }

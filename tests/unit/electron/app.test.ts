@@ -8,7 +8,7 @@ import { LabService } from '../../../src/main/service/labService';
 import { createApp, type AppDeps } from '../../../src/main/electron/app';
 import { MENU_COMMANDS } from '../../../src/main/electron/menu';
 import type { MenuItemSpec } from '../../../src/main/electron/types';
-import { LAB_EVENT_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/preload/channels';
+import { LAB_EVENT_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/preload/channels';
 import { StubElectron } from './stubElectron';
 
 async function boot(options: { platform?: NodeJS.Platform; home?: string; renderer?: AppDeps['renderer'] } = {}) {
@@ -37,7 +37,8 @@ test('every LAB_METHODS entry is registered with ipcMain.handle', async () => {
   const { stub } = await boot();
   for (const method of LAB_METHODS) assert.ok(stub.handlers.has(`lab:${method}`), method);
   assert.ok(stub.handlers.has(PICK_PATH_CHANNEL));
-  assert.equal(stub.handlers.size, LAB_METHODS.length + 1);
+  assert.ok(stub.handlers.has(PICK_DATASET_FOLDER_CHANNEL));
+  assert.equal(stub.handlers.size, LAB_METHODS.length + 2);
 });
 
 test('IPC payloads are validated: a bad payload returns an error, a good one a result', async () => {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { createApp } from '../../../src/main/electron/app';
 import { safeExternalUrl } from '../../../src/main/electron/security';
 import { LabService } from '../../../src/main/service/labService';
-import { PICK_PATH_CHANNEL } from '../../../src/preload/channels';
+import { PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/preload/channels';
 import { StubElectron } from './stubElectron';
 
 /** The app over the stub with a real renderer folder (index.html, an asset, a symlink out, a secret next to it). */
@@ -105,4 +105,19 @@ test('in dev the dev server is loaded and no scheme is registered', async () => 
   assert.deepEqual(stub.privilegedSchemes, []);
   const reply = (await stub.invoke('lab:hostInfo', undefined)) as { result?: unknown };
   assert.ok(reply.result);
+});
+
+test("Electron's dataset folder picker adds the chosen folder as a dataset root", async () => {
+  const { stub } = await boot();
+  const chosen = mkdtempSync(join(tmpdir(), 'netsmith-picked-'));
+  const before = (await stub.invoke('lab:datasetPreview', { id: `folder:${chosen}` })) as { error: { code: string } };
+  assert.equal(before.error.code, 'outside-roots');
+  stub.openDialogResult = { canceled: true, filePaths: [] };
+  assert.deepEqual(await stub.invoke(PICK_DATASET_FOLDER_CHANNEL, undefined), { result: null });
+  stub.openDialogResult = { canceled: false, filePaths: [chosen] };
+  const untrusted = (await stub.invoke(PICK_DATASET_FOLDER_CHANNEL, undefined, stub.windows[0].webContents, { url: 'https://evil.example/', parent: null })) as { error: { code: string } };
+  assert.equal(untrusted.error.code, 'unauthorized');
+  assert.deepEqual(await stub.invoke(PICK_DATASET_FOLDER_CHANNEL, undefined), { result: chosen });
+  const after = (await stub.invoke('lab:datasetPreview', { id: `folder:${chosen}` })) as { error: { code: string } };
+  assert.equal(after.error.code, 'no-engine', 'the folder passes the roots check (the stub host has no engine)');
 });

@@ -43,7 +43,7 @@ async function setup() {
 
 test('the bridge has exactly LAB_METHODS + subscribe + pickProjectPath', async () => {
   const { bridge } = await setup();
-  assert.deepEqual(Object.keys(bridge).sort(), [...LAB_METHODS, 'subscribe', 'pickProjectPath'].sort());
+  assert.deepEqual(Object.keys(bridge).sort(), [...LAB_METHODS, 'subscribe', 'pickProjectPath', 'pickDatasetFolder'].sort());
 });
 
 test('calls go through IPC to LabService; errors reject with a plain {message, code}', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,6 +15,7 @@ import { callLab } from '../../../src/main/util/labCall';
 import { netsmithHome } from '../../../src/main/util/home';
 import { LabError } from '../../../src/shared/api';
 import { errorKind, EXIT_CODE, HTTP_STATUS } from '../../../src/shared/errors';
+import { templateById } from '../../../src/shared/templates';
 
 const errno = (code: string, path?: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: something, open '${path}'`), { code, path, errno: -1, syscall: 'open' });
 
@@ -91,4 +92,19 @@ test('train --config with bad JSON, null, a bad optimizer or a missing file: one
   }
   assert.equal(EXIT_CODE.invalid, 2);
   assert.equal(EXIT_CODE['not-found'], 3);
+});
+
+test('export --checkpoint "../../../../tmp/x" from the CLI: one clear line, the exit code of its kind, nothing exported', { timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netsmith-cli-export-'));
+  const run = join(dir, 'runs', 'r1');
+  mkdirSync(join(run, 'checkpoints'), { recursive: true });
+  const now = new Date().toISOString();
+  const graph = templateById('lenet_mnist')!.build();
+  writeFileSync(join(run, 'run.json'), JSON.stringify({ id: 'r1', name: 'r1', createdAt: now, updatedAt: now, state: 'completed', dataset: 'mnist', epoch: 1, epochs: 1, step: 1, fallbackOps: [], checkpoints: {}, config: {}, graph }));
+  const out = join(dir, 'out');
+  const r = cli(['export', run, '--format', 'onnx', '--out', out, '--checkpoint', '../../../../tmp/x']);
+  assert.equal(r.code, EXIT_CODE.invalid, r.err);
+  assert.match(r.err, /^error: invalid checkpoint name '\.\.\/\.\.\/\.\.\/\.\.\/tmp\/x'/);
+  assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  assert.ok(!existsSync(out), 'nothing was written');
 });

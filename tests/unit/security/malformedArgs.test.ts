@@ -148,3 +148,13 @@ test('every kind has an HTTP status and a CLI exit code', () => {
   assert.equal(HTTP_STATUS.internal, 500);
   assert.equal(HTTP_STATUS['disk-full'], 507);
 });
+
+test('a project name too long for the file system is a 400 name-too-long, not a 500', async () => {
+  const { status, text } = await call('writeProject', JSON.stringify({ path: `deep/${'n'.repeat(400)}`, text: '{}' }));
+  assert.equal(status, 400, text);
+  const reply = JSON.parse(text);
+  assert.equal(reply.error.code, 'name-too-long');
+  assert.match(reply.error.message, /^a file name is too long \(.*deep\/\.?n+…n+/);
+  assert.ok(reply.error.message.length < 200, reply.error.message);
+  assert.ok(!text.includes(home), text);
+});

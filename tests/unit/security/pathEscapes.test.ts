@@ -173,7 +173,8 @@ describe('dataset folders: the home folder plus folders the user adds', () => {
 
   test('folders outside the roots are refused before anything is read', async () => {
     const lab = service();
-    for (const id of ['/etc', 'folder:/etc/ssh', `folder:${elsewhere}`, `${userHome}/../`, `${userHome}/link-out`, '/proc/self']) {
+    // 'src' is a folder in the working folder: a bare word naming a folder is a path like any other.
+    for (const id of ['src', '/etc', 'folder:/etc/ssh', `folder:${elsewhere}`, `${userHome}/../`, `${userHome}/link-out`, '/proc/self']) {
       for (const method of ['datasetPreview', 'augmentPreview'] as const) {
         const reply: any = await callLab(lab, method, { id });
         assert.equal(reply.error?.code, 'outside-roots', `${method} ${id}: ${JSON.stringify(reply)}`);
@@ -185,6 +186,7 @@ describe('dataset folders: the home folder plus folders the user adds', () => {
     // Inside the home folder and built-in sets pass the check (then meet the engine, absent here).
     assert.equal(((await callLab(lab, 'datasetPreview', { id: `folder:${userHome}/photos` })) as any).error.code, 'no-engine');
     assert.equal(((await callLab(lab, 'datasetPreview', { id: 'mnist' })) as any).error.code, 'no-engine');
+    assert.equal(((await callLab(lab, 'datasetPreview', { id: 'cifar-typo' })) as any).error.code, 'no-engine', 'an unknown name reaches the engine (which says "unknown dataset")');
   });
 
   test('addDatasetRoot allows a folder, persists it, and refuses the whole machine', async () => {

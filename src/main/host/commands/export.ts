@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isRunId } from '../../../shared/ids';
 import { EXPORT_FORMATS, ExportError, exportRun, type ExportFormat } from '../../engine/export';
 import { netsmithHome } from '../../util/home';
 import { CliError, parseArgs, type Command } from './types';
@@ -14,8 +15,9 @@ export const command: Command = async (argv) => {
   if (!ref || typeof options.out !== 'string' || typeof format !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
   if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'`, 2);
   const runsDir = resolve(typeof options.runs === 'string' ? options.runs : `${netsmithHome()}/runs`);
-  const runDir = existsSync(join(ref, 'run.json')) ? resolve(ref) : join(runsDir, ref);
-  if (!existsSync(join(runDir, 'run.json'))) throw new CliError(`'${ref}' is neither a run folder nor a run id under ${runsDir}`, 2);
+  // A run folder, else a run id (the one rule: never '..' or a path) under the runs folder.
+  const runDir = existsSync(join(ref, 'run.json')) ? resolve(ref) : isRunId(ref) ? join(runsDir, ref) : '';
+  if (!runDir || !existsSync(join(runDir, 'run.json'))) throw new CliError(`'${ref}' is neither a run folder nor a run id under ${runsDir}`, 2);
   const fuseBatchNorm = options['fuse-bn'] === true;
   if (fuseBatchNorm && format === 'graph') throw new CliError("--fuse-bn applies to the tfjs, onnx and pytorch formats (the graph format has no weights)", 2);
   try {

@@ -15,9 +15,10 @@ import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
 import { atomicWrite, processAlive, removeStaleTemps, STALE_TEMP_MS } from '../../util/atomicWrite';
-import { checkpointDir, childPath } from '../../util/paths';
+import { checkpointDir, childPath, redactPaths } from '../../util/paths';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
 import { newestCheckpoint, pruneCheckpoints, removeCheckpointTemps } from './checkpoints';
+import { defaultRunName, normalizeTags } from '../../../shared/training/runName';
 import { LIVE_STATES, runRecordSchema, summaryOf, type RunRecord } from './record';
 
 /** What startup recovery found and did. */
@@ -42,7 +43,6 @@ export interface ResumeMarker {
   step: number;
   at: string;
 }
-import { defaultRunName, normalizeTags } from '../../../shared/training/runName';
 
 /** The worker entry: the TypeScript source under tsx, the bundled file next to the main bundle in the app. */
 function workerEntry(): { url: URL; entry?: string } {
@@ -342,7 +342,7 @@ export class RunRegistry implements RunManager {
       run.inbox = run.inbox.then(f).catch((err: unknown) => console.error(`run ${record.id}:`, err));
     };
     worker.on('message', (m: FromWorker) => handle(() => this.onMessage(run, m, settle)));
-    worker.on('error', (err) => handle(() => settle({ state: 'failed', error: `the training worker crashed: ${err.message}` })));
+    worker.on('error', (err) => handle(() => settle({ state: 'failed', error: redactPaths(`the training worker crashed: ${err.message}`) })));
     // Messages posted just before the exit are delivered first; give them a moment before calling it a crash.
     worker.on('exit', (code) => setTimeout(() => handle(() => settle({ state: 'failed', error: `the training worker exited unexpectedly (code ${code})` })), 100));
   }
@@ -374,7 +374,8 @@ export class RunRegistry implements RunManager {
         await settle({ state: m.reason === 'stopped' ? 'stopped' : 'completed', epoch: m.epoch, step: m.step, metrics: { ...r.metrics, ...m.metrics } });
         return;
       case 'failed':
-        await settle({ state: 'failed', error: m.message });
+        // Kept in run.json and shown by both hosts: no absolute paths (a dataset folder shows as ~/…).
+        await settle({ state: 'failed', error: redactPaths(m.message) });
         return;
     }
   }

@@ -105,8 +105,8 @@ describe('exportRun (browser host: under the run folder, contents returned)', ()
 
   test('an unknown run and a path for an id are refused', async () => {
     await assert.rejects(exporter.exportRun({ id: 'nope', format: 'onnx' }), (e: Error) => e instanceof LabError && e.code === 'not-found' && e.message === "no run 'nope'");
-    await assert.rejects(exporter.exportRun({ id: '../runs/done', format: 'graph' }), (e: Error) => e instanceof LabError && e.code === 'bad-args');
-    await assert.rejects(exporter.exportRun({ id: '..', format: 'graph' }), (e: Error) => e instanceof LabError && e.code === 'bad-args');
+    await assert.rejects(exporter.exportRun({ id: '../runs/done', format: 'graph' }), (e: Error) => e instanceof LabError && e.code === 'bad-id');
+    await assert.rejects(exporter.exportRun({ id: '..', format: 'graph' }), (e: Error) => e instanceof LabError && e.code === 'bad-id');
   });
 });
 

@@ -268,7 +268,7 @@ describe('bad input', () => {
     await assert.rejects(predictor.predict({ id: 'fresh', image: { sampleIndex: 0 } }), /run fresh has no checkpoint yet \(state: running\): train it until an epoch ends/);
     await assert.rejects(predictor.predict({ id: 'lenet', image: { sampleIndex: 0 }, checkpoint: 'epoch-9' }), /run lenet has no checkpoint 'epoch-9' yet/);
     await assert.rejects(predictor.predict({ id: 'nope', image: { sampleIndex: 0 } }), /no run 'nope'/);
-    await assert.rejects(predictor.predict({ id: '../x', image: { sampleIndex: 0 } }), /invalid run id/);
+    await assert.rejects(predictor.predict({ id: '../x', image: { sampleIndex: 0 } }), /a run id \(letters, digits/);
     await assert.rejects(predictor.predict({ id: 'lenet', image: { sampleIndex: 10_000_000 } }), /validation sample 10000000 does not exist/);
     await assert.rejects(predictor.predict({ id: 'lenet', image: { sampleIndex: 0 }, layer: 'fc1' }), /no spatial layer 'fc1' for the feature-map view; pick one of conv1, act1/);
     await assert.rejects(predictor.predict({ id: 'lenet', image: { sampleIndex: 0 }, classIndex: 10 }), /class 10 does not exist \(10 classes\)/);
