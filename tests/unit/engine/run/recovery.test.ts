@@ -234,5 +234,5 @@ test('startRun through the API: broken projects are clear client errors, never i
 test('a recovery that fails does not keep the lab from starting; it says what it could not do', async () => {
   const home = tempDir('home');
   const report = await recoverAtStartup({ home, projectsDir: join(home, 'projects'), runs: { recover: () => Promise.reject(new Error('EACCES: permission denied, scandir')) } });
-  assert.equal(report.summary, 'recovered: could not recover the runs folder: EACCES: permission denied, scandir');
+  assert.equal(report.summary, 'startup recovery: could not recover the runs folder: EACCES: permission denied, scandir');
 });
