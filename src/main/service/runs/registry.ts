@@ -19,6 +19,9 @@ import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
 import { newestCheckpoint, pruneCheckpoints, removeCheckpointTemps } from './checkpoints';
 import { LIVE_STATES, runRecordSchema, summaryOf, type RunRecord } from './record';
 
+/** This process's lifetime, in run.json next to its pid (pids repeat across restarts, in containers often). */
+const SESSION = randomBytes(6).toString('hex');
+
 /** What startup recovery found and did. */
 export interface RunRecovery {
   /** Runs whose worker was gone, now `interrupted`. */
@@ -92,6 +95,7 @@ export class RunRegistry implements RunManager {
       updatedAt: now,
       state: 'queued',
       pid: process.pid,
+      session: SESSION,
       dataset: args.dataset,
       epoch: 0,
       epochs: parsed.data.epochs,
@@ -136,7 +140,7 @@ export class RunRegistry implements RunManager {
     const from = await this.resumePoint(record);
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
     if (record.state === 'interrupted') await this.markResume(record, from);
-    await this.update(record, { state: 'queued', error: undefined, pid: process.pid });
+    await this.update(record, { state: 'queued', error: undefined, pid: process.pid, session: SESSION });
     this.launch(record, join(this.runDir(id), 'checkpoints', from));
     return summaryOf(record);
   }
@@ -162,7 +166,8 @@ export class RunRegistry implements RunManager {
         continue;
       }
       const record = await this.read(entry.name).catch(() => undefined);
-      if (record && LIVE_STATES.has(record.state) && this.otherOwner(record)) continue;
+      // Another live process trains it, or this one is starting it right now.
+      if (record && LIVE_STATES.has(record.state) && (this.otherOwner(record) || record.session === SESSION)) continue;
       try {
         report.removedTemps.push(...(await removeStaleTemps(dir)), ...(await removeCheckpointTemps(dir)));
         if (record && LIVE_STATES.has(record.state)) {
@@ -265,7 +270,9 @@ export class RunRegistry implements RunManager {
 
   /** The pid of another live process that trains this run, if any. */
   private otherOwner(record: RunRecord): number | undefined {
-    return record.pid !== undefined && record.pid !== process.pid && processAlive(record.pid) ? record.pid : undefined;
+    if (record.pid === undefined || record.session === SESSION) return undefined;
+    // Our own pid under another session is an earlier process that had the same pid: gone.
+    return record.pid !== process.pid && processAlive(record.pid) ? record.pid : undefined;
   }
 
   private async markInterrupted(record: RunRecord): Promise<RunRecord> {

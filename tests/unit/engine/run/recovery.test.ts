@@ -63,13 +63,16 @@ test('an orphaned run (run.json says running, its process is gone) becomes inter
   const b = writeRun(runsDir, 'run-b', { state: 'queued', epoch: 0, step: 0 }); // from before run.json named its process
   const c = writeRun(runsDir, 'run-c', { state: 'paused', pid });
   const done = writeRun(runsDir, 'run-d', { state: 'completed', epoch: 5 });
+  // An earlier process that had this very pid (containers reuse pids across restarts).
+  const e = writeRun(runsDir, 'run-e', { state: 'running', pid: process.pid, session: 'a-previous-one' });
 
   const reg = new RunRegistry(runsDir);
   const statuses: string[] = [];
   reg.onEvent((e) => e.type === 'run-status' && statuses.push(`${e.run.id}:${e.run.state}`));
   const report = await reg.recover();
-  assert.deepEqual(report.interrupted.sort(), ['run-a', 'run-b', 'run-c']);
-  assert.deepEqual(statuses.sort(), ['run-a:interrupted', 'run-b:interrupted', 'run-c:interrupted'], 'an open window hears of it');
+  assert.deepEqual(report.interrupted.sort(), ['run-a', 'run-b', 'run-c', 'run-e']);
+  assert.deepEqual(statuses.sort(), ['run-a:interrupted', 'run-b:interrupted', 'run-c:interrupted', 'run-e:interrupted'], 'an open window hears of it');
+  assert.equal(readRecord(e).state, 'interrupted');
   assert.equal(readRecord(a).state, 'interrupted');
   assert.equal(readRecord(a).error, undefined);
   assert.match(readRecord(b).error!, /before the first checkpoint of this run: there is nothing to resume/);
@@ -77,7 +80,7 @@ test('an orphaned run (run.json says running, its process is gone) becomes inter
   assert.equal(readRecord(done).state, 'completed');
   assert.ok(readFileSync(join(a, 'metrics.jsonl'), 'utf8').endsWith('"st\n'), 'the cut-off line is ended so the next append stands alone');
   const listed = await reg.listRuns();
-  assert.deepEqual(listed.map((r) => `${r.id}:${r.state}`).sort(), ['run-a:interrupted', 'run-b:interrupted', 'run-c:interrupted', 'run-d:completed']);
+  assert.deepEqual(listed.map((r) => `${r.id}:${r.state}`).sort(), ['run-a:interrupted', 'run-b:interrupted', 'run-c:interrupted', 'run-d:completed', 'run-e:interrupted']);
 
   // stop / pause on it answer what happened, not "is not running (running)".
   await assert.rejects(reg.controlRun({ id: 'run-a', action: 'stop' }), (e: Error) => {
