@@ -10,6 +10,7 @@ import { attentionMaps } from '../../engine/inspect/attention';
 import { PredictError, Predictor } from '../../engine/predict';
 import type { PredictArgs, PredictResult } from '../../../shared/predict';
 import { errorsOf, analyze } from '../../../shared/graph/analyze';
+import { toPlainJson } from '../../../shared/graph/plainJson';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
@@ -84,7 +85,10 @@ export class RunRegistry implements RunManager {
     if (!restored.ok) throw new LabError(`The project cannot be trained: ${restored.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ')}`, 'invalid-project');
     const errors = errorsOf(analyze(restored.graph));
     if (errors.length) throw new LabError(`The graph has errors: ${errors.map((e) => e.message).join('; ')}`, 'invalid-graph');
-    const parsed = trainConfigSchema.safeParse(args.config);
+    // The settings are saved in run.json: bounded like a project (JSON.stringify of 100k levels overflows the stack).
+    const plainConfig = toPlainJson(args.config, 32, 'settings need');
+    if (!plainConfig.ok) throw new LabError(`Invalid training settings: ${plainConfig.path ? `${plainConfig.path}: ` : ''}${plainConfig.message}`, 'invalid-config');
+    const parsed = trainConfigSchema.safeParse(plainConfig.value);
     if (!parsed.success) throw new LabError(`Invalid training settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'invalid-config');
     const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
     const now = new Date().toISOString();

@@ -230,6 +230,13 @@ test('startRun through the API: broken projects are clear client errors, never i
     assert.match(reply.error.message, /^The project cannot be trained: /);
     assert.match(reply.error.message, message);
   }
+  let augment: Record<string, unknown> = {};
+  const config = { epochs: 1, augment };
+  for (let i = 0; i < 100_000; i++) augment = (augment.x = {}) as Record<string, unknown>;
+  const lenet = JSON.stringify(templateById('lenet_mnist')!.build());
+  const reply = await callLab(service, 'startRun', { project: lenet, dataset: 'mnist', config });
+  assert.ok('error' in reply && reply.error.code === 'invalid-config', JSON.stringify(reply).slice(0, 300));
+  assert.match(reply.error.message, /^Invalid training settings: augment\.x\.x.*: the document nests deeper than 32 levels; settings need far fewer$/);
   assert.deepEqual(existsSync(join(home, 'runs')) ? readdirSync(join(home, 'runs')) : [], [], 'no run folder for a refused start');
   await service.dispose();
 });
