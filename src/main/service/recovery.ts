@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { removeStaleTemps } from '../util/atomicWrite';
-import type { RunRecovery } from './runs/registry';
+import type { RunRecovery } from './runs/interrupted';
 
 export interface StartupRecovery extends RunRecovery {
   /** One line for the host's log, or '' when there was nothing to recover. */
