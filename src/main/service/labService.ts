@@ -305,6 +305,7 @@ export class LabService implements LabApi {
 
 function recentFailure(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : err instanceof Error ? err.message : String(err);
+  // The code, not the message: fs messages carry absolute paths, which API answers never show.
+  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ? `file system error ${code}` : err instanceof Error ? err.message : String(err);
   return `the recent-projects list could not be updated (${why})`;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { removeStaleTemps } from '../util/atomicWrite';
-import type { RunRecovery } from './runs/registry';
+import type { RunRecovery } from './runs/interrupted';
 
 export interface StartupRecovery extends RunRecovery {
   /** One line for the host's log, or '' when there was nothing to recover. */
@@ -27,5 +27,6 @@ export async function recoverAtStartup(opts: { home: string; projectsDir: string
     report.removedEmpty.length ? `${report.removedEmpty.length} empty run folder${report.removedEmpty.length > 1 ? 's' : ''} removed` : '',
     report.failed.length ? `could not recover ${report.failed.join('; ')}` : '',
   ].filter(Boolean);
-  return { ...report, summary: parts.length ? `recovered: ${parts.join('; ')}` : '' };
+  const prefix = report.interrupted.length + report.removedTemps.length + report.removedEmpty.length ? 'recovered' : 'startup recovery';
+  return { ...report, summary: parts.length ? `${prefix}: ${parts.join('; ')}` : '' };
 }

@@ -10,10 +10,10 @@ export type PlainJsonResult = { ok: true; value: unknown } | { ok: false; path: 
 /**
  * A fresh copy of `input` as plain JSON data, refused if it nests deeper than `maxDepth` or refers to itself.
  * Everything after it (migrations, zod, repairs) then works on bounded, acyclic, prototype-free data that it
- * owns, so no input can overflow the stack or be mutated. Like JSON.stringify, functions, symbols and
+ * owns, so no input can overflow the stack or be mutated. `what` ends the depth message ("a graph needs"). Like JSON.stringify, functions, symbols and
  * `undefined` are dropped from objects (and become null in arrays); bigints become numbers.
  */
-export function toPlainJson(input: unknown, maxDepth = MAX_DOCUMENT_DEPTH): PlainJsonResult {
+export function toPlainJson(input: unknown, maxDepth = MAX_DOCUMENT_DEPTH, what = 'a graph needs'): PlainJsonResult {
   const ancestors = new Set<object>();
   const where: (string | number)[] = [];
   const path = (): string => formatDocPath(where);
@@ -25,7 +25,7 @@ export function toPlainJson(input: unknown, maxDepth = MAX_DOCUMENT_DEPTH): Plai
     if (typeof value === 'bigint') return Number(value);
     if (typeof value !== 'object') return undefined;
     if (depth >= maxDepth) {
-      failure = { path: path(), message: `the document nests deeper than ${maxDepth} levels; a graph needs far fewer` };
+      failure = { path: path(), message: `the document nests deeper than ${maxDepth} levels; ${what} far fewer` };
       return undefined;
     }
     if (ancestors.has(value)) {

@@ -6,7 +6,10 @@ import fc from 'fast-check';
 import { parseFragment } from '../../../src/renderer/core/fragment';
 import { buildTemplateCase, checkTotal, graphShapedArb, templateCaseArb } from './restoreFuzz';
 
-/** Fixed, so a failure reproduces; a failing input is printed and, with NETSMITH_SAVE_FUZZ=1, kept as a fixture. */
+/**
+ * Fixed, so a failure reproduces (NETSMITH_FUZZ_SEED=N tries another); a failing input is printed and, with
+ * NETSMITH_SAVE_FUZZ=1, kept as a fixture in tests/unit/fixtures/restore/, which restore.fixtures.test.ts replays.
+ */
 const SEED = Number(process.env.NETSMITH_FUZZ_SEED ?? 20261203);
 const FIXTURES = new URL('../fixtures/restore/', import.meta.url);
 

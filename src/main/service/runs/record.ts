@@ -33,6 +33,8 @@ export const runRecordSchema = z.object({
   backend: z.string().optional(),
   /** The process whose worker trains the run (for telling an orphan from a run another Netsmith process trains). */
   pid: z.number().int().optional(),
+  /** A random id of that process's lifetime: a later process that happens to get the same pid is another owner. */
+  session: z.string().optional(),
   fallbackOps: z.array(z.string()).default([]),
   error: z.string().optional(),
   metrics: z.record(z.string(), z.number()).optional(),

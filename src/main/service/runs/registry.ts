@@ -10,39 +10,18 @@ import { attentionMaps } from '../../engine/inspect/attention';
 import { PredictError, Predictor } from '../../engine/predict';
 import type { PredictArgs, PredictResult } from '../../../shared/predict';
 import { errorsOf, analyze } from '../../../shared/graph/analyze';
+import { toPlainJson } from '../../../shared/graph/plainJson';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
-import { atomicWrite, processAlive, removeStaleTemps, STALE_TEMP_MS } from '../../util/atomicWrite';
+import { atomicWrite, removeStaleTemps, STALE_TEMP_MS } from '../../util/atomicWrite';
 import { checkpointDir, childPath, redactPaths } from '../../util/paths';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
-import { newestCheckpoint, pruneCheckpoints, removeCheckpointTemps } from './checkpoints';
+import { pruneCheckpoints, removeCheckpointTemps } from './checkpoints';
 import { defaultRunName, normalizeTags } from '../../../shared/training/runName';
+import { appendResumeMarker, endLogLine, otherOwner, resumePoint, SESSION, whyNotRunning, type RunRecovery } from './interrupted';
 import { LIVE_STATES, runRecordSchema, summaryOf, type RunRecord } from './record';
-
-/** What startup recovery found and did. */
-export interface RunRecovery {
-  /** Runs whose worker was gone, now `interrupted`. */
-  interrupted: string[];
-  /** Temp files and folders of writes cut off by a crash. */
-  removedTemps: string[];
-  /** Empty run folders left by a start that failed before its record was written. */
-  removedEmpty: string[];
-  /** Runs that could not be recovered, with why. */
-  failed: string[];
-}
-
-/** The marker a resumed run's metrics.jsonl gets where the interrupted training picks up again. */
-export interface ResumeMarker {
-  type: 'resume';
-  runId: string;
-  after: 'interrupted';
-  checkpoint: string;
-  epoch: number;
-  step: number;
-  at: string;
-}
 
 /** The worker entry: the TypeScript source under tsx, the bundled file next to the main bundle in the app. */
 function workerEntry(): { url: URL; entry?: string } {
@@ -83,7 +62,10 @@ export class RunRegistry implements RunManager {
     if (!restored.ok) throw new LabError(`The project cannot be trained: ${restored.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ')}`, 'invalid-project');
     const errors = errorsOf(analyze(restored.graph));
     if (errors.length) throw new LabError(`The graph has errors: ${errors.map((e) => e.message).join('; ')}`, 'invalid-graph');
-    const parsed = trainConfigSchema.safeParse(args.config);
+    // The settings are saved in run.json: bounded like a project (JSON.stringify of 100k levels overflows the stack).
+    const plainConfig = toPlainJson(args.config, 32, 'settings need');
+    if (!plainConfig.ok) throw new LabError(`Invalid training settings: ${plainConfig.path ? `${plainConfig.path}: ` : ''}${plainConfig.message}`, 'invalid-config');
+    const parsed = trainConfigSchema.safeParse(plainConfig.value);
     if (!parsed.success) throw new LabError(`Invalid training settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'invalid-config');
     const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
     const now = new Date().toISOString();
@@ -94,6 +76,7 @@ export class RunRegistry implements RunManager {
       updatedAt: now,
       state: 'queued',
       pid: process.pid,
+      session: SESSION,
       dataset: args.dataset,
       epoch: 0,
       epochs: parsed.data.epochs,
@@ -128,18 +111,18 @@ export class RunRegistry implements RunManager {
     }
     let record = await this.read(id);
     if (LIVE_STATES.has(record.state)) {
-      const owner = this.otherOwner(record);
+      const owner = otherOwner(record);
       if (owner) throw new LabError(`run ${id} is training in another Netsmith process (pid ${owner}); ${action} it there`, 'not-running');
       // Its worker is gone (the lab was killed mid-run): the run is interrupted, whatever run.json said.
       record = await this.markInterrupted(record);
       if (action === 'stop') return summaryOf(record);
     }
-    if (action !== 'resume') throw new LabError(`run ${id} is not running: ${describeFinished(record)}`, 'not-running');
+    if (action !== 'resume') throw new LabError(`run ${id} is not running: ${whyNotRunning(record)}`, 'not-running');
     if (record.state === 'completed') throw new LabError(`run ${id} has completed all ${record.epochs} epochs`, 'completed');
-    const from = await this.resumePoint(record);
+    const from = await resumePoint(this.runDir(record.id), record);
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
-    if (record.state === 'interrupted') await this.markResume(record, from);
-    await this.update(record, { state: 'queued', error: undefined, pid: process.pid });
+    if (record.state === 'interrupted') await appendResumeMarker(this.runDir(id), record, from);
+    await this.update(record, { state: 'queued', error: undefined, pid: process.pid, session: SESSION });
     this.launch(record, await checkpointDir(this.runDir(id), from));
     return summaryOf(record);
   }
@@ -165,7 +148,8 @@ export class RunRegistry implements RunManager {
         continue;
       }
       const record = await this.read(entry.name).catch(() => undefined);
-      if (record && LIVE_STATES.has(record.state) && this.otherOwner(record)) continue;
+      // Another live process trains it, or this one is starting it right now.
+      if (record && LIVE_STATES.has(record.state) && (otherOwner(record) || record.session === SESSION)) continue;
       try {
         report.removedTemps.push(...(await removeStaleTemps(dir)), ...(await removeCheckpointTemps(dir)));
         if (record && LIVE_STATES.has(record.state)) {
@@ -272,54 +256,14 @@ export class RunRegistry implements RunManager {
     return childPath(this.runsDir, id, 'run id');
   }
 
-  /** The pid of another live process that trains this run, if any. */
-  private otherOwner(record: RunRecord): number | undefined {
-    return record.pid !== undefined && record.pid !== process.pid && processAlive(record.pid) ? record.pid : undefined;
-  }
-
   private async markInterrupted(record: RunRecord): Promise<RunRecord> {
-    const from = await this.resumePoint(record);
-    await this.endLogLine(record.id);
+    const from = await resumePoint(this.runDir(record.id), record);
+    await endLogLine(this.runDir(record.id));
     await this.update(record, {
       state: 'interrupted',
       error: from ? undefined : 'The lab closed before the first checkpoint of this run: there is nothing to resume; start it again.',
     });
     return record;
-  }
-
-  /** The checkpoint a resume continues from: the newer of run.json's `last` and the newest complete epoch on disk. */
-  private async resumePoint(record: RunRecord): Promise<string | undefined> {
-    const recorded = record.checkpoints.last;
-    const dir = this.runDir(record.id);
-    const onDisk = await newestCheckpoint(dir);
-    if (recorded && existsSync(join(dir, 'checkpoints', recorded, 'progress.json'))) {
-      const at = JSON.parse(await fsp.readFile(join(dir, 'checkpoints', recorded, 'progress.json'), 'utf8').catch(() => '{}')) as { epoch?: number };
-      if (!onDisk || (at.epoch ?? 0) >= onDisk.epoch) return recorded;
-    }
-    return onDisk?.name;
-  }
-
-  /** A kill mid-append can leave metrics.jsonl without its final newline; the next line must not be glued to it. */
-  private async endLogLine(id: string): Promise<void> {
-    const file = join(this.runDir(id), 'metrics.jsonl');
-    const handle = await fsp.open(file, 'r').catch(() => null);
-    if (!handle) return;
-    try {
-      const { size } = await handle.stat();
-      if (size === 0) return;
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) await fsp.appendFile(file, '\n');
-    } finally {
-      await handle.close();
-    }
-  }
-
-  private async markResume(record: RunRecord, checkpoint: string): Promise<void> {
-    const progress = JSON.parse(await fsp.readFile(join(this.runDir(record.id), 'checkpoints', checkpoint, 'progress.json'), 'utf8').catch(() => '{}')) as { epoch?: number; step?: number };
-    const marker: ResumeMarker = { type: 'resume', runId: record.id, after: 'interrupted', checkpoint, epoch: progress.epoch ?? record.epoch, step: progress.step ?? record.step, at: new Date().toISOString() };
-    await this.endLogLine(record.id);
-    await fsp.appendFile(join(this.runDir(record.id), 'metrics.jsonl'), JSON.stringify(marker) + '\n');
   }
 
   private launch(record: RunRecord, resumeFrom?: string): void {
@@ -411,18 +355,3 @@ export class RunRegistry implements RunManager {
   }
 }
 
-/** Why a run that is not training is not: for answers to pause/stop. */
-function describeFinished(r: RunRecord): string {
-  switch (r.state) {
-    case 'completed':
-      return `it completed all ${r.epochs} epochs`;
-    case 'stopped':
-      return `it was stopped at epoch ${r.epoch} of ${r.epochs} (resume continues it)`;
-    case 'failed':
-      return `it failed${r.error ? `: ${r.error}` : ''}`;
-    case 'interrupted':
-      return r.error ? `it was interrupted. ${r.error}` : `it was interrupted when the lab closed, at epoch ${r.epoch} of ${r.epochs} (resume continues it from its last checkpoint)`;
-    default:
-      return `it is ${r.state}`;
-  }
-}

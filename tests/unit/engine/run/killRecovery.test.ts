@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunRegistry, type ResumeMarker } from '../../../../src/main/service/runs/registry';
+import { RunRegistry } from '../../../../src/main/service/runs/registry';
+import type { ResumeMarker } from '../../../../src/main/service/runs/interrupted';
 import { runRecordSchema } from '../../../../src/main/service/runs/record';
 import { processAlive } from '../../../../src/main/util/atomicWrite';
 

@@ -63,13 +63,16 @@ test('an orphaned run (run.json says running, its process is gone) becomes inter
   const b = writeRun(runsDir, 'run-b', { state: 'queued', epoch: 0, step: 0 }); // from before run.json named its process
   const c = writeRun(runsDir, 'run-c', { state: 'paused', pid });
   const done = writeRun(runsDir, 'run-d', { state: 'completed', epoch: 5 });
+  // An earlier process that had this very pid (containers reuse pids across restarts).
+  const e = writeRun(runsDir, 'run-e', { state: 'running', pid: process.pid, session: 'a-previous-one' });
 
   const reg = new RunRegistry(runsDir);
   const statuses: string[] = [];
   reg.onEvent((e) => e.type === 'run-status' && statuses.push(`${e.run.id}:${e.run.state}`));
   const report = await reg.recover();
-  assert.deepEqual(report.interrupted.sort(), ['run-a', 'run-b', 'run-c']);
-  assert.deepEqual(statuses.sort(), ['run-a:interrupted', 'run-b:interrupted', 'run-c:interrupted'], 'an open window hears of it');
+  assert.deepEqual(report.interrupted.sort(), ['run-a', 'run-b', 'run-c', 'run-e']);
+  assert.deepEqual(statuses.sort(), ['run-a:interrupted', 'run-b:interrupted', 'run-c:interrupted', 'run-e:interrupted'], 'an open window hears of it');
+  assert.equal(readRecord(e).state, 'interrupted');
   assert.equal(readRecord(a).state, 'interrupted');
   assert.equal(readRecord(a).error, undefined);
   assert.match(readRecord(b).error!, /before the first checkpoint of this run: there is nothing to resume/);
@@ -77,7 +80,7 @@ test('an orphaned run (run.json says running, its process is gone) becomes inter
   assert.equal(readRecord(done).state, 'completed');
   assert.ok(readFileSync(join(a, 'metrics.jsonl'), 'utf8').endsWith('"st\n'), 'the cut-off line is ended so the next append stands alone');
   const listed = await reg.listRuns();
-  assert.deepEqual(listed.map((r) => `${r.id}:${r.state}`).sort(), ['run-a:interrupted', 'run-b:interrupted', 'run-c:interrupted', 'run-d:completed']);
+  assert.deepEqual(listed.map((r) => `${r.id}:${r.state}`).sort(), ['run-a:interrupted', 'run-b:interrupted', 'run-c:interrupted', 'run-d:completed', 'run-e:interrupted']);
 
   // stop / pause on it answer what happened, not "is not running (running)".
   await assert.rejects(reg.controlRun({ id: 'run-a', action: 'stop' }), (e: Error) => {
@@ -227,6 +230,13 @@ test('startRun through the API: broken projects are clear client errors, never i
     assert.match(reply.error.message, /^The project cannot be trained: /);
     assert.match(reply.error.message, message);
   }
+  let augment: Record<string, unknown> = {};
+  const config = { epochs: 1, augment };
+  for (let i = 0; i < 100_000; i++) augment = (augment.x = {}) as Record<string, unknown>;
+  const lenet = JSON.stringify(templateById('lenet_mnist')!.build());
+  const reply = await callLab(service, 'startRun', { project: lenet, dataset: 'mnist', config });
+  assert.ok('error' in reply && reply.error.code === 'invalid-config', JSON.stringify(reply).slice(0, 300));
+  assert.match(reply.error.message, /^Invalid training settings: augment\.x\.x.*: the document nests deeper than 32 levels; settings need far fewer$/);
   assert.deepEqual(existsSync(join(home, 'runs')) ? readdirSync(join(home, 'runs')) : [], [], 'no run folder for a refused start');
   await service.dispose();
 });
@@ -234,5 +244,5 @@ test('startRun through the API: broken projects are clear client errors, never i
 test('a recovery that fails does not keep the lab from starting; it says what it could not do', async () => {
   const home = tempDir('home');
   const report = await recoverAtStartup({ home, projectsDir: join(home, 'projects'), runs: { recover: () => Promise.reject(new Error('EACCES: permission denied, scandir')) } });
-  assert.equal(report.summary, 'recovered: could not recover the runs folder: EACCES: permission denied, scandir');
+  assert.equal(report.summary, 'startup recovery: could not recover the runs folder: EACCES: permission denied, scandir');
 });

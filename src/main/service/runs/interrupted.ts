@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { processAlive } from '../../util/atomicWrite';
+import { newestCheckpoint } from './checkpoints';
+import type { RunRecord } from './record';
+
+/** This process's lifetime, in run.json next to its pid (pids repeat across restarts, in containers often). */
+export const SESSION = randomBytes(6).toString('hex');
+
+/** What startup recovery found and did. */
+export interface RunRecovery {
+  /** Runs whose worker was gone, now `interrupted`. */
+  interrupted: string[];
+  /** Temp files and folders of writes cut off by a crash. */
+  removedTemps: string[];
+  /** Empty run folders left by a start that failed before its record was written. */
+  removedEmpty: string[];
+  /** Runs that could not be recovered, with why. */
+  failed: string[];
+}
+
+/** The marker a resumed run's metrics.jsonl gets where the interrupted training picks up again. */
+export interface ResumeMarker {
+  type: 'resume';
+  runId: string;
+  after: 'interrupted';
+  checkpoint: string;
+  epoch: number;
+  step: number;
+  at: string;
+}
+
+/** The pid of another live process that trains this run, if any. */
+export function otherOwner(record: RunRecord): number | undefined {
+  if (record.pid === undefined || record.session === SESSION) return undefined;
+  // Our own pid under another session is an earlier process that had the same pid: gone.
+  return record.pid !== process.pid && processAlive(record.pid) ? record.pid : undefined;
+}
+
+async function readProgress(runDir: string, checkpoint: string): Promise<{ epoch?: number; step?: number }> {
+  try {
+    const p = JSON.parse(await fsp.readFile(join(runDir, 'checkpoints', checkpoint, 'progress.json'), 'utf8')) as unknown;
+    return p && typeof p === 'object' ? (p as { epoch?: number; step?: number }) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The checkpoint a resume continues from: the newer of run.json's `last` and the newest complete epoch on disk. */
+export async function resumePoint(runDir: string, record: RunRecord): Promise<string | undefined> {
+  const recorded = record.checkpoints.last;
+  const onDisk = await newestCheckpoint(runDir);
+  if (recorded && existsSync(join(runDir, 'checkpoints', recorded, 'progress.json'))) {
+    const at = await readProgress(runDir, recorded);
+    if (!onDisk || (at.epoch ?? 0) >= onDisk.epoch) return recorded;
+  }
+  return onDisk?.name;
+}
+
+/** A kill mid-append can leave metrics.jsonl without its final newline; the next line must not be glued to it. */
+export async function endLogLine(runDir: string): Promise<void> {
+  const file = join(runDir, 'metrics.jsonl');
+  const handle = await fsp.open(file, 'r').catch(() => null);
+  if (!handle) return;
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) await fsp.appendFile(file, '\n');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Appends the resume marker to metrics.jsonl: where the telemetry of the resumed training starts. */
+export async function appendResumeMarker(runDir: string, record: RunRecord, checkpoint: string): Promise<void> {
+  const progress = await readProgress(runDir, checkpoint);
+  const marker: ResumeMarker = { type: 'resume', runId: record.id, after: 'interrupted', checkpoint, epoch: progress.epoch ?? record.epoch, step: progress.step ?? record.step, at: new Date().toISOString() };
+  await endLogLine(runDir);
+  await fsp.appendFile(join(runDir, 'metrics.jsonl'), JSON.stringify(marker) + '\n');
+}
+
+/** Why a run that is not training is not: the answer to pause/stop on it. */
+export function whyNotRunning(r: RunRecord): string {
+  switch (r.state) {
+    case 'completed':
+      return `it completed all ${r.epochs} epochs`;
+    case 'stopped':
+      return `it was stopped at epoch ${r.epoch} of ${r.epochs} (resume continues it)`;
+    case 'failed':
+      return `it failed${r.error ? `: ${r.error}` : ''}`;
+    case 'interrupted':
+      return r.error ? `it was interrupted. ${r.error}` : `it was interrupted when the lab closed, at epoch ${r.epoch} of ${r.epochs} (resume continues it from its last checkpoint)`;
+    default:
+      return `it is ${r.state}`;
+  }
+}
