@@ -95,8 +95,9 @@ export class RunRegistry implements RunManager {
     if (record.state === 'completed') throw new LabError(`run ${id} has completed all ${record.epochs} epochs`, 'completed');
     const from = record.checkpoints.last;
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
+    const loggedStep = record.step;
     await this.update(record, { state: 'queued', error: undefined });
-    this.launch(record, join(this.runDir(id), 'checkpoints', from));
+    this.launch(record, join(this.runDir(id), 'checkpoints', from), loggedStep);
     return summaryOf(record);
   }
 
@@ -186,8 +187,8 @@ export class RunRegistry implements RunManager {
     return join(this.runsDir, id);
   }
 
-  private launch(record: RunRecord, resumeFrom?: string): void {
-    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom };
+  private launch(record: RunRecord, resumeFrom?: string, loggedStep?: number): void {
+    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom, loggedStep };
     const { url, entry } = workerEntry();
     const worker = new Worker(url, { workerData: { ...start, __entry: entry } });
     let resolveDone!: (s: RunSummary) => void;
