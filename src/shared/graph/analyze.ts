@@ -265,3 +265,9 @@ function checkEndpoints(
 }
 
 export const errorsOf = (a: Pick<Analysis, 'issues'>): Issue[] => a.issues.filter((i) => i.severity === 'error');
+
+/**
+ * Errors that stop building the model. A head that does not fit the task stops training (errorsOf) but not
+ * compiling, exporting or inspecting: a network without its head is still a network.
+ */
+export const buildErrorsOf = (a: Pick<Analysis, 'issues'>): Issue[] => a.issues.filter((i) => i.severity === 'error' && i.code !== 'head');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { formatShapeWithBatch, sameShape } from '../../../shared/blocks/shapeMath';
-import { analyze, errorsOf, nodeName, type Analysis } from '../../../shared/graph/analyze';
+import { analyze, buildErrorsOf, nodeName, type Analysis } from '../../../shared/graph/analyze';
 import type { GraphDoc, Issue, NodeDoc, Shape } from '../../../shared/graph/types';
 import { ENGINE_BLOCKS } from '../blocks';
 import type { BuildCtx } from '../blocks/types';
@@ -46,7 +46,7 @@ export interface Compiled {
 /** Compiles a graph document into a tf.LayersModel, node by node in the expanded graph's topological order. */
 export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
   const analysis = analyze(graph);
-  const errors = errorsOf(analysis);
+  const errors = buildErrorsOf(analysis);
   if (errors.length > 0) throw new CompileError(errors);
 
   const { nodes, origin } = analysis.expanded;

@@ -1,4 +1,4 @@
-import { analyze, errorsOf, nodeName } from '../../../shared/graph/analyze';
+import { analyze, buildErrorsOf, nodeName } from '../../../shared/graph/analyze';
 import { blockByType } from '../../../shared/blocks';
 import { formatShapeWithBatch } from '../../../shared/blocks/shapeMath';
 import { siUnits, table, withCommas } from '../format';
@@ -9,7 +9,7 @@ export const command: Command = async (argv) => {
   const { positional, options } = parseArgs(argv, ['json']);
   const { graph, notes } = await loadGraph(positional[0]);
   const analysis = analyze(graph);
-  const errors = errorsOf(analysis);
+  const errors = buildErrorsOf(analysis);
   if (errors.length) {
     throw new CliError(`${graph.meta.name} has ${errors.length} error${errors.length > 1 ? 's' : ''}:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
   }

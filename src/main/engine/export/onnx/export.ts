@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { analyze, errorsOf, nodeName } from '../../../../shared/graph/analyze';
+import { analyze, buildErrorsOf, nodeName } from '../../../../shared/graph/analyze';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import { ENGINE_BLOCKS } from '../../blocks';
 import type { OnnxAttr, OnnxCtx, WeightArray } from '../../blocks/types';
@@ -38,7 +38,7 @@ export const onnxSupported = (type: string): boolean => typeof ENGINE_BLOCKS[typ
  */
 export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: OnnxExportOptions = {}): OnnxExportResult {
   const analysis = analyze(graph);
-  const errors = errorsOf(analysis);
+  const errors = buildErrorsOf(analysis);
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
   const { nodes, edges, origin } = analysis.expanded;
   for (const n of nodes) {

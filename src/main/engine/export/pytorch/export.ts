@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { analyze, errorsOf, nodeName } from '../../../../shared/graph/analyze';
+import { analyze, buildErrorsOf, nodeName } from '../../../../shared/graph/analyze';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import { trainConfigSchema, type TrainConfig } from '../../../../shared/training/config';
 import { ENGINE_BLOCKS } from '../../blocks';
@@ -44,7 +44,7 @@ export interface PytorchResult {
  */
 export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: { fuseBatchNorm?: boolean } = {}): PytorchResult {
   const analysis = analyze(graph);
-  const errors = errorsOf(analysis);
+  const errors = buildErrorsOf(analysis);
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
   const { nodes, edges } = analysis.expanded;
   for (const n of nodes) {
