@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm run cli -- <command> …` and `npm run serve`. Each command lives in commands/<name>.ts.
+import { LabError } from '../../shared/api';
 import { CliError, type Command } from './commands/types';
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
@@ -50,6 +51,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof CliError) {
       console.error(`error: ${err.message}`);
       process.exitCode = err.exitCode;
+    } else if (err instanceof LabError) {
+      // The service's refusals (an invalid graph, bad settings) are messages for the user, not crashes.
+      console.error(`error: ${err.message}`);
+      process.exitCode = 1;
     } else {
       console.error(err);
       process.exitCode = 1;
