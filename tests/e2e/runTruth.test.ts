@@ -231,3 +231,21 @@ test('Stop mid-epoch then Resume: the steps go on from where they stopped, the t
   await page.locator('[data-testid=run-state]').filter({ hasText: /^completed$/ }).waitFor({ timeout: 120_000 });
   assert.match(await stats(), /epoch 2\/2[\s\S]*step 100\/100/, 'it ends at the planned step, not past it');
 });
+
+test('a run that fails after some steps keeps its charts and shows the error with its fix above them', { timeout: 180_000 }, async () => {
+  const host = await freshHost();
+  const page = await app(host);
+  await newFromTemplate(page, 'lenet_mnist');
+  await fillRun(page, { epochs: 1, trainLimit: 3200, valLimit: 64, probeEvery: 0 });
+  await page.selectOption('[data-testid=train-optimizer]', 'sgd').catch(() => undefined);
+  await page.fill('[data-testid=train-lr]', '30');
+  await page.press('[data-testid=train-lr]', 'Enter');
+  await page.locator('[data-testid=train-start]:not([disabled])').click();
+  await page.locator('[data-testid=run-state]').filter({ hasText: /^failed$/ }).waitFor({ timeout: 120_000 });
+  await page.locator('[data-testid=run-failure]').waitFor();
+  const message = await page.locator('[data-testid=run-failure-message]').innerText();
+  assert.match(message, /became NaN\/Inf at step \d+/);
+  assert.match(message, /Lower the learning rate/);
+  assert.equal(await page.getByText('Waiting for the first steps…').count(), 0);
+  await shot(page, 'failed-run-after-steps');
+});
