@@ -200,3 +200,52 @@ test('reloading the page mid-training brings back the same graph; gradient colou
   const stop = page.locator('[data-testid=run-stop]');
   if (await stop.isVisible().catch(() => false)) await stop.click();
 });
+
+test('Stop mid-epoch then Resume: the steps go on from where they stopped, the total and ETA stay right, the log says so', { timeout: 240_000 }, async () => {
+  const host = await freshHost();
+  const page = await app(host);
+  await newFromTemplate(page, 'lenet_mnist');
+  // 3200 samples / 64 = 50 steps per epoch, 100 in all.
+  await fillRun(page, { epochs: 2, trainLimit: 3200, valLimit: 100, probeEvery: 0 });
+  await page.locator('[data-testid=train-start]:not([disabled])').click();
+  const step = async () => Number(await page.locator('[data-testid=run-step]').innerText());
+  const stats = () => page.locator('.tp-run-stats').innerText();
+  const end = Date.now() + 120_000;
+  while ((await step().catch(() => 0)) < 60 && Date.now() < end) await page.waitForTimeout(100);
+  await page.click('[data-testid=run-stop]');
+  await page.locator('[data-testid=run-state]').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 60_000 });
+  const stopped = await step();
+  assert.ok(stopped > 50 && stopped < 100, `stopped mid-epoch 2 at step ${stopped}`);
+  assert.match(await stats(), new RegExp(`step ${stopped}/100`));
+
+  await page.click('[data-testid=run-resume]');
+  await page.locator('[data-testid=run-state]').filter({ hasText: /^running$/ }).waitFor({ timeout: 60_000 });
+  const until = Date.now() + 60_000;
+  while ((await step()) <= stopped && Date.now() < until) await page.waitForTimeout(100);
+  assert.ok((await step()) > stopped, 'steps after the resume');
+  const running = await stats();
+  assert.match(running, /epoch 1\/2/);
+  assert.match(running, /step \d+\/100/, 'the step total is kept after the resume');
+  assert.match(await page.locator('[data-testid=run-resume-note]').innerText(), new RegExp(`Resumed exactly after step ${stopped} \\(epoch 2, batch ${stopped - 50} of 50\\)`));
+  await shot(page, 'resumed-run');
+  await page.locator('[data-testid=run-state]').filter({ hasText: /^completed$/ }).waitFor({ timeout: 120_000 });
+  assert.match(await stats(), /epoch 2\/2[\s\S]*step 100\/100/, 'it ends at the planned step, not past it');
+});
+
+test('a run that fails after some steps keeps its charts and shows the error with its fix above them', { timeout: 180_000 }, async () => {
+  const host = await freshHost();
+  const page = await app(host);
+  await newFromTemplate(page, 'lenet_mnist');
+  await fillRun(page, { epochs: 1, trainLimit: 3200, valLimit: 64, probeEvery: 0 });
+  await page.selectOption('[data-testid=train-optimizer]', 'sgd').catch(() => undefined);
+  await page.fill('[data-testid=train-lr]', '30');
+  await page.press('[data-testid=train-lr]', 'Enter');
+  await page.locator('[data-testid=train-start]:not([disabled])').click();
+  await page.locator('[data-testid=run-state]').filter({ hasText: /^failed$/ }).waitFor({ timeout: 120_000 });
+  await page.locator('[data-testid=run-failure]').waitFor();
+  const message = await page.locator('[data-testid=run-failure-message]').innerText();
+  assert.match(message, /became NaN\/Inf at step \d+/);
+  assert.match(message, /Lower the learning rate/);
+  assert.equal(await page.getByText('Waiting for the first steps…').count(), 0);
+  await shot(page, 'failed-run-after-steps');
+});

@@ -13,6 +13,7 @@ import { graphOf, taskOf } from './runInfo';
 import { GradientFlow } from './GradientFlow';
 import { LearningCurves } from './LearningCurves';
 import { hasData, hasFailed, RunFailure } from './RunFailure';
+import { ResumeNote } from './ResumeNote';
 import { WeightsView } from './WeightsView';
 import './dashboards.css';
 
@@ -115,6 +116,7 @@ function Dashboards({ run }: { run: RunTelemetry }) {
     <>
       <RunHeader run={run} diags={diags} onTab={setTab} />
       {failed && <RunFailure run={run} full={false} />}
+      <ResumeNote run={run} />
       <nav className="dash-tabs" role="tablist">
         {TABS.map((t) => {
           const f = flagged(t);

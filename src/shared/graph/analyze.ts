@@ -277,7 +277,7 @@ function checkEndpoints(
 export const errorsOf = (a: Pick<Analysis, 'issues'>): Issue[] => a.issues.filter((i) => i.severity === 'error');
 
 /**
- * The errors that keep a graph from being built at all. A head that does not suit the graph's task (code `head`)
- * stops training, not building: the compiler and the exporters build any well-formed network.
+ * Errors that stop building the model. A head that does not fit the task stops training (errorsOf) but not
+ * compiling, exporting or inspecting: a network without its head is still a network.
  */
-export const buildErrorsOf = (a: Pick<Analysis, 'issues'>): Issue[] => errorsOf(a).filter((i) => i.code !== 'head');
+export const buildErrorsOf = (a: Pick<Analysis, 'issues'>): Issue[] => a.issues.filter((i) => i.severity === 'error' && i.code !== 'head');

@@ -30,8 +30,9 @@ export function modelOutputs(nodes: readonly NodeDoc[], defs: ReadonlyMap<string
 /**
  * Checks that the network ends in what its task trains on, so a broken head is refused in the editor and not
  * after Start: classification outputs a vector of class scores per sample, detection ends in YOLO heads,
- * segmentation outputs a per-pixel map at the input's resolution. Each issue sits on the output node and says
- * what to add and where. The returned issues carry expanded node ids (the caller maps them to documents).
+ * segmentation outputs a per-pixel map (another size than the input is a warning: training resizes it). Each
+ * issue sits on the output node and leads with what to add and where. The returned issues carry expanded node
+ * ids (the caller maps them to documents).
  */
 export function checkHeads(c: HeadCheckInput): { issue: Issue; node: string }[] {
   const out: { issue: Issue; node: string }[] = [];
@@ -97,8 +98,7 @@ function segmentationProblem(c: HeadCheckInput, n: NodeDoc, shape: Shape): Probl
   }
   const [, oh, ow] = shape as number[];
   if (h === undefined || w === undefined || (oh === h && ow === w)) return undefined;
-  if (oh > h || ow > w || h % oh !== 0 || w % ow !== 0) {
-    return { severity: 'error', text: `Upsample (or crop) to ${h}×${w} before '${name}': a segmentation network outputs a per-pixel map at the input's size, but '${name}' outputs ${perSample(shape)}` };
-  }
-  return { severity: 'warning', text: `Upsample ×${h / oh} before '${name}' for per-pixel masks: it outputs a ${oh}×${ow} map for ${h}×${w} images, which training resizes bilinearly (coarse boundaries)` };
+  // Training resizes the logits bilinearly to the masks, so another size trains, with blurred boundaries.
+  const fix = oh < h && h % oh === 0 && w % ow === 0 && h / oh === w / ow ? `Upsample ×${h / oh} before '${name}'` : `Resize to ${h}×${w} before '${name}'`;
+  return { severity: 'warning', text: `${fix} for per-pixel masks: it outputs a ${oh}×${ow} map for ${h}×${w} images, which training resizes bilinearly to the masks (coarse boundaries)` };
 }

@@ -68,3 +68,18 @@ test('bad input: a clear message and a non-zero exit', () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /Unknown command 'frobnicate'/);
 });
+
+test('a classifier head that is not a vector: inspect shows the table and why it cannot train; train refuses without a stack trace', () => {
+  const b = new GraphBuilder({ name: 'bad head', input: [28, 28, 1] });
+  b.add('core/dense', { units: 10 }, b.input(), { id: 'dense_1' });
+  const file = join(dir, 'bad-head.netsmith.json');
+  writeFileSync(file, JSON.stringify({ format: 'netsmith.project', graph: b.build() }));
+  const i = cli('inspect', file);
+  assert.equal(i.code, 0, i.err);
+  assert.match(i.out, /dense_1 +Dense +B×28×28×10/);
+  assert.match(i.out, /cannot train: Add Flatten or Global Average Pool before 'dense_1'/);
+  const t = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', 'train', file, '--dataset', 'mnist', '--epochs', '1'], { encoding: 'utf8', env: { ...process.env, NETSMITH_HOME: dir } });
+  assert.equal(t.status, 1);
+  assert.match(t.stderr, /^error: The graph has errors: Add Flatten or Global Average Pool before 'dense_1'/);
+  assert.doesNotMatch(t.stderr, /at RunRegistry|LabError/);
+});

@@ -100,6 +100,14 @@ describe('head check: segmentation', () => {
     assert.match(issue.message, /outputs class scores per pixel \(H×W×classes\), but 'seg_head' outputs 4$/);
   });
 
+  it('a larger map is a warning too, with the size to resize to', () => {
+    const b = new GraphBuilder({ name: 'seg', input: [8, 8, 3], task: 'segmentation' });
+    b.add('head/segment', { classes: 2 }, b.add('core/conv2d_transpose', { filters: 4, kernel: 2, stride: 2 }, b.input()), { id: 'seg_head' });
+    const [issue] = headIssues(b.build());
+    assert.equal(issue.severity, 'warning');
+    assert.match(issue.message, /^Resize to 8×8 before 'seg_head' for per-pixel masks: it outputs a 16×16 map for 8×8 images/);
+  });
+
   it('a coarser map is a warning (training resizes it), not a refusal', () => {
     const { g } = seg(2);
     const [issue] = headIssues(g);

@@ -10,6 +10,8 @@ export interface WorkerStart {
   config: Record<string, unknown>;
   /** Resume from this checkpoint folder. */
   resumeFrom?: string;
+  /** The last step the run logged before (a crash can log steps after its last checkpoint). */
+  loggedStep?: number;
 }
 
 export type ToWorker = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };

@@ -186,8 +186,12 @@ function trainerHooks(runId: string, names: ReturnType<typeof taskMetricNames>, 
     probe: (layers, step, epoch) => emit({ type: 'probe', runId, step, epoch, layers }),
     log: (level, message) => emit({ type: 'log', runId, level, message }),
     resumed: (r) => {
-      emit({ type: 'resume', runId, step: r.step, epoch: r.epoch + 1, batchInEpoch: r.batchInEpoch, stepsPerEpoch: r.stepsPerEpoch, exact: r.exact, message: r.message });
-      emit({ type: 'log', runId, level: r.exact ? 'info' : 'warning', message: r.message });
+      // A crash logs steps after the last checkpoint: they are trained again, and the marker says so.
+      const repeated = start.loggedStep !== undefined && start.loggedStep > r.step ? start.loggedStep - r.step : 0;
+      const message = repeated ? `${r.message} Steps ${r.step + 1}–${start.loggedStep} were logged after that checkpoint and are trained again: the curves keep the new ones.` : r.message;
+      const exact = r.exact && repeated === 0;
+      emit({ type: 'resume', runId, step: r.step, epoch: r.epoch + 1, batchInEpoch: r.batchInEpoch, stepsPerEpoch: r.stepsPerEpoch, exact, message });
+      emit({ type: 'log', runId, level: exact ? 'info' : 'warning', message });
     },
     checkpoint: async (ck: Checkpoint) => {
       if (ck.reason === 'best') best = ck.metric;

@@ -122,8 +122,9 @@ export class RunRegistry implements RunManager {
     const from = await resumePoint(this.runDir(record.id), record);
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
     if (record.state === 'interrupted') await appendResumeMarker(this.runDir(id), record, from);
+    const loggedStep = record.step;
     await this.update(record, { state: 'queued', error: undefined, pid: process.pid, session: SESSION });
-    this.launch(record, await checkpointDir(this.runDir(id), from));
+    this.launch(record, await checkpointDir(this.runDir(id), from), loggedStep);
     return summaryOf(record);
   }
 
@@ -266,8 +267,8 @@ export class RunRegistry implements RunManager {
     return record;
   }
 
-  private launch(record: RunRecord, resumeFrom?: string): void {
-    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom };
+  private launch(record: RunRecord, resumeFrom?: string, loggedStep?: number): void {
+    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom, loggedStep };
     const { url, entry } = workerEntry();
     const worker = new Worker(url, { workerData: { ...start, __entry: entry } });
     let resolveDone!: (s: RunSummary) => void;

@@ -53,3 +53,32 @@ test('Stop mid-epoch, then Resume: metrics.jsonl marks the resume and no step is
   assert.deepEqual(epochs, [1, 2], 'each epoch reported once');
   await reg.dispose();
 });
+
+test('after a crash, Resume from the epoch checkpoint marks the steps logged after it as trained again', { timeout: 240_000 }, async () => {
+  const reg = new RunRegistry(mkdtempSync(join(tmpdir(), 'netsmith-resume-crash-')));
+  const run = await reg.startRun({ project: lenet, dataset: 'mnist', config: { epochs: 2, batchSize: 64, trainLimit: 1500, valLimit: 300, probeEvery: 0, backend: 'wasm', workers: 1 } });
+  await new Promise<void>((resolve) => {
+    const off = reg.onEvent((e) => {
+      if (e.type === 'step' && e.step >= 28) {
+        off();
+        resolve();
+      }
+    });
+  });
+  await reg.kill(run.id);
+  const crashed = await reg.wait(run.id);
+  assert.equal(crashed.state, 'failed');
+  assert.ok(crashed.step >= 28, `logged up to step ${crashed.step}`);
+  await reg.controlRun({ id: run.id, action: 'resume' });
+  const done = await reg.wait(run.id);
+  assert.equal(done.state, 'completed', done.error);
+  assert.equal(done.step, 48);
+  const events = readFileSync(join(reg.runDir(run.id), 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LabEvent);
+  const m = events.find((e): e is ResumeEvent => e.type === 'resume')!;
+  assert.equal(m.step, 24, 'from the epoch-1 checkpoint');
+  assert.equal(m.exact, false);
+  assert.match(m.message, new RegExp(`Steps 25–${crashed.step} were logged after that checkpoint and are trained again`));
+  const after = events.slice(events.indexOf(m)).filter((e): e is StepEvent => e.type === 'step').map((e) => e.step);
+  assert.ok(after.every((s) => s > 24));
+  await reg.dispose();
+});
