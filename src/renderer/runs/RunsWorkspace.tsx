@@ -296,7 +296,7 @@ function RunDetails({ id, summary, onSaved }: { id: string; summary: RunSummary;
               <div className="kv">
                 {rows.map(([k, v]) => (
                   <span key={k} className="kv-row" title={k}>
-                    <span className="muted">{settingLabel(k)}</span> <span className="mono">{v}</span>
+                    <span className="muted">{settingLabel(k)}</span> <span className="mono">{v === '{}' ? 'none' : v}</span>
                   </span>
                 ))}
               </div>
@@ -328,8 +328,16 @@ function RunsWorkspaceView() {
   const [predictFor, setPredictFor] = useState<string | null>(null);
   const predictRun = runs?.find((r) => r.id === predictFor);
   // The squeezed table keeps the run being tried in view.
+  const tableWrap = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (predictFor) document.querySelector(`[data-testid=run-row][data-run="${predictFor}"]`)?.scrollIntoView({ block: 'nearest' });
+    const wrap = tableWrap.current;
+    const row = predictFor ? wrap?.querySelector(`[data-testid=run-row][data-run="${predictFor}"]`) : null;
+    if (!wrap || !row) return;
+    // Only the table scrolls (scrollIntoView would also scroll the page sideways when the table is wide).
+    const r = row.getBoundingClientRect();
+    const w = wrap.getBoundingClientRect();
+    const header = 28;
+    if (r.top < w.top + header || r.bottom > w.bottom) wrap.scrollTop += r.top - w.top - header;
   }, [predictFor]);
   const ids = useMemo(() => picked.filter((id) => runs?.some((r) => r.id === id)), [picked, runs]);
   const { loaded, loading } = useLoadedRuns(ids);
@@ -355,7 +363,7 @@ function RunsWorkspaceView() {
           </button>
         </div>
         {error && <div className="field-error pad">{error}</div>}
-        <div className="runs-table-wrap">
+        <div className="runs-table-wrap" ref={tableWrap}>
           <table className="runs-table" data-testid="runs-table">
             <thead>
               <tr>
