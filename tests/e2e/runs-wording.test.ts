@@ -139,6 +139,14 @@ test('the Train panel warns on extreme settings without blocking Start', { timeo
 test('Predict has room under the runs table and the Grad-CAM layer dropdown stays in its card', { timeout: 90_000 }, async () => {
   const { page } = session;
   await page.setViewportSize({ width: 1100, height: 800 });
+  try {
+    await predictChecks(page);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+});
+
+async function predictChecks(page: Page): Promise<void> {
   await page.click('[data-testid=ws-runs]');
   await row(page, ids.shapes).locator('[data-testid=run-predict]').click();
   await page.waitForSelector('[data-testid=predict-sample]');
@@ -150,8 +158,7 @@ test('Predict has room under the runs table and the Grad-CAM layer dropdown stay
   await assertInside(page.locator('[data-testid=gradcam-layer]'), page.locator('[data-testid=predict-gradcam]'), 'Grad-CAM layer dropdown');
   await assertInside(page.locator('[data-testid=gradcam-class]'), page.locator('[data-testid=predict-gradcam]'), 'Grad-CAM class dropdown');
   await page.screenshot({ path: join(SHOTS, 'predict-gradcam.png') });
-  await page.setViewportSize({ width: 1280, height: 800 });
-});
+}
 
 test('experiment tags are shown whole inside their cards', { timeout: 60_000 }, async () => {
   const { page } = session;
@@ -226,4 +233,13 @@ test('Fit view shows ResNet-50 readably, and node costs are not cut', { timeout:
     assert.ok(await cost.evaluate((el) => (el as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth <= (el as unknown as { clientWidth: number }).clientWidth + 1), `${id}: costs are cut`);
     await assertInside(cost, n, `${id} costs`);
   }
+  // Close up: the costs sit clear of the gradient band on the right edge.
+  const c = await box(page.locator('[data-testid=node-conv2d_1]'));
+  await page.mouse.move(c.x + c.width / 2, c.y + c.height / 2);
+  for (let i = 0; i < 6; i++) {
+    await page.mouse.wheel(0, -200);
+    await page.waitForTimeout(80);
+  }
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SHOTS, 'node-costs-closeup.png') });
 });
