@@ -133,7 +133,7 @@ function CompareCharts({ runs }: { runs: RunTelemetry[] }) {
           <LineChart data={epochData} height={220} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
             <CartesianGrid {...GRID} />
             <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} {...AXIS} />
-            <YAxis {...AXIS} width={isAcc ? 44 : epochAxis.width} domain={isAcc ? [0, 1] : epochAxis.domain} allowDataOverflow tickFormatter={(x: number) => (isAcc ? `${Math.round(x * 100)}%` : formatTick(x))} />
+            <YAxis {...AXIS} width={isAcc ? 44 : epochAxis.width} domain={isAcc ? [0, 1] : epochAxis.domain} ticks={isAcc ? undefined : epochAxis.ticks} allowDataOverflow tickFormatter={(x: number) => (isAcc ? `${Math.round(x * 100)}%` : formatTick(x))} />
             <Tooltip {...TOOLTIP} formatter={(x, n) => [isAcc ? pct(x as number) : fmt(x as number), runs[Number(String(n).slice(1))]?.summary?.name ?? n]} labelFormatter={(l) => `epoch ${l}`} />
             {runs.map((r, i) => (
               <Line key={r.id} dataKey={`r${i}`} stroke={seriesColor(i)} strokeWidth={1.8} dot={{ r: 2.5 }} connectNulls isAnimationActive={false} />
@@ -147,7 +147,7 @@ function CompareCharts({ runs }: { runs: RunTelemetry[] }) {
         <LineChart data={stepData} height={220} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} {...AXIS} />
-          <YAxis {...AXIS} width={stepAxis.width} domain={stepAxis.domain} allowDataOverflow tickFormatter={formatTick} />
+          <YAxis {...AXIS} width={stepAxis.width} domain={stepAxis.domain} ticks={stepAxis.ticks} allowDataOverflow tickFormatter={formatTick} />
           <Tooltip {...TOOLTIP} formatter={(x, n) => [fmt(x as number), runs[Number(String(n).slice(1))]?.summary?.name ?? n]} labelFormatter={(l) => `step ${l}`} />
           {runs.map((r, i) => (
             <Line key={r.id} dataKey={`r${i}`} stroke={seriesColor(i)} strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
