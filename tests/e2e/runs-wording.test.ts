@@ -20,13 +20,15 @@ before(async () => {
   host = await startHost();
   const registry = new RunRegistry(join(host.home, 'runs'));
   const lenet = JSON.stringify(templateById('lenet_mnist')!.build());
+  // A ResNet on shapes: its layer names ('layer2.0.downsample.0 · 8×8×32') are what used to push the Grad-CAM dropdown out.
+  const resnet = JSON.stringify(templateById('resnet_cifar')!.build());
   const quick = { epochs: 1, batchSize: 64, trainLimit: 320, valLimit: 128, probeEvery: 2, backend: 'wasm', workers: 1 };
-  for (const [key, dataset, config] of [
-    ['mnist', 'mnist', quick],
-    ['shapes', 'shapes', quick],
-    ['diverging', 'mnist', { ...quick, epochs: 2, batchSize: 32, optimizer: { name: 'adam', lr: 100 } }],
+  for (const [key, project, dataset, config] of [
+    ['mnist', lenet, 'mnist', quick],
+    ['shapes', resnet, 'shapes', { ...quick, trainLimit: 128, valLimit: 64 }],
+    ['diverging', lenet, 'mnist', { ...quick, epochs: 2, batchSize: 32, optimizer: { name: 'adam', lr: 100 } }],
   ] as const) {
-    const run = await registry.startRun({ project: lenet, dataset, config });
+    const run = await registry.startRun({ project, dataset, config });
     ids[key] = run.id;
     const done = await registry.wait(run.id);
     assert.notEqual(done.state, 'failed', done.error);
@@ -59,7 +61,7 @@ test('runs have distinguishable names, can be renamed and tagged, and Compare li
   await page.click('[data-testid=ws-runs]');
   await page.waitForSelector('[data-testid=run-row]');
   assert.equal(await row(page, ids.mnist).locator('.run-name-text').innerText(), 'LeNet (MNIST 28×28) · mnist · Adam 1e-3');
-  assert.equal(await row(page, ids.shapes).locator('.run-name-text').innerText(), 'LeNet (MNIST 28×28) · shapes · Adam 1e-3');
+  assert.equal(await row(page, ids.shapes).locator('.run-name-text').innerText(), 'ResNet (CIFAR, small) · shapes · Adam 1e-3');
   assert.equal(await row(page, ids.diverging).locator('.run-name-text').innerText(), 'LeNet (MNIST 28×28) · mnist · Adam 100');
 
   await row(page, ids.mnist).locator('[data-testid=run-expand]').click();
@@ -152,6 +154,10 @@ async function predictChecks(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=predict-sample]');
   await page.locator('[data-testid=predict-sample]').first().click();
   await page.waitForSelector('[data-testid=gradcam-layer]');
+  // The longest layer name is picked: the dropdown still stays in its card.
+  const longest = await page.locator('[data-testid=gradcam-layer] option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).sort((a, b) => b.length - a.length)[0]);
+  await page.selectOption('[data-testid=gradcam-layer]', longest);
+  await page.waitForFunction((name) => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid=predict-gradcam]')?.textContent?.includes(`at ${name}`), longest, { timeout: 30_000 });
   assert.equal(await page.evaluate(() => (globalThis as unknown as { scrollX: number }).scrollX), 0, 'the page is not scrolled sideways');
   const compare = await box(page.locator('[data-testid=runs-compare]'));
   assert.ok(compare.height >= 0.6 * 800, `the Predict area is ${compare.height}px of 800`);
