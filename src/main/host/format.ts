@@ -15,3 +15,10 @@ export function table(rows: string[][], alignRight: readonly number[] = []): str
     .map((r) => r.map((cell, c) => (alignRight.includes(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd())
     .join('\n');
 }
+
+/** A loss for the terminal: 4 decimals in the usual range; exponent notation when huge or tiny (a diverging run's 1.2669e+15); NaN and ±Infinity as such. */
+export function lossText(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a >= 1e6 || a < 1e-4) ? v.toExponential(4) : v.toFixed(4);
+}

@@ -1,4 +1,7 @@
 import { restore } from '../../shared/graph/restore';
+import { isTooTall } from '../../shared/graph/layout';
+import { moveNodes } from '../core/graphOps';
+import { autoLayout } from '../core/view';
 import { TEMPLATES } from '../core/catalog';
 import { recommendTraining } from '../core/trainHints';
 import { register } from './types';
@@ -16,7 +19,9 @@ export default register<{ id: string }>({
     if (!(await confirmDiscard(ctx))) return;
     const r = restore(t.build());
     if (!r.ok) throw new Error(`Template '${t.name}' is broken: ${r.errors.map((e) => e.message).join('; ')}`);
-    await ctx.dispatch('doc.load', { graph: r.graph, path: null, clean: true });
+    // A deep chain (ResNet-50, MobileNet) is folded into columns, so the whole network fits the view readably.
+    const graph = isTooTall(r.graph.nodes.map((n) => n.position)) ? moveNodes(r.graph, autoLayout(r.graph)) : r.graph;
+    await ctx.dispatch('doc.load', { graph, path: null, clean: true });
     ctx.view.fitView({ readable: true });
     // The Train panel starts from the template's measured settings (dataset, epochs, batch, optimizer).
     const rec = t.recommended;

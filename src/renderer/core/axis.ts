@@ -16,6 +16,8 @@ export interface ValueAxis {
   nonFinite: number;
   /** Pixels for the tick labels. */
   width: number;
+  /** Round tick values from the bottom to the top of the domain (0, 0.5, 1 … 2.5), so labels are exact. */
+  ticks: number[];
 }
 
 export const CLAMP_RATIO = 20;
@@ -41,7 +43,7 @@ export function axisWidth(labels: readonly string[], min = 40): number {
 export function valueAxis(values: readonly (number | null | undefined)[], opts: { floor?: number } = {}): ValueAxis {
   const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const nonFinite = values.filter((v) => typeof v === 'number' && !Number.isFinite(v)).length;
-  if (finite.length === 0) return { domain: [opts.floor ?? 0, 1], clipped: 0, max: NaN, nonFinite, width: 40 };
+  if (finite.length === 0) return { domain: [opts.floor ?? 0, 1], clipped: 0, max: NaN, nonFinite, width: 40, ticks: axisTicks(opts.floor ?? 0, 1) };
   const sorted = [...finite].sort((a, b) => a - b);
   const lo = Math.min(opts.floor ?? 0, sorted[0]);
   const max = sorted[sorted.length - 1];
@@ -51,7 +53,16 @@ export function valueAxis(values: readonly (number | null | undefined)[], opts: 
   const clipped = clamp ? finite.filter((v) => v > top).length : 0;
   const bottom = lo < 0 ? -niceCeil(-lo) : lo;
   const hi = top > bottom ? top : bottom + 1;
-  return { domain: [bottom, hi], clipped, max, nonFinite, width: axisWidth([formatTick(hi), formatTick(bottom), formatTick(hi / 2)]) };
+  const ticks = axisTicks(bottom, hi);
+  return { domain: [bottom, hi], clipped, max, nonFinite, width: axisWidth(ticks.map(formatTick)), ticks };
+}
+
+/** Ticks every 1, 2, 2.5 or 5 × 10^k from lo to hi (at most ~6), anchored at 0. */
+export function axisTicks(lo: number, hi: number): number[] {
+  const step = niceCeil((hi - lo) / 5);
+  const out: number[] = [];
+  for (let t = Math.ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) out.push(+t.toPrecision(12));
+  return out;
 }
 
 /** "3 points above 50 are clipped (largest 7.9e20); 2 are NaN/∞ and not drawn." — or '' when nothing is hidden. */

@@ -1,4 +1,4 @@
-import { layeredLayout } from '../../shared/graph/layout';
+import { wrappedLayout } from '../../shared/graph/layout';
 import type { GraphDoc, Position } from '../../shared/graph/types';
 
 /**
@@ -105,11 +105,11 @@ export function buildView(
   return { nodes, edges };
 }
 
-/** Auto-layout of what is on screen (a collapsed group is one node); returns new document positions. */
+/** Auto-layout of what is on screen (a collapsed group is one node; a deep chain is folded into columns); returns new document positions. */
 export function autoLayout(doc: GraphDoc, sizes: ReadonlyMap<string, Size> = new Map()): Record<string, Position> {
   const view = buildView(doc, sizes);
   const layoutNodes = view.nodes.filter((n) => n.kind !== 'frame');
-  const placed = layeredLayout(layoutNodes, view.edges);
+  const placed = wrappedLayout(layoutNodes, view.edges);
   const out: Record<string, Position> = {};
   for (const n of layoutNodes) {
     const p = placed.get(n.id);

@@ -50,7 +50,7 @@ function EpochLoss({ run }: { run: RunTelemetry }) {
           <ComposedChart data={rows} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
             <CartesianGrid {...GRID} />
             <XAxis dataKey="epoch" type="number" domain={[1, Math.max(2, epochs)]} allowDecimals={false} {...AXIS} />
-            <YAxis {...AXIS} tickFormatter={formatTick} width={axis.width} domain={axis.domain} allowDataOverflow />
+            <YAxis {...AXIS} tickFormatter={formatTick} width={axis.width} domain={axis.domain} ticks={axis.ticks} allowDataOverflow />
             <Tooltip {...TOOLTIP} formatter={(x, name) => (Array.isArray(x) ? [fmt(x[1] - x[0]), 'gap'] : [fmt(x as number), name])} labelFormatter={(l) => `epoch ${l}`} />
             <Area dataKey="gap" stroke="none" fill="var(--gap-fill)" isAnimationActive={false} name="gap" />
             <Line dataKey="train" stroke="var(--series-1)" strokeWidth={1.8} dot={{ r: 2.5 }} isAnimationActive={false} name="train" />
@@ -142,7 +142,7 @@ function StepChart({ run, metric, smoothing }: { run: RunTelemetry; metric: 'los
           <LineChart data={rows} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
             <CartesianGrid {...GRID} />
             <XAxis dataKey="step" type="number" domain={[0, total ?? 'dataMax']} allowDecimals={false} {...AXIS} tickFormatter={(x: number) => fmt(x, 3)} />
-            <YAxis {...AXIS} domain={metric === 'acc' ? [0, 1] : axis.domain} allowDataOverflow tickFormatter={(x: number) => (metric === 'acc' ? `${Math.round(x * 100)}%` : formatTick(x))} width={metric === 'acc' ? 44 : axis.width} />
+            <YAxis {...AXIS} domain={metric === 'acc' ? [0, 1] : axis.domain} ticks={metric === 'acc' ? undefined : axis.ticks} allowDataOverflow tickFormatter={(x: number) => (metric === 'acc' ? `${Math.round(x * 100)}%` : formatTick(x))} width={metric === 'acc' ? 44 : axis.width} />
             <Tooltip {...TOOLTIP} formatter={(x, name) => [metric === 'acc' ? pct(x as number) : fmt(x as number), `${name} ${metric === 'acc' ? names.step : 'loss'}`]} labelFormatter={(l) => `step ${l}`} />
             <Line dataKey="raw" stroke="var(--series-1-faint)" strokeWidth={1} dot={false} isAnimationActive={false} name="raw" />
             <Line dataKey="smooth" stroke="var(--series-1)" strokeWidth={1.8} dot={false} isAnimationActive={false} name="smoothed" />
@@ -168,7 +168,7 @@ function LearningRate({ run }: { run: RunTelemetry }) {
         <LineChart data={rows} height={H} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: 0 }}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="step" type="number" domain={[0, total ?? 'dataMax']} allowDecimals={false} {...AXIS} tickFormatter={(x: number) => fmt(x, 3)} />
-          <YAxis {...AXIS} domain={axis.domain} tickFormatter={formatTick} width={Math.max(52, axis.width)} />
+          <YAxis {...AXIS} domain={axis.domain} ticks={axis.ticks} tickFormatter={formatTick} width={Math.max(52, axis.width)} />
           <Tooltip {...TOOLTIP} formatter={(x) => [fmt(x as number, 4), 'lr']} labelFormatter={(l) => `step ${l}`} />
           <Line dataKey="lr" type="linear" stroke="var(--series-3)" strokeWidth={1.8} dot={false} isAnimationActive={false} name="lr" />
         </LineChart>

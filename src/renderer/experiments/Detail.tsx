@@ -7,6 +7,7 @@ import { ago } from '../core/format';
 import { Icon } from '../app/Icon';
 import { Card, Empty, fmt, pct, seriesColor } from '../dashboards/chartKit';
 import { configDiff } from '../runs/diff';
+import { settingLabel } from '../runs/settingLabels';
 import { useRun, useRunVersion, useTelemetryStore } from '../telemetry/react';
 import { ExperimentCharts, HBars } from './Charts';
 import { VerdictBadge } from './Gallery';
@@ -228,7 +229,7 @@ function VariantsTable({ info, variants, result, running }: { info: ExperimentIn
               const p = variants.find((x) => x.id === v.id);
               const k = info.variants.indexOf(v);
               // Only the settings this variant sets: unset ('—') and empty ('{}') entries are the other variants' business.
-              const differs = diff.filter((row) => row.values[k] !== '—' && row.values[k] !== '{}').map((row) => `${row.path} ${row.values[k]}`);
+              const differs = diff.filter((row) => row.values[k] !== '—' && row.values[k] !== '{}').map((row) => `${settingLabel(row.path)} ${row.values[k]}`);
               return (
                 <tr key={v.id} data-testid="exp-variant-row" data-variant={v.id} data-state={p?.state ?? 'pending'}>
                   <td>

@@ -134,7 +134,7 @@ function CompareCharts({ runs }: { runs: RunTelemetry[] }) {
           <LineChart data={epochData} height={220} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
             <CartesianGrid {...GRID} />
             <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} {...AXIS} />
-            <YAxis {...AXIS} width={isAcc ? 44 : epochAxis.width} domain={isAcc ? [0, 1] : epochAxis.domain} allowDataOverflow tickFormatter={(x: number) => (isAcc ? `${Math.round(x * 100)}%` : formatTick(x))} />
+            <YAxis {...AXIS} width={isAcc ? 44 : epochAxis.width} domain={isAcc ? [0, 1] : epochAxis.domain} ticks={isAcc ? undefined : epochAxis.ticks} allowDataOverflow tickFormatter={(x: number) => (isAcc ? `${Math.round(x * 100)}%` : formatTick(x))} />
             <Tooltip {...TOOLTIP} formatter={(x, n) => [isAcc ? pct(x as number) : fmt(x as number), runs[Number(String(n).slice(1))]?.summary?.name ?? n]} labelFormatter={(l) => `epoch ${l}`} />
             {runs.map((r, i) => (
               <Line key={r.id} dataKey={`r${i}`} stroke={seriesColor(i)} strokeWidth={1.8} dot={{ r: 2.5 }} connectNulls isAnimationActive={false} />
@@ -148,7 +148,7 @@ function CompareCharts({ runs }: { runs: RunTelemetry[] }) {
         <LineChart data={stepData} height={220} style={{ width: '100%' }} responsive margin={{ top: 8, right: 14, bottom: 0, left: -8 }}>
           <CartesianGrid {...GRID} />
           <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} {...AXIS} />
-          <YAxis {...AXIS} width={stepAxis.width} domain={stepAxis.domain} allowDataOverflow tickFormatter={formatTick} />
+          <YAxis {...AXIS} width={stepAxis.width} domain={stepAxis.domain} ticks={stepAxis.ticks} allowDataOverflow tickFormatter={formatTick} />
           <Tooltip {...TOOLTIP} formatter={(x, n) => [fmt(x as number), runs[Number(String(n).slice(1))]?.summary?.name ?? n]} labelFormatter={(l) => `step ${l}`} />
           {runs.map((r, i) => (
             <Line key={r.id} dataKey={`r${i}`} stroke={seriesColor(i)} strokeWidth={1.5} dot={false} connectNulls isAnimationActive={false} />
@@ -305,7 +305,7 @@ function RunDetails({ id, summary, onSaved }: { id: string; summary: RunSummary;
               <div className="kv">
                 {rows.map(([k, v]) => (
                   <span key={k} className="kv-row" title={k}>
-                    <span className="muted">{settingLabel(k)}</span> <span className="mono">{v}</span>
+                    <span className="muted">{settingLabel(k)}</span> <span className="mono">{v === '{}' ? 'none' : v}</span>
                   </span>
                 ))}
               </div>
@@ -338,8 +338,16 @@ function RunsWorkspaceView() {
   const [predictFor, setPredictFor] = useState<string | null>(null);
   const predictRun = runs?.find((r) => r.id === predictFor);
   // The squeezed table keeps the run being tried in view.
+  const tableWrap = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (predictFor) document.querySelector(`[data-testid=run-row][data-run="${predictFor}"]`)?.scrollIntoView({ block: 'nearest' });
+    const wrap = tableWrap.current;
+    const row = predictFor ? wrap?.querySelector(`[data-testid=run-row][data-run="${predictFor}"]`) : null;
+    if (!wrap || !row) return;
+    // Only the table scrolls (scrollIntoView would also scroll the page sideways when the table is wide).
+    const r = row.getBoundingClientRect();
+    const w = wrap.getBoundingClientRect();
+    const header = 28;
+    if (r.top < w.top + header || r.bottom > w.bottom) wrap.scrollTop += r.top - w.top - header;
   }, [predictFor]);
   const ids = useMemo(() => picked.filter((id) => runs?.some((r) => r.id === id)), [picked, runs]);
   const { loaded, loading } = useLoadedRuns(ids);
@@ -365,7 +373,7 @@ function RunsWorkspaceView() {
           </button>
         </div>
         {error && <div className="field-error pad">{error}</div>}
-        <div className="runs-table-wrap">
+        <div className="runs-table-wrap" ref={tableWrap}>
           <table className="runs-table" data-testid="runs-table">
             <thead>
               <tr>

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseWorkers } from '../../../src/main/host/commands/train';
 import { CliError } from '../../../src/main/host/commands/types';
+import { lossText } from '../../../src/main/host/format';
 
 const cli = (...args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
   new Promise((resolve) => {
@@ -48,4 +49,19 @@ test('train <project file>: a broken project is refused with its errors, before 
   assert.match(r.err, /is not a valid Netsmith graph:\n {2}schemaVersion: must be a whole number from 1 to 2 \(found "x"\)/);
   assert.doesNotMatch(r.err, /\n\s+at /);
   assert.equal(existsSync(join(dir, 'runs')), false);
+});
+
+test('train prints the run\'s name (and --name/--tags set them); a diverging loss prints in exponent notation', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'netsmith-cli-names-'));
+  const r = await cli('lenet_mnist', '--dataset', 'mnist', '--epochs', '1', '--limit', '64', '--batch', '32', '--workers', '1', '--tags', 'baseline, cli', '--out', out);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /^run "LeNet \(MNIST 28×28\) · mnist · Adam 2e-3" \[baseline, cli\] \(\d{8}-\d{6}-[0-9a-f]{6}\) → /m);
+  const named = await cli('lenet_mnist', '--dataset', 'mnist', '--epochs', '1', '--limit', '64', '--batch', '32', '--workers', '1', '--name', 'my digits', '--out', out);
+  assert.match(named.out, /^run "my digits" \(/m);
+  const bad = await cli('lenet_mnist', '--dataset', 'mnist', '--tags', 'x'.repeat(41), '--out', out);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--name\/--tags: a tag has at most 40 characters/);
+  assert.equal(lossText(1266936844932325), '1.2669e+15');
+  assert.equal(lossText(2.30258), '2.3026');
+  assert.equal(lossText(NaN), 'NaN');
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { LayerProbe } from '../../../src/shared/training/telemetry';
 import { diagnose, divergence, fitVerdict } from '../../../src/shared/training/diagnostics';
 import { formatNumber, formatPercent, formatTick } from '../../../src/renderer/core/format';
-import { axisNote, niceCeil, valueAxis } from '../../../src/renderer/core/axis';
+import { axisNote, axisTicks, niceCeil, valueAxis } from '../../../src/renderer/core/axis';
 
 // A real run: LeNet on MNIST with Adam at learning rate 100 (npm run cli -- train lenet_mnist --dataset mnist
 // --epochs 2 --limit 1024 --lr 100): its step losses and the per-layer gradient norms of its probes.
@@ -95,4 +95,11 @@ test('loss axes: round tops, clamped above outliers with a note, NaN/∞ ignored
   assert.ok(huge.width >= formatTick(2e15).length * 6.5, `width ${huge.width}`);
   assert.deepEqual(valueAxis([]).domain, [0, 1]);
   assert.deepEqual(valueAxis([-0.3, 0.2]).domain, [-0.5, 0.2]);
+});
+
+test('axis ticks are round numbers, so their labels are exact', () => {
+  assert.deepEqual(axisTicks(0, 2.5), [0, 0.5, 1, 1.5, 2, 2.5]);
+  assert.deepEqual(axisTicks(0, 2e15), [0, 5e14, 1e15, 1.5e15, 2e15]);
+  assert.deepEqual(axisTicks(-0.5, 0.2), [-0.4, -0.2, 0, 0.2]);
+  assert.deepEqual(valueAxis([0.0004, 0.0009]).ticks, [0, 0.0002, 0.0004, 0.0006, 0.0008, 0.001]);
 });

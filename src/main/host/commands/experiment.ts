@@ -11,6 +11,7 @@ import { BACKENDS } from '../../../shared/training/config';
 import { netsmithHome } from '../../util/home';
 import { CliError, parseArgs, type Command } from './types';
 import { plural } from '../../../shared/plural';
+import { lossText } from '../format';
 
 const USAGE = [
   'npm run cli -- experiment list [--json]',
@@ -154,7 +155,7 @@ export const command: Command = async (argv) => {
     if (e.phase === 'variant-finished') {
       const v = e.variantResult as VariantResult;
       const last = lastEpoch(v);
-      console.log(`        ${v.state} in ${v.seconds.toFixed(1)} s${last ? `: val acc ${(last.valAccuracy * 100).toFixed(1)}%, val loss ${last.valLoss.toFixed(4)}` : ''}${v.error ? ` — ${v.error}` : ''}`);
+      console.log(`        ${v.state} in ${v.seconds.toFixed(1)} s${last ? `: val acc ${(last.valAccuracy * 100).toFixed(1)}%, val loss ${lossText(last.valLoss)}` : ''}${v.error ? ` — ${v.error}` : ''}`);
     }
   };
   let result: ExperimentResult;

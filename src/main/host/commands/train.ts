@@ -6,6 +6,7 @@ import { OPTIMIZERS, BACKENDS, trainConfigSchema } from '../../../shared/trainin
 import { RunRegistry } from '../../service/runs/registry';
 import { netsmithHome } from '../../util/home';
 import { loadGraph } from '../loadGraph';
+import { lossText } from '../format';
 import { CliError, parseArgs, type Command } from './types';
 
 const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto] [--workers N|auto] [--limit N] [--config file.json] [--name "my run"] [--tags a,b] [--out runs/] [--json]';
@@ -81,7 +82,7 @@ export const command: Command = async (argv) => {
   const print = (e: LabEvent): void => {
     if (json) return void console.log(JSON.stringify(e));
     if (e.type === 'step' && tty) {
-      process.stdout.write(`\r  epoch ${e.epoch}  step ${e.step}  loss ${e.loss.toFixed(4)}  ${e.metricName ?? 'acc'} ${((e.accuracy ?? 0) * 100).toFixed(1)}%  ${Math.round(e.samplesPerSec)} samples/s   `);
+      process.stdout.write(`\r  epoch ${e.epoch}  step ${e.step}  loss ${lossText(e.loss)}  ${e.metricName ?? 'acc'} ${((e.accuracy ?? 0) * 100).toFixed(1)}%  ${Math.round(e.samplesPerSec)} samples/s   `);
     } else if (e.type === 'epoch') {
       if (tty) process.stdout.write('\r\x1b[K');
       console.log(`epoch ${e.epoch}/${parsed.data.epochs}  ${epochLine(e)}  (${e.seconds.toFixed(1)} s)`);
@@ -130,15 +131,15 @@ export function summaryMetrics(metrics: Record<string, number>): string {
   return Object.entries(metrics)
     .filter(([k]) => !(detection && k === 'val_accuracy'))
     .map(([k, v]) => [detection && k === 'train_accuracy' ? 'train_box_iou' : k, v] as const)
-    .map(([k, v]) => `${k} ${k.includes('acc') || k.includes('top5') ? pct(v) : v.toFixed(4)}`)
+    .map(([k, v]) => `${k} ${k.includes('acc') || k.includes('top5') ? pct(v) : lossText(v)}`)
     .join(', ');
 }
 
 /** `train loss … acc …  val loss … acc …`, with the task's metric names (detection: box IoU and mAP@0.5 / mAP@[.5:.95]; segmentation: pixel accuracy and mIoU). */
 export function epochLine(e: EpochEvent): string {
   const trainName = e.metricName === 'mAP@0.5' ? 'box IoU' : e.metricName === 'mIoU' ? 'pixel acc' : 'acc';
-  const train = `train loss ${e.train.loss.toFixed(4)} ${trainName} ${pct(e.train.accuracy)}`;
-  const val = `val loss ${e.val.loss.toFixed(4)}`;
+  const train = `train loss ${lossText(e.train.loss)} ${trainName} ${pct(e.train.accuracy)}`;
+  const val = `val loss ${lossText(e.val.loss)}`;
   if (e.metricName && e.metricName !== 'accuracy' && e.headline !== undefined) {
     const extra = e.val.detection ? ` mAP@[.5:.95] ${e.val.detection.mAP.toFixed(3)} mAR ${e.val.detection.mAR.toFixed(3)}` : e.val.segmentation ? ` pixel acc ${pct(e.val.segmentation.pixelAccuracy)}` : '';
     return `${train}  ${val} ${e.metricName} ${e.headline.toFixed(3)}${extra}`;
