@@ -22,7 +22,7 @@ import { evaluateClassifier } from '../train/tasks/classification';
 import type { Evaluation } from '../train/tasks/types';
 import { NonFiniteError, saveArtifacts, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
 import { nodeName } from '../../../shared/graph/analyze';
-import { deviceLabel, discoverTorch, pickDevice, type TorchDeviceChoice } from './discover';
+import { deviceLabel, discoverTorch, discoverTorchUncached, pickDevice, type TorchDeviceChoice } from './discover';
 import { decodeProbe, torchProbeTargets } from './probes';
 import { RunnerError, RunnerProcess } from './process';
 import { buildWeightMap, tfWeightsFromTorch } from './weightMap';
@@ -66,7 +66,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
   const unsupported = torchUnsupported(compiled, task);
   if (unsupported) throw new Error(unsupported);
 
-  const found = await discoverTorch(a.python ? { candidates: [a.python] } : {});
+  const found = a.python ? await discoverTorchUncached({ candidates: [a.python] }) : await discoverTorch();
   if (!found.ok) throw new Error(`${found.reason}. ${found.howTo}`);
   const device = pickDevice(found, config.device as TorchDeviceChoice);
   const torchDevice = device.kind === 'cuda' ? `cuda:${device.index}` : device.kind;

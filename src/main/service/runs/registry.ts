@@ -3,7 +3,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages } from '../../../shared/api';
+import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages, type TorchHostInfo } from '../../../shared/api';
 import { augmentPreview, cachedDataset, datasetPreview, sampleImages, thinEvents } from './previews';
 import type { AttentionImage, AttentionMaps } from '../../../shared/attention';
 import { attentionMaps } from '../../engine/inspect/attention';
@@ -13,6 +13,7 @@ import { errorsOf, analyze } from '../../../shared/graph/analyze';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
+import { discoverTorch, torchHostInfo } from '../../engine/torch/discover';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
 import { atomicWrite } from '../../util/atomicWrite';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
@@ -152,6 +153,10 @@ export class RunRegistry implements RunManager {
       if (err instanceof PredictError) throw new LabError(err.message, err.code);
       throw err;
     }
+  }
+
+  async torchInfo(): Promise<TorchHostInfo> {
+    return torchHostInfo(await discoverTorch());
   }
 
   /** Resolves when the run's worker has finished (completed, stopped, failed). */
