@@ -154,32 +154,51 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       let windowStart = performance.now();
       let windowSamples = 0;
       let lr = lrAt(step);
+      // One step in flight: batch k+1 goes down the pipe before step k's reply is read, so the lab prepares
+      // the next batch while PyTorch trains.
+      let inFlight: (() => Promise<void>) | undefined;
+      const collect = async (): Promise<void> => {
+        const f = inFlight;
+        inFlight = undefined;
+        if (f) await f();
+      };
+      let next = step;
       for (const batch of trainIter.epoch(epoch)) {
-        if (hooks.gate && (await hooks.gate()) === 'stop') return finish('stopped', epoch);
-        lr = lrAt(step);
-        const probing = targets.length > 0 && step % config.probeEvery === 0;
-        const { message: m } = await proc.request({ op: 'train', lr, probe: probing, ...batchHeader(batch, classes) }, batchPayload(batch));
-        if (m.type === 'nonfinite') throw new NonFiniteError(step, (m.layer as string | null) ?? undefined, m.what === 'loss' ? 'loss' : 'gradient');
-        const lossValue = m.loss as number;
-        const accValue = m.accuracy as number;
-        if (probing) {
-          const { message: pm, payload } = await proc.next();
-          const layers: LayerProbe[] = decodeProbe(targets, pm.layout as [string, number][], payload ?? new Uint8Array(0));
-          hooks.probe?.(layers, step, epoch);
+        if (hooks.gate && (await hooks.gate()) === 'stop') {
+          await collect();
+          return finish('stopped', epoch);
         }
-        step++;
-        lossSum += lossValue * batch.size;
-        accSum += accValue * batch.size;
-        seenSamples += batch.size;
-        windowSamples += batch.size;
-        const now = performance.now();
-        hooks.step?.({ step, epoch, loss: lossValue, accuracy: accValue, lr, gradNorm: m.gradNorm as number, samplesPerSec: (windowSamples * 1000) / Math.max(1, now - windowStart) });
-        if (now - windowStart > 2000) {
-          windowStart = now;
-          windowSamples = 0;
-        }
+        const s = next++;
+        const rate = lrAt(s);
+        const probing = targets.length > 0 && s % config.probeEvery === 0;
+        await proc.send({ op: 'train', lr: rate, probe: probing, ...batchHeader(batch, classes) }, batchPayload(batch));
+        await collect();
+        inFlight = async () => {
+          const { message: m } = await proc.next();
+          if (m.type === 'nonfinite') throw new NonFiniteError(s, (m.layer as string | null) ?? undefined, m.what === 'loss' ? 'loss' : 'gradient');
+          if (probing) {
+            const { message: pm, payload } = await proc.next();
+            const layers: LayerProbe[] = decodeProbe(targets, pm.layout as [string, number][], payload ?? new Uint8Array(0));
+            hooks.probe?.(layers, s, epoch);
+          }
+          step = s + 1;
+          lr = rate;
+          const lossValue = m.loss as number;
+          const accValue = m.accuracy as number;
+          lossSum += lossValue * batch.size;
+          accSum += accValue * batch.size;
+          seenSamples += batch.size;
+          windowSamples += batch.size;
+          const now = performance.now();
+          hooks.step?.({ step, epoch, loss: lossValue, accuracy: accValue, lr, gradNorm: m.gradNorm as number, samplesPerSec: (windowSamples * 1000) / Math.max(1, now - windowStart) });
+          if (now - windowStart > 2000) {
+            windowStart = now;
+            windowSamples = 0;
+          }
+        };
         await new Promise<void>((r) => setImmediate(r));
       }
+      await collect();
 
       last = await evaluateClassifier(forward, dataset, 'val', lossFn, { batchSize: evalBatch, limit: config.valLimit });
       const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.headline;
