@@ -47,6 +47,10 @@ class Runner:
         if init.get('threads'):
             torch.set_num_threads(init['threads'])
         self.device = torch.device(init['device'])
+        if init.get('exactMath') and self.device.type == 'cuda':
+            # TF32 convolutions and matmuls (Ampere and later) round to 10-bit mantissas: off for parity checks.
+            torch.backends.cudnn.allow_tf32 = False
+            torch.backends.cuda.matmul.allow_tf32 = False
         module, cls = _load_module(init['modelPy'], init['className'])
         model = cls()
         model.load_state_dict(module.load_safetensors(init['weights']))

@@ -104,6 +104,8 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       className: exported.className,
       device: torchDevice,
       seed: config.seed,
+      // NETSMITH_TORCH_TF32=0: full float32 math on CUDA (parity checks); TF32 stays on otherwise, as in PyTorch.
+      exactMath: process.env.NETSMITH_TORCH_TF32 === '0',
       threads: device.kind === 'cpu' ? availableParallelism() : undefined,
       task,
       params,
