@@ -143,6 +143,11 @@ export async function discoverTorchUncached(opts: DiscoverOptions = {}): Promise
 
 let cached: Promise<TorchDiscovery> | undefined;
 
+/** Takes a discovery made elsewhere (the host passes its own to each run's worker). */
+export function primeDiscovery(found: TorchDiscovery): void {
+  cached = Promise.resolve(found);
+}
+
 /** The discovery, found once per process (refresh: look again, e.g. after the user installed torch). */
 export function discoverTorch(opts: DiscoverOptions & { refresh?: boolean } = {}): Promise<TorchDiscovery> {
   if (!cached || opts.refresh) cached = discoverTorchUncached(opts);

@@ -1,4 +1,5 @@
 import type { LabEvent } from '../../../shared/api';
+import type { TorchDiscovery } from '../torch/discover';
 
 /** Messages between the run registry (main thread) and a run's training worker. */
 export interface WorkerStart {
@@ -9,6 +10,8 @@ export interface WorkerStart {
   config: Record<string, unknown>;
   /** Resume from this checkpoint folder. */
   resumeFrom?: string;
+  /** The host's PyTorch discovery, so that a run does not look again. */
+  torch?: TorchDiscovery;
 }
 
 export type ToWorker = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };

@@ -79,7 +79,7 @@ export class RunRegistry implements RunManager {
     };
     await fsp.mkdir(this.runDir(id), { recursive: true });
     await this.save(record);
-    this.launch(record);
+    await this.launch(record);
     return summaryOf(record);
   }
 
@@ -97,7 +97,7 @@ export class RunRegistry implements RunManager {
     const from = record.checkpoints.last;
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
     await this.update(record, { state: 'queued', error: undefined });
-    this.launch(record, join(this.runDir(id), 'checkpoints', from));
+    await this.launch(record, join(this.runDir(id), 'checkpoints', from));
     return summaryOf(record);
   }
 
@@ -191,8 +191,11 @@ export class RunRegistry implements RunManager {
     return join(this.runsDir, id);
   }
 
-  private launch(record: RunRecord, resumeFrom?: string): void {
-    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom };
+  private async launch(record: RunRecord, resumeFrom?: string): Promise<void> {
+    // PyTorch is looked for once per host process (seconds: Python imports torch), not once per run.
+    const backend = (record.config as { backend?: string }).backend ?? 'auto';
+    const torch = backend === 'auto' || backend === 'torch' ? await discoverTorch() : undefined;
+    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom, ...(torch ? { torch } : {}) };
     const { url, entry } = workerEntry();
     const worker = new Worker(url, { workerData: { ...start, __entry: entry } });
     let resolveDone!: (s: RunSummary) => void;
