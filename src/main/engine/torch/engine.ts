@@ -129,6 +129,8 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
     throw err;
   } finally {
     await proc.close();
+    // The checkpoints hold these; model.py and the initial weights stay for reference.
+    for (const f of ['state.pt', 'state.safetensors']) await fsp.rm(join(work, f), { force: true });
   }
 
   async function loop(): Promise<TrainResult> {
