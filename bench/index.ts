@@ -2,7 +2,8 @@
 // idle machine (two benchmarks at once on 2 cores halve each other).
 //   npm run bench                 graph analysis + editing + training throughput (all backends, PyTorch if present) + the detector
 //   npm run bench -- graph        only the graph benchmarks
-//   npm run bench -- train [...]  only training throughput (options: see bench/backend/train-bench.ts)
+//   npm run bench -- train [...]  only training throughput (options: see bench/backend/train-bench.ts; --backends torch: only
+//                                 the lab's PyTorch engine against a plain PyTorch loop, bench/torch-engine.ts, [--device cuda])
 //   npm run bench -- detect [--epochs N] [--train N] [--val N]  only the detector: yolo_nano on shapes-det to mAP@0.5 (minutes)
 import { analyze } from '../src/shared/graph/analyze';
 import type { GraphDoc } from '../src/shared/graph/types';
@@ -42,10 +43,24 @@ async function main(): Promise<void> {
     console.log(`${'edit + re-infer (ResNet-152)'.padEnd(30)} ${String(e.nodes).padStart(4)} nodes  ${e.medianMs.toFixed(2)} ms per edit  (target < 16 ms) ${e.medianMs < 16 ? 'OK' : 'SLOW'}`);
   }
   if (which === 'all' || which === 'train') {
-    console.log('\n# Training throughput (samples/s), synthetic data, batch 64, Adam');
-    const { runTrainBench, formatTable } = await import('./backend/train-bench');
-    const rows = await runTrainBench(parseTrainOptions(rest));
-    console.log(formatTable(rows));
+    const options = parseTrainOptions(rest) ?? {};
+    const wantTorch = !options.backends || (options.backends as string[]).includes('torch');
+    const tfBackends = options.backends?.filter((b) => (b as string) !== 'torch');
+    if (!tfBackends || tfBackends.length > 0) {
+      console.log('\n# Training throughput (samples/s), synthetic data, batch 64, Adam');
+      const { runTrainBench, formatTable } = await import('./backend/train-bench');
+      const rows = await runTrainBench({ ...options, ...(tfBackends ? { backends: tfBackends } : {}) });
+      console.log(formatTable(rows));
+    }
+    if (wantTorch) {
+      console.log("\n# The lab's PyTorch engine (full telemetry) vs a plain PyTorch loop on the same Python and module, batch 64, Adam");
+      const { runTorchBench, formatTorchTable } = await import('./torch-engine');
+      const arg = (name: string): string | undefined => (rest.includes(`--${name}`) ? rest[rest.indexOf(`--${name}`) + 1] : undefined);
+      const device = arg('device') as 'cpu' | undefined;
+      const batch = arg('batch') ? Number(arg('batch')) : undefined;
+      const steps = arg('steps') ? Number(arg('steps')) : undefined;
+      console.log(formatTorchTable(await runTorchBench({ ...(options.models ? { models: options.models as string[] } : {}), ...(device ? { device } : {}), ...(batch ? { batch } : {}), ...(steps ? { steps } : {}) })));
+    }
   }
   if (which === 'all' || which === 'detect') {
     console.log('\n# Detection: yolo_nano trained on shapes-det with its recommended settings (wall clock)');

@@ -47,6 +47,10 @@ class Runner:
         if init.get('threads'):
             torch.set_num_threads(init['threads'])
         self.device = torch.device(init['device'])
+        if init.get('exactMath') and self.device.type == 'cuda':
+            # TF32 convolutions and matmuls (Ampere and later) round to 10-bit mantissas: off for parity checks.
+            torch.backends.cudnn.allow_tf32 = False
+            torch.backends.cuda.matmul.allow_tf32 = False
         module, cls = _load_module(init['modelPy'], init['className'])
         model = cls()
         model.load_state_dict(module.load_safetensors(init['weights']))
@@ -79,11 +83,13 @@ class Runner:
             off += count * size
             return t
 
-        x = take(n * hh * ww * cc, torch.float32, 4).reshape(n, hh, ww, cc).permute(0, 3, 1, 2)
+        x = take(n * hh * ww * cc, torch.float32, 4).reshape(n, hh, ww, cc)
         y = take(n * k, torch.float32, 4).reshape(n, k)
         labels = take(n, torch.int32, 4).long()
         dev = self.device
-        return x.to(dev, non_blocking=True), y.to(dev, non_blocking=True), labels.to(dev, non_blocking=True)
+        # NHWC → NCHW on the device, contiguous (a permuted view would send convs down their channels-last path).
+        x = x.to(dev, non_blocking=True).permute(0, 3, 1, 2).contiguous()
+        return x, y.to(dev, non_blocking=True), labels.to(dev, non_blocking=True)
 
     def _logits(self, out):
         out = out[0] if isinstance(out, (tuple, list)) else out

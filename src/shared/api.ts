@@ -23,6 +23,19 @@ export interface HostInfo {
   projectsDir: string;
   /** Which engine backend the host would train on, e.g. 'wasm (XNNPACK, our kernels)'. */
   backend?: string;
+  /** The PyTorch engine on this host: its devices, or why it is not available and how to enable it. */
+  torch?: TorchHostInfo;
+}
+
+export interface TorchHostInfo {
+  available: boolean;
+  /** torch's version and the interpreter found. */
+  version?: string;
+  python?: string;
+  /** "PyTorch · CUDA · <GPU>", "PyTorch · Apple GPU", "PyTorch · CPU". */
+  devices: { kind: 'cuda' | 'mps' | 'cpu'; label: string }[];
+  reason?: string;
+  howTo?: string;
 }
 
 export interface ProjectEntry {

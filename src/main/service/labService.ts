@@ -74,8 +74,8 @@ export class LabService implements LabApi {
   }
 
   async hostInfo(): Promise<HostInfo> {
-    const backend = await this.runs.backendName?.().catch(() => undefined);
-    return { kind: this.kind, version: this.version, projectsDir: displayPath(this.projects.root, this.home), ...(backend ? { backend } : {}) };
+    const [backend, torch] = await Promise.all([this.runs.backendName?.().catch(() => undefined), this.runs.torchInfo?.().catch(() => undefined)]);
+    return { kind: this.kind, version: this.version, projectsDir: displayPath(this.projects.root, this.home), ...(backend ? { backend } : {}), ...(torch ? { torch } : {}) };
   }
 
   listProjects(): Promise<ProjectEntry[]> {

@@ -1,6 +1,6 @@
 import type { AttentionImage, AttentionMaps } from '../../shared/attention';
 import type { PredictArgs, PredictResult } from '../../shared/predict';
-import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages } from '../../shared/api';
+import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages, type TorchHostInfo } from '../../shared/api';
 
 /** Arguments of `startRun` after validation (LAB_ARGS fills `config` with `{}`). */
 export interface StartRunArgs {
@@ -37,6 +37,8 @@ export interface RunManager {
   onEvent(listener: (event: LabEvent) => void): () => void;
   /** Which backend a run would use, e.g. 'wasm (XNNPACK, our kernels)'; shown in hostInfo. */
   backendName?(): Promise<string | undefined>;
+  /** The PyTorch engine's discovery (src/main/engine/torch/discover.ts); shown in hostInfo. */
+  torchInfo?(): Promise<TorchHostInfo>;
   /** Stops workers and flushes logs when the host shuts down. */
   dispose?(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { DatasetPreview, DatasetSummary } from '../../shared/api';
+import type { DatasetPreview, DatasetSummary, TorchHostInfo } from '../../shared/api';
 import { SkippedFiles } from './SkippedFiles';
 import { adaptToDataset } from '../../shared/graph/adapt';
 import { BACKENDS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../../shared/training/config';
@@ -140,7 +140,7 @@ function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDra
           </span>
         ) : (
           <span>
-            Will run on <b>{draft.config.backend === 'auto' ? (hostBackend ?? 'the best available backend') : draft.config.backend}</b>
+            Will run on <b>{draft.config.backend === 'auto' ? (hostBackend ?? 'the best available backend') : draft.config.backend === 'torch' ? `PyTorch (${draft.config.device ?? 'auto'})` : draft.config.backend}</b>
           </span>
         )}
       </div>
@@ -227,11 +227,18 @@ function TrainPanelView() {
   const [outsideRoots, setOutsideRoots] = useState(false);
   const [previewTry, setPreviewTry] = useState(0);
   const [hostBackend, setHostBackend] = useState<string | undefined>();
+  const [torch, setTorch] = useState<TorchHostInfo | undefined>();
 
   useEffect(() => {
     if (!lab) return;
     lab.listDatasets().then(setDatasets, (e: Error) => setError(e.message));
-    lab.hostInfo().then((h) => setHostBackend(h.backend), () => undefined);
+    lab.hostInfo().then(
+      (h) => {
+        setHostBackend(h.backend);
+        setTorch(h.torch);
+      },
+      () => undefined,
+    );
   }, [lab]);
 
   const fit = useMemo(() => (datasets ?? []).filter((d) => d.task === task), [datasets, task]);
@@ -509,7 +516,16 @@ function TrainPanelView() {
         <Section title="Backend" defaultOpen={false} testId="tp-backend">
           <div className="tp-grid">
             <Row label="Backend">
-              <SelectField value={c.backend} options={BACKEND_OPTIONS} onChange={(v) => set('backend', v)} testId="train-backend" />
+              <SelectField
+                value={c.backend === 'torch' ? `torch:${c.device ?? 'auto'}` : c.backend}
+                options={backendOptions(torch, c.backend === 'torch' ? (c.device ?? 'auto') : undefined)}
+                onChange={(v) => {
+                  const [backend, device] = v.split(':');
+                  set('backend', backend);
+                  if (device) set('device', device);
+                }}
+                testId="train-backend"
+              />
             </Row>
             <Row label="Threads" hint="Threads that split each batch's gradient computation (data parallelism)">
               <SelectField value={String(c.workers ?? 'auto')} options={workerOptions(c.workers)} onChange={(v) => set('workers', v === 'auto' ? 'auto' : Number(v))} testId="train-workers" />
@@ -518,6 +534,16 @@ function TrainPanelView() {
           <p className="tp-note muted">
             Auto picks the fastest that loads{hostBackend ? `: on this host, ${hostBackend}` : ''}. The run reports which one it uses.
           </p>
+          {torch && !torch.available && (
+            <p className="tp-note muted" data-testid="train-torch-missing">
+              PyTorch: {torch.reason}. {torch.howTo}
+            </p>
+          )}
+          {torch?.available && (
+            <p className="tp-note muted" data-testid="train-torch-found">
+              PyTorch {torch.version} found ({torch.python}): Auto uses it when it has a GPU.
+            </p>
+          )}
           <p className="tp-note muted" data-testid="train-workers-hint">
             Threads apply to classification on WebAssembly; other backends and tasks train on one.
           </p>
@@ -548,7 +574,15 @@ const BACKEND_LABELS: Record<(typeof BACKENDS)[number], string> = {
   cpu: 'JavaScript (slow)',
   torch: 'PyTorch',
 };
-const BACKEND_OPTIONS = BACKENDS.map((value) => ({ value, label: BACKEND_LABELS[value] }));
+
+/** The TF.js backends, then one PyTorch choice per device the host found (values `torch:<device>`). */
+function backendOptions(torch: TorchHostInfo | undefined, device: string | undefined): { value: string; label: string }[] {
+  const options: { value: string; label: string }[] = BACKENDS.filter((b) => b !== 'torch').map((value) => ({ value, label: value === 'auto' ? BACKEND_LABELS.auto : `TF.js · ${BACKEND_LABELS[value]}` }));
+  for (const d of torch?.devices ?? []) if (!options.some((o) => o.value === `torch:${d.kind}`)) options.push({ value: `torch:${d.kind}`, label: d.label });
+  // A loaded config asking for PyTorch on a device this host lacks (or before the host answered) stays selectable.
+  if (device && !options.some((o) => o.value === `torch:${device}`)) options.push({ value: `torch:${device}`, label: device === 'auto' ? 'PyTorch · best device' : `PyTorch · ${device}${torch?.available === false ? ' (not available)' : ''}` });
+  return options;
+}
 
 /** auto, 1, 2, 4, 8, 16 (and a count from a loaded config that is not among them). */
 function workerOptions(current: TrainConfig['workers'] | undefined): { value: string; label: string }[] {

@@ -2,6 +2,7 @@
 // required: without one the lab trains on TensorFlow.js and the report says why and how to enable PyTorch.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import type { TorchHostInfo } from '../../../shared/api';
 import { APP_ROOT } from '../../util/version';
 
 /** The repository's Python package (python/netsmith_runner). */
@@ -142,6 +143,11 @@ export async function discoverTorchUncached(opts: DiscoverOptions = {}): Promise
 
 let cached: Promise<TorchDiscovery> | undefined;
 
+/** Takes a discovery made elsewhere (the host passes its own to each run's worker). */
+export function primeDiscovery(found: TorchDiscovery): void {
+  cached = Promise.resolve(found);
+}
+
 /** The discovery, found once per process (refresh: look again, e.g. after the user installed torch). */
 export function discoverTorch(opts: DiscoverOptions & { refresh?: boolean } = {}): Promise<TorchDiscovery> {
   if (!cached || opts.refresh) cached = discoverTorchUncached(opts);
@@ -166,4 +172,10 @@ export function deviceLabel(d: TorchDevice, rocm = false): string {
   if (d.kind === 'cuda') return `PyTorch · ${rocm ? 'ROCm' : 'CUDA'} · ${d.name}`;
   if (d.kind === 'mps') return 'PyTorch · Apple GPU';
   return 'PyTorch · CPU';
+}
+
+/** What the Train panel shows: one choice per device, or why PyTorch is not available. */
+export function torchHostInfo(found: TorchDiscovery): TorchHostInfo {
+  if (!found.ok) return { available: false, devices: [], reason: found.reason, howTo: found.howTo };
+  return { available: true, version: found.torchVersion, python: found.python, devices: found.devices.map((d) => ({ kind: d.kind, label: deviceLabel(d, found.rocm) })) };
 }

@@ -22,7 +22,7 @@ import { evaluateClassifier } from '../train/tasks/classification';
 import type { Evaluation } from '../train/tasks/types';
 import { NonFiniteError, saveArtifacts, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
 import { nodeName } from '../../../shared/graph/analyze';
-import { deviceLabel, discoverTorch, pickDevice, type TorchDeviceChoice } from './discover';
+import { deviceLabel, discoverTorch, discoverTorchUncached, pickDevice, type TorchDeviceChoice } from './discover';
 import { decodeProbe, torchProbeTargets } from './probes';
 import { RunnerError, RunnerProcess } from './process';
 import { buildWeightMap, tfWeightsFromTorch } from './weightMap';
@@ -66,7 +66,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
   const unsupported = torchUnsupported(compiled, task);
   if (unsupported) throw new Error(unsupported);
 
-  const found = await discoverTorch(a.python ? { candidates: [a.python] } : {});
+  const found = a.python ? await discoverTorchUncached({ candidates: [a.python] }) : await discoverTorch();
   if (!found.ok) throw new Error(`${found.reason}. ${found.howTo}`);
   const device = pickDevice(found, config.device as TorchDeviceChoice);
   const torchDevice = device.kind === 'cuda' ? `cuda:${device.index}` : device.kind;
@@ -104,6 +104,8 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       className: exported.className,
       device: torchDevice,
       seed: config.seed,
+      // NETSMITH_TORCH_TF32=0: full float32 math on CUDA (parity checks); TF32 stays on otherwise, as in PyTorch.
+      exactMath: process.env.NETSMITH_TORCH_TF32 === '0',
       threads: device.kind === 'cpu' ? availableParallelism() : undefined,
       task,
       params,
@@ -127,6 +129,8 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
     throw err;
   } finally {
     await proc.close();
+    // The checkpoints hold these; model.py and the initial weights stay for reference.
+    for (const f of ['state.pt', 'state.safetensors']) await fsp.rm(join(work, f), { force: true });
   }
 
   async function loop(): Promise<TrainResult> {
@@ -154,32 +158,51 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       let windowStart = performance.now();
       let windowSamples = 0;
       let lr = lrAt(step);
+      // One step in flight: batch k+1 goes down the pipe before step k's reply is read, so the lab prepares
+      // the next batch while PyTorch trains.
+      let inFlight: (() => Promise<void>) | undefined;
+      const collect = async (): Promise<void> => {
+        const f = inFlight;
+        inFlight = undefined;
+        if (f) await f();
+      };
+      let next = step;
       for (const batch of trainIter.epoch(epoch)) {
-        if (hooks.gate && (await hooks.gate()) === 'stop') return finish('stopped', epoch);
-        lr = lrAt(step);
-        const probing = targets.length > 0 && step % config.probeEvery === 0;
-        const { message: m } = await proc.request({ op: 'train', lr, probe: probing, ...batchHeader(batch, classes) }, batchPayload(batch));
-        if (m.type === 'nonfinite') throw new NonFiniteError(step, (m.layer as string | null) ?? undefined, m.what === 'loss' ? 'loss' : 'gradient');
-        const lossValue = m.loss as number;
-        const accValue = m.accuracy as number;
-        if (probing) {
-          const { message: pm, payload } = await proc.next();
-          const layers: LayerProbe[] = decodeProbe(targets, pm.layout as [string, number][], payload ?? new Uint8Array(0));
-          hooks.probe?.(layers, step, epoch);
+        if (hooks.gate && (await hooks.gate()) === 'stop') {
+          await collect();
+          return finish('stopped', epoch);
         }
-        step++;
-        lossSum += lossValue * batch.size;
-        accSum += accValue * batch.size;
-        seenSamples += batch.size;
-        windowSamples += batch.size;
-        const now = performance.now();
-        hooks.step?.({ step, epoch, loss: lossValue, accuracy: accValue, lr, gradNorm: m.gradNorm as number, samplesPerSec: (windowSamples * 1000) / Math.max(1, now - windowStart) });
-        if (now - windowStart > 2000) {
-          windowStart = now;
-          windowSamples = 0;
-        }
+        const s = next++;
+        const rate = lrAt(s);
+        const probing = targets.length > 0 && s % config.probeEvery === 0;
+        await proc.send({ op: 'train', lr: rate, probe: probing, ...batchHeader(batch, classes) }, batchPayload(batch));
+        await collect();
+        inFlight = async () => {
+          const { message: m } = await proc.next();
+          if (m.type === 'nonfinite') throw new NonFiniteError(s, (m.layer as string | null) ?? undefined, m.what === 'loss' ? 'loss' : 'gradient');
+          if (probing) {
+            const { message: pm, payload } = await proc.next();
+            const layers: LayerProbe[] = decodeProbe(targets, pm.layout as [string, number][], payload ?? new Uint8Array(0));
+            hooks.probe?.(layers, s, epoch);
+          }
+          step = s + 1;
+          lr = rate;
+          const lossValue = m.loss as number;
+          const accValue = m.accuracy as number;
+          lossSum += lossValue * batch.size;
+          accSum += accValue * batch.size;
+          seenSamples += batch.size;
+          windowSamples += batch.size;
+          const now = performance.now();
+          hooks.step?.({ step, epoch, loss: lossValue, accuracy: accValue, lr, gradNorm: m.gradNorm as number, samplesPerSec: (windowSamples * 1000) / Math.max(1, now - windowStart) });
+          if (now - windowStart > 2000) {
+            windowStart = now;
+            windowSamples = 0;
+          }
+        };
         await new Promise<void>((r) => setImmediate(r));
       }
+      await collect();
 
       last = await evaluateClassifier(forward, dataset, 'val', lossFn, { batchSize: evalBatch, limit: config.valLimit });
       const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.headline;

@@ -1,5 +1,6 @@
 import type { LabEvent } from '../../../shared/api';
 import type { TrainedData } from '../../service/runs/record';
+import type { TorchDiscovery } from '../torch/discover';
 
 /** Messages between the run registry (main thread) and a run's training worker. */
 export interface WorkerStart {
@@ -12,6 +13,8 @@ export interface WorkerStart {
   resumeFrom?: string;
   /** The last step the run logged before (a crash can log steps after its last checkpoint). */
   loggedStep?: number;
+  /** The host's PyTorch discovery, so that a run does not look again. */
+  torch?: TorchDiscovery;
 }
 
 export type ToWorker = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };

@@ -22,6 +22,7 @@ import type { GraphDoc } from '../../../shared/graph/types';
 import type { TrainConfig } from '../../../shared/training/config';
 import { seedMathRandom } from '../train/seedRandom';
 import { torchForAuto } from '../torch/auto';
+import { primeDiscovery } from '../torch/discover';
 import { trainWithTorch, type TorchEngineInfo } from '../torch/engine';
 import type { TrainedData } from '../../service/runs/record';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol';
@@ -71,6 +72,7 @@ async function gate(): Promise<'continue' | 'stop'> {
 
 async function main(): Promise<void> {
   const runId = start.runId;
+  if (start.torch) primeDiscovery(start.torch);
   let config = trainConfigSchema.parse(start.config);
   seedMathRandom('run', config.seed);
   const restored = restore(start.graph);

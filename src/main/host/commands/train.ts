@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LAB_ARGS, type EpochEvent, type LabEvent, type LogEvent } from '../../../shared/api';
 import { describeSkipped } from '../../../shared/importReport';
-import { OPTIMIZERS, BACKENDS, trainConfigSchema } from '../../../shared/training/config';
+import { OPTIMIZERS, BACKENDS, TORCH_DEVICES, trainConfigSchema } from '../../../shared/training/config';
 import { RunRegistry } from '../../service/runs/registry';
 import { netsmithHome } from '../../util/home';
 import { loadGraph } from '../loadGraph';
 import { lossText } from '../format';
 import { CliError, parseArgs, type Command } from './types';
 
-const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto] [--workers N|auto] [--limit N] [--config file.json] [--name "my run"] [--tags a,b] [--out runs/] [--json]';
+const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto|torch|wasm|…] [--device auto|cuda|mps|cpu] [--workers N|auto] [--limit N] [--config file.json] [--name "my run"] [--tags a,b] [--out runs/] [--json]';
 
 function num(v: string | true | undefined, name: string, int = false): number | undefined {
   if (v === undefined) return undefined;
@@ -61,6 +61,7 @@ export const command: Command = async (argv) => {
   const optimizer = options.optimizer;
   if (optimizer !== undefined && !OPTIMIZERS.includes(optimizer as never)) throw new CliError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}`, 2);
   if (options.backend !== undefined && !BACKENDS.includes(options.backend as never)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}`, 2);
+  if (options.device !== undefined && !TORCH_DEVICES.includes(options.device as never)) throw new CliError(`--device must be one of ${TORCH_DEVICES.join(', ')} (the PyTorch engine's device)`, 2);
   const limit = num(options.limit, 'limit', true);
   const workers = parseWorkers(options.workers);
   const raw = {
@@ -68,6 +69,7 @@ export const command: Command = async (argv) => {
     ...(options.epochs !== undefined ? { epochs: num(options.epochs, 'epochs', true) } : {}),
     ...(options.batch !== undefined ? { batchSize: num(options.batch, 'batch', true) } : {}),
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
+    ...(options.device !== undefined ? { device: options.device } : {}),
     ...(limit !== undefined ? { trainLimit: limit } : {}),
     ...(workers !== undefined ? { workers } : {}),
     optimizer: { ...(base.optimizer ?? {}), ...(optimizer ? { name: optimizer } : {}), ...(options.lr !== undefined ? { lr: num(options.lr, 'lr') } : {}) },

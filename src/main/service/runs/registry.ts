@@ -3,7 +3,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages } from '../../../shared/api';
+import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages, type TorchHostInfo } from '../../../shared/api';
 import { augmentPreview, cachedDataset, datasetPreview, sampleImages, thinEvents } from './previews';
 import type { AttentionImage, AttentionMaps } from '../../../shared/attention';
 import { attentionMaps } from '../../engine/inspect/attention';
@@ -14,6 +14,7 @@ import { toPlainJson } from '../../../shared/graph/plainJson';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
+import { discoverTorch, torchHostInfo } from '../../engine/torch/discover';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
 import { atomicWrite, removeStaleTemps, STALE_TEMP_MS } from '../../util/atomicWrite';
 import { checkpointDir, childPath, redactPaths } from '../../util/paths';
@@ -90,7 +91,7 @@ export class RunRegistry implements RunManager {
     try {
       await fsp.mkdir(this.runDir(id), { recursive: true });
       await this.save(record);
-      this.launch(record);
+      await this.launch(record);
     } catch (err) {
       // Nothing was trained yet: leave no folder behind (a full disk, a worker that cannot start).
       await this.active.get(id)?.worker.terminate();
@@ -124,7 +125,7 @@ export class RunRegistry implements RunManager {
     if (record.state === 'interrupted') await appendResumeMarker(this.runDir(id), record, from);
     const loggedStep = record.step;
     await this.update(record, { state: 'queued', error: undefined, pid: process.pid, session: SESSION });
-    this.launch(record, await checkpointDir(this.runDir(id), from), loggedStep);
+    await this.launch(record, await checkpointDir(this.runDir(id), from), loggedStep);
     return summaryOf(record);
   }
 
@@ -226,6 +227,10 @@ export class RunRegistry implements RunManager {
     }
   }
 
+  async torchInfo(): Promise<TorchHostInfo> {
+    return torchHostInfo(await discoverTorch());
+  }
+
   /** Resolves when the run's worker has finished (completed, stopped, failed). */
   async wait(id: string): Promise<RunSummary> {
     const run = this.active.get(id);
@@ -267,8 +272,11 @@ export class RunRegistry implements RunManager {
     return record;
   }
 
-  private launch(record: RunRecord, resumeFrom?: string, loggedStep?: number): void {
-    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom, loggedStep };
+  private async launch(record: RunRecord, resumeFrom?: string, loggedStep?: number): Promise<void> {
+    // PyTorch is looked for once per host process (seconds: Python imports torch), not once per run.
+    const backend = (record.config as { backend?: string }).backend ?? 'auto';
+    const torch = backend === 'auto' || backend === 'torch' ? await discoverTorch() : undefined;
+    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom, loggedStep, ...(torch ? { torch } : {}) };
     const { url, entry } = workerEntry();
     const worker = new Worker(url, { workerData: { ...start, __entry: entry } });
     let resolveDone!: (s: RunSummary) => void;
