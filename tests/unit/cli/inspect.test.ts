@@ -79,7 +79,7 @@ test('a classifier head that is not a vector: inspect shows the table and why it
   assert.match(i.out, /dense_1 +Dense +B×28×28×10/);
   assert.match(i.out, /cannot train: Add Flatten or Global Average Pool before 'dense_1'/);
   const t = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', 'train', file, '--dataset', 'mnist', '--epochs', '1'], { encoding: 'utf8', env: { ...process.env, NETSMITH_HOME: dir } });
-  assert.equal(t.status, 1);
+  assert.equal(t.status, 2, 'an invalid graph is the user\'s input: exit code of kind invalid');
   assert.match(t.stderr, /^error: The graph has errors: Add Flatten or Global Average Pool before 'dense_1'/);
   assert.doesNotMatch(t.stderr, /at RunRegistry|LabError/);
 });
