@@ -165,6 +165,10 @@ export interface ResumeEvent {
   stepsPerEpoch: number;
   exact: boolean;
   message: string;
+  /** What ended the training it continues: a Stop, or the lab closing (killed, crashed) mid-run. */
+  after: 'stop' | 'interrupted';
+  /** The checkpoint it continues from (`last`, `epoch-N`). */
+  checkpoint: string;
 }
 export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent | ExperimentEvent | ResumeEvent;
 

@@ -11,7 +11,7 @@ test("a resumed run keeps its step total and ETA from the record's steps per epo
   const run = new RunTelemetry('r');
   // A run loaded from its record (no Train-panel meta): the total comes from the summary.
   run.ingest({ type: 'run-status', run: summary({ step: 250, stepsPerEpoch: 234 }) });
-  run.ingest({ type: 'resume', runId: 'r', step: 250, epoch: 2, batchInEpoch: 16, stepsPerEpoch: 234, exact: true, message: 'Resumed exactly' });
+  run.ingest({ type: 'resume', runId: 'r', step: 250, epoch: 2, batchInEpoch: 16, stepsPerEpoch: 234, exact: true, message: 'Resumed exactly', after: 'stop', checkpoint: 'last' });
   run.ingest(step(251, 2), 1_000);
   run.ingest(step(261, 2), 2_000);
   const p = progressOf(run, 2_000);
@@ -24,7 +24,7 @@ test("a resumed run keeps its step total and ETA from the record's steps per epo
 test('an epoch restarted on resume drops the curve points after the restart', () => {
   const run = new RunTelemetry('r');
   for (let s = 1; s <= 15; s++) run.ingest(step(s, s > 10 ? 2 : 1));
-  run.ingest({ type: 'resume', runId: 'r', step: 10, epoch: 2, batchInEpoch: 0, stepsPerEpoch: 10, exact: false, message: 'restarts' });
+  run.ingest({ type: 'resume', runId: 'r', step: 10, epoch: 2, batchInEpoch: 0, stepsPerEpoch: 10, exact: false, message: 'restarts', after: 'interrupted', checkpoint: 'epoch-1' });
   assert.deepEqual(run.steps.rows().map((r) => r.x), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.equal(run.meta.stepsPerEpoch, 10);
 });

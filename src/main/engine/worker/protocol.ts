@@ -13,6 +13,8 @@ export interface WorkerStart {
   resumeFrom?: string;
   /** The last step the run logged before (a crash can log steps after its last checkpoint). */
   loggedStep?: number;
+  /** Why the run is resumed, and from which checkpoint (names the resume event). */
+  resumed?: { after: 'stop' | 'interrupted'; checkpoint: string };
   /** The host's PyTorch discovery, so that a run does not look again. */
   torch?: TorchDiscovery;
 }

@@ -192,7 +192,8 @@ function trainerHooks(runId: string, names: ReturnType<typeof taskMetricNames>, 
       const repeated = start.loggedStep !== undefined && start.loggedStep > r.step ? start.loggedStep - r.step : 0;
       const message = repeated ? `${r.message} Steps ${r.step + 1}–${start.loggedStep} were logged after that checkpoint and are trained again: the curves keep the new ones.` : r.message;
       const exact = r.exact && repeated === 0;
-      emit({ type: 'resume', runId, step: r.step, epoch: r.epoch + 1, batchInEpoch: r.batchInEpoch, stepsPerEpoch: r.stepsPerEpoch, exact, message });
+      const { after, checkpoint } = start.resumed ?? { after: 'stop', checkpoint: 'last' };
+      emit({ type: 'resume', runId, step: r.step, epoch: r.epoch + 1, batchInEpoch: r.batchInEpoch, stepsPerEpoch: r.stepsPerEpoch, exact, message, after, checkpoint });
       emit({ type: 'log', runId, level: exact ? 'info' : 'warning', message });
     },
     checkpoint: async (ck: Checkpoint) => {

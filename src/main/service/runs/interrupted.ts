@@ -20,17 +20,6 @@ export interface RunRecovery {
   failed: string[];
 }
 
-/** The marker a resumed run's metrics.jsonl gets where the interrupted training picks up again. */
-export interface ResumeMarker {
-  type: 'resume';
-  runId: string;
-  after: 'interrupted';
-  checkpoint: string;
-  epoch: number;
-  step: number;
-  at: string;
-}
-
 /** The pid of another live process that trains this run, if any. */
 export function otherOwner(record: RunRecord): number | undefined {
   if (record.pid === undefined || record.session === SESSION) return undefined;
@@ -72,14 +61,6 @@ export async function endLogLine(runDir: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-/** Appends the resume marker to metrics.jsonl: where the telemetry of the resumed training starts. */
-export async function appendResumeMarker(runDir: string, record: RunRecord, checkpoint: string): Promise<void> {
-  const progress = await readProgress(runDir, checkpoint);
-  const marker: ResumeMarker = { type: 'resume', runId: record.id, after: 'interrupted', checkpoint, epoch: progress.epoch ?? record.epoch, step: progress.step ?? record.step, at: new Date().toISOString() };
-  await endLogLine(runDir);
-  await fsp.appendFile(join(runDir, 'metrics.jsonl'), JSON.stringify(marker) + '\n');
 }
 
 /** Why a run that is not training is not: the answer to pause/stop on it. */

@@ -21,7 +21,7 @@ import { checkpointDir, childPath, redactPaths } from '../../util/paths';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
 import { pruneCheckpoints, removeCheckpointTemps } from './checkpoints';
 import { defaultRunName, normalizeTags } from '../../../shared/training/runName';
-import { appendResumeMarker, endLogLine, otherOwner, resumePoint, SESSION, whyNotRunning, type RunRecovery } from './interrupted';
+import { endLogLine, otherOwner, resumePoint, SESSION, whyNotRunning, type RunRecovery } from './interrupted';
 import { LIVE_STATES, runRecordSchema, summaryOf, type RunRecord } from './record';
 
 /** The worker entry: the TypeScript source under tsx, the bundled file next to the main bundle in the app. */
@@ -122,10 +122,12 @@ export class RunRegistry implements RunManager {
     if (record.state === 'completed') throw new LabError(`run ${id} has completed all ${record.epochs} epochs`, 'completed');
     const from = await resumePoint(this.runDir(record.id), record);
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
-    if (record.state === 'interrupted') await appendResumeMarker(this.runDir(id), record, from);
+    // A kill mid-append can leave the log's last line unfinished; the worker's resume event must start a new one.
+    if (record.state === 'interrupted') await endLogLine(this.runDir(id));
     const loggedStep = record.step;
+    const resumed = { after: record.state === 'interrupted' ? ('interrupted' as const) : ('stop' as const), checkpoint: from };
     await this.update(record, { state: 'queued', error: undefined, pid: process.pid, session: SESSION });
-    await this.launch(record, await checkpointDir(this.runDir(id), from), loggedStep);
+    await this.launch(record, await checkpointDir(this.runDir(id), from), loggedStep, resumed);
     return summaryOf(record);
   }
 
@@ -272,11 +274,11 @@ export class RunRegistry implements RunManager {
     return record;
   }
 
-  private async launch(record: RunRecord, resumeFrom?: string, loggedStep?: number): Promise<void> {
+  private async launch(record: RunRecord, resumeFrom?: string, loggedStep?: number, resumed?: WorkerStart['resumed']): Promise<void> {
     // PyTorch is looked for once per host process (seconds: Python imports torch), not once per run.
     const backend = (record.config as { backend?: string }).backend ?? 'auto';
     const torch = backend === 'auto' || backend === 'torch' ? await discoverTorch() : undefined;
-    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom, loggedStep, ...(torch ? { torch } : {}) };
+    const start: WorkerStart = { runId: record.id, runDir: this.runDir(record.id), graph: record.graph, dataset: record.dataset, config: record.config, resumeFrom, loggedStep, resumed, ...(torch ? { torch } : {}) };
     const { url, entry } = workerEntry();
     const worker = new Worker(url, { workerData: { ...start, __entry: entry } });
     let resolveDone!: (s: RunSummary) => void;

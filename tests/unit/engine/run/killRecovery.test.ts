@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunRegistry } from '../../../../src/main/service/runs/registry';
-import type { ResumeMarker } from '../../../../src/main/service/runs/interrupted';
+import type { ResumeEvent } from '../../../../src/shared/api';
 import { runRecordSchema } from '../../../../src/main/service/runs/record';
 import { processAlive } from '../../../../src/main/util/atomicWrite';
 
@@ -59,8 +59,11 @@ test('kill -9 of a host mid-run: the next start finds the run interrupted and re
   const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: number });
   const at = lines.findIndex((l) => l.type === 'resume');
   assert.ok(at > 0, 'a resume marker was written');
-  const marker = lines[at] as unknown as ResumeMarker;
-  assert.deepEqual({ ...marker, at: undefined }, { type: 'resume', runId: killed.id, after: 'interrupted', checkpoint: from, epoch: progress.epoch, step: progress.step, at: undefined });
+  const marker = lines[at] as unknown as ResumeEvent;
+  assert.deepEqual(
+    { type: marker.type, runId: marker.runId, after: marker.after, checkpoint: marker.checkpoint, step: marker.step },
+    { type: 'resume', runId: killed.id, after: 'interrupted', checkpoint: from, step: progress.step },
+  );
   const firstStep = lines.slice(at).find((l) => l.type === 'step');
   assert.ok(firstStep && firstStep.step! > progress.step, `training continued after the checkpoint's step ${progress.step}`);
   assert.equal(lines.filter((l) => l.type === 'resume').length, 1);
