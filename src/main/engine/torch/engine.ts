@@ -254,7 +254,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
  * that share cores collapse (measured on a busy 2-core machine: LeNet 2,352 samples/s on one thread, 465 on
  * two). NETSMITH_TORCH_THREADS overrides it.
  */
-function cpuThreads(): number {
+export function cpuThreads(): number {
   const asked = Number(process.env.NETSMITH_TORCH_THREADS);
   return Number.isInteger(asked) && asked > 0 ? asked : Math.max(1, availableParallelism() - 1);
 }
