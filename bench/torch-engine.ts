@@ -1,6 +1,7 @@
 // The lab's PyTorch engine (rows `netsmith-torch`: full telemetry, the lab's data pipeline, events, probes every
 // 20 steps) against a plain PyTorch loop on the same Python and the same exported module (bench/torch_plain.py),
-// on the three benchmark networks: LeNet (MNIST), the BN ResNet and ViT-Tiny (32 px shapes).
+// on the three benchmark networks: LeNet (MNIST), the BN ResNet and ViT-Tiny (32 px shapes). On the CPU both use
+// the engine's thread count (cpuThreads).
 //
 //   npm run bench -- train --backends torch [--device cpu|cuda|mps] [--batch 64] [--steps 60]
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { compile } from '../src/main/engine/compile/compile';
 import { loadDataset } from '../src/main/engine/data/registry';
 import { exportPytorch } from '../src/main/engine/export/pytorch/export';
 import { discoverTorch } from '../src/main/engine/torch/discover';
-import { trainWithTorch } from '../src/main/engine/torch/engine';
+import { cpuThreads, trainWithTorch } from '../src/main/engine/torch/engine';
 import { adaptToDataset } from '../src/shared/graph/adapt';
 import { trainConfigSchema } from '../src/shared/training/config';
 import { templateById } from '../src/shared/templates';
@@ -75,7 +76,7 @@ export async function runTorchBench(o: TorchBenchOptions = {}): Promise<TorchBen
     writeFileSync(join(dir, 'plain_model.py'), exported.modelPy);
     const [h, w, c] = graph.meta.input.shape;
     const device = label.includes('CUDA') || label.includes('ROCm') ? 'cuda' : label.includes('Apple') ? 'mps' : 'cpu';
-    const out = execFileSync(found.python, [fileURLToPath(new URL('./torch_plain.py', import.meta.url)), join(dir, 'plain_model.py'), exported.className, '--shape', `${c},${h},${w}`, '--classes', String(dataset.info.classes.length), '--batch', String(batch), '--window-steps', '10', '--windows', String(Math.max(1, Math.floor(steps / 10))), '--device', device], { encoding: 'utf8' });
+    const out = execFileSync(found.python, [fileURLToPath(new URL('./torch_plain.py', import.meta.url)), join(dir, 'plain_model.py'), exported.className, '--shape', `${c},${h},${w}`, '--classes', String(dataset.info.classes.length), '--batch', String(batch), '--window-steps', '10', '--windows', String(Math.max(1, Math.floor(steps / 10))), '--device', device, ...(device === 'cpu' ? ['--threads', String(cpuThreads())] : [])], { encoding: 'utf8' });
     const plain = (JSON.parse(out.trim().split('\n').pop()!) as { samplesPerSec: number }).samplesPerSec;
     const row = { model: net.model, engine, plain, ratio: engine / plain, label, load: loadavg()[0] };
     rows.push(row);

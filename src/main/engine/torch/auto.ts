@@ -12,7 +12,7 @@ export async function torchForAuto(compiled: Compiled, task: string): Promise<{ 
   const found = await discoverTorch();
   if (!found.ok) return { use: false };
   const device = pickDevice(found, 'auto');
-  if (device.kind === 'cpu') return { use: false };
+  if (device.kind === 'cpu') return { use: false, why: `Backend auto: PyTorch ${found.torchVersion} is installed but found no GPU, so this run trains on TF.js, which needs no Python (pick PyTorch · CPU in Backend, or --backend torch, to use it).` };
   const unsupported = torchUnsupported(compiled, task);
   if (unsupported) return { use: false, why: `Found ${deviceLabel(device, found.rocm)}, but ${unsupported}.` };
   return { use: true, why: `Backend auto: training on ${deviceLabel(device, found.rocm)} (torch ${found.torchVersion}), found with ${found.python}.` };

@@ -108,6 +108,15 @@ test('a killed Python process fails the run with a clear message and keeps what 
   assert.equal(resumed.state, 'completed', resumed.error);
 });
 
+test('the NaN guard stops a PyTorch run naming the step and the first layer with a non-finite gradient', { timeout: 300_000 }, async () => {
+  const reg = fresh();
+  const run = await reg.startRun({ project: lenet, dataset: 'mnist', config: { ...quick, optimizer: { name: 'sgd', lr: 1e4 } } });
+  const done = await reg.wait(run.id);
+  assert.equal(done.state, 'failed');
+  assert.match(done.error!, /became NaN\/Inf at step \d+, first in layer '[\w.]+'\. Lower the learning rate/);
+  assert.deepEqual(await waitGone(), []);
+});
+
 test('terminating the run worker takes its Python process with it (no orphan)', { timeout: 300_000 }, async () => {
   const reg = fresh();
   const run = await reg.startRun({ project: lenet, dataset: 'mnist', config: quick });
