@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { isActionId } from '../shared/actionCatalogue';
 import type { LabEvent } from '../shared/api';
 import { serializeAutosave } from './core/project';
 import { readTabSession, writeTabSession } from './core/session';
@@ -116,7 +117,7 @@ function useShell(editor: Editor): boolean {
       if (ev.type === 'menu') {
         const arg = (ev as { arg?: string }).arg;
         if (ev.command === 'file.openRecent' && arg) void manager.execute('file.openPath', { path: arg }, 'menu');
-        else void manager.execute(ev.command, undefined, 'menu');
+        else if (isActionId(ev.command)) void manager.execute(ev.command, undefined, 'menu');
       } else if (ev.type === 'run-status') {
         const cur = store.get().run;
         const active = ev.run.state === 'running' || ev.run.state === 'queued' || ev.run.state === 'paused';

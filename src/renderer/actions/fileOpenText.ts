@@ -6,11 +6,7 @@ import { confirmDiscard } from './shared';
  * Loads project text (host file, upload, recovered autosave) through `restore()`. Repairs and errors are shown
  * in the report dialog; a file that cannot be restored leaves the current document untouched.
  */
-export default register<{ text: string; name: string; path: string | null; clean?: boolean; skipConfirm?: boolean }>({
-  name: 'file.openText',
-  label: 'Open project text',
-  category: 'File',
-  palette: false,
+export default register<{ text: string; name: string; path: string | null; clean?: boolean; skipConfirm?: boolean }>('file.openText', {
   async perform(_s, p, ctx) {
     if (!p.skipConfirm && !(await confirmDiscard(ctx))) return;
     const r = parseProject(p.text);

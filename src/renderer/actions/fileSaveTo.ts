@@ -2,11 +2,7 @@ import { normalizeProjectPath, serializeProject } from '../core/project';
 import { register } from './types';
 
 /** Writes the document to a host path (atomic on the host), then marks it saved and clears the autosave. */
-export default register<{ path: string }>({
-  name: 'file.saveTo',
-  label: 'Save to path',
-  category: 'File',
-  palette: false,
+export default register<{ path: string }>('file.saveTo', {
   async perform(s, p, ctx) {
     if (!ctx.lab) throw new Error('Not connected to a host: use Download instead');
     const path = normalizeProjectPath(p.path);

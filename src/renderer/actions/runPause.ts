@@ -1,10 +1,7 @@
 import { register } from './types';
 
 /** Pauses the running run after its current step (the worker waits; nothing is lost). */
-export default register({
-  name: 'run.pause',
-  label: 'Pause training',
-  category: 'Run',
+export default register('run.pause', {
   predicate: (s) => s.run?.state === 'running',
   async perform(s, _p, ctx) {
     if (!ctx.lab || !s.run) return;

@@ -1,10 +1,6 @@
 import { register } from './types';
 
-export default register({
-  name: 'ui.closeDialog',
-  label: 'Close dialog',
-  category: 'View',
-  palette: false,
+export default register('ui.closeDialog', {
   predicate: (s) => s.dialog !== null,
   perform: (s) => ({ ...s, dialog: null }),
 });

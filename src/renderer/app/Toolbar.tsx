@@ -1,10 +1,11 @@
 import { displayShortcut } from '../core/keys';
+import type { ActionId } from '../../shared/actionCatalogue';
 import { isDirty } from '../core/state';
 import { useEditor, useEditorState } from './context';
 import { isMac } from './editor';
 import { Icon, type IconName } from './Icon';
 
-function ToolButton({ action, icon, text, payload, primary }: { action: string; icon: IconName; text?: string; payload?: unknown; primary?: boolean }) {
+function ToolButton({ action, icon, text, payload, primary }: { action: ActionId; icon: IconName; text?: string; payload?: unknown; primary?: boolean }) {
   const { manager } = useEditor();
   // Re-render on state changes so enabled/checked stay current.
   useEditorState((s) => s);

@@ -111,7 +111,7 @@ test('the menu has every command, and a click sends a menu LabEvent to the rende
   const { stub } = await boot();
   const items = flatten(stub.menuTemplate);
   const labels = items.map((i) => i.label).filter(Boolean);
-  for (const label of ['File', 'Edit', 'Run', 'View', 'New from Template…', 'Open…', 'Save', 'Save As…', 'Export Layer Summary (Markdown)…', 'Export Model…', 'Open Recent', 'Undo', 'Redo', 'Cut', 'Copy', 'Paste', 'Select All', 'Delete', 'Train', 'Pause', 'Resume', 'Stop', 'Editor', 'Training', 'Runs', 'Experiments', 'Fit View', 'Toggle Theme', 'Toggle Minimap']) {
+  for (const label of ['File', 'Edit', 'Run', 'View', 'New project', 'New from template…', 'Open…', 'Save', 'Save as…', 'Export layer summary (Markdown)', 'Export model…', 'Open Recent', 'Undo', 'Redo', 'Cut', 'Copy', 'Paste', 'Select all', 'Delete', 'Train…', 'Pause training', 'Resume training', 'Stop training', 'Editor', 'Training', 'Runs', 'Experiments', 'Fit view', 'Toggle dark / light theme', 'Show minimap']) {
     assert.ok(labels.includes(label), label);
   }
   const sent = stub.windows[0].webContents.sent;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ACTIONS } from '../../../src/renderer/actions';
+import { ActionManager } from '../../../src/renderer/actions/manager';
 import { register } from '../../../src/renderer/actions/types';
 import { analysisOf } from '../../../src/renderer/core/analysis';
 import { isDirty } from '../../../src/renderer/core/state';
-import { MENU_COMMANDS } from '../../../src/shared/menu';
+import { MENU_COMMANDS } from '../../../src/shared/actionCatalogue';
 import { harness, key, smallNet } from './helpers';
 
 test('every native menu command is an action', () => {
@@ -19,13 +20,14 @@ test('no two actions share a shortcut', () => {
 
 test('an ambiguous shortcut is refused', () => {
   const h = harness(smallNet());
-  const a = register({ name: 'x.a', label: 'A', category: 'Edit', keys: ['Mod+J'], perform: (s) => ({ ...s, prefs: { ...s.prefs, minimap: false } }) });
-  const b = register({ name: 'x.b', label: 'B', category: 'Edit', keys: ['Mod+J'], perform: (s) => ({ ...s, prefs: { ...s.prefs, snap: false } }) });
-  h.manager.register([a, b] as never[]);
+  // Two catalogue actions given the same (made-up) shortcut, in a manager of their own.
+  const a = { ...register('view.minimap', { perform: (s) => ({ ...s, prefs: { ...s.prefs, minimap: false } }) }), keys: ['Mod+J'] };
+  const b = { ...register('view.snap', { perform: (s) => ({ ...s, prefs: { ...s.prefs, snap: false } }) }), keys: ['Mod+J'] };
+  const manager = new ActionManager(h.store, h.manager.ctx).register([a, b] as never[]);
   let refused: string[] = [];
-  h.manager.onAmbiguous = (n) => void (refused = n);
-  assert.equal(h.manager.handleKeyDown(key('j', { ctrl: true })), false);
-  assert.deepEqual(refused.sort(), ['x.a', 'x.b']);
+  manager.onAmbiguous = (n) => void (refused = n);
+  assert.equal(manager.handleKeyDown(key('j', { ctrl: true })), false);
+  assert.deepEqual(refused.sort(), ['view.minimap', 'view.snap']);
   assert.equal(h.store.get().prefs.minimap, true);
 });
 
