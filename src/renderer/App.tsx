@@ -5,6 +5,7 @@ import { serializeAutosave } from './core/project';
 import { readTabSession, writeTabSession } from './core/session';
 import { isDirty } from './core/state';
 import { EditorContext, useEditorState } from './app/context';
+import { followMenuState } from './actions/menuState';
 import { Dialogs } from './app/Dialogs';
 import { createEditor, type Editor } from './app/editor';
 import { StatusBar } from './app/StatusBar';
@@ -125,6 +126,13 @@ function useShell(editor: Editor): boolean {
       }
     });
   }, [lab, manager, store]);
+
+  // The native menu greys out what cannot run now (Electron only; the browser host has no native menu).
+  useEffect(() => {
+    const report = (lab as Pick<LabClient, 'reportMenuState'> | null)?.reportMenuState;
+    if (!report) return;
+    return followMenuState(manager, (disabled) => void report(disabled).catch(() => undefined));
+  }, [lab, manager]);
 
   // At start: a reload reopens this tab's document; a new window offers to recover unsaved work. Then autosave
   // every few seconds while dirty, and keep this tab's open document for the next reload.

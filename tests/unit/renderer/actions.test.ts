@@ -5,13 +5,39 @@ import { ActionManager } from '../../../src/renderer/actions/manager';
 import { register } from '../../../src/renderer/actions/types';
 import { analysisOf } from '../../../src/renderer/core/analysis';
 import { isDirty } from '../../../src/renderer/core/state';
-import { MENU_COMMANDS } from '../../../src/shared/actionCatalogue';
+import { ACTION_CATALOGUE, ACTION_IDS, MENU_COMMANDS } from '../../../src/shared/actionCatalogue';
+import { followMenuState } from '../../../src/renderer/actions/menuState';
 import { harness, key, smallNet } from './helpers';
 
 test('every native menu command is an action', () => {
   const names = new Set(ACTIONS.map((a) => a.name));
   // file.openRecent is routed to file.openPath with the menu item's path.
   for (const c of MENU_COMMANDS.filter((m) => m !== 'file.openRecent')) assert.ok(names.has(c), c);
+});
+
+test('the renderer registers exactly the catalogue: one action per id, with its label and shortcuts', () => {
+  const names = ACTIONS.map((a) => a.name);
+  assert.deepEqual([...names].sort(), [...ACTION_IDS].sort());
+  assert.equal(new Set(names).size, names.length);
+  for (const a of ACTIONS) {
+    assert.equal(a.label, ACTION_CATALOGUE[a.name].label, a.name);
+    assert.deepEqual(a.keys, ACTION_CATALOGUE[a.name].keys, a.name);
+  }
+});
+
+test('the native menu hears which of its actions cannot run now, and only when that changes', async () => {
+  const h = harness(smallNet());
+  const reports: string[][] = [];
+  const stop = followMenuState(h.manager, (d) => void reports.push(d));
+  assert.deepEqual(reports, [['edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.delete', 'run.pause', 'run.resume', 'run.stop']]);
+  await h.manager.execute('graph.select', { nodes: ['conv2d_1'] });
+  assert.deepEqual(reports.at(-1), ['edit.undo', 'edit.redo', 'run.pause', 'run.resume', 'run.stop']);
+  await h.manager.execute('graph.select', { nodes: ['conv2d_1'] });
+  await h.manager.execute('view.fit');
+  assert.equal(reports.length, 2, 'no report when nothing changed');
+  stop();
+  await h.manager.execute('graph.select', { nodes: [] });
+  assert.equal(reports.length, 2);
 });
 
 test('no two actions share a shortcut', () => {
