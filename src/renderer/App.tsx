@@ -3,7 +3,7 @@ import { isActionId } from '../shared/actionCatalogue';
 import type { LabEvent } from '../shared/api';
 import { serializeAutosave } from './core/project';
 import { readTabSession, writeTabSession } from './core/session';
-import { isDirty } from './core/state';
+import { isDirty, updateRun } from './core/state';
 import { EditorContext, useEditorState } from './app/context';
 import { followMenuState } from './actions/menuState';
 import { Dialogs } from './app/Dialogs';
@@ -122,7 +122,7 @@ function useShell(editor: Editor): boolean {
       } else if (ev.type === 'run-status') {
         const cur = store.get().run;
         const active = ev.run.state === 'running' || ev.run.state === 'queued' || ev.run.state === 'paused';
-        if (!cur || cur.id === ev.run.id || active) void manager.execute('run.update', { run: { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step } });
+        if (!cur || cur.id === ev.run.id || active) store.update((s) => updateRun(s, { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step }));
       }
     });
   }, [lab, manager, store]);

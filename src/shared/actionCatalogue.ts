@@ -20,7 +20,6 @@ export interface ActionSpec {
 const catalogue = <T extends Record<string, ActionSpec>>(specs: T): { readonly [K in keyof T]: ActionSpec } => specs;
 
 export const ACTION_CATALOGUE = catalogue({
-  'doc.load': { label: 'Load document', category: 'File', palette: false },
   'doc.markSaved': { label: 'Mark saved', category: 'File', palette: false },
   'edit.copy': { label: 'Copy', category: 'Edit', keys: ['Mod+C'] },
   'edit.cut': { label: 'Cut', category: 'Edit', keys: ['Mod+X'] },
@@ -80,8 +79,6 @@ export const ACTION_CATALOGUE = catalogue({
   'run.start': { label: 'Start training', category: 'Run', palette: false },
   'run.stop': { label: 'Stop training', category: 'Run', keys: ['Mod+Shift+Enter'] },
   'run.train': { label: 'Train…', category: 'Run', keys: ['Mod+Enter'], keysInInputs: true },
-  'run.update': { label: 'Run update', category: 'Run', palette: false },
-  'ui.closeDialog': { label: 'Close dialog', category: 'View', palette: false },
   'ui.showReport': { label: 'Show load report', category: 'View', palette: false },
   'view.batchSize': { label: 'Batch size for the memory estimate', category: 'View', palette: false },
   'view.commandPalette': { label: 'Command palette', category: 'View', keys: ['Mod+K', 'Mod+Shift+P'], keysInInputs: true, palette: false },

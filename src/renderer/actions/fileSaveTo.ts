@@ -1,4 +1,5 @@
 import { normalizeProjectPath, serializeProject } from '../core/project';
+import { closeDialog } from '../core/state';
 import { register } from './types';
 
 /** Writes the document to a host path (atomic on the host), then marks it saved and clears the autosave. */
@@ -10,7 +11,7 @@ export default register<{ path: string }>('file.saveTo', {
     const doc = s.doc;
     const entry = await ctx.lab.writeProject({ path, text: serializeProject(doc) });
     await ctx.dispatch('doc.markSaved', { doc, path: entry.path });
-    await ctx.dispatch('ui.closeDialog');
+    ctx.update(closeDialog);
     await ctx.lab.clearAutosave().catch(() => undefined);
     if (entry.warning) ctx.toast(`${entry.path}: ${entry.warning}`, 'info');
     else ctx.toast(`Saved ${entry.path}`, 'success');

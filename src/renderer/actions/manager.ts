@@ -29,7 +29,7 @@ export class ActionManager {
 
   constructor(
     readonly store: Store<EditorState>,
-    ctx: Omit<ActionContext, 'dispatch' | 'get'>,
+    ctx: Omit<ActionContext, 'dispatch' | 'get' | 'update'>,
   ) {
     this.ctx = {
       ...ctx,
@@ -38,6 +38,7 @@ export class ActionManager {
         if (r.reason === 'error') throw new ReportedError(String(r.error));
       },
       get: store.get,
+      update: (fn) => store.update(fn),
     };
   }
 

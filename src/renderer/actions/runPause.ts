@@ -1,3 +1,4 @@
+import { updateRun } from '../core/state';
 import { register } from './types';
 
 /** Pauses the running run after its current step (the worker waits; nothing is lost). */
@@ -6,6 +7,6 @@ export default register('run.pause', {
   async perform(s, _p, ctx) {
     if (!ctx.lab || !s.run) return;
     const run = await ctx.lab.controlRun({ id: s.run.id, action: 'pause' });
-    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state } });
+    ctx.update((s) => updateRun(s, { id: run.id, state: run.state }));
   },
 });

@@ -1,3 +1,4 @@
+import { updateRun } from '../core/state';
 import { register } from './types';
 
 const RESUMABLE = new Set(['paused', 'stopped', 'interrupted']);
@@ -12,6 +13,6 @@ export default register<{ runId?: string } | undefined>('run.resume', {
     const id = p?.runId ?? s.run?.id;
     if (!ctx.lab || !id) return;
     const run = await ctx.lab.controlRun({ id, action: 'resume' });
-    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step } });
+    ctx.update((s) => updateRun(s, { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step }));
   },
 });

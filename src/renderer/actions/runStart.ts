@@ -1,5 +1,6 @@
 import { analysisOf } from '../core/analysis';
 import { serializeProject } from '../core/project';
+import { updateRun } from '../core/state';
 import { register } from './types';
 
 const ACTIVE = ['running', 'queued', 'paused'];
@@ -12,7 +13,7 @@ export default register<{ dataset: string; config: Record<string, unknown> }>('r
     const errors = analysisOf(s.doc).errors;
     if (errors > 0) throw new Error(`The graph has ${errors} error${errors > 1 ? 's' : ''}: fix them in the editor's problems panel first`);
     const run = await ctx.lab.startRun({ project: serializeProject(s.doc), dataset: p.dataset, config: p.config });
-    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step } });
+    ctx.update((s) => updateRun(s, { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step }));
     ctx.toast(`Training started: ${run.name}`, 'success');
   },
 });

@@ -1,3 +1,4 @@
+import { updateRun } from '../core/state';
 import { register } from './types';
 
 /** Stops the run after its current step; it saves a checkpoint, so it can be resumed later. */
@@ -6,6 +7,6 @@ export default register('run.stop', {
   async perform(s, _p, ctx) {
     if (!ctx.lab || !s.run) return;
     const run = await ctx.lab.controlRun({ id: s.run.id, action: 'stop' });
-    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state } });
+    ctx.update((s) => updateRun(s, { id: run.id, state: run.state }));
   },
 });

@@ -38,6 +38,8 @@ export interface ActionContext {
   /** Runs another action (through the manager, so it is recorded like any other). */
   dispatch(name: ActionId, payload?: unknown): Promise<void>;
   get(): EditorState;
+  /** A plain state change (no action, no undo step): closing a dialog, loading a document, run news. */
+  update(fn: (state: EditorState) => EditorState): void;
   lab: LabApi | null;
   view: ViewBridge;
   clipboard: ClipboardBridge;

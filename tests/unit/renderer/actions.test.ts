@@ -4,7 +4,9 @@ import { ACTIONS } from '../../../src/renderer/actions';
 import { ActionManager } from '../../../src/renderer/actions/manager';
 import { register } from '../../../src/renderer/actions/types';
 import { analysisOf } from '../../../src/renderer/core/analysis';
-import { isDirty } from '../../../src/renderer/core/state';
+import { TEMPLATES } from '../../../src/renderer/core/catalog';
+import { isDirty, updateRun } from '../../../src/renderer/core/state';
+import type { LabApi } from '../../../src/shared/api';
 import { ACTION_CATALOGUE, ACTION_IDS, MENU_COMMANDS } from '../../../src/shared/actionCatalogue';
 import { followMenuState } from '../../../src/renderer/actions/menuState';
 import { harness, key, smallNet } from './helpers';
@@ -164,6 +166,29 @@ test('discarding changes asks first', async () => {
   await h.manager.execute('file.new');
   assert.equal(h.store.get().doc.nodes.length, 1);
   assert.equal(h.store.get().history.past.length, 0);
+});
+
+test('loading a document, closing a dialog and run news are plain state updates', async () => {
+  const h = harness(smallNet());
+  await h.manager.execute('view.shortcuts');
+  assert.equal(h.store.get().dialog?.kind, 'shortcuts');
+  await h.manager.execute('file.newFromTemplate');
+  assert.equal(h.store.get().dialog?.kind, 'templates');
+  await h.manager.execute('file.loadTemplate', { id: TEMPLATES[0].id });
+  const s = h.store.get();
+  assert.equal(s.dialog, null, 'loading a document closes the dialog');
+  assert.ok(!isDirty(s));
+  assert.equal(s.history.past.length, 0);
+  assert.ok(!ACTIONS.some((a) => ['doc.load', 'ui.closeDialog', 'run.update'].includes(a.name)), 'no plumbing actions left');
+  const lab = { controlRun: async (a: { id: string; action: string }) => ({ id: a.id, state: a.action === 'stop' ? 'stopped' : 'paused', epoch: 1, epochs: 3, step: 40 }) };
+  const r = harness(smallNet(), { lab: lab as unknown as LabApi });
+  r.store.set(updateRun(r.store.get(), { id: 'run-1', state: 'running', epochs: 3 }));
+  assert.deepEqual(r.store.get().run, { id: 'run-1', state: 'running', epoch: 0, epochs: 3, step: 0 });
+  await r.manager.execute('run.pause');
+  assert.equal(r.store.get().run?.state, 'paused');
+  await r.manager.execute('run.stop');
+  assert.deepEqual(r.store.get().run, { id: 'run-1', state: 'stopped', epoch: 0, epochs: 3, step: 0 });
+  assert.equal(r.store.get().history.past.length, 0);
 });
 
 test('opening a broken file reports errors and keeps the document', async () => {
