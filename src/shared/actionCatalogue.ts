@@ -117,6 +117,9 @@ export const NATIVE_MENU: readonly NativeMenuSection[] = [
 export type MenuCommand = ActionId | 'file.openRecent';
 export const MENU_COMMANDS: readonly MenuCommand[] = [...new Set(NATIVE_MENU.flatMap((s) => s.items.filter((i): i is ActionId => i !== 'separator' && i !== 'recent'))), 'file.openRecent'];
 
+/** The shortcut menus, tooltips and hints show for an action: its first. */
+export const shortcutOf = (id: ActionId): string | undefined => ACTION_CATALOGUE[id].keys?.[0];
+
 export const menuLabel = (id: ActionId): string => ACTION_CATALOGUE[id].menuLabel ?? ACTION_CATALOGUE[id].label;
 
 const ELECTRON_KEYS: Record<string, string> = { mod: 'CmdOrCtrl', arrowup: 'Up', arrowdown: 'Down', arrowleft: 'Left', arrowright: 'Right', escape: 'Esc' };
@@ -132,6 +135,6 @@ export function toElectronAccelerator(shortcut: string): string {
 
 /** The accelerator a native menu item shows for an action: its first shortcut. */
 export function menuAccelerator(id: ActionId): string | undefined {
-  const first = ACTION_CATALOGUE[id].keys?.[0];
+  const first = shortcutOf(id);
   return first === undefined ? undefined : toElectronAccelerator(first);
 }
