@@ -65,8 +65,8 @@ export interface ActionBehaviour<P = unknown> {
 
 /**
  * One command: its catalogue entry and its behaviour. `perform` returns the next state (sync edits) or does side
- * effects (async: open, save), in which case it calls `ctx.dispatch` for the state changes. Document changes
- * are recorded for undo by the manager, in one place, unless `undoable` is false.
+ * effects (async: open, save), changing state through `ctx.dispatch` (another action) or `ctx.update` (a plain
+ * state change). Document changes are recorded for undo by the manager, in one place, unless `undoable` is false.
  */
 export interface Action<P = unknown> extends ActionSpec, ActionBehaviour<P> {
   name: ActionId;
