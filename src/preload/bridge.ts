@@ -1,5 +1,5 @@
 import { LAB_METHODS, type LabApi, type LabEvent, type LabMethod } from '../shared/api';
-import { LAB_EVENT_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL, labChannel } from './channels';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL, labChannel } from './channels';
 import type { LabBridge, PickProjectPathArgs } from './types';
 
 /** The part of Electron's ipcRenderer the bridge uses (a structural type, so tests can pass a stub). */
@@ -27,6 +27,7 @@ export function buildLabBridge(ipc: IpcRendererLike): LabBridge {
   };
   const pickProjectPath = (a: PickProjectPathArgs): Promise<string | null> => call(PICK_PATH_CHANNEL, a) as Promise<string | null>;
   const pickDatasetFolder = (): Promise<string | null> => call(PICK_DATASET_FOLDER_CHANNEL, undefined) as Promise<string | null>;
-  const bridge: LabBridge = { ...methods, subscribe, pickProjectPath, pickDatasetFolder };
+  const reportMenuState = async (disabled: readonly string[]): Promise<void> => void (await call(MENU_STATE_CHANNEL, [...disabled]));
+  const bridge: LabBridge = { ...methods, subscribe, pickProjectPath, pickDatasetFolder, reportMenuState };
   return bridge;
 }

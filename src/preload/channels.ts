@@ -8,3 +8,5 @@ export const LAB_EVENT_CHANNEL = 'lab:event';
 export const PICK_PATH_CHANNEL = 'lab-native:pickProjectPath';
 /** Electron only: native folder picker for a dataset; the chosen folder becomes an allowed dataset root. */
 export const PICK_DATASET_FOLDER_CHANNEL = 'lab-native:pickDatasetFolder';
+/** Electron only: the renderer reports which menu actions are unavailable now, and the native menu greys them out. */
+export const MENU_STATE_CHANNEL = 'lab-native:menuState';

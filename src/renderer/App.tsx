@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
+import { isActionId } from '../shared/actionCatalogue';
 import type { LabEvent } from '../shared/api';
 import { serializeAutosave } from './core/project';
 import { readTabSession, writeTabSession } from './core/session';
-import { isDirty } from './core/state';
+import { isDirty, updateRun } from './core/state';
 import { EditorContext, useEditorState } from './app/context';
+import { followMenuState } from './actions/menuState';
 import { Dialogs } from './app/Dialogs';
 import { createEditor, type Editor } from './app/editor';
 import { StatusBar } from './app/StatusBar';
@@ -116,14 +118,21 @@ function useShell(editor: Editor): boolean {
       if (ev.type === 'menu') {
         const arg = (ev as { arg?: string }).arg;
         if (ev.command === 'file.openRecent' && arg) void manager.execute('file.openPath', { path: arg }, 'menu');
-        else void manager.execute(ev.command, undefined, 'menu');
+        else if (isActionId(ev.command)) void manager.execute(ev.command, undefined, 'menu');
       } else if (ev.type === 'run-status') {
         const cur = store.get().run;
         const active = ev.run.state === 'running' || ev.run.state === 'queued' || ev.run.state === 'paused';
-        if (!cur || cur.id === ev.run.id || active) void manager.execute('run.update', { run: { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step } });
+        if (!cur || cur.id === ev.run.id || active) store.update((s) => updateRun(s, { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step }));
       }
     });
   }, [lab, manager, store]);
+
+  // The native menu greys out what cannot run now (Electron only; the browser host has no native menu).
+  useEffect(() => {
+    const report = (lab as Pick<LabClient, 'reportMenuState'> | null)?.reportMenuState;
+    if (!report) return;
+    return followMenuState(manager, (disabled) => void report(disabled).catch(() => undefined));
+  }, [lab, manager]);
 
   // At start: a reload reopens this tab's document; a new window offers to recover unsaved work. Then autosave
   // every few seconds while dirty, and keep this tab's open document for the next reload.

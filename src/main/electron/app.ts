@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
-import type { LabApi, LabEvent, MenuEvent } from '../../shared/api';
-import { LAB_EVENT_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../preload/channels';
+import { LabError, type LabApi, type LabEvent, type MenuEvent } from '../../shared/api';
+import { isActionId, type ActionId } from '../../shared/actionCatalogue';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../preload/channels';
 import { pickDatasetFolder, pickExportFolder, pickProjectPath } from './dialogs';
 import { registerLabIpc, registerNativeIpc } from './ipc';
 import { buildMenuTemplate, type MenuCommand } from './menu';
@@ -78,12 +79,21 @@ export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
     const event: MenuEvent & { arg?: string } = { type: 'menu', command, ...(arg === undefined ? {} : { arg }) };
     deps.service.emit(event);
   };
+  // The renderer reports which menu actions are unavailable (nothing is greyed out until it does).
+  let disabled = new Set<ActionId>();
   const rebuildMenu = async (): Promise<void> => {
     const recent = await deps.service.recentProjects().catch(() => []);
-    const template = buildMenuTemplate({ platform: deps.platform, recent, devTools: deps.devTools, send: sendMenu });
+    const template = buildMenuTemplate({ platform: deps.platform, recent, devTools: deps.devTools, disabled, send: sendMenu });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
   deps.service.onRecentChange(() => void rebuildMenu());
+  registerNativeIpc(ipcMain, MENU_STATE_CHANNEL, isTrusted, async (arg) => {
+    if (!Array.isArray(arg) || !arg.every((a): a is string => typeof a === 'string')) throw new LabError('menu state: expected a list of action ids', 'bad-args');
+    const next = new Set(arg.filter(isActionId));
+    if (next.size === disabled.size && [...next].every((id) => disabled.has(id))) return;
+    disabled = next;
+    await rebuildMenu();
+  });
 
   function mainWindow(): WindowLike | null {
     for (const window of windows) if (!window.isDestroyed()) return window;

@@ -3,11 +3,7 @@ import { removeElements } from '../core/graphOps';
 import { register } from './types';
 import { hasNodeSelection } from './shared';
 
-export default register<{ write?: (text: string) => void } | undefined>({
-  name: 'edit.cut',
-  label: 'Cut',
-  category: 'Edit',
-  keys: ['Mod+X'],
+export default register<{ write?: (text: string) => void } | undefined>('edit.cut', {
   predicate: hasNodeSelection,
   perform(s, p, ctx) {
     const text = serializeFragment(extractFragment(s.doc, s.selection.nodes), s.doc.meta);

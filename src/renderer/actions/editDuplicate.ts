@@ -2,11 +2,7 @@ import { extractFragment, insertFragment } from '../core/fragment';
 import { register } from './types';
 import { hasNodeSelection } from './shared';
 
-export default register({
-  name: 'edit.duplicate',
-  label: 'Duplicate',
-  category: 'Edit',
-  keys: ['Mod+D'],
+export default register('edit.duplicate', {
   predicate: hasNodeSelection,
   perform(s) {
     const r = insertFragment(s.doc, extractFragment(s.doc, s.selection.nodes), { offset: { x: 40, y: 40 } });

@@ -1,11 +1,7 @@
 import { register } from './types';
 
 /** Pastes blocks from the clipboard (the system clipboard, or the last copy when it cannot be read). */
-export default register<{ text?: string } | undefined>({
-  name: 'edit.paste',
-  label: 'Paste',
-  category: 'Edit',
-  keys: ['Mod+V'],
+export default register<{ text?: string } | undefined>('edit.paste', {
   async perform(_s, p, ctx) {
     const text = p?.text ?? (await ctx.clipboard.read());
     if (!text) {

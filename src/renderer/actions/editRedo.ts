@@ -1,11 +1,7 @@
 import { redo } from '../core/history';
 import { register } from './types';
 
-export default register({
-  name: 'edit.redo',
-  label: 'Redo',
-  category: 'Edit',
-  keys: ['Mod+Shift+Z', 'Mod+Y'],
+export default register('edit.redo', {
   undoable: false,
   predicate: (s) => s.history.future.length > 0,
   perform(s) {

@@ -1,11 +1,7 @@
 import { undo } from '../core/history';
 import { register } from './types';
 
-export default register({
-  name: 'edit.undo',
-  label: 'Undo',
-  category: 'Edit',
-  keys: ['Mod+Z'],
+export default register('edit.undo', {
   undoable: false,
   predicate: (s) => s.history.past.length > 0,
   perform(s) {

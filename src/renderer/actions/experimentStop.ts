@@ -2,10 +2,7 @@ import { activeExperimentsStore, experimentsStoreFor } from '../experiments/stor
 import { register } from './types';
 
 /** Stops the experiment open in the Experiments workspace: the runs in flight stop, the rest are skipped. */
-export default register({
-  name: 'experiment.stop',
-  label: 'Stop the open experiment',
-  category: 'Run',
+export default register('experiment.stop', {
   undoable: false,
   predicate: (s) => s.workspace === 'experiments' && activeExperimentsStore()?.problem('stop') === null,
   async perform(_s, _p, ctx) {

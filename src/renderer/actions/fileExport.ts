@@ -7,11 +7,7 @@ import { slug } from '../core/project';
 import { register } from './types';
 
 /** Exports a layer summary table (Markdown): every block with its output shape, parameters and FLOPs. */
-export default register({
-  name: 'file.export',
-  label: 'Export layer summary (Markdown)',
-  category: 'File',
-  keys: ['Mod+Shift+E'],
+export default register('file.export', {
   perform(s, _p, ctx) {
     const { analysis } = analysisOf(s.doc);
     const byId = new Map(s.doc.nodes.map((n) => [n.id, n]));

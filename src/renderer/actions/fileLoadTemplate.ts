@@ -4,15 +4,12 @@ import { moveNodes } from '../core/graphOps';
 import { autoLayout } from '../core/view';
 import { TEMPLATES } from '../core/catalog';
 import { recommendTraining } from '../core/trainHints';
+import { loadDoc } from '../core/state';
 import { register } from './types';
 import { confirmDiscard } from './shared';
 
 /** Creates a new (unsaved) project from a template; the template goes through `restore()` like any load. */
-export default register<{ id: string }>({
-  name: 'file.loadTemplate',
-  label: 'New project from template',
-  category: 'File',
-  palette: false,
+export default register<{ id: string }>('file.loadTemplate', {
   async perform(_s, p, ctx) {
     const t = TEMPLATES.find((x) => x.id === p.id);
     if (!t) throw new Error(`Unknown template '${p.id}'`);
@@ -21,7 +18,7 @@ export default register<{ id: string }>({
     if (!r.ok) throw new Error(`Template '${t.name}' is broken: ${r.errors.map((e) => e.message).join('; ')}`);
     // A deep chain (ResNet-50, MobileNet) is folded into columns, so the whole network fits the view readably.
     const graph = isTooTall(r.graph.nodes.map((n) => n.position)) ? moveNodes(r.graph, autoLayout(r.graph)) : r.graph;
-    await ctx.dispatch('doc.load', { graph, path: null, clean: true });
+    ctx.update((s) => loadDoc(s, graph, null, true));
     ctx.view.fitView({ readable: true });
     // The Train panel starts from the template's measured settings (dataset, epochs, batch, optimizer).
     const rec = t.recommended;

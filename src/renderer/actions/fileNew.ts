@@ -1,15 +1,11 @@
-import { emptyGraph } from '../core/state';
+import { emptyGraph, loadDoc } from '../core/state';
 import { register } from './types';
 import { confirmDiscard } from './shared';
 
-export default register({
-  name: 'file.new',
-  label: 'New project',
-  category: 'File',
-  keys: ['Mod+Alt+N'],
+export default register('file.new', {
   async perform(_s, _p, ctx) {
     if (!(await confirmDiscard(ctx))) return;
-    await ctx.dispatch('doc.load', { graph: emptyGraph(), path: null, clean: true });
+    ctx.update((s) => loadDoc(s, emptyGraph(), null, true));
     ctx.view.fitView({ readable: true });
   },
 });

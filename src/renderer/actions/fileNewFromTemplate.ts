@@ -1,10 +1,5 @@
 import { register } from './types';
 
-export default register({
-  name: 'file.newFromTemplate',
-  label: 'New from template…',
-  category: 'File',
-  keys: ['Mod+Shift+N'],
-  keysInInputs: true,
+export default register('file.newFromTemplate', {
   perform: (s) => ({ ...s, dialog: { kind: 'templates' } }),
 });

@@ -1,10 +1,5 @@
 import { register } from './types';
 
-export default register({
-  name: 'file.open',
-  label: 'Open…',
-  category: 'File',
-  keys: ['Mod+O'],
-  keysInInputs: true,
+export default register('file.open', {
   perform: (s) => ({ ...s, dialog: { kind: 'open' } }),
 });

@@ -2,11 +2,7 @@ import { baseName } from '../core/project';
 import { register } from './types';
 import { confirmDiscard } from './shared';
 
-export default register<{ path: string }>({
-  name: 'file.openPath',
-  label: 'Open project from the host',
-  category: 'File',
-  palette: false,
+export default register<{ path: string }>('file.openPath', {
   predicate: (_s) => true,
   async perform(_s, p, ctx) {
     if (!ctx.lab) throw new Error('Not connected to a host');

@@ -1,4 +1,5 @@
 import { parseProject } from '../core/project';
+import { loadDoc } from '../core/state';
 import { register } from './types';
 import { confirmDiscard } from './shared';
 
@@ -6,11 +7,7 @@ import { confirmDiscard } from './shared';
  * Loads project text (host file, upload, recovered autosave) through `restore()`. Repairs and errors are shown
  * in the report dialog; a file that cannot be restored leaves the current document untouched.
  */
-export default register<{ text: string; name: string; path: string | null; clean?: boolean; skipConfirm?: boolean }>({
-  name: 'file.openText',
-  label: 'Open project text',
-  category: 'File',
-  palette: false,
+export default register<{ text: string; name: string; path: string | null; clean?: boolean; skipConfirm?: boolean }>('file.openText', {
   async perform(_s, p, ctx) {
     if (!p.skipConfirm && !(await confirmDiscard(ctx))) return;
     const r = parseProject(p.text);
@@ -18,7 +15,7 @@ export default register<{ text: string; name: string; path: string | null; clean
       await ctx.dispatch('ui.showReport', { report: { title: `Cannot open ${p.name}`, notes: [], errors: r.errors, issues: 0 } });
       return;
     }
-    await ctx.dispatch('doc.load', { graph: r.graph, path: p.path, clean: p.clean ?? true });
+    ctx.update((s) => loadDoc(s, r.graph, p.path, p.clean ?? true));
     ctx.view.fitView({ readable: true });
     if (r.notes.length > 0) await ctx.dispatch('ui.showReport', { report: { title: `Opened ${p.name} with repairs`, notes: r.notes, errors: [], issues: r.issues.length } });
     else ctx.toast(`Opened ${p.name}`, 'success');

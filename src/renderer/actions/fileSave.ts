@@ -1,11 +1,6 @@
 import { register } from './types';
 
-export default register({
-  name: 'file.save',
-  label: 'Save',
-  category: 'File',
-  keys: ['Mod+S'],
-  keysInInputs: true,
+export default register('file.save', {
   async perform(s, _p, ctx) {
     if (!ctx.lab || !s.path) {
       await ctx.dispatch('file.saveAs');

@@ -1,10 +1,5 @@
 import { register } from './types';
 
-export default register({
-  name: 'file.saveAs',
-  label: 'Save as…',
-  category: 'File',
-  keys: ['Mod+Shift+S'],
-  keysInInputs: true,
+export default register('file.saveAs', {
   perform: (s) => ({ ...s, dialog: { kind: 'saveAs' } }),
 });

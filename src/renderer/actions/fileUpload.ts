@@ -2,10 +2,7 @@ import { register } from './types';
 import { confirmDiscard } from './shared';
 
 /** Opens a `.netsmith.json` from this computer (browser upload). */
-export default register({
-  name: 'file.upload',
-  label: 'Open file from this computer…',
-  category: 'File',
+export default register('file.upload', {
   async perform(_s, _p, ctx) {
     if (!(await confirmDiscard(ctx))) return;
     const file = await ctx.files.pick('.json,application/json');

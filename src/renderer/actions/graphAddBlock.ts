@@ -7,11 +7,7 @@ import { register } from './types';
  * Adds a block: at `position` (dropped from the palette), or after the selected block (spliced into its
  * chain), or in the middle of the view.
  */
-export default register<{ type: string; position?: Position }>({
-  name: 'graph.addBlock',
-  label: 'Add block',
-  category: 'Graph',
-  palette: false,
+export default register<{ type: string; position?: Position }>('graph.addBlock', {
   predicate: (_s, p) => !!p && !!blockByType(p.type),
   perform(s, p, ctx) {
     let r;

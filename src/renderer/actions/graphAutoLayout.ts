@@ -2,11 +2,7 @@ import { moveNodes } from '../core/graphOps';
 import { autoLayout } from '../core/view';
 import { register } from './types';
 
-export default register({
-  name: 'graph.autoLayout',
-  label: 'Auto-layout',
-  category: 'Graph',
-  keys: ['Mod+Shift+L'],
+export default register('graph.autoLayout', {
   predicate: (s) => s.doc.nodes.length > 0,
   perform(s, _p, ctx) {
     const doc = moveNodes(s.doc, autoLayout(s.doc, ctx.view.sizes()));

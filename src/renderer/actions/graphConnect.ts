@@ -2,11 +2,7 @@ import { canConnect } from '../core/connect';
 import { connect, type Connection } from '../core/graphOps';
 import { register } from './types';
 
-export default register<Connection>({
-  name: 'graph.connect',
-  label: 'Connect',
-  category: 'Graph',
-  palette: false,
+export default register<Connection>('graph.connect', {
   perform(s, p) {
     const check = canConnect(s.doc, p);
     if (!check.ok) throw new Error(check.reason);

@@ -6,11 +6,7 @@ import { compositeFragment } from '../core/fragment';
 import { register } from './types';
 
 /** Inserts a composite from the catalog (e.g. a residual block) as a group. */
-export default register<{ id: string; position?: Position }>({
-  name: 'graph.insertComposite',
-  label: 'Insert composite',
-  category: 'Graph',
-  palette: false,
+export default register<{ id: string; position?: Position }>('graph.insertComposite', {
   async perform(s, p, ctx) {
     const c = COMPOSITES.find((x) => x.id === p.id);
     if (!c) throw new Error(`Unknown composite '${p.id}'`);

@@ -5,11 +5,7 @@ import { register } from './types';
 import { nodeById, selectedOutput } from './shared';
 
 /** Inserts a composite or a library block: after the selected block (fed by it) or at a position. */
-export default register<{ fragment: Fragment; position?: Position }>({
-  name: 'graph.insertFragment',
-  label: 'Insert blocks',
-  category: 'Graph',
-  palette: false,
+export default register<{ fragment: Fragment; position?: Position }>('graph.insertFragment', {
   perform(s, p, ctx) {
     const from = p.position ? undefined : selectedOutput(s);
     let at = p.position;

@@ -3,10 +3,6 @@ import { moveNodes } from '../core/graphOps';
 import { register } from './types';
 
 /** Commits a drag (one undo step per drag). */
-export default register<{ positions: Record<string, Position> }>({
-  name: 'graph.moveNodes',
-  label: 'Move blocks',
-  category: 'Graph',
-  palette: false,
+export default register<{ positions: Record<string, Position> }>('graph.moveNodes', {
   perform: (s, p) => ({ ...s, doc: moveNodes(s.doc, p.positions) }),
 });

@@ -1,10 +1,6 @@
 import { setSelection, type Selection } from '../core/state';
 import { register } from './types';
 
-export default register<Partial<Selection>>({
-  name: 'graph.select',
-  label: 'Select',
-  category: 'Edit',
-  palette: false,
+export default register<Partial<Selection>>('graph.select', {
   perform: (s, p) => setSelection(s, p),
 });

@@ -1,11 +1,7 @@
 import { setLabel } from '../core/graphOps';
 import { register } from './types';
 
-export default register<{ node: string; label: string }>({
-  name: 'graph.setLabel',
-  label: 'Rename block',
-  category: 'Graph',
-  palette: false,
+export default register<{ node: string; label: string }>('graph.setLabel', {
   coalesce: (p) => `label:${p.node}`,
   perform: (s, p) => ({ ...s, doc: setLabel(s.doc, p.node, p.label) }),
 });

@@ -3,11 +3,7 @@ import { setMeta } from '../core/graphOps';
 import { register } from './types';
 
 /** Graph settings: name, task, input shape, description. */
-export default register<Partial<GraphMeta>>({
-  name: 'graph.setMeta',
-  label: 'Graph settings',
-  category: 'Graph',
-  palette: false,
+export default register<Partial<GraphMeta>>('graph.setMeta', {
   coalesce: (p) => `meta:${Object.keys(p).sort().join(',')}`,
   perform: (s, p) => ({ ...s, doc: setMeta(s.doc, p) }),
 });

@@ -1,11 +1,7 @@
 import { register } from './types';
 
 /** Asks for a name, then groups the selected blocks. */
-export default register({
-  name: 'group.create',
-  label: 'Group selection…',
-  category: 'Group',
-  keys: ['Mod+G'],
+export default register('group.create', {
   predicate: (s) => s.selection.nodes.length > 0,
   async perform(s, _p, ctx) {
     const nodes = [...s.selection.nodes];

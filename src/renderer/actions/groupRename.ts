@@ -1,11 +1,7 @@
 import { updateGroup } from '../core/groups';
 import { register } from './types';
 
-export default register<{ group: string; name: string }>({
-  name: 'group.rename',
-  label: 'Rename group',
-  category: 'Group',
-  palette: false,
+export default register<{ group: string; name: string }>('group.rename', {
   coalesce: (p) => `group-name:${p.group}`,
   perform: (s, p) => ({ ...s, doc: updateGroup(s.doc, p.group, { name: p.name }) }),
 });

@@ -1,11 +1,7 @@
 import { groupOfSelection, membersOf, setCollapsed } from '../core/groups';
 import { register } from './types';
 
-export default register<{ group?: string } | undefined>({
-  name: 'group.toggleCollapse',
-  label: 'Collapse / expand group',
-  category: 'Group',
-  keys: ['Mod+.'],
+export default register<{ group?: string } | undefined>('group.toggleCollapse', {
   predicate: (s, p) => !!(p?.group ?? groupOfSelection(s.doc, s.selection.nodes, true)),
   perform(s, p) {
     const gid = p?.group ?? groupOfSelection(s.doc, s.selection.nodes, true)!;

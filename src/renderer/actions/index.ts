@@ -1,5 +1,4 @@
 // The action registry: every command of the editor, one file each (keep sorted).
-import docLoad from './docLoad';
 import docMarkSaved from './docMarkSaved';
 import editCopy from './editCopy';
 import editCut from './editCut';
@@ -56,8 +55,6 @@ import runResume from './runResume';
 import runStart from './runStart';
 import runStop from './runStop';
 import runTrain from './runTrain';
-import runUpdate from './runUpdate';
-import uiCloseDialog from './uiCloseDialog';
 import uiShowReport from './uiShowReport';
 import viewBatchSize from './viewBatchSize';
 import viewCommandPalette from './viewCommandPalette';
@@ -71,7 +68,6 @@ import * as viewWorkspace from './viewWorkspace';
 import type { Action } from './types';
 
 export const ACTIONS: readonly Action<never>[] = [
-  docLoad,
   docMarkSaved,
   editCopy,
   editCut,
@@ -128,8 +124,6 @@ export const ACTIONS: readonly Action<never>[] = [
   runStart,
   runStop,
   runTrain,
-  runUpdate,
-  uiCloseDialog,
   uiShowReport,
   viewBatchSize,
   viewCommandPalette,

@@ -1,11 +1,7 @@
 import type { Position } from '../../shared/graph/types';
 import { register } from './types';
 
-export default register<{ id: string; position?: Position }>({
-  name: 'library.insert',
-  label: 'Insert from my blocks',
-  category: 'Graph',
-  palette: false,
+export default register<{ id: string; position?: Position }>('library.insert', {
   async perform(_s, p, ctx) {
     const item = ctx.library.list().find((i) => i.id === p.id);
     if (!item) throw new Error('That block is no longer in the library');

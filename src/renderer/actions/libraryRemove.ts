@@ -1,11 +1,7 @@
 import { removeItem } from '../core/library';
 import { register } from './types';
 
-export default register<{ id: string }>({
-  name: 'library.remove',
-  label: 'Remove from my blocks',
-  category: 'Graph',
-  palette: false,
+export default register<{ id: string }>('library.remove', {
   async perform(_s, p, ctx) {
     const item = ctx.library.list().find((i) => i.id === p.id);
     if (!item) return;

@@ -2,6 +2,7 @@ import { record } from '../core/history';
 import { matches, sameShortcut, type KeyLike } from '../core/keys';
 import { pruneSelection, type EditorState } from '../core/state';
 import type { Store } from '../core/store';
+import type { ActionId } from '../../shared/actionCatalogue';
 import type { Action, ActionContext } from './types';
 
 /** A nested action's failure, already reported to the user: the outer action stops quietly. */
@@ -20,15 +21,15 @@ export interface ExecuteResult {
  * palette, native menu events. Undo is recorded here, in one place.
  */
 export class ActionManager {
-  private actions = new Map<string, Action<unknown>>();
+  private actions = new Map<ActionId, Action<unknown>>();
   readonly ctx: ActionContext;
   /** Called when a shortcut matches several actions (the press is refused). */
-  onAmbiguous: (names: string[]) => void = (names) => console.warn(`Ambiguous shortcut: ${names.join(', ')}`);
-  onError: (name: string, err: unknown) => void = (name, err) => console.error(`Action ${name} failed`, err);
+  onAmbiguous: (names: ActionId[]) => void = (names) => console.warn(`Ambiguous shortcut: ${names.join(', ')}`);
+  onError: (name: ActionId, err: unknown) => void = (name, err) => console.error(`Action ${name} failed`, err);
 
   constructor(
     readonly store: Store<EditorState>,
-    ctx: Omit<ActionContext, 'dispatch' | 'get'>,
+    ctx: Omit<ActionContext, 'dispatch' | 'get' | 'update'>,
   ) {
     this.ctx = {
       ...ctx,
@@ -37,6 +38,7 @@ export class ActionManager {
         if (r.reason === 'error') throw new ReportedError(String(r.error));
       },
       get: store.get,
+      update: (fn) => store.update(fn),
     };
   }
 
@@ -48,7 +50,7 @@ export class ActionManager {
     return this;
   }
 
-  get(name: string): Action<unknown> | undefined {
+  get(name: ActionId): Action<unknown> | undefined {
     return this.actions.get(name);
   }
 
@@ -56,7 +58,7 @@ export class ActionManager {
     return [...this.actions.values()];
   }
 
-  isEnabled(name: string, payload?: unknown): boolean {
+  isEnabled(name: ActionId, payload?: unknown): boolean {
     const a = this.actions.get(name);
     return !!a && (a.predicate?.(this.store.get(), payload) ?? true);
   }
@@ -71,7 +73,7 @@ export class ActionManager {
     return out;
   }
 
-  async execute(name: string, payload?: unknown, _source: Source = 'api'): Promise<ExecuteResult> {
+  async execute(name: ActionId, payload?: unknown, _source: Source = 'api'): Promise<ExecuteResult> {
     const action = this.actions.get(name);
     if (!action) return { ok: false, reason: 'unknown' };
     const before = this.store.get();

@@ -1,3 +1,4 @@
+import { updateRun } from '../core/state';
 import { register } from './types';
 
 const RESUMABLE = new Set(['paused', 'stopped', 'interrupted']);
@@ -6,15 +7,12 @@ const RESUMABLE = new Set(['paused', 'stopped', 'interrupted']);
  * Resumes a paused run, or continues a stopped or interrupted one (the lab closed mid-run) from its last
  * checkpoint: the editor's current run, or the one given (the Runs list).
  */
-export default register<{ runId?: string } | undefined>({
-  name: 'run.resume',
-  label: 'Resume training',
-  category: 'Run',
+export default register<{ runId?: string } | undefined>('run.resume', {
   predicate: (s, p) => !!p?.runId || RESUMABLE.has(s.run?.state ?? ''),
   async perform(s, p, ctx) {
     const id = p?.runId ?? s.run?.id;
     if (!ctx.lab || !id) return;
     const run = await ctx.lab.controlRun({ id, action: 'resume' });
-    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step } });
+    ctx.update((s) => updateRun(s, { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step }));
   },
 });

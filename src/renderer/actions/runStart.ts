@@ -1,22 +1,19 @@
 import { analysisOf } from '../core/analysis';
 import { serializeProject } from '../core/project';
+import { updateRun } from '../core/state';
 import { register } from './types';
 
 const ACTIVE = ['running', 'queued', 'paused'];
 
 /** Starts a run of the open graph with the Train panel's dataset and settings. */
-export default register<{ dataset: string; config: Record<string, unknown> }>({
-  name: 'run.start',
-  label: 'Start training',
-  category: 'Run',
-  palette: false,
+export default register<{ dataset: string; config: Record<string, unknown> }>('run.start', {
   predicate: (s) => !(s.run && ACTIVE.includes(s.run.state)),
   async perform(s, p, ctx) {
     if (!ctx.lab) throw new Error('Training needs a host connection');
     const errors = analysisOf(s.doc).errors;
     if (errors > 0) throw new Error(`The graph has ${errors} error${errors > 1 ? 's' : ''}: fix them in the editor's problems panel first`);
     const run = await ctx.lab.startRun({ project: serializeProject(s.doc), dataset: p.dataset, config: p.config });
-    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step } });
+    ctx.update((s) => updateRun(s, { id: run.id, state: run.state, epoch: run.epoch, epochs: run.epochs, step: run.step }));
     ctx.toast(`Training started: ${run.name}`, 'success');
   },
 });

@@ -1,15 +1,12 @@
+import { updateRun } from '../core/state';
 import { register } from './types';
 
 /** Stops the run after its current step; it saves a checkpoint, so it can be resumed later. */
-export default register({
-  name: 'run.stop',
-  label: 'Stop training',
-  category: 'Run',
-  keys: ['Mod+Shift+Enter'],
+export default register('run.stop', {
   predicate: (s) => !!s.run && (s.run.state === 'running' || s.run.state === 'queued' || s.run.state === 'paused'),
   async perform(s, _p, ctx) {
     if (!ctx.lab || !s.run) return;
     const run = await ctx.lab.controlRun({ id: s.run.id, action: 'stop' });
-    await ctx.dispatch('run.update', { run: { id: run.id, state: run.state } });
+    ctx.update((s) => updateRun(s, { id: run.id, state: run.state }));
   },
 });

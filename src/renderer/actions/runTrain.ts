@@ -2,12 +2,7 @@ import { analysisOf } from '../core/analysis';
 import { register } from './types';
 
 /** Opens the Training workspace (the Train panel and the dashboards) when the graph has no errors. */
-export default register({
-  name: 'run.train',
-  label: 'Train…',
-  category: 'Run',
-  keys: ['Mod+Enter'],
-  keysInInputs: true,
+export default register('run.train', {
   perform(s, _p, ctx) {
     if (!ctx.lab) throw new Error('Training needs a host connection');
     const errors = analysisOf(s.doc).errors;

@@ -1,9 +1,10 @@
+import { ACTION_CATALOGUE, type ActionCategory, type ActionId, type ActionSpec } from '../../shared/actionCatalogue';
 import type { LabApi } from '../../shared/api';
 import type { Position } from '../../shared/graph/types';
 import type { EditorState } from '../core/state';
 import type { LibraryItem } from '../core/library';
 
-export type Category = 'File' | 'Edit' | 'Graph' | 'Group' | 'View' | 'Run' | 'Help';
+export type Category = ActionCategory;
 
 /** What the canvas lends the actions (filled in when it mounts; no-ops before that and in tests). */
 export interface ViewBridge {
@@ -35,8 +36,10 @@ export interface LibraryBridge {
 
 export interface ActionContext {
   /** Runs another action (through the manager, so it is recorded like any other). */
-  dispatch(name: string, payload?: unknown): Promise<void>;
+  dispatch(name: ActionId, payload?: unknown): Promise<void>;
   get(): EditorState;
+  /** A plain state change (no action, no undo step): closing a dialog, loading a document, run news. */
+  update(fn: (state: EditorState) => EditorState): void;
   lab: LabApi | null;
   view: ViewBridge;
   clipboard: ClipboardBridge;
@@ -50,21 +53,8 @@ export interface ActionContext {
   isMac: boolean;
 }
 
-/**
- * One command. `perform` returns the next state (sync edits) or does side effects (async: open, save), in
- * which case it calls `ctx.dispatch` for the state changes. Document changes are recorded for undo by the
- * manager, in one place, unless `undoable` is false.
- */
-export interface Action<P = unknown> {
-  name: string;
-  label: string;
-  category: Category;
-  /** Shortcuts like `Mod+Shift+Z`; the first is shown in menus. */
-  keys?: readonly string[];
-  /** Shortcuts that still work while typing in a text field. */
-  keysInInputs?: boolean;
-  /** Shown in the command palette (default true). */
-  palette?: boolean;
+/** What an action does; its label and shortcuts come from the action catalogue (src/shared/actionCatalogue.ts). */
+export interface ActionBehaviour<P = unknown> {
   predicate?(state: EditorState, payload?: P): boolean;
   checked?(state: EditorState): boolean;
   undoable?: boolean;
@@ -73,7 +63,16 @@ export interface Action<P = unknown> {
   perform(state: EditorState, payload: P, ctx: ActionContext): EditorState | void | Promise<void>;
 }
 
-/** Declares an action (one per file in this folder). */
-export function register<P = undefined>(action: Action<P>): Action<P> {
-  return action;
+/**
+ * One command: its catalogue entry and its behaviour. `perform` returns the next state (sync edits) or does side
+ * effects (async: open, save), changing state through `ctx.dispatch` (another action) or `ctx.update` (a plain
+ * state change). Document changes are recorded for undo by the manager, in one place, unless `undoable` is false.
+ */
+export interface Action<P = unknown> extends ActionSpec, ActionBehaviour<P> {
+  name: ActionId;
+}
+
+/** Declares an action (one per file in this folder): the behaviour of a catalogue entry. */
+export function register<P = undefined>(id: ActionId, behaviour: ActionBehaviour<P>): Action<P> {
+  return { name: id, ...ACTION_CATALOGUE[id], ...behaviour };
 }

@@ -1,11 +1,5 @@
 import { register } from './types';
 
-export default register({
-  name: 'view.commandPalette',
-  label: 'Command palette',
-  category: 'View',
-  keys: ['Mod+K', 'Mod+Shift+P'],
-  keysInInputs: true,
-  palette: false,
+export default register('view.commandPalette', {
   perform: (s) => ({ ...s, dialog: s.dialog?.kind === 'palette' ? null : { kind: 'palette' } }),
 });

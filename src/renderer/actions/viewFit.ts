@@ -1,10 +1,6 @@
 import { register } from './types';
 
-export default register({
-  name: 'view.fit',
-  label: 'Fit view',
-  category: 'View',
-  keys: ['Shift+1'],
+export default register('view.fit', {
   perform(_s, _p, ctx) {
     ctx.view.fitView();
   },

@@ -1,10 +1,6 @@
 import { register } from './types';
 
-export default register({
-  name: 'view.minimap',
-  label: 'Show minimap',
-  category: 'View',
-  keys: ['Mod+Shift+K'],
+export default register('view.minimap', {
   checked: (s) => s.prefs.minimap,
   perform: (s) => ({ ...s, prefs: { ...s.prefs, minimap: !s.prefs.minimap } }),
 });

@@ -1,10 +1,5 @@
 import { register } from './types';
 
-export default register({
-  name: 'view.shortcuts',
-  label: 'Keyboard shortcuts',
-  category: 'Help',
-  keys: ['F1'],
-  keysInInputs: true,
+export default register('view.shortcuts', {
   perform: (s) => ({ ...s, dialog: { kind: 'shortcuts' } }),
 });

@@ -1,9 +1,6 @@
 import { register } from './types';
 
-export default register({
-  name: 'view.snap',
-  label: 'Snap to grid',
-  category: 'View',
+export default register('view.snap', {
   checked: (s) => s.prefs.snap,
   perform: (s) => ({ ...s, prefs: { ...s.prefs, snap: !s.prefs.snap } }),
 });

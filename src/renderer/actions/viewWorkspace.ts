@@ -2,11 +2,7 @@ import { setSelection, type Workspace } from '../core/state';
 import { register, type ActionContext } from './types';
 
 /** Switches the main area; `focus` selects those blocks and centres the editor on them once it is shown. */
-export const workspace = register<{ workspace: Workspace; focus?: string[] }>({
-  name: 'view.workspace',
-  label: 'Switch workspace',
-  category: 'View',
-  palette: false,
+export const workspace = register<{ workspace: Workspace; focus?: string[] }>('view.workspace', {
   undoable: false,
   perform(s, p, ctx) {
     let next = s.workspace === p.workspace ? s : { ...s, workspace: p.workspace };
@@ -30,12 +26,8 @@ function readableFit(ctx: ActionContext): void {
   setTimeout(() => ctx.view.fitView({ readable: true }), 120);
 }
 
-const show = (ws: Workspace, label: string, key: string) =>
-  register({
-    name: `view.${ws}`,
-    label,
-    category: 'View',
-    keys: [key],
+const show = (ws: Workspace) =>
+  register(`view.${ws}`, {
     checked: (s) => s.workspace === ws,
     perform(s, _p, ctx) {
       if (s.workspace === ws) return s;
@@ -44,7 +36,7 @@ const show = (ws: Workspace, label: string, key: string) =>
     },
   });
 
-export const editor = show('editor', 'Show the editor', 'Mod+Shift+1');
-export const training = show('training', 'Show training (Train panel and dashboards)', 'Mod+Shift+2');
-export const runs = show('runs', 'Show runs (compare past runs)', 'Mod+Shift+3');
-export const experiments = show('experiments', 'Show experiments (guided studies from the notes)', 'Mod+Shift+4');
+export const editor = show('editor');
+export const training = show('training');
+export const runs = show('runs');
+export const experiments = show('experiments');

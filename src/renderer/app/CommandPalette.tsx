@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import type { ActionId } from '../../shared/actionCatalogue';
 import { BLOCKS } from '../../shared/blocks';
 import { COMPOSITES, TEMPLATES } from '../core/catalog';
 import { displayShortcut } from '../core/keys';
@@ -22,7 +23,7 @@ export function CommandPalette({ onClose }: { onClose(): void }) {
   const [cursor, setCursor] = useState(0);
   const all = useMemo<Command[]>(() => {
     const state = manager.store.get();
-    const exec = (name: string, payload?: unknown) => () => {
+    const exec = (name: ActionId, payload?: unknown) => () => {
       onClose();
       void manager.execute(name, payload, 'palette');
     };

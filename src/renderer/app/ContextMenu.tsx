@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
+import type { ActionId } from '../../shared/actionCatalogue';
 import { displayShortcut } from '../core/keys';
 import { useEditor } from './context';
 import { isMac } from './editor';
 
 export interface MenuItem {
-  action: string;
+  action: ActionId;
   label?: string;
   payload?: unknown;
 }

@@ -1,7 +1,8 @@
 import { useCallback } from 'react';
 import { ExportDialog } from '../export/ExportDialog';
 import { PictureDialog } from '../export/PictureDialog';
-import { useEditorState, useRun } from './context';
+import { closeDialog } from '../core/state';
+import { useEditor, useEditorState } from './context';
 import { CommandPalette } from './CommandPalette';
 import { OpenDialog } from './OpenDialog';
 import { SaveAsDialog } from './SaveAsDialog';
@@ -11,8 +12,8 @@ import { TemplatesDialog } from './TemplatesDialog';
 /** Renders the open dialog (one at a time, kept in the editor state). */
 export function Dialogs() {
   const dialog = useEditorState((s) => s.dialog);
-  const run = useRun();
-  const close = useCallback(() => run('ui.closeDialog'), [run]);
+  const { store } = useEditor();
+  const close = useCallback(() => store.update(closeDialog), [store]);
   if (!dialog) return null;
   switch (dialog.kind) {
     case 'templates':

@@ -1,10 +1,11 @@
 import { displayShortcut } from '../core/keys';
+import { shortcutOf, type ActionId } from '../../shared/actionCatalogue';
 import { isDirty } from '../core/state';
 import { useEditor, useEditorState } from './context';
 import { isMac } from './editor';
 import { Icon, type IconName } from './Icon';
 
-function ToolButton({ action, icon, text, payload, primary }: { action: string; icon: IconName; text?: string; payload?: unknown; primary?: boolean }) {
+function ToolButton({ action, icon, text, payload, primary }: { action: ActionId; icon: IconName; text?: string; payload?: unknown; primary?: boolean }) {
   const { manager } = useEditor();
   // Re-render on state changes so enabled/checked stay current.
   useEditorState((s) => s);
@@ -100,7 +101,7 @@ export function Toolbar() {
         <button className="tool-btn palette-btn" data-testid="tool-palette" title="Command palette" onClick={() => void manager.execute('view.commandPalette', undefined, 'toolbar')}>
           <Icon name="search" size={14} />
           <span>Commands</span>
-          <kbd>{displayShortcut('Mod+K', isMac)}</kbd>
+          <kbd>{displayShortcut(shortcutOf('view.commandPalette')!, isMac)}</kbd>
         </button>
         {editing && <ToolButton action="view.minimap" icon="map" />}
         <ToolButton action="view.theme" icon={theme === 'dark' ? 'sun' : 'moon'} />

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
+import type { ActionId } from '../../shared/actionCatalogue';
 import type { EditorState } from '../core/state';
 import type { LibraryItem } from '../core/library';
 import type { Editor } from './editor';
@@ -23,7 +24,7 @@ export function useLibrary(): LibraryItem[] {
 }
 
 /** `run('edit.undo')`: executes an action through the manager. */
-export function useRun(): (name: string, payload?: unknown) => void {
+export function useRun(): (name: ActionId, payload?: unknown) => void {
   const { manager } = useEditor();
-  return useCallback((name: string, payload?: unknown) => void manager.execute(name, payload, 'ui'), [manager]);
+  return useCallback((name: ActionId, payload?: unknown) => void manager.execute(name, payload, 'ui'), [manager]);
 }

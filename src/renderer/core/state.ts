@@ -102,8 +102,17 @@ export function initialState(prefs: Partial<Prefs> = {}, doc: GraphDoc = emptyGr
 export const isDirty = (s: Pick<EditorState, 'doc' | 'savedDoc'>): boolean => s.doc !== s.savedDoc;
 
 /** Replaces the document as a fresh load: new history, clean (or dirty for recovered/unsaved work). */
+/** Replaces the document (open, new, template, recovery): a fresh history, and any dialog closes. */
 export function loadDoc(s: EditorState, doc: GraphDoc, path: string | null, clean: boolean): EditorState {
-  return { ...s, doc, path, savedDoc: clean ? doc : null, selection: EMPTY_SELECTION, history: emptyHistory() };
+  return { ...s, doc, path, savedDoc: clean ? doc : null, selection: EMPTY_SELECTION, history: emptyHistory(), dialog: null };
+}
+
+export const closeDialog = (s: EditorState): EditorState => (s.dialog === null ? s : { ...s, dialog: null });
+
+/** News of a run from the host (telemetry, a control reply) updates the run shown in the status bar. */
+export function updateRun(s: EditorState, run: Partial<RunInfo> & { id: string }): EditorState {
+  const base = s.run && s.run.id === run.id ? s.run : { id: run.id, state: 'queued', epoch: 0, epochs: 0, step: 0 };
+  return { ...s, run: { ...base, ...run } };
 }
 
 export function setSelection(s: EditorState, sel: Partial<Selection>): EditorState {

@@ -1,3 +1,4 @@
+import { shortcutOf } from '../../shared/actionCatalogue';
 import { blockByType } from '../../shared/blocks';
 import { formatShapeWithBatch } from '../../shared/blocks/shapeMath';
 import { TASKS, type GraphDoc, type Issue, type Task } from '../../shared/graph/types';
@@ -277,7 +278,7 @@ function GraphInspector({ doc }: { doc: GraphDoc }) {
         <Stat label="Other ops" value={formatCount(t.ops)} />
         <Stat label="Activations" value={`${formatCount(t.activations)} / sample`} />
       </div>
-      <p className="hint">Select a block to edit it. Drag blocks from the palette, or press <kbd>{displayShortcut('Mod+K', isMac)}</kbd> for every command.</p>
+      <p className="hint">Select a block to edit it. Drag blocks from the palette, or press <kbd>{displayShortcut(shortcutOf('view.commandPalette')!, isMac)}</kbd> for every command.</p>
     </div>
   );
 }

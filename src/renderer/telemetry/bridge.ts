@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { LabApi } from '../../shared/api';
 import type { ActionManager } from '../actions/manager';
+import { updateRun } from '../core/state';
 import type { TelemetryStore } from './store';
 
 const ACTIVE = ['running', 'queued', 'paused'];
@@ -22,7 +23,7 @@ export function useTelemetryBridge(lab: LabApi | null, store: TelemetryStore, ma
         if (cancelled) return;
         store.load(detail);
         const s = detail.summary;
-        void manager.execute('run.update', { run: { id: s.id, state: s.state, epoch: s.epoch, epochs: s.epochs, step: s.step } });
+        manager.store.update((st) => updateRun(st, { id: s.id, state: s.state, epoch: s.epoch, epochs: s.epochs, step: s.step }));
       },
       () => undefined,
     );

@@ -1,4 +1,5 @@
 import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { ActionId } from '../../shared/actionCatalogue';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DatasetPreview, DatasetSummary, TorchHostInfo } from '../../shared/api';
 import { SkippedFiles } from './SkippedFiles';
@@ -57,7 +58,7 @@ function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDra
   const active = !!state && ACTIVE.has(state);
   useTicker(1000, state === 'running');
   const p = run ? progressOf(run) : null;
-  const exec = (name: string) => void manager.execute(name, undefined, 'ui');
+  const exec = (name: ActionId) => void manager.execute(name, undefined, 'ui');
   const problems = useEditorState((s) => analysisOf(s.doc));
   const firstError = problems.analysis.issues.find((i) => i.severity === 'error');
   const blocked = firstError ? `The graph has ${problems.errors === 1 ? 'an error' : `${problems.errors} errors`}: ${firstError.message}` : undefined;

@@ -10,4 +10,6 @@ export interface LabClient extends LabApi {
   pickProjectPath?(a: { mode: 'open' | 'save'; suggestedName?: string }): Promise<string | null>;
   /** Native folder dialog for a dataset, Electron only: the folder (allowed as a dataset root from then on), or null. */
   pickDatasetFolder?(): Promise<string | null>;
+  /** Electron only: greys out the native menu's items for these unavailable actions. */
+  reportMenuState?(disabled: readonly string[]): Promise<void>;
 }

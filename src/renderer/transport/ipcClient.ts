@@ -16,6 +16,7 @@ export function createIpcLab(bridge: Bridge): LabClient {
   ) as unknown as Pick<LabApi, LabMethod>;
   const pick = bridge.pickProjectPath;
   const pickFolder = bridge.pickDatasetFolder;
+  const reportMenu = bridge.reportMenuState;
   const client: LabClient = {
     ...methods,
     transport: 'ipc',
@@ -23,6 +24,7 @@ export function createIpcLab(bridge: Bridge): LabClient {
     onConnection: () => () => undefined,
     ...(pick ? { pickProjectPath: wrap((a: { mode: 'open' | 'save'; suggestedName?: string }) => pick(a)) } : {}),
     ...(pickFolder ? { pickDatasetFolder: wrap(() => pickFolder()) } : {}),
+    ...(reportMenu ? { reportMenuState: wrap((disabled: readonly string[]) => reportMenu(disabled)) } : {}),
   };
   return client;
 }

@@ -8,7 +8,7 @@ import { LabService } from '../../../src/main/service/labService';
 import { createApp, type AppDeps } from '../../../src/main/electron/app';
 import { MENU_COMMANDS } from '../../../src/main/electron/menu';
 import type { MenuItemSpec } from '../../../src/main/electron/types';
-import { LAB_EVENT_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/preload/channels';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/preload/channels';
 import { StubElectron } from './stubElectron';
 
 async function boot(options: { platform?: NodeJS.Platform; home?: string; renderer?: AppDeps['renderer'] } = {}) {
@@ -38,7 +38,8 @@ test('every LAB_METHODS entry is registered with ipcMain.handle', async () => {
   for (const method of LAB_METHODS) assert.ok(stub.handlers.has(`lab:${method}`), method);
   assert.ok(stub.handlers.has(PICK_PATH_CHANNEL));
   assert.ok(stub.handlers.has(PICK_DATASET_FOLDER_CHANNEL));
-  assert.equal(stub.handlers.size, LAB_METHODS.length + 2);
+  assert.ok(stub.handlers.has(MENU_STATE_CHANNEL));
+  assert.equal(stub.handlers.size, LAB_METHODS.length + 3);
 });
 
 test('IPC payloads are validated: a bad payload returns an error, a good one a result', async () => {
@@ -111,7 +112,7 @@ test('the menu has every command, and a click sends a menu LabEvent to the rende
   const { stub } = await boot();
   const items = flatten(stub.menuTemplate);
   const labels = items.map((i) => i.label).filter(Boolean);
-  for (const label of ['File', 'Edit', 'Run', 'View', 'New from Template…', 'Open…', 'Save', 'Save As…', 'Export Layer Summary (Markdown)…', 'Export Model…', 'Open Recent', 'Undo', 'Redo', 'Cut', 'Copy', 'Paste', 'Select All', 'Delete', 'Train', 'Pause', 'Resume', 'Stop', 'Editor', 'Training', 'Runs', 'Experiments', 'Fit View', 'Toggle Theme', 'Toggle Minimap']) {
+  for (const label of ['File', 'Edit', 'Run', 'View', 'New project', 'New from template…', 'Open…', 'Save', 'Save as…', 'Export layer summary (Markdown)', 'Export model…', 'Open Recent', 'Undo', 'Redo', 'Cut', 'Copy', 'Paste', 'Select all', 'Delete', 'Train…', 'Pause training', 'Resume training', 'Stop training', 'Editor', 'Training', 'Runs', 'Experiments', 'Fit view', 'Toggle dark / light theme', 'Show minimap']) {
     assert.ok(labels.includes(label), label);
   }
   const sent = stub.windows[0].webContents.sent;
@@ -203,4 +204,18 @@ test('the exporter gets a native folder picker once the window exists; cancellin
   assert.equal(await pick('Export run x (onnx) to a folder'), '/home/me/exports');
   stub.openDialogResult = { canceled: true, filePaths: [] };
   assert.equal(await pick('Export run x (onnx) to a folder'), null);
+});
+
+test('the renderer reports unavailable actions and the menu greys them out; bad reports are refused', async () => {
+  const { stub } = await boot();
+  const item = (label: string) => flatten(stub.menuTemplate).find((i) => i.label === label);
+  assert.equal(item('Pause training')?.enabled, undefined, 'all enabled until the renderer reports');
+  assert.deepEqual(await stub.invoke(MENU_STATE_CHANNEL, ['run.pause', 'run.resume', 'not.an.action']), { result: null });
+  assert.equal(item('Pause training')?.enabled, false);
+  assert.equal(item('Resume training')?.enabled, false);
+  assert.equal(item('Train…')?.enabled, undefined);
+  const bad = (await stub.invoke(MENU_STATE_CHANNEL, 'run.pause')) as { error?: { message: string; code: string } };
+  assert.match(bad.error?.message ?? '', /list of action ids/);
+  assert.equal(bad.error?.code, 'bad-args');
+  assert.equal(item('Pause training')?.enabled, false, 'a bad report changes nothing');
 });

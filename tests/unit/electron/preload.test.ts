@@ -41,9 +41,9 @@ async function setup() {
   return { stub, service, ipc, bridge: buildLabBridge(ipc) };
 }
 
-test('the bridge has exactly LAB_METHODS + subscribe + pickProjectPath', async () => {
+test('the bridge has exactly LAB_METHODS + subscribe + the native extras', async () => {
   const { bridge } = await setup();
-  assert.deepEqual(Object.keys(bridge).sort(), [...LAB_METHODS, 'subscribe', 'pickProjectPath', 'pickDatasetFolder'].sort());
+  assert.deepEqual(Object.keys(bridge).sort(), [...LAB_METHODS, 'subscribe', 'pickProjectPath', 'pickDatasetFolder', 'reportMenuState'].sort());
 });
 
 test('calls go through IPC to LabService; errors reject with a plain {message, code}', async () => {
@@ -75,4 +75,15 @@ test('events pushed by main reach subscribers until they unsubscribe', async () 
   off();
   ipc.deliver(LAB_EVENT_CHANNEL, { type: 'menu', command: 'file.open' });
   assert.deepEqual(seen, [{ type: 'menu', command: 'file.save' }]);
+});
+
+test('the renderer greys out menu items through the bridge', async () => {
+  const { bridge, stub } = await setup();
+  const item = (label: string) => stub.menuTemplate.flatMap((m) => m.submenu ?? []).find((i) => i.label === label);
+  await bridge.reportMenuState?.(['edit.undo', 'run.stop']);
+  assert.equal(item('Undo')?.enabled, false);
+  assert.equal(item('Stop training')?.enabled, false);
+  assert.equal(item('Redo')?.enabled, undefined);
+  await bridge.reportMenuState?.([]);
+  assert.equal(item('Undo')?.enabled, undefined);
 });

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ACTIONS } from '../../../src/renderer/actions';
+import { ActionManager } from '../../../src/renderer/actions/manager';
 import { register } from '../../../src/renderer/actions/types';
 import { analysisOf } from '../../../src/renderer/core/analysis';
-import { isDirty } from '../../../src/renderer/core/state';
-import { MENU_COMMANDS } from '../../../src/shared/menu';
+import { TEMPLATES } from '../../../src/renderer/core/catalog';
+import { isDirty, updateRun } from '../../../src/renderer/core/state';
+import type { LabApi } from '../../../src/shared/api';
+import { ACTION_CATALOGUE, ACTION_IDS, MENU_COMMANDS } from '../../../src/shared/actionCatalogue';
+import { followMenuState } from '../../../src/renderer/actions/menuState';
 import { harness, key, smallNet } from './helpers';
 
 test('every native menu command is an action', () => {
@@ -13,19 +17,45 @@ test('every native menu command is an action', () => {
   for (const c of MENU_COMMANDS.filter((m) => m !== 'file.openRecent')) assert.ok(names.has(c), c);
 });
 
+test('the renderer registers exactly the catalogue: one action per id, with its label and shortcuts', () => {
+  const names = ACTIONS.map((a) => a.name);
+  assert.deepEqual([...names].sort(), [...ACTION_IDS].sort());
+  assert.equal(new Set(names).size, names.length);
+  for (const a of ACTIONS) {
+    assert.equal(a.label, ACTION_CATALOGUE[a.name].label, a.name);
+    assert.deepEqual(a.keys, ACTION_CATALOGUE[a.name].keys, a.name);
+  }
+});
+
+test('the native menu hears which of its actions cannot run now, and only when that changes', async () => {
+  const h = harness(smallNet());
+  const reports: string[][] = [];
+  const stop = followMenuState(h.manager, (d) => void reports.push(d));
+  assert.deepEqual(reports, [['edit.undo', 'edit.redo', 'edit.cut', 'edit.copy', 'edit.delete', 'run.pause', 'run.resume', 'run.stop']]);
+  await h.manager.execute('graph.select', { nodes: ['conv2d_1'] });
+  assert.deepEqual(reports.at(-1), ['edit.undo', 'edit.redo', 'run.pause', 'run.resume', 'run.stop']);
+  await h.manager.execute('graph.select', { nodes: ['conv2d_1'] });
+  await h.manager.execute('view.fit');
+  assert.equal(reports.length, 2, 'no report when nothing changed');
+  stop();
+  await h.manager.execute('graph.select', { nodes: [] });
+  assert.equal(reports.length, 2);
+});
+
 test('no two actions share a shortcut', () => {
   assert.deepEqual(harness().manager.conflicts(), []);
 });
 
 test('an ambiguous shortcut is refused', () => {
   const h = harness(smallNet());
-  const a = register({ name: 'x.a', label: 'A', category: 'Edit', keys: ['Mod+J'], perform: (s) => ({ ...s, prefs: { ...s.prefs, minimap: false } }) });
-  const b = register({ name: 'x.b', label: 'B', category: 'Edit', keys: ['Mod+J'], perform: (s) => ({ ...s, prefs: { ...s.prefs, snap: false } }) });
-  h.manager.register([a, b] as never[]);
+  // Two catalogue actions given the same (made-up) shortcut, in a manager of their own.
+  const a = { ...register('view.minimap', { perform: (s) => ({ ...s, prefs: { ...s.prefs, minimap: false } }) }), keys: ['Mod+J'] };
+  const b = { ...register('view.snap', { perform: (s) => ({ ...s, prefs: { ...s.prefs, snap: false } }) }), keys: ['Mod+J'] };
+  const manager = new ActionManager(h.store, h.manager.ctx).register([a, b] as never[]);
   let refused: string[] = [];
-  h.manager.onAmbiguous = (n) => void (refused = n);
-  assert.equal(h.manager.handleKeyDown(key('j', { ctrl: true })), false);
-  assert.deepEqual(refused.sort(), ['x.a', 'x.b']);
+  manager.onAmbiguous = (n) => void (refused = n);
+  assert.equal(manager.handleKeyDown(key('j', { ctrl: true })), false);
+  assert.deepEqual(refused.sort(), ['view.minimap', 'view.snap']);
   assert.equal(h.store.get().prefs.minimap, true);
 });
 
@@ -136,6 +166,29 @@ test('discarding changes asks first', async () => {
   await h.manager.execute('file.new');
   assert.equal(h.store.get().doc.nodes.length, 1);
   assert.equal(h.store.get().history.past.length, 0);
+});
+
+test('loading a document, closing a dialog and run news are plain state updates', async () => {
+  const h = harness(smallNet());
+  await h.manager.execute('view.shortcuts');
+  assert.equal(h.store.get().dialog?.kind, 'shortcuts');
+  await h.manager.execute('file.newFromTemplate');
+  assert.equal(h.store.get().dialog?.kind, 'templates');
+  await h.manager.execute('file.loadTemplate', { id: TEMPLATES[0].id });
+  const s = h.store.get();
+  assert.equal(s.dialog, null, 'loading a document closes the dialog');
+  assert.ok(!isDirty(s));
+  assert.equal(s.history.past.length, 0);
+  assert.ok(!ACTIONS.some((a) => ['doc.load', 'ui.closeDialog', 'run.update'].includes(a.name)), 'no plumbing actions left');
+  const lab = { controlRun: async (a: { id: string; action: string }) => ({ id: a.id, state: a.action === 'stop' ? 'stopped' : 'paused', epoch: 1, epochs: 3, step: 40 }) };
+  const r = harness(smallNet(), { lab: lab as unknown as LabApi });
+  r.store.set(updateRun(r.store.get(), { id: 'run-1', state: 'running', epochs: 3 }));
+  assert.deepEqual(r.store.get().run, { id: 'run-1', state: 'running', epoch: 0, epochs: 3, step: 0 });
+  await r.manager.execute('run.pause');
+  assert.equal(r.store.get().run?.state, 'paused');
+  await r.manager.execute('run.stop');
+  assert.deepEqual(r.store.get().run, { id: 'run-1', state: 'stopped', epoch: 0, epochs: 3, step: 0 });
+  assert.equal(r.store.get().history.past.length, 0);
 });
 
 test('opening a broken file reports errors and keeps the document', async () => {

@@ -382,7 +382,7 @@ test('actions: start/stop act on the experiment open in the detail view; save-fr
   const store = experimentsStoreFor(lab);
   await store.load();
   const names = h.manager.list().map((a) => a.name);
-  for (const n of ['experiment.start', 'experiment.stop', 'experiment.saveFromRuns']) assert.ok(names.includes(n), n);
+  for (const n of ['experiment.start', 'experiment.stop', 'experiment.saveFromRuns'] as const) assert.ok(names.includes(n), n);
   assert.equal(h.manager.isEnabled('experiment.start'), false, 'not in the experiments workspace');
   await h.manager.execute('view.experiments');
   assert.equal(h.manager.isEnabled('experiment.start'), false, 'the gallery is open');
