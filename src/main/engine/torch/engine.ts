@@ -18,6 +18,7 @@ import { OptimizerConfigSchema } from '../train/optimizers';
 import { isBiasOrNormParam } from '../train/regularization';
 import { makeSchedule } from '../train/schedules';
 import { probeTargets } from '../train/targets';
+import { EpochEnd } from '../train/epochEnd';
 import { evaluateClassifier } from '../train/tasks/classification';
 import type { Evaluation } from '../train/tasks/types';
 import { NonFiniteError, saveArtifacts, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
@@ -140,8 +141,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
     const lossFn = makeLoss(lossConfig(config, task));
     const classes = dataset.info.classes.length;
     let step = a.resume?.step ?? 0;
-    let best = a.resume?.best ?? (config.earlyStopping.metric === 'val_loss' ? Infinity : -Infinity);
-    let sinceBest = 0;
+    const epochEnd = new EpochEnd(config, a.resume?.best);
     let last: Evaluation | undefined;
     const evalBatch = Math.max(config.batchSize, 128);
     const forward = async (batch: Batch): Promise<tf.Tensor> => {
@@ -205,22 +205,10 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       await collect();
 
       last = await evaluateClassifier(forward, dataset, 'val', lossFn, { batchSize: evalBatch, limit: config.valLimit });
-      const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.headline;
+      const metric = epochEnd.metricOf(last);
       const { headline: _h, ...report } = last;
       hooks.epoch?.({ epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seenSamples, accuracy: accSum / seenSamples }, val: report, headline: last.headline });
-      const improved = config.earlyStopping.metric === 'val_loss' ? metric < best - config.earlyStopping.minDelta : metric > best + config.earlyStopping.minDelta;
-      if (improved) {
-        best = metric;
-        sinceBest = 0;
-      } else sinceBest++;
-      if (hooks.checkpoint) {
-        if ((epoch + 1) % config.checkpointEvery === 0 || epoch + 1 === config.epochs) await hooks.checkpoint(await checkpoint('epoch', epoch + 1, metric));
-        if (improved) await hooks.checkpoint(await checkpoint('best', epoch + 1, metric));
-      }
-      if (config.earlyStopping.enabled && sinceBest >= config.earlyStopping.patience) {
-        hooks.log?.('info', `Early stopping after epoch ${epoch + 1}: ${config.earlyStopping.metric} has not improved for ${sinceBest} epochs (best ${best.toFixed(4)}).`);
-        return finish('early-stopped', epoch + 1);
-      }
+      if ((await epochEnd.after(epoch + 1, metric, hooks, checkpoint)) === 'stop') return finish('early-stopped', epoch + 1);
     }
     return finish('completed', config.epochs);
 
@@ -244,7 +232,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
 
     async function finish(reason: TrainResult['reason'], epochs: number): Promise<TrainResult> {
       if (reason === 'stopped' && hooks.checkpoint) await hooks.checkpoint(await checkpoint('final', epochs, NaN));
-      return { reason, epochs, steps: step, final: last, best };
+      return { reason, epochs, steps: step, final: last, best: epochEnd.best };
     }
   }
 }

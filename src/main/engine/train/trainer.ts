@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { EpochEnd } from './epochEnd';
 import type { TrainConfig } from '../../../shared/training/config';
 import type { EvaluationReport, LayerProbe } from '../../../shared/training/telemetry';
 import { BatchIterator } from '../data/batch';
@@ -116,9 +117,6 @@ export class NonFiniteError extends Error {
   }
 }
 
-const isBetter = (metric: TrainConfig['earlyStopping']['metric'], a: number, b: number, minDelta = 0): boolean =>
-  metric === 'val_loss' ? a < b - minDelta : a > b + minDelta;
-
 export async function saveArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
@@ -163,8 +161,7 @@ export async function train(opts: {
   const start = opts.resume ? resumePoint(opts.resume, stepsPerEpoch) : undefined;
   if (start) hooks.resumed?.(start.info);
   let step = start?.step ?? 0;
-  let best = opts.resume?.best ?? (config.earlyStopping.metric === 'val_loss' ? Infinity : -Infinity);
-  let sinceBest = 0;
+  const epochEnd = new EpochEnd(config, opts.resume?.best);
   let last: Evaluation | undefined;
   const evalBatch = Math.max(config.batchSize, 128);
   let partial: PartialEpoch | undefined;
@@ -238,22 +235,10 @@ export async function train(opts: {
     }
 
     last = await adapter.evaluate(model, dataset, 'val', { batchSize: evalBatch, limit: config.valLimit });
-    const metric = config.earlyStopping.metric === 'val_loss' ? last.loss : last.headline;
+    const metric = epochEnd.metricOf(last);
     const info: EpochInfo = { epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seen, accuracy: accSum / seen }, val: withoutPredictions(last), headline: last.headline };
     hooks.epoch?.(info);
-    const improved = isBetter(config.earlyStopping.metric, metric, best, config.earlyStopping.minDelta);
-    if (improved) {
-      best = metric;
-      sinceBest = 0;
-    } else sinceBest++;
-    if (hooks.checkpoint) {
-      if ((epoch + 1) % config.checkpointEvery === 0 || epoch + 1 === config.epochs) await hooks.checkpoint(await checkpoint('epoch', epoch + 1, metric));
-      if (improved) await hooks.checkpoint(await checkpoint('best', epoch + 1, metric));
-    }
-    if (config.earlyStopping.enabled && sinceBest >= config.earlyStopping.patience) {
-      hooks.log?.('info', `Early stopping after epoch ${epoch + 1}: ${config.earlyStopping.metric} has not improved for ${sinceBest} epochs (best ${best.toFixed(4)}).`);
-      return finish('early-stopped', epoch + 1);
-    }
+    if ((await epochEnd.after(epoch + 1, metric, hooks, checkpoint)) === 'stop') return finish('early-stopped', epoch + 1);
   }
   return finish('completed', config.epochs);
 
@@ -264,7 +249,7 @@ export async function train(opts: {
   async function finish(reason: TrainResult['reason'], epochs: number): Promise<TrainResult> {
     if (reason === 'stopped' && hooks.checkpoint) await hooks.checkpoint(await checkpoint('final', epochs, NaN));
     optimizer.dispose();
-    return { reason, epochs, steps: step, final: last, best };
+    return { reason, epochs, steps: step, final: last, best: epochEnd.best };
   }
 }
 
