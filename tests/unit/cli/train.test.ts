@@ -55,7 +55,7 @@ test('train prints the run\'s name (and --name/--tags set them); a diverging los
   const out = mkdtempSync(join(tmpdir(), 'netsmith-cli-names-'));
   const r = await cli('lenet_mnist', '--dataset', 'mnist', '--epochs', '1', '--limit', '64', '--batch', '32', '--workers', '1', '--tags', 'baseline, cli', '--out', out);
   assert.equal(r.code, 0, r.out + r.err);
-  assert.match(r.out, /^run "LeNet \(MNIST 28×28\) · mnist · Adam 2e-3" \[baseline, cli\] \(\d{8}-\d{6}-[0-9a-f]{6}\) → /m);
+  assert.match(r.out, /^run "LeNet \(MNIST 28×28\) · mnist · Adam 3e-3" \[baseline, cli\] \(\d{8}-\d{6}-[0-9a-f]{6}\) → /m);
   const named = await cli('lenet_mnist', '--dataset', 'mnist', '--epochs', '1', '--limit', '64', '--batch', '32', '--workers', '1', '--name', 'my digits', '--out', out);
   assert.match(named.out, /^run "my digits" \(/m);
   const bad = await cli('lenet_mnist', '--dataset', 'mnist', '--tags', 'x'.repeat(41), '--out', out);
