@@ -399,7 +399,7 @@ function RunsWorkspaceView() {
                       <input type="checkbox" checked={i >= 0} onChange={() => toggle(r.id)} aria-label={`Compare ${r.name}`} data-testid="run-pick" />
                       {i >= 0 && <span className="legend-swatch" style={{ background: seriesColor(i) }} />}
                     </td>
-                    <td className="run-name" title={r.id}>
+                    <td className="run-name" title={`${r.name} (${r.id})`}>
                       <button className="run-expand" onClick={() => setExpanded(expanded === r.id ? null : r.id)} aria-expanded={expanded === r.id} data-testid="run-expand">
                         <Icon name={expanded === r.id ? 'chevronDown' : 'chevronRight'} size={11} />
                         <span className="run-name-text">{r.name}</span>
