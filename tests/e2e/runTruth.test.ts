@@ -2,6 +2,7 @@
 // failed run shows its error and fix where the charts would be; a reload mid-training keeps the open graph;
 // gradient colours do not spill onto another network.
 import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -128,13 +129,14 @@ test('a run that fails before its first step shows its error and fix in place of
   await newFromTemplate(page, 'lenet_mnist');
   await fillRun(page, { epochs: 1, trainLimit: 640, valLimit: 64, probeEvery: 0 });
   await page.selectOption('[data-testid=train-dataset]', '__folder');
-  await page.fill('[data-testid=train-folder]', '/nonexistent/photos');
+  // Inside the home folder (an allowed dataset root), so the host accepts it and the run fails on the missing folder.
+  await page.fill('[data-testid=train-folder]', join(homedir(), 'netsmith-e2e-no-such-photos'));
   await page.press('[data-testid=train-folder]', 'Enter');
   await page.locator('[data-testid=train-start]:not([disabled])').click();
   await page.locator('[data-testid=run-state]').filter({ hasText: /^failed$/ }).waitFor({ timeout: 120_000 });
   const failure = page.locator('[data-testid=run-failure]');
   await failure.waitFor();
-  assert.match(await page.locator('[data-testid=run-failure-message]').innerText(), /Dataset folder not found: \/nonexistent\/photos/);
+  assert.match(await page.locator('[data-testid=run-failure-message]').innerText(), /Dataset folder not found: .*netsmith-e2e-no-such-photos/);
   assert.match(await page.locator('[data-testid=run-failure-fix]').innerText(), /one subfolder per class/);
   assert.equal(await page.getByText('Waiting for the first steps…').count(), 0, 'no chart waits for steps that will never come');
   await shot(page, 'failed-run-live');

@@ -124,6 +124,13 @@ test('a diverging run: exponent numbers, readable axes, "Diverging" instead of "
 
 test('the Train panel warns on extreme settings without blocking Start', { timeout: 60_000 }, async () => {
   const { page } = session;
+  // A network that can train (an empty document keeps Start off for its own reason: no output).
+  await page.click('[data-testid=ws-editor]');
+  await page.click('[data-testid="tool-file.newFromTemplate"]');
+  await page.click('[data-testid=template-lenet_mnist]');
+  const confirm = page.locator('[data-testid=confirm-ok]');
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await page.waitForSelector('[data-testid=templates-dialog]', { state: 'detached' });
   await page.click('[data-testid=ws-training]');
   const lr = page.locator('[data-testid=train-lr]');
   await lr.fill('100');

@@ -46,6 +46,8 @@ test('the Train panel and the run page list the files a folder import skipped, e
   await page.selectOption('[data-testid=train-dataset]', '__folder');
   await page.fill('[data-testid=train-folder]', folder);
   await page.press('[data-testid=train-folder]', 'Enter');
+  // A temp folder lies outside the host's dataset roots (the home folder): the user allows it once.
+  await page.locator('[data-testid=train-allow-folder]').click({ timeout: 60_000 });
   const preview = page.locator('[data-testid=dataset-preview]');
   await preview.waitFor({ timeout: 60_000 });
   const summary = preview.locator('[data-testid=skipped-files]');
