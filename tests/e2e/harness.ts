@@ -128,3 +128,13 @@ export async function readyApp(page: Page): Promise<void> {
   const recover = page.locator('[data-testid=recover-discard]');
   if (await recover.isVisible()) await recover.click();
 }
+
+/** File → New from template: picks `id` in the gallery, confirms discarding unsaved work if asked, waits for the gallery to close. */
+export async function newFromTemplate(page: Page, id: string): Promise<void> {
+  await page.click('[data-testid=ws-editor]');
+  await page.click('[data-testid="tool-file.newFromTemplate"]');
+  await page.click(`[data-testid=template-${id}]`);
+  const confirm = page.locator('[data-testid=confirm-ok]');
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await page.waitForSelector('[data-testid=templates-dialog]', { state: 'detached' });
+}

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { GraphBuilder } from '../../src/shared/graph/builder';
 import type { GraphDoc } from '../../src/shared/graph/types';
 import { serializeProject } from '../../src/renderer/core/project';
-import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+import { newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS;
 const hosts: Host[] = [];
@@ -59,15 +59,6 @@ async function openProject(page: Page, path: string): Promise<void> {
   const confirm = page.locator('[data-testid=confirm-ok]');
   if (await confirm.isVisible().catch(() => false)) await confirm.click();
   await page.waitForSelector('[data-testid=open-dialog]', { state: 'detached' });
-}
-
-async function newFromTemplate(page: Page, id: string): Promise<void> {
-  await page.click('[data-testid=ws-editor]');
-  await page.click('[data-testid="tool-file.newFromTemplate"]');
-  await page.click(`[data-testid=template-${id}]`);
-  const confirm = page.locator('[data-testid=confirm-ok]');
-  if (await confirm.isVisible().catch(() => false)) await confirm.click();
-  await page.waitForSelector('[data-testid=templates-dialog]', { state: 'detached' });
 }
 
 async function fillRun(page: Page, s: { epochs: number; trainLimit: number; valLimit: number; probeEvery: number }): Promise<void> {

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { RunRegistry } from '../../src/main/service/runs/registry';
 import { templateById } from '../../src/shared/templates';
-import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+import { newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS ?? '/tmp/shots';
 let host: Host;
@@ -125,12 +125,7 @@ test('a diverging run: exponent numbers, readable axes, "Diverging" instead of "
 test('the Train panel warns on extreme settings without blocking Start', { timeout: 60_000 }, async () => {
   const { page } = session;
   // A network that can train (an empty document keeps Start off for its own reason: no output).
-  await page.click('[data-testid=ws-editor]');
-  await page.click('[data-testid="tool-file.newFromTemplate"]');
-  await page.click('[data-testid=template-lenet_mnist]');
-  const confirm = page.locator('[data-testid=confirm-ok]');
-  if (await confirm.isVisible().catch(() => false)) await confirm.click();
-  await page.waitForSelector('[data-testid=templates-dialog]', { state: 'detached' });
+  await newFromTemplate(page, 'lenet_mnist');
   await page.click('[data-testid=ws-training]');
   const lr = page.locator('[data-testid=train-lr]');
   await lr.fill('100');
@@ -226,11 +221,7 @@ test('editor wording: a lone Input, Max Pool stride and pad, doc cards, Save in 
 
 test('Fit view shows ResNet-50 readably, and node costs are not cut', { timeout: 60_000 }, async () => {
   const { page } = session;
-  await page.click('[data-testid="tool-file.newFromTemplate"]');
-  await page.click('[data-testid=template-resnet50]');
-  const confirm = page.locator('[data-testid=confirm-ok]');
-  if (await confirm.isVisible().catch(() => false)) await confirm.click();
-  await page.waitForSelector('[data-testid=templates-dialog]', { state: 'detached' });
+  await newFromTemplate(page, 'resnet50');
   await page.click('[data-testid="tool-view.fit"]');
   await page.waitForTimeout(600);
   const node = page.locator('[data-testid=node-conv2d_1]');

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MESSY_SKIPPED, messyFolder } from '../unit/engine/data/messy';
-import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+import { newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS;
 let host: Host | undefined;
@@ -34,12 +34,7 @@ test('the Train panel and the run page list the files a folder import skipped, e
   const { page } = session;
   await readyApp(page);
 
-  await page.click('[data-testid=ws-editor]');
-  await page.click('[data-testid="tool-file.newFromTemplate"]');
-  await page.click('[data-testid=template-lenet_mnist]');
-  const confirm = page.locator('[data-testid=confirm-ok]');
-  if (await confirm.isVisible().catch(() => false)) await confirm.click();
-  await page.waitForSelector('[data-testid=templates-dialog]', { state: 'detached' });
+  await newFromTemplate(page, 'lenet_mnist');
 
   await page.click('[data-testid=ws-training]');
   await page.waitForSelector('[data-testid=train-panel]');

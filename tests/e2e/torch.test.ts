@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+import { newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS ?? '/tmp/shots/torch';
 mkdirSync(SHOTS, { recursive: true });
@@ -25,12 +25,7 @@ test('PyTorch · CPU in the Train panel: the run names its engine and every dash
   session = await openBrowser(host.url);
   const { page } = session;
   await readyApp(page);
-  await page.click('[data-testid=ws-editor]');
-  await page.click('[data-testid="tool-file.newFromTemplate"]');
-  await page.click('[data-testid=template-cnn_small]');
-  const confirm = page.locator('[data-testid=confirm-ok]');
-  if (await confirm.isVisible().catch(() => false)) await confirm.click();
-  await page.waitForSelector('[data-testid=templates-dialog]', { state: 'detached' });
+  await newFromTemplate(page, 'cnn_small');
 
   await page.click('[data-testid=ws-training]');
   await page.waitForSelector('[data-testid=train-panel]');
