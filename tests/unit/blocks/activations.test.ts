@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACTIVATIONS, leakyRelu, prelu, softmax } from '../../../src/shared/blocks/activations';
+import { ACTIVATIONS, leakyRelu, prelu, softmax } from '../../../src/blocks/activations/definition';
 import { rejectsParams, run, throwsShape } from './harness';
 
 // Ops per element, as written on the doc cards (ReLU ≈ 1, sigmoid/tanh ≈ 4 as in the notes).

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cbam } from '../../../src/shared/blocks/cbam';
-import { coordAttention } from '../../../src/shared/blocks/coord_attention';
-import { mhsa } from '../../../src/shared/blocks/mhsa';
-import { squeezeExcite } from '../../../src/shared/blocks/se';
+import { cbam } from '../../../src/blocks/cbam/definition';
+import { coordAttention } from '../../../src/blocks/coord_attention/definition';
+import { mhsa } from '../../../src/blocks/mhsa/definition';
+import { squeezeExcite } from '../../../src/blocks/se/definition';
 import { run, throwsShape } from './harness';
 
 describe('attn/se', () => {

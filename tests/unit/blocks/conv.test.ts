@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { conv2d } from '../../../src/shared/blocks/conv2d';
-import { conv2dTranspose } from '../../../src/shared/blocks/conv2d_transpose';
-import { depthwiseConv2d } from '../../../src/shared/blocks/depthwise_conv2d';
-import { separableConv2d } from '../../../src/shared/blocks/separable_conv2d';
+import { conv2d } from '../../../src/blocks/conv2d/definition';
+import { conv2dTranspose } from '../../../src/blocks/conv2d_transpose/definition';
+import { depthwiseConv2d } from '../../../src/blocks/depthwise_conv2d/definition';
+import { separableConv2d } from '../../../src/blocks/separable_conv2d/definition';
 import { rejectsParams, run, throwsShape } from './harness';
 
 describe('core/conv2d', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dense } from '../../../src/shared/blocks/dense';
-import { classify, segment } from '../../../src/shared/blocks/heads';
-import { yoloHead } from '../../../src/shared/blocks/yolo_head';
+import { dense } from '../../../src/blocks/dense/definition';
+import { classify, segment } from '../../../src/blocks/heads/definition';
+import { yoloHead } from '../../../src/blocks/yolo_head/definition';
 import { run, throwsShape } from './harness';
 
 describe('core/dense', () => {

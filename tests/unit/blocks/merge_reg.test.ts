@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { add } from '../../../src/shared/blocks/add';
-import { concat } from '../../../src/shared/blocks/concat';
-import { multiply } from '../../../src/shared/blocks/multiply';
-import { dropPath, dropout } from '../../../src/shared/blocks/regularization';
+import { add } from '../../../src/blocks/add/definition';
+import { concat } from '../../../src/blocks/concat/definition';
+import { multiply } from '../../../src/blocks/multiply/definition';
+import { dropPath, dropout } from '../../../src/blocks/regularization/definition';
 import { rejectsParams, run, throwsShape } from './harness';
 
 describe('merge/add', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { batchNorm } from '../../../src/shared/blocks/batchnorm';
-import { groupNorm } from '../../../src/shared/blocks/groupnorm';
-import { layerNorm } from '../../../src/shared/blocks/layernorm';
+import { batchNorm } from '../../../src/blocks/batchnorm/definition';
+import { groupNorm } from '../../../src/blocks/groupnorm/definition';
+import { layerNorm } from '../../../src/blocks/layernorm/definition';
 import { rejectsParams, run, throwsShape } from './harness';
 
 describe('norm/batchnorm', () => {

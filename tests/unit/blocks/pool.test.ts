@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { globalAvgPool, globalMaxPool } from '../../../src/shared/blocks/global_pool';
-import { avgPool, maxPool } from '../../../src/shared/blocks/pooling';
+import { globalAvgPool, globalMaxPool } from '../../../src/blocks/global_pool/definition';
+import { avgPool, maxPool } from '../../../src/blocks/pooling/definition';
 import { rejectsParams, run, throwsShape } from './harness';
 
 describe('pool/maxpool and pool/avgpool', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { flatten } from '../../../src/shared/blocks/flatten';
-import { reshape } from '../../../src/shared/blocks/reshape';
-import { upsample } from '../../../src/shared/blocks/upsample';
-import { zeroPad } from '../../../src/shared/blocks/zeropad';
+import { flatten } from '../../../src/blocks/flatten/definition';
+import { reshape } from '../../../src/blocks/reshape/definition';
+import { upsample } from '../../../src/blocks/upsample/definition';
+import { zeroPad } from '../../../src/blocks/zeropad/definition';
 import { rejectsParams, run, throwsShape } from './harness';
 
 const zero = { params: 0, macs: 0, ops: 0 };

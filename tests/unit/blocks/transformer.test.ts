@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encoder } from '../../../src/shared/blocks/encoder';
-import { patchEmbed } from '../../../src/shared/blocks/patch_embed';
-import { classToken, clsPool, posEmbed } from '../../../src/shared/blocks/tokens';
+import { encoder } from '../../../src/blocks/encoder/definition';
+import { patchEmbed } from '../../../src/blocks/patch_embed/definition';
+import { classToken, clsPool, posEmbed } from '../../../src/blocks/tokens/definition';
 import { run, throwsShape } from './harness';
 
 describe('tfm/patch_embed', () => {

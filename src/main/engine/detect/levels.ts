@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { yoloChannels } from '../../../shared/blocks/yolo_head';
+import { yoloChannels } from '../../../blocks/yolo_head/definition';
 import { kmeansAnchors, type Size } from './anchors';
 
 /** One YOLO head (one scale) as the detection code sees it. */

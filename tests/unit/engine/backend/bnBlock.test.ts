@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initWasmBackend } from '../../../../src/main/engine/backend/wasm';
-import { batchNormalization } from '../../../../src/main/engine/blocks/batchnorm';
+import { batchNormalization } from '../../../../src/blocks/batchnorm/engine';
 import { maxAbsDiff, randomArray } from './helpers';
 
 before(async () => {

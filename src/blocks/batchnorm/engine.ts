@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchNorm as def } from './definition';
+import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from '../../main/engine/blocks/layer';
+import { batchNormOp } from '../../main/engine/blocks/ops';
+import { batchNormTraining } from '../../main/engine/backend/batchNormTraining';
+import { channelAffine } from '../../main/engine/export/onnx/ops';
+import { ExportError } from '../../main/engine/export/errors';
+import { twin } from '../../main/engine/blocks/types';
+
+/**
+ * BatchNorm without γ and β. tfjs' BatchNormalization reads γ unconditionally while training, so
+ * `center: false, scale: false` fails there; this layer keeps only the running statistics.
+ */
+export class PlainBatchNorm extends NetsmithLayer<{ momentum: number; epsilon: number }> {
+  static className = 'Netsmith>BatchNorm';
+  private movingMean?: tf.LayerVariable;
+  private movingVariance?: tf.LayerVariable;
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = oneShape(inputShape);
+    const c = shape[shape.length - 1] as number;
+    this.movingMean = this.addWeight('moving_mean', [c], 'float32', tf.initializers.zeros(), undefined, false);
+    this.movingVariance = this.addWeight('moving_variance', [c], 'float32', tf.initializers.ones(), undefined, false);
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return oneShape(inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs);
+      const axes = [...Array(x.rank - 1).keys()];
+      return batchNormOp(x, axes, { mean: this.movingMean!, variance: this.movingVariance! }, isTraining(kwargs), this.opts.momentum, this.opts.epsilon);
+    });
+  }
+}
+registerLayer(PlainBatchNorm);
+
+interface BatchNormInternals {
+  gamma: tf.LayerVariable;
+  beta: tf.LayerVariable;
+  movingMean: tf.LayerVariable;
+  movingVariance: tf.LayerVariable;
+  momentum: number;
+  epsilon: number;
+}
+
+/**
+ * tfjs' BatchNormalization (weights, serialization and inference its own) whose training step runs on
+ * the fused training op (src/main/engine/backend/batchNormTraining.ts: on wasm ~5 passes over x and its
+ * gradient instead of ~20 elementwise ops; elsewhere tf.moments + tf.batchNorm, as tfjs does). The moving
+ * statistics are updated exactly as tfjs does (biased batch variance).
+ */
+export function batchNormalization(args: { momentum: number; epsilon: number; name: string }): tf.layers.Layer {
+  const layer = tf.layers.batchNormalization({ axis: -1, ...args });
+  const bn = layer as unknown as BatchNormInternals;
+  const tfjsCall = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => {
+    const x = one(inputs as tf.Tensor | tf.Tensor[]);
+    if (!isTraining(kwargs as Kwargs) || x.dtype !== 'float32') return tfjsCall(inputs, kwargs);
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormTraining(x, bn.gamma.read() as tf.Tensor1D, bn.beta.read() as tf.Tensor1D, bn.epsilon);
+      for (const [v, value] of [[bn.movingMean, mean], [bn.movingVariance, variance]] as const) {
+        const old = v.read();
+        v.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - bn.momentum)));
+      }
+      return y;
+    });
+  };
+  return layer;
+}
+
+/** tfjs' BatchNormalization; Keras' momentum is the weight of the old running value, so PyTorch's m becomes 1 − m. */
+export const batchNorm = twin(def, (ctx, [x], p) => {
+  if (!p.affine) return applyLayer(new PlainBatchNorm({ name: ctx.name(), opts: { momentum: p.momentum, epsilon: p.epsilon } }), x);
+  return applyLayer(batchNormalization({ momentum: 1 - p.momentum, epsilon: p.epsilon, name: ctx.name() }), x);
+}, {
+  // Inference: the running statistics folded into one per-channel scale and shift (any rank).
+  onnx: (ctx, [x], p) => {
+    const w = ctx.weights();
+    const mean = w.moving_mean.data;
+    const variance = w.moving_variance.data;
+    const scale = new Float32Array(mean.length);
+    const shift = new Float32Array(mean.length);
+    for (let i = 0; i < mean.length; i++) {
+      scale[i] = (w.gamma?.data[i] ?? 1) / Math.sqrt(variance[i] + p.epsilon);
+      shift[i] = (w.beta?.data[i] ?? 0) - mean[i] * scale[i];
+    }
+    return channelAffine(ctx, x, ctx.inputShapes[0].length, scale, shift, 'affine');
+  },
+  // nn.BatchNorm2d on images, BatchNorm1d on vectors and on tokens (features moved to axis 1 and back);
+  // PyTorch's momentum is the block's own.
+  pytorch: (ctx, p) => {
+    const rank = ctx.inputShapes[0].length;
+    if (rank > 4) throw new ExportError(`BatchNorm on rank-${rank} tensors has no PyTorch layer`);
+    const w = ctx.weights();
+    const c = w.moving_mean.shape[0];
+    const state: Record<string, { data: Float32Array; shape: number[] }> = { running_mean: w.moving_mean, running_var: w.moving_variance };
+    if (p.affine) Object.assign(state, { weight: w.gamma, bias: w.beta });
+    return {
+      module: `nn.BatchNorm${rank === 4 ? 2 : 1}d(${c}, eps=${p.epsilon}, momentum=${p.momentum}${p.affine ? '' : ', affine=False'})`,
+      forward: (self, [x]) => (rank === 3 ? `${self}(${x}.transpose(1, 2)).transpose(1, 2)` : `${self}(${x})`),
+      state,
+    };
+  },
+});
