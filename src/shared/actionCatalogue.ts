@@ -20,7 +20,6 @@ export interface ActionSpec {
 const catalogue = <T extends Record<string, ActionSpec>>(specs: T): { readonly [K in keyof T]: ActionSpec } => specs;
 
 export const ACTION_CATALOGUE = catalogue({
-  'doc.markSaved': { label: 'Mark saved', category: 'File', palette: false },
   'edit.copy': { label: 'Copy', category: 'Edit', keys: ['Mod+C'] },
   'edit.cut': { label: 'Cut', category: 'Edit', keys: ['Mod+X'] },
   'edit.delete': { label: 'Delete', category: 'Edit', keys: ['Delete', 'Backspace'] },
@@ -79,7 +78,6 @@ export const ACTION_CATALOGUE = catalogue({
   'run.start': { label: 'Start training', category: 'Run', palette: false },
   'run.stop': { label: 'Stop training', category: 'Run', keys: ['Mod+Shift+Enter'] },
   'run.train': { label: 'Train…', category: 'Run', keys: ['Mod+Enter'], keysInInputs: true },
-  'ui.showReport': { label: 'Show load report', category: 'View', palette: false },
   'view.batchSize': { label: 'Batch size for the memory estimate', category: 'View', palette: false },
   'view.commandPalette': { label: 'Command palette', category: 'View', keys: ['Mod+K', 'Mod+Shift+P'], keysInInputs: true, palette: false },
   'view.fit': { label: 'Fit view', category: 'View', keys: ['Shift+1'] },

@@ -1,7 +1,7 @@
 import { register } from './types';
 
 /** Pastes blocks from the clipboard (the system clipboard, or the last copy when it cannot be read). */
-export default register<{ text?: string } | undefined>('edit.paste', {
+export default register('edit.paste', {
   async perform(_s, p, ctx) {
     const text = p?.text ?? (await ctx.clipboard.read());
     if (!text) {

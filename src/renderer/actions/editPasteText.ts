@@ -2,7 +2,7 @@ import { insertFragment, parseFragment } from '../core/fragment';
 import { register } from './types';
 
 /** Inserts pasted JSON (through `restore()`), with fresh ids; pasted into the same project it is offset. */
-export default register<{ text: string }>('edit.pasteText', {
+export default register('edit.pasteText', {
   perform(s, p, ctx) {
     const parsed = parseFragment(p.text);
     if (!parsed.ok) throw new Error(parsed.error);

@@ -9,7 +9,7 @@ import { register } from './types';
 import { confirmDiscard } from './shared';
 
 /** Creates a new (unsaved) project from a template; the template goes through `restore()` like any load. */
-export default register<{ id: string }>('file.loadTemplate', {
+export default register('file.loadTemplate', {
   async perform(_s, p, ctx) {
     const t = TEMPLATES.find((x) => x.id === p.id);
     if (!t) throw new Error(`Unknown template '${p.id}'`);

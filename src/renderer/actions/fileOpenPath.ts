@@ -2,7 +2,7 @@ import { baseName } from '../core/project';
 import { register } from './types';
 import { confirmDiscard } from './shared';
 
-export default register<{ path: string }>('file.openPath', {
+export default register('file.openPath', {
   predicate: (_s) => true,
   async perform(_s, p, ctx) {
     if (!ctx.lab) throw new Error('Not connected to a host');

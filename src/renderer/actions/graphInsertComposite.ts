@@ -1,4 +1,3 @@
-import type { Position } from '../../shared/graph/types';
 import { GraphBuilder } from '../../shared/graph/builder';
 import { COMPOSITES } from '../core/catalog';
 import { analysisOf } from '../core/analysis';
@@ -6,7 +5,7 @@ import { compositeFragment } from '../core/fragment';
 import { register } from './types';
 
 /** Inserts a composite from the catalog (e.g. a residual block) as a group. */
-export default register<{ id: string; position?: Position }>('graph.insertComposite', {
+export default register('graph.insertComposite', {
   async perform(s, p, ctx) {
     const c = COMPOSITES.find((x) => x.id === p.id);
     if (!c) throw new Error(`Unknown composite '${p.id}'`);

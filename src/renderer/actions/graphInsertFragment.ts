@@ -1,11 +1,10 @@
 import { LAYOUT } from '../../shared/graph/layout';
-import type { Position } from '../../shared/graph/types';
-import { insertFragment, type Fragment } from '../core/fragment';
+import { insertFragment } from '../core/fragment';
 import { register } from './types';
 import { nodeById, selectedOutput } from './shared';
 
 /** Inserts a composite or a library block: after the selected block (fed by it) or at a position. */
-export default register<{ fragment: Fragment; position?: Position }>('graph.insertFragment', {
+export default register('graph.insertFragment', {
   perform(s, p, ctx) {
     const from = p.position ? undefined : selectedOutput(s);
     let at = p.position;

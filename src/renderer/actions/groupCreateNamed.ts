@@ -1,7 +1,7 @@
 import { createGroup } from '../core/groups';
 import { register } from './types';
 
-export default register<{ nodes: string[]; name: string }>('group.createNamed', {
+export default register('group.createNamed', {
   perform(s, p) {
     const r = createGroup(s.doc, p.nodes, p.name);
     if (!r.ok) throw new Error(r.error);

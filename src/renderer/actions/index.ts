@@ -1,5 +1,4 @@
 // The action registry: every command of the editor, one file each (keep sorted).
-import docMarkSaved from './docMarkSaved';
 import editCopy from './editCopy';
 import editCut from './editCut';
 import editDelete from './editDelete';
@@ -55,7 +54,6 @@ import runResume from './runResume';
 import runStart from './runStart';
 import runStop from './runStop';
 import runTrain from './runTrain';
-import uiShowReport from './uiShowReport';
 import viewBatchSize from './viewBatchSize';
 import viewCommandPalette from './viewCommandPalette';
 import viewFit from './viewFit';
@@ -68,7 +66,6 @@ import * as viewWorkspace from './viewWorkspace';
 import type { Action } from './types';
 
 export const ACTIONS: readonly Action<never>[] = [
-  docMarkSaved,
   editCopy,
   editCut,
   editDelete,
@@ -124,7 +121,6 @@ export const ACTIONS: readonly Action<never>[] = [
   runStart,
   runStop,
   runTrain,
-  uiShowReport,
   viewBatchSize,
   viewCommandPalette,
   viewFit,

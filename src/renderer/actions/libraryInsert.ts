@@ -1,7 +1,6 @@
-import type { Position } from '../../shared/graph/types';
 import { register } from './types';
 
-export default register<{ id: string; position?: Position }>('library.insert', {
+export default register('library.insert', {
   async perform(_s, p, ctx) {
     const item = ctx.library.list().find((i) => i.id === p.id);
     if (!item) throw new Error('That block is no longer in the library');

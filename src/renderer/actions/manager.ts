@@ -3,7 +3,7 @@ import { matches, sameShortcut, type KeyLike } from '../core/keys';
 import { pruneSelection, type EditorState } from '../core/state';
 import type { Store } from '../core/store';
 import type { ActionId } from '../../shared/actionCatalogue';
-import type { Action, ActionContext } from './types';
+import type { Action, ActionContext, PayloadOf } from './types';
 
 /** A nested action's failure, already reported to the user: the outer action stops quietly. */
 class ReportedError extends Error {}
@@ -33,7 +33,7 @@ export class ActionManager {
   ) {
     this.ctx = {
       ...ctx,
-      dispatch: async (name, payload) => {
+      dispatch: async (name, ...[payload]) => {
         const r = await this.execute(name, payload, 'api');
         if (r.reason === 'error') throw new ReportedError(String(r.error));
       },
@@ -58,7 +58,7 @@ export class ActionManager {
     return [...this.actions.values()];
   }
 
-  isEnabled(name: ActionId, payload?: unknown): boolean {
+  isEnabled<K extends ActionId>(name: K, payload?: PayloadOf<K>): boolean {
     const a = this.actions.get(name);
     return !!a && (a.predicate?.(this.store.get(), payload) ?? true);
   }
@@ -73,7 +73,7 @@ export class ActionManager {
     return out;
   }
 
-  async execute(name: ActionId, payload?: unknown, _source: Source = 'api'): Promise<ExecuteResult> {
+  async execute<K extends ActionId>(name: K, payload?: PayloadOf<K>, _source: Source = 'api'): Promise<ExecuteResult> {
     const action = this.actions.get(name);
     if (!action) return { ok: false, reason: 'unknown' };
     const before = this.store.get();

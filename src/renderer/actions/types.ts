@@ -3,6 +3,9 @@ import type { LabApi } from '../../shared/api';
 import type { Position } from '../../shared/graph/types';
 import type { EditorState } from '../core/state';
 import type { LibraryItem } from '../core/library';
+import type { PayloadArgs, PayloadOf } from './payloads';
+
+export type { ActionPayloads, PayloadArgs, PayloadOf } from './payloads';
 
 export type Category = ActionCategory;
 
@@ -36,7 +39,7 @@ export interface LibraryBridge {
 
 export interface ActionContext {
   /** Runs another action (through the manager, so it is recorded like any other). */
-  dispatch(name: ActionId, payload?: unknown): Promise<void>;
+  dispatch<K extends ActionId>(name: K, ...payload: PayloadArgs<K>): Promise<void>;
   get(): EditorState;
   /** A plain state change (no action, no undo step): closing a dialog, loading a document, run news. */
   update(fn: (state: EditorState) => EditorState): void;
@@ -72,7 +75,10 @@ export interface Action<P = unknown> extends ActionSpec, ActionBehaviour<P> {
   name: ActionId;
 }
 
-/** Declares an action (one per file in this folder): the behaviour of a catalogue entry. */
-export function register<P = undefined>(id: ActionId, behaviour: ActionBehaviour<P>): Action<P> {
+/**
+ * Declares an action (one per file in this folder): the behaviour of a catalogue entry, with the catalogue's label
+ * and shortcuts and the payload type ActionPayloads gives its id. The manager registers the list (index.ts).
+ */
+export function register<K extends ActionId>(id: K, behaviour: ActionBehaviour<PayloadOf<K>>): Action<PayloadOf<K>> {
   return { name: id, ...ACTION_CATALOGUE[id], ...behaviour };
 }

@@ -179,7 +179,7 @@ test('loading a document, closing a dialog and run news are plain state updates'
   assert.equal(s.dialog, null, 'loading a document closes the dialog');
   assert.ok(!isDirty(s));
   assert.equal(s.history.past.length, 0);
-  assert.ok(!ACTIONS.some((a) => ['doc.load', 'ui.closeDialog', 'run.update'].includes(a.name)), 'no plumbing actions left');
+  assert.ok(!ACTIONS.some((a) => ['doc.load', 'ui.closeDialog', 'run.update', 'doc.markSaved', 'ui.showReport'].includes(a.name)), 'no plumbing actions left');
   const lab = { controlRun: async (a: { id: string; action: string }) => ({ id: a.id, state: a.action === 'stop' ? 'stopped' : 'paused', epoch: 1, epochs: 3, step: 40 }) };
   const r = harness(smallNet(), { lab: lab as unknown as LabApi });
   r.store.set(updateRun(r.store.get(), { id: 'run-1', state: 'running', epochs: 3 }));
@@ -189,6 +189,26 @@ test('loading a document, closing a dialog and run news are plain state updates'
   await r.manager.execute('run.stop');
   assert.deepEqual(r.store.get().run, { id: 'run-1', state: 'stopped', epoch: 0, epochs: 3, step: 0 });
   assert.equal(r.store.get().history.past.length, 0);
+});
+
+test('saving to a path marks the document saved and closes the dialog: one action, no chained ones', async () => {
+  const written: string[] = [];
+  const lab = { writeProject: async (a: { path: string }) => (written.push(a.path), { path: a.path, name: 'x', modified: '', size: 1 }), clearAutosave: async () => undefined };
+  const h = harness(smallNet(), { lab: lab as unknown as LabApi });
+  await h.manager.execute('graph.setLabel', { node: h.store.get().doc.nodes[0].id, label: 'renamed' });
+  h.store.update((s) => ({ ...s, dialog: { kind: 'shortcuts' } }));
+  assert.ok(isDirty(h.store.get()));
+  const ran: string[] = [];
+  const execute = h.manager.execute.bind(h.manager);
+  h.manager.execute = (async (name: string, ...rest: unknown[]) => (ran.push(name), execute(name as never, ...(rest as [never]))));
+  const r = await h.manager.execute('file.saveTo', { path: 'net' });
+  assert.ok(r.ok);
+  assert.deepEqual(ran, ['file.saveTo']);
+  assert.deepEqual(written, ['net.netsmith.json']);
+  const s = h.store.get();
+  assert.ok(!isDirty(s));
+  assert.equal(s.path, 'net.netsmith.json');
+  assert.equal(s.dialog, null);
 });
 
 test('opening a broken file reports errors and keeps the document', async () => {
