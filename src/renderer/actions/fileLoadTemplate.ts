@@ -3,7 +3,6 @@ import { isTooTall } from '../../shared/graph/layout';
 import { moveNodes } from '../core/graphOps';
 import { autoLayout } from '../core/view';
 import { TEMPLATES } from '../core/catalog';
-import { recommendTraining } from '../core/trainHints';
 import { loadDoc } from '../core/state';
 import { register } from './types';
 import { confirmDiscard } from './shared';
@@ -22,7 +21,7 @@ export default register('file.loadTemplate', {
     ctx.view.fitView({ readable: true });
     // The Train panel starts from the template's measured settings (dataset, epochs, batch, optimizer).
     const rec = t.recommended;
-    if (rec) recommendTraining(rec);
+    if (rec) ctx.trainDraft.recommend(rec);
     ctx.toast(`New project from ${t.name}${rec ? ` · Train panel set to ${rec.dataset} with its recommended settings` : ''}`, 'success');
   },
 });

@@ -3,6 +3,7 @@ import type { LabApi } from '../../shared/api';
 import type { Position } from '../../shared/graph/types';
 import type { EditorState } from '../core/state';
 import type { LibraryItem } from '../core/library';
+import type { TrainRecommendation } from '../core/trainDraft';
 import type { PayloadArgs, PayloadOf } from './payloads';
 
 export type { ActionPayloads, PayloadArgs, PayloadOf } from './payloads';
@@ -48,6 +49,8 @@ export interface ActionContext {
   clipboard: ClipboardBridge;
   files: FilesBridge;
   library: LibraryBridge;
+  /** The Train panel's draft: a loaded template hands it its recommended settings. */
+  trainDraft: { recommend(rec: TrainRecommendation): void };
   toast(message: string, kind?: 'info' | 'success' | 'error'): void;
   /** true: confirmed, false: cancelled, 'alternative': the third button (`alternative`, e.g. "Save") was chosen. */
   confirm(title: string, message: string, opts?: { confirmLabel?: string; danger?: boolean; alternative?: string }): Promise<boolean | 'alternative'>;
