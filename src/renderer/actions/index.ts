@@ -5,7 +5,6 @@ import editDelete from './editDelete';
 import editDeselect from './editDeselect';
 import editDuplicate from './editDuplicate';
 import editPaste from './editPaste';
-import editPasteText from './editPasteText';
 import editRedo from './editRedo';
 import editSelectAll from './editSelectAll';
 import editUndo from './editUndo';
@@ -20,7 +19,6 @@ import fileNew from './fileNew';
 import fileNewFromTemplate from './fileNewFromTemplate';
 import fileOpen from './fileOpen';
 import fileOpenPath from './fileOpenPath';
-import fileOpenText from './fileOpenText';
 import fileRecover from './fileRecover';
 import fileReopen from './fileReopen';
 import fileSave from './fileSave';
@@ -32,7 +30,6 @@ import graphAutoLayout from './graphAutoLayout';
 import graphConnect from './graphConnect';
 import graphFocus from './graphFocus';
 import graphInsertComposite from './graphInsertComposite';
-import graphInsertFragment from './graphInsertFragment';
 import graphMoveNodes from './graphMoveNodes';
 import * as graphNudge from './graphNudge';
 import graphSelect from './graphSelect';
@@ -40,7 +37,6 @@ import graphSetLabel from './graphSetLabel';
 import graphSetMeta from './graphSetMeta';
 import graphSetParam from './graphSetParam';
 import groupCreate from './groupCreate';
-import groupCreateNamed from './groupCreateNamed';
 import groupRename from './groupRename';
 import groupSaveToLibrary from './groupSaveToLibrary';
 import groupSetRepeat from './groupSetRepeat';
@@ -72,7 +68,6 @@ export const ACTIONS: readonly Action<never>[] = [
   editDeselect,
   editDuplicate,
   editPaste,
-  editPasteText,
   editRedo,
   editSelectAll,
   editUndo,
@@ -87,7 +82,6 @@ export const ACTIONS: readonly Action<never>[] = [
   fileNewFromTemplate,
   fileOpen,
   fileOpenPath,
-  fileOpenText,
   fileRecover,
   fileReopen,
   fileSave,
@@ -99,7 +93,6 @@ export const ACTIONS: readonly Action<never>[] = [
   graphConnect,
   graphFocus,
   graphInsertComposite,
-  graphInsertFragment,
   graphMoveNodes,
   ...Object.values(graphNudge),
   graphSelect,
@@ -107,7 +100,6 @@ export const ACTIONS: readonly Action<never>[] = [
   graphSetMeta,
   graphSetParam,
   groupCreate,
-  groupCreateNamed,
   groupRename,
   groupSaveToLibrary,
   groupSetRepeat,

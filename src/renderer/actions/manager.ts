@@ -29,7 +29,7 @@ export class ActionManager {
 
   constructor(
     readonly store: Store<EditorState>,
-    ctx: Omit<ActionContext, 'dispatch' | 'get' | 'update'>,
+    ctx: Omit<ActionContext, 'dispatch' | 'get' | 'update' | 'edit'>,
   ) {
     this.ctx = {
       ...ctx,
@@ -39,6 +39,10 @@ export class ActionManager {
       },
       get: store.get,
       update: (fn) => store.update(fn),
+      edit: (fn) => {
+        const before = store.get();
+        this.commit(before, fn(before), true);
+      },
     };
   }
 
@@ -81,7 +85,7 @@ export class ActionManager {
     try {
       const result = action.perform(before, payload, this.ctx);
       if (result instanceof Promise) await result;
-      else if (result) this.commit(action, before, result, payload);
+      else if (result) this.commit(before, result, action.undoable !== false, action.coalesce?.(payload));
       return { ok: true };
     } catch (err) {
       if (err instanceof ReportedError) return { ok: false, reason: 'error', error: err };
@@ -91,14 +95,13 @@ export class ActionManager {
     }
   }
 
-  private commit(action: Action<unknown>, before: EditorState, result: EditorState, payload: unknown): void {
-    // Sync actions compute from the state they were given; if the store moved meanwhile, that is a bug upstream.
+  /** Sets the next state; a changed document is recorded for undo (unless `undoable` is false), in one place. */
+  private commit(before: EditorState, result: EditorState, undoable: boolean, coalesceKey?: string): void {
+    // Edits compute from the state they were given; if the store moved meanwhile, that is a bug upstream.
     let next = result;
     if (next.doc !== before.doc) {
       next = pruneSelection(next);
-      if (action.undoable !== false) {
-        next = { ...next, history: record(before.history, { doc: before.doc, selection: before.selection }, this.ctx.now(), action.coalesce?.(payload)) };
-      }
+      if (undoable) next = { ...next, history: record(before.history, { doc: before.doc, selection: before.selection }, this.ctx.now(), coalesceKey) };
     }
     this.store.set(next);
   }

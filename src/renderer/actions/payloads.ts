@@ -1,6 +1,5 @@
 import type { ActionId } from '../../shared/actionCatalogue';
 import type { GraphMeta, Position } from '../../shared/graph/types';
-import type { Fragment } from '../core/fragment';
 import type { Connection } from '../core/graphOps';
 import type { Selection, Workspace } from '../core/state';
 
@@ -19,12 +18,9 @@ export interface ActionPayloads {
   'edit.copy': ClipboardWrite;
   'edit.cut': ClipboardWrite;
   'edit.paste': { text?: string } | undefined;
-  'edit.pasteText': { text: string };
   'experiment.start': { concurrency?: number; seed?: number } | undefined;
   'file.loadTemplate': { id: string };
   'file.openPath': { path: string };
-  /** `clean`: the document counts as saved (default true); `skipConfirm`: the caller already asked about unsaved work. */
-  'file.openText': { text: string; name: string; path: string | null; clean?: boolean; skipConfirm?: boolean };
   'file.recover': { text: string };
   'file.reopen': { text: string };
   'file.saveTo': { path: string };
@@ -32,13 +28,11 @@ export interface ActionPayloads {
   'graph.connect': Connection;
   'graph.focus': { nodes: string[] };
   'graph.insertComposite': { id: string; position?: Position };
-  'graph.insertFragment': { fragment: Fragment; position?: Position };
   'graph.moveNodes': { positions: Record<string, Position> };
   'graph.select': Partial<Selection>;
   'graph.setLabel': { node: string; label: string };
   'graph.setMeta': Partial<GraphMeta>;
   'graph.setParam': { node: string; param: string; value: unknown };
-  'group.createNamed': { nodes: string[]; name: string };
   'group.rename': { group: string; name: string };
   'group.saveToLibrary': GroupTarget;
   'group.setRepeat': { group: string; repeat: number };

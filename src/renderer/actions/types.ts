@@ -44,6 +44,8 @@ export interface ActionContext {
   get(): EditorState;
   /** A plain state change (no action, no undo step): closing a dialog, loading a document, run news. */
   update(fn: (state: EditorState) => EditorState): void;
+  /** A document edit made after an await (paste, a named group, an insert): recorded as one undo step, like a sync action's result. */
+  edit(fn: (state: EditorState) => EditorState): void;
   lab: LabApi | null;
   view: ViewBridge;
   clipboard: ClipboardBridge;
