@@ -41,6 +41,26 @@ export default tseslint.config(
     ignores: ['src/main/electron/**', 'src/preload/**', 'tests/unit/electron/**'],
     rules: restrict(['electron'], 'Only src/main/electron (and the preload) import electron.'),
   },
+  // The engine (compile, train, export, predict) knows nothing of the service layer (projects, runs, the lab's API)
+  // that drives it. The run record and checkpoint files are the exceptions until they leave src/main/service
+  // (#14: one RunStore, the record type in src/shared).
+  {
+    files: ['src/main/engine/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only src/main/electron (and the preload) import electron.' }],
+          patterns: [
+            {
+              regex: '/service/(?!runs/(record|checkpoints)$)',
+              message: 'src/main/engine must not import src/main/service: the service calls the engine, never the other way round.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src/preload/**'],
     rules: restrict(['**/main/**', '**/renderer/**', '@tensorflow/*'], 'The preload only bridges LabApi.'),

@@ -150,6 +150,7 @@ async function benchDataParallel(model: ModelName, o: Options) {
   const pool = await GradientWorkerPool.create({
     workers: o.workers - 1,
     replica: { module: fileURLToPath(new URL('./replica.ts', import.meta.url)), args: { model } },
+    workerUrl: new URL('../../tests/unit/engine/backend/fixtures/poolWorker.ts', import.meta.url),
   });
   const push = () => pool.setWeights(variables.map((v) => v.dataSync() as Float32Array));
   push();

@@ -1,5 +1,6 @@
-import { LAB_METHODS, type LabApi, type LabEvent, type LabMethod } from '../shared/api';
-import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL, labChannel } from './channels';
+import type { LabEvent } from '../shared/api';
+import { createLabProxy } from '../shared/labProxy';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL, labChannel, type LabReply } from '../shared/protocol';
 import type { LabBridge, PickProjectPathArgs } from './types';
 
 /** The part of Electron's ipcRenderer the bridge uses (a structural type, so tests can pass a stub). */
@@ -9,17 +10,14 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
-type Reply = { result: unknown } | { error: { message: string; code: string } };
-
 /** Builds `window.lab`: one method per LAB_METHODS entry over `lab:<method>`, events from one channel. */
 export function buildLabBridge(ipc: IpcRendererLike): LabBridge {
   const call = async (channel: string, arg: unknown): Promise<unknown> => {
-    const reply = (await ipc.invoke(channel, arg)) as Reply;
+    const reply = (await ipc.invoke(channel, arg)) as LabReply;
     if ('error' in reply) return Promise.reject({ name: 'LabError', message: reply.error.message, code: reply.error.code });
     return reply.result;
   };
-  // Generated from LAB_METHODS, so TypeScript cannot see that every method is there.
-  const methods = Object.fromEntries(LAB_METHODS.map((m: LabMethod) => [m, (arg?: unknown) => call(labChannel(m), arg)])) as unknown as Pick<LabApi, LabMethod>;
+  const methods = createLabProxy((method, arg) => call(labChannel(method), arg));
   const subscribe = (listener: (event: LabEvent) => void): (() => void) => {
     const forward = (_event: unknown, payload: unknown): void => listener(payload as LabEvent);
     ipc.on(LAB_EVENT_CHANNEL, forward);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isActionId } from '../shared/actionCatalogue';
-import type { LabEvent } from '../shared/api';
+import { subscribeTopic } from '../shared/api';
 import { serializeAutosave } from './core/project';
 import { readTabSession, writeTabSession } from './core/session';
 import { isDirty, updateRun } from './core/state';
@@ -114,17 +114,21 @@ function useShell(editor: Editor): boolean {
   // Native menus and run state changes (steps go to the telemetry store, not through the editor state).
   useEffect(() => {
     if (!lab) return;
-    return lab.subscribe((ev: LabEvent) => {
-      if (ev.type === 'menu') {
-        const arg = (ev as { arg?: string }).arg;
-        if (ev.command === 'file.openRecent' && arg) void manager.execute('file.openPath', { path: arg }, 'menu');
-        else if (isActionId(ev.command)) void manager.execute(ev.command, undefined, 'menu');
-      } else if (ev.type === 'run-status') {
-        const cur = store.get().run;
-        const active = ev.run.state === 'running' || ev.run.state === 'queued' || ev.run.state === 'paused';
-        if (!cur || cur.id === ev.run.id || active) store.update((s) => updateRun(s, { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step }));
-      }
+    const offMenu = subscribeTopic(lab, 'menu', (ev) => {
+      if (ev.command === 'file.openRecent') {
+        if (ev.arg) void manager.execute('file.openPath', { path: ev.arg }, 'menu');
+      } else if (isActionId(ev.command)) void manager.execute(ev.command, undefined, 'menu');
     });
+    const offRun = subscribeTopic(lab, 'run', (ev) => {
+      if (ev.type !== 'run-status') return;
+      const cur = store.get().run;
+      const active = ev.run.state === 'running' || ev.run.state === 'queued' || ev.run.state === 'paused';
+      if (!cur || cur.id === ev.run.id || active) store.update((s) => updateRun(s, { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step }));
+    });
+    return () => {
+      offMenu();
+      offRun();
+    };
   }, [lab, manager, store]);
 
   // The native menu greys out what cannot run now (Electron only; the browser host has no native menu).

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import type { MenuCommand } from './actionCatalogue';
 import type { ExperimentResultSummary } from './experiments/summary';
 import type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
 import type { UserExperiment } from './experiments/user';
-import { attentionArgsSchema, type AttentionArgs, type AttentionMaps } from './attention';
+import { attentionArgsSchema, type AttentionMaps } from './attention';
 import { checkpointNameSchema, runIdSchema } from './ids';
-import { predictArgsSchema, type PredictArgs, type PredictResult } from './predict';
+import { predictArgsSchema, type PredictResult } from './predict';
 import type { ImportReport, SkippedFile } from './importReport';
 import type { EvaluationReport, ProbeEvent } from './training/telemetry';
 
@@ -14,7 +15,8 @@ export type { ImportReport, SkippedFile } from './importReport';
 /**
  * The contract between the renderer and the host (Electron main or the headless `serve` host).
  * Every method is async and takes one JSON argument; `subscribe` streams events. Arguments are validated
- * with `LAB_ARGS` on the host side of every transport.
+ * with `LAB_ARGS` on the host side of every transport, and their types are the schemas' (`LabArgs`).
+ * How calls and events travel: src/shared/protocol.ts; the client-side proxy: src/shared/labProxy.ts.
  */
 
 export interface HostInfo {
@@ -144,7 +146,7 @@ export interface RunStatusEvent {
 /** A command chosen in a native menu, routed to the renderer's action manager. */
 export interface MenuEvent {
   type: 'menu';
-  command: string;
+  command: MenuCommand;
   /** E.g. the path for 'file.openRecent'. */
   arg?: string;
 }
@@ -170,7 +172,28 @@ export interface ResumeEvent {
   /** The checkpoint it continues from (`last`, `epoch-N`). */
   checkpoint: string;
 }
-export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent | ExperimentEvent | ResumeEvent;
+/** Everything about one run: its telemetry (steps, epochs, probes, logs, resumes) and its state changes. */
+export type RunEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | ResumeEvent;
+export type LabEvent = RunEvent | ExperimentEvent | MenuEvent;
+
+/** Events by topic: a run's, a guided experiment's progress, a native menu's commands. */
+export interface LabEventTopics {
+  run: RunEvent;
+  experiment: ExperimentEvent;
+  menu: MenuEvent;
+}
+export type EventTopic = keyof LabEventTopics;
+
+export function eventTopic(event: LabEvent): EventTopic {
+  return event.type === 'menu' ? 'menu' : event.type === 'experiment' ? 'experiment' : 'run';
+}
+
+/** Listens to one topic of a LabApi's events; returns the unsubscribe. */
+export function subscribeTopic<T extends EventTopic>(lab: Pick<LabApi, 'subscribe'>, topic: T, listener: (event: LabEventTopics[T]) => void): () => void {
+  return lab.subscribe((event) => {
+    if (eventTopic(event) === topic) listener(event as LabEventTopics[T]);
+  });
+}
 
 export type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
 export type { ExperimentResultSummary } from './experiments/summary';
@@ -190,14 +213,8 @@ export interface ExperimentResultEntry {
 export const EXPORT_FORMATS = ['tfjs', 'onnx', 'pytorch', 'graph'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export interface ExportRunArgs {
-  id: string;
-  format: ExportFormat;
-  /** 'best', 'last' or a checkpoint folder name; default: best, else last. */
-  checkpoint?: string;
-  /** Fold each BatchNorm into the convolution before it (ONNX and PyTorch). */
-  fuseBatchNorm?: boolean;
-}
+/** `checkpoint`: 'best', 'last' or a checkpoint folder name (default: best, else last); `fuseBatchNorm` folds each BatchNorm into the convolution before it (ONNX and PyTorch). */
+export type ExportRunArgs = LabArgs<'exportRun'>;
 
 export interface ExportResult {
   format: ExportFormat;
@@ -284,15 +301,17 @@ export const LAB_ARGS = {
 
 export type LabMethod = keyof typeof LAB_ARGS;
 export const LAB_METHODS = Object.keys(LAB_ARGS) as LabMethod[];
+/** A method's argument as a caller writes it (the schema's input: fields with defaults may be left out). */
+export type LabArgs<M extends LabMethod> = z.input<(typeof LAB_ARGS)[M]>;
 
 export interface LabApi {
   hostInfo(): Promise<HostInfo>;
   listProjects(): Promise<ProjectEntry[]>;
-  readProject(a: { path: string }): Promise<{ path: string; text: string }>;
+  readProject(a: LabArgs<'readProject'>): Promise<{ path: string; text: string }>;
   /** Atomic write (temp file + rename). */
-  writeProject(a: { path: string; text: string }): Promise<ProjectEntry>;
+  writeProject(a: LabArgs<'writeProject'>): Promise<ProjectEntry>;
   recentProjects(): Promise<string[]>;
-  writeAutosave(a: { text: string }): Promise<void>;
+  writeAutosave(a: LabArgs<'writeAutosave'>): Promise<void>;
   readAutosave(): Promise<{ text: string; savedAt: string } | null>;
   clearAutosave(): Promise<void>;
   listDatasets(): Promise<DatasetSummary[]>;
@@ -300,49 +319,49 @@ export interface LabApi {
    * Lets the host read datasets from a folder (and below). Dataset folders must lie inside the user's home folder
    * or a folder added here (kept in the lab's state.json); answers the allowed folders as shown to users.
    */
-  addDatasetRoot(a: { path: string }): Promise<{ roots: string[] }>;
-  startRun(a: { project: string; dataset: string; config?: Record<string, unknown> }): Promise<RunSummary>;
-  controlRun(a: { id: string; action: 'pause' | 'resume' | 'stop' }): Promise<RunSummary>;
+  addDatasetRoot(a: LabArgs<'addDatasetRoot'>): Promise<{ roots: string[] }>;
+  startRun(a: LabArgs<'startRun'>): Promise<RunSummary>;
+  controlRun(a: LabArgs<'controlRun'>): Promise<RunSummary>;
   listRuns(): Promise<RunSummary[]>;
   /** Renames a run and/or sets its tags (written to its run.json atomically); returns the updated summary. */
-  updateRun(a: { id: string; name?: string; tags?: string[] }): Promise<RunSummary>;
-  datasetPreview(a: { id: string; perClass?: number }): Promise<DatasetPreview>;
-  augmentPreview(a: { id: string; augment?: Record<string, unknown>; seed?: number; count?: number; variants?: number }): Promise<AugmentPreview>;
-  runDetail(a: { id: string }): Promise<RunDetail>;
+  updateRun(a: LabArgs<'updateRun'>): Promise<RunSummary>;
+  datasetPreview(a: LabArgs<'datasetPreview'>): Promise<DatasetPreview>;
+  augmentPreview(a: LabArgs<'augmentPreview'>): Promise<AugmentPreview>;
+  runDetail(a: LabArgs<'runDetail'>): Promise<RunDetail>;
   /** Validation images of a run by index (the confusion-matrix cells list them). */
-  runSamples(a: { id: string; indices: number[] }): Promise<SampleImages>;
+  runSamples(a: LabArgs<'runSamples'>): Promise<SampleImages>;
   // predict
   /** A run's checkpoint on one image (upload or validation sample): top-k classes or boxes, Grad-CAM, feature maps. */
-  predict(a: PredictArgs): Promise<PredictResult>;
+  predict(a: LabArgs<'predict'>): Promise<PredictResult>;
   // export
   /**
    * Exports a run's checkpoint (or, for 'graph', its project file and network.svg). Electron asks for the
    * destination folder (a cancelled pick answers `cancelled`); the browser host writes under the run's folder
    * (`exports/<format>-<time>/`) and returns the files' contents for download.
    */
-  exportRun(a: ExportRunArgs): Promise<ExportResult>;
+  exportRun(a: LabArgs<'exportRun'>): Promise<ExportResult>;
   // attention
   /** Attention maps of a run's checkpoint for one image: per attention layer and head the class token's attention over the patches, and the rollout. */
-  attentionMaps(a: AttentionArgs): Promise<AttentionMaps>;
+  attentionMaps(a: LabArgs<'attentionMaps'>): Promise<AttentionMaps>;
   // experiments (progress and verdicts arrive as `experiment` events; the curves as the runs' own events)
   /** The guided experiments (graphs built, configs resolved) and the user's saved ones. */
   listExperiments(): Promise<{ builtin: ExperimentInfo[]; saved: UserExperiment[] }>;
   /** Starts a guided experiment in the background; resolves at once with its session id. */
-  startExperiment(a: { id: string; seed?: number; concurrency?: number; variants?: string[] }): Promise<{ session: string }>;
+  startExperiment(a: LabArgs<'startExperiment'>): Promise<{ session: string }>;
   /** Stops the runs in flight and skips the rest; the verdict is computed from what finished. */
-  stopExperiment(a: { session: string }): Promise<void>;
+  stopExperiment(a: LabArgs<'stopExperiment'>): Promise<void>;
   /** Experiment sessions in flight, with each variant's state and run id (a reloaded page picks them up). */
   runningExperiments(): Promise<RunningExperiment[]>;
   /** Writes the variants as projects (`experiments/<id>/<variant>.netsmith.json`); returns their paths. */
-  createExperimentProjects(a: { id: string }): Promise<string[]>;
+  createExperimentProjects(a: LabArgs<'createExperimentProjects'>): Promise<string[]>;
   /** Saves a user experiment comparing two or more existing runs. */
-  saveUserExperiment(a: { title: string; runs: { runId: string; name?: string }[]; metric?: string; concept?: string; explanation?: string; expectedBest?: string }): Promise<UserExperiment>;
+  saveUserExperiment(a: LabArgs<'saveUserExperiment'>): Promise<UserExperiment>;
   /** A saved experiment's verdict from its runs' stored telemetry (kept with the results). */
-  evaluateUserExperiment(a: { id: string }): Promise<ExperimentResult>;
-  deleteUserExperiment(a: { id: string }): Promise<void>;
+  evaluateUserExperiment(a: LabArgs<'evaluateUserExperiment'>): Promise<ExperimentResult>;
+  deleteUserExperiment(a: LabArgs<'deleteUserExperiment'>): Promise<void>;
   /** Stored experiment results, newest first. */
   listExperimentResults(): Promise<ExperimentResultEntry[]>;
-  readExperimentResult(a: { file: string }): Promise<ExperimentResult>;
+  readExperimentResult(a: LabArgs<'readExperimentResult'>): Promise<ExperimentResult>;
   subscribe(listener: (event: LabEvent) => void): () => void;
 }
 

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { LabError, type LabApi, type LabEvent, type MenuEvent } from '../../shared/api';
 import { isActionId, type ActionId } from '../../shared/actionCatalogue';
-import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../preload/channels';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../shared/protocol';
 import { pickDatasetFolder, pickExportFolder, pickProjectPath } from './dialogs';
 import { registerLabIpc, registerNativeIpc } from './ipc';
 import { buildMenuTemplate, type MenuCommand } from './menu';

@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { experimentsFor } from '../experiments/service';
-import { RunExporter } from '../service/exports';
-import { LabService } from '../service/labService';
-import { recoverAtStartup } from '../service/recovery';
-import { RunRegistry } from '../service/runs/registry';
+import { openLab } from '../service/openLab';
 import { netsmithHome } from '../util/home';
 import type { AppDeps } from './app';
 
@@ -16,12 +12,10 @@ import type { AppDeps } from './app';
 export function defaultDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   const here = dirname(fileURLToPath(import.meta.url));
   const home = netsmithHome(env);
-  const runs = new RunRegistry(join(home, 'runs'));
   // Exports go to a folder the user picks (app.ts lends the native dialog once a window exists).
-  const exporter = new RunExporter({ runsDir: join(home, 'runs'), pickFolder: async () => null });
-  const service = new LabService({ kind: 'electron', home, runs, experiments: experimentsFor(runs, home), exporter });
+  const { service, exporter, recovery } = openLab({ kind: 'electron', home, pickExportFolder: async () => null });
   // Orphaned runs become `interrupted` (a run-status event tells an open window); stale temp files go.
-  void recoverAtStartup({ home, projectsDir: service.projects.root, runs }).then(
+  void recovery.then(
     (r) => r.summary && console.log(`Netsmith: ${r.summary}`),
     (err: unknown) => console.error('Netsmith: startup recovery failed', err),
   );

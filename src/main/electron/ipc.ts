@@ -1,6 +1,6 @@
 import { LAB_METHODS, type LabApi } from '../../shared/api';
-import { callLab, toWireError, type LabReply } from '../util/labCall';
-import { labChannel } from '../../preload/channels';
+import { labChannel, type LabReply } from '../../shared/protocol';
+import { callLab, toWireError } from '../util/labCall';
 import type { IpcEventLike, IpcMainLike } from './types';
 
 const untrusted: LabReply = { error: { message: 'IPC from an unknown frame was refused', code: 'unauthorized' } };

@@ -3,9 +3,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LabApi, LabEvent } from '../../shared/api';
 import { rendererCsp } from '../util/csp';
-import { callLab, isLabMethod, type LabReply } from '../util/labCall';
+import { httpStatus, parseWsCall, type LabReply, type WsServerMessage } from '../../shared/protocol';
+import { callLab, isLabMethod } from '../util/labCall';
 import { createToken, requestToken, tokenMatches } from './auth';
-import { httpStatus, parseWsCall, type WsServerMessage } from './protocol';
 import { serveStatic } from './staticFiles';
 
 export interface ServerOptions {

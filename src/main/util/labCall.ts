@@ -1,10 +1,9 @@
 import { LAB_ARGS, LAB_METHODS, type LabApi, type LabMethod } from '../../shared/api';
+import type { LabReply } from '../../shared/protocol';
 import { formatIssues, isInternal, toLabError } from './errors';
 
 export { formatIssues } from './errors';
-
-/** What every transport answers for one call. */
-export type LabReply = { result: unknown } | { error: { message: string; code: string } };
+export type { LabReply } from '../../shared/protocol';
 
 export function isLabMethod(name: string): name is LabMethod {
   return Object.prototype.hasOwnProperty.call(LAB_ARGS, name) && (LAB_METHODS as string[]).includes(name);

@@ -3,7 +3,7 @@ import { register } from './types';
 import { hasNodeSelection } from './shared';
 
 /** Copies the selected blocks as JSON (a fragment with their internal edges and whole groups). */
-export default register<{ write?: (text: string) => void } | undefined>('edit.copy', {
+export default register('edit.copy', {
   predicate: hasNodeSelection,
   perform(s, p, ctx) {
     const text = serializeFragment(extractFragment(s.doc, s.selection.nodes), s.doc.meta);

@@ -3,7 +3,7 @@ import { removeElements } from '../core/graphOps';
 import { register } from './types';
 import { hasNodeSelection } from './shared';
 
-export default register<{ write?: (text: string) => void } | undefined>('edit.cut', {
+export default register('edit.cut', {
   predicate: hasNodeSelection,
   perform(s, p, ctx) {
     const text = serializeFragment(extractFragment(s.doc, s.selection.nodes), s.doc.meta);

@@ -6,7 +6,7 @@ import { register } from './types';
  * (`payload.concurrency` overrides it). Disabled elsewhere, while it runs, or for a saved comparison; the
  * detail page shows why (ExperimentsStore.problem).
  */
-export default register<{ concurrency?: number; seed?: number } | undefined>('experiment.start', {
+export default register('experiment.start', {
   undoable: false,
   predicate: (s) => s.workspace === 'experiments' && activeExperimentsStore()?.problem('start') === null,
   async perform(_s, p, ctx) {

@@ -3,13 +3,12 @@ import { isTooTall } from '../../shared/graph/layout';
 import { moveNodes } from '../core/graphOps';
 import { autoLayout } from '../core/view';
 import { TEMPLATES } from '../core/catalog';
-import { recommendTraining } from '../core/trainHints';
 import { loadDoc } from '../core/state';
 import { register } from './types';
 import { confirmDiscard } from './shared';
 
 /** Creates a new (unsaved) project from a template; the template goes through `restore()` like any load. */
-export default register<{ id: string }>('file.loadTemplate', {
+export default register('file.loadTemplate', {
   async perform(_s, p, ctx) {
     const t = TEMPLATES.find((x) => x.id === p.id);
     if (!t) throw new Error(`Unknown template '${p.id}'`);
@@ -22,7 +21,7 @@ export default register<{ id: string }>('file.loadTemplate', {
     ctx.view.fitView({ readable: true });
     // The Train panel starts from the template's measured settings (dataset, epochs, batch, optimizer).
     const rec = t.recommended;
-    if (rec) recommendTraining(rec);
+    if (rec) ctx.trainDraft.recommend(rec);
     ctx.toast(`New project from ${t.name}${rec ? ` · Train panel set to ${rec.dataset} with its recommended settings` : ''}`, 'success');
   },
 });

@@ -1,13 +1,13 @@
 import { baseName } from '../core/project';
 import { register } from './types';
-import { confirmDiscard } from './shared';
+import { confirmDiscard, openProjectText } from './shared';
 
-export default register<{ path: string }>('file.openPath', {
+export default register('file.openPath', {
   predicate: (_s) => true,
   async perform(_s, p, ctx) {
     if (!ctx.lab) throw new Error('Not connected to a host');
     if (!(await confirmDiscard(ctx))) return;
     const { path, text } = await ctx.lab.readProject({ path: p.path });
-    await ctx.dispatch('file.openText', { text, name: baseName(path), path, clean: true, skipConfirm: true });
+    openProjectText(ctx, { text, name: baseName(path), path });
   },
 });

@@ -1,10 +1,11 @@
 import { autosavePath, baseName } from '../core/project';
 import { register } from './types';
+import { openProjectText } from './shared';
 
 /** Restores autosaved work found at start (it stays dirty: it was never saved). */
-export default register<{ text: string }>('file.recover', {
+export default register('file.recover', {
   async perform(_s, p, ctx) {
     const path = autosavePath(p.text);
-    await ctx.dispatch('file.openText', { text: p.text, name: path ? baseName(path) : 'recovered work', path, clean: false, skipConfirm: true });
+    openProjectText(ctx, { text: p.text, name: path ? baseName(path) : 'recovered work', path, clean: false });
   },
 });

@@ -1,5 +1,5 @@
 import { register } from './types';
-import { confirmDiscard } from './shared';
+import { confirmDiscard, openProjectText } from './shared';
 
 /** Opens a `.netsmith.json` from this computer (browser upload). */
 export default register('file.upload', {
@@ -7,6 +7,6 @@ export default register('file.upload', {
     if (!(await confirmDiscard(ctx))) return;
     const file = await ctx.files.pick('.json,application/json');
     if (!file) return;
-    await ctx.dispatch('file.openText', { text: file.text, name: file.name, path: null, clean: true, skipConfirm: true });
+    openProjectText(ctx, { text: file.text, name: file.name, path: null });
   },
 });

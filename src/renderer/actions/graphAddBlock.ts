@@ -1,4 +1,3 @@
-import type { Position } from '../../shared/graph/types';
 import { blockByType } from '../../shared/blocks';
 import { addNode, insertAfter } from '../core/graphOps';
 import { register } from './types';
@@ -7,7 +6,7 @@ import { register } from './types';
  * Adds a block: at `position` (dropped from the palette), or after the selected block (spliced into its
  * chain), or in the middle of the view.
  */
-export default register<{ type: string; position?: Position }>('graph.addBlock', {
+export default register('graph.addBlock', {
   predicate: (_s, p) => !!p && !!blockByType(p.type),
   perform(s, p, ctx) {
     let r;

@@ -1,8 +1,8 @@
 import { canConnect } from '../core/connect';
-import { connect, type Connection } from '../core/graphOps';
+import { connect } from '../core/graphOps';
 import { register } from './types';
 
-export default register<Connection>('graph.connect', {
+export default register('graph.connect', {
   perform(s, p) {
     const check = canConnect(s.doc, p);
     if (!check.ok) throw new Error(check.reason);

@@ -1,12 +1,12 @@
-import type { Position } from '../../shared/graph/types';
 import { GraphBuilder } from '../../shared/graph/builder';
 import { COMPOSITES } from '../core/catalog';
 import { analysisOf } from '../core/analysis';
 import { compositeFragment } from '../core/fragment';
 import { register } from './types';
+import { insertFragmentAt } from './shared';
 
 /** Inserts a composite from the catalog (e.g. a residual block) as a group. */
-export default register<{ id: string; position?: Position }>('graph.insertComposite', {
+export default register('graph.insertComposite', {
   async perform(s, p, ctx) {
     const c = COMPOSITES.find((x) => x.id === p.id);
     if (!c) throw new Error(`Unknown composite '${p.id}'`);
@@ -15,6 +15,6 @@ export default register<{ id: string; position?: Position }>('graph.insertCompos
     const last = sel?.[sel.length - 1];
     const channels = typeof last === 'number' ? last : undefined;
     const fragment = compositeFragment(c, () => new GraphBuilder({ name: c.name, input: s.doc.meta.input.shape }), channels ? { channels } : {});
-    await ctx.dispatch('graph.insertFragment', { fragment, position: p.position });
+    ctx.edit((st) => insertFragmentAt(st, fragment, p.position, ctx.view));
   },
 });

@@ -1,6 +1,6 @@
-import { setSelection, type Selection } from '../core/state';
+import { setSelection } from '../core/state';
 import { register } from './types';
 
-export default register<Partial<Selection>>('graph.select', {
+export default register('graph.select', {
   perform: (s, p) => setSelection(s, p),
 });

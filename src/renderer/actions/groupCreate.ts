@@ -1,3 +1,4 @@
+import { createGroup } from '../core/groups';
 import { register } from './types';
 
 /** Asks for a name, then groups the selected blocks. */
@@ -7,6 +8,10 @@ export default register('group.create', {
     const nodes = [...s.selection.nodes];
     const name = await ctx.prompt('Group blocks', `Name the group of ${nodes.length} block${nodes.length > 1 ? 's' : ''}`, 'Block', 'Group');
     if (name === null) return;
-    await ctx.dispatch('group.createNamed', { nodes, name });
+    ctx.edit((st) => {
+      const r = createGroup(st.doc, nodes, name);
+      if (!r.ok) throw new Error(r.error);
+      return { ...st, doc: r.doc, selection: { nodes, edges: [] } };
+    });
   },
 });

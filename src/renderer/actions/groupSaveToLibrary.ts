@@ -4,7 +4,7 @@ import { addItem } from '../core/library';
 import { register } from './types';
 
 /** Saves a group (or the selection) to the personal block library, shown in the palette under "My blocks". */
-export default register<{ group?: string } | undefined>('group.saveToLibrary', {
+export default register('group.saveToLibrary', {
   predicate: (s, p) => !!p?.group || s.selection.nodes.length > 0,
   async perform(s, p, ctx) {
     const gid = p?.group ?? groupOfSelection(s.doc, s.selection.nodes, true);

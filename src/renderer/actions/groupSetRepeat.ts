@@ -2,7 +2,7 @@ import { setRepeat } from '../core/groups';
 import { register } from './types';
 
 /** Chains a group ×N (identity blocks: equal input and output shapes). */
-export default register<{ group: string; repeat: number }>('group.setRepeat', {
+export default register('group.setRepeat', {
   coalesce: (p) => `repeat:${p.group}`,
   perform: (s, p) => ({ ...s, doc: setRepeat(s.doc, p.group, p.repeat) }),
 });

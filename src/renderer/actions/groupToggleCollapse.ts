@@ -1,7 +1,7 @@
 import { groupOfSelection, membersOf, setCollapsed } from '../core/groups';
 import { register } from './types';
 
-export default register<{ group?: string } | undefined>('group.toggleCollapse', {
+export default register('group.toggleCollapse', {
   predicate: (s, p) => !!(p?.group ?? groupOfSelection(s.doc, s.selection.nodes, true)),
   perform(s, p) {
     const gid = p?.group ?? groupOfSelection(s.doc, s.selection.nodes, true)!;

@@ -1,12 +1,10 @@
 // The action registry: every command of the editor, one file each (keep sorted).
-import docMarkSaved from './docMarkSaved';
 import editCopy from './editCopy';
 import editCut from './editCut';
 import editDelete from './editDelete';
 import editDeselect from './editDeselect';
 import editDuplicate from './editDuplicate';
 import editPaste from './editPaste';
-import editPasteText from './editPasteText';
 import editRedo from './editRedo';
 import editSelectAll from './editSelectAll';
 import editUndo from './editUndo';
@@ -21,7 +19,6 @@ import fileNew from './fileNew';
 import fileNewFromTemplate from './fileNewFromTemplate';
 import fileOpen from './fileOpen';
 import fileOpenPath from './fileOpenPath';
-import fileOpenText from './fileOpenText';
 import fileRecover from './fileRecover';
 import fileReopen from './fileReopen';
 import fileSave from './fileSave';
@@ -33,7 +30,6 @@ import graphAutoLayout from './graphAutoLayout';
 import graphConnect from './graphConnect';
 import graphFocus from './graphFocus';
 import graphInsertComposite from './graphInsertComposite';
-import graphInsertFragment from './graphInsertFragment';
 import graphMoveNodes from './graphMoveNodes';
 import * as graphNudge from './graphNudge';
 import graphSelect from './graphSelect';
@@ -41,7 +37,6 @@ import graphSetLabel from './graphSetLabel';
 import graphSetMeta from './graphSetMeta';
 import graphSetParam from './graphSetParam';
 import groupCreate from './groupCreate';
-import groupCreateNamed from './groupCreateNamed';
 import groupRename from './groupRename';
 import groupSaveToLibrary from './groupSaveToLibrary';
 import groupSetRepeat from './groupSetRepeat';
@@ -55,7 +50,6 @@ import runResume from './runResume';
 import runStart from './runStart';
 import runStop from './runStop';
 import runTrain from './runTrain';
-import uiShowReport from './uiShowReport';
 import viewBatchSize from './viewBatchSize';
 import viewCommandPalette from './viewCommandPalette';
 import viewFit from './viewFit';
@@ -68,14 +62,12 @@ import * as viewWorkspace from './viewWorkspace';
 import type { Action } from './types';
 
 export const ACTIONS: readonly Action<never>[] = [
-  docMarkSaved,
   editCopy,
   editCut,
   editDelete,
   editDeselect,
   editDuplicate,
   editPaste,
-  editPasteText,
   editRedo,
   editSelectAll,
   editUndo,
@@ -90,7 +82,6 @@ export const ACTIONS: readonly Action<never>[] = [
   fileNewFromTemplate,
   fileOpen,
   fileOpenPath,
-  fileOpenText,
   fileRecover,
   fileReopen,
   fileSave,
@@ -102,7 +93,6 @@ export const ACTIONS: readonly Action<never>[] = [
   graphConnect,
   graphFocus,
   graphInsertComposite,
-  graphInsertFragment,
   graphMoveNodes,
   ...Object.values(graphNudge),
   graphSelect,
@@ -110,7 +100,6 @@ export const ACTIONS: readonly Action<never>[] = [
   graphSetMeta,
   graphSetParam,
   groupCreate,
-  groupCreateNamed,
   groupRename,
   groupSaveToLibrary,
   groupSetRepeat,
@@ -124,7 +113,6 @@ export const ACTIONS: readonly Action<never>[] = [
   runStart,
   runStop,
   runTrain,
-  uiShowReport,
   viewBatchSize,
   viewCommandPalette,
   viewFit,

@@ -1,10 +1,10 @@
-import type { Position } from '../../shared/graph/types';
 import { register } from './types';
+import { insertFragmentAt } from './shared';
 
-export default register<{ id: string; position?: Position }>('library.insert', {
+export default register('library.insert', {
   async perform(_s, p, ctx) {
     const item = ctx.library.list().find((i) => i.id === p.id);
     if (!item) throw new Error('That block is no longer in the library');
-    await ctx.dispatch('graph.insertFragment', { fragment: item.fragment, position: p.position });
+    ctx.edit((s) => insertFragmentAt(s, item.fragment, p.position, ctx.view));
   },
 });

@@ -1,7 +1,7 @@
 import { removeItem } from '../core/library';
 import { register } from './types';
 
-export default register<{ id: string }>('library.remove', {
+export default register('library.remove', {
   async perform(_s, p, ctx) {
     const item = ctx.library.list().find((i) => i.id === p.id);
     if (!item) return;

@@ -3,7 +3,7 @@ import { matches, sameShortcut, type KeyLike } from '../core/keys';
 import { pruneSelection, type EditorState } from '../core/state';
 import type { Store } from '../core/store';
 import type { ActionId } from '../../shared/actionCatalogue';
-import type { Action, ActionContext } from './types';
+import type { Action, ActionContext, PayloadOf } from './types';
 
 /** A nested action's failure, already reported to the user: the outer action stops quietly. */
 class ReportedError extends Error {}
@@ -29,16 +29,20 @@ export class ActionManager {
 
   constructor(
     readonly store: Store<EditorState>,
-    ctx: Omit<ActionContext, 'dispatch' | 'get' | 'update'>,
+    ctx: Omit<ActionContext, 'dispatch' | 'get' | 'update' | 'edit'>,
   ) {
     this.ctx = {
       ...ctx,
-      dispatch: async (name, payload) => {
+      dispatch: async (name, ...[payload]) => {
         const r = await this.execute(name, payload, 'api');
         if (r.reason === 'error') throw new ReportedError(String(r.error));
       },
       get: store.get,
       update: (fn) => store.update(fn),
+      edit: (fn) => {
+        const before = store.get();
+        this.commit(before, fn(before), true);
+      },
     };
   }
 
@@ -58,7 +62,7 @@ export class ActionManager {
     return [...this.actions.values()];
   }
 
-  isEnabled(name: ActionId, payload?: unknown): boolean {
+  isEnabled<K extends ActionId>(name: K, payload?: PayloadOf<K>): boolean {
     const a = this.actions.get(name);
     return !!a && (a.predicate?.(this.store.get(), payload) ?? true);
   }
@@ -73,7 +77,7 @@ export class ActionManager {
     return out;
   }
 
-  async execute(name: ActionId, payload?: unknown, _source: Source = 'api'): Promise<ExecuteResult> {
+  async execute<K extends ActionId>(name: K, payload?: PayloadOf<K>, _source: Source = 'api'): Promise<ExecuteResult> {
     const action = this.actions.get(name);
     if (!action) return { ok: false, reason: 'unknown' };
     const before = this.store.get();
@@ -81,7 +85,7 @@ export class ActionManager {
     try {
       const result = action.perform(before, payload, this.ctx);
       if (result instanceof Promise) await result;
-      else if (result) this.commit(action, before, result, payload);
+      else if (result) this.commit(before, result, action.undoable !== false, action.coalesce?.(payload));
       return { ok: true };
     } catch (err) {
       if (err instanceof ReportedError) return { ok: false, reason: 'error', error: err };
@@ -91,14 +95,13 @@ export class ActionManager {
     }
   }
 
-  private commit(action: Action<unknown>, before: EditorState, result: EditorState, payload: unknown): void {
-    // Sync actions compute from the state they were given; if the store moved meanwhile, that is a bug upstream.
+  /** Sets the next state; a changed document is recorded for undo (unless `undoable` is false), in one place. */
+  private commit(before: EditorState, result: EditorState, undoable: boolean, coalesceKey?: string): void {
+    // Edits compute from the state they were given; if the store moved meanwhile, that is a bug upstream.
     let next = result;
     if (next.doc !== before.doc) {
       next = pruneSelection(next);
-      if (action.undoable !== false) {
-        next = { ...next, history: record(before.history, { doc: before.doc, selection: before.selection }, this.ctx.now(), action.coalesce?.(payload)) };
-      }
+      if (undoable) next = { ...next, history: record(before.history, { doc: before.doc, selection: before.selection }, this.ctx.now(), coalesceKey) };
     }
     this.store.set(next);
   }

@@ -7,7 +7,7 @@ const RESUMABLE = new Set(['paused', 'stopped', 'interrupted']);
  * Resumes a paused run, or continues a stopped or interrupted one (the lab closed mid-run) from its last
  * checkpoint: the editor's current run, or the one given (the Runs list).
  */
-export default register<{ runId?: string } | undefined>('run.resume', {
+export default register('run.resume', {
   predicate: (s, p) => !!p?.runId || RESUMABLE.has(s.run?.state ?? ''),
   async perform(s, p, ctx) {
     const id = p?.runId ?? s.run?.id;

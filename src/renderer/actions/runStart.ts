@@ -6,7 +6,7 @@ import { register } from './types';
 const ACTIVE = ['running', 'queued', 'paused'];
 
 /** Starts a run of the open graph with the Train panel's dataset and settings. */
-export default register<{ dataset: string; config: Record<string, unknown> }>('run.start', {
+export default register('run.start', {
   predicate: (s) => !(s.run && ACTIVE.includes(s.run.state)),
   async perform(s, p, ctx) {
     if (!ctx.lab) throw new Error('Training needs a host connection');

@@ -1,7 +1,10 @@
 import { blockByType } from '../../shared/blocks';
-import type { GraphDoc } from '../../shared/graph/types';
-import { isDirty, type EditorState } from '../core/state';
-import type { ActionContext } from './types';
+import { LAYOUT } from '../../shared/graph/layout';
+import type { GraphDoc, Position } from '../../shared/graph/types';
+import { insertFragment, type Fragment } from '../core/fragment';
+import { parseProject } from '../core/project';
+import { isDirty, loadDoc, showReport, type EditorState } from '../core/state';
+import type { ActionContext, ViewBridge } from './types';
 
 /**
  * Asks before throwing away unsaved changes: Save (then go on), Discard, or Cancel. A project never saved
@@ -29,3 +32,46 @@ export function selectedOutput(s: EditorState): { node: string; port: string } |
 }
 
 export const nodeById = (doc: GraphDoc, id: string) => doc.nodes.find((n) => n.id === id);
+
+/** Inserts a composite or a library block: after the selected block (fed by it) or at a position. */
+export function insertFragmentAt(s: EditorState, fragment: Fragment, position: Position | undefined, view: ViewBridge): EditorState {
+  const from = position ? undefined : selectedOutput(s);
+  let at = position;
+  if (!at) {
+    const after = from && nodeById(s.doc, from.node);
+    if (after) at = { x: after.position.x, y: after.position.y + LAYOUT.rowGap };
+    else {
+      const c = view.center();
+      at = { x: c.x - 100, y: c.y - 60 };
+    }
+  }
+  const r = insertFragment(s.doc, fragment, { at, from });
+  if (!position) queueMicrotask(() => view.focus(r.ids));
+  return { ...s, doc: r.doc, selection: { nodes: r.ids, edges: [] } };
+}
+
+/** Project text to open: its name for messages, its host path (null: not saved there), and whether it counts as saved. */
+export interface ProjectText {
+  text: string;
+  name: string;
+  path: string | null;
+  /** Default true; recovered work stays dirty. */
+  clean?: boolean;
+}
+
+/**
+ * Loads project text (host file, upload, recovered autosave) through `restore()`. Repairs and errors are shown
+ * in the report dialog; a file that cannot be restored leaves the current document untouched. The caller has
+ * already asked about unsaved work (confirmDiscard).
+ */
+export function openProjectText(ctx: ActionContext, p: ProjectText): void {
+  const r = parseProject(p.text);
+  if (!r.ok) {
+    ctx.update((s) => showReport(s, { title: `Cannot open ${p.name}`, notes: [], errors: r.errors, issues: 0 }));
+    return;
+  }
+  ctx.update((s) => loadDoc(s, r.graph, p.path, p.clean ?? true));
+  ctx.view.fitView({ readable: true });
+  if (r.notes.length > 0) ctx.update((s) => showReport(s, { title: `Opened ${p.name} with repairs`, notes: r.notes, errors: [], issues: r.issues.length }));
+  else ctx.toast(`Opened ${p.name}`, 'success');
+}

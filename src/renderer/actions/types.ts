@@ -3,6 +3,10 @@ import type { LabApi } from '../../shared/api';
 import type { Position } from '../../shared/graph/types';
 import type { EditorState } from '../core/state';
 import type { LibraryItem } from '../core/library';
+import type { TrainRecommendation } from '../core/trainDraft';
+import type { PayloadArgs, PayloadOf } from './payloads';
+
+export type { ActionPayloads, PayloadArgs, PayloadOf } from './payloads';
 
 export type Category = ActionCategory;
 
@@ -36,15 +40,19 @@ export interface LibraryBridge {
 
 export interface ActionContext {
   /** Runs another action (through the manager, so it is recorded like any other). */
-  dispatch(name: ActionId, payload?: unknown): Promise<void>;
+  dispatch<K extends ActionId>(name: K, ...payload: PayloadArgs<K>): Promise<void>;
   get(): EditorState;
   /** A plain state change (no action, no undo step): closing a dialog, loading a document, run news. */
   update(fn: (state: EditorState) => EditorState): void;
+  /** A document edit made after an await (paste, a named group, an insert): recorded as one undo step, like a sync action's result. */
+  edit(fn: (state: EditorState) => EditorState): void;
   lab: LabApi | null;
   view: ViewBridge;
   clipboard: ClipboardBridge;
   files: FilesBridge;
   library: LibraryBridge;
+  /** The Train panel's draft: a loaded template hands it its recommended settings. */
+  trainDraft: { recommend(rec: TrainRecommendation): void };
   toast(message: string, kind?: 'info' | 'success' | 'error'): void;
   /** true: confirmed, false: cancelled, 'alternative': the third button (`alternative`, e.g. "Save") was chosen. */
   confirm(title: string, message: string, opts?: { confirmLabel?: string; danger?: boolean; alternative?: string }): Promise<boolean | 'alternative'>;
@@ -72,7 +80,10 @@ export interface Action<P = unknown> extends ActionSpec, ActionBehaviour<P> {
   name: ActionId;
 }
 
-/** Declares an action (one per file in this folder): the behaviour of a catalogue entry. */
-export function register<P = undefined>(id: ActionId, behaviour: ActionBehaviour<P>): Action<P> {
+/**
+ * Declares an action (one per file in this folder): the behaviour of a catalogue entry, with the catalogue's label
+ * and shortcuts and the payload type ActionPayloads gives its id. The manager registers the list (index.ts).
+ */
+export function register<K extends ActionId>(id: K, behaviour: ActionBehaviour<PayloadOf<K>>): Action<PayloadOf<K>> {
   return { name: id, ...ACTION_CATALOGUE[id], ...behaviour };
 }

@@ -1,5 +1,5 @@
 import { register } from './types';
 
-export default register<{ batchSize: number }>('view.batchSize', {
+export default register('view.batchSize', {
   perform: (s, p) => ({ ...s, prefs: { ...s.prefs, batchSize: Math.max(1, Math.min(65536, Math.round(p.batchSize) || 1)) } }),
 });

@@ -2,7 +2,7 @@ import { setSelection, type Workspace } from '../core/state';
 import { register, type ActionContext } from './types';
 
 /** Switches the main area; `focus` selects those blocks and centres the editor on them once it is shown. */
-export const workspace = register<{ workspace: Workspace; focus?: string[] }>('view.workspace', {
+export const workspace = register('view.workspace', {
   undoable: false,
   perform(s, p, ctx) {
     let next = s.workspace === p.workspace ? s : { ...s, workspace: p.workspace };

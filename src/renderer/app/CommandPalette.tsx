@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { ActionId } from '../../shared/actionCatalogue';
+import type { PayloadArgs } from '../actions/payloads';
 import { BLOCKS } from '../../shared/blocks';
 import { COMPOSITES, TEMPLATES } from '../core/catalog';
 import { displayShortcut } from '../core/keys';
@@ -23,10 +24,12 @@ export function CommandPalette({ onClose }: { onClose(): void }) {
   const [cursor, setCursor] = useState(0);
   const all = useMemo<Command[]>(() => {
     const state = manager.store.get();
-    const exec = (name: ActionId, payload?: unknown) => () => {
-      onClose();
-      void manager.execute(name, payload, 'palette');
-    };
+    const exec =
+      <K extends ActionId>(name: K, ...[payload]: PayloadArgs<K>) =>
+      () => {
+        onClose();
+        void manager.execute(name, payload, 'palette');
+      };
     const cmds: Command[] = manager
       .list()
       .filter((a) => a.palette !== false && a.name !== 'view.commandPalette' && (a.predicate?.(state) ?? true))

@@ -7,7 +7,6 @@ import { isMac } from './editor';
 export interface MenuItem {
   action: ActionId;
   label?: string;
-  payload?: unknown;
 }
 export type MenuEntry = MenuItem | 'separator';
 
@@ -44,7 +43,7 @@ export function ContextMenu({ x, y, items, onClose }: { x: number; y: number; it
         if (it === 'separator') return <div key={i} className="menu-sep" />;
         const a = manager.get(it.action);
         if (!a) return null;
-        const enabled = manager.isEnabled(it.action, it.payload);
+        const enabled = manager.isEnabled(it.action);
         return (
           <button
             key={i}
@@ -54,7 +53,7 @@ export function ContextMenu({ x, y, items, onClose }: { x: number; y: number; it
             data-testid={`menu-${it.action}`}
             onClick={() => {
               onClose();
-              void manager.execute(it.action, it.payload, 'context');
+              void manager.execute(it.action, undefined, 'context');
             }}
           >
             <span>{it.label ?? a.label}</span>

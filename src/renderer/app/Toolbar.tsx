@@ -5,13 +5,13 @@ import { useEditor, useEditorState } from './context';
 import { isMac } from './editor';
 import { Icon, type IconName } from './Icon';
 
-function ToolButton({ action, icon, text, payload, primary }: { action: ActionId; icon: IconName; text?: string; payload?: unknown; primary?: boolean }) {
+function ToolButton({ action, icon, text, primary }: { action: ActionId; icon: IconName; text?: string; primary?: boolean }) {
   const { manager } = useEditor();
   // Re-render on state changes so enabled/checked stay current.
   useEditorState((s) => s);
   const a = manager.get(action);
   if (!a) return null;
-  const enabled = manager.isEnabled(action, payload);
+  const enabled = manager.isEnabled(action);
   const checked = a.checked?.(manager.store.get());
   const key = a.keys?.[0] ? ` (${displayShortcut(a.keys[0], isMac)})` : '';
   return (
@@ -21,7 +21,7 @@ function ToolButton({ action, icon, text, payload, primary }: { action: ActionId
       title={`${a.label}${key}`}
       aria-label={a.label}
       data-testid={`tool-${action}`}
-      onClick={() => void manager.execute(action, payload, 'toolbar')}
+      onClick={() => void manager.execute(action, undefined, 'toolbar')}
     >
       <Icon name={icon} size={16} />
       {text && <span>{text}</span>}

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
 import type { ActionId } from '../../shared/actionCatalogue';
+import type { PayloadArgs } from '../actions/payloads';
 import type { EditorState } from '../core/state';
 import type { LibraryItem } from '../core/library';
 import type { Editor } from './editor';
@@ -23,8 +24,10 @@ export function useLibrary(): LibraryItem[] {
   return useSyncExternalStore(library.subscribe, library.get);
 }
 
-/** `run('edit.undo')`: executes an action through the manager. */
-export function useRun(): (name: ActionId, payload?: unknown) => void {
+/** `run('edit.undo')`, `run('graph.focus', { nodes })`: executes an action through the manager. */
+export type RunAction = <K extends ActionId>(name: K, ...payload: PayloadArgs<K>) => void;
+
+export function useRun(): RunAction {
   const { manager } = useEditor();
-  return useCallback((name: ActionId, payload?: unknown) => void manager.execute(name, payload, 'ui'), [manager]);
+  return useCallback<RunAction>((name, ...[payload]) => void manager.execute(name, payload, 'ui'), [manager]);
 }

@@ -6,6 +6,8 @@ import { LIBRARY_KEY, parseLibrary, type LibraryItem } from '../core/library';
 import { DEFAULT_PREFS, initialState, type EditorState, type Prefs } from '../core/state';
 import { Store } from '../core/store';
 import { downloadBlob } from '../export/download';
+import { persistedTrainDraft } from '../train/draft';
+import type { TrainDraftStore } from '../core/trainDraft';
 
 export const PREFS_KEY = 'netsmith.prefs.v1';
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
@@ -14,6 +16,8 @@ export interface Editor {
   store: Store<EditorState>;
   manager: ActionManager;
   library: Store<LibraryItem[]>;
+  /** The Train panel's settings for the next run (kept across workspace switches and sessions). */
+  trainDraft: TrainDraftStore;
   lab: LabApi | null;
   /** The canvas installs its implementation here when it mounts. */
   setView(view: Partial<ViewBridge>): void;
@@ -38,6 +42,7 @@ function loadPrefs(): Partial<Prefs> {
 export function createEditor(lab: LabApi | null): Editor {
   const store = new Store(initialState(loadPrefs()));
   const library = new Store<LibraryItem[]>(parseLibrary(localStorage.getItem(LIBRARY_KEY)));
+  const trainDraft = persistedTrainDraft();
   let lastCopy: string | null = null;
   let seq = 0;
   const resolvers = new Map<number, (v: unknown) => void>();
@@ -116,6 +121,7 @@ export function createEditor(lab: LabApi | null): Editor {
         }
       },
     },
+    trainDraft,
     toast(message, kind = 'info') {
       const id = ++seq;
       store.update((s) => ({ ...s, toasts: [...s.toasts.slice(-3), { id, kind, message }] }));
@@ -144,6 +150,7 @@ export function createEditor(lab: LabApi | null): Editor {
     store,
     manager,
     library,
+    trainDraft,
     lab,
     setView(v) {
       view = { ...view, ...v };

@@ -101,6 +101,14 @@ export function initialState(prefs: Partial<Prefs> = {}, doc: GraphDoc = emptyGr
 
 export const isDirty = (s: Pick<EditorState, 'doc' | 'savedDoc'>): boolean => s.doc !== s.savedDoc;
 
+/** After a successful write: remember the path and the document that was written (edits made meanwhile stay dirty). */
+export function markSaved(s: EditorState, doc: GraphDoc, path: string | null): EditorState {
+  return { ...s, savedDoc: doc, path: path ?? s.path };
+}
+
+/** Shows what a load repaired, or why it failed. */
+export const showReport = (s: EditorState, report: RestoreReport): EditorState => ({ ...s, dialog: { kind: 'report', report } });
+
 /** Replaces the document as a fresh load: new history, clean (or dirty for recovered/unsaved work). */
 /** Replaces the document (open, new, template, recovery): a fresh history, and any dialog closes. */
 export function loadDoc(s: EditorState, doc: GraphDoc, path: string | null, clean: boolean): EditorState {

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { ExperimentInfo, ExperimentResult, LabApi, LabEvent, UserExperiment } from '../../shared/api';
+import { subscribeTopic, type ExperimentInfo, type ExperimentResult, type LabApi, type LabEvent, type UserExperiment } from '../../shared/api';
 import { VariantCollector } from '../../shared/experiments/collect';
 import { lastVerdict, summarizeResult, type ExperimentResultSummary, type LastVerdict } from '../../shared/experiments/summary';
 import { applyExperimentEvent, mergeRunning, type SessionView } from './model';
@@ -49,9 +49,7 @@ export class ExperimentsStore {
   private loading: Promise<void> | null = null;
 
   constructor(private readonly lab: Lab) {
-    this.detach = lab.subscribe((e: LabEvent) => {
-      if (e.type === 'experiment') this.onEvent(e);
-    });
+    this.detach = subscribeTopic(lab, 'experiment', (e) => this.onEvent(e));
   }
 
   subscribe = (fn: () => void): (() => void) => {

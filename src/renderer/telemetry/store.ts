@@ -1,4 +1,4 @@
-import type { LabApi, LabEvent, RunDetail } from '../../shared/api';
+import { subscribeTopic, type LabApi, type LabEvent, type RunDetail } from '../../shared/api';
 import { overlayFits } from './heat';
 import { RunTelemetry, type Channel, type RunMeta } from './run';
 
@@ -144,9 +144,9 @@ export class TelemetryStore {
     return fresh;
   }
 
-  /** Subscribes once to the host's events; returns the unsubscribe. */
+  /** Subscribes once to the host's run events; returns the unsubscribe. */
   attach(lab: Pick<LabApi, 'subscribe'>): () => void {
-    return lab.subscribe((e) => void this.ingest(e));
+    return subscribeTopic(lab, 'run', (e) => void this.ingest(e));
   }
 
   /** Retained bytes over all runs (estimate). */

@@ -14,7 +14,7 @@ import { AXIS, fmt, GRID, TOOLTIP } from '../dashboards/chartKit';
 import { formatDuration, progressOf } from '../telemetry/progress';
 import { useRun, useRunVersion, useTelemetryStore } from '../telemetry/react';
 import { AugmentationsSection } from './AugmentationsSection';
-import { draftStore, runConfig, setPath, stepsPerEpoch, type TrainDraft } from './draft';
+import { runConfig, setPath, stepsPerEpoch, type TrainDraft } from './draft';
 import { settingWarnings } from './settingWarnings';
 import { Check, NumberField, Row, Section, SelectField } from './fields';
 import { plural } from '../../shared/plural';
@@ -22,7 +22,7 @@ import { plural } from '../../shared/plural';
 const ACTIVE = new Set(['running', 'queued', 'paused']);
 
 function useDraft(): [TrainDraft, (path: string, value: unknown) => string | null, (dataset: string) => void] {
-  const store = draftStore();
+  const store = useEditor().trainDraft;
   const draft = useSyncExternalStore(store.subscribe, store.get);
   const set = useCallback(
     (path: string, value: unknown) => {
@@ -214,7 +214,7 @@ function epochTicks(epochs: number, spe: number): number[] {
 }
 
 function TrainPanelView() {
-  const { lab, manager, store } = useEditor();
+  const { lab, manager, store, trainDraft } = useEditor();
   const telemetry = useTelemetryStore();
   const task = useEditorState((s) => s.doc.meta.task);
   const doc = useEditorState((s) => s.doc);
@@ -297,13 +297,13 @@ function TrainPanelView() {
   const adaptNotes = useMemo(() => (ds ? adaptToDataset(doc, { name: ds.name, shape: ds.shape, classes: ds.classes.length }).notes : []), [doc, ds]);
 
   const start = useCallback(async () => {
-    const d = draftStore().get();
+    const d = trainDraft.get();
     const r = await manager.execute('run.start', { dataset: d.dataset, config: runConfig(d.config) }, 'ui');
     const id = store.get().run?.id;
     if (!r.ok || !id) return;
     telemetry.setMeta(id, { stepsPerEpoch: ds ? stepsPerEpoch(ds.sizes.train, d.config) : undefined, batchSize: d.config.batchSize, classes: ds?.classes, task: ds?.task, config: runConfig(d.config), graph: store.get().doc });
     telemetry.select(id);
-  }, [manager, store, telemetry, ds]);
+  }, [manager, store, telemetry, ds, trainDraft]);
 
   const warnings = useMemo(() => settingWarnings(c, ds?.sizes.train), [c, ds]);
   const warn = (path: string) =>

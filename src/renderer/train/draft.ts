@@ -1,18 +1,8 @@
-import { defaultTrainConfig, trainConfigSchema, type TrainConfig } from '../../shared/training/config';
-import { Store } from '../core/store';
-import { onTrainRecommendation } from '../core/trainHints';
+import { trainConfigSchema, type TrainConfig } from '../../shared/training/config';
+import { emptyDraft, TrainDraftStore, type TrainDraft } from '../core/trainDraft';
 import { enabledAugment } from './augmentations';
 
-/**
- * The Train panel's settings (the next run's dataset and TrainConfig), kept across workspace switches and
- * sessions. Always a complete, valid TrainConfig: edits that would make it invalid are refused field by field
- * by the panel (it shows the error) and never stored.
- */
-
-export interface TrainDraft {
-  dataset: string;
-  config: TrainConfig;
-}
+export type { TrainDraft } from '../core/trainDraft';
 
 export const DRAFT_KEY = 'netsmith.train.v1';
 
@@ -20,33 +10,23 @@ export function loadDraft(): TrainDraft {
   try {
     const raw = JSON.parse(localStorage.getItem(DRAFT_KEY) ?? 'null') as { dataset?: unknown; config?: unknown } | null;
     const parsed = trainConfigSchema.safeParse(raw?.config ?? {});
-    return { dataset: typeof raw?.dataset === 'string' ? raw.dataset : '', config: parsed.success ? parsed.data : defaultTrainConfig() };
+    return { dataset: typeof raw?.dataset === 'string' ? raw.dataset : '', config: parsed.success ? parsed.data : emptyDraft().config };
   } catch {
-    return { dataset: '', config: defaultTrainConfig() };
+    return emptyDraft();
   }
 }
 
-let store: Store<TrainDraft> | null = null;
-
-export function draftStore(): Store<TrainDraft> {
-  if (store) return store;
-  const s = new Store<TrainDraft>(typeof localStorage === 'undefined' ? { dataset: '', config: defaultTrainConfig() } : loadDraft());
-  s.subscribe(() => {
+/** The draft saved in this browser (localStorage), saved again on every change. */
+export function persistedTrainDraft(): TrainDraftStore {
+  const store = new TrainDraftStore(typeof localStorage === 'undefined' ? emptyDraft() : loadDraft());
+  store.subscribe(() => {
     try {
-      localStorage.setItem(DRAFT_KEY, JSON.stringify(s.get()));
+      localStorage.setItem(DRAFT_KEY, JSON.stringify(store.get()));
     } catch {
       /* quota: kept for this session */
     }
   });
-  // A template's recommended settings (dataset, epochs, batch, optimizer) replace those fields of the draft.
-  onTrainRecommendation((rec) =>
-    s.update((d) => {
-      const merged = trainConfigSchema.safeParse({ ...d.config, ...rec.config, optimizer: { ...d.config.optimizer, ...((rec.config.optimizer as object | undefined) ?? {}) } });
-      return merged.success ? { dataset: rec.dataset, config: merged.data } : d;
-    }),
-  );
-  store = s;
-  return s;
+  return store;
 }
 
 /** Sets a value at a dotted path (`optimizer.lr`), returning a new config, or an error message when invalid. */

@@ -1,5 +1,5 @@
 import type { LabApi } from '../../shared/api';
-import type { ConnectionStatus } from './protocol';
+import type { ConnectionStatus } from '../../shared/protocol';
 
 /** What connectLab() returns: LabApi plus transport facts the UI may show. */
 export interface LabClient extends LabApi {

@@ -4,7 +4,7 @@ import { createIpcLab } from './ipcClient';
 import { createWsLab } from './wsClient';
 
 export type { LabClient } from './client';
-export type { ConnectionStatus } from './protocol';
+export type { ConnectionStatus } from '../../shared/protocol';
 export { toLabError } from './errors';
 
 let connecting: Promise<LabClient> | null = null;

@@ -1,4 +1,5 @@
-import { LAB_METHODS, type LabApi, type LabMethod } from '../../shared/api';
+import type { LabMethod } from '../../shared/api';
+import { createLabProxy } from '../../shared/labProxy';
 import type { LabClient } from './client';
 import { toLabError } from './errors';
 
@@ -10,10 +11,7 @@ export function createIpcLab(bridge: Bridge): LabClient {
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> =>
       fn(...args).catch((reason: unknown) => Promise.reject(toLabError(reason)));
-  // Generated from LAB_METHODS, so TypeScript cannot see that every method is there.
-  const methods = Object.fromEntries(
-    LAB_METHODS.map((m: LabMethod) => [m, wrap((arg?: unknown) => (bridge[m] as (a?: unknown) => Promise<unknown>)(arg))]),
-  ) as unknown as Pick<LabApi, LabMethod>;
+  const methods = createLabProxy(wrap((method: LabMethod, arg: unknown) => (bridge[method] as (a?: unknown) => Promise<unknown>)(arg)));
   const pick = bridge.pickProjectPath;
   const pickFolder = bridge.pickDatasetFolder;
   const reportMenu = bridge.reportMenuState;

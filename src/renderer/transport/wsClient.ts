@@ -1,6 +1,7 @@
-import { LAB_METHODS, LabError, type LabApi, type LabEvent, type LabMethod } from '../../shared/api';
+import { LabError, type LabEvent, type LabMethod } from '../../shared/api';
+import { createLabProxy } from '../../shared/labProxy';
+import type { ConnectionStatus, WsCall, WsServerMessage } from '../../shared/protocol';
 import type { LabClient } from './client';
-import type { ConnectionStatus, WsCall, WsServerMessage } from './protocol';
 
 /** The part of the WebSocket API the client uses; the browser's WebSocket and the `ws` package both fit. */
 export interface SocketLike {
@@ -134,8 +135,7 @@ export function createWsLab(options: WsLabOptions): WsLab {
       }, queueTimeoutMs);
     });
 
-  // Generated from LAB_METHODS, so TypeScript cannot see that every method is there.
-  const methods = Object.fromEntries(LAB_METHODS.map((m) => [m, (arg?: unknown) => call(m, arg)])) as unknown as Pick<LabApi, LabMethod>;
+  const methods = createLabProxy(call);
 
   const lab: Omit<WsLab, LabMethod> = {
     transport: 'websocket',

@@ -8,7 +8,7 @@ import { LabService } from '../../../src/main/service/labService';
 import { createApp, type AppDeps } from '../../../src/main/electron/app';
 import { MENU_COMMANDS } from '../../../src/main/electron/menu';
 import type { MenuItemSpec } from '../../../src/main/electron/types';
-import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/preload/channels';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/shared/protocol';
 import { StubElectron } from './stubElectron';
 
 async function boot(options: { platform?: NodeJS.Platform; home?: string; renderer?: AppDeps['renderer'] } = {}) {

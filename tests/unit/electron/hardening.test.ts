@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { createApp } from '../../../src/main/electron/app';
 import { safeExternalUrl } from '../../../src/main/electron/security';
 import { LabService } from '../../../src/main/service/labService';
-import { PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/preload/channels';
+import { PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/shared/protocol';
 import { StubElectron } from './stubElectron';
 
 /** The app over the stub with a real renderer folder (index.html, an asset, a symlink out, a secret next to it). */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_METHODS, LabError, type LabEvent } from '../../../src/shared/api';
 import { buildLabBridge, type IpcRendererLike } from '../../../src/preload/bridge';
-import { LAB_EVENT_CHANNEL } from '../../../src/preload/channels';
+import { LAB_EVENT_CHANNEL } from '../../../src/shared/protocol';
 import { LabService } from '../../../src/main/service/labService';
 import { createApp } from '../../../src/main/electron/app';
 import { createIpcLab } from '../host/rendererTransport';

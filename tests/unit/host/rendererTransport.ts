@@ -1,11 +1,12 @@
 import type { LabApi } from '../../../src/shared/api';
+import type { ConnectionStatus } from '../../../src/shared/protocol';
+
+export type { ConnectionStatus } from '../../../src/shared/protocol';
 
 /**
  * The renderer's transport belongs to tsconfig.web.json, and a composite tsconfig.node.json may not pull
  * its files in (TS6307), so the tests load it at run time and describe the part they use here.
  */
-export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
 export interface SocketLike {
   readonly readyState: number;
   send(data: string): void;

@@ -144,9 +144,12 @@ test('group → repeat ×3 → ungroup, each one undo step', async () => {
 
 test('save to my blocks, then insert from the library after the selection', async () => {
   const h = harness(smallNet());
-  await h.manager.execute('group.createNamed', { nodes: ['batchnorm_1', 'relu_1'], name: 'BN-ReLU' });
-  const gid = h.store.get().doc.groups[0].id;
+  await h.manager.execute('graph.select', { nodes: ['batchnorm_1', 'relu_1'] });
   h.answers.prompt = 'BN-ReLU';
+  await h.manager.execute('group.create');
+  assert.equal(h.store.get().doc.groups[0].name, 'BN-ReLU');
+  assert.equal(h.store.get().history.past.length, 1, 'the named group is one undo step');
+  const gid = h.store.get().doc.groups[0].id;
   await h.manager.execute('group.saveToLibrary', { group: gid });
   assert.equal(h.library.length, 1);
   await h.manager.execute('graph.select', { nodes: ['conv2d_1'] });
@@ -179,7 +182,7 @@ test('loading a document, closing a dialog and run news are plain state updates'
   assert.equal(s.dialog, null, 'loading a document closes the dialog');
   assert.ok(!isDirty(s));
   assert.equal(s.history.past.length, 0);
-  assert.ok(!ACTIONS.some((a) => ['doc.load', 'ui.closeDialog', 'run.update'].includes(a.name)), 'no plumbing actions left');
+  assert.ok(!ACTIONS.some((a) => ['doc.load', 'ui.closeDialog', 'run.update', 'doc.markSaved', 'ui.showReport', 'file.openText', 'edit.pasteText', 'group.createNamed', 'graph.insertFragment'].includes(a.name)), 'no plumbing actions left');
   const lab = { controlRun: async (a: { id: string; action: string }) => ({ id: a.id, state: a.action === 'stop' ? 'stopped' : 'paused', epoch: 1, epochs: 3, step: 40 }) };
   const r = harness(smallNet(), { lab: lab as unknown as LabApi });
   r.store.set(updateRun(r.store.get(), { id: 'run-1', state: 'running', epochs: 3 }));
@@ -191,20 +194,43 @@ test('loading a document, closing a dialog and run news are plain state updates'
   assert.equal(r.store.get().history.past.length, 0);
 });
 
+test('saving to a path marks the document saved and closes the dialog: one action, no chained ones', async () => {
+  const written: string[] = [];
+  const lab = { writeProject: async (a: { path: string }) => (written.push(a.path), { path: a.path, name: 'x', modified: '', size: 1 }), clearAutosave: async () => undefined };
+  const h = harness(smallNet(), { lab: lab as unknown as LabApi });
+  await h.manager.execute('graph.setLabel', { node: h.store.get().doc.nodes[0].id, label: 'renamed' });
+  h.store.update((s) => ({ ...s, dialog: { kind: 'shortcuts' } }));
+  assert.ok(isDirty(h.store.get()));
+  const ran: string[] = [];
+  const execute = h.manager.execute.bind(h.manager);
+  h.manager.execute = (async (name: string, ...rest: unknown[]) => (ran.push(name), execute(name as never, ...(rest as [never]))));
+  const r = await h.manager.execute('file.saveTo', { path: 'net' });
+  assert.ok(r.ok);
+  assert.deepEqual(ran, ['file.saveTo']);
+  assert.deepEqual(written, ['net.netsmith.json']);
+  const s = h.store.get();
+  assert.ok(!isDirty(s));
+  assert.equal(s.path, 'net.netsmith.json');
+  assert.equal(s.dialog, null);
+});
+
+/** A host whose projects folder holds one file with this text. */
+const hostWith = (text: string) => ({ lab: { readProject: async (a: { path: string }) => ({ path: a.path, text }) } as unknown as LabApi });
+
 test('opening a broken file reports errors and keeps the document', async () => {
-  const h = harness(smallNet());
+  const h = harness(smallNet(), hostWith('{"format":"netsmith.project","graph":{"schemaVersion":2,"meta":{"input":{"shape":[1]}},"nodes":[{"id":"a","type":"x/y"}],"edges":[]}}'));
   const d = h.store.get().doc;
-  await h.manager.execute('file.openText', { text: '{"format":"netsmith.project","graph":{"schemaVersion":2,"meta":{"input":{"shape":[1]}},"nodes":[{"id":"a","type":"x/y"}],"edges":[]}}', name: 'bad', path: null });
+  await h.manager.execute('file.openPath', { path: 'bad.netsmith.json' });
   const s = h.store.get();
   assert.equal(s.doc, d);
   assert.equal(s.dialog?.kind, 'report');
 });
 
 test('opening a repaired file loads it and lists the repairs', async () => {
-  const h = harness(smallNet());
   const g = smallNet();
   const text = JSON.stringify({ format: 'netsmith.project', graph: { ...g, edges: [...g.edges, { id: 'zz', source: 'ghost', sourcePort: 'out', target: 'dense_1', targetPort: 'in' }] } });
-  await h.manager.execute('file.openText', { text, name: 'repaired', path: 'x.netsmith.json' });
+  const h = harness(smallNet(), hostWith(text));
+  await h.manager.execute('file.openPath', { path: 'x.netsmith.json' });
   const s = h.store.get();
   assert.equal(s.path, 'x.netsmith.json');
   assert.equal(s.dialog?.kind, 'report');

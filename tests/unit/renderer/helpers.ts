@@ -4,6 +4,7 @@ import type { ActionContext } from '../../../src/renderer/actions/types';
 import type { LibraryItem } from '../../../src/renderer/core/library';
 import { initialState, type EditorState } from '../../../src/renderer/core/state';
 import { Store } from '../../../src/renderer/core/store';
+import { TrainDraftStore } from '../../../src/renderer/core/trainDraft';
 import { GraphBuilder } from '../../../src/shared/graph/builder';
 import type { GraphDoc } from '../../../src/shared/graph/types';
 
@@ -27,11 +28,13 @@ export interface Harness {
   library: LibraryItem[];
   answers: { confirm: boolean; prompt: string | null };
   clock: { now: number };
+  /** The Train panel's draft (in memory). */
+  trainDraft: TrainDraftStore;
 }
 
 export function harness(doc?: GraphDoc, over: Partial<ActionContext> = {}): Harness {
   const store = new Store<EditorState>(initialState({}, doc));
-  const h: Harness = { store, manager: undefined as unknown as ActionManager, toasts: [], clipboard: { text: null }, library: [], answers: { confirm: true, prompt: 'Block' }, clock: { now: 1_000_000 } };
+  const h: Harness = { store, manager: undefined as unknown as ActionManager, toasts: [], clipboard: { text: null }, library: [], answers: { confirm: true, prompt: 'Block' }, clock: { now: 1_000_000 }, trainDraft: new TrainDraftStore() };
   h.manager = new ActionManager(store, {
     lab: null,
     isMac: false,
@@ -43,6 +46,7 @@ export function harness(doc?: GraphDoc, over: Partial<ActionContext> = {}): Harn
     },
     files: { download() {}, pick: async () => null },
     library: { list: () => h.library, save: (items) => void (h.library = items) },
+    trainDraft: h.trainDraft,
     toast: (m) => void h.toasts.push(m),
     confirm: async () => h.answers.confirm,
     prompt: async () => h.answers.prompt,

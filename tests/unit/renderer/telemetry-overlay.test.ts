@@ -4,7 +4,7 @@ import { GraphBuilder } from '../../../src/shared/graph/builder';
 import type { GraphDoc } from '../../../src/shared/graph/types';
 import { gradientHeat, networkKey } from '../../../src/renderer/telemetry/heat';
 import { TelemetryStore } from '../../../src/renderer/telemetry/store';
-import { syntheticStream } from '../../../src/renderer/telemetry/synthetic';
+import { syntheticStream } from './fixtures/syntheticTelemetry';
 
 /** A chain of Dense+ReLU blocks whose ids match the synthetic probes (dense_1, relu_1, …). */
 function mlp(units: number, layers = 3): GraphDoc {

@@ -7,7 +7,7 @@ import { progressOf } from '../../../src/renderer/telemetry/progress';
 import { LOG_CAPACITY, RECENT_PROBES, STEP_CAPACITY } from '../../../src/renderer/telemetry/run';
 import { DecimatingSeries, RingBuffer, ema, thin } from '../../../src/renderer/telemetry/series';
 import { TelemetryStore } from '../../../src/renderer/telemetry/store';
-import { syntheticStream, syntheticSummary } from '../../../src/renderer/telemetry/synthetic';
+import { syntheticStream, syntheticSummary } from './fixtures/syntheticTelemetry';
 
 test('RingBuffer keeps the last N in order', () => {
   const r = new RingBuffer<number>(3);

@@ -9,7 +9,7 @@ import { paramSummary } from '../../../src/renderer/editor/nodeSummary';
 import type { LabApi } from '../../../src/shared/api';
 import { harness, smallNet } from './helpers';
 import { TelemetryStore } from '../../../src/renderer/telemetry/store';
-import { syntheticSummary } from '../../../src/renderer/telemetry/synthetic';
+import { syntheticSummary } from './fixtures/syntheticTelemetry';
 import { progressOf } from '../../../src/renderer/telemetry/progress';
 
 test('a lone Input is told to add layers, not that "every block feeds another one"', () => {

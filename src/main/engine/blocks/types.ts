@@ -7,7 +7,7 @@ import type { Shape } from '../../../shared/graph/types';
 export interface BuildCtx {
   /**
    * A unique, valid layer name for this node. A node that builds several layers names the extra ones with
-   * a suffix: `name('pad')` → `conv1__pad`. Everything before `__` is the node's base name (see probeTargets).
+   * a suffix: `name('pad')` → `conv1__pad`. Everything before `__` is the node's base name (see nodeProbes).
    */
   name(suffix?: string): string;
   /** The kernel initializer chosen for this node (global or per-node choice), with a fresh seed each call. */

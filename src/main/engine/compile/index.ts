@@ -1,4 +1,4 @@
 export { compile, CompileError, type Compiled, type CompileOptions, type ModelOutput } from './compile';
 export { INIT_NAMES, type InitChoice, type InitName } from './init';
-export { probeTargets, type NodeProbes } from './probes';
+export { nodeProbes, type NodeProbes } from './probes';
 export { loadFromMemory, saveToMemory } from './artifacts';

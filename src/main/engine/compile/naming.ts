@@ -21,7 +21,7 @@ export function baseOfLayer(layerName: string): string {
 /**
  * The base layer name of every node of the expanded graph: its label (else its id), de-duplicated in node order.
  * The k-th copy of a repeated group takes the label the editor shows for it (`layer1.0.conv1` → `layer1.1.conv1`,
- * see copyLabel), or `<id>_r<k>` without a label. Deterministic, so probeTargets can map a reloaded model's
+ * see copyLabel), or `<id>_r<k>` without a label. Deterministic, so nodeProbes can map a reloaded model's
  * layers back to nodes.
  */
 export function layerBaseNames(nodes: readonly Pick<NodeDoc, 'id' | 'label' | 'group'>[], groups: readonly Pick<GroupDoc, 'id' | 'name'>[] = []): Map<string, string> {

@@ -27,7 +27,7 @@ export interface NodeProbes {
  * What the telemetry probes should watch, node by node in network order. Works on a freshly compiled model
  * and on one reloaded from artifacts: layer names map back to nodes (`<base>` or `<base>__<suffix>`).
  */
-export function probeTargets(model: tf.LayersModel, graph: GraphDoc): NodeProbes[] {
+export function nodeProbes(model: tf.LayersModel, graph: GraphDoc): NodeProbes[] {
   const analysis = analyze(graph);
   const { nodes, origin } = analysis.expanded;
   const byBase = new Map<string, string>();

@@ -11,7 +11,7 @@ import type { PredictLayer } from '../../../shared/predict';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { runRecordSchema, type RunRecord } from '../../service/runs/record';
 import { loadFromMemory } from '../compile/artifacts';
-import { probeTargets } from '../compile/probes';
+import { nodeProbes } from '../compile/probes';
 import type { Dataset } from '../data/types';
 import { setupDetector, type DetectorSetup } from '../train/tasks/detection';
 import { PredictError } from './errors';
@@ -120,7 +120,7 @@ export function spatialLayers(model: tf.LayersModel, graph: GraphDoc): { layers:
   const isSpatial = (s: number[]): boolean => s.length === 3 && s[0] * s[1] > 1;
   let nodes: { name: string; type: string; family: string }[];
   try {
-    nodes = probeTargets(model, graph).map((p) => ({ name: p.output, type: p.type, family: p.family }));
+    nodes = nodeProbes(model, graph).map((p) => ({ name: p.output, type: p.type, family: p.family }));
   } catch {
     nodes = model.layers.map((l) => ({ name: l.name, type: l.getClassName(), family: 'conv' }));
   }

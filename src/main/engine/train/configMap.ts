@@ -27,9 +27,10 @@ export function optimizerConfig(c: TrainConfig): OptimizerConfigInput {
   }
 }
 
-export function lossConfig(c: TrainConfig, task: Task): LossConfigInput {
+export function lossConfig(c: TrainConfig, _task: Task): LossConfigInput {
   const l = c.loss;
-  const name = l.name === 'auto' ? (task === 'segmentation' ? 'cross_entropy' : 'cross_entropy') : l.name;
+  // 'auto' is cross-entropy for every task that takes this loss (detection has its own, src/main/engine/train/boxLosses.ts).
+  const name = l.name === 'auto' ? 'cross_entropy' : l.name;
   switch (name) {
     case 'cross_entropy':
       return { kind: 'crossEntropy', labelSmoothing: l.labelSmoothing };

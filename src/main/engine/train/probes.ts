@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerProbe } from '../../../shared/training/telemetry';
 import { histogram, meanStd } from './histogram';
 
-/** What the probes watch, in network order. Built from the graph by the compiler (`probeTargets`). */
+/** What the probes watch, in network order. Built from the compiled model by `probeTargets` (train/targets.ts). */
 export interface ProbeTarget {
   node: string;
   layer: string;

@@ -1,9 +1,4 @@
-import { join } from 'node:path';
-import { experimentsFor } from '../../experiments/service';
-import { RunExporter } from '../../service/exports';
-import { LabService } from '../../service/labService';
-import { recoverAtStartup } from '../../service/recovery';
-import { RunRegistry } from '../../service/runs/registry';
+import { openLab } from '../../service/openLab';
 import { netsmithHome } from '../../util/home';
 import { APP_ROOT, APP_VERSION } from '../../util/version';
 import { ensureRendererBuilt } from '../rendererBuild';
@@ -23,10 +18,8 @@ export const command: Command = async (argv) => {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const staticDir = await ensureRendererBuilt(APP_ROOT, log);
   const home = netsmithHome();
-  const runs = new RunRegistry(join(home, 'runs'));
-  const exporter = new RunExporter({ runsDir: join(home, 'runs') });
-  const service = new LabService({ kind: 'browser', home, runs, experiments: experimentsFor(runs, home), exporter });
-  const recovered = await recoverAtStartup({ home, projectsDir: service.projects.root, runs });
+  const { service, recovery } = openLab({ kind: 'browser', home });
+  const recovered = await recovery;
   if (recovered.summary) log(recovered.summary);
   let server;
   try {

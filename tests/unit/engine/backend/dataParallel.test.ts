@@ -5,11 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { GradientWorkerPool } from '../../../../src/main/engine/backend/dataParallel/pool';
-import { DataParallelTrainer, gradientNorms } from '../../../../src/main/engine/backend/dataParallel/trainer';
+import { DataParallelTrainer, gradientNorms } from './fixtures/dataParallelTrainer';
 import { initWasmBackend } from '../../../../src/main/engine/backend/wasm';
 import { tinyModel } from './fixtures/tinyReplica';
 import { maxAbsDiff, randomArray } from './helpers';
 
+const POOL_WORKER = new URL('./fixtures/poolWorker.ts', import.meta.url);
 const replica = { module: fileURLToPath(new URL('./fixtures/tinyReplica.ts', import.meta.url)), args: { seed: 7 } };
 const batch = 6;
 const x = { data: randomArray(batch * 8 * 8 * 2, 1, 1), shape: [batch, 8, 8, 2] };
@@ -26,7 +27,7 @@ let pool: GradientWorkerPool;
 
 before(async () => {
   await initWasmBackend();
-  pool = await GradientWorkerPool.create({ workers: 2, replica });
+  pool = await GradientWorkerPool.create({ workers: 2, replica, workerUrl: POOL_WORKER });
 });
 
 after(async () => {
@@ -59,7 +60,7 @@ describe('GradientWorkerPool', () => {
 describe('DataParallelTrainer', () => {
   it('trains: the loss of a fixed batch goes down', async () => {
     const local = tinyModel(7);
-    const trainer = await DataParallelTrainer.create({ workers: 2, replica, variables: local.variables, optimizer: tf.train.adam(0.01) });
+    const trainer = await DataParallelTrainer.create({ workers: 2, replica, workerUrl: POOL_WORKER, variables: local.variables, optimizer: tf.train.adam(0.01) });
     try {
       const xs = tf.tensor(x.data, x.shape);
       const ys = tf.tensor(y.data, y.shape);

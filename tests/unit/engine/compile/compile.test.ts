@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadFromMemory, saveToMemory } from '../../../../src/main/engine/compile/artifacts';
 import { compile, CompileError } from '../../../../src/main/engine/compile/compile';
-import { probeTargets } from '../../../../src/main/engine/compile/probes';
+import { nodeProbes } from '../../../../src/main/engine/compile/probes';
 import { GraphBuilder, type Ref } from '../../../../src/shared/graph/builder';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { assertCounts, assertGradients, assertReloads, fixedRandom, predictAll } from './harness';
@@ -217,14 +217,14 @@ describe('compile: initialisation', () => {
   });
 });
 
-describe('probeTargets', () => {
+describe('nodeProbes', () => {
   test('lists trainable layers, running statistics and activations in network order, also after a reload', async () => {
     const graph = smallResNet();
     const { model } = compile(graph);
     const reloaded = await loadFromMemory(await saveToMemory(model));
     try {
-      const probes = probeTargets(model, graph);
-      const again = probeTargets(reloaded, graph).map((p) => ({ ...p, trainable: p.trainable.map((t) => t.layer), running: p.running.map((r) => r.layer) }));
+      const probes = nodeProbes(model, graph);
+      const again = nodeProbes(reloaded, graph).map((p) => ({ ...p, trainable: p.trainable.map((t) => t.layer), running: p.running.map((r) => r.layer) }));
       assert.deepEqual(again, probes.map((p) => ({ ...p, trainable: p.trainable.map((t) => t.layer), running: p.running.map((r) => r.layer) })));
 
       const stem = probes.find((p) => p.nodeId === 'conv2d_1')!;

@@ -18,8 +18,8 @@ export interface PoolOptions {
   replica: ReplicaSpec;
   /** Number of worker threads; default: the number of cores. */
   workers?: number;
-  /** Worker entry; default: ./worker.ts next to this file under tsx, ./worker.js in a build. */
-  workerUrl?: URL;
+  /** The worker's entry module: one that calls `serveReplicas` (workerMain.ts); a `.ts` entry runs under tsx. */
+  workerUrl: URL;
 }
 
 export interface GradientResult {
@@ -36,11 +36,6 @@ export interface GradientResult {
 interface Pending {
   resolve: (m: FromWorker) => void;
   reject: (e: Error) => void;
-}
-
-function defaultWorkerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./worker.${ext}`, import.meta.url);
 }
 
 function spawn(url: URL): Worker {
@@ -106,7 +101,7 @@ export class GradientWorkerPool {
   /** Starts the workers, builds a replica in each and aligns all replicas on worker 0's initial weights. */
   static async create(opts: PoolOptions): Promise<GradientWorkerPool> {
     const count = Math.max(1, opts.workers ?? availableParallelism());
-    const url = opts.workerUrl ?? defaultWorkerUrl();
+    const url = opts.workerUrl;
     const handles = Array.from({ length: count }, () => new WorkerHandle(spawn(url)));
     try {
       const ready = await Promise.all(handles.map((h, index) => h.request({ type: 'init', index, spec: opts.replica }, 'ready')));

@@ -1,4 +1,4 @@
-// Messages between GradientWorkerPool (pool.ts) and its workers (worker.ts).
+// Messages between GradientWorkerPool (pool.ts) and its workers (workerMain.ts).
 import type * as tf from '@tensorflow/tfjs';
 
 /** Where a worker finds the code that builds its model replica. */

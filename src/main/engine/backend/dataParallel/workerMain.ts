@@ -3,7 +3,7 @@
 // way to use more than one core). It loads weights from the shared weight
 // buffer when their version changes, and writes the gradients of its shard of
 // each batch into its own region of the shared gradient buffer.
-// `serveReplicas` is started by worker.ts (replica builder imported by path)
+// `serveReplicas` is started by an entry that imports its replica builder by path (the tests' poolWorker.ts)
 // or by an entry that bundles its builder (train/replicaWorker.ts).
 import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';

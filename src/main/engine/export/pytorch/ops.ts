@@ -3,7 +3,7 @@ import { onnxPads, transpose4, type SpatialSpec } from '../onnx/ops';
 
 /** PyTorch recipes shared by the block twins (model.py is NCHW; weights converted from the tfjs layouts). */
 
-export const py = (v: number | boolean): string => (typeof v === 'boolean' ? (v ? 'True' : 'False') : Number.isInteger(v) ? String(v) : String(v));
+export const py = (v: number | boolean): string => (typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
 
 /** [K, K, C_in/G, C_out] → [C_out, C_in/G, K, K]; depthwise [K, K, C, M] → [C·M, 1, K, K]. */
 export function torchConvWeight(kernel: WeightArray, depthwise: boolean): WeightArray {
