@@ -1,3 +1,4 @@
+import { isActive } from '../shared/runs/runRecord';
 import { useEffect, useMemo, useState } from 'react';
 import { isActionId } from '../shared/actionCatalogue';
 import type { LabEvent } from '../shared/api';
@@ -121,8 +122,7 @@ function useShell(editor: Editor): boolean {
         else if (isActionId(ev.command)) void manager.execute(ev.command, undefined, 'menu');
       } else if (ev.type === 'run-status') {
         const cur = store.get().run;
-        const active = ev.run.state === 'running' || ev.run.state === 'queued' || ev.run.state === 'paused';
-        if (!cur || cur.id === ev.run.id || active) store.update((s) => updateRun(s, { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step }));
+        if (!cur || cur.id === ev.run.id || isActive(ev.run.state)) store.update((s) => updateRun(s, { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step }));
       }
     });
   }, [lab, manager, store]);

@@ -1,6 +1,7 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PredictError, Predictor } from '../../engine/predict';
+import { CheckpointError } from '../../runs/runStore';
 import { netsmithHome } from '../../util/home';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../engine/data/import/files';
 import { CliError, parseArgs, type Command } from './types';
@@ -82,6 +83,7 @@ export const command: Command = async (argv) => {
     return 0;
   } catch (err) {
     if (err instanceof PredictError) throw new CliError(err.message, err.code === 'not-image' || err.code === 'bad-layer' || err.code === 'bad-class' ? 2 : 1);
+    if (err instanceof CheckpointError) throw new CliError(err.message);
     throw err;
   } finally {
     predictor.dispose();
