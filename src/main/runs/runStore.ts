@@ -109,7 +109,7 @@ export class RunStore {
     return (await fsp.readdir(this.root, { withFileTypes: true })).filter((d) => d.isDirectory() && isRunId(d.name)).map((d) => d.name);
   }
 
-  read(id: string): Promise<RunRecord> {
+  async read(id: string): Promise<RunRecord> {
     return readRunRecord(this.dir(id), id);
   }
 
@@ -156,11 +156,11 @@ export class RunStore {
     }
   }
 
-  checkpointDir(id: string, name: string): Promise<string> {
+  async checkpointDir(id: string, name: string): Promise<string> {
     return checkpointDir(this.dir(id), name);
   }
 
-  pickCheckpoint(record: RunRecord, wanted: string | undefined, then: string): Promise<CheckpointRef> {
+  async pickCheckpoint(record: RunRecord, wanted: string | undefined, then: string): Promise<CheckpointRef> {
     return pickCheckpoint(this.dir(record.id), record, wanted, then);
   }
 }
