@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync, promises as fsp } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages, type TorchHostInfo } from '../../../shared/api';
@@ -9,7 +8,6 @@ import type { AttentionImage, AttentionMaps } from '../../../shared/attention';
 import { InferenceClient } from '../../engine/predict/inferenceClient';
 import type { PredictArgs, PredictResult } from '../../../shared/predict';
 import { errorsOf } from '../../../shared/graph/analyze';
-import { isRunId } from '../../../shared/ids';
 import { toPlainJson } from '../../../shared/graph/plainJson';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
@@ -147,17 +145,17 @@ export class RunRegistry implements RunManager {
     const report: RunRecovery = { interrupted: [], removedTemps: [], removedEmpty: [], failed: [] };
     if (!existsSync(this.runsDir)) return report;
     report.removedTemps.push(...(await removeStaleTemps(this.runsDir)));
-    for (const entry of await fsp.readdir(this.runsDir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || this.active.has(entry.name) || !isRunId(entry.name)) continue;
-      const dir = join(this.runsDir, entry.name);
-      if (!existsSync(join(dir, 'run.json'))) {
+    for (const id of await this.store.ids()) {
+      if (this.active.has(id)) continue;
+      const dir = this.store.dir(id);
+      if (!this.store.has(id)) {
         report.removedTemps.push(...(await removeStaleTemps(dir)));
         const stat = await fsp.stat(dir).catch(() => null);
         // rmdir refuses a folder with anything in it; the age check leaves a start in progress elsewhere alone.
         if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS && (await fsp.rmdir(dir).then(() => true, () => false))) report.removedEmpty.push(dir);
         continue;
       }
-      const record = await this.read(entry.name).catch(() => undefined);
+      const record = await this.read(id).catch(() => undefined);
       // Another live process trains it, or this one is starting it right now.
       if (record && isActive(record.state) && (otherOwner(record) || record.session === SESSION)) continue;
       try {
@@ -168,7 +166,7 @@ export class RunRegistry implements RunManager {
         }
       } catch (err) {
         // One run that cannot be recovered (a full disk, permissions) must not keep the lab from starting.
-        report.failed.push(`${entry.name}: ${err instanceof Error ? err.message : String(err)}`);
+        report.failed.push(`${id}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     return report;
@@ -217,7 +215,7 @@ export class RunRegistry implements RunManager {
 
   /** Attention maps of the run's best (else last) checkpoint for one image, in the inference worker. */
   async attentionMaps(args: { id: string; image: AttentionImage; layer?: number; head?: number }): Promise<AttentionMaps> {
-    this.store.dir(args.id);
+    this.store.dir(args.id); // a bad id is refused ('bad-id') before the worker is asked
     if (!this.store.has(args.id)) throw new LabError(`no run '${args.id}'`, 'not-found');
     return this.inference.attentionMaps(args);
   }
