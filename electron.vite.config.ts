@@ -16,11 +16,13 @@ export default defineConfig({
         // The training worker is its own bundle, started with worker_threads next to index.js.
         // replicaWorker: a run's data-parallel helper threads (src/main/engine/train/parallel.ts).
         // decodeWorker: the image-decode pool (src/main/engine/data/image/decodePool.ts).
+        // inferenceWorker: Predict, Grad-CAM, feature and attention maps (src/main/engine/predict/inferenceClient.ts).
         input: {
           index: resolve('src/main/electron/main.ts'),
           runWorker: resolve('src/main/engine/worker/runWorker.ts'),
           replicaWorker: resolve('src/main/engine/train/replicaWorker.ts'),
           decodeWorker: resolve('src/main/engine/data/image/decodeWorker.ts'),
+          inferenceWorker: resolve('src/main/engine/predict/inferenceWorker.ts'),
         },
         external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'],
       },

@@ -42,8 +42,7 @@ export default tseslint.config(
     rules: restrict(['electron'], 'Only src/main/electron (and the preload) import electron.'),
   },
   // The engine (compile, train, export, predict) knows nothing of the service layer (projects, runs, the lab's API)
-  // that drives it. The run record and checkpoint files are the exceptions until they leave src/main/service
-  // (#14: one RunStore, the record type in src/shared).
+  // that drives it.
   {
     files: ['src/main/engine/**'],
     rules: {
@@ -53,7 +52,7 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'Only src/main/electron (and the preload) import electron.' }],
           patterns: [
             {
-              regex: '/service/(?!runs/(record|checkpoints)$)',
+              regex: '/service/',
               message: 'src/main/engine must not import src/main/service: the service calls the engine, never the other way round.',
             },
           ],

@@ -1,3 +1,4 @@
+import { isActive } from '../shared/runs/runRecord';
 import { useEffect, useMemo, useState } from 'react';
 import { isActionId } from '../shared/actionCatalogue';
 import { subscribeTopic } from '../shared/api';
@@ -122,7 +123,7 @@ function useShell(editor: Editor): boolean {
     const offRun = subscribeTopic(lab, 'run', (ev) => {
       if (ev.type !== 'run-status') return;
       const cur = store.get().run;
-      const active = ev.run.state === 'running' || ev.run.state === 'queued' || ev.run.state === 'paused';
+      const active = isActive(ev.run.state);
       if (!cur || cur.id === ev.run.id || active) store.update((s) => updateRun(s, { id: ev.run.id, state: ev.run.state, epoch: ev.run.epoch, epochs: ev.run.epochs, step: ev.run.step }));
     });
     return () => {

@@ -5,12 +5,14 @@ import type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperime
 import type { UserExperiment } from './experiments/user';
 import { attentionArgsSchema, type AttentionMaps } from './attention';
 import { checkpointNameSchema, runIdSchema } from './ids';
+import type { RunDetailOf, RunSummary } from './runs/runRecord';
 import { predictArgsSchema, type PredictResult } from './predict';
 import type { ImportReport, SkippedFile } from './importReport';
 import type { EvaluationReport, ProbeEvent } from './training/telemetry';
 
 export type { EvaluationReport, ProbeEvent } from './training/telemetry';
 export type { ImportReport, SkippedFile } from './importReport';
+export { isActive, RUN_STATES, type RunDetailOf, type RunEngine, type RunRecord, type RunState, type RunSummary, type TrainedData } from './runs/runRecord';
 
 /**
  * The contract between the renderer and the host (Electron main or the headless `serve` host).
@@ -74,36 +76,11 @@ export interface AugmentPreview {
   items: { index: number; original: string; augmented: string[] }[];
 }
 
-export interface RunDetail {
-  summary: RunSummary;
-  config: Record<string, unknown>;
-  graph: unknown;
-  /** The run's telemetry log: every epoch and log event, steps thinned to at most ~2,000, the last 200 probes. */
-  events: LabEvent[];
-}
+/** A run's page: its summary, settings, typed graph, classes and thinned telemetry log. */
+export type RunDetail = RunDetailOf<LabEvent>;
 
 export interface SampleImages {
   images: { index: number; label: number; image: string }[];
-}
-
-export type RunState = 'queued' | 'running' | 'paused' | 'stopped' | 'completed' | 'failed' | 'interrupted';
-
-export interface RunSummary {
-  id: string;
-  name: string;
-  state: RunState;
-  createdAt: string;
-  dataset: string;
-  epoch: number;
-  epochs: number;
-  step: number;
-  backend?: string;
-  error?: string;
-  metrics?: Record<string, number>;
-  /** The user's labels for the run (Runs workspace), in the order given. */
-  tags?: string[];
-  /** Optimizer steps per epoch, as the training worker counts them (known once the run has started). */
-  stepsPerEpoch?: number;
 }
 
 export interface StepEvent {

@@ -2,7 +2,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LabError, type ExportResult, type ExportRunArgs } from '../../shared/api';
 import { ExportError, exportRun } from '../engine/export';
-import { childPath } from '../util/paths';
+import { CheckpointError, RunStore } from '../runs/runStore';
 
 /** Above this many bytes in all, the browser host leaves the files in the run folder instead of returning them. */
 export const MAX_RETURNED_BYTES = 50 * 1024 * 1024;
@@ -26,8 +26,11 @@ export interface RunExporterOptions {
 export class RunExporter {
   private pickFolder: RunExporterOptions['pickFolder'];
 
+  private readonly store: RunStore;
+
   constructor(private readonly options: RunExporterOptions) {
     this.pickFolder = options.pickFolder;
+    this.store = new RunStore(options.runsDir);
   }
 
   /** The Electron host sets its native folder picker once it has a window. */
@@ -36,9 +39,9 @@ export class RunExporter {
   }
 
   async exportRun(a: ExportRunArgs): Promise<ExportResult> {
-    const runDir = childPath(this.options.runsDir, a.id, 'run id');
-    if (!existsSync(join(runDir, 'run.json'))) throw new LabError(`no run '${a.id}'`, 'not-found');
-    const checkpoint = a.format === 'graph' ? undefined : await this.checkpointName(runDir, a.checkpoint);
+    const runDir = this.store.dir(a.id);
+    if (!this.store.has(a.id)) throw new LabError(`no run '${a.id}'`, 'not-found');
+    const checkpoint = a.format === 'graph' ? undefined : await this.checkpointName(a.id, a.checkpoint);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
 
     let outDir: string;
@@ -69,16 +72,11 @@ export class RunExporter {
   }
 
   /** 'best' and 'last' name the run's best and latest checkpoints (run.json); anything else is a folder name. */
-  private async checkpointName(runDir: string, wanted: string | undefined): Promise<string | undefined> {
+  private async checkpointName(id: string, wanted: string | undefined): Promise<string | undefined> {
     if (wanted !== 'best' && wanted !== 'last') return wanted;
-    let record: { checkpoints?: { best?: string; last?: string }; state?: string; id?: string };
-    try {
-      record = JSON.parse(await fsp.readFile(join(runDir, 'run.json'), 'utf8'));
-    } catch {
-      return wanted; // exportRun reports the broken record
-    }
-    const name = record.checkpoints?.[wanted];
-    if (!name) throw new LabError(`run ${record.id ?? basename(runDir)} has no ${wanted} checkpoint yet (state: ${record.state ?? 'unknown'}); train it until an epoch ends, then export`, 'export-failed');
+    const record = await this.store.read(id);
+    const name = record.checkpoints[wanted];
+    if (!name) throw new CheckpointError(`run ${record.id} has no ${wanted} checkpoint yet (state: ${record.state}): train it until an epoch ends, then export`);
     return name;
   }
 }

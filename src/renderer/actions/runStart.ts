@@ -1,13 +1,12 @@
+import { isActive } from '../../shared/runs/runRecord';
 import { analysisOf } from '../core/analysis';
 import { serializeProject } from '../core/project';
 import { updateRun } from '../core/state';
 import { register } from './types';
 
-const ACTIVE = ['running', 'queued', 'paused'];
-
 /** Starts a run of the open graph with the Train panel's dataset and settings. */
 export default register('run.start', {
-  predicate: (s) => !(s.run && ACTIVE.includes(s.run.state)),
+  predicate: (s) => !isActive(s.run?.state),
   async perform(s, p, ctx) {
     if (!ctx.lab) throw new Error('Training needs a host connection');
     const errors = analysisOf(s.doc).errors;

@@ -1,3 +1,4 @@
+import { isActive } from '../../shared/runs/runRecord';
 import { displayShortcut } from '../core/keys';
 import { shortcutOf, type ActionId } from '../../shared/actionCatalogue';
 import { isDirty } from '../core/state';
@@ -45,7 +46,7 @@ function WorkspaceSwitch() {
     <div className="ws-switch" role="tablist" aria-label="Workspace" data-testid="workspace-switch">
       {WORKSPACES.map((w) => (
         <button key={w.id} role="tab" aria-selected={ws === w.id} className={ws === w.id ? 'on' : ''} data-testid={`ws-${w.id}`} onClick={() => void manager.execute(w.action, undefined, 'toolbar')}>
-          {w.id === 'training' && (state === 'running' || state === 'paused' || state === 'queued') && <span className={`live-dot ${state === 'paused' ? 'paused' : ''}`} />}
+          {w.id === 'training' && isActive(state) && <span className={`live-dot ${state === 'paused' ? 'paused' : ''}`} />}
           {w.label}
         </button>
       ))}
@@ -57,7 +58,7 @@ export function Toolbar() {
   const name = useEditorState((s) => s.doc.meta.name);
   const dirty = useEditorState(isDirty);
   const theme = useEditorState((s) => s.prefs.theme);
-  const running = useEditorState((s) => !!s.run && (s.run.state === 'running' || s.run.state === 'queued' || s.run.state === 'paused'));
+  const running = useEditorState((s) => isActive(s.run?.state));
   const editing = useEditorState((s) => s.workspace === 'editor');
   const { manager } = useEditor();
   return (

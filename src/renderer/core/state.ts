@@ -1,3 +1,4 @@
+import type { RunSummary } from '../../shared/api';
 import { GRAPH_SCHEMA_VERSION, type GraphDoc } from '../../shared/graph/types';
 import { emptyHistory, type History } from './history';
 
@@ -49,15 +50,8 @@ export interface Toast {
   message: string;
 }
 
-export interface RunInfo {
-  id: string;
-  state: string;
-  epoch: number;
-  epochs: number;
-  step: number;
-  loss?: number;
-  accuracy?: number;
-}
+/** The run the status bar and the run actions follow. */
+export type RunInfo = Pick<RunSummary, 'id' | 'state' | 'epoch' | 'epochs' | 'step'>;
 
 export interface EditorState {
   doc: GraphDoc;
@@ -119,7 +113,7 @@ export const closeDialog = (s: EditorState): EditorState => (s.dialog === null ?
 
 /** News of a run from the host (telemetry, a control reply) updates the run shown in the status bar. */
 export function updateRun(s: EditorState, run: Partial<RunInfo> & { id: string }): EditorState {
-  const base = s.run && s.run.id === run.id ? s.run : { id: run.id, state: 'queued', epoch: 0, epochs: 0, step: 0 };
+  const base: RunInfo = s.run && s.run.id === run.id ? s.run : { id: run.id, state: 'queued', epoch: 0, epochs: 0, step: 0 };
   return { ...s, run: { ...base, ...run } };
 }
 

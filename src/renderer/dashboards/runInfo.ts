@@ -4,7 +4,7 @@ import type { RunTelemetry } from '../telemetry/run';
 /** What the dashboards derive from a run's meta, summary and last report. */
 
 export function taskOf(run: RunTelemetry): 'classification' | 'detection' | 'segmentation' {
-  if (run.meta.task) return run.meta.task;
+  if (run.summary?.task) return run.summary.task;
   const g = graphOf(run);
   if (g?.meta.task === 'detection' || g?.meta.task === 'segmentation') return g.meta.task;
   const r = run.lastEval?.report;
@@ -14,8 +14,7 @@ export function taskOf(run: RunTelemetry): 'classification' | 'detection' | 'seg
 }
 
 export function graphOf(run: RunTelemetry): GraphDoc | undefined {
-  const g = run.meta.graph as GraphDoc | undefined;
-  return g && Array.isArray(g.nodes) ? g : undefined;
+  return run.meta.graph;
 }
 
 export function classCount(run: RunTelemetry): number | undefined {

@@ -1,7 +1,6 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LogEvent, RunSummary } from '../../shared/api';
-import type { GraphDoc } from '../../shared/graph/types';
 import { useEditor } from '../app/context';
 import { ago } from '../core/format';
 import { Icon } from '../app/Icon';
@@ -221,8 +220,8 @@ function NodeList({ nodes, sign, cls }: { nodes: NodeRef[]; sign: string; cls: s
 }
 
 function GraphDiffView({ runs }: { runs: RunTelemetry[] }) {
-  const base = runs[0]?.meta.graph as GraphDoc | undefined;
-  const diffs = useMemo(() => (base ? runs.slice(1).map((r) => ({ run: r, diff: r.meta.graph ? graphDiff(base, r.meta.graph as GraphDoc) : null })) : []), [runs, base]);
+  const base = runs[0]?.meta.graph;
+  const diffs = useMemo(() => (base ? runs.slice(1).map((r) => ({ run: r, diff: r.meta.graph ? graphDiff(base, r.meta.graph) : null })) : []), [runs, base]);
   return (
     <Card title="Graph differences" info={runs[0] ? `against ${runs[0].summary?.name ?? runs[0].id}` : undefined} testId="compare-graph">
       {!base ? (

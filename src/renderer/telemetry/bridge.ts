@@ -1,10 +1,9 @@
+import { isActive } from '../../shared/runs/runRecord';
 import { useEffect } from 'react';
 import type { LabApi } from '../../shared/api';
 import type { ActionManager } from '../actions/manager';
 import { updateRun } from '../core/state';
 import type { TelemetryStore } from './store';
-
-const ACTIVE = ['running', 'queued', 'paused'];
 
 /**
  * Wires the telemetry store to the host: one subscription for all events, and at start the run that is
@@ -17,7 +16,7 @@ export function useTelemetryBridge(lab: LabApi | null, store: TelemetryStore, ma
     let cancelled = false;
     lab.listRuns().then(
       async (runs) => {
-        const active = runs.find((r) => ACTIVE.includes(r.state));
+        const active = runs.find((r) => isActive(r.state));
         if (!active || cancelled) return;
         const detail = await lab.runDetail({ id: active.id });
         if (cancelled) return;

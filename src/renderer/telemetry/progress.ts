@@ -22,12 +22,12 @@ export function progressOf(run: RunTelemetry, now = Date.now()): Progress {
   const epochs = s?.epochs ?? Number((run.meta.config as { epochs?: number } | undefined)?.epochs ?? 0);
   const epoch = run.epochs.length ? run.epochs[run.epochs.length - 1].epoch : (s?.epoch ?? 0);
   const spe = run.stepsPerEpoch;
-  // An estimate (no count from the worker yet) never shows a step beyond the total ("step 64/58").
-  const totalSteps = spe && epochs ? (run.stepsPerEpochExact ? spe * epochs : Math.max(spe * epochs, step)) : null;
+  const totalSteps = spe && epochs ? spe * epochs : null;
   const state = s?.state;
   const done = state === 'completed' || state === 'stopped' || state === 'failed' || state === 'interrupted';
   const fraction = done && state === 'completed' ? 1 : totalSteps ? Math.min(1, step / totalSteps) : epochs ? Math.min(1, epoch / epochs) : null;
   const sps = run.lastStep?.samplesPerSec ?? null;
+  const batchSize = Number((run.meta.config as { batchSize?: number } | undefined)?.batchSize ?? 0);
   let eta: number | null = null;
   if (!done && state !== 'paused' && totalSteps) {
     const left = Math.max(0, totalSteps - step);
@@ -36,7 +36,7 @@ export function progressOf(run: RunTelemetry, now = Date.now()): Progress {
     const last = pts[pts.length - 1];
     let stepsPerSec: number | null = null;
     if (first && last && last[1] > first[1] && last[0] > first[0]) stepsPerSec = ((last[1] - first[1]) * 1000) / (last[0] - first[0]);
-    else if (sps && run.meta.batchSize) stepsPerSec = sps / run.meta.batchSize;
+    else if (sps && batchSize) stepsPerSec = sps / batchSize;
     if (stepsPerSec && stepsPerSec > 0) {
       // The time since the last step report is already spent.
       const since = last ? Math.max(0, (now - last[0]) / 1000) : 0;

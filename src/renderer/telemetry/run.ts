@@ -1,4 +1,4 @@
-import type { EpochEvent, LabEvent, LogEvent, ResumeEvent, RunState, RunSummary, StepEvent } from '../../shared/api';
+import type { EpochEvent, LabEvent, LogEvent, ResumeEvent, RunDetail, RunState, RunSummary, StepEvent } from '../../shared/api';
 import type { EvaluationReport, LayerProbe, ProbeEvent, SamplePrediction } from '../../shared/training/telemetry';
 import { DecimatingSeries, RingBuffer } from './series';
 import { ProbeHistory } from './probes';
@@ -18,16 +18,11 @@ export interface EpochRow {
   mIoU?: number;
 }
 
-/** What the dashboards know about a run beyond its events (from the Train panel or the run's record). */
-export interface RunMeta {
-  stepsPerEpoch?: number;
-  batchSize?: number;
-  classes?: string[];
-  task?: 'classification' | 'detection' | 'segmentation';
-  config?: Record<string, unknown>;
-  /** The graph the run trains (for node links and graph differences). */
-  graph?: unknown;
-}
+/**
+ * What the dashboards know about a run beyond its events and summary: its settings, graph and classes, from the
+ * run's record (RunDetail), or from the Train panel until the record is loaded.
+ */
+export type RunMeta = Partial<Pick<RunDetail, 'config' | 'graph' | 'classes'>>;
 
 export type Channel = 'steps' | 'epochs' | 'probes' | 'status' | 'logs';
 
@@ -110,7 +105,6 @@ export class RunTelemetry {
         this.resumes.push(e);
         // A restarted epoch trains its steps again: the curves keep what came before the restart point.
         if (this.lastStep && this.lastStep.step > e.step) this.resetStepsFrom(e.step + 1);
-        if (!this.meta.stepsPerEpoch) this.meta.stepsPerEpoch = e.stepsPerEpoch;
         this.versions.steps++;
         return 'steps';
       }
@@ -153,7 +147,6 @@ export class RunTelemetry {
       // Past the cap, every other old epoch goes (the first and the recent ones stay).
       if (this.sampleHistory.length > MAX_SAMPLE_EPOCHS) this.sampleHistory.splice(1, this.sampleHistory.length, ...this.sampleHistory.slice(1).filter((_, i, a) => i % 2 === 1 || i >= a.length - 10));
     }
-    if (this.lastStep && e.epoch > 0 && !this.meta.stepsPerEpoch) this.meta.stepsPerEpoch = Math.max(1, Math.round(this.lastStep.step / e.epoch));
   }
 
   /** A resumed run restarts from its checkpoint's step: drop what came after it. */
@@ -164,16 +157,11 @@ export class RunTelemetry {
   }
 
   /**
-   * Optimizer steps per epoch: the training worker's count (in the run's summary) when the host reported it,
-   * else what the Train panel computed or an estimate from the steps seen at the end of an epoch.
+   * Optimizer steps per epoch, as the training worker counted them (run.json keeps the count; a resume marker
+   * repeats it for a run whose summary has not arrived yet). Unknown until the worker has loaded the data.
    */
   get stepsPerEpoch(): number | undefined {
-    return this.summary?.stepsPerEpoch ?? this.meta.stepsPerEpoch;
-  }
-
-  /** Whether stepsPerEpoch is the worker's own count (not the Train panel's or an estimate). */
-  get stepsPerEpochExact(): boolean {
-    return this.summary?.stepsPerEpoch !== undefined;
+    return this.summary?.stepsPerEpoch ?? this.resumes[this.resumes.length - 1]?.stepsPerEpoch;
   }
 
   /** Layers of the latest probe (empty before the first). */

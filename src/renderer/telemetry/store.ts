@@ -1,3 +1,4 @@
+import { isActive } from '../../shared/runs/runRecord';
 import { subscribeTopic, type LabApi, type LabEvent, type RunDetail } from '../../shared/api';
 import { overlayFits } from './heat';
 import { RunTelemetry, type Channel, type RunMeta } from './run';
@@ -85,8 +86,7 @@ export class TelemetryStore {
     const run = this.ensure(id);
     const ch = run.ingest(e, this.now());
     if (e.type === 'run-status') {
-      const active = e.run.state === 'running' || e.run.state === 'paused' || e.run.state === 'queued';
-      if (active) this.live = id;
+      if (isActive(e.run.state)) this.live = id;
     } else if (e.type === 'step' && this.live === null) this.live = id;
     if (ch) this.changed();
     return ch;
@@ -134,8 +134,7 @@ export class TelemetryStore {
     const fresh = new RunTelemetry(id, this.probeBudget);
     for (const e of detail.events) fresh.ingest(e, this.now());
     fresh.summary = detail.summary;
-    const cfg = detail.config as { batchSize?: number };
-    fresh.meta = { ...this.runs.get(id)?.meta, config: detail.config, graph: detail.graph, batchSize: cfg.batchSize, ...(fresh.meta.stepsPerEpoch ? { stepsPerEpoch: fresh.meta.stepsPerEpoch } : {}) };
+    fresh.meta = { ...this.runs.get(id)?.meta, config: detail.config, graph: detail.graph, ...(detail.classes ? { classes: detail.classes } : {}) };
     fresh.versions.status++;
     fresh.touched = ++this.tick;
     this.runs.set(id, fresh);

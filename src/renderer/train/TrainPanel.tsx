@@ -1,3 +1,4 @@
+import { isActive } from '../../shared/runs/runRecord';
 import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ActionId } from '../../shared/actionCatalogue';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
@@ -19,7 +20,6 @@ import { settingWarnings } from './settingWarnings';
 import { Check, NumberField, Row, Section, SelectField } from './fields';
 import { plural } from '../../shared/plural';
 
-const ACTIVE = new Set(['running', 'queued', 'paused']);
 
 function useDraft(): [TrainDraft, (path: string, value: unknown) => string | null, (dataset: string) => void] {
   const store = useEditor().trainDraft;
@@ -55,7 +55,7 @@ function RunControls({ draft, dataset, hostBackend, onStart }: { draft: TrainDra
   const run = useRun(info?.id);
   useRunVersion(run, 'steps', 'status', 'epochs');
   const state = run?.summary?.state ?? info?.state;
-  const active = !!state && ACTIVE.has(state);
+  const active = isActive(state);
   useTicker(1000, state === 'running');
   const p = run ? progressOf(run) : null;
   const exec = (name: ActionId) => void manager.execute(name, undefined, 'ui');
@@ -301,7 +301,7 @@ function TrainPanelView() {
     const r = await manager.execute('run.start', { dataset: d.dataset, config: runConfig(d.config) }, 'ui');
     const id = store.get().run?.id;
     if (!r.ok || !id) return;
-    telemetry.setMeta(id, { stepsPerEpoch: ds ? stepsPerEpoch(ds.sizes.train, d.config) : undefined, batchSize: d.config.batchSize, classes: ds?.classes, task: ds?.task, config: runConfig(d.config), graph: store.get().doc });
+    telemetry.setMeta(id, { classes: ds?.classes, config: runConfig(d.config), graph: store.get().doc });
     telemetry.select(id);
   }, [manager, store, telemetry, ds, trainDraft]);
 

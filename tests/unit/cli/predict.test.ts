@@ -75,7 +75,7 @@ test('bad input: a clear message and a non-zero exit', async () => {
   assert.equal(missingRun.code, 2);
   assert.match(missingRun.err, /error: 'nope' is neither a run folder nor a run id under/);
   assert.equal(fresh.code, 1);
-  assert.match(fresh.err, /error: run fresh has no checkpoint yet \(state: running\)/);
+  assert.match(fresh.err, /error: run fresh has no finished checkpoint yet \(state: running\)/);
   assert.equal(notImage.code, 2);
   assert.match(notImage.err, /error: 'notes.png' is not a PNG or JPEG image/);
   assert.equal(missingFile.code, 2);

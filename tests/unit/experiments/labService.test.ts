@@ -10,6 +10,13 @@ import { experimentsFor } from '../../../src/main/experiments/service';
 import { LabService, NO_EXPERIMENTS_MESSAGE } from '../../../src/main/service/labService';
 import type { RunManager } from '../../../src/main/service/runManager';
 import { callLab } from '../../../src/main/util/labCall';
+import { restore } from '../../../src/shared/graph/restore';
+
+function restoredGraph(project: string): RunDetail['graph'] {
+  const r = restore(project);
+  if (!r.ok) throw new Error(r.errors[0].message);
+  return r.graph;
+}
 
 /** LabService's experiment methods: delegation to ExperimentService, argument validation, events, no-engine. */
 
@@ -21,7 +28,7 @@ const home = (): string => mkdtempSync(join(tmpdir(), 'netsmith-exp-svc-'));
  */
 function fakeRuns(acc: (config: Record<string, unknown>, n: number) => number, hold?: (n: number) => Promise<void>): RunManager & { started: number } {
   const listeners = new Set<(e: LabEvent) => void>();
-  const logs = new Map<string, { summary: RunSummary; config: Record<string, unknown>; graph: unknown; events: LabEvent[] }>();
+  const logs = new Map<string, { summary: RunSummary; config: Record<string, unknown>; graph: RunDetail['graph']; events: LabEvent[] }>();
   const emit = (e: LabEvent): void => {
     const id = e.type === 'run-status' ? e.run.id : 'runId' in e ? e.runId : undefined;
     const log = id ? logs.get(id) : undefined;
@@ -38,7 +45,7 @@ function fakeRuns(acc: (config: Record<string, unknown>, n: number) => number, h
       const n = ++self.started;
       const id = `run-${n}`;
       const summary = (state: RunSummary['state'], epoch: number): RunSummary => ({ id, name: `${JSON.parse(a.project).meta.name}`, state, createdAt: '', dataset: a.dataset, epoch, epochs: 1, step: 4 });
-      logs.set(id, { summary: summary('queued', 0), config: a.config, graph: JSON.parse(a.project), events: [] });
+      logs.set(id, { summary: summary('queued', 0), config: a.config, graph: restoredGraph(a.project), events: [] });
       setTimeout(async () => {
         await hold?.(n);
         emit({ type: 'probe', runId: id, step: 0, epoch: 1, layers: [{ node: 'a', layer: 'a', kind: 'weights', gradNorm: 1 }, { node: 'b', layer: 'b', kind: 'weights', gradNorm: 2 }] } as LabEvent);

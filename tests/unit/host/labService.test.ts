@@ -1,3 +1,4 @@
+import { emptyGraph } from '../../../src/renderer/core/state';
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fsp, mkdtempSync, readdirSync, symlinkSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -142,7 +143,7 @@ test('run calls are delegated to the RunManager and its events reach subscribers
     listRuns: async () => [run],
     datasetPreview: async () => ({ dataset: { id: 'd', name: 'd', task: 'classification', shape: [1, 1, 1], classes: ['a', 'b'], sizes: { train: 1, val: 0, test: 0 } }, counts: [1, 0], samples: [] }),
     augmentPreview: async () => ({ items: [] }),
-    runDetail: async () => ({ summary: run, config: {}, graph: {}, events: [] }),
+    runDetail: async () => ({ summary: run, config: {}, graph: emptyGraph(), events: [] }),
     runSamples: async (a) => ({ images: a.indices.map((index) => ({ index, label: 0, image: '' })) }),
     onEvent: (listener) => {
       emitRun = listener;

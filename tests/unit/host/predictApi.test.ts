@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,12 +37,13 @@ test('the RunRegistry predicts with a run checkpoint; failures are LabErrors wit
   const graph = templateById('lenet_mnist')!.build();
   await fakeRun(runs, 'r1', graph, { model: compile(graph, { seed: 1 }).model });
   await fakeRun(runs, 'r2', graph);
-  const lab = new LabService({ kind: 'browser', home: dir, runs: new RunRegistry(runs) });
+  const registry = new RunRegistry(runs);
+  const lab = new LabService({ kind: 'browser', home: dir, runs: registry });
   const png = `data:image/png;base64,${encodePng(new Uint8Array(32 * 32 * 3).fill(200), 32, 32, 3).toString('base64')}`;
   const r = await lab.predict({ id: 'r1', image: { dataUrl: png, name: 'grey.png' } });
   assert.equal(r.top!.length, 5);
   assert.equal(r.gradcam!.layer, 'pool2');
-  assert.equal(tf.getBackend(), 'wasm', 'the host predicts on the wasm backend');
+  assert.equal(registry.inference.backend, 'wasm', 'the inference worker predicts on the wasm backend');
   const code = (c: string) => (e: unknown) => e instanceof LabError && e.code === c;
   await assert.rejects(lab.predict({ id: 'r2', image: { sampleIndex: 0 } }), code('no-checkpoint'));
   await assert.rejects(lab.predict({ id: 'r1', image: { dataUrl: 'data:text/plain;base64,aGk=', name: 'hi.txt' } }), code('not-image'));

@@ -1,3 +1,4 @@
+import { emptyGraph } from '../../../src/renderer/core/state';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExperimentEvent, ExperimentResult, LabApi, LabEvent, RunningExperiment } from '../../../src/shared/api';
@@ -225,7 +226,7 @@ function fakeLab(o: { results?: ExperimentResult[]; running?: RunningExperiment[
         { type: 'probe', runId: a.id, step: 0, epoch: 1, layers: [{ node: 'd1', layer: 'd1', kind: 'weights', gradNorm: 1 }, { node: 'd2', layer: 'd2', kind: 'weights', gradNorm: 2 }] },
         { type: 'epoch', runId: a.id, epoch: 1, lr: 0.01, seconds: 2, train: { loss: 0.9, accuracy: 0.6 }, val: { loss: 0.8, accuracy: 0.7 } },
       ] as LabEvent[];
-      return { summary: { id: a.id, name: a.id, state: 'completed' as const, createdAt: '', dataset: 'mnist', epoch: 1, epochs: 1, step: 4 }, config: {}, graph: {}, events };
+      return { summary: { id: a.id, name: a.id, state: 'completed' as const, createdAt: '', dataset: 'mnist', epoch: 1, epochs: 1, step: 4 }, config: {}, graph: emptyGraph(), events };
     },
     async startExperiment(a: { id: string; concurrency?: number }) {
       lab.calls.push(`start ${a.id}${a.concurrency ? ` ×${a.concurrency}` : ''}`);

@@ -26,5 +26,5 @@ test('an epoch restarted on resume drops the curve points after the restart', ()
   for (let s = 1; s <= 15; s++) run.ingest(step(s, s > 10 ? 2 : 1));
   run.ingest({ type: 'resume', runId: 'r', step: 10, epoch: 2, batchInEpoch: 0, stepsPerEpoch: 10, exact: false, message: 'restarts', after: 'interrupted', checkpoint: 'epoch-1' });
   assert.deepEqual(run.steps.rows().map((r) => r.x), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  assert.equal(run.meta.stepsPerEpoch, 10);
+  assert.equal(run.stepsPerEpoch, 10, 'the resume marker carries the worker\'s count');
 });

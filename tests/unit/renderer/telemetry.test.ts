@@ -1,3 +1,4 @@
+import { emptyGraph } from '../../../src/renderer/core/state';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LabEvent } from '../../../src/shared/api';
@@ -153,8 +154,8 @@ test('a 10,000-step telemetry stream stays within bounded memory', () => {
 test('progress and ETA from the pace of recent steps; none while paused', () => {
   let now = 0;
   const store = new TelemetryStore({ throttleMs: 0, now: () => now });
-  store.ingest({ type: 'run-status', run: syntheticSummary('p', 'running', 2) });
-  store.setMeta('p', { stepsPerEpoch: 100, batchSize: 32 });
+  store.ingest({ type: 'run-status', run: { ...syntheticSummary('p', 'running', 2), stepsPerEpoch: 100 } });
+  store.setMeta('p', { config: { batchSize: 32 } });
   for (let s = 1; s <= 50; s++) {
     now = s * 100; // 10 steps/s
     store.ingest({ type: 'step', runId: 'p', step: s, epoch: 1, loss: 1, lr: 1, samplesPerSec: 320 } as LabEvent);
@@ -170,9 +171,10 @@ test('progress and ETA from the pace of recent steps; none while paused', () => 
 test('a past run loads from its record', () => {
   const store = new TelemetryStore({ throttleMs: 0 });
   const events = [...syntheticStream({ runId: 'old', steps: 400, stepsPerEpoch: 100 })];
-  const run = store.load({ summary: syntheticSummary('old', 'completed', 4, 400), config: { epochs: 4, batchSize: 32 }, graph: null, events });
+  const run = store.load({ summary: { ...syntheticSummary('old', 'completed', 4, 400), stepsPerEpoch: 100 }, config: { epochs: 4, batchSize: 32 }, graph: emptyGraph(), classes: ['a', 'b'], events });
   assert.equal(run.epochs.length, 4);
-  assert.equal(run.meta.batchSize, 32);
-  assert.equal(run.meta.stepsPerEpoch, 100);
+  assert.deepEqual(run.meta.config, { epochs: 4, batchSize: 32 });
+  assert.deepEqual(run.meta.classes, ['a', 'b']);
+  assert.equal(run.stepsPerEpoch, 100);
   assert.equal(run.state, 'completed');
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkpointUnreadable, readCheckpointModel, type CheckpointRef } from '../../runs/runStore';
 import '../blocks'; // registers the custom layers a saved topology may name
 
 /** The model's topology and weights in memory (no tfjs-node needed), with the weights in one buffer. */
@@ -16,4 +17,17 @@ export async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelAr
 
 export function loadFromMemory(artifacts: tf.io.ModelArtifacts): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+}
+
+/**
+ * The model of a run's checkpoint (the one reader: Predict, exports, the attention view). A checkpoint that is
+ * missing or unreadable is a CheckpointError with a clear message.
+ */
+export async function loadCheckpointModel(ck: CheckpointRef): Promise<tf.LayersModel> {
+  const files = await readCheckpointModel(ck);
+  try {
+    return await loadFromMemory({ modelTopology: files.modelTopology, weightSpecs: files.weightSpecs as tf.io.WeightsManifestEntry[], weightData: files.weightData });
+  } catch (err) {
+    throw checkpointUnreadable(ck, err);
+  }
 }

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, promises as fsp } from 'node:fs';
-import { basename, join } from 'node:path';
-import { checkpointDir } from '../../util/paths';
 import { adaptToDataset } from '../../../shared/graph/adapt';
 import { restore } from '../../../shared/graph/restore';
 import { networkSvg } from '../../../shared/graph/picture';
 import type { GraphDoc } from '../../../shared/graph/types';
-import { runRecordSchema, type RunRecord, type TrainedData } from '../../service/runs/record';
-import { loadFromMemory } from '../compile/artifacts';
+import type { RunRecord, TrainedData } from '../../../shared/runs/runRecord';
+import { pickCheckpoint, readRunRecord } from '../../runs/runStore';
+import { loadCheckpointModel } from '../compile/artifacts';
 import { loadDataset } from '../data/registry';
 import { ExportError } from './errors';
 import { writeExportFolder, type ExportFiles } from './files';
@@ -62,35 +60,16 @@ export interface RunExport {
  * Loads what an export of a run needs: its graph (run.json) and, for every format but 'graph', the model of a
  * finished checkpoint (`best`, else `last`, or the one named).
  */
-export async function loadRun(runDir: string, opts: { needsWeights: boolean; checkpoint?: string }): Promise<RunExport> {
-  const recordFile = join(runDir, 'run.json');
-  if (!existsSync(recordFile)) throw new ExportError(`no run '${basename(runDir)}' (no run.json)`);
-  let record;
-  try {
-    record = runRecordSchema.parse(JSON.parse(await fsp.readFile(recordFile, 'utf8')));
-  } catch (err) {
-    throw new ExportError(`the record of run ${basename(runDir)} (run.json) is not valid: ${(err as Error).message}`);
-  }
+export async function loadRun(runDir: string, opts: { needsWeights: boolean; checkpoint?: string; then?: string }): Promise<RunExport> {
+  const record = await readRunRecord(runDir);
   const restored = restore(record.graph);
   if (!restored.ok) throw new ExportError(`the graph of run ${record.id} cannot be restored: ${restored.errors.map((e) => e.message).join('; ')}`);
   if (!opts.needsWeights) {
     const data = record.data ?? (await trainedDataOf(record));
     return { ...asTrained(restored.graph, record.dataset, data), config: record.config };
   }
-  const name = opts.checkpoint ?? record.checkpoints.best ?? record.checkpoints.last;
-  const dir = name ? await checkpointDir(runDir, name) : undefined;
-  if (!name || !dir || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
-    const which = opts.checkpoint ? `checkpoint '${opts.checkpoint}'` : 'finished checkpoint';
-    throw new ExportError(`run ${record.id} has no ${which} yet (state: ${record.state}); train it until an epoch ends, then export`);
-  }
-  let model: tf.LayersModel;
-  try {
-    const json = JSON.parse(await fsp.readFile(join(dir, 'model.json'), 'utf8')) as { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[] };
-    const w = await fsp.readFile(join(dir, 'weights.bin'));
-    model = await loadFromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer });
-  } catch (err) {
-    throw new ExportError(`checkpoint '${name}' of run ${record.id} cannot be loaded: ${(err as Error).message}`);
-  }
+  const ck = await pickCheckpoint(runDir, record, opts.checkpoint, opts.then ?? 'export');
+  const model = await loadCheckpointModel(ck);
   const inShape = model.inputs[0].shape.slice(1).join('×');
   // An older run: its dataset, loaded again, describes the checkpoint only when the checkpoint takes its images.
   let data = record.data;
@@ -103,7 +82,7 @@ export async function loadRun(runDir: string, opts: { needsWeights: boolean; che
     model.dispose();
     throw new ExportError(`the checkpoint of run ${record.id} takes ${inShape} inputs but its graph says ${graph.meta.input.shape.join('×')}`);
   }
-  return { graph, source, config: record.config, model, checkpoint: name };
+  return { graph, source, config: record.config, model, checkpoint: ck.name };
 }
 
 /** The graph as the worker trained it (adapted to the data: a no-op for runs that recorded it so) and its source. */

@@ -5,7 +5,7 @@
  * `ModelInfoFile`), and a section of its README. The ONNX model also has it in its `metadata_props`.
  */
 import type { GraphDoc, Task } from '../../../shared/graph/types';
-import type { TrainedData } from '../../service/runs/record';
+import type { TrainedData } from '../../../shared/runs/runRecord';
 
 /** What the run was trained on; `data` is absent for runs from before run.json recorded it and whose dataset is gone. */
 export interface ModelSource {

@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
 import { LabError } from '../../../shared/api';
 import type { AttentionImage, AttentionMaps } from '../../../shared/attention';
 import { MultiHeadSelfAttention } from '../../../blocks/mhsa/engine';
@@ -118,9 +116,9 @@ export async function preprocessUpload(bytes: Uint8Array, h: number, w: number, 
 export async function attentionMaps(runDir: string, opts: AttentionOptions, loadData: DatasetLoader): Promise<AttentionMaps> {
   let run;
   try {
-    run = await loadRun(runDir, { needsWeights: true });
+    run = await loadRun(runDir, { needsWeights: true, then: 'inspect its attention' });
   } catch (err) {
-    if (err instanceof ExportError) throw new LabError(err.message.replace(/, then export$/, ', then inspect its attention'), 'no-checkpoint');
+    if (err instanceof ExportError) throw new LabError(err.message, 'no-checkpoint');
     throw err;
   }
   const model = run.model!;
@@ -128,12 +126,12 @@ export async function attentionMaps(runDir: string, opts: AttentionOptions, load
     const layers = attentionLayersOf(model);
     if (layers.length === 0) throw new LabError('this network has no attention layers (Multi-Head Self-Attention or Transformer Encoder blocks)', 'no-attention');
     const [, h, w, c] = model.inputs[0].shape as number[];
-    const record = JSON.parse(await fsp.readFile(join(runDir, 'run.json'), 'utf8')) as { dataset?: string };
+    const dataset = run.source.dataset;
     let ds: Dataset;
     try {
-      ds = await loadData(record.dataset ?? '', Number(run.config.seed ?? 42));
+      ds = await loadData(dataset, Number(run.config.seed ?? 42));
     } catch (err) {
-      throw new LabError(`the run's dataset '${record.dataset}' cannot be loaded (${(err as Error).message}); images are normalised with its statistics, so its attention cannot be shown`, 'no-dataset');
+      throw new LabError(`the run's dataset '${dataset}' cannot be loaded (${(err as Error).message}); images are normalised with its statistics, so its attention cannot be shown`, 'no-dataset');
     }
     if (ds.norm.mean.length !== c) throw new LabError(`the dataset has ${ds.norm.mean.length}-channel images but the network takes ${c}`, 'bad-image');
     return await inspect(model, layers.length, opts, { h, w, c }, ds, run.checkpoint ?? '');

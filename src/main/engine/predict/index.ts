@@ -1,10 +1,9 @@
 /**
- * Predictions of a trained run on one image, in the host process: top-k classes (or boxes after NMS, or a
+ * Predictions of a trained run on one image, in the inference worker (inferenceWorker.ts; the CLI runs it in its own process): top-k classes (or boxes after NMS, or a
  * class mask), a Grad-CAM heatmap and a layer's feature maps. Models stay loaded per run (the two most recently
  * used), so repeated predictions skip the checkpoint load.
  */
 import * as tf from '@tensorflow/tfjs';
-import { childPath } from '../../util/paths';
 import type { FeatureMaps, GradCam, PredictArgs, PredictBox, PredictClass, PredictResult } from '../../../shared/predict';
 import { predictArgsSchema } from '../../../shared/predict';
 import type { BackendPreference } from '../backend/select';
@@ -14,7 +13,8 @@ import { levelSize } from '../detect/levels';
 import { PredictError } from './errors';
 import { gradCam, applyWithHooks } from './gradcam';
 import { bytesOfDataUrl, prepareUpload } from './image';
-import { loadRunModel, pickCheckpoint, readRecord, type DatasetLoader, type LoadedRun } from './model';
+import { loadRunModel, type DatasetLoader, type LoadedRun } from './model';
+import { RunStore } from '../../runs/runStore';
 import { pngDataUrl } from '../data/image/encode';
 import { blend, classColor, displayScale, enlarge, featureGrid, heatmapRgb, toRgb } from './render';
 
@@ -35,7 +35,7 @@ function defaultDatasets(): DatasetLoader {
 }
 
 /**
- * The host process picks its backend once, on its first prediction: wasm (XNNPACK + our kernels) by default,
+ * The predicting thread picks its backend once, on its first prediction: wasm (XNNPACK + our kernels) by default,
  * which runs a small CNN's forward and Grad-CAM pass in tens of ms on one core; the auto order after it if it
  * fails. 'current' keeps whatever backend the process already uses (tests). The backend module is imported
  * here, not at the top: importing it registers wasm as the preferred backend, and tfjs code elsewhere in the host
@@ -58,26 +58,23 @@ export interface PredictInput extends Omit<PredictArgs, 'image'> {
 export class Predictor {
   private readonly cache = new Map<string, Promise<LoadedRun>>();
   private readonly datasets: DatasetLoader;
+  private readonly store: RunStore;
 
   /** `runsDir`: the folder of run folders; `datasets`: a shared dataset cache (the host's previews use one). */
   constructor(
-    private readonly runsDir: string,
+    runsDir: string,
     datasets?: DatasetLoader,
     private readonly backend: BackendPreference | 'current' = 'wasm',
   ) {
     this.datasets = datasets ?? defaultDatasets();
-  }
-
-  runDir(id: string): string {
-    return childPath(this.runsDir, id, 'run id');
+    this.store = new RunStore(runsDir);
   }
 
   /** The run's model (loaded once; reloaded when its checkpoint changed on disk). */
   async load(id: string, checkpoint?: string): Promise<LoadedRun> {
-    const dir = this.runDir(id);
     await ensurePredictBackend(this.backend);
-    const record = await readRecord(dir, id);
-    const ck = await pickCheckpoint(dir, record, checkpoint);
+    const record = await this.store.read(id);
+    const ck = await this.store.pickCheckpoint(record, checkpoint, 'predict');
     const key = `${id}/${ck.stamp}`;
     let entry = this.cache.get(key);
     if (entry) {
@@ -90,7 +87,7 @@ export class Predictor {
         this.cache.delete(k);
         retire(old);
       }
-    entry = loadRunModel(dir, record, ck, this.datasets);
+    entry = loadRunModel(record, ck, this.datasets);
     entry.catch(() => this.cache.delete(key));
     this.cache.set(key, entry);
     while (this.cache.size > MODEL_CACHE_SIZE) {

@@ -1,16 +1,14 @@
 /** A run's model ready to predict: checkpoint, dataset preprocessing, spatial layers, detection decoding. */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, promises as fsp } from 'node:fs';
-import { join } from 'node:path';
-import { checkpointDir } from '../../util/paths';
 import { blockByType } from '../../../shared/blocks';
 import { adaptToDataset } from '../../../shared/graph/adapt';
 import { restore } from '../../../shared/graph/restore';
 import type { GraphDoc } from '../../../shared/graph/types';
 import type { PredictLayer } from '../../../shared/predict';
 import { trainConfigSchema } from '../../../shared/training/config';
-import { runRecordSchema, type RunRecord } from '../../service/runs/record';
-import { loadFromMemory } from '../compile/artifacts';
+import type { RunRecord } from '../../../shared/runs/runRecord';
+import type { CheckpointRef } from '../../runs/runStore';
+import { loadCheckpointModel } from '../compile/artifacts';
 import { nodeProbes } from '../compile/probes';
 import type { Dataset } from '../data/types';
 import { setupDetector, type DetectorSetup } from '../train/tasks/detection';
@@ -34,44 +32,12 @@ export interface LoadedRun {
 
 export type DatasetLoader = (id: string, seed: number) => Promise<Dataset>;
 
-export async function readRecord(runDir: string, runId: string): Promise<RunRecord> {
-  const file = join(runDir, 'run.json');
-  let text: string;
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch {
-    throw new PredictError(`no run '${runId}'`, 'not-found');
-  }
-  const parsed = runRecordSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new PredictError(`run '${runId}' has an unreadable record (${file})`, 'not-found');
-  return parsed.data;
-}
-
-/** Which checkpoint a prediction uses (the one named, else best, else last) and its files' stamp. */
-export async function pickCheckpoint(runDir: string, record: RunRecord, wanted?: string): Promise<{ name: string; dir: string; stamp: string }> {
-  const name = wanted ?? record.checkpoints.best ?? record.checkpoints.last;
-  const dir = name ? await checkpointDir(runDir, name) : '';
-  if (!name || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
-    const which = wanted ? `checkpoint '${wanted}'` : 'checkpoint';
-    throw new PredictError(`run ${record.id} has no ${which} yet (state: ${record.state}): train it until an epoch ends, then predict`, 'no-checkpoint');
-  }
-  const st = await fsp.stat(join(dir, 'weights.bin'));
-  return { name, dir, stamp: `${name}@${st.mtimeMs}:${st.size}` };
-}
-
-export async function loadRunModel(runDir: string, record: RunRecord, ck: { name: string; dir: string; stamp: string }, datasets: DatasetLoader): Promise<LoadedRun> {
+export async function loadRunModel(record: RunRecord, ck: CheckpointRef, datasets: DatasetLoader): Promise<LoadedRun> {
   const restored = restore(record.graph);
   if (!restored.ok) throw new PredictError(`the graph of run ${record.id} cannot be restored: ${restored.errors.map((e) => e.message).join('; ')}`, 'unsupported');
   const config = trainConfigSchema.parse(record.config);
   const dataset = await datasets(record.dataset, config.seed);
-  let model: tf.LayersModel;
-  try {
-    const json = JSON.parse(await fsp.readFile(join(ck.dir, 'model.json'), 'utf8')) as { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[] };
-    const w = await fsp.readFile(join(ck.dir, 'weights.bin'));
-    model = await loadFromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer });
-  } catch (err) {
-    throw new PredictError(`checkpoint '${ck.name}' of run ${record.id} cannot be loaded: ${(err as Error).message}`, 'no-checkpoint');
-  }
+  const model = await loadCheckpointModel(ck);
   const inShape = model.inputs[0].shape;
   if (inShape.length !== 4) {
     model.dispose();

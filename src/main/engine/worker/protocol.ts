@@ -1,14 +1,14 @@
 import type { LabEvent } from '../../../shared/api';
-import type { TrainedData } from '../../service/runs/record';
+import type { RunRecord } from '../../../shared/runs/runRecord';
 import type { TorchDiscovery } from '../torch/discover';
 
-/** Messages between the run registry (main thread) and a run's training worker. */
-export interface WorkerStart {
-  runId: string;
+/**
+ * Messages between the run registry (main thread) and a run's training worker. The graph is the host's restored
+ * and validated one (the worker does not restore or check it again).
+ */
+export interface WorkerStart extends Pick<RunRecord, 'dataset' | 'config' | 'graph'> {
+  runId: RunRecord['id'];
   runDir: string;
-  graph: unknown;
-  dataset: string;
-  config: Record<string, unknown>;
   /** Resume from this checkpoint folder. */
   resumeFrom?: string;
   /** The last step the run logged before (a crash can log steps after its last checkpoint). */
@@ -21,12 +21,15 @@ export interface WorkerStart {
 
 export type ToWorker = { type: 'pause' } | { type: 'resume' } | { type: 'stop' };
 
+/**
+ * The worker has loaded the data and built the model: what run.json learns from it. `stepsPerEpoch` is counted
+ * here once, and the dashboards use it as is; `config`: the settings as the worker resolved them (detection: the
+ * k-means anchors); `graph`: the graph adapted to the dataset, as trained; `data`: shape, classes, normalisation.
+ */
+export type WorkerReady = { type: 'ready' } & Required<Pick<RunRecord, 'backend' | 'engine' | 'fallbackOps' | 'stepsPerEpoch' | 'graph' | 'data'>> & Partial<Pick<RunRecord, 'config'>>;
+
 export type FromWorker =
-  /**
-   * `config`: the settings as the worker resolved them (detection: the k-means anchors); `graph`: the graph adapted
-   * to the dataset, as trained; `data`: the dataset's shape, classes and normalisation. All three go to run.json.
-   */
-  | { type: 'ready'; backend: string; fallbackOps: string[]; epochs: number; stepsPerEpoch: number; config?: Record<string, unknown>; graph?: unknown; data?: TrainedData }
+  | WorkerReady
   | { type: 'events'; events: LabEvent[] }
   | { type: 'checkpoint'; name: string; reason: 'epoch' | 'best' | 'final'; epoch: number; step: number; metric: number }
   | { type: 'done'; reason: 'completed' | 'stopped' | 'early-stopped'; epoch: number; step: number; metrics: Record<string, number> }

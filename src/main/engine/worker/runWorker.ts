@@ -3,10 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { LabEvent } from '../../../shared/api';
 import { importReportOf, skippedHeadline, type SkippedFile } from '../../../shared/importReport';
 import { adaptToDataset } from '../../../shared/graph/adapt';
-import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { taskMetricNames } from '../../../shared/training/metricNames';
-import { readCheckpoint, writeCheckpoint } from '../../service/runs/checkpoints';
+import { readCheckpoint, writeCheckpoint } from '../../runs/checkpoints';
 import { fallbackOps, selectBackend, tfjsPreference } from '../backend/select';
 import { compile } from '../compile/compile';
 import type { InitChoice } from '../compile/init';
@@ -24,7 +23,7 @@ import { seedMathRandom } from '../train/seedRandom';
 import { torchForAuto } from '../torch/auto';
 import { primeDiscovery } from '../torch/discover';
 import { trainWithTorch, type TorchEngineInfo } from '../torch/engine';
-import type { TrainedData } from '../../service/runs/record';
+import type { TrainedData } from '../../../shared/runs/runRecord';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol';
 
 const port = parentPort!;
@@ -75,8 +74,8 @@ async function main(): Promise<void> {
   if (start.torch) primeDiscovery(start.torch);
   let config = trainConfigSchema.parse(start.config);
   seedMathRandom('run', config.seed);
-  const restored = restore(start.graph);
-  if (!restored.ok) throw new Error(`the project is not a valid graph: ${restored.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  // The host restored and validated the graph once (RunRegistry.startRun); it is trained as given.
+  const drawn = start.graph;
   // The TF.js backend also serves a PyTorch run: it builds the initial weights and scores the validation logits.
   const backend = await selectBackend({ prefer: tfjsPreference(config.backend) });
   tf.randomUniform([1]).dispose(); // initialises the backend before timing anything
@@ -94,10 +93,10 @@ async function main(): Promise<void> {
     for (const w of warnings) emit({ type: 'log', runId, level: 'warning', message: w });
   }
 
-  if (restored.graph.meta.task !== dataset.info.task) {
-    throw new Error(`the graph is a ${restored.graph.meta.task} network but ${dataset.info.name} is a ${dataset.info.task} dataset`);
+  if (drawn.meta.task !== dataset.info.task) {
+    throw new Error(`the graph is a ${drawn.meta.task} network but ${dataset.info.name} is a ${dataset.info.task} dataset`);
   }
-  const adapted = adaptToDataset(restored.graph, { name: dataset.info.name, shape: dataset.info.shape, classes: dataset.info.classes.length });
+  const adapted = adaptToDataset(drawn, { name: dataset.info.name, shape: dataset.info.shape, classes: dataset.info.classes.length });
   for (const note of adapted.notes) emit({ type: 'log', runId, level: 'info', message: `Adapted the network: ${note}.` });
   const graph = adapted.graph;
   const toEngine = (name: string): InitChoice => name.replace('glorot', 'xavier') as InitChoice;
@@ -163,7 +162,17 @@ async function main(): Promise<void> {
   }
   const threads = parallel ? ` · ${parallel.threads} threads` : '';
 
-  post({ type: 'ready', backend: `${backend.label}${threads}`, fallbackOps: backend.fallbackOps, ...(resolved ? { config: config as unknown as Record<string, unknown> } : {}), graph, data: trainedData(dataset), epochs: config.epochs, stepsPerEpoch: Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize) });
+  const label = `${backend.label}${threads}`;
+  post({
+    type: 'ready',
+    backend: label,
+    engine: { name: 'tfjs', backend: label, device: backend.device, version: tf.version.tfjs },
+    fallbackOps: backend.fallbackOps,
+    ...(resolved ? { config: config as unknown as Record<string, unknown> } : {}),
+    graph,
+    data: trainedData(dataset),
+    stepsPerEpoch: stepsPerEpochOf(dataset, config),
+  });
   const result = await train({
     model: compiled.model,
     dataset,
@@ -207,13 +216,26 @@ function trainerHooks(runId: string, names: ReturnType<typeof taskMetricNames>, 
 }
 
 async function trainTorch(graph: GraphDoc, compiled: Compiled, dataset: Dataset, config: TrainConfig, resume: ResumeState | undefined, names: ReturnType<typeof taskMetricNames>): Promise<void> {
-  const stepsPerEpoch = Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize);
   const ready = (engine: TorchEngineInfo): void => {
     emit({ type: 'log', runId: start.runId, level: 'info', message: `Training on ${engine.label} (${engine.python}).` });
-    post({ type: 'ready', backend: engine.label, fallbackOps: [], epochs: config.epochs, stepsPerEpoch, config: config as unknown as Record<string, unknown>, graph, data: trainedData(dataset) });
+    post({
+      type: 'ready',
+      backend: engine.label,
+      engine: { name: 'torch', backend: engine.label, device: engine.device, version: engine.torchVersion },
+      fallbackOps: [],
+      stepsPerEpoch: stepsPerEpochOf(dataset, config),
+      config: config as unknown as Record<string, unknown>,
+      graph,
+      data: trainedData(dataset),
+    });
   };
   const result = await trainWithTorch({ runDir: start.runDir, graph, compiled, dataset, config, resume, resumeFrom: start.resumeFrom, hooks: { ...trainerHooks(start.runId, names, resume?.best), ready } });
   finishRun(result, names);
+}
+
+/** Optimizer steps per epoch: counted here once, kept in run.json, shown by the dashboards as is. */
+function stepsPerEpochOf(dataset: Dataset, config: TrainConfig): number {
+  return Math.ceil(Math.min(dataset.split('train').length, config.trainLimit ?? Infinity) / config.batchSize);
 }
 
 /** What the run trained on, kept in run.json so exports and Predict describe the real input and classes. */

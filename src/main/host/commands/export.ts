@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { isRunId } from '../../../shared/ids';
 import { EXPORT_FORMATS, ExportError, exportRun, type ExportFormat } from '../../engine/export';
 import { netsmithHome } from '../../util/home';
+import { CheckpointError } from '../../runs/runStore';
 import { CliError, parseArgs, type Command } from './types';
 
 const USAGE = 'npm run cli -- export <run id | run folder> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint best|last|NAME] [--fuse-bn] [--runs runs/]';
@@ -25,7 +26,7 @@ export const command: Command = async (argv) => {
     console.log(`exported ${format}${done.checkpoint ? ` (checkpoint ${done.checkpoint})` : ''}${fuseBatchNorm ? ', BatchNorm fused' : ''} → ${done.dir}: ${done.files.join(', ')}`);
     return 0;
   } catch (err) {
-    if (err instanceof ExportError) throw new CliError(err.message);
+    if (err instanceof ExportError || err instanceof CheckpointError) throw new CliError(err.message);
     throw err;
   }
 };

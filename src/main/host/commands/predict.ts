@@ -1,6 +1,8 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PredictError, Predictor } from '../../engine/predict';
+import { CheckpointError } from '../../runs/runStore';
+import { isRunId } from '../../../shared/ids';
 import { netsmithHome } from '../../util/home';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../engine/data/import/files';
 import { CliError, parseArgs, type Command } from './types';
@@ -26,7 +28,8 @@ export const command: Command = async (argv) => {
   const byFolder = existsSync(join(ref, 'run.json'));
   const root = byFolder ? dirname(resolve(ref)) : runsDir;
   const id = byFolder ? basename(resolve(ref)) : ref;
-  if (!existsSync(join(root, id, 'run.json'))) throw new CliError(`'${ref}' is neither a run folder nor a run id under ${runsDir}`, 2);
+  // A run folder, else a run id (the one rule: never '..' or a path) under the runs folder.
+  if (!(byFolder || isRunId(id)) || !existsSync(join(root, id, 'run.json'))) throw new CliError(`'${ref}' is neither a run folder nor a run id under ${runsDir}`, 2);
   let bytes: Uint8Array;
   try {
     bytes = await readRegularFile(imagePath, MAX_IMAGE_FILE_BYTES);
@@ -82,6 +85,7 @@ export const command: Command = async (argv) => {
     return 0;
   } catch (err) {
     if (err instanceof PredictError) throw new CliError(err.message, err.code === 'not-image' || err.code === 'bad-layer' || err.code === 'bad-class' ? 2 : 1);
+    if (err instanceof CheckpointError) throw new CliError(err.message);
     throw err;
   } finally {
     predictor.dispose();

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from '../../util/atomicWrite';
-import { newestCheckpoint } from './checkpoints';
-import type { RunRecord } from './record';
+import { newestCheckpoint } from '../../runs/checkpoints';
+import type { RunRecord } from '../../../shared/runs/runRecord';
 
 /** This process's lifetime, in run.json next to its pid (pids repeat across restarts, in containers often). */
 export const SESSION = randomBytes(6).toString('hex');
@@ -45,22 +45,6 @@ export async function resumePoint(runDir: string, record: RunRecord): Promise<st
     if (!onDisk || (at.epoch ?? 0) >= onDisk.epoch) return recorded;
   }
   return onDisk?.name;
-}
-
-/** A kill mid-append can leave metrics.jsonl without its final newline; the next line must not be glued to it. */
-export async function endLogLine(runDir: string): Promise<void> {
-  const file = join(runDir, 'metrics.jsonl');
-  const handle = await fsp.open(file, 'r').catch(() => null);
-  if (!handle) return;
-  try {
-    const { size } = await handle.stat();
-    if (size === 0) return;
-    const last = Buffer.alloc(1);
-    await handle.read(last, 0, 1, size - 1);
-    if (last[0] !== 0x0a) await fsp.appendFile(file, '\n');
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Why a run that is not training is not: the answer to pause/stop on it. */

@@ -1,28 +1,27 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync, promises as fsp } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages, type TorchHostInfo } from '../../../shared/api';
-import { augmentPreview, cachedDataset, datasetPreview, sampleImages, thinEvents } from './previews';
+import { augmentPreview, datasetPreview, sampleImages, thinEvents } from './previews';
 import type { AttentionImage, AttentionMaps } from '../../../shared/attention';
-import { attentionMaps } from '../../engine/inspect/attention';
-import { PredictError, Predictor } from '../../engine/predict';
+import { InferenceClient } from '../../engine/predict/inferenceClient';
 import type { PredictArgs, PredictResult } from '../../../shared/predict';
-import { errorsOf, analyze } from '../../../shared/graph/analyze';
+import { errorsOf } from '../../../shared/graph/analyze';
 import { toPlainJson } from '../../../shared/graph/plainJson';
 import { restore } from '../../../shared/graph/restore';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { listDatasets } from '../../engine/data/registry';
 import { discoverTorch, torchHostInfo } from '../../engine/torch/discover';
 import type { FromWorker, ToWorker, WorkerStart } from '../../engine/worker/protocol';
-import { atomicWrite, removeStaleTemps, STALE_TEMP_MS } from '../../util/atomicWrite';
-import { checkpointDir, childPath, redactPaths } from '../../util/paths';
+import { removeStaleTemps, STALE_TEMP_MS } from '../../util/atomicWrite';
+import { redactPaths } from '../../util/paths';
 import type { ControlRunArgs, RunManager, StartRunArgs } from '../runManager';
-import { pruneCheckpoints, removeCheckpointTemps } from './checkpoints';
+import { pruneCheckpoints, removeCheckpointTemps } from '../../runs/checkpoints';
 import { defaultRunName, normalizeTags } from '../../../shared/training/runName';
-import { endLogLine, otherOwner, resumePoint, SESSION, whyNotRunning, type RunRecovery } from './interrupted';
-import { LIVE_STATES, runRecordSchema, summaryOf, type RunRecord } from './record';
+import { otherOwner, resumePoint, SESSION, whyNotRunning, type RunRecovery } from './interrupted';
+import { isActive, summaryOf, type RunRecord } from '../../../shared/runs/runRecord';
+import { RunStore } from '../../runs/runStore';
 
 /** The worker entry: the TypeScript source under tsx, the bundled file next to the main bundle in the app. */
 function workerEntry(): { url: URL; entry?: string } {
@@ -48,10 +47,14 @@ interface Active {
 export class RunRegistry implements RunManager {
   private readonly active = new Map<string, Active>();
   private readonly events = new EventEmitter();
-  private predictor?: Predictor;
+  readonly store: RunStore;
+  /** Predict, Grad-CAM, feature maps and attention maps run here, off this thread. */
+  readonly inference: InferenceClient;
 
   constructor(private readonly runsDir: string) {
     this.events.setMaxListeners(100);
+    this.store = new RunStore(runsDir);
+    this.inference = new InferenceClient(runsDir);
   }
 
   async listDatasets(): Promise<DatasetSummary[]> {
@@ -61,7 +64,8 @@ export class RunRegistry implements RunManager {
   async startRun(args: StartRunArgs): Promise<RunSummary> {
     const restored = restore(args.project);
     if (!restored.ok) throw new LabError(`The project cannot be trained: ${restored.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ')}`, 'invalid-project');
-    const errors = errorsOf(analyze(restored.graph));
+    // restore analyzed the graph: its issues are the validation (the worker trains this graph as is).
+    const errors = errorsOf(restored);
     if (errors.length) throw new LabError(`The graph has errors: ${errors.map((e) => e.message).join('; ')}`, 'invalid-graph');
     // The settings are saved in run.json: bounded like a project (JSON.stringify of 100k levels overflows the stack).
     const plainConfig = toPlainJson(args.config, 32, 'settings need');
@@ -76,6 +80,7 @@ export class RunRegistry implements RunManager {
       createdAt: now,
       updatedAt: now,
       state: 'queued',
+      task: restored.graph.meta.task,
       pid: process.pid,
       session: SESSION,
       dataset: args.dataset,
@@ -89,14 +94,13 @@ export class RunRegistry implements RunManager {
       graph: restored.graph,
     };
     try {
-      await fsp.mkdir(this.runDir(id), { recursive: true });
-      await this.save(record);
+      await this.store.create(record);
       await this.launch(record);
     } catch (err) {
       // Nothing was trained yet: leave no folder behind (a full disk, a worker that cannot start).
       await this.active.get(id)?.worker.terminate();
       this.active.delete(id);
-      await fsp.rm(this.runDir(id), { recursive: true, force: true }).catch(() => undefined);
+      await this.store.discard(id);
       throw err;
     }
     return summaryOf(record);
@@ -111,7 +115,7 @@ export class RunRegistry implements RunManager {
       return summaryOf(run.record);
     }
     let record = await this.read(id);
-    if (LIVE_STATES.has(record.state)) {
+    if (isActive(record.state)) {
       const owner = otherOwner(record);
       if (owner) throw new LabError(`run ${id} is training in another Netsmith process (pid ${owner}); ${action} it there`, 'not-running');
       // Its worker is gone (the lab was killed mid-run): the run is interrupted, whatever run.json said.
@@ -123,11 +127,11 @@ export class RunRegistry implements RunManager {
     const from = await resumePoint(this.runDir(record.id), record);
     if (!from) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
     // A kill mid-append can leave the log's last line unfinished; the worker's resume event must start a new one.
-    if (record.state === 'interrupted') await endLogLine(this.runDir(id));
+    if (record.state === 'interrupted') await this.store.endLogLine(id);
     const loggedStep = record.step;
     const resumed = { after: record.state === 'interrupted' ? ('interrupted' as const) : ('stop' as const), checkpoint: from };
     await this.update(record, { state: 'queued', error: undefined, pid: process.pid, session: SESSION });
-    await this.launch(record, await checkpointDir(this.runDir(id), from), loggedStep, resumed);
+    await this.launch(record, await this.store.checkpointDir(id, from), loggedStep, resumed);
     return summaryOf(record);
   }
 
@@ -141,38 +145,36 @@ export class RunRegistry implements RunManager {
     const report: RunRecovery = { interrupted: [], removedTemps: [], removedEmpty: [], failed: [] };
     if (!existsSync(this.runsDir)) return report;
     report.removedTemps.push(...(await removeStaleTemps(this.runsDir)));
-    for (const entry of await fsp.readdir(this.runsDir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || this.active.has(entry.name) || !/^[\w-][\w.-]*$/.test(entry.name)) continue;
-      const dir = join(this.runsDir, entry.name);
-      if (!existsSync(join(dir, 'run.json'))) {
+    for (const id of await this.store.ids()) {
+      if (this.active.has(id)) continue;
+      const dir = this.store.dir(id);
+      if (!this.store.has(id)) {
         report.removedTemps.push(...(await removeStaleTemps(dir)));
         const stat = await fsp.stat(dir).catch(() => null);
         // rmdir refuses a folder with anything in it; the age check leaves a start in progress elsewhere alone.
         if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS && (await fsp.rmdir(dir).then(() => true, () => false))) report.removedEmpty.push(dir);
         continue;
       }
-      const record = await this.read(entry.name).catch(() => undefined);
+      const record = await this.read(id).catch(() => undefined);
       // Another live process trains it, or this one is starting it right now.
-      if (record && LIVE_STATES.has(record.state) && (otherOwner(record) || record.session === SESSION)) continue;
+      if (record && isActive(record.state) && (otherOwner(record) || record.session === SESSION)) continue;
       try {
         report.removedTemps.push(...(await removeStaleTemps(dir)), ...(await removeCheckpointTemps(dir)));
-        if (record && LIVE_STATES.has(record.state)) {
+        if (record && isActive(record.state)) {
           await this.markInterrupted(record);
           report.interrupted.push(record.id);
         }
       } catch (err) {
         // One run that cannot be recovered (a full disk, permissions) must not keep the lab from starting.
-        report.failed.push(`${entry.name}: ${err instanceof Error ? err.message : String(err)}`);
+        report.failed.push(`${id}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     return report;
   }
 
   async listRuns(): Promise<RunSummary[]> {
-    if (!existsSync(this.runsDir)) return [];
-    const ids = (await fsp.readdir(this.runsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
     const out: RunSummary[] = [];
-    for (const id of ids) {
+    for (const id of await this.store.ids()) {
       const live = this.active.get(id);
       if (live) out.push(summaryOf(live.record));
       else {
@@ -202,8 +204,8 @@ export class RunRegistry implements RunManager {
     const live = this.active.get(id);
     const record = live?.record ?? (await this.read(id));
     await live?.log;
-    const text = await fsp.readFile(join(this.runDir(id), 'metrics.jsonl'), 'utf8').catch(() => '');
-    return { summary: summaryOf(record), config: record.config, graph: record.graph, events: thinEvents(text.split('\n')) };
+    const lines = await this.store.logLines(id);
+    return { summary: summaryOf(record), config: record.config, graph: record.graph, ...(record.data ? { classes: record.data.classes } : {}), events: thinEvents(lines) };
   }
 
   async runSamples({ id, indices }: { id: string; indices: number[] }): Promise<SampleImages> {
@@ -211,22 +213,16 @@ export class RunRegistry implements RunManager {
     return sampleImages(record.dataset, Number(record.config.seed ?? 42), 'val', indices);
   }
 
-  /** Attention maps of the run's best (else last) checkpoint for one image, on the main thread (a small forward pass). */
+  /** Attention maps of the run's best (else last) checkpoint for one image, in the inference worker. */
   async attentionMaps(args: { id: string; image: AttentionImage; layer?: number; head?: number }): Promise<AttentionMaps> {
-    const dir = this.runDir(args.id);
-    if (!existsSync(join(dir, 'run.json'))) throw new LabError(`no run '${args.id}'`, 'not-found');
-    return attentionMaps(dir, args, (dataset, seed) => cachedDataset(dataset, seed));
+    this.store.dir(args.id); // a bad id is refused ('bad-id') before the worker is asked
+    if (!this.store.has(args.id)) throw new LabError(`no run '${args.id}'`, 'not-found');
+    return this.inference.attentionMaps(args);
   }
 
-  /** A run's checkpoint on one image, in this (the host's) thread; models stay loaded for the next call. */
-  async predict(args: PredictArgs): Promise<PredictResult> {
-    this.predictor ??= new Predictor(this.runsDir, (dataset, seed) => cachedDataset(dataset, seed));
-    try {
-      return await this.predictor.predict(args);
-    } catch (err) {
-      if (err instanceof PredictError) throw new LabError(err.message, err.code);
-      throw err;
-    }
+  /** A run's checkpoint on one image, in the inference worker (models stay loaded there for the next call). */
+  predict(args: PredictArgs): Promise<PredictResult> {
+    return this.inference.predict(args);
   }
 
   async torchInfo(): Promise<TorchHostInfo> {
@@ -250,7 +246,7 @@ export class RunRegistry implements RunManager {
   }
 
   async dispose(): Promise<void> {
-    this.predictor?.dispose();
+    await this.inference.dispose();
     await Promise.all(
       [...this.active.values()].filter((r) => !r.settled).map(async (r) => {
         r.worker.postMessage({ type: 'stop' } satisfies ToWorker);
@@ -261,12 +257,12 @@ export class RunRegistry implements RunManager {
   }
 
   runDir(id: string): string {
-    return childPath(this.runsDir, id, 'run id');
+    return this.store.dir(id);
   }
 
   private async markInterrupted(record: RunRecord): Promise<RunRecord> {
     const from = await resumePoint(this.runDir(record.id), record);
-    await endLogLine(this.runDir(record.id));
+    await this.store.endLogLine(record.id);
     await this.update(record, {
       state: 'interrupted',
       error: from ? undefined : 'The lab closed before the first checkpoint of this run: there is nothing to resume; start it again.',
@@ -306,10 +302,10 @@ export class RunRegistry implements RunManager {
     const r = run.record;
     switch (m.type) {
       case 'ready':
-        await this.update(r, { state: 'running', backend: m.backend, fallbackOps: m.fallbackOps, ...(m.config ? { config: m.config } : {}), ...(m.graph ? { graph: m.graph } : {}), ...(m.data ? { data: m.data } : {}), ...(m.stepsPerEpoch ? { stepsPerEpoch: m.stepsPerEpoch } : {}) });
+        await this.update(r, { state: 'running', backend: m.backend, engine: m.engine, fallbackOps: m.fallbackOps, stepsPerEpoch: m.stepsPerEpoch, graph: m.graph, data: m.data, ...(m.config ? { config: m.config } : {}) });
         return;
       case 'events':
-        run.log = run.log.then(() => fsp.appendFile(join(this.runDir(r.id), 'metrics.jsonl'), m.events.map((e) => JSON.stringify(e)).join('\n') + '\n'));
+        run.log = run.log.then(() => this.store.appendEvents(r.id, m.events));
         for (const e of m.events) {
           if (e.type === 'step') r.step = e.step;
           if (e.type === 'epoch') {
@@ -341,28 +337,13 @@ export class RunRegistry implements RunManager {
     this.events.emit('event', { type: 'run-status', run: summaryOf(r) } satisfies LabEvent);
   }
 
-  private async save(r: RunRecord): Promise<void> {
-    r.updatedAt = new Date().toISOString();
-    await atomicWrite(join(this.runDir(r.id), 'run.json'), JSON.stringify(r, null, 1));
+  private save(r: RunRecord): Promise<void> {
+    return this.store.write(r);
   }
 
-  private async read(id: string): Promise<RunRecord> {
-    const file = join(this.runDir(id), 'run.json');
-    let text: string;
-    try {
-      text = await fsp.readFile(file, 'utf8');
-    } catch {
-      throw new LabError(`no run '${id}'`, 'not-found');
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const parsed = runRecordSchema.safeParse(json);
-    if (!parsed.success) throw new LabError(`run '${id}' has an unreadable record`, 'corrupt');
-    return parsed.data;
+  private read(id: string): Promise<RunRecord> {
+    return this.store.read(id);
   }
+
 }
 

@@ -10,8 +10,9 @@ import * as ort from 'onnxruntime-node';
 import { saveToMemory } from '../../../../src/main/engine/compile/artifacts';
 import { ENGINE_BLOCKS } from '../../../../src/main/engine/blocks';
 import { ExportError, exportRun } from '../../../../src/main/engine/export';
-import { writeCheckpoint } from '../../../../src/main/service/runs/checkpoints';
-import type { RunRecord } from '../../../../src/main/service/runs/record';
+import { CheckpointError } from '../../../../src/main/runs/runStore';
+import { writeCheckpoint } from '../../../../src/main/runs/checkpoints';
+import type { RunRecord } from '../../../../src/shared/runs/runRecord';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { compiledWithStats, fixedData, maxAbsDiff, templateGraph } from './helpers';
 
@@ -85,7 +86,7 @@ describe('exportRun', () => {
 
   test('a run without a finished checkpoint: a clear message, no folder', async () => {
     const out = join(work, 'out-fresh');
-    await assert.rejects(exportRun(join(runs, 'fresh'), 'onnx', out), (e: Error) => e instanceof ExportError && /^run fresh has no finished checkpoint yet \(state: running\)/.test(e.message));
+    await assert.rejects(exportRun(join(runs, 'fresh'), 'onnx', out), (e: Error) => e instanceof CheckpointError && e.code === 'no-checkpoint' && /^run fresh has no finished checkpoint yet \(state: running\)/.test(e.message));
     assert.equal(existsSync(out), false);
   });
 

@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { loadFromMemory } from '../../../../src/main/engine/compile/artifacts';
 import { exportRun, type ModelInfoFile } from '../../../../src/main/engine/export';
-import { runRecordSchema, type RunRecord } from '../../../../src/main/service/runs/record';
+import { runRecordSchema, type RunRecord } from '../../../../src/shared/runs/runRecord';
 import { RunRegistry } from '../../../../src/main/service/runs/registry';
 import { GraphBuilder } from '../../../../src/shared/graph/builder';
 import type { GraphDoc } from '../../../../src/shared/graph/types';

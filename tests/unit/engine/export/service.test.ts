@@ -8,8 +8,8 @@ import { saveToMemory } from '../../../../src/main/engine/compile/artifacts';
 import { EXPORT_FORMATS as ENGINE_FORMATS } from '../../../../src/main/engine/export';
 import { RunExporter } from '../../../../src/main/service/exports';
 import { LabService } from '../../../../src/main/service/labService';
-import { writeCheckpoint } from '../../../../src/main/service/runs/checkpoints';
-import type { RunRecord } from '../../../../src/main/service/runs/record';
+import { writeCheckpoint } from '../../../../src/main/runs/checkpoints';
+import type { RunRecord } from '../../../../src/shared/runs/runRecord';
 import { callLab } from '../../../../src/main/util/labCall';
 import { EXPORT_FORMATS, LabError } from '../../../../src/shared/api';
 import { GraphBuilder } from '../../../../src/shared/graph/builder';
@@ -97,7 +97,7 @@ describe('exportRun (browser host: under the run folder, contents returned)', ()
 
   test('a run without a finished checkpoint: a LabError with the exporter message, no folder left', async () => {
     const before = exportsOf('fresh');
-    await assert.rejects(exporter.exportRun({ id: 'fresh', format: 'onnx' }), (e: Error) => e instanceof LabError && e.code === 'export-failed' && /^run fresh has no finished checkpoint yet \(state: running\)/.test(e.message));
+    await assert.rejects(exporter.exportRun({ id: 'fresh', format: 'onnx' }), (e: Error) => e instanceof LabError && e.code === 'no-checkpoint' && /^run fresh has no finished checkpoint yet \(state: running\)/.test(e.message));
     await assert.rejects(exporter.exportRun({ id: 'fresh', format: 'pytorch', checkpoint: 'best' }), (e: Error) => e instanceof LabError && /^run fresh has no best checkpoint yet \(state: running\)/.test(e.message));
     assert.deepEqual(exportsOf('fresh'), before);
     assert.ok(exportsOf('fresh').every((n) => !n.startsWith('.')));
@@ -157,7 +157,7 @@ describe('LabService.exportRun', () => {
     const ok = await callLab(service, 'exportRun', { id: 'fresh', format: 'graph' });
     assert.ok('result' in ok, JSON.stringify(ok).slice(0, 200));
     const failed = await callLab(service, 'exportRun', { id: 'fresh', format: 'onnx' });
-    assert.ok('error' in failed && failed.error.code === 'export-failed' && /no finished checkpoint/.test(failed.error.message));
+    assert.ok('error' in failed && failed.error.code === 'no-checkpoint' && /no finished checkpoint/.test(failed.error.message));
     const bare = new LabService({ kind: 'browser', home: join(work, 'home2') });
     await assert.rejects(bare.exportRun({ id: 'done', format: 'onnx' }), (e: Error) => e instanceof LabError && e.code === 'no-engine');
   });

@@ -14,7 +14,7 @@ import { compile } from '../../../../src/main/engine/compile/compile';
 import { encodePng } from '../../../../src/main/engine/data/image/encode';
 import type { Dataset } from '../../../../src/main/engine/data/types';
 import { attentionMaps, attentionProbs, attentionRollout, dataUrlBytes, patchGrid } from '../../../../src/main/engine/inspect/attention';
-import { writeCheckpoint } from '../../../../src/main/service/runs/checkpoints';
+import { writeCheckpoint } from '../../../../src/main/runs/checkpoints';
 import { fixedData, templateGraph } from '../export/helpers';
 
 /** 8×8×3 → 2×2 patches of dim 8 + [cls] → 2 encoders (2 heads) → LN → cls → 3 classes. */

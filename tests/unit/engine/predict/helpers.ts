@@ -2,8 +2,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveToMemory } from '../../../../src/main/engine/compile/artifacts';
-import { writeCheckpoint } from '../../../../src/main/service/runs/checkpoints';
-import type { RunRecord } from '../../../../src/main/service/runs/record';
+import { writeCheckpoint } from '../../../../src/main/runs/checkpoints';
+import type { RunRecord } from '../../../../src/shared/runs/runRecord';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 
 /** A run folder as the registry writes it, with checkpoint `best` when a model is given. */

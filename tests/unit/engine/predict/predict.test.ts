@@ -265,7 +265,7 @@ describe('bad input', () => {
   });
 
   test('no checkpoint, no run, a missing sample, layer or class', async () => {
-    await assert.rejects(predictor.predict({ id: 'fresh', image: { sampleIndex: 0 } }), /run fresh has no checkpoint yet \(state: running\): train it until an epoch ends/);
+    await assert.rejects(predictor.predict({ id: 'fresh', image: { sampleIndex: 0 } }), /run fresh has no finished checkpoint yet \(state: running\): train it until an epoch ends/);
     await assert.rejects(predictor.predict({ id: 'lenet', image: { sampleIndex: 0 }, checkpoint: 'epoch-9' }), /run lenet has no checkpoint 'epoch-9' yet/);
     await assert.rejects(predictor.predict({ id: 'nope', image: { sampleIndex: 0 } }), /no run 'nope'/);
     await assert.rejects(predictor.predict({ id: '../x', image: { sampleIndex: 0 } }), /a run id \(letters, digits/);

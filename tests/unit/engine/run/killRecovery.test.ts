@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunRegistry } from '../../../../src/main/service/runs/registry';
 import type { ResumeEvent } from '../../../../src/shared/api';
-import { runRecordSchema } from '../../../../src/main/service/runs/record';
+import { runRecordSchema } from '../../../../src/shared/runs/runRecord';
 import { processAlive } from '../../../../src/main/util/atomicWrite';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

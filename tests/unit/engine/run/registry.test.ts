@@ -7,7 +7,7 @@ import type { LabEvent } from '../../../../src/shared/api';
 import { templateById } from '../../../../src/shared/templates';
 import { analyze } from '../../../../src/shared/graph/analyze';
 import { RunRegistry } from '../../../../src/main/service/runs/registry';
-import { runRecordSchema } from '../../../../src/main/service/runs/record';
+import { runRecordSchema } from '../../../../src/shared/runs/runRecord';
 
 const lenet = JSON.stringify(templateById('lenet_mnist')!.build());
 const fresh = (): RunRegistry => new RunRegistry(mkdtempSync(join(tmpdir(), 'netsmith-runs-')));

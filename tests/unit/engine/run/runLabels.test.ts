@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LAB_ARGS, type LabEvent } from '../../../../src/shared/api';
 import { templateById } from '../../../../src/shared/templates';
 import { RunRegistry } from '../../../../src/main/service/runs/registry';
-import { runRecordSchema } from '../../../../src/main/service/runs/record';
+import { runRecordSchema } from '../../../../src/shared/runs/runRecord';
 import { LabService } from '../../../../src/main/service/labService';
 
 const lenet = JSON.stringify(templateById('lenet_mnist')!.build());

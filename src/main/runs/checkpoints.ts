@@ -1,5 +1,7 @@
 import { existsSync, promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { redactPaths } from '../util/paths';
+import { CheckpointError } from './runStore';
 import { randomBytes } from 'node:crypto';
 
 /** A checkpoint on disk: the model (tfjs LayersModel format), the optimizer slots and where training stood. */
@@ -102,16 +104,21 @@ export async function newestCheckpoint(runDir: string): Promise<{ name: string; 
 
 export const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin', 'progress.json'] as const;
 
+/** A whole checkpoint (model, optimizer, progress) to resume from; a CheckpointError ('corrupt') when it cannot be read. */
 export async function readCheckpoint(dir: string): Promise<CheckpointFiles> {
-  const [modelJson, weights, optimizer, optimizerBin, progress] = await Promise.all([
-    fsp.readFile(join(dir, 'model.json'), 'utf8'),
-    fsp.readFile(join(dir, 'weights.bin')),
-    fsp.readFile(join(dir, 'optimizer.json'), 'utf8'),
-    fsp.readFile(join(dir, 'optimizer.bin')),
-    fsp.readFile(join(dir, 'progress.json'), 'utf8'),
-  ]);
-  const opt = JSON.parse(optimizer) as { name: string; step: number; layout: Record<string, number[]> };
-  return { modelJson, weights: new Uint8Array(weights), optimizer: { name: opt.name, step: opt.step, slots: unpackSlots(opt.layout, optimizerBin) }, progress: JSON.parse(progress) };
+  try {
+    const [modelJson, weights, optimizer, optimizerBin, progress] = await Promise.all([
+      fsp.readFile(join(dir, 'model.json'), 'utf8'),
+      fsp.readFile(join(dir, 'weights.bin')),
+      fsp.readFile(join(dir, 'optimizer.json'), 'utf8'),
+      fsp.readFile(join(dir, 'optimizer.bin')),
+      fsp.readFile(join(dir, 'progress.json'), 'utf8'),
+    ]);
+    const opt = JSON.parse(optimizer) as { name: string; step: number; layout: Record<string, number[]> };
+    return { modelJson, weights: new Uint8Array(weights), optimizer: { name: opt.name, step: opt.step, slots: unpackSlots(opt.layout, optimizerBin) }, progress: JSON.parse(progress) };
+  } catch (err) {
+    throw new CheckpointError(`checkpoint '${basename(dir)}' cannot be read to resume from: ${redactPaths(err instanceof Error ? err.message : String(err))}`, 'corrupt');
+  }
 }
 
 /** Optimizer slots as one float32 blob plus the length of each array (JSON would be ~10× larger). */
