@@ -7,6 +7,7 @@ import { checkpointNameSchema, runIdSchema } from './ids';
 import { predictArgsSchema, type PredictArgs, type PredictResult } from './predict';
 import type { ImportReport, SkippedFile } from './importReport';
 import type { EvaluationReport, ProbeEvent } from './training/telemetry';
+import { startSweepArgsSchema, sweepIdSchema, type StartSweepArgs, type SweepEvent, type SweepSummary } from './sweeps/types';
 
 export type { EvaluationReport, ProbeEvent } from './training/telemetry';
 export type { ImportReport, SkippedFile } from './importReport';
@@ -170,11 +171,13 @@ export interface ResumeEvent {
   /** The checkpoint it continues from (`last`, `epoch-N`). */
   checkpoint: string;
 }
-export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent | ExperimentEvent | ResumeEvent;
+export type LabEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | MenuEvent | ExperimentEvent | ResumeEvent | SweepEvent;
 
 export type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
 export type { ExperimentResultSummary } from './experiments/summary';
 export type { UserExperiment } from './experiments/user';
+// sweeps
+export type { StartSweepArgs, SweepEvent, SweepSummary, Trial } from './sweeps/types';
 
 /** A stored experiment result (newest first in listExperimentResults). */
 export interface ExperimentResultEntry {
@@ -280,6 +283,12 @@ export const LAB_ARGS = {
   deleteUserExperiment: z.object({ id: z.string().min(1).max(64) }),
   listExperimentResults: z.undefined(),
   readExperimentResult: z.object({ file: z.string().min(1).max(200) }),
+  // sweeps
+  listSweeps: z.undefined(),
+  readSweep: z.object({ id: sweepIdSchema }),
+  startSweep: startSweepArgsSchema,
+  stopSweep: z.object({ id: sweepIdSchema }),
+  resumeSweep: z.object({ id: sweepIdSchema }),
 } as const;
 
 export type LabMethod = keyof typeof LAB_ARGS;
@@ -343,6 +352,16 @@ export interface LabApi {
   /** Stored experiment results, newest first. */
   listExperimentResults(): Promise<ExperimentResultEntry[]>;
   readExperimentResult(a: { file: string }): Promise<ExperimentResult>;
+  // sweeps (progress arrives as `sweep` events; each trial's curves as its run's own events)
+  /** Every sweep under `<home>/sweeps`, newest first, with its trials and best trial (no graph). */
+  listSweeps(): Promise<SweepSummary[]>;
+  readSweep(a: { id: string }): Promise<SweepSummary>;
+  /** Checks the space against the network, writes the sweep and starts it in the background. */
+  startSweep(a: StartSweepArgs): Promise<SweepSummary>;
+  /** Stops the trials in flight (they become `interrupted`) and starts no more; resumeSweep continues. */
+  stopSweep(a: { id: string }): Promise<SweepSummary>;
+  /** Continues a stopped or interrupted sweep: its interrupted trials resume their runs, then new trials start. */
+  resumeSweep(a: { id: string }): Promise<SweepSummary>;
   subscribe(listener: (event: LabEvent) => void): () => void;
 }
 

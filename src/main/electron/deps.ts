@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { experimentsFor } from '../experiments/service';
+import { sweepsFor } from '../sweeps/service';
 import { RunExporter } from '../service/exports';
 import { LabService } from '../service/labService';
 import { recoverAtStartup } from '../service/recovery';
@@ -19,7 +20,7 @@ export function defaultDeps(env: NodeJS.ProcessEnv = process.env): AppDeps {
   const runs = new RunRegistry(join(home, 'runs'));
   // Exports go to a folder the user picks (app.ts lends the native dialog once a window exists).
   const exporter = new RunExporter({ runsDir: join(home, 'runs'), pickFolder: async () => null });
-  const service = new LabService({ kind: 'electron', home, runs, experiments: experimentsFor(runs, home), exporter });
+  const service = new LabService({ kind: 'electron', home, runs, experiments: experimentsFor(runs, home), sweeps: sweepsFor(runs, home), exporter });
   // Orphaned runs become `interrupted` (a run-status event tells an open window); stale temp files go.
   void recoverAtStartup({ home, projectsDir: service.projects.root, runs }).then(
     (r) => r.summary && console.log(`Netsmith: ${r.summary}`),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { experimentsFor } from '../../experiments/service';
+import { sweepsFor } from '../../sweeps/service';
 import { RunExporter } from '../../service/exports';
 import { LabService } from '../../service/labService';
 import { recoverAtStartup } from '../../service/recovery';
@@ -25,7 +26,7 @@ export const command: Command = async (argv) => {
   const home = netsmithHome();
   const runs = new RunRegistry(join(home, 'runs'));
   const exporter = new RunExporter({ runsDir: join(home, 'runs') });
-  const service = new LabService({ kind: 'browser', home, runs, experiments: experimentsFor(runs, home), exporter });
+  const service = new LabService({ kind: 'browser', home, runs, experiments: experimentsFor(runs, home), sweeps: sweepsFor(runs, home), exporter });
   const recovered = await recoverAtStartup({ home, projectsDir: service.projects.root, runs });
   if (recovered.summary) log(recovered.summary);
   let server;
