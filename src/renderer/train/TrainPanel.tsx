@@ -18,6 +18,7 @@ import { draftStore, runConfig, setPath, stepsPerEpoch, type TrainDraft } from '
 import { settingWarnings } from './settingWarnings';
 import { Check, NumberField, Row, Section, SelectField } from './fields';
 import { plural } from '../../shared/plural';
+import { SweepSection } from '../sweeps/SweepSection';
 
 const ACTIVE = new Set(['running', 'queued', 'paused']);
 
@@ -344,6 +345,8 @@ function TrainPanelView() {
       </div>
       <div className="tp-scroll">
         <RunControls draft={draft} dataset={ds} hostBackend={hostBackend} onStart={() => void start()} />
+        {/* sweeps */}
+        <SweepSection draft={draft} />
         {error && (
           <div className="field-error tp-error" data-testid="train-error">
             {error}
