@@ -26,6 +26,9 @@ export interface CreateSweepArgs {
   name?: string;
 }
 
+/** A trial's run name: the trial first, so it stays readable where long names are cut. */
+export const trialRunName = (sweepName: string, index: number): string => `Trial ${index + 1} · ${sweepName}`;
+
 /** The tag every trial's run carries: the Runs list filters a sweep's runs by it. */
 export const sweepTag = (id: string): string => `sweep:${id.replace(/^sweep-/, '')}`;
 
@@ -81,7 +84,7 @@ const until = async (ok: () => boolean, ms: number): Promise<void> => {
 
 /**
  * Runs a sweep: asks its strategy for each trial's values, trains every trial as a normal run (named
- * "<sweep> · trial N", tagged `sweep:<id>`), stops hopeless trials by the median rule, and writes sweep.json
+ * "Trial N · <sweep>", tagged `sweep:<id>`), stops hopeless trials by the median rule, and writes sweep.json
  * after every change. Run on a sweep that was stopped or interrupted, it first continues the trials that were in
  * flight (resuming their runs from their checkpoints) and then goes on with new ones.
  */
@@ -167,7 +170,7 @@ export class SweepRunner {
           const trial = applyTrial(graph, doc.config, t.params);
           summary = await this.runs.startRun({ project: JSON.stringify(trial.graph), dataset: doc.dataset, config: trial.config });
           t.runId = summary.id;
-          await this.runs.updateRun?.({ id: summary.id, name: `${doc.name} · trial ${t.index + 1}`, tags: [sweepTag(doc.id)] }).catch(() => undefined);
+          await this.runs.updateRun?.({ id: summary.id, name: trialRunName(doc.name, t.index), tags: [sweepTag(doc.id)] }).catch(() => undefined);
         }
       } catch (err) {
         if (--pendingStarts === 0) buffered.clear();
@@ -187,7 +190,8 @@ export class SweepRunner {
       let resolveEnd!: (s: RunSummary) => void;
       const ended = new Promise<RunSummary>((r) => (resolveEnd = r));
       let epochWork = Promise.resolve();
-      const onEpoch = async (e: EpochEvent): Promise<void> => {
+      // The curve and the pruning decision are taken as each epoch arrives; the write and the event follow in order.
+      const onEpoch = (e: EpochEvent): void => {
         const curve = Array.from({ length: Math.max(t.curve.length, e.epoch) }, (_, i) => t.curve[i] ?? null);
         curve[e.epoch - 1] = numberOrNull(epochMetric(doc, e));
         t.curve = curve;
@@ -202,11 +206,13 @@ export class SweepRunner {
             void this.runs.controlRun({ id: runId, action: 'stop' }).catch(() => undefined);
           }
         }
-        await save();
-        emit('trial-epoch', t);
+        epochWork = epochWork.then(async () => {
+          await save();
+          emit('trial-epoch', t);
+        });
       };
       const listen = (e: LabEvent): void => {
-        if (e.type === 'epoch') epochWork = epochWork.then(() => onEpoch(e));
+        if (e.type === 'epoch') onEpoch(e);
         else if (e.type === 'run-status' && TERMINAL.has(e.run.state)) resolveEnd(e.run);
       };
       listeners.set(runId, listen);
@@ -219,8 +225,9 @@ export class SweepRunner {
       await epochWork;
       listeners.delete(runId);
       active.delete(runId);
-      if (pruned) t.state = 'pruned';
-      else if (done.state === 'completed') t.state = 'completed';
+      // A stop that came after the run's last epoch: it completed, whatever the rule said.
+      if (done.state === 'completed') Object.assign(t, { state: 'completed', prunedAt: undefined });
+      else if (pruned) t.state = 'pruned';
       else if (done.state === 'stopped' || done.state === 'interrupted') {
         if (o.signal?.aborted) t.state = 'interrupted';
         else Object.assign(t, { state: 'failed', error: 'its run was stopped outside the sweep' });

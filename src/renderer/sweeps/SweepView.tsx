@@ -36,7 +36,7 @@ function ParallelCoordinates({ sweep, onOpen }: { sweep: SweepSummary; onOpen(t:
             {a.key}
           </text>
           {a.ticks.map((t) => (
-            <text key={t.label} x={x(i) - 5} y={y(t.at) + 3} textAnchor="end" className="sw-tick">
+            <text key={t.label} x={i === axes.length - 1 ? x(i) + 5 : x(i) - 5} y={y(t.at) + 3} textAnchor={i === axes.length - 1 ? 'start' : 'end'} className="sw-tick">
               {t.label}
             </text>
           ))}

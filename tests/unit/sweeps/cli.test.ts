@@ -51,7 +51,7 @@ test('a real sweep: LeNet on MNIST, 6 trials of 1 epoch, finds a learning rate i
   // The best trial is a normal run: its run.json names the sweep and carries its tag.
   const run = JSON.parse(readFileSync(join(home, 'runs', result.best!.runId, 'run.json'), 'utf8')) as { name: string; tags: string[]; state: string };
   assert.equal(run.state, 'completed');
-  assert.match(run.name, /^Sweep · LeNet \(MNIST 28×28\) · mnist · trial \d$/);
+  assert.match(run.name, /^Trial \d · Sweep · LeNet \(MNIST 28×28\) · mnist$/);
   assert.match(run.tags[0], /^sweep:/);
   const listed = JSON.parse(cli('list', '--json').out) as { state: string; done: number }[];
   assert.equal(listed[0].state, 'completed');

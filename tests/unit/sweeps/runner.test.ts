@@ -22,6 +22,8 @@ class FakeRuns implements SweepRuns {
   runs = new Map<string, { summary: RunSummary; lr: number; timer?: NodeJS.Timeout; done?: (s: RunSummary) => void; stopped: boolean; config: Record<string, unknown> }>();
   private listeners = new Set<(e: LabEvent) => void>();
   private n = 0;
+  /** Called as each epoch ends, before its event (tests stop a sweep at an exact point with it). */
+  afterEpoch?: (runId: string, epoch: number) => void;
   constructor(private readonly ms = 5) {}
   onEvent(l: (e: LabEvent) => void) {
     this.listeners.add(l);
@@ -45,6 +47,8 @@ class FakeRuns implements SweepRuns {
       r.summary.epoch++;
       const q = Math.exp(-((Math.log10(r.lr) + 3) ** 2) / 2);
       this.emit({ type: 'epoch', runId: id, epoch: r.summary.epoch, lr: r.lr, seconds: 0, train: { loss: 1 }, val: { loss: 1 - q, accuracy: (q * r.summary.epoch) / r.summary.epochs } });
+      this.afterEpoch?.(id, r.summary.epoch);
+      if (r.stopped) return; // stopped while the epoch's event was handled
       if (r.summary.epoch >= r.summary.epochs) this.finish(id, 'completed');
       else this.tick(id);
     }, this.ms);
@@ -95,12 +99,13 @@ test('a sweep trains every trial as a tagged run, records curves, and prunes cle
   const doc = await createSweep(store, { graph, dataset: 'mnist', config: { epochs: 4 }, settings: { space: { lr: { logUniform: [1e-6, 1] } }, trials: 12, strategy: 'random', seed: 3 } });
   const events: SweepEvent[] = [];
   const done = await new SweepRunner(runs, store).run(doc.id, { onEvent: (e) => events.push(e) });
+  if (process.env.DBG) console.log(JSON.stringify(done.results.map((t) => [t.state, t.curve.length, t.params.lr, t.prunedAt])));
   assert.equal(done.state, 'completed');
   assert.equal(done.results.length, 12);
   for (const t of done.results) {
     const r = runs.runs.get(t.runId!)!;
     assert.deepEqual(r.summary.tags, [sweepTag(doc.id)]);
-    assert.equal(r.summary.name, `${doc.name} · trial ${t.index + 1}`);
+    assert.equal(r.summary.name, `Trial ${t.index + 1} · ${doc.name}`);
     assert.equal(r.lr, t.params.lr, 'the trial value reaches the run config');
   }
   const pruned = done.results.filter((t) => t.state === 'pruned');
@@ -111,7 +116,7 @@ test('a sweep trains every trial as a tagged run, records curves, and prunes cle
   const medianQ = completed.map((t) => q(t.params.lr as number)).sort((a, b) => a - b)[completed.length >> 1];
   for (const t of pruned) {
     assert.ok(q(t.params.lr as number) < medianQ, `pruned lr ${t.params.lr}`);
-    assert.ok(t.curve.length < 4 && t.prunedAt && t.prunedAt.best < t.prunedAt.median);
+    assert.ok(t.curve.length < 4 && t.prunedAt && t.prunedAt.best < t.prunedAt.median, JSON.stringify(t));
   }
   // The best trial is the lr closest to 1e-3 among the completed.
   const best = bestTrial(done)!;
@@ -130,12 +135,11 @@ test('a stopped sweep resumes: the trials in flight continue their runs, the res
   const runs = new FakeRuns(15);
   const doc = await createSweep(store, { graph, dataset: 'mnist', config: { epochs: 3 }, settings: { space: { lr: { logUniform: [1e-4, 1e-2] } }, trials: 5, parallel: 2, strategy: 'tpe', pruner: { kind: 'none' } } });
   const controller = new AbortController();
-  const first = await new SweepRunner(runs, store).run(doc.id, {
-    signal: controller.signal,
-    onEvent: (e) => {
-      if (e.phase === 'trial-epoch' && e.trial?.index === 0 && e.trial.curve.length === 1) controller.abort();
-    },
-  });
+  runs.afterEpoch = (runId, epoch) => {
+    if (runId === 'run-1' && epoch === 1) controller.abort();
+  };
+  const first = await new SweepRunner(runs, store).run(doc.id, { signal: controller.signal });
+  runs.afterEpoch = undefined;
   assert.equal(first.state, 'stopped');
   const interrupted = first.results.filter((t) => t.state === 'interrupted');
   assert.ok(interrupted.length >= 1 && interrupted.length <= 2);
@@ -144,7 +148,7 @@ test('a stopped sweep resumes: the trials in flight continue their runs, the res
   const second = await new SweepRunner(runs, store).run(doc.id);
   assert.equal(second.state, 'completed');
   assert.equal(second.results.length, 5);
-  assert.ok(second.results.every((t) => t.state === 'completed' && t.curve.length === 3));
+  assert.ok(second.results.every((t) => t.state === "completed" && t.curve.length === 3), JSON.stringify(second.results));
   for (const [index, runId] of before) {
     assert.equal(second.results[index].runId, runId, 'the interrupted trial continued its own run');
     assert.equal(second.results[index].restarts, 0);
