@@ -9,6 +9,7 @@ import type { RunDetailOf, RunSummary } from './runs/runRecord';
 import { predictArgsSchema, type PredictResult } from './predict';
 import type { ImportReport, SkippedFile } from './importReport';
 import type { EvaluationReport, ProbeEvent } from './training/telemetry';
+import { startSweepArgsSchema, sweepIdSchema, type SweepEvent, type SweepSummary } from './sweeps/types';
 
 export type { EvaluationReport, ProbeEvent } from './training/telemetry';
 export type { ImportReport, SkippedFile } from './importReport';
@@ -151,18 +152,19 @@ export interface ResumeEvent {
 }
 /** Everything about one run: its telemetry (steps, epochs, probes, logs, resumes) and its state changes. */
 export type RunEvent = StepEvent | EpochEvent | ProbeEvent | LogEvent | RunStatusEvent | ResumeEvent;
-export type LabEvent = RunEvent | ExperimentEvent | MenuEvent;
+export type LabEvent = RunEvent | ExperimentEvent | MenuEvent | SweepEvent;
 
-/** Events by topic: a run's, a guided experiment's progress, a native menu's commands. */
+/** Events by topic: a run's, a guided experiment's progress, a sweep's progress, a native menu's commands. */
 export interface LabEventTopics {
   run: RunEvent;
   experiment: ExperimentEvent;
   menu: MenuEvent;
+  sweep: SweepEvent;
 }
 export type EventTopic = keyof LabEventTopics;
 
 export function eventTopic(event: LabEvent): EventTopic {
-  return event.type === 'menu' ? 'menu' : event.type === 'experiment' ? 'experiment' : 'run';
+  return event.type === 'menu' ? 'menu' : event.type === 'experiment' ? 'experiment' : event.type === 'sweep' ? 'sweep' : 'run';
 }
 
 /** Listens to one topic of a LabApi's events; returns the unsubscribe. */
@@ -175,6 +177,8 @@ export function subscribeTopic<T extends EventTopic>(lab: Pick<LabApi, 'subscrib
 export type { ExperimentEvent, ExperimentInfo, ExperimentResult, RunningExperiment } from './experiments/types';
 export type { ExperimentResultSummary } from './experiments/summary';
 export type { UserExperiment } from './experiments/user';
+// sweeps
+export type { StartSweepArgs, SweepEvent, SweepSummary, Trial } from './sweeps/types';
 
 /** A stored experiment result (newest first in listExperimentResults). */
 export interface ExperimentResultEntry {
@@ -274,6 +278,12 @@ export const LAB_ARGS = {
   deleteUserExperiment: z.object({ id: z.string().min(1).max(64) }),
   listExperimentResults: z.undefined(),
   readExperimentResult: z.object({ file: z.string().min(1).max(200) }),
+  // sweeps
+  listSweeps: z.undefined(),
+  readSweep: z.object({ id: sweepIdSchema }),
+  startSweep: startSweepArgsSchema,
+  stopSweep: z.object({ id: sweepIdSchema }),
+  resumeSweep: z.object({ id: sweepIdSchema }),
 } as const;
 
 export type LabMethod = keyof typeof LAB_ARGS;
@@ -339,6 +349,16 @@ export interface LabApi {
   /** Stored experiment results, newest first. */
   listExperimentResults(): Promise<ExperimentResultEntry[]>;
   readExperimentResult(a: LabArgs<'readExperimentResult'>): Promise<ExperimentResult>;
+  // sweeps (progress arrives as `sweep` events; each trial's curves as its run's own events)
+  /** Every sweep under `<home>/sweeps`, newest first, with its trials and best trial (no graph). */
+  listSweeps(): Promise<SweepSummary[]>;
+  readSweep(a: LabArgs<'readSweep'>): Promise<SweepSummary>;
+  /** Checks the space against the network, writes the sweep and starts it in the background. */
+  startSweep(a: LabArgs<'startSweep'>): Promise<SweepSummary>;
+  /** Stops the trials in flight (they become `interrupted`) and starts no more; resumeSweep continues. */
+  stopSweep(a: LabArgs<'stopSweep'>): Promise<SweepSummary>;
+  /** Continues a stopped or interrupted sweep: its interrupted trials resume their runs, then new trials start. */
+  resumeSweep(a: LabArgs<'resumeSweep'>): Promise<SweepSummary>;
   subscribe(listener: (event: LabEvent) => void): () => void;
 }
 

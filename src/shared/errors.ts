@@ -10,7 +10,7 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 const CODES: Record<ErrorKind, readonly string[]> = {
   invalid: [
     'bad-args', 'bad-json', 'bad-path', 'bad-id', 'bad-options', 'name-too-long', 'invalid-project', 'invalid-graph', 'invalid-config',
-    'invalid-experiment', 'invalid-dataset', 'bad-image', 'not-image', 'bad-layer', 'bad-class', 'bad-sample', 'bad-head', 'not-a-folder',
+    'invalid-experiment', 'invalid-sweep', 'invalid-dataset', 'bad-image', 'not-image', 'bad-layer', 'bad-class', 'bad-sample', 'bad-head', 'not-a-folder',
     'too-few-classes', 'empty',
   ],
   unauthorized: ['unauthorized', 'no-token'],

@@ -13,6 +13,8 @@ import { checkDatasetAccess, checkNewRoot } from './datasetRoots';
 import { readJsonFile, SerialQueue, writeJsonFile } from '../util/jsonFile';
 import { APP_VERSION } from '../util/version';
 import type { ExperimentHost, ExperimentManager } from '../experiments/service';
+import type { SweepManager } from '../sweeps/service';
+import type { StartSweepArgs, SweepEvent, SweepSummary } from '../../shared/sweeps/types';
 import type { RunExporter } from './exports';
 import { ProjectStore } from './projects';
 import { createDisconnectedRunManager, NO_ENGINE_MESSAGE, type ControlRunArgs, type RunManager, type StartRunArgs } from './runManager';
@@ -30,11 +32,14 @@ export interface LabServiceOptions {
   exporter?: RunExporter;
   /** The experiments side (`experimentsFor(runs, home)`), built with this service's events and project writer. Default: none (`no-engine`). */
   experiments?: (host: ExperimentHost) => ExperimentManager;
+  /** The sweeps side (`sweepsFor(runs, home)`), built with this service's events. Default: none (`no-engine`). */
+  sweeps?: (host: { emit(e: SweepEvent): void }) => SweepManager;
   version?: string;
   /** The user's home folder, always an allowed dataset root (default: os.homedir()). */
   userHome?: string;
 }
 
+export const NO_SWEEPS_MESSAGE = 'sweeps need the training engine, which is not connected in this host';
 export const NO_EXPERIMENTS_MESSAGE = 'experiments need the training engine, which is not connected in this host';
 
 const RECENT_MAX = 10;
@@ -58,6 +63,7 @@ export class LabService implements LabApi {
   private readonly detachRuns: () => void;
   private readonly exporter: RunExporter | null;
   private readonly experiments: ExperimentManager | null;
+  private readonly sweeps: SweepManager | null;
   private state: State | null = null;
 
   constructor(options: LabServiceOptions) {
@@ -71,6 +77,7 @@ export class LabService implements LabApi {
     this.detachRuns = this.runs.onEvent((event) => this.emit(event));
     this.exporter = options.exporter ?? null;
     this.experiments = options.experiments?.({ emit: (e) => this.emit(e), writeProject: (path, text) => this.writeProject({ path, text }) }) ?? null;
+    this.sweeps = options.sweeps?.({ emit: (e) => this.emit(e) }) ?? null;
   }
 
   async hostInfo(): Promise<HostInfo> {
@@ -239,6 +246,33 @@ export class LabService implements LabApi {
     return this.experiments;
   }
 
+  // sweeps
+  async listSweeps(): Promise<SweepSummary[]> {
+    return this.sweep().listSweeps();
+  }
+
+  async readSweep(a: { id: string }): Promise<SweepSummary> {
+    return this.sweep().readSweep(a);
+  }
+
+  async startSweep(a: StartSweepArgs): Promise<SweepSummary> {
+    await checkDatasetAccess(a.dataset, await this.datasetRoots());
+    return this.sweep().startSweep(a);
+  }
+
+  async stopSweep(a: { id: string }): Promise<SweepSummary> {
+    return this.sweep().stopSweep(a);
+  }
+
+  async resumeSweep(a: { id: string }): Promise<SweepSummary> {
+    return this.sweep().resumeSweep(a);
+  }
+
+  private sweep(): SweepManager {
+    if (!this.sweeps) throw new LabError(NO_SWEEPS_MESSAGE, 'no-engine');
+    return this.sweeps;
+  }
+
   // export
   async exportRun(a: ExportRunArgs): Promise<ExportResult> {
     if (!this.exporter) throw new LabError(NO_ENGINE_MESSAGE, 'no-engine');
@@ -269,6 +303,7 @@ export class LabService implements LabApi {
 
   async dispose(): Promise<void> {
     await this.experiments?.dispose?.().catch(() => undefined);
+    await this.sweeps?.dispose?.().catch(() => undefined);
     this.detachRuns();
     this.events.removeAllListeners();
     await this.runs.dispose?.();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { HostInfo } from '../../shared/api';
 import { experimentsFor } from '../experiments/service';
+import { sweepsFor } from '../sweeps/service';
 import { RunExporter, type RunExporterOptions } from './exports';
 import { LabService } from './labService';
 import { recoverAtStartup, type StartupRecovery } from './recovery';
@@ -29,7 +30,7 @@ export function openLab(options: OpenLabOptions): OpenLab {
   const { home } = options;
   const runs = new RunRegistry(join(home, 'runs'));
   const exporter = new RunExporter({ runsDir: join(home, 'runs'), ...(options.pickExportFolder ? { pickFolder: options.pickExportFolder } : {}) });
-  const service = new LabService({ kind: options.kind, home, runs, experiments: experimentsFor(runs, home), exporter });
+  const service = new LabService({ kind: options.kind, home, runs, experiments: experimentsFor(runs, home), sweeps: sweepsFor(runs, home), exporter });
   const recovery = recoverAtStartup({ home, projectsDir: service.projects.root, runs });
   return { service, exporter, recovery };
 }

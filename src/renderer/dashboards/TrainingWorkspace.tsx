@@ -15,6 +15,9 @@ import { LearningCurves } from './LearningCurves';
 import { hasData, hasFailed, RunFailure } from './RunFailure';
 import { ResumeNote } from './ResumeNote';
 import { WeightsView } from './WeightsView';
+import { useEditor } from '../app/context';
+import { useSweeps } from '../sweeps/store';
+import { SweepView } from '../sweeps/SweepView';
 import './dashboards.css';
 
 export type DashTab = 'curves' | 'gradients' | 'batchnorm' | 'activations' | 'weights' | 'evaluation';
@@ -147,11 +150,15 @@ function Welcome(): ReactNode {
 
 function TrainingWorkspaceView() {
   const run = useCurrentRun();
+  // sweeps: an open sweep takes the dashboards' place until it is closed or one of its trials is opened
+  const { lab } = useEditor();
+  const sweeps = useSweeps(lab);
+  const sweep = sweeps.openId ? sweeps.list?.find((s) => s.id === sweeps.openId) : undefined;
   return (
     <div className="training-ws" data-testid="training-workspace">
       <TrainPanel />
       <section className="dash" data-testid="dashboards">
-        {run ? <Dashboards run={run} /> : <Welcome />}
+        {sweep && sweeps.store ? <SweepView sweep={sweep} store={sweeps.store} /> : run ? <Dashboards run={run} /> : <Welcome />}
       </section>
     </div>
   );

@@ -19,6 +19,7 @@ import { runConfig, setPath, stepsPerEpoch, type TrainDraft } from './draft';
 import { settingWarnings } from './settingWarnings';
 import { Check, NumberField, Row, Section, SelectField } from './fields';
 import { plural } from '../../shared/plural';
+import { SweepSection } from '../sweeps/SweepSection';
 
 
 function useDraft(): [TrainDraft, (path: string, value: unknown) => string | null, (dataset: string) => void] {
@@ -344,6 +345,8 @@ function TrainPanelView() {
       </div>
       <div className="tp-scroll">
         <RunControls draft={draft} dataset={ds} hostBackend={hostBackend} onStart={() => void start()} />
+        {/* sweeps */}
+        <SweepSection draft={draft} />
         {error && (
           <div className="field-error tp-error" data-testid="train-error">
             {error}

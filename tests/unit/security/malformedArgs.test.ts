@@ -4,6 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, mock, test } from 'node:test';
 import { experimentsFor } from '../../../src/main/experiments/service';
+import { sweepsFor } from '../../../src/main/sweeps/service';
 import { startServer, type RunningServer } from '../../../src/main/host/server';
 import { RunExporter } from '../../../src/main/service/exports';
 import { LabService } from '../../../src/main/service/labService';
@@ -50,6 +51,12 @@ const BASE: Record<LabMethod, unknown> = {
   deleteUserExperiment: { id: 'nope' },
   listExperimentResults: undefined,
   readExperimentResult: { file: 'nope' },
+  // sweeps
+  listSweeps: undefined,
+  readSweep: { id: 'nope' },
+  startSweep: { project: '{}', dataset: 'nope', space: { lr: { logUniform: [1e-5, 1] } }, trials: 1 },
+  stopSweep: { id: 'nope' },
+  resumeSweep: { id: 'nope' },
 };
 
 const HUGE = 'x'.repeat(300_000);
@@ -83,7 +90,7 @@ before(async () => {
   home = mkdtempSync(join(tmpdir(), 'netsmith-malformed-'));
   const runs = new RunRegistry(join(home, 'runs'));
   // The working folder as the user's home: relative dataset names reach the importers instead of the roots check.
-  service = new LabService({ kind: 'browser', home, userHome: process.cwd(), runs, experiments: experimentsFor(runs, home), exporter: new RunExporter({ runsDir: join(home, 'runs') }) });
+  service = new LabService({ kind: 'browser', home, userHome: process.cwd(), runs, experiments: experimentsFor(runs, home), sweeps: sweepsFor(runs, home), exporter: new RunExporter({ runsDir: join(home, 'runs') }) });
   server = await startServer({ api: service, version: 't', staticDir: null });
 });
 after(async () => {

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LAB_ARGS, type EpochEvent, type LabEvent, type LogEvent } from '../../../shared/api';
 import { describeSkipped } from '../../../shared/importReport';
-import { OPTIMIZERS, BACKENDS, TORCH_DEVICES, trainConfigSchema } from '../../../shared/training/config';
+import { OPTIMIZERS, BACKENDS, TORCH_DEVICES, trainConfigSchema, type TrainConfig } from '../../../shared/training/config';
+import type { Template } from '../../../shared/templates/types';
 import { RunRegistry } from '../../service/runs/registry';
 import { netsmithHome } from '../../util/home';
 import { loadGraph } from '../loadGraph';
@@ -49,11 +50,8 @@ export async function readConfigFile(path: string | true): Promise<Record<string
   return config as Record<string, unknown> & { optimizer?: Record<string, unknown> };
 }
 
-export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['json']);
-  if (!positional[0] || typeof options.dataset !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
-  const { graph, template, notes } = await loadGraph(positional[0]);
-  if (options.json !== true) for (const note of notes) console.error(`note: ${note}`);
+/** The training settings of `train` (and each `sweep` trial's base): the template's recommended ones, then --config, then flags. */
+export async function trainSettings(options: Record<string, string | true>, template: Template | undefined): Promise<TrainConfig> {
   const fromFile = options.config === undefined ? {} : await readConfigFile(options.config);
   // The template's recommended settings, when training on the dataset they were measured on; then --config; then flags.
   const recommended = template?.recommended?.dataset === options.dataset ? template.recommended.config : {};
@@ -76,6 +74,15 @@ export const command: Command = async (argv) => {
   };
   const parsed = trainConfigSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`invalid training settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 2);
+  return parsed.data;
+}
+
+export const command: Command = async (argv) => {
+  const { positional, options } = parseArgs(argv, ['json']);
+  if (!positional[0] || typeof options.dataset !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
+  const { graph, template, notes } = await loadGraph(positional[0]);
+  if (options.json !== true) for (const note of notes) console.error(`note: ${note}`);
+  const settings = await trainSettings(options, template);
 
   const runsDir = resolve(typeof options.out === 'string' ? options.out : `${netsmithHome()}/runs`);
   const registry = new RunRegistry(runsDir);
@@ -87,7 +94,7 @@ export const command: Command = async (argv) => {
       process.stdout.write(`\r  epoch ${e.epoch}  step ${e.step}  loss ${lossText(e.loss)}  ${e.metricName ?? 'acc'} ${((e.accuracy ?? 0) * 100).toFixed(1)}%  ${Math.round(e.samplesPerSec)} samples/s   `);
     } else if (e.type === 'epoch') {
       if (tty) process.stdout.write('\r\x1b[K');
-      console.log(`epoch ${e.epoch}/${parsed.data.epochs}  ${epochLine(e)}  (${e.seconds.toFixed(1)} s)`);
+      console.log(`epoch ${e.epoch}/${settings.epochs}  ${epochLine(e)}  (${e.seconds.toFixed(1)} s)`);
     } else if (e.type === 'log') {
       console.log(`${e.level}: ${e.message}${e.skipped?.length ? ':' : ''}`);
       for (const line of skippedLines(e)) console.log(line);
@@ -96,7 +103,7 @@ export const command: Command = async (argv) => {
   };
   registry.onEvent(print);
   const label = runLabel(options.name, options.tags);
-  let started = await registry.startRun({ project: JSON.stringify(graph), dataset: options.dataset, config: parsed.data as unknown as Record<string, unknown> });
+  let started = await registry.startRun({ project: JSON.stringify(graph), dataset: options.dataset, config: settings as unknown as Record<string, unknown> });
   if (label.name !== undefined || label.tags !== undefined) started = await registry.updateRun({ id: started.id, ...label });
   if (!json) console.log(`run "${started.name}"${started.tags?.length ? ` [${started.tags.join(', ')}]` : ''} (${started.id}) → ${registry.runDir(started.id)}`);
   const stop = (): void => void registry.controlRun({ id: started.id, action: 'stop' }).catch(() => undefined);
