@@ -1,6 +1,7 @@
 import { bnHighLr } from './catalog/bnHighLr';
 import { gradientFlow } from './catalog/gradientFlow';
 import { initialization } from './catalog/initialization';
+import { l1Sparsity } from './catalog/l1Sparsity';
 import { labelSmoothing } from './catalog/labelSmoothing';
 import { optimizers } from './catalog/optimizers';
 import { overfitting } from './catalog/overfitting';
@@ -15,7 +16,7 @@ export { deepMerge, EXPERIMENT_DEFAULTS, experimentConfig, resolveConfig } from 
 export { VariantCollector, confidenceOf } from './collect';
 
 /** The guided experiments, in gallery order. */
-export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField];
+export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, l1Sparsity];
 
 export const experimentById = (id: string): ExperimentDoc | undefined => EXPERIMENTS.find((e) => e.id === id);
 export { USER_EXPERIMENT_FORMAT, makeUserExperiment, slugify, userExperimentSchema, userExperimentVerdict, type UserExperiment } from './user';

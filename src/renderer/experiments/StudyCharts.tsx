@@ -1,0 +1,102 @@
+import { useMemo, type ReactNode } from 'react';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { sparsityOf } from '../../shared/experiments/catalog/l1Sparsity';
+import type { ChartKind } from '../../shared/experiments/types';
+import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { HBars } from './Charts';
+import type { VariantSeries } from './model';
+
+/** Charts of the study experiments: they read VariantResult.study (what the study's own loop measured). */
+
+const MARGIN = { top: 8, right: 14, bottom: 0, left: -8 };
+
+export function SeriesLegend({ series }: { series: readonly { id: string; name: string }[] }) {
+  return (
+    <div className="dash-foot">
+      <span className="legend">
+        {series.map((s, i) => (
+          <LegendItem key={s.id} color={seriesColor(i)} label={s.name} />
+        ))}
+      </span>
+    </div>
+  );
+}
+
+const nameOf = (series: readonly VariantSeries[], n: unknown): string => series[Number(String(n).slice(1))]?.name ?? String(n);
+const waiting = (height = 200): ReactNode => <Empty height={height}>Appears when a variant has finished.</Empty>;
+
+/** Weight histograms (share of weights per bin) and the share of weights exactly 0, per variant. */
+function WeightHistogram({ series }: { series: readonly VariantSeries[] }) {
+  const studies = series.map((s) => (s.result ? sparsityOf(s.result) : undefined));
+  const rows = useMemo(() => {
+    const first = studies.find((s) => s);
+    if (!first) return [];
+    const e = first.histogram.edges;
+    return first.histogram.counts.map((_, b) => {
+      const row: Record<string, number> = { w: (e[b] + e[b + 1]) / 2 };
+      studies.forEach((s, i) => {
+        if (s) row[`v${i}`] = s.histogram.counts[b] / Math.max(1, s.weights);
+      });
+      return row;
+    });
+  }, [studies]);
+  const zeros = useMemo(() => {
+    const epochs = new Map<number, Record<string, number>>();
+    studies.forEach((s, i) => s?.zerosOverTime.forEach((z) => epochs.set(z.epoch, { ...(epochs.get(z.epoch) ?? { epoch: z.epoch }), [`v${i}`]: z.exact })));
+    return [...epochs.values()].sort((a, b) => a.epoch - b.epoch);
+  }, [studies]);
+  const maxExact = Math.max(1e-9, ...studies.map((s) => s?.zeros.exact ?? 0));
+  return (
+    <>
+      <Card title="First-layer weight histogram" info="share of the 784×64 weights per bin (the middle bin holds 0)" span={2} testId="exp-chart-weight-hist">
+        {!rows.length ? (
+          waiting(220)
+        ) : (
+          <LineChart data={rows} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
+            <CartesianGrid {...GRID} />
+            <XAxis dataKey="w" type="number" domain={['dataMin', 'dataMax']} {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
+            <YAxis {...AXIS} width={48} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} />
+            <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), nameOf(series, n)]} labelFormatter={(l) => `w ≈ ${fmt(l as number, 3)}`} />
+            {series.map((s, i) => (
+              <Line key={s.id} dataKey={`v${i}`} type="stepAfter" stroke={seriesColor(i)} strokeWidth={1.6} dot={false} isAnimationActive={false} />
+            ))}
+          </LineChart>
+        )}
+        <SeriesLegend series={series} />
+      </Card>
+      <Card title="Weights exactly zero" info="w = 0 exactly, after training" testId="exp-chart-exact-zeros">
+        {!studies.some((s) => s) ? (
+          waiting(140)
+        ) : (
+          <HBars rows={series.map((s, i) => ({ id: s.id, name: s.name, value: studies[i]?.zeros.exact ?? null, fraction: Math.max(0.01, (studies[i]?.zeros.exact ?? 0) / maxExact), color: seriesColor(i) }))} format={(x) => (x === null ? '—' : pct(x))} />
+        )}
+      </Card>
+      <Card title="Exact zeros over training" info="share of first-layer weights = 0, per epoch" testId="exp-chart-zeros-time">
+        {!zeros.length ? (
+          waiting()
+        ) : (
+          <LineChart data={zeros} height={200} style={{ width: '100%' }} responsive margin={MARGIN}>
+            <CartesianGrid {...GRID} />
+            <XAxis dataKey="epoch" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} {...AXIS} />
+            <YAxis {...AXIS} width={44} domain={[0, 'auto']} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} />
+            <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), nameOf(series, n)]} labelFormatter={(l) => `epoch ${l}`} />
+            {series.map((s, i) => (
+              <Line key={s.id} dataKey={`v${i}`} stroke={seriesColor(i)} strokeWidth={1.8} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
+            ))}
+          </LineChart>
+        )}
+        <SeriesLegend series={series} />
+      </Card>
+    </>
+  );
+}
+
+/** The study chart for a kind, or null when the kind is not a study chart. */
+export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): ReactNode | null {
+  switch (kind) {
+    case 'weight_histogram':
+      return <WeightHistogram key={kind} series={series} />;
+    default:
+      return null;
+  }
+}
