@@ -1,5 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { imbalanceOf, MINORITY_CLASSES } from '../../shared/experiments/catalog/classImbalance';
 import { sparsityOf } from '../../shared/experiments/catalog/l1Sparsity';
 import type { ChartKind } from '../../shared/experiments/types';
 import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
@@ -91,9 +92,65 @@ function WeightHistogram({ series }: { series: readonly VariantSeries[] }) {
   );
 }
 
+/** Recall per class on the balanced validation split, one bar per variant; the rare classes are shaded. */
+function ClassRecall({ series }: { series: readonly VariantSeries[] }) {
+  const studies = series.map((s) => (s.result ? imbalanceOf(s.result) : undefined));
+  const counts = studies.find((s) => s)?.trainCounts;
+  const rows = useMemo(
+    () =>
+      counts
+        ? counts.map((n, k) => {
+            const row: Record<string, number | string> = { cls: `${k} (${n})` };
+            studies.forEach((s, i) => {
+              const r = s?.recall[k];
+              if (r !== null && r !== undefined) row[`v${i}`] = r;
+            });
+            return row;
+          })
+        : [],
+    [studies, counts],
+  );
+  const rare = MINORITY_CLASSES.map((k) => rows[k]?.cls).filter((x): x is string => typeof x === 'string');
+  return (
+    <>
+      <Card title="Recall per class" info="balanced validation split; class (training images); rare classes shaded" span={2} testId="exp-chart-class-recall">
+        {!rows.length ? (
+          waiting(220)
+        ) : (
+          <BarChart data={rows} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
+            <CartesianGrid {...GRID} vertical={false} />
+            {rare.length > 0 && <ReferenceArea x1={rare[0]} x2={rare[rare.length - 1]} fill="var(--series-4)" fillOpacity={0.08} />}
+            <XAxis dataKey="cls" {...AXIS} interval={0} tick={{ ...AXIS.tick, fontSize: 10 }} />
+            <YAxis {...AXIS} width={44} domain={[0, 1]} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} />
+            <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), nameOf(series, n)]} labelFormatter={(l) => `class ${String(l)}`} />
+            {series.map((s, i) => (
+              <Bar key={s.id} dataKey={`v${i}`} fill={seriesColor(i)} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        )}
+        <SeriesLegend series={series} />
+      </Card>
+      <Card title="Rare vs common classes" info="mean recall, last epoch" testId="exp-chart-rare-common">
+        {!studies.some((s) => s) ? (
+          waiting(140)
+        ) : (
+          <>
+            <div className="tp-sub">Rare classes</div>
+            <HBars rows={series.map((s, i) => ({ id: s.id, name: s.name, value: studies[i]?.minorityRecall ?? null, fraction: Math.max(0.01, studies[i]?.minorityRecall ?? 0), color: seriesColor(i) }))} format={(x) => (x === null ? '—' : pct(x))} />
+            <div className="tp-sub">Common classes</div>
+            <HBars rows={series.map((s, i) => ({ id: s.id, name: s.name, value: studies[i]?.majorityRecall ?? null, fraction: Math.max(0.01, studies[i]?.majorityRecall ?? 0), color: seriesColor(i) }))} format={(x) => (x === null ? '—' : pct(x))} />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
 /** The study chart for a kind, or null when the kind is not a study chart. */
 export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): ReactNode | null {
   switch (kind) {
+    case 'class_recall':
+      return <ClassRecall key={kind} series={series} />;
     case 'weight_histogram':
       return <WeightHistogram key={kind} series={series} />;
     default:
