@@ -1,7 +1,9 @@
-import { useMemo, type ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMemo, useState, type ReactNode } from 'react';
+import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
 import { imbalanceOf, MINORITY_CLASSES } from '../../shared/experiments/catalog/classImbalance';
 import { sparsityOf } from '../../shared/experiments/catalog/l1Sparsity';
+import { thresholdOf, type ThresholdStudy } from '../../shared/experiments/catalog/thresholdMetrics';
+import { rates } from '../../shared/experiments/studyMeasures';
 import type { ChartKind } from '../../shared/experiments/types';
 import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { HBars } from './Charts';
@@ -146,11 +148,94 @@ function ClassRecall({ series }: { series: readonly VariantSeries[] }) {
   );
 }
 
+/** One curve of a threshold table: (x, y) per threshold, sorted by x (PR: recall→precision; ROC: FPR→TPR). */
+function curve(t: ThresholdStudy, kind: 'pr' | 'roc'): { x: number; y: number }[] {
+  const pts = t.table.map((c) => {
+    const r = rates(c);
+    return kind === 'pr' ? { x: r.recall, y: r.precision } : { x: r.fpr, y: r.recall };
+  });
+  if (kind === 'roc') pts.push({ x: 0, y: 0 }, { x: 1, y: 1 });
+  return pts.sort((a, b) => a.x - b.x || (kind === 'pr' ? b.y - a.y : a.y - b.y));
+}
+
+/** PR and ROC curves of every variant with a threshold slider: the dots and the table follow the threshold. */
+function PrRoc({ series }: { series: readonly VariantSeries[] }) {
+  const [t, setT] = useState(0.5);
+  const studies = series.map((s) => (s.result ? thresholdOf(s.result) : undefined));
+  const at = studies.map((s) => (s ? rates(s.table[Math.round(t * 100)] ?? s.table[s.table.length - 1]) : undefined));
+  const chart = (kind: 'pr' | 'roc') => (
+    <LineChart height={230} style={{ width: '100%' }} responsive margin={MARGIN}>
+      <CartesianGrid {...GRID} />
+      <XAxis dataKey="x" type="number" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
+      <YAxis dataKey="y" type="number" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} {...AXIS} width={40} tickFormatter={(x: number) => fmt(x, 2)} />
+      <Tooltip {...TOOLTIP} formatter={(x) => fmt(x as number, 3)} labelFormatter={(l) => `${kind === 'pr' ? 'recall' : 'FPR'} ${fmt(l as number, 3)}`} />
+      {studies.map((st, i) => (st ? <Line key={series[i].id} data={curve(st, kind)} dataKey="y" name={series[i].name} type="linear" stroke={seriesColor(i)} strokeWidth={1.8} dot={false} isAnimationActive={false} /> : null))}
+      {at.map((r, i) => (r ? <ReferenceDot key={`d${i}`} x={kind === 'pr' ? r.recall : r.fpr} y={kind === 'pr' ? r.precision : r.recall} r={5} fill={seriesColor(i)} stroke="var(--panel)" /> : null))}
+    </LineChart>
+  );
+  const any = studies.some((s) => s);
+  return (
+    <>
+      <Card title="Precision–recall curve" info="validation scores; dots at the slider’s threshold" testId="exp-chart-pr">
+        {any ? chart('pr') : waiting(230)}
+        <SeriesLegend series={series} />
+      </Card>
+      <Card title="ROC curve" info="TPR (recall) vs FPR" testId="exp-chart-roc">
+        {any ? chart('roc') : waiting(230)}
+        <SeriesLegend series={series} />
+      </Card>
+      <Card title="At a decision threshold" info="predicted positive when score ≥ threshold" span={2} testId="exp-threshold">
+        <label className="exp-threshold-slider">
+          <span>Threshold</span>
+          <input type="range" min={0} max={1} step={0.01} value={t} onChange={(e) => setT(Number(e.target.value))} data-testid="exp-threshold-slider" aria-label="Decision threshold" />
+          <b className="mono">{t.toFixed(2)}</b>
+        </label>
+        <table className="exp-threshold-table" data-testid="exp-threshold-table">
+          <thead>
+            <tr>
+              <th>Variant</th>
+              <th>Precision</th>
+              <th>Recall</th>
+              <th>F1</th>
+              <th>Accuracy</th>
+              <th>AP</th>
+              <th>ROC AUC</th>
+              <th>Best F1 (threshold)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {series.map((s, i) => {
+              const st = studies[i];
+              const r = at[i];
+              return (
+                <tr key={s.id}>
+                  <td>
+                    <LegendItem color={seriesColor(i)} label={s.name} />
+                  </td>
+                  <td className="mono">{r ? pct(r.precision) : '—'}</td>
+                  <td className="mono">{r ? pct(r.recall) : '—'}</td>
+                  <td className="mono">{r ? fmt(r.f1, 3) : '—'}</td>
+                  <td className="mono">{r ? pct(r.accuracy) : '—'}</td>
+                  <td className="mono">{st ? pct(st.ap) : '—'}</td>
+                  <td className="mono">{st ? fmt(st.auc, 3) : '—'}</td>
+                  <td className="mono">{st ? `${fmt(st.bestF1.f1, 3)} (${st.bestF1.threshold.toFixed(2)})` : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </Card>
+    </>
+  );
+}
+
 /** The study chart for a kind, or null when the kind is not a study chart. */
 export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): ReactNode | null {
   switch (kind) {
     case 'class_recall':
       return <ClassRecall key={kind} series={series} />;
+    case 'pr_roc':
+      return <PrRoc key={kind} series={series} />;
     case 'weight_histogram':
       return <WeightHistogram key={kind} series={series} />;
     default:

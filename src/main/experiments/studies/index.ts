@@ -1,11 +1,13 @@
 import type { StudyProcedure } from './toolkit';
 import { imbalanceStudy } from './imbalance';
 import { sparsityStudy } from './sparsity';
+import { thresholdStudy } from './thresholds';
 
 /** The training loops of the study experiments (ExperimentDoc.study), by experiment id. */
 export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
   'class-imbalance': imbalanceStudy,
   'l1-sparsity': sparsityStudy,
+  'threshold-metrics': thresholdStudy,
 };
 
 export type { StudyContext, StudyOutput, StudyProcedure } from './toolkit';
