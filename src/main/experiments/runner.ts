@@ -183,7 +183,9 @@ async function runStudyVariant(
     const out = await procedure({ doc, variant: v, config, signal });
     result = { ...base, state: out.stopped ? 'stopped' : 'completed', seconds: (performance.now() - t0) / 1000, epochs: out.epochs, steps: out.steps, probes: [], study: out.study, ...(out.valSamples ? { valSamples: out.valSamples } : {}) };
   } catch (err) {
-    result = { ...base, state: 'failed', error: err instanceof Error ? err.message : String(err), seconds: (performance.now() - t0) / 1000, epochs: [], steps: [], probes: [] };
+    const error = err instanceof Error ? err.message : String(err);
+    const diverged = error.match(/NaN\/Inf at step (\d+)/);
+    result = { ...base, state: 'failed', error, ...(diverged ? { divergedAtStep: Number(diverged[1]) } : {}), seconds: (performance.now() - t0) / 1000, epochs: [], steps: [], probes: [] };
   }
   emit({ phase: 'variant-finished', variant: v.id, variantResult: result });
   return result;

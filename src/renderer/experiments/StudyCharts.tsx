@@ -1,5 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
+import { activationOf } from '../../shared/experiments/catalog/activationsStudy';
 import { imbalanceOf, MINORITY_CLASSES } from '../../shared/experiments/catalog/classImbalance';
 import { sparsityOf } from '../../shared/experiments/catalog/l1Sparsity';
 import { thresholdOf, type ThresholdStudy } from '../../shared/experiments/catalog/thresholdMetrics';
@@ -229,6 +230,55 @@ function PrRoc({ series }: { series: readonly VariantSeries[] }) {
   );
 }
 
+/** Share of dead hidden units over the steps (and of saturated values for sigmoid/tanh), one line per variant. */
+function DeadUnits({ series }: { series: readonly VariantSeries[] }) {
+  const studies = series.map((s) => (s.result ? activationOf(s.result) : undefined));
+  const rows = (key: 'dead' | 'saturated'): Record<string, number>[] => {
+    const bySteps = new Map<number, Record<string, number>>();
+    studies.forEach((st, i) =>
+      st?.deadOverTime.forEach((p) => {
+        const v = p[key];
+        if (v !== null) bySteps.set(p.step, { ...(bySteps.get(p.step) ?? { step: p.step }), [`v${i}`]: v });
+      }),
+    );
+    return [...bySteps.values()].sort((a, b) => a.step - b.step);
+  };
+  const dead = rows('dead');
+  const saturated = rows('saturated');
+  const satSeries = series.map((s, i) => ({ s, i })).filter(({ i }) => studies[i]?.finalSaturated !== null && studies[i]?.finalSaturated !== undefined);
+  const line = (data: Record<string, number>[], title: string, info: string, testId: string, which: readonly { s: VariantSeries; i: number }[]) => (
+    <Card title={title} info={info} testId={testId}>
+      {!data.length ? (
+        waiting(220)
+      ) : (
+        <LineChart data={data} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
+          <CartesianGrid {...GRID} />
+          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} {...AXIS} />
+          <YAxis {...AXIS} width={44} domain={[0, 'auto']} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} />
+          <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), nameOf(series, n)]} labelFormatter={(l) => `step ${l}`} />
+          {which.map(({ s, i }) => (
+            <Line key={s.id} dataKey={`v${i}`} stroke={seriesColor(i)} strokeWidth={1.8} dot={false} connectNulls isAnimationActive={false} />
+          ))}
+        </LineChart>
+      )}
+      <div className="dash-foot">
+        <span className="legend">
+          {which.map(({ s, i }) => (
+            <LegendItem key={s.id} color={seriesColor(i)} label={s.name} />
+          ))}
+        </span>
+      </div>
+    </Card>
+  );
+  const all = series.map((s, i) => ({ s, i }));
+  return (
+    <>
+      {line(dead, 'Dead hidden units over training', 'share of the 512 units with |f′(z)| < 10⁻³ on all 256 probe images', 'exp-chart-dead-units', all)}
+      {line(saturated, 'Saturated values (sigmoid, tanh)', 'share of (unit, image) values with a slope under 10% of the maximum', 'exp-chart-saturation', satSeries)}
+    </>
+  );
+}
+
 /** The study chart for a kind, or null when the kind is not a study chart. */
 export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): ReactNode | null {
   switch (kind) {
@@ -236,6 +286,8 @@ export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): R
       return <ClassRecall key={kind} series={series} />;
     case 'pr_roc':
       return <PrRoc key={kind} series={series} />;
+    case 'dead_units':
+      return <DeadUnits key={kind} series={series} />;
     case 'weight_histogram':
       return <WeightHistogram key={kind} series={series} />;
     default:

@@ -1,4 +1,5 @@
 import type { StudyProcedure } from './toolkit';
+import { activationStudy } from './activations';
 import { imbalanceStudy } from './imbalance';
 import { sparsityStudy } from './sparsity';
 import { thresholdStudy } from './thresholds';
@@ -6,6 +7,7 @@ import { thresholdStudy } from './thresholds';
 /** The training loops of the study experiments (ExperimentDoc.study), by experiment id. */
 export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
   'class-imbalance': imbalanceStudy,
+  'dead-relu': activationStudy,
   'l1-sparsity': sparsityStudy,
   'threshold-metrics': thresholdStudy,
 };

@@ -185,6 +185,8 @@ export async function trainLoop(o: {
       const loss = (await cost.data())[0];
       cost.dispose();
       step++;
+      // Worded as a lab run words it, so the verdicts' divergence handling (divergedAtStep) applies.
+      if (!Number.isFinite(loss)) throw new Error(`The loss became NaN/Inf at step ${step}. The learning rate is too high for this network.`);
       await o.afterStep?.(step);
       sum += loss * idx.length;
       count += idx.length;

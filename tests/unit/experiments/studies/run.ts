@@ -10,6 +10,6 @@ const noRuns: ExperimentRuns = {
 };
 
 /** Runs a study on a fixed seed with a small config (the verdict tests' scale). */
-export function runStudy(id: string, overrides: ConfigPatch, seed = 42): Promise<ExperimentResult> {
-  return new ExperimentRunner(noRuns).run(id, { seed, overrides });
+export function runStudy(id: string, overrides: ConfigPatch, seed = 42, variants?: string[]): Promise<ExperimentResult> {
+  return new ExperimentRunner(noRuns).run(id, { seed, overrides, ...(variants ? { variants } : {}) });
 }
