@@ -1,6 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
 import { activationOf } from '../../shared/experiments/catalog/activationsStudy';
+import { bnModesOf } from '../../shared/experiments/catalog/bnTrainEval';
 import { imbalanceOf, MINORITY_CLASSES } from '../../shared/experiments/catalog/classImbalance';
 import { sparsityOf } from '../../shared/experiments/catalog/l1Sparsity';
 import { thresholdOf, type ThresholdStudy } from '../../shared/experiments/catalog/thresholdMetrics';
@@ -279,6 +280,48 @@ function DeadUnits({ series }: { series: readonly VariantSeries[] }) {
   );
 }
 
+const BN_MODES = [
+  { key: 'eval', label: 'eval (running stats)' },
+  { key: 'folded', label: 'BN folded' },
+  { key: 'train64', label: 'train mode, shuffled ×64' },
+  { key: 'trainSorted', label: 'train mode, class order ×64' },
+  { key: 'train1', label: 'train mode, 1 image' },
+] as const;
+
+/** Validation accuracy of every variant in each inference mode, grouped by mode. */
+function BnModes({ series }: { series: readonly VariantSeries[] }) {
+  const studies = series.map((s) => (s.result ? bnModesOf(s.result) : undefined));
+  const rows = useMemo(
+    () =>
+      BN_MODES.map((m) => {
+        const row: Record<string, number | string> = { mode: m.label };
+        studies.forEach((st, i) => {
+          if (st) row[`v${i}`] = st.accuracy[m.key];
+        });
+        return row;
+      }),
+    [studies],
+  );
+  return (
+    <Card title="Accuracy by inference mode" info="validation split; the same trained weights, five ways to run BN" span={2} testId="exp-chart-bn-modes">
+      {!studies.some((s) => s) ? (
+        waiting(220)
+      ) : (
+        <BarChart data={rows} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
+          <CartesianGrid {...GRID} vertical={false} />
+          <XAxis dataKey="mode" {...AXIS} interval={0} tick={{ ...AXIS.tick, fontSize: 10 }} />
+          <YAxis {...AXIS} width={44} domain={[0, 1]} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} />
+          <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), nameOf(series, n)]} />
+          {series.map((s, i) => (
+            <Bar key={s.id} dataKey={`v${i}`} fill={seriesColor(i)} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      )}
+      <SeriesLegend series={series} />
+    </Card>
+  );
+}
+
 /** The study chart for a kind, or null when the kind is not a study chart. */
 export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): ReactNode | null {
   switch (kind) {
@@ -286,6 +329,8 @@ export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): R
       return <ClassRecall key={kind} series={series} />;
     case 'pr_roc':
       return <PrRoc key={kind} series={series} />;
+    case 'bn_modes':
+      return <BnModes key={kind} series={series} />;
     case 'dead_units':
       return <DeadUnits key={kind} series={series} />;
     case 'weight_histogram':

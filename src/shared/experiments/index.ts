@@ -1,5 +1,6 @@
 import { bnHighLr } from './catalog/bnHighLr';
 import { activationsStudy } from './catalog/activationsStudy';
+import { bnTrainEval } from './catalog/bnTrainEval';
 import { classImbalance } from './catalog/classImbalance';
 import { gradientFlow } from './catalog/gradientFlow';
 import { initialization } from './catalog/initialization';
@@ -19,7 +20,7 @@ export { deepMerge, EXPERIMENT_DEFAULTS, experimentConfig, resolveConfig } from 
 export { VariantCollector, confidenceOf } from './collect';
 
 /** The guided experiments, in gallery order. */
-export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, classImbalance, thresholdMetrics, activationsStudy, l1Sparsity];
+export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, classImbalance, thresholdMetrics, activationsStudy, bnTrainEval, l1Sparsity];
 
 export const experimentById = (id: string): ExperimentDoc | undefined => EXPERIMENTS.find((e) => e.id === id);
 export { USER_EXPERIMENT_FORMAT, makeUserExperiment, slugify, userExperimentSchema, userExperimentVerdict, type UserExperiment } from './user';
