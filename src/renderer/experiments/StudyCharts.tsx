@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, Reference
 import { activationOf } from '../../shared/experiments/catalog/activationsStudy';
 import { bnModesOf } from '../../shared/experiments/catalog/bnTrainEval';
 import { imbalanceOf, MINORITY_CLASSES } from '../../shared/experiments/catalog/classImbalance';
-import { sparsityOf } from '../../shared/experiments/catalog/l1Sparsity';
+import { sparsityOf, WEIGHT_RANGE } from '../../shared/experiments/catalog/l1Sparsity';
 import { thresholdOf, type ThresholdStudy } from '../../shared/experiments/catalog/thresholdMetrics';
 import { rates } from '../../shared/experiments/studyMeasures';
 import type { ChartKind } from '../../shared/experiments/types';
@@ -59,11 +59,11 @@ function WeightHistogram({ series }: { series: readonly VariantSeries[] }) {
         ) : (
           <LineChart data={rows} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
             <CartesianGrid {...GRID} />
-            <XAxis dataKey="w" type="number" domain={['dataMin', 'dataMax']} {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
+            <XAxis dataKey="w" type="number" domain={[-WEIGHT_RANGE, WEIGHT_RANGE]} ticks={[-WEIGHT_RANGE, -WEIGHT_RANGE / 2, 0, WEIGHT_RANGE / 2, WEIGHT_RANGE]} {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
             <YAxis {...AXIS} width={48} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} />
             <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), nameOf(series, n)]} labelFormatter={(l) => `w ≈ ${fmt(l as number, 3)}`} />
             {series.map((s, i) => (
-              <Line key={s.id} dataKey={`v${i}`} type="stepAfter" stroke={seriesColor(i)} strokeWidth={1.6} dot={false} isAnimationActive={false} />
+              <Line key={s.id} dataKey={`v${i}`} type="step" stroke={seriesColor(i)} strokeWidth={1.6} strokeDasharray={i % 2 ? '5 3' : undefined} dot={false} isAnimationActive={false} />
             ))}
           </LineChart>
         )}
