@@ -80,7 +80,7 @@ export const activationsStudy: ExperimentDoc = {
   ],
   metric: { key: 'dead_units', label: 'share of dead hidden units (end)', better: 'lower', format: 'percent' },
   charts: ['dead_units', 'val_accuracy', 'train_loss'],
-  estimatedSeconds: 90,
+  estimatedSeconds: 30,
   verdict(results) {
     const s = Object.fromEntries(results.map((r) => [r.variant, activationOf(r)]));
     const perVariant = Object.fromEntries(

@@ -59,7 +59,7 @@ export const bnTrainEval: ExperimentDoc = {
   variants: BATCHES.map((b) => ({ id: `batch${b}`, name: `Batch ${b}`, description: `Trained with batches of ${b}${b < 4 ? ' (below 4: noisy batch statistics)' : ''}.`, graph, config: { batchSize: b } })),
   metric: { key: 'eval_accuracy', label: 'validation accuracy in eval mode', better: 'higher', format: 'percent' },
   charts: ['bn_modes', 'val_accuracy', 'train_loss'],
-  estimatedSeconds: 120,
+  estimatedSeconds: 40,
   verdict(results) {
     const s = Object.fromEntries(results.map((r) => [r.variant, bnModesOf(r)]));
     const perVariant = Object.fromEntries(

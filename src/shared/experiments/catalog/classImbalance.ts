@@ -48,7 +48,7 @@ export const classImbalance: ExperimentDoc = {
   ],
   metric: { key: 'minority_recall', label: 'mean recall of the rare digits 5–9', better: 'higher', format: 'percent' },
   charts: ['class_recall', 'val_accuracy', 'train_loss'],
-  estimatedSeconds: 30,
+  estimatedSeconds: 25,
   verdict(results) {
     const s = Object.fromEntries(results.map((r) => [r.variant, imbalanceOf(r)]));
     const perVariant = Object.fromEntries(

@@ -49,7 +49,7 @@ export const l1Sparsity: ExperimentDoc = {
   ],
   metric: { key: 'exact_zeros', label: 'first-layer weights exactly 0', better: 'higher', format: 'percent' },
   charts: ['weight_histogram', 'val_accuracy', 'train_loss'],
-  estimatedSeconds: 60,
+  estimatedSeconds: 20,
   verdict(results) {
     const s = Object.fromEntries(results.map((r) => [r.variant, sparsityOf(r)]));
     const perVariant = Object.fromEntries(
