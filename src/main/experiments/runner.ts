@@ -9,6 +9,7 @@ import { userExperimentVerdict, type UserExperiment } from '../../shared/experim
 import { restore } from '../../shared/graph/restore';
 import type { GraphDoc } from '../../shared/graph/types';
 import type { RunManager } from '../service/runManager';
+import { STUDY_PROCEDURES } from './studies';
 
 /** What the runner needs from the training side: a RunManager (RunRegistry is one; `wait` is used when present). */
 export type ExperimentRuns = Pick<RunManager, 'startRun' | 'controlRun' | 'onEvent' | 'runDetail'> & { wait?(id: string): Promise<RunSummary> };
@@ -88,6 +89,10 @@ export class ExperimentRunner {
           }
           const config = experimentConfig(doc.config, v.config, { ...opts.overrides, seed });
           const t0 = performance.now();
+          if (doc.study) {
+            results[i] = await runStudyVariant(doc, v, config, cost, opts.signal, (phase) => emit({ ...phase, index: i, total: variants.length }));
+            return;
+          }
           let summary: RunSummary;
           pendingStarts++;
           try {
@@ -157,6 +162,33 @@ export class ExperimentRunner {
     emit({ phase: 'finished', result });
     return result;
   }
+}
+
+/** A study variant: trained in-process by the study's own loop (no lab run); its measurements go into `study`. */
+async function runStudyVariant(
+  doc: ExperimentDoc,
+  v: ExperimentDoc['variants'][number],
+  config: ReturnType<typeof experimentConfig>,
+  cost: { params: number; flops: number },
+  signal: AbortSignal | undefined,
+  emit: (e: Omit<ExperimentEvent, 'type' | 'session' | 'experiment' | 'index' | 'total'>) => void,
+): Promise<VariantResult> {
+  const procedure = STUDY_PROCEDURES[doc.id];
+  const t0 = performance.now();
+  const base = { variant: v.id, name: v.name, ...cost };
+  if (!procedure) return { ...base, state: 'failed', error: `no study procedure for '${doc.id}'`, seconds: 0, epochs: [], steps: [], probes: [] };
+  emit({ phase: 'variant-started', variant: v.id });
+  let result: VariantResult;
+  try {
+    const out = await procedure({ doc, variant: v, config, signal });
+    result = { ...base, state: out.stopped ? 'stopped' : 'completed', seconds: (performance.now() - t0) / 1000, epochs: out.epochs, steps: out.steps, probes: [], study: out.study, ...(out.valSamples ? { valSamples: out.valSamples } : {}) };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    const diverged = error.match(/NaN\/Inf at step (\d+)/);
+    result = { ...base, state: 'failed', error, ...(diverged ? { divergedAtStep: Number(diverged[1]) } : {}), seconds: (performance.now() - t0) / 1000, epochs: [], steps: [], probes: [] };
+  }
+  emit({ phase: 'variant-finished', variant: v.id, variantResult: result });
+  return result;
 }
 
 export const newSession = (experiment: string): string => `${experiment}-${randomBytes(3).toString('hex')}`;

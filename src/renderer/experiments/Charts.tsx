@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } 
 import type { ExperimentResult, LabApi } from '../../shared/api';
 import type { ChartKind, ReceptiveFieldDrawing } from '../../shared/experiments/types';
 import { AXIS, Card, Empty, fmt, GRID, LegendItem, logTick, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { studyChart } from './StudyCharts';
 import { compactCount, confidenceRows, epochRows, layerRows, receptiveFieldRows, stepRows, type EpochKey, type VariantSeries } from './model';
 
 /** The experiment's charts, every variant overlaid in its own colour (the same order as the variants table). */
@@ -292,6 +293,11 @@ export function ExperimentCharts({
         if (result?.drawing) out.push(<ReceptiveFieldView key={k} drawing={result.drawing} names={series} lab={lab} layers={result.verdict.measurements.layers} />);
         else out.push(<Card key={k} title="Receptive field" testId="exp-rf-empty"><Empty height={160}>Start the experiment to compute the receptive fields.</Empty></Card>);
         break;
+      default: {
+        // The study experiments' charts (per-class recall, PR/ROC, dead units, weight histograms, BN modes).
+        const chart = studyChart(k, series);
+        if (chart) out.push(chart);
+      }
     }
   }
   return (

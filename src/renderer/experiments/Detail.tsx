@@ -414,6 +414,7 @@ export function GuidedDetail({ store, id }: { store: ExperimentsStore; id: strin
               </div>
               <div className="exp-facts muted">
                 {info.kind === 'computed' ? 'Computed from the graphs (no training)' : `Trains on ${info.dataset}: ${configSummary(info)}`} · {estimate(info.estimatedSeconds, info.kind)}
+                {info.study && ' · a study: each variant trains in the lab’s own small loop (not as a run in Runs)'}
               </div>
             </div>
           </section>

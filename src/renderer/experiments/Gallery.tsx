@@ -69,6 +69,9 @@ function GuidedCard({ info, store }: { info: ExperimentInfo; store: ExperimentsS
       </div>
       <div className="exp-card-title">{info.title}</div>
       <p className="exp-card-claim">{info.claim}</p>
+      <div className="muted exp-card-notes" data-testid="exp-card-notes" title={info.notes.section}>
+        from notes {info.notes.files.join(', ')}
+      </div>
       <LastVerdictFoot verdict={verdict} running={session?.running} progress={session ? `${done}/${plural(session.variants.length, 'variant')}` : undefined} />
     </button>
   );

@@ -27,6 +27,7 @@ export function describeExperiment(doc: ExperimentDoc, overrides: ConfigPatch = 
     formula: doc.formula,
     dataset: doc.dataset,
     kind: doc.kind,
+    ...(doc.study ? { study: true as const } : {}),
     metric: doc.metric,
     charts: doc.charts,
     estimatedSeconds: doc.estimatedSeconds,

@@ -22,6 +22,8 @@ export interface VariantSpec {
   graph: () => GraphDoc;
   /** Deep-merged over the experiment's config. */
   config?: ConfigPatch;
+  /** Study experiments: the variant's own settings for the study's training loop (sampling, activation, BN mode …). */
+  study?: Record<string, string | number | boolean>;
 }
 
 /** The metric the gallery charts first. `better` says which way is good. */
@@ -44,7 +46,13 @@ export type ChartKind =
   | 'activation_std_per_layer'
   | 'confidence_histogram'
   | 'params_flops'
-  | 'receptive_field';
+  | 'receptive_field'
+  // Study charts (data in VariantResult.study; see src/shared/experiments/studyCharts.ts)
+  | 'class_recall'
+  | 'pr_roc'
+  | 'dead_units'
+  | 'weight_histogram'
+  | 'bn_modes';
 
 export interface ExperimentDoc {
   id: string;
@@ -62,6 +70,13 @@ export interface ExperimentDoc {
   dataset: string;
   /** 'trained': every variant is trained; 'computed': measured from the graphs alone (no training). */
   kind: 'trained' | 'computed';
+  /**
+   * Set for studies whose variants need more than a lab run measures (an imbalanced split, per-sample scores, a
+   * proximal L1 step, BN in train mode at inference): each variant is trained in-process by the study's own small
+   * TF.js loop (src/main/experiments/studies/<id>), not as a lab run, and its measurements land in
+   * VariantResult.study. The variants' graphs still describe the networks (and open as projects).
+   */
+  study?: true;
   /** The shared training settings (TrainConfig input); variants patch it. */
   config: ConfigPatch;
   variants: VariantSpec[];
@@ -143,6 +158,8 @@ export interface VariantResult {
   confidence?: ConfidenceSample[];
   /** How many validation samples the last evaluation had (confidence may cover fewer: capped per confusion cell). */
   valSamples?: number;
+  /** Study experiments: what the study's own loop measured (per-class recall, curves, histograms …). */
+  study?: Record<string, unknown>;
 }
 
 // ---- Verdicts ----
@@ -201,6 +218,8 @@ export interface ExperimentInfo {
   formula: string;
   dataset: string;
   kind: 'trained' | 'computed';
+  /** Trained in-process by the study's own loop (not as lab runs): see ExperimentDoc.study. */
+  study?: true;
   metric: MetricSpec;
   charts: ChartKind[];
   estimatedSeconds: number;

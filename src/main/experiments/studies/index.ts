@@ -1,0 +1,17 @@
+import type { StudyProcedure } from './toolkit';
+import { activationStudy } from './activations';
+import { bnModesStudy } from './batchnormModes';
+import { imbalanceStudy } from './imbalance';
+import { sparsityStudy } from './sparsity';
+import { thresholdStudy } from './thresholds';
+
+/** The training loops of the study experiments (ExperimentDoc.study), by experiment id. */
+export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
+  'bn-train-eval': bnModesStudy,
+  'class-imbalance': imbalanceStudy,
+  'dead-relu': activationStudy,
+  'l1-sparsity': sparsityStudy,
+  'threshold-metrics': thresholdStudy,
+};
+
+export type { StudyContext, StudyOutput, StudyProcedure } from './toolkit';
