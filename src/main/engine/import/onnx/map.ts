@@ -50,7 +50,11 @@ export class UnmappedError extends OnnxImportError {
 const attr = (n: OnnxNode, name: string): Attribute | undefined => n.attrs.get(name);
 const attrInt = (n: OnnxNode, name: string, d: number): number => attr(n, name)?.i ?? d;
 const attrInts = (n: OnnxNode, name: string): number[] | undefined => attr(n, name)?.ints;
-const attrFloat = (n: OnnxNode, name: string, d: number): number => attr(n, name)?.f ?? d;
+/** A float attribute as the decimal it was written from (float32 0.1 reads back as 0.1, not 0.10000000149). */
+const attrFloat = (n: OnnxNode, name: string, d: number): number => {
+  const f = attr(n, name)?.f;
+  return f === undefined ? d : Number(f.toPrecision(7));
+};
 const near = (a: number, b: number, tol = 1e-6): boolean => Math.abs(a - b) <= tol;
 
 class Mapper {
@@ -249,6 +253,9 @@ class Mapper {
         return this.addOp(n);
       case 'Mul':
         return this.mul(n);
+      case 'Div':
+        if (this.gelu(n)) return;
+        throw this.unmapped(n, 'op Div');
       case 'Concat':
         return this.concat(n);
       case 'Resize':
@@ -303,7 +310,7 @@ class Mapper {
     if (n.outputs.length > 1 && n.outputs.slice(1).some((o) => (this.consumers.get(o) ?? []).length > 0)) throw this.unmapped(n, 'a BatchNormalization in training mode');
     const momentum = 1 - attrFloat(n, 'momentum', 0.9);
     const w = (d: Float32Array): Weight => ({ data: d, shape: [c] });
-    this.set(n, this.add('norm/batchnorm', { momentum: Math.round(momentum * 1e6) / 1e6, epsilon: Number(attrFloat(n, 'epsilon', 1e-5).toPrecision(6)), affine: true }, [x], this.label(n), { gamma: w(gamma), beta: w(beta), moving_mean: w(mean), moving_variance: w(variance) }, n));
+    this.set(n, this.add('norm/batchnorm', { momentum: Math.round(momentum * 1e6) / 1e6, epsilon: attrFloat(n, 'epsilon', 1e-5), affine: true }, [x], this.label(n), { gamma: w(gamma), beta: w(beta), moving_mean: w(mean), moving_variance: w(variance) }, n));
   }
 
   private act(n: OnnxNode, key: string, params: Record<string, unknown> = {}, x = this.value(n), out = n.outputs[0]): void {
@@ -394,8 +401,11 @@ class Mapper {
     this.set(n, x.layout === 'nchw' && h * w > 1 ? { ...out, chw: [c, h, w] } : out);
   }
 
+  /** A model output, directly or through Identity nodes. */
   private isOutput(tensor: string): boolean {
-    return this.graphOutputs.has(tensor) && (this.consumers.get(tensor) ?? []).length === 0;
+    const next = this.consumers.get(tensor) ?? [];
+    if (next.length === 0) return this.graphOutputs.has(tensor);
+    return !this.graphOutputs.has(tensor) && next.length === 1 && next[0].op === 'Identity' && this.isOutput(next[0].outputs[0]);
   }
 
   private dense(n: OnnxNode, x: Value, kernel: Weight, bias: Float32Array | undefined, out: string): void {
@@ -446,6 +456,7 @@ class Mapper {
 
   /** Mul by a per-channel constant then Add of one (the lab's own BatchNorm export) → BatchNorm. */
   private mul(n: OnnxNode): void {
+    if (this.gelu(n)) return;
     const ci = n.inputs.findIndex((i) => this.consts.has(i));
     if (ci < 0) throw this.unmapped(n, 'a Mul of two computed tensors (not x·σ(x), x·hardσ(x) or Squeeze-Excitation)');
     const x = this.value(n, 1 - ci);
@@ -462,47 +473,99 @@ class Mapper {
     this.set(n, this.add('norm/batchnorm', { momentum: 0.1, epsilon: eps, affine: true }, [x], this.label(n), { gamma: w(scale.floats!), beta: w(shift!.floats!), moving_mean: w(new Float32Array(c)), moving_variance: w(new Float32Array(c).fill(1 - eps)) }, n), add.outputs[0]);
   }
 
-  /** GAP → 1×1 Conv → act → 1×1 Conv → Sigmoid/HardSigmoid → Mul(x, gate): one Squeeze-Excitation block. */
+  /** One FC of an SE block after `tensor`: a 1×1 Conv (PyTorch) or [Flatten →] MatMul [+ Add] (the lab's export). */
+  private seFc(tensor: string): { kernel: Weight; bias?: Float32Array; out: string; nodes: OnnxNode[] } | undefined {
+    const n = this.soleConsumer(tensor);
+    if (!n) return undefined;
+    if (n.op === 'Flatten' || (n.op === 'Reshape' && this.constOf(n, 1)?.ints?.length === 2)) {
+      const rest = this.seFc(n.outputs[0]);
+      return rest && { ...rest, nodes: [n, ...rest.nodes] };
+    }
+    const w = this.constOf(n, 1);
+    if (!w?.floats) return undefined;
+    if (n.op === 'Conv' && w.dims.length === 4 && w.dims[2] === 1 && w.dims[3] === 1 && attrInt(n, 'group', 1) === 1) {
+      const bias = this.constOf(n, 2)?.floats;
+      return { kernel: permute(w.floats, [w.dims[0], w.dims[1]], [1, 0]), ...(bias ? { bias } : {}), out: n.outputs[0], nodes: [n] };
+    }
+    if (n.op === 'MatMul' && w.dims.length === 2) {
+      const kernel = { data: w.floats, shape: [...w.dims] };
+      const add = this.soleConsumer(n.outputs[0]);
+      const b = add?.op === 'Add' ? this.consts.get(add.inputs.find((i) => i !== n.outputs[0]) ?? '')?.floats : undefined;
+      if (add && b && b.length === w.dims[1]) return { kernel, bias: b, out: add.outputs[0], nodes: [n, add] };
+      return { kernel, out: n.outputs[0], nodes: [n] };
+    }
+    return undefined;
+  }
+
+  /** GAP → FC → ReLU/SiLU → FC → Sigmoid/HardSigmoid [→ Unsqueeze] → Mul(x, gate): one Squeeze-Excitation block. */
   private squeezeExcite(gap: OnnxNode, x: Value): boolean {
-    const conv1 = this.soleConsumer(gap.outputs[0]);
-    if (conv1?.op !== 'Conv') return false;
-    const w1 = this.constOf(conv1, 1);
-    const b1 = this.constOf(conv1, 2)?.floats;
-    const after = this.consumers.get(conv1.outputs[0]) ?? [];
-    let act: OnnxNode;
-    let actKind: 'relu' | 'silu';
-    const skip: OnnxNode[] = [];
-    if (after.length === 1 && after[0].op === 'Relu') {
-      act = after[0];
-      actKind = 'relu';
-    } else if (after.length === 2 && after.some((c) => c.op === 'Sigmoid')) {
-      const sig = after.find((c) => c.op === 'Sigmoid')!;
-      const m = after.find((c) => c.op === 'Mul' && c.inputs.includes(sig.outputs[0]));
-      if (!m || this.soleConsumer(sig.outputs[0]) !== m) return false;
-      skip.push(sig);
-      act = m;
-      actKind = 'silu';
-    } else return false;
-    const conv2 = this.soleConsumer(act.outputs[0]);
-    if (conv2?.op !== 'Conv') return false;
-    const w2 = this.constOf(conv2, 1);
-    const b2 = this.constOf(conv2, 2)?.floats;
-    const gateNode = this.soleConsumer(conv2.outputs[0]);
-    if (!gateNode || !(gateNode.op === 'Sigmoid' || this.isHardSigmoid(gateNode))) return false;
-    const mul = this.soleConsumer(gateNode.outputs[0]);
-    if (mul?.op !== 'Mul' || !mul.inputs.includes(gap.inputs[0])) return false;
     const c = x.shape[2];
-    if (!w1?.floats || !w2?.floats || w1.dims.join() !== `${w1.dims[0]},${c},1,1` || w2.dims.join() !== `${c},${w1.dims[0]},1,1` || !!b1 !== !!b2) return false;
-    if ([conv1, conv2].some((cv) => attrInt(cv, 'group', 1) !== 1)) return false;
-    const s = w1.dims[0];
+    const fc1 = this.seFc(gap.outputs[0]);
+    if (!fc1 || fc1.kernel.shape[0] !== c) return false;
+    const s = fc1.kernel.shape[1];
+    const after = this.consumers.get(fc1.out) ?? [];
+    let act: { kind: 'relu' | 'silu'; out: string; nodes: OnnxNode[] };
+    if (after.length === 1 && after[0].op === 'Relu') act = { kind: 'relu', out: after[0].outputs[0], nodes: [after[0]] };
+    else if (after.length === 2 && after.some((n) => n.op === 'Sigmoid')) {
+      const sig = after.find((n) => n.op === 'Sigmoid')!;
+      const m = after.find((n) => n.op === 'Mul' && n.inputs.includes(sig.outputs[0]));
+      if (!m || this.soleConsumer(sig.outputs[0]) !== m) return false;
+      act = { kind: 'silu', out: m.outputs[0], nodes: [sig, m] };
+    } else return false;
+    const fc2 = this.seFc(act.out);
+    if (!fc2 || fc2.kernel.shape.join() !== `${s},${c}` || !!fc1.bias !== !!fc2.bias) return false;
+    const gate = this.soleConsumer(fc2.out);
+    if (!gate || !(gate.op === 'Sigmoid' || this.isHardSigmoid(gate))) return false;
+    const nodes = [...fc1.nodes, ...act.nodes, ...fc2.nodes, gate];
+    let mul = this.soleConsumer(gate.outputs[0]);
+    if (mul?.op === 'Unsqueeze') {
+      nodes.push(mul);
+      mul = this.soleConsumer(mul.outputs[0]);
+    }
+    if (mul?.op !== 'Mul' || !mul.inputs.includes(gap.inputs[0])) return false;
+    nodes.push(mul);
     const weights: Record<string, Weight> = {
-      fc1_kernel: permute(w1.floats, [s, c], [1, 0]),
-      fc2_kernel: permute(w2.floats, [c, s], [1, 0]),
-      ...(b1 && b2 ? { fc1_bias: { data: b1, shape: [s] }, fc2_bias: { data: b2, shape: [c] } } : {}),
+      fc1_kernel: fc1.kernel,
+      fc2_kernel: fc2.kernel,
+      ...(fc1.bias && fc2.bias ? { fc1_bias: { data: fc1.bias, shape: [s] }, fc2_bias: { data: fc2.bias, shape: [c] } } : {}),
     };
-    const v = this.add('attn/se', { squeeze: s, activation: actKind, gate: gateNode.op === 'Sigmoid' ? 'sigmoid' : 'hardsigmoid', bias: !!b1 }, [x], this.label(conv1)?.replace(/\.fc1$/, ''), weights, gap);
-    for (const m of [conv1, ...skip, act, conv2, gateNode, mul]) this.done.add(m);
+    const label = this.label(fc1.nodes[fc1.nodes.length - 1])?.replace(/\.fc1$/, '');
+    const v = this.add('attn/se', { reduction: Math.max(1, Math.min(256, Math.round(c / s))), squeeze: s, activation: act.kind, gate: gate.op === 'Sigmoid' ? 'sigmoid' : 'hardsigmoid', bias: !!fc1.bias }, [x], label, weights, gap);
+    for (const m of nodes) this.done.add(m);
     this.set(gap, v, mul.outputs[0]);
+    return true;
+  }
+
+  /** x·½(1 + erf(x/√2)), as exporters write GELU: Mul(x, 1/√2) or Div(x, √2) → Erf → Add 1 → Mul x → Mul ½ (either order). */
+  private gelu(first: OnnxNode): boolean {
+    const x = first.inputs.find((i) => !this.consts.has(i));
+    const k = this.consts.get(first.inputs.find((i) => this.consts.has(i)) ?? '')?.floats;
+    if (!x || !k || k.length !== 1) return false;
+    if (!(first.op === 'Mul' ? near(k[0], Math.SQRT1_2, 1e-4) : first.op === 'Div' && near(k[0], Math.SQRT2, 1e-4))) return false;
+    const erf = this.soleConsumer(first.outputs[0]);
+    if (erf?.op !== 'Erf') return false;
+    const add = this.soleConsumer(erf.outputs[0]);
+    const one = add?.op === 'Add' ? this.consts.get(add.inputs.find((i) => i !== erf.outputs[0]) ?? '')?.floats : undefined;
+    if (!add || !one || one.length !== 1 || one[0] !== 1) return false;
+    let m = this.soleConsumer(add.outputs[0]);
+    const nodes: OnnxNode[] = [first, erf, add];
+    let sawX = false;
+    let sawHalf = false;
+    for (let i = 0; i < 2 && m?.op === 'Mul'; i++) {
+      const other = m.inputs.find((t) => t !== nodes[nodes.length - 1].outputs[0]);
+      const half = this.consts.get(other ?? '')?.floats;
+      if (other === x && !sawX) sawX = true;
+      else if (half?.length === 1 && near(half[0], 0.5) && !sawHalf) sawHalf = true;
+      else return false;
+      nodes.push(m);
+      if (i === 0) m = this.soleConsumer(m.outputs[0]);
+    }
+    if (!sawX || !sawHalf) return false;
+    const last = nodes[nodes.length - 1];
+    const v = this.values.get(x);
+    if (!v || v.layout === 'nhwc') return false;
+    for (const n of nodes) this.done.add(n);
+    this.act(first, 'gelu', { approximate: 'none' }, v, last.outputs[0]);
     return true;
   }
 
