@@ -24,9 +24,9 @@ function usage(): string {
     '  inspect <template|file> [--json]  per-layer shapes, parameters and FLOPs',
     '  serve [--port P]                  the browser UI + API on 127.0.0.1 (prints the URL with its token)',
     '  export <run> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint NAME] [--runs DIR]',
-    '  import <model.onnx> --out DIR [--until NODE]   a model from elsewhere → a lab model folder (graph, checkpoint, preprocessing)',
     '  predict <run> <image> [--top 5 --class N --gradcam out.png --layer NAME --features out.png --json]',
     '  train <template|file> --dataset <name|folder> [--epochs N --batch N --lr X --optimizer adam --backend auto --out runs/ --json]',
+    '  import <model.onnx> --out DIR [--until NODE]   an ONNX model as a model folder',
     '  experiment list | <name> [--json --seed N --variants a,b --concurrency N] | save --title T --runs id,id [--metric M]',
   ].join('\n');
 }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { restore } from '../../shared/graph/restore';
 import type { GraphDoc, Issue } from '../../shared/graph/types';
 import { templateById, TEMPLATES } from '../../shared/templates';
@@ -20,11 +19,6 @@ export async function loadGraph(ref: string | undefined): Promise<{ graph: Graph
   if (!existsSync(ref)) {
     const names = TEMPLATES.map((t) => t.id).join(', ');
     throw new CliError(`'${ref}' is neither a template nor an existing file. Templates: ${names}`, 2);
-  }
-  // A lab model folder (npm run cli -- import …): its graph.json.
-  if (statSync(ref).isDirectory()) {
-    if (!existsSync(join(ref, 'graph.json'))) throw new CliError(`${ref} is a folder without graph.json (not a model folder)`, 2);
-    ref = join(ref, 'graph.json');
   }
   let text: string;
   try {

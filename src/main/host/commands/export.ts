@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isRunId } from '../../../shared/ids';
 import { EXPORT_FORMATS, ExportError, exportRun, type ExportFormat } from '../../engine/export';
-import { exportModelFolder, isModelFolder } from '../../engine/import/modelFolder';
 import { netsmithHome } from '../../util/home';
 import { CliError, parseArgs, type Command } from './types';
 
-const USAGE = 'npm run cli -- export <run id | run folder | model folder> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint best|last|NAME] [--fuse-bn] [--runs runs/]';
+const USAGE = 'npm run cli -- export <run id | run folder> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint best|last|NAME] [--fuse-bn] [--runs runs/]';
 
 /** Exports a run's checkpoint (or its graph) into a new folder; nothing is left behind on failure. */
 export const command: Command = async (argv) => {
@@ -15,17 +14,6 @@ export const command: Command = async (argv) => {
   const format = options.format;
   if (!ref || typeof options.out !== 'string' || typeof format !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
   if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format}'`, 2);
-  if (isModelFolder(ref)) {
-    // A lab model folder (npm run cli -- import …): its checkpoint, like a run's.
-    try {
-      const done = await exportModelFolder(ref, format as ExportFormat, options.out, { fuseBatchNorm: options['fuse-bn'] === true });
-      console.log(`exported ${format} of model folder ${ref} → ${done.dir}: ${done.files.join(', ')}`);
-      return 0;
-    } catch (err) {
-      if (err instanceof ExportError) throw new CliError(err.message);
-      throw err;
-    }
-  }
   const runsDir = resolve(typeof options.runs === 'string' ? options.runs : `${netsmithHome()}/runs`);
   // A run folder, else a run id (the one rule: never '..' or a path) under the runs folder.
   const runDir = existsSync(join(ref, 'run.json')) ? resolve(ref) : isRunId(ref) ? join(runsDir, ref) : '';

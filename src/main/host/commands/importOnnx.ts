@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ExportError } from '../../engine/export/errors';
+import { ModelFolderError } from '../../engine/modelFolder';
 import { OnnxImportError } from '../../engine/import/onnx/errors';
-import { importOnnxFile } from '../../engine/import/onnx/importOnnx';
-import { writeModelFolder } from '../../engine/import/modelFolder';
+import { importOnnxFile, writeImportedFolder } from '../../engine/import/onnx/importOnnx';
 import { withCommas } from '../format';
 import { CliError, parseArgs, type Command } from './types';
 
@@ -23,17 +23,17 @@ export const command: Command = async (argv) => {
     throw err;
   }
   try {
-    const dir = await writeModelFolder(options.out, imported);
+    const dir = await writeImportedFolder(options.out, imported);
     const r = imported.report;
-    if (options.json) console.log(JSON.stringify({ dir, ...r, classes: imported.preprocessing?.classes.length ?? 0, preprocessing: !!imported.preprocessing?.preprocessing }));
+    if (options.json) console.log(JSON.stringify({ dir, ...r, fromMetadata: imported.fromMetadata, notes: imported.info.notes }));
     else {
       console.log(`imported ${file} (${r.producer || 'unknown producer'}, opset ${r.opset}): ${r.onnxNodes} ONNX nodes → ${r.blocks} blocks, ${withCommas(r.params)} parameters${r.until ? `, up to node '${r.until}'` : ''}`);
-      console.log(`wrote ${dir}: graph.json, checkpoint/, ${imported.preprocessing ? 'preprocessing.json, ' : ''}import.json`);
-      if (!imported.preprocessing) console.log('note: the file names no classes or preprocessing (metadata_props); set them when you train');
+      console.log(`wrote the model folder ${dir}: netsmith-model.json, graph.json, preprocessing.json, checkpoint/`);
+      for (const n of imported.info.notes) console.log(`note: ${n}`);
     }
     return 0;
   } catch (err) {
-    if (err instanceof ExportError) throw new CliError(err.message);
+    if (err instanceof ExportError || err instanceof ModelFolderError) throw new CliError(err.message);
     throw err;
   } finally {
     imported.model.dispose();

@@ -138,9 +138,12 @@ describe('npm run cli -- import', () => {
     const ok = await cli(['import', join(work, 'ok.onnx'), '--out', out]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /6 ONNX nodes|5 ONNX nodes/);
-    for (const f of ['graph.json', 'checkpoint/model.json', 'checkpoint/weights.bin', 'import.json']) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ['netsmith-model.json', 'graph.json', 'preprocessing.json', 'checkpoint/model.json', 'checkpoint/weights.bin']) assert.ok(existsSync(join(out, f)), f);
     assert.equal(JSON.parse(readFileSync(join(out, 'graph.json'), 'utf8')).nodes.length, 5);
-    const inspect = await cli(['inspect', out, '--json']);
+    const info = JSON.parse(readFileSync(join(out, 'netsmith-model.json'), 'utf8'));
+    assert.deepEqual(info.classes, ['0', '1', '2', '3', '4']);
+    assert.match(info.notes.join(' '), /no preprocessing/);
+    const inspect = await cli(['inspect', join(out, 'graph.json'), '--json']);
     assert.equal(inspect.code, 0, inspect.stderr);
     assert.equal(JSON.parse(inspect.stdout).totals.params, 4 * 27 + 4 + 5 * 4 + 5);
 

@@ -7,6 +7,11 @@ import { exportOnnx } from '../../../../src/main/engine/export/onnx/export';
 import { decodeModel } from '../../../../src/main/engine/import/onnx/decode';
 import { importDecoded } from '../../../../src/main/engine/import/onnx/importOnnx';
 import { compiledWithStats, fixedData, maxAbsDiff, templateGraph } from '../export/helpers';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportModelFolder, writeModelFolder } from '../../../../src/main/engine/modelFolder';
+import { importOnnxFile } from '../../../../src/main/engine/import/onnx/importOnnx';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -57,4 +62,32 @@ describe('a template exported to ONNX by the lab imports back to the same graph'
       }
     });
   }
+});
+
+describe('ONNX metadata: class names and preprocessing survive export → import', () => {
+  test('a model folder exported to ONNX has a dynamic batch dimension and imports back with its classes and preprocessing', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'netsmith-onnx-meta-'));
+    try {
+      const graph = templateGraph('lenet_mnist');
+      const { model } = compiledWithStats(graph);
+      const classes = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+      const preprocessing = { input: [28, 28, 1] as [number, number, number], scale: 1 / 255, mean: [0.1307], std: [0.3081], resize: 'bilinear, stretched to the input size' };
+      await writeModelFolder(join(work, 'folder'), { format: 'netsmith.model', version: 1, name: 'lenet', task: 'classification', classes, source: 'test', notes: [], createdAt: new Date(0).toISOString() }, graph, preprocessing, model);
+      model.dispose();
+      await exportModelFolder(join(work, 'folder'), 'onnx', join(work, 'onnx'));
+      const decoded = decodeModel(readFileSync(join(work, 'onnx', 'model.onnx')));
+      assert.equal(decoded.inputs[0].dims?.[0], 'batch', 'the batch dimension is symbolic');
+      assert.ok(decoded.outputs.every((o) => o.dims?.[0] === 'batch'));
+      assert.deepEqual(JSON.parse(decoded.metadata.classes), classes);
+      const back = await importOnnxFile(join(work, 'onnx', 'model.onnx'));
+      back.model.dispose();
+      assert.deepEqual(back.info.classes, classes);
+      assert.deepEqual(back.fromMetadata, { classes: true, preprocessing: true });
+      assert.deepEqual(back.preprocessing.input, [28, 28, 1]);
+      assert.ok(Math.abs(back.preprocessing.scale - 1 / 255) < 1e-12);
+      assert.ok(maxAbsDiff(back.preprocessing.mean, [0.1307]) < 1e-9 && maxAbsDiff(back.preprocessing.std, [0.3081]) < 1e-9, JSON.stringify(back.preprocessing));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,26 +3,24 @@ import { basename, extname } from 'node:path';
 import { analyze } from '../../../../shared/graph/analyze';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import { compile } from '../../compile/compile';
+import { writeModelFolder } from '../../modelFolder';
 import { layerBaseNames } from '../../compile/naming';
+import type { ModelFolderInfo, Preprocessing } from '../../modelFolder';
 import type { OnnxModel } from './decode';
 import { OnnxImportError } from './errors';
 import { mapModel } from './map';
 import { readOnnxFile } from './read';
 import type { Weight } from './tensors';
 
-/** What the file's metadata_props say about the data the model expects (Netsmith's own exports write all of it). */
-export interface ImportedPreprocessing {
-  classes: string[];
-  preprocessing: { resize?: string; scale: number; mean: number[]; std: number[]; formula?: string } | null;
-  channelOrder?: string;
-  dataset?: string;
-}
-
 export interface ImportedModel {
   graph: GraphDoc;
   model: tf.LayersModel;
-  /** Null when the metadata says nothing about classes or preprocessing. */
-  preprocessing: ImportedPreprocessing | null;
+  /** netsmith-model.json of the model folder: name, classes, source, notes. */
+  info: ModelFolderInfo;
+  /** From metadata_props when the file gives it (Netsmith's own exports do), else pixel/255 with a note in info.notes. */
+  preprocessing: Preprocessing;
+  /** Whether metadata_props gave the classes / the preprocessing. */
+  fromMetadata: { classes: boolean; preprocessing: boolean };
   report: { source: string; opset: number; producer: string; onnxNodes: number; blocks: number; params: number; until?: string };
 }
 
@@ -37,15 +35,20 @@ function parseJson<T>(text: string | undefined): T | undefined {
   }
 }
 
-/** Classes and preprocessing from metadata_props: Netsmith's `netsmith.model_info`, else the plain keys. */
-export function preprocessingOf(meta: Record<string, string>): ImportedPreprocessing | null {
-  const info = parseJson<{ classes?: string[]; preprocessing?: ImportedPreprocessing['preprocessing']; dataset?: string; input?: { channelOrder?: string } }>(meta['netsmith.model_info']);
-  const classes = info?.classes ?? parseJson<string[]>(meta.classes) ?? [];
-  const mean = parseJson<number[]>(meta.mean);
-  const std = parseJson<number[]>(meta.std);
-  const pre = info?.preprocessing ?? (mean && std ? { scale: Number(meta.scale ?? 1), mean, std, ...(meta.resize ? { resize: meta.resize } : {}), ...(meta.preprocessing ? { formula: meta.preprocessing } : {}) } : null);
-  if (!classes.length && !pre) return null;
-  return { classes: Array.isArray(classes) ? classes.map(String) : [], preprocessing: pre, ...(info?.input?.channelOrder ?? meta.channel_order ? { channelOrder: info?.input?.channelOrder ?? meta.channel_order } : {}), ...(info?.dataset ?? meta.dataset ? { dataset: info?.dataset ?? meta.dataset } : {}) };
+const numbers = (v: unknown, n: number): number[] | undefined => (Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined);
+
+/** Classes and preprocessing from metadata_props: Netsmith's `netsmith.model_info`, else the plain keys (classes, mean, std, scale). */
+export function metadataOf(meta: Record<string, string>, input: [number, number, number]): { classes?: string[]; preprocessing?: Preprocessing } {
+  const info = parseJson<{ classes?: unknown; preprocessing?: { scale?: unknown; mean?: unknown; std?: unknown; resize?: unknown } | null }>(meta['netsmith.model_info']);
+  const rawClasses = info?.classes ?? parseJson<unknown>(meta.classes);
+  const classes = Array.isArray(rawClasses) && rawClasses.length > 0 ? rawClasses.map(String) : undefined;
+  const c = input[2];
+  const p = info?.preprocessing ?? { scale: Number(meta.scale ?? 1 / 255), mean: parseJson<unknown>(meta.mean), std: parseJson<unknown>(meta.std), resize: meta.resize };
+  const mean = numbers(p.mean, c);
+  const std = numbers(p.std, c);
+  const scale = typeof p.scale === 'number' && p.scale > 0 ? p.scale : 1 / 255;
+  const preprocessing = mean && std && std.every((x) => x > 0) ? { input, scale, mean, std, resize: typeof p.resize === 'string' && p.resize ? p.resize : 'bilinear, stretched to the input size' } : undefined;
+  return { ...(classes ? { classes } : {}), ...(preprocessing ? { preprocessing } : {}) };
 }
 
 /** Copies the mapped weights into the compiled model's layers; every weight of every layer must be covered. */
@@ -82,8 +85,18 @@ export function importDecoded(onnx: OnnxModel, opts: { name: string; until?: str
     throw new OnnxImportError(`the model uses opset ${onnx.opset}; the lab imports opsets ${SUPPORTED_OPSETS[0]} to ${SUPPORTED_OPSETS[1]}`);
   }
   const mapped = mapModel(onnx, { name: opts.name, until: opts.until });
-  const preprocessing = preprocessingOf(onnx.metadata);
   const graph = mapped.graph;
+  const input = [...graph.meta.input.shape] as [number, number, number];
+  const meta = metadataOf(onnx.metadata, input);
+  const head = graph.nodes.find((n) => n.type === 'head/classify');
+  const outputs = head ? (head.params as { classes: number }).classes : 0;
+  const classes = meta.classes && meta.classes.length === outputs ? meta.classes : Array.from({ length: outputs }, (_, k) => String(k));
+  const notes: string[] = [];
+  if (!meta.classes) notes.push(outputs ? `The file names no classes (metadata_props 'classes'): they are numbered 0…${outputs - 1}.` : 'The model has no classification head: no classes.');
+  else if (meta.classes.length !== outputs) notes.push(`metadata_props names ${meta.classes.length} classes but the head has ${outputs} outputs: they are numbered instead.`);
+  if (!meta.preprocessing) notes.push('The file gives no preprocessing (metadata_props mean/std): assumed x = pixel/255; edit preprocessing.json if the model expects another.');
+  if (opts.until) notes.push(`Imported up to node '${opts.until}'.`);
+  const preprocessing: Preprocessing = meta.preprocessing ?? { input, scale: 1 / 255, mean: new Array<number>(input[2]).fill(0), std: new Array<number>(input[2]).fill(1), resize: 'bilinear, stretched to the input size' };
   if (opts.until) graph.meta.description = `Imported from ${opts.source ?? 'an ONNX file'} up to node '${opts.until}'.`;
   else graph.meta.description = `Imported from ${opts.source ?? 'an ONNX file'} (${onnx.producer || 'unknown producer'}, opset ${onnx.opset}).`;
   const { model } = compile(graph, { seed: 1 });
@@ -93,12 +106,20 @@ export function importDecoded(onnx: OnnxModel, opts: { name: string; until?: str
     model.dispose();
     throw err;
   }
+  const source = `ONNX file ${opts.source ?? ''} (${onnx.producer || 'unknown producer'}, opset ${onnx.opset})`;
   return {
     graph,
     model,
+    info: { format: 'netsmith.model', version: 1, name: opts.name, task: 'classification', classes, source, notes, createdAt: new Date().toISOString() },
     preprocessing,
+    fromMetadata: { classes: !!meta.classes && meta.classes.length === outputs, preprocessing: !!meta.preprocessing },
     report: { source: opts.source ?? '', opset: onnx.opset, producer: onnx.producer, onnxNodes: onnx.nodes.length, blocks: graph.nodes.length, params: trainableParams(model), ...(opts.until ? { until: opts.until } : {}) },
   };
+}
+
+/** Writes an import as a lab model folder (see src/main/engine/modelFolder.ts), atomically. */
+export async function writeImportedFolder(outDir: string, m: ImportedModel): Promise<string> {
+  return writeModelFolder(outDir, m.info, m.graph, m.preprocessing, m.model);
 }
 
 /** Reads an .onnx file and imports it (see importDecoded). */
