@@ -49,3 +49,34 @@ describe("torch.onnx.export files of torchvision models import with torchvision'
     });
   }
 });
+
+describe('torch.onnx.export patterns beyond the classifiers: Pad, ConvTranspose, LayerNorm (one op and decomposed), GELU (erf)', { skip }, () => {
+  let params = 0;
+  before(() => {
+    if (skip) return;
+    const out = execFileSync(PYTHON, [resolve('tests/fixtures/onnx/torch_patterns.py'), work], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 300_000 });
+    params = Number(out.trim().split('\n').pop());
+  });
+  for (const opset of [13, 17]) {
+    test(`opset ${opset}`, async () => {
+      const file = join(work, `patterns_opset${opset}.onnx`);
+      const imported = await importOnnxFile(file);
+      try {
+        assert.deepEqual(
+          imported.graph.nodes.map((n) => n.type),
+          ['io/input', 'reshape/zeropad', 'core/conv2d', 'act/relu', 'core/conv2d_transpose', 'pool/global_avgpool', 'core/dense', 'norm/layernorm', 'act/gelu', 'head/classify'],
+        );
+        assert.deepEqual(imported.graph.nodes[1].params, { top: 0, bottom: 1, left: 1, right: 2 });
+        assert.equal(imported.graph.nodes.find((n) => n.type === 'norm/layernorm')!.params.epsilon, 1e-6);
+        assert.equal(imported.report.params, params);
+        const nchw = fixedData(2 * 3 * 16 * 16, 4);
+        const session = await ort.InferenceSession.create(file);
+        const ref = (await session.run({ input: new ort.Tensor('float32', nchw, [2, 3, 16, 16]) })).logits.data as Float32Array;
+        const lab = tf.tidy(() => (imported.model.predict(tf.tensor(nchw, [2, 3, 16, 16]).transpose([0, 2, 3, 1])) as tf.Tensor).dataSync());
+        assert.ok(maxAbsDiff(lab, ref) <= 1e-5, `max |lab − onnxruntime| = ${maxAbsDiff(lab, ref)}`);
+      } finally {
+        imported.model.dispose();
+      }
+    });
+  }
+});

@@ -63,23 +63,27 @@ class Reader {
     return this.pos >= this.end;
   }
 
-  varint(): number {
-    let result = 0;
-    let mul = 1;
+  /** An unsigned varint as a bigint (exact for all 64 bits). */
+  varintBig(): bigint {
+    let result = 0n;
+    let shift = 0n;
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.end) throw truncated();
       const b = this.buf[this.pos++];
-      result += (b & 0x7f) * mul;
+      result |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) return result;
-      mul *= 128;
+      shift += 7n;
     }
     throw notAModel('a malformed varint');
   }
 
-  /** A signed int64 varint as a number (two's complement above 2^63 wraps to negative). */
+  varint(): number {
+    return Number(this.varintBig());
+  }
+
+  /** A signed int64 varint (two's complement: -1 is ten bytes) as a number. */
   int64(): number {
-    const v = this.varint();
-    return v >= 2 ** 63 ? v - 2 ** 64 : v;
+    return Number(BigInt.asIntN(64, this.varintBig()));
   }
 
   fixed32(): DataView {

@@ -3,6 +3,7 @@ import { GraphBuilder, type Ref } from '../../../../shared/graph/builder';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import type { Attribute, OnnxModel, OnnxNode, TensorInfo } from './decode';
 import { OnnxImportError } from './errors';
+import { foldNode } from './fold';
 import { convKernel, denseKernel, depthwiseKernel, permute, type Weight } from './tensors';
 
 /** The lab value an ONNX tensor became: an image (lab NHWC; ONNX layout as named), or a flat vector. */
@@ -22,7 +23,7 @@ export interface MappedModel {
   graph: GraphDoc;
   /** Per lab node id: its weights by TF.js short name (kernel, bias, gamma, …). */
   weights: Map<string, Record<string, Weight>>;
-  /** ONNX node name → lab node id, for the report. */
+  /** ONNX nodes mapped (patterns count each of their nodes once). */
   nodesMapped: number;
 }
 
@@ -69,6 +70,7 @@ class Mapper {
   private readonly graphOutputs: Set<string>;
   private readonly input: number[];
   private lastMapped: string | undefined;
+  private readonly task: 'classification' | 'segmentation';
   count = 0;
 
   constructor(
@@ -83,6 +85,12 @@ class Mapper {
       if (n.op === 'Identity' && this.consts.has(n.inputs[0])) {
         this.consts.set(n.outputs[0], this.consts.get(n.inputs[0])!);
         this.constAliases.add(n);
+      } else if (n.inputs.length > 0 && n.inputs.every((i) => !i || this.consts.has(i))) {
+        const folded = foldNode(n, (i) => (n.inputs[i] ? this.consts.get(n.inputs[i]) : undefined), (a) => attr(n, a));
+        if (folded) {
+          this.consts.set(n.outputs[0], folded);
+          this.constAliases.add(n);
+        }
       }
     }
     const inputs = model.inputs.filter((i) => !this.consts.has(i.name));
@@ -96,7 +104,8 @@ class Mapper {
     const toNchw = (this.consumers.get(x.name) ?? []).every((n) => n.op === 'Transpose' && attrInts(n, 'perm')?.join() === '0,3,1,2');
     const nhwc = toNchw && (this.consumers.get(x.name) ?? []).length > 0;
     this.input = nhwc ? [a, b2, c] : [b2, c, a];
-    this.b = new GraphBuilder({ name: opts.name, input: this.input, task: 'classification' });
+    this.task = model.metadata.task === 'segmentation' ? 'segmentation' : 'classification';
+    this.b = new GraphBuilder({ name: opts.name, input: this.input, task: this.task });
     this.values.set(x.name, { ref: this.b.input(), layout: nhwc ? 'nhwc' : 'nchw', shape: this.input });
     this.graphOutputs = new Set(model.outputs.map((o) => o.name));
   }
@@ -177,7 +186,7 @@ class Mapper {
       const out = def.inferShape(
         inputs.map((v) => [null, ...v.shape]),
         parsed.params as never,
-        { graphInput: this.input, task: 'classification', describeInput: (i) => `input ${i}` },
+        { graphInput: this.input, task: this.task, describeInput: (i) => `input ${i}` },
       );
       shape = out.slice(1) as number[];
     } catch (err) {
@@ -240,8 +249,6 @@ class Mapper {
       case 'GlobalAveragePool':
       case 'GlobalMaxPool':
         return this.globalPool(n);
-      case 'ReduceMean':
-        return this.reduceMean(n);
       case 'Flatten':
       case 'Reshape':
         return this.flatten(n);
@@ -261,6 +268,14 @@ class Mapper {
       case 'Resize':
       case 'Upsample':
         return this.resize(n);
+      case 'ConvTranspose':
+        return this.convTranspose(n);
+      case 'Pad':
+        return this.pad(n);
+      case 'LayerNormalization':
+        return this.layerNorm(n);
+      case 'ReduceMean':
+        return this.reduceMean(n);
       default:
         throw this.unmapped(n, `op ${n.op}`);
     }
@@ -296,6 +311,9 @@ class Mapper {
     let out: Value;
     if (group === cin && group > 1 && o % cin === 0) {
       out = this.add('core/depthwise_conv2d', { kernel: kh, ...geometry, multiplier: o / cin, bias: !!bias }, [x], label, { depthwise_kernel: depthwiseKernel(wt.floats, wt.dims, cin), ...(bias ? { bias: { data: bias, shape: [o] } } : {}) }, n);
+    } else if (this.task === 'segmentation' && kh === 1 && group === 1 && bias && strides[0] === 1 && pads[0] === 0 && this.isOutput(n.outputs[0]) && !this.opts.until) {
+      // A segmentation model's per-pixel classifier (the lab's export says the task in metadata_props).
+      out = this.add('head/segment', { classes: o }, [x], label, { kernel: convKernel(wt.floats, wt.dims), bias: { data: bias, shape: [o] } }, n);
     } else {
       out = this.add('core/conv2d', { filters: o, kernel: kh, ...geometry, groups: group, bias: !!bias }, [x], label, { kernel: convKernel(wt.floats, wt.dims), ...(bias ? { bias: { data: bias, shape: [o] } } : {}) }, n);
     }
@@ -381,6 +399,7 @@ class Mapper {
   private reduceMean(n: OnnxNode): void {
     const x = this.value(n);
     const axes = attrInts(n, 'axes') ?? this.constOf(n, 1)?.ints;
+    if (x.layout !== 'nchw' && axes?.length === 1 && (axes[0] === -1 || axes[0] === (x.layout === 'flat' ? 1 : 3)) && this.decomposedLayerNorm(n, x)) return;
     if (x.layout !== 'nchw' || axes?.map((a) => (a < 0 ? a + 4 : a)).sort().join() !== '2,3') throw this.unmapped(n, `a ReduceMean over axes [${axes}] of a ${x.layout} tensor`);
     const keep = attrInt(n, 'keepdims', 1) === 1;
     this.set(n, this.add('pool/global_avgpool', { keepDims: keep }, [x], this.label(n), undefined, n));
@@ -405,7 +424,8 @@ class Mapper {
   private isOutput(tensor: string): boolean {
     const next = this.consumers.get(tensor) ?? [];
     if (next.length === 0) return this.graphOutputs.has(tensor);
-    return !this.graphOutputs.has(tensor) && next.length === 1 && next[0].op === 'Identity' && this.isOutput(next[0].outputs[0]);
+    const pass = next.length === 1 && (next[0].op === 'Identity' || (next[0].op === 'Transpose' && attrInts(next[0], 'perm')?.join() === '0,2,3,1'));
+    return !this.graphOutputs.has(tensor) && pass && this.isOutput(next[0].outputs[0]);
   }
 
   private dense(n: OnnxNode, x: Value, kernel: Weight, bias: Float32Array | undefined, out: string): void {
@@ -567,6 +587,98 @@ class Mapper {
     for (const n of nodes) this.done.add(n);
     this.act(first, 'gelu', { approximate: 'none' }, v, last.outputs[0]);
     return true;
+  }
+
+  private convTranspose(n: OnnxNode): void {
+    const x = this.value(n);
+    this.requireImage(n, x);
+    const wt = this.constOf(n, 1);
+    if (!wt?.floats || wt.dims.length !== 4) throw this.unmapped(n, 'a ConvTranspose whose weight is not a 4-D float constant');
+    const [, o, kh, kw] = wt.dims;
+    const strides = attrInts(n, 'strides') ?? [1, 1];
+    const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
+    const outPad = attrInts(n, 'output_padding') ?? [0, 0];
+    if (kh !== kw || strides[0] !== strides[1] || outPad[0] !== outPad[1]) throw this.unmapped(n, `a non-square ConvTranspose (kernel ${kh}×${kw}, strides ${strides})`);
+    if (attrInt(n, 'group', 1) !== 1 || (attrInts(n, 'dilations') ?? [1, 1]).some((d) => d !== 1)) throw this.unmapped(n, 'a grouped or dilated ConvTranspose');
+    if (new Set(pads).size !== 1 || attr(n, 'output_shape') || (attr(n, 'auto_pad')?.s ?? 'NOTSET') !== 'NOTSET') throw this.unmapped(n, `a ConvTranspose with asymmetric pads [${pads}] or an output_shape`);
+    const bias = this.constOf(n, 2)?.floats;
+    const geometry = pads[0] === 0 ? { padding: 'valid', pad: 0 } : { padding: 'explicit', pad: pads[0] };
+    const weights = { kernel: permute(wt.floats, wt.dims, [2, 3, 1, 0]), ...(bias ? { bias: { data: bias, shape: [o] } } : {}) };
+    this.set(n, this.add('core/conv2d_transpose', { filters: o, kernel: kh, stride: strides[0], ...geometry, outputPadding: outPad[0], bias: !!bias }, [x], this.label(n), weights, n));
+  }
+
+  private pad(n: OnnxNode): void {
+    const x = this.value(n);
+    this.requireImage(n, x);
+    const pads = this.constOf(n, 1)?.ints ?? attrInts(n, 'pads');
+    const mode = attr(n, 'mode')?.s ?? 'constant';
+    const value = n.inputs[2] ? this.constOf(n, 2)?.floats?.[0] : attrFloat(n, 'value', 0);
+    if (!pads || pads.length !== 8 || mode !== 'constant' || value !== 0 || pads.some((p) => p < 0) || pads[0] || pads[1] || pads[4] || pads[5]) {
+      throw this.unmapped(n, `a Pad (${mode}, value ${value ?? '?'}) of [${pads ?? '?'}]: the lab pads H and W with zeros`);
+    }
+    this.set(n, this.add('reshape/zeropad', { top: pads[2], left: pads[3], bottom: pads[6], right: pads[7] }, [x], this.label(n), undefined, n));
+  }
+
+  private constScalar(n: OnnxNode | undefined, skip: string): number | undefined {
+    const other = n?.inputs.find((i) => i !== skip);
+    const t = other !== undefined ? this.consts.get(other)?.floats : undefined;
+    return t && t.length === 1 ? t[0] : undefined;
+  }
+
+  /**
+   * LayerNorm as opsets < 17 export it: m = ReduceMean(x) → d = Sub(x, m) → Pow(d, 2) → ReduceMean → Add ε → Sqrt →
+   * Div(d, ·) [→ Mul γ → Add β].
+   */
+  private decomposedLayerNorm(mean: OnnxNode, x: Value): boolean {
+    const sub = this.soleConsumer(mean.outputs[0]);
+    if (sub?.op !== 'Sub' || sub.inputs[0] !== mean.inputs[0] || sub.inputs[1] !== mean.outputs[0]) return false;
+    const uses = this.consumers.get(sub.outputs[0]) ?? [];
+    const pow = uses.find((u) => u.op === 'Pow' && this.constScalar(u, sub.outputs[0]) === 2);
+    const div = uses.find((u) => u.op === 'Div' && u.inputs[0] === sub.outputs[0]);
+    if (!pow || !div || uses.length !== 2) return false;
+    const variance = this.soleConsumer(pow.outputs[0]);
+    if (variance?.op !== 'ReduceMean') return false;
+    const addEps = this.soleConsumer(variance.outputs[0]);
+    const eps = this.constScalar(addEps, variance.outputs[0]);
+    if (addEps?.op !== 'Add' || eps === undefined) return false;
+    const sqrt = this.soleConsumer(addEps.outputs[0]);
+    if (sqrt?.op !== 'Sqrt' || div.inputs[1] !== sqrt.outputs[0]) return false;
+    const d = x.shape[x.shape.length - 1];
+    const nodes = [mean, sub, pow, variance, addEps, sqrt, div];
+    let out = div.outputs[0];
+    let gamma: Float32Array = new Float32Array(d).fill(1);
+    let beta: Float32Array = new Float32Array(d);
+    const mul = this.soleConsumer(out);
+    const g = mul?.op === 'Mul' ? this.consts.get(mul.inputs.find((i) => i !== out) ?? '')?.floats : undefined;
+    if (mul && g?.length === d) {
+      gamma = g;
+      nodes.push(mul);
+      out = mul.outputs[0];
+      const add = this.soleConsumer(out);
+      const b = add?.op === 'Add' ? this.consts.get(add.inputs.find((i) => i !== out) ?? '')?.floats : undefined;
+      if (add && b?.length === d) {
+        beta = b;
+        nodes.push(add);
+        out = add.outputs[0];
+      }
+    }
+    const v = this.add('norm/layernorm', { epsilon: Number(eps.toPrecision(7)) }, [x], this.label(mean), { gamma: { data: gamma, shape: [d] }, beta: { data: beta, shape: [d] } }, mean);
+    for (const m of nodes) this.done.add(m);
+    this.set(mean, { ...v, layout: x.layout }, out);
+    return true;
+  }
+
+  /** LayerNormalization over the last axis: of vectors, or of an NHWC map (channels; the lab's own export). */
+  private layerNorm(n: OnnxNode): void {
+    const x = this.value(n);
+    const axis = attrInt(n, 'axis', -1);
+    if (x.layout === 'nchw' || (axis !== -1 && axis !== (x.layout === 'flat' ? 1 : 3))) throw this.unmapped(n, `a LayerNormalization over axis ${axis} of a ${x.layout} tensor (the lab normalises the last axis)`);
+    const d = x.shape[x.shape.length - 1];
+    const gamma = this.floatsOf(n, 1, 'a LayerNormalization scale');
+    const beta = n.inputs[2] ? this.floatsOf(n, 2, 'a LayerNormalization bias') : new Float32Array(d);
+    if (gamma.length !== d || beta.length !== d) throw this.unmapped(n, 'a LayerNormalization whose scale or bias is not one per feature');
+    const v = this.add('norm/layernorm', { epsilon: attrFloat(n, 'epsilon', 1e-5) }, [x], this.label(n), { gamma: { data: gamma, shape: [d] }, beta: { data: beta, shape: [d] } }, n);
+    this.set(n, { ...v, layout: x.layout });
   }
 
   private concat(n: OnnxNode): void {
