@@ -23,7 +23,7 @@ export interface MappedModel {
   graph: GraphDoc;
   /** Per lab node id: its weights by TF.js short name (kernel, bias, gamma, …). */
   weights: Map<string, Record<string, Weight>>;
-  /** ONNX nodes mapped (patterns count each of their nodes once). */
+  /** Mapping steps taken (a pattern of several ONNX nodes counts once). */
   nodesMapped: number;
 }
 
@@ -290,19 +290,26 @@ class Mapper {
   }
 
   private conv(n: OnnxNode): void {
-    const x = this.value(n);
-    this.requireImage(n, x);
+    const x0 = this.value(n);
+    this.requireImage(n, x0);
     const wt = this.constOf(n, 1);
     if (!wt?.floats || wt.dims.length !== 4) throw this.unmapped(n, 'a Conv whose weight is not a 4-D float constant');
     const [o, , kh, kw] = wt.dims;
     const strides = attrInts(n, 'strides') ?? [1, 1];
     const dil = attrInts(n, 'dilations') ?? [1, 1];
-    const pads = attrInts(n, 'pads') ?? [0, 0, 0, 0];
+    const pads = [...(attrInts(n, 'pads') ?? [0, 0, 0, 0])];
     const autoPad = attr(n, 'auto_pad')?.s ?? 'NOTSET';
     if (kh !== kw || strides[0] !== strides[1] || dil[0] !== dil[1]) throw this.unmapped(n, `a non-square Conv (kernel ${kh}×${kw}, strides ${strides}, dilations ${dil})`);
     if (autoPad !== 'NOTSET' && autoPad !== 'VALID') throw this.unmapped(n, `a Conv with auto_pad ${autoPad}`);
-    if (new Set(pads).size !== 1) throw this.unmapped(n, `a Conv with asymmetric pads [${pads}]`);
     const group = attrInt(n, 'group', 1);
+    let x = x0;
+    if (new Set(pads).size !== 1) {
+      // Asymmetric padding (TensorFlow's 'SAME' with stride 2, as tf2onnx writes it): Zero Padding, then an unpadded conv.
+      const [top, left, bottom, right] = pads;
+      if (pads.some((p) => p < 0)) throw this.unmapped(n, `a Conv with negative pads [${pads}]`);
+      x = this.add('reshape/zeropad', { top, bottom, left, right }, [x0], this.label(n) ? `${this.label(n)}.pad` : undefined, undefined, n);
+      pads.fill(0);
+    }
     const cin = x.shape[2];
     const bias = this.constOf(n, 2)?.floats;
     if (n.inputs[2] && !bias) throw this.unmapped(n, 'a Conv whose bias is not a float constant');
