@@ -76,9 +76,17 @@ export const batchNorm = twin(def, (ctx, [x], p) => {
   if (!p.affine) return applyLayer(new PlainBatchNorm({ name: ctx.name(), opts: { momentum: p.momentum, epsilon: p.epsilon } }), x);
   return applyLayer(batchNormalization({ momentum: 1 - p.momentum, epsilon: p.epsilon, name: ctx.name() }), x);
 }, {
-  // Inference: the running statistics folded into one per-channel scale and shift (any rank).
+  // Inference: ONNX BatchNormalization on images and vectors (channels on axis 1, so importers see the
+  // statistics); on tokens, the running statistics folded into one per-channel scale and shift.
   onnx: (ctx, [x], p) => {
     const w = ctx.weights();
+    const rank = ctx.inputShapes[0].length;
+    if (rank === 2 || rank === 4) {
+      const c = w.moving_mean.data.length;
+      const stat = (t: { data: Float32Array } | undefined, fill: number, name: string): string => ctx.constant(t?.data ?? new Float32Array(c).fill(fill), [c], name);
+      const inputs = [x, stat(w.gamma, 1, 'gamma'), stat(w.beta, 0, 'beta'), stat(w.moving_mean, 0, 'mean'), stat(w.moving_variance, 1, 'var')];
+      return ctx.op('BatchNormalization', inputs, { epsilon: { float: p.epsilon }, momentum: { float: 1 - p.momentum } });
+    }
     const mean = w.moving_mean.data;
     const variance = w.moving_variance.data;
     const scale = new Float32Array(mean.length);

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   export: () => import('./commands/export'),
   predict: () => import('./commands/predict'),
   sweep: () => import('./commands/sweep'),
+  import: () => import('./commands/import'),
 };
 
 function usage(): string {
@@ -27,6 +28,7 @@ function usage(): string {
     '  predict <run> <image> [--top 5 --class N --gradcam out.png --layer NAME --features out.png --json]',
     '  train <template|file> --dataset <name|folder> [--epochs N --batch N --lr X --optimizer adam --backend auto --out runs/ --json]',
     '  sweep <template|file> --dataset D --space space.json --trials N [--parallel N --strategy grid|random|tpe + train options] | sweep resume|show <id> | sweep list',
+    '  import <model.onnx> --out DIR [--until NODE]   an ONNX model as a model folder',
     '  experiment list | <name> [--json --seed N --variants a,b --concurrency N] | save --title T --runs id,id [--metric M]',
   ].join('\n');
 }

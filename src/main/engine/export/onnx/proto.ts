@@ -84,6 +84,8 @@ export interface OnnxTensor {
   dims: number[];
   type: DataType;
   data: Float32Array | BigInt64Array;
+  /** Written as external data (data_location EXTERNAL) at this place instead of raw_data; `data` is not written. */
+  external?: { location: string; offset: number; length: number };
 }
 
 export interface OnnxValueInfo {
@@ -110,6 +112,16 @@ function tensor(t: OnnxTensor): Writer {
   for (const d of t.dims) w.int(1, d);
   w.int(2, t.type);
   w.string(8, t.name);
+  if (t.external) {
+    for (const [k, v] of [['location', t.external.location], ['offset', String(t.external.offset)], ['length', String(t.external.length)]]) {
+      const e = new Writer();
+      e.string(1, k);
+      e.string(2, v);
+      w.message(13, e);
+    }
+    w.int(14, 1);
+    return w;
+  }
   const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   // raw_data is little-endian; so is every platform Node runs on.
   w.bytes(9, bytes.slice());
