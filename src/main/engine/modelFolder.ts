@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { restore } from '../../shared/graph/restore';
 import type { GraphDoc } from '../../shared/graph/types';
 import { loadFromMemory, saveToMemory } from './compile/artifacts';
+import { exportFiles, type ExportFormat } from './export';
 import { writeExportFolder } from './export/files';
 
 export const MODEL_FILE = 'netsmith-model.json';
@@ -127,4 +128,16 @@ export function trainedDataOf(folder: ModelFolder): { shape: [number, number, nu
   // The lab normalises pixel/255; another scale folds into mean and std.
   const k = scale * 255;
   return { shape: [...input], classes: [...folder.info.classes], norm: { mean: mean.map((m) => m / k), std: std.map((s) => s / k) } };
+}
+
+/** Exports a model folder like a run's checkpoint (its preprocessing and classes go into model-info.json). */
+export async function exportModelFolder(dir: string, format: ExportFormat, outDir: string, opts: { fuseBatchNorm?: boolean } = {}): Promise<{ dir: string; files: string[] }> {
+  const folder = await readModelFolder(dir);
+  const model = format === 'graph' ? undefined : await loadModelFolderModel(folder);
+  try {
+    const files = await exportFiles(format, folder.graph, model, {}, { fuseBatchNorm: opts.fuseBatchNorm, source: { dataset: folder.info.source, data: trainedDataOf(folder) } });
+    return { dir: await writeExportFolder(outDir, files), files: Object.keys(files) };
+  } finally {
+    model?.dispose();
+  }
 }
