@@ -23,6 +23,7 @@ export const looseGraphSchema = z.object({
       position: z.object({ x: finite, y: finite }).optional(),
       group: z.string().optional(),
       init: z.enum(NODE_INITS).optional(),
+      frozen: z.boolean().optional(),
     }),
   ),
   edges: z.array(

@@ -24,6 +24,8 @@ export interface NodeDoc {
   group?: string;
   /** Weight initialisation of this block, overriding the run's global choice (trainable blocks only). */
   init?: NodeInit;
+  /** Frozen: training leaves this block's weights as they are (fine-tuning a pretrained backbone). */
+  frozen?: boolean;
 }
 
 export const NODE_INITS = ['auto', 'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'normal', 'zeros'] as const;
