@@ -32,6 +32,7 @@ import graphAddBlock from './graphAddBlock';
 import graphAutoLayout from './graphAutoLayout';
 import graphConnect from './graphConnect';
 import graphFocus from './graphFocus';
+import graphFreezeUpTo from './graphFreezeUpTo';
 import graphInsertComposite from './graphInsertComposite';
 import graphInsertFragment from './graphInsertFragment';
 import graphMoveNodes from './graphMoveNodes';
@@ -39,7 +40,9 @@ import * as graphNudge from './graphNudge';
 import graphSelect from './graphSelect';
 import graphSetLabel from './graphSetLabel';
 import graphSetMeta from './graphSetMeta';
+import graphSetFrozen from './graphSetFrozen';
 import graphSetParam from './graphSetParam';
+import graphUnfreezeAll from './graphUnfreezeAll';
 import groupCreate from './groupCreate';
 import groupCreateNamed from './groupCreateNamed';
 import groupRename from './groupRename';
@@ -101,6 +104,7 @@ export const ACTIONS: readonly Action<never>[] = [
   graphAutoLayout,
   graphConnect,
   graphFocus,
+  graphFreezeUpTo,
   graphInsertComposite,
   graphInsertFragment,
   graphMoveNodes,
@@ -108,7 +112,9 @@ export const ACTIONS: readonly Action<never>[] = [
   graphSelect,
   graphSetLabel,
   graphSetMeta,
+  graphSetFrozen,
   graphSetParam,
+  graphUnfreezeAll,
   groupCreate,
   groupCreateNamed,
   groupRename,
