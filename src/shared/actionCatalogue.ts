@@ -48,6 +48,7 @@ export const ACTION_CATALOGUE = catalogue({
   'file.save': { label: 'Save', category: 'File', keys: ['Mod+S'], keysInInputs: true },
   'file.saveAs': { label: 'Save as…', category: 'File', keys: ['Mod+Shift+S'], keysInInputs: true },
   'file.saveTo': { label: 'Save to path', category: 'File', palette: false },
+  'file.loadWeights': { label: 'Load weights…', category: 'File' },
   'file.upload': { label: 'Open file from this computer…', category: 'File' },
   'graph.addBlock': { label: 'Add block', category: 'Graph', palette: false },
   'graph.autoLayout': { label: 'Auto-layout', category: 'Graph', keys: ['Mod+Shift+L'] },

@@ -17,6 +17,7 @@ import fileDownload from './fileDownload';
 import fileExport from './fileExport';
 import fileExportPicture from './fileExportPicture';
 import fileLoadTemplate from './fileLoadTemplate';
+import fileLoadWeights from './fileLoadWeights';
 import fileNew from './fileNew';
 import fileNewFromTemplate from './fileNewFromTemplate';
 import fileOpen from './fileOpen';
@@ -89,6 +90,7 @@ export const ACTIONS: readonly Action<never>[] = [
   fileExport,
   fileExportPicture,
   fileLoadTemplate,
+  fileLoadWeights,
   fileNew,
   fileNewFromTemplate,
   fileOpen,

@@ -287,6 +287,20 @@ function GraphInspector({ doc }: { doc: GraphDoc }) {
       <Row label="Description" htmlFor="graph-desc">
         <DraftInput<string> id="graph-desc" testId="graph-desc" value={m.description ?? ''} placeholder="Optional" format={(v) => v} parse={(t) => ({ ok: true, value: t })} onCommit={(description) => run('graph.setMeta', { description })} />
       </Row>
+      <Row label="Weights" help="Pretrained weights the next run starts from, matched by block name and shape" htmlFor="graph-weights">
+        <span className="weights-source" data-testid="graph-weights">
+          {m.weights ? m.weights.label : 'fresh (random initialisation)'}
+        </span>
+        {m.weights ? (
+          <button className="btn small" data-testid="graph-weights-remove" onClick={() => run('graph.setMeta', { weights: undefined })}>
+            Remove
+          </button>
+        ) : (
+          <button className="btn small" data-testid="graph-weights-load" onClick={() => run('file.loadWeights')}>
+            Load weights…
+          </button>
+        )}
+      </Row>
       <div className="stats">
         <Stat label="Params" value={`${formatCount(t.params)}${t.buffers ? ` + ${formatCount(t.buffers)} buffers` : ''}`} />
         {frozen.frozenBlocks > 0 && <Stat label="Trainable" value={formatCount(frozen.trainable)} testId="graph-trainable" />}

@@ -57,6 +57,8 @@ export interface GraphMeta {
   /** Input spec: the per-sample shape `[H, W, C]` fed to the Input block. */
   input: { shape: number[] };
   description?: string;
+  /** Pretrained weights the next run starts from ("Load weights…"): matched by block label and shape. */
+  weights?: { from: string; label: string };
 }
 
 export interface GraphDoc {
