@@ -9,6 +9,7 @@ import { DiagnosticsList } from './Diagnostics';
 import { Heatmap, ScaleBar, sequential } from './Heatmap';
 import { useDashLinks } from './links';
 import { graphOf, nodeLabels } from './runInfo';
+import { analyze } from '../../shared/graph/analyze';
 
 const lg = (v: number): number => Math.log10(Math.max(v, 1e-30));
 
@@ -65,7 +66,12 @@ function LogBars({ rows, lo, hi, refs, testId, height, unit }: { rows: BarRow[];
 /** The run's frozen blocks that have weights: no gradient by design, not a vanishing one. */
 function FrozenNote({ run }: { run: RunTelemetry }) {
   const v = useRunVersion(run, 'status');
-  const frozen = useMemo(() => (graphOf(run)?.nodes ?? []).filter((n) => n.frozen).map((n) => n.label || n.id), [run, v]);
+  const frozen = useMemo(() => {
+    const g = graphOf(run);
+    if (!g?.nodes.some((n) => n.frozen)) return [];
+    const a = analyze(g);
+    return g.nodes.filter((n) => n.frozen && (a.nodes[n.id]?.cost?.params ?? 0) > 0).map((n) => n.label || n.id);
+  }, [run, v]);
   if (frozen.length === 0) return null;
   const shown = frozen.slice(0, 12).join(', ') + (frozen.length > 12 ? `, … (${frozen.length} in all)` : '');
   return (

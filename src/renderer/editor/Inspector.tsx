@@ -303,8 +303,8 @@ function GraphInspector({ doc }: { doc: GraphDoc }) {
       </Row>
       <div className="stats">
         <Stat label="Params" value={`${formatCount(t.params)}${t.buffers ? ` + ${formatCount(t.buffers)} buffers` : ''}`} />
-        {frozen.frozenBlocks > 0 && <Stat label="Trainable" value={formatCount(frozen.trainable)} testId="graph-trainable" />}
-        {frozen.frozenBlocks > 0 && <Stat label="Frozen" value={`${formatCount(frozen.frozen)} (${plural(frozen.frozenBlocks, 'block')})`} testId="graph-frozen" />}
+        {frozen.frozen > 0 && <Stat label="Trainable" value={formatCount(frozen.trainable)} testId="graph-trainable" />}
+        {frozen.frozen > 0 && <Stat label="Frozen" value={`${formatCount(frozen.frozen)} (${plural(frozen.frozenBlocks, 'block')})`} testId="graph-frozen" />}
         <Stat label="FLOPs" value={formatFlops(t.flops)} />
         <Stat label="Other ops" value={formatCount(t.ops)} />
         <Stat label="Activations" value={`${formatCount(t.activations)} / sample`} />

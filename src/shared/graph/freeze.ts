@@ -40,6 +40,7 @@ export const nodesOfGroup = (graph: GraphDoc, groupId: string): string[] => grap
 export interface FreezeTotals {
   trainable: number;
   frozen: number;
+  /** Frozen blocks that have parameters. */
   frozenBlocks: number;
 }
 
@@ -50,8 +51,9 @@ export function freezeTotals(graph: GraphDoc, analysis: Analysis): FreezeTotals 
   for (const n of graph.nodes) {
     if (!n.frozen) continue;
     const info = analysis.nodes[n.id];
-    frozen += (info?.cost?.params ?? 0) * (info?.copies ?? 1);
-    frozenBlocks++;
+    const params = (info?.cost?.params ?? 0) * (info?.copies ?? 1);
+    frozen += params;
+    if (params > 0) frozenBlocks++;
   }
   return { trainable: analysis.totals.params - frozen, frozen, frozenBlocks };
 }
