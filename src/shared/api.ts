@@ -102,6 +102,10 @@ export interface RunSummary {
   tags?: string[];
   /** Optimizer steps per epoch, as the training worker counts them (known once the run has started). */
   stepsPerEpoch?: number;
+  /** Where the run's starting weights came from (the folder's name; `initFrom`), when not from scratch. */
+  weightsFrom?: string;
+  /** Blocks the run kept frozen. */
+  frozenBlocks?: number;
 }
 
 export interface StepEvent {

@@ -45,7 +45,7 @@ function imageFolder(): string {
 
 /** A "pretrained" small ResNet as a model folder (what `npm run cli -- import` writes). */
 async function modelFolder(): Promise<string> {
-  const dir = join(work, 'pretrained');
+  const dir = join(work, 'small-resnet-weights');
   const graph = templateById('resnet_cifar')!.build();
   const { model } = compile(graph, { seed: 9 });
   await writeModelFolder(dir, { format: 'netsmith.model', version: 1, name: 'small resnet (pretrained)', task: 'classification', classes: Array.from({ length: 10 }, (_, i) => `c${i}`), source: 'test', notes: [], createdAt: new Date().toISOString() }, graph, { input: [32, 32, 3], scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25], resize: 'stretch' }, model);
@@ -127,4 +127,11 @@ test('load weights, freeze the backbone, train on an image folder: locks, traina
   const log = readFileSync(join(runs, id, 'metrics.jsonl'), 'utf8');
   assert.match(log, /Initialised from model folder small resnet \(pretrained\): loaded \d+ of \d+ tensors; skipped fc \(10→2 classes: a new head\)/);
   assert.match(log, /Frozen: \d+ layers/);
+
+  // The Runs table says where the weights came from and how much was frozen.
+  await page.click('[data-testid=ws-runs]');
+  const chip = page.locator('[data-testid=run-weights]').first();
+  await chip.waitFor({ timeout: 30_000 });
+  assert.equal(await chip.innerText(), `pretrained: small-resnet-weights · ${lockCount} frozen`);
+  if (SHOTS) await page.locator('[data-testid=runs-table]').screenshot({ path: join(SHOTS, 'weights-runs-table.png') });
 });

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { z } from 'zod';
 import type { RunSummary } from '../../../shared/api';
 
@@ -64,5 +65,14 @@ export function summaryOf(r: RunRecord): RunSummary {
     ...(r.metrics ? { metrics: r.metrics } : {}),
     ...(r.tags?.length ? { tags: r.tags } : {}),
     ...(r.stepsPerEpoch ? { stepsPerEpoch: r.stepsPerEpoch } : {}),
+    ...startOf(r),
   };
+}
+
+/** Pretrained weights and frozen blocks, for the Runs table. */
+function startOf(r: RunRecord): Pick<RunSummary, 'weightsFrom' | 'frozenBlocks'> {
+  const from = typeof r.config.initFrom === 'string' ? basename(r.config.initFrom) : undefined;
+  const nodes = (r.graph as { nodes?: { frozen?: unknown }[] } | undefined)?.nodes;
+  const frozen = Array.isArray(nodes) ? nodes.filter((n) => n?.frozen === true).length : 0;
+  return { ...(from ? { weightsFrom: from } : {}), ...(frozen ? { frozenBlocks: frozen } : {}) };
 }
