@@ -1,6 +1,6 @@
 import { CliError, type Command } from './types';
 
-const USAGE = 'npm run cli -- import <file.pth|.pt|.safetensors> --template <id> --out DIR [--classes labels.txt]';
+const USAGE = 'npm run cli -- import <file.pth|.pt|.safetensors> --template <id> --out DIR [--classes labels.txt]  |  import --imagenet --template <id> --out DIR';
 
 /** `import <file>`: one importer per kind of file, chosen by its extension. */
 const IMPORTERS: { test: RegExp; load: () => Promise<{ command: Command }> }[] = [
@@ -10,6 +10,9 @@ const IMPORTERS: { test: RegExp; load: () => Promise<{ command: Command }> }[] =
 ];
 
 export const command: Command = async (argv) => {
+  // --- torchvision ImageNet weights (weights-import) ---
+  if (argv.includes('--imagenet')) return (await import('./importTorch')).command(argv);
+  // --- end ---
   const file = argv.find((a) => !a.startsWith('--'));
   if (!file) throw new CliError(`usage: ${USAGE}`, 2);
   const importer = IMPORTERS.find((i) => i.test.test(file));

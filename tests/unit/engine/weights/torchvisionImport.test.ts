@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -102,6 +102,30 @@ describe('torchvision weight import', { skip: SKIP }, () => {
     const file = join(dir, 'state.pth');
     // resnet34 shares resnet18's first layers: the file is missing blocks, and the report says which.
     await assert.rejects(importTorchFile(readFileSync(file), 'state.pth', 'resnet34', join(work, 'r34')), /layer1\.2\.conv1\.weight: missing in the file \(64×64×3×3 in the graph\)/);
+  });
+});
+
+describe('ImageNet weights through torchvision\'s cache', { skip: SKIP }, () => {
+  test('a cached file is used offline, with the ImageNet class names; without one, the message says offline', async () => {
+    const { fetchImagenetWeights } = await import('../../../../src/main/engine/weights/imagenet');
+    const home = join(work, 'torch-home');
+    const saved = process.env.TORCH_HOME;
+    try {
+      process.env.TORCH_HOME = home;
+      await assert.rejects(fetchImagenetWeights('resnet18'), /^Error: offline: https:\/\/download\.pytorch\.org\/models\/resnet18-f37072fd\.pth is not in the torchvision cache/);
+      const dir = existsSync(join(work, 'resnet18', 'state.pth')) ? join(work, 'resnet18') : fixture('resnet18');
+      mkdirSync(join(home, 'hub', 'checkpoints'), { recursive: true });
+      copyFileSync(join(dir, 'state.pth'), join(home, 'hub', 'checkpoints', 'resnet18-f37072fd.pth'));
+      const got = await fetchImagenetWeights('resnet18');
+      assert.equal(got.classes.length, 1000);
+      assert.deepEqual(got.classes.slice(0, 2), ['tench', 'goldfish']);
+      const { imported } = await importTorchFile(got.bytes, 'resnet18-f37072fd.pth', 'resnet18', join(work, 'imagenet-model'), got.classes);
+      imported.model.dispose();
+      assert.equal(imported.info.classes[0], 'tench');
+    } finally {
+      if (saved === undefined) delete process.env.TORCH_HOME;
+      else process.env.TORCH_HOME = saved;
+    }
   });
 });
 
