@@ -53,7 +53,7 @@ function nhwc(x: Float32Array, c: number, h: number, w: number): Float32Array {
 
 describe('torchvision weight import', { skip: SKIP }, () => {
   for (const [name, safetensors] of [['resnet18', false], ['mobilenet_v2', true]] as const) {
-    test(`${name} (${safetensors ? '.safetensors' : '.pth'}): the imported model gives torchvision's logits`, async () => {
+    test(`${name} (${safetensors ? '.safetensors' : '.pth'}): the imported model gives torchvision's logits`, async (t) => {
       const dir = fixture(name, safetensors);
       const file = join(dir, safetensors ? 'state.safetensors' : 'state.pth');
       const out = join(work, `${name}-model`);
@@ -79,6 +79,7 @@ describe('torchvision weight import', { skip: SKIP }, () => {
       const [p, q] = [softmax(ours), softmax(theirs)];
       let maxProb = 0;
       for (let i = 0; i < p.length; i++) maxProb = Math.max(maxProb, Math.abs(p[i] - q[i]));
+      t.diagnostic(`${name}: max |logit diff| ${maxLogit.toExponential(2)}, max |prob diff| ${maxProb.toExponential(2)}`);
       assert.ok(maxProb < 1e-4, `probabilities differ by ${maxProb}`);
       assert.ok(maxLogit < 1e-4 * Math.max(1, ...Array.from(theirs, Math.abs)), `logits differ by ${maxLogit}`);
       assert.deepEqual(top5(ours), top5(theirs));
