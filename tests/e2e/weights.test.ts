@@ -76,6 +76,11 @@ test('load weights, freeze the backbone, train on an image folder: locks, traina
   await block.locator('.block-title').dispatchEvent('click');
   await page.locator('[data-testid=node-inspector]').waitFor();
   await page.click('[data-testid=freeze-up-to]');
+  assert.ok(await page.locator('[data-testid=node-frozen]').isChecked());
+  if (SHOTS) {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.locator('[data-testid=inspector]').screenshot({ path: join(SHOTS, 'weights-node-inspector-frozen.png') });
+  }
   const locks = page.locator('[data-testid^=lock-]');
   await locks.first().waitFor();
   const lockCount = await locks.count();
