@@ -76,6 +76,8 @@ test('load weights, freeze the backbone, train on an image folder: locks, traina
   await block.locator('.block-title').dispatchEvent('click');
   await page.locator('[data-testid=node-inspector]').waitFor();
   await page.click('[data-testid=freeze-up-to]');
+  // A frozen block with weights: its inspector's toggle is on.
+  await page.locator('.block-node', { has: page.locator('.block-label', { hasText: /^layer1\.0\.conv2$/ }) }).locator('.block-title').dispatchEvent('click');
   assert.ok(await page.locator('[data-testid=node-frozen]').isChecked());
   if (SHOTS) {
     mkdirSync(SHOTS, { recursive: true });
