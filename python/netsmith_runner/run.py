@@ -71,6 +71,9 @@ class Runner:
         self.loss_fn = make_loss(init['loss'])
         self.clip = init.get('clip', {'kind': 'none'})
         self.probes = Probes(init.get('probes', []), named, self.buffers)
+        # Frozen blocks with running statistics (BatchNorm): eval mode inside model.train().
+        modules = dict(self.model.named_modules())
+        self.frozen_eval = [modules[n] for n in init.get('frozenModules', []) if n in modules and any(True for _ in modules[n].buffers(recurse=False))]
 
     def _inputs(self, h, payload):
         torch = self.torch
@@ -103,6 +106,8 @@ class Runner:
         probing = h.get('probe', False)
         model = self.model
         model.train()
+        for m in self.frozen_eval:
+            m.eval()
         for g in self.opt.param_groups:
             g['lr'] = h['lr']
         if probing:

@@ -226,6 +226,7 @@ export const LAB_ARGS = {
   clearAutosave: z.undefined(),
   listDatasets: z.undefined(),
   addDatasetRoot: z.object({ path: z.string().min(1).max(4096) }),
+  describeWeights: z.object({ path: z.string().min(1).max(4096) }),
   startRun: z.object({ project: z.string().max(50_000_000), dataset: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }),
   controlRun: z.object({ id: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
   listRuns: z.undefined(),
@@ -291,8 +292,22 @@ export const LAB_METHODS = Object.keys(LAB_ARGS) as LabMethod[];
 /** A method's argument as a caller writes it (the schema's input: fields with defaults may be left out). */
 export type LabArgs<M extends LabMethod> = z.input<(typeof LAB_ARGS)[M]>;
 
+/** Pretrained weights a graph can start from (a lab model folder, a run folder or a checkpoint folder). */
+export interface WeightsSource {
+  /** Absolute path, for the run's `initFrom`. */
+  from: string;
+  /** `model folder ResNet-18 (…)`, `run 2026…`. */
+  label: string;
+  /** The source's own graph (project JSON), when it has one. */
+  graph?: string;
+  /** The layer names that hold weights (block labels): the current graph matches its blocks by these. */
+  layers: string[];
+}
+
 export interface LabApi {
   hostInfo(): Promise<HostInfo>;
+  /** What a weights folder holds (for "Load weights…"); the weights themselves are read when a run starts. */
+  describeWeights(a: { path: string }): Promise<WeightsSource>;
   listProjects(): Promise<ProjectEntry[]>;
   readProject(a: LabArgs<'readProject'>): Promise<{ path: string; text: string }>;
   /** Atomic write (temp file + rename). */

@@ -6,6 +6,7 @@ import { batchNormTraining } from '../../main/engine/backend/batchNormTraining';
 import { channelAffine } from '../../main/engine/export/onnx/ops';
 import { ExportError } from '../../main/engine/export/errors';
 import { twin } from '../../main/engine/blocks/types';
+import { inferenceWhenFrozen } from '../../main/engine/train/frozen';
 
 /**
  * BatchNorm without γ and β. tfjs' BatchNormalization reads γ unconditionally while training, so
@@ -31,7 +32,7 @@ export class PlainBatchNorm extends NetsmithLayer<{ momentum: number; epsilon: n
     return tf.tidy(() => {
       const x = one(inputs);
       const axes = [...Array(x.rank - 1).keys()];
-      return batchNormOp(x, axes, { mean: this.movingMean!, variance: this.movingVariance! }, isTraining(kwargs), this.opts.momentum, this.opts.epsilon);
+      return batchNormOp(x, axes, { mean: this.movingMean!, variance: this.movingVariance! }, isTraining(kwargs) && !inferenceWhenFrozen(this), this.opts.momentum, this.opts.epsilon);
     });
   }
 }
@@ -58,6 +59,8 @@ export function batchNormalization(args: { momentum: number; epsilon: number; na
   const tfjsCall = layer.call.bind(layer);
   layer.call = (inputs, kwargs) => {
     const x = one(inputs as tf.Tensor | tf.Tensor[]);
+    // A frozen BatchNorm normalises with its running statistics (train/frozen.ts).
+    if (isTraining(kwargs as Kwargs) && inferenceWhenFrozen(layer)) return tfjsCall(inputs, { ...kwargs, training: false });
     if (!isTraining(kwargs as Kwargs) || x.dtype !== 'float32') return tfjsCall(inputs, kwargs);
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormTraining(x, bn.gamma.read() as tf.Tensor1D, bn.beta.read() as tf.Tensor1D, bn.epsilon);

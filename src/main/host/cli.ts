@@ -29,6 +29,7 @@ function usage(): string {
     '  train <template|file> --dataset <name|folder> [--epochs N --batch N --lr X --optimizer adam --backend auto --out runs/ --json]',
     '  sweep <template|file> --dataset D --space space.json --trials N [--parallel N --strategy grid|random|tpe + train options] | sweep resume|show <id> | sweep list',
     '  import <model.onnx> --out DIR [--until NODE]   an ONNX model as a model folder',
+    '  import <file.pth|.pt|.safetensors> --template <id> --out DIR   torchvision weights as a model folder',
     '  experiment list | <name> [--json --seed N --variants a,b --concurrency N] | save --title T --runs id,id [--metric M]',
   ].join('\n');
 }

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { GRAPH_FILE, isModelFolder } from '../engine/modelFolder';
 import { restore } from '../../shared/graph/restore';
 import type { GraphDoc, Issue } from '../../shared/graph/types';
 import { templateById, TEMPLATES } from '../../shared/templates';
@@ -15,6 +17,14 @@ export async function loadGraph(ref: string | undefined): Promise<{ graph: Graph
     const built = restore(template.build());
     if (!built.ok) throw new CliError(`template ${template.id} does not restore: ${built.errors.map((e) => `${e.path || '(file)'}: ${e.message}`).join('; ')}`);
     return { graph: built.graph, notes: built.notes, issues: built.issues, source: `template ${template.id}`, template };
+  }
+  // A lab model folder (graph.json) or a run folder (run.json: the graph as trained).
+  if (isModelFolder(ref)) ref = join(ref, GRAPH_FILE);
+  else if (existsSync(join(ref, 'run.json'))) {
+    const record = await readFile(join(ref, 'run.json'), 'utf8').then((t) => JSON.parse(t) as { graph?: unknown }, () => undefined);
+    const result = restore(JSON.stringify(record?.graph ?? null));
+    if (!result.ok) throw new CliError(`the run folder ${ref} has no valid graph in run.json`);
+    return { graph: result.graph, notes: result.notes, issues: result.issues, source: ref };
   }
   if (!existsSync(ref)) {
     const names = TEMPLATES.map((t) => t.id).join(', ');

@@ -3,8 +3,9 @@ import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunningExperiment, RunSummary, SampleImages, UserExperiment } from '../../shared/api';
+import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunningExperiment, RunSummary, SampleImages, UserExperiment, WeightsSource } from '../../shared/api';
 import { LAB_ARGS, LabError } from '../../shared/api';
+import { describeWeights } from '../engine/weights/describe';
 import type { AttentionArgs, AttentionMaps } from '../../shared/attention';
 import type { PredictArgs, PredictResult } from '../../shared/predict';
 import { netsmithHome } from '../util/home';
@@ -132,6 +133,10 @@ export class LabService implements LabApi {
 
   listDatasets(): Promise<DatasetSummary[]> {
     return this.runs.listDatasets();
+  }
+
+  describeWeights(a: { path: string }): Promise<WeightsSource> {
+    return describeWeights(a.path);
   }
 
   async addDatasetRoot(a: { path: string }): Promise<{ roots: string[] }> {

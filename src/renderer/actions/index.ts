@@ -15,6 +15,7 @@ import fileDownload from './fileDownload';
 import fileExport from './fileExport';
 import fileExportPicture from './fileExportPicture';
 import fileLoadTemplate from './fileLoadTemplate';
+import fileLoadWeights from './fileLoadWeights';
 import fileNew from './fileNew';
 import fileNewFromTemplate from './fileNewFromTemplate';
 import fileOpen from './fileOpen';
@@ -29,13 +30,16 @@ import graphAddBlock from './graphAddBlock';
 import graphAutoLayout from './graphAutoLayout';
 import graphConnect from './graphConnect';
 import graphFocus from './graphFocus';
+import graphFreezeUpTo from './graphFreezeUpTo';
 import graphInsertComposite from './graphInsertComposite';
 import graphMoveNodes from './graphMoveNodes';
 import * as graphNudge from './graphNudge';
 import graphSelect from './graphSelect';
 import graphSetLabel from './graphSetLabel';
 import graphSetMeta from './graphSetMeta';
+import graphSetFrozen from './graphSetFrozen';
 import graphSetParam from './graphSetParam';
+import graphUnfreezeAll from './graphUnfreezeAll';
 import groupCreate from './groupCreate';
 import groupRename from './groupRename';
 import groupSaveToLibrary from './groupSaveToLibrary';
@@ -78,6 +82,7 @@ export const ACTIONS: readonly Action<never>[] = [
   fileExport,
   fileExportPicture,
   fileLoadTemplate,
+  fileLoadWeights,
   fileNew,
   fileNewFromTemplate,
   fileOpen,
@@ -92,13 +97,16 @@ export const ACTIONS: readonly Action<never>[] = [
   graphAutoLayout,
   graphConnect,
   graphFocus,
+  graphFreezeUpTo,
   graphInsertComposite,
   graphMoveNodes,
   ...Object.values(graphNudge),
   graphSelect,
   graphSetLabel,
   graphSetMeta,
+  graphSetFrozen,
   graphSetParam,
+  graphUnfreezeAll,
   groupCreate,
   groupRename,
   groupSaveToLibrary,

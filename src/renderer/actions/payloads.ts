@@ -20,6 +20,7 @@ export interface ActionPayloads {
   'edit.paste': { text?: string } | undefined;
   'experiment.start': { concurrency?: number; seed?: number } | undefined;
   'file.loadTemplate': { id: string };
+  'file.loadWeights': { path?: string } | undefined;
   'file.openPath': { path: string };
   'file.recover': { text: string };
   'file.reopen': { text: string };
@@ -27,11 +28,13 @@ export interface ActionPayloads {
   'graph.addBlock': { type: string; position?: Position };
   'graph.connect': Connection;
   'graph.focus': { nodes: string[] };
+  'graph.freezeUpTo': { node?: string } | undefined;
   'graph.insertComposite': { id: string; position?: Position };
   'graph.moveNodes': { positions: Record<string, Position> };
   'graph.select': Partial<Selection>;
   'graph.setLabel': { node: string; label: string };
   'graph.setMeta': Partial<GraphMeta>;
+  'graph.setFrozen': { nodes?: string[]; frozen?: boolean } | undefined;
   'graph.setParam': { node: string; param: string; value: unknown };
   'group.rename': { group: string; name: string };
   'group.saveToLibrary': GroupTarget;

@@ -34,6 +34,7 @@ const PATHS: Record<string, string> = {
   command: 'M9 6a3 3 0 1 0-3 3h12a3 3 0 1 0-3-3v12a3 3 0 1 0 3-3H6a3 3 0 1 0 3 3z',
   keyboard: 'M3 6h18v12H3z M7 10h.5 M11 10h.5 M15 10h.5 M7 14h10',
   export: 'M12 15V4 M7 9l5-5 5 5 M5 14v6h14v-6',
+  lock: 'M6 11h12v9H6z M8.5 11V8a3.5 3.5 0 0 1 7 0v3',
   repeat: 'M17 2l3 3-3 3 M4 11V9a4 4 0 0 1 4-4h12 M7 22l-3-3 3-3 M20 13v2a4 4 0 0 1-4 4H4',
 };
 

@@ -8,7 +8,8 @@ import { AXIS, Card, Empty, GRID, intTicks, LegendItem, logTick, TOOLTIP } from 
 import { DiagnosticsList } from './Diagnostics';
 import { Heatmap, ScaleBar, sequential } from './Heatmap';
 import { useDashLinks } from './links';
-import { nodeLabels } from './runInfo';
+import { graphOf, nodeLabels } from './runInfo';
+import { analyze } from '../../shared/graph/analyze';
 
 const lg = (v: number): number => Math.log10(Math.max(v, 1e-30));
 
@@ -62,6 +63,24 @@ function LogBars({ rows, lo, hi, refs, testId, height, unit }: { rows: BarRow[];
   );
 }
 
+/** The run's frozen blocks that have weights: no gradient by design, not a vanishing one. */
+function FrozenNote({ run }: { run: RunTelemetry }) {
+  const v = useRunVersion(run, 'status');
+  const frozen = useMemo(() => {
+    const g = graphOf(run);
+    if (!g?.nodes.some((n) => n.frozen)) return [];
+    const a = analyze(g);
+    return g.nodes.filter((n) => n.frozen && (a.nodes[n.id]?.cost?.params ?? 0) > 0).map((n) => n.label || n.id);
+  }, [run, v]);
+  if (frozen.length === 0) return null;
+  const shown = frozen.slice(0, 12).join(', ') + (frozen.length > 12 ? `, … (${frozen.length} in all)` : '');
+  return (
+    <p className="hint frozen-note" data-testid="grad-frozen" data-frozen={frozen.length}>
+      <b>Frozen</b> ({frozen.length} {frozen.length === 1 ? 'block' : 'blocks'}, no gradient by design, not shown): {shown}
+    </p>
+  );
+}
+
 function GradientBars({ run }: { run: RunTelemetry }) {
   const v = useRunVersion(run, 'probes');
   const label = useLayerLabels(run);
@@ -109,6 +128,7 @@ function GradientBars({ run }: { run: RunTelemetry }) {
           refs={Number.isFinite(data.ref) ? [{ y: lg(data.ref) - GRADIENT_ORDERS, label: 'vanishing threshold', color: 'var(--series-6)' }] : []}
         />
       )}
+      <FrozenNote run={run} />
     </Card>
   );
 }

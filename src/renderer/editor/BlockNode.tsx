@@ -25,7 +25,7 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const warnings = issues.filter((i) => i.severity === 'warning');
   const family = def?.family ?? 'unknown';
   const copies = info?.copies ?? 1;
-  const cls = ['block-node', `fam-${family}`, selected && 'selected', overlay && 'has-overlay', errors.length > 0 && 'has-error', !errors.length && warnings.length > 0 && 'has-warning'].filter(Boolean).join(' ');
+  const cls = ['block-node', `fam-${family}`, data.frozen && 'frozen', selected && 'selected', overlay && 'has-overlay', errors.length > 0 && 'has-error', !errors.length && warnings.length > 0 && 'has-warning'].filter(Boolean).join(' ');
   const message = (errors.length ? errors : warnings).map((i) => i.message).join('\n');
   return (
     <div
@@ -34,6 +34,7 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
       data-node-id={id}
       data-error={errors.length > 0 ? 'true' : undefined}
       data-overlay={overlay?.status}
+      data-frozen={data.frozen ? 'true' : undefined}
       style={overlay ? ({ '--overlay': overlay.color } as CSSProperties) : undefined}
       aria-label={message ? `${def?.title ?? data.type}: ${message}` : undefined}
     >
@@ -43,6 +44,11 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
       <div className="block-head">
         <span className="block-title">{def?.title ?? data.type}</span>
         <span className="block-label">{data.label || id}</span>
+        {data.frozen && (
+          <span className="block-lock" title="Frozen: training leaves this block's weights as they are" data-testid={`lock-${id}`}>
+            <Icon name="lock" size={12} />
+          </span>
+        )}
         {copies > 1 && <span className="block-copies" title={`This block runs ${copies} times (group repeat)`}>×{copies}</span>}
         {(errors.length > 0 || warnings.length > 0) && (
           <span className={`block-issue ${errors.length ? 'err' : 'warn'}`} data-testid={`node-issue-${id}`}>

@@ -14,6 +14,7 @@ import { DocCard } from './DocCard';
 import { DraftInput, ParamControl, parseInts, Row } from './fields';
 import { FAMILY_NAMES } from './Palette';
 import { plural } from '../../shared/plural';
+import { freezeTotals } from '../../shared/graph/freeze';
 
 /** The right-hand panel: the selected block, group, connection, or the graph's settings. */
 export function Inspector() {
@@ -97,6 +98,16 @@ function NodeInspector({ doc, id }: { doc: GraphDoc; id: string }) {
         {info && info.copies > 1 && <Stat label="Copies" value={`×${info.copies}`} />}
       </div>
       <IssueList issues={other} />
+      {info?.cost && (info.cost.params > 0 || (info.cost.buffers ?? 0) > 0) && (
+        <Row label="Frozen" help="Training leaves a frozen block's weights as they are (fine-tuning a pretrained network)" htmlFor="node-frozen">
+          <input id="node-frozen" type="checkbox" data-testid="node-frozen" checked={Boolean(node.frozen)} onChange={(e) => run('graph.setFrozen', { nodes: [id], frozen: e.target.checked })} />
+        </Row>
+      )}
+      <div className="button-row">
+        <button className="btn" data-testid="freeze-up-to" title="Freeze this block and every block before it" onClick={() => run('graph.freezeUpTo', { node: id })}>
+          <Icon name="lock" size={14} /> Freeze everything up to here
+        </button>
+      </div>
       {def && Object.keys(def.params).length > 0 && (
         <section className="inspector-section">
           <h3>Parameters</h3>
@@ -158,6 +169,9 @@ function GroupInspector({ doc, gid }: { doc: GraphDoc; gid: string }) {
         </button>
         <button className="btn" data-testid="group-ungroup" onClick={() => run('group.ungroup', { group: gid })}>
           <Icon name="ungroup" size={14} /> Ungroup
+        </button>
+        <button className="btn" data-testid="group-freeze" onClick={() => run('graph.setFrozen', { nodes: members.map((n) => n.id), frozen: !members.every((n) => n.frozen) })}>
+          <Icon name="lock" size={14} /> {members.every((n) => n.frozen) ? 'Unfreeze group' : 'Freeze group'}
         </button>
         <button className="btn" data-testid="group-save" onClick={() => run('group.saveToLibrary', { group: gid })}>
           <Icon name="library" size={14} /> Save to my blocks
@@ -235,6 +249,7 @@ function GraphInspector({ doc }: { doc: GraphDoc }) {
   const run = useRun();
   const view = analysisOf(doc);
   const t = view.analysis.totals;
+  const frozen = freezeTotals(doc, view.analysis);
   const m = doc.meta;
   return (
     <div className="inspector-body" data-testid="graph-inspector">
@@ -272,8 +287,24 @@ function GraphInspector({ doc }: { doc: GraphDoc }) {
       <Row label="Description" htmlFor="graph-desc">
         <DraftInput<string> id="graph-desc" testId="graph-desc" value={m.description ?? ''} placeholder="Optional" format={(v) => v} parse={(t) => ({ ok: true, value: t })} onCommit={(description) => run('graph.setMeta', { description })} />
       </Row>
+      <Row label="Weights" help="Pretrained weights the next run starts from, matched by block name and shape" htmlFor="graph-weights">
+        <span className="weights-source" data-testid="graph-weights">
+          {m.weights ? m.weights.label : 'fresh (random initialisation)'}
+        </span>
+        {m.weights ? (
+          <button className="btn small" data-testid="graph-weights-remove" onClick={() => run('graph.setMeta', { weights: undefined })}>
+            Remove
+          </button>
+        ) : (
+          <button className="btn small" data-testid="graph-weights-load" onClick={() => run('file.loadWeights')}>
+            Load weights…
+          </button>
+        )}
+      </Row>
       <div className="stats">
         <Stat label="Params" value={`${formatCount(t.params)}${t.buffers ? ` + ${formatCount(t.buffers)} buffers` : ''}`} />
+        {frozen.frozen > 0 && <Stat label="Trainable" value={formatCount(frozen.trainable)} testId="graph-trainable" />}
+        {frozen.frozen > 0 && <Stat label="Frozen" value={`${formatCount(frozen.frozen)} (${plural(frozen.frozenBlocks, 'block')})`} testId="graph-frozen" />}
         <Stat label="FLOPs" value={formatFlops(t.flops)} />
         <Stat label="Other ops" value={formatCount(t.ops)} />
         <Stat label="Activations" value={`${formatCount(t.activations)} / sample`} />

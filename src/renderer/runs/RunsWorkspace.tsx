@@ -404,6 +404,12 @@ function RunsWorkspaceView() {
                         <span className="run-name-text">{r.name}</span>
                       </button>
                       <TagChips tags={r.tags} />
+                      {(r.weightsFrom || r.frozenBlocks) && (
+                        <span className="run-start-chip muted" data-testid="run-weights" title={`${r.weightsFrom ? `Started from the weights in ${r.weightsFrom}` : 'Started from scratch'}${r.frozenBlocks ? `; ${r.frozenBlocks} blocks frozen` : ''}`}>
+                          {r.weightsFrom ? `pretrained: ${r.weightsFrom}` : 'from scratch'}
+                          {r.frozenBlocks ? ` · ${r.frozenBlocks} frozen` : ''}
+                        </span>
+                      )}
                     </td>
                     <td>
                       <span className={`pill state-${r.state}`}>{r.state}</span>

@@ -500,6 +500,11 @@ function TrainPanelView() {
             <Row label="Init" hint="auto: He (Kaiming) for conv, Xavier (Glorot) for dense">
               <SelectField value={c.init} options={INITS} onChange={(v) => set('init', v)} testId="train-init" />
             </Row>
+            {doc.nodes.some((n) => n.frozen) && (
+              <Row label="Frozen BatchNorm" hint="BatchNorm inside frozen blocks: its running statistics (as at inference), or keep updating them from each batch (γ and β stay fixed)">
+                <SelectField value={c.frozenBatchNorm} options={[{ value: 'running', label: 'running statistics' }, { value: 'update', label: 'keep updating' }]} onChange={(v) => set('frozenBatchNorm', v)} testId="train-frozen-bn" />
+              </Row>
+            )}
           </div>
           <p className="tp-note muted">Dropout and BatchNorm are blocks in the graph.</p>
         </Section>

@@ -12,6 +12,7 @@ export const looseGraphSchema = z.object({
     task: z.enum(TASKS).default('classification'),
     input: z.object({ shape: z.array(z.number().int().min(1, 'input dimensions must be ≥ 1')).min(1).max(4) }),
     description: z.string().optional(),
+    weights: z.object({ from: z.string().min(1).max(4096), label: z.string().max(500) }).optional(),
   }),
   nodes: z.array(
     z.object({
@@ -23,6 +24,7 @@ export const looseGraphSchema = z.object({
       position: z.object({ x: finite, y: finite }).optional(),
       group: z.string().optional(),
       init: z.enum(NODE_INITS).optional(),
+      frozen: z.boolean().optional(),
     }),
   ),
   edges: z.array(

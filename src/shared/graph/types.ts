@@ -24,6 +24,8 @@ export interface NodeDoc {
   group?: string;
   /** Weight initialisation of this block, overriding the run's global choice (trainable blocks only). */
   init?: NodeInit;
+  /** Frozen: training leaves this block's weights as they are (fine-tuning a pretrained backbone). */
+  frozen?: boolean;
 }
 
 export const NODE_INITS = ['auto', 'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'normal', 'zeros'] as const;
@@ -55,6 +57,8 @@ export interface GraphMeta {
   /** Input spec: the per-sample shape `[H, W, C]` fed to the Input block. */
   input: { shape: number[] };
   description?: string;
+  /** Pretrained weights the next run starts from ("Load weights…"): matched by block label and shape. */
+  weights?: { from: string; label: string };
 }
 
 export interface GraphDoc {

@@ -87,7 +87,12 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 
 /** A run as lists, status events and control replies carry it. */
 export type RunSummary = Pick<RunRecord, 'id' | 'name' | 'state' | 'createdAt' | 'dataset' | 'epoch' | 'epochs' | 'step'> &
-  Partial<Pick<RunRecord, 'task' | 'stepsPerEpoch' | 'backend' | 'engine' | 'error' | 'metrics' | 'tags'>>;
+  Partial<Pick<RunRecord, 'task' | 'stepsPerEpoch' | 'backend' | 'engine' | 'error' | 'metrics' | 'tags'>> & {
+    /** Where the run's starting weights came from (the folder's name; `config.initFrom`), when not from scratch. */
+    weightsFrom?: string;
+    /** Blocks the run kept frozen. */
+    frozenBlocks?: number;
+  };
 
 /** A run's page: its summary, settings, graph, classes and thinned telemetry log (the events, typed in api.ts). */
 export interface RunDetailOf<Event> {
@@ -120,5 +125,13 @@ export function summaryOf(r: RunRecord): RunSummary {
     ...(r.metrics ? { metrics: r.metrics } : {}),
     ...(r.tags?.length ? { tags: r.tags } : {}),
     ...(r.stepsPerEpoch ? { stepsPerEpoch: r.stepsPerEpoch } : {}),
+    ...startOf(r),
   };
+}
+
+/** Pretrained weights and frozen blocks, for the Runs table. */
+function startOf(r: RunRecord): Pick<RunSummary, 'weightsFrom' | 'frozenBlocks'> {
+  const from = typeof r.config.initFrom === 'string' ? r.config.initFrom.split(/[\\/]/).filter(Boolean).pop() : undefined;
+  const frozen = Array.isArray(r.graph?.nodes) ? r.graph.nodes.filter((n) => n?.frozen === true).length : 0;
+  return { ...(from ? { weightsFrom: from } : {}), ...(frozen ? { frozenBlocks: frozen } : {}) };
 }

@@ -114,6 +114,13 @@ export const trainConfigSchema = z.object({
   detection: detectionSchema.optional(),
   /** Segmentation options; defaults apply when absent. */
   segmentation: segmentationSchema.optional(),
+  /**
+   * Start from these weights: a lab model folder, a run folder or a checkpoint folder (absolute path). Tensors
+   * are matched by block label and shape; the run's log reports what was loaded and skipped.
+   */
+  initFrom: z.string().min(1).max(4096).optional(),
+  /** BatchNorm inside frozen blocks: 'running' normalises with the running statistics, 'update' keeps updating them. */
+  frozenBatchNorm: z.enum(['running', 'update']).default('running'),
 });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;

@@ -23,6 +23,7 @@ const BASE: Record<LabMethod, unknown> = {
   hostInfo: undefined,
   listProjects: undefined,
   readProject: { path: 'nope' },
+  describeWeights: { path: 'nope' },
   writeProject: { path: 'fuzz/p', text: '{}' },
   recentProjects: undefined,
   writeAutosave: { text: '{}' },

@@ -19,6 +19,8 @@ import { isBiasOrNormParam } from '../train/regularization';
 import { makeSchedule } from '../train/schedules';
 import { probeTargets } from '../train/targets';
 import { EpochEnd } from '../train/epochEnd';
+import { inferenceWhenFrozen } from '../train/frozen';
+import { baseOfLayer } from '../compile/naming';
 import { evaluateClassifier } from '../train/tasks/classification';
 import type { Evaluation } from '../train/tasks/types';
 import { NonFiniteError, saveArtifacts, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
@@ -93,6 +95,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
     const ruleOf = { name: (v.read() as tf.Variable).name, shape: v.shape as number[] };
     return [{ key, layer: layerOfVariable.get(v.name) ?? v.name, decay: optCfg.decayBiasAndNorm || !isBiasOrNormParam(ruleOf), l1: !isBiasOrNormParam(ruleOf) }];
   });
+  const frozenBases = new Set(model.layers.filter((l) => inferenceWhenFrozen(l)).map((l) => baseOfLayer(l.name)));
   const targets = config.probeEvery > 0 ? torchProbeTargets(compiled, probeTargets(compiled), exported.nodeVars, map.keyOf) : [];
   const clip = config.clip.mode === 'norm' ? { kind: 'norm', maxNorm: config.clip.value } : config.clip.mode === 'value' ? { kind: 'value', clipValue: config.clip.value } : { kind: 'none' };
 
@@ -115,6 +118,8 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       l1: config.regularization.l1,
       clip,
       probes: targets,
+      // Frozen blocks that normalise with their running statistics: eval mode while the rest trains (train/frozen.ts).
+      frozenModules: map.modules.filter((m) => frozenBases.has(m.base)).map((m) => m.name),
     });
     if (a.resume && a.resumeFrom && existsSync(join(a.resumeFrom, 'torch.pt'))) {
       await proc.request({ op: 'load', torch: join(a.resumeFrom, 'torch.pt') });

@@ -21,16 +21,26 @@ export interface WeightMap {
   sources: WeightSource[];
   /** tfjs variable name → torch key (the probes and the optimizer's decay rule use it). */
   keyOf: Map<string, string>;
+  /** The torch state dict's tensor shapes, by key. */
+  torchShapes: Map<string, number[]>;
+  /** The module attributes of the PyTorch twin (exportPytorch's `modules`). */
+  modules: { name: string; base: string; type: string }[];
 }
 
 export function buildWeightMap(graph: GraphDoc, model: tf.LayersModel): WeightMap {
   const ordinal = new Map(model.weights.map((v, i) => [v, i]));
-  for (const v of model.weights) {
-    const size = v.shape.reduce((a: number, b) => a * (b ?? 1), 1);
-    if (size >= MAX_TAG) throw new Error(`weight ${v.name} has ${size} values: the PyTorch engine maps weights of fewer than ${MAX_TAG} values`);
-  }
+  if (model.weights.length >= MAX_TAG) throw new Error(`the model has ${model.weights.length} weights: the PyTorch engine maps fewer than ${MAX_TAG}`);
   const sizeOf = (v: tf.LayerVariable): number => v.shape.reduce((a: number, b) => a * (b ?? 1), 1);
-  const byIndex = decodeSafetensors(exportPytorch(graph, model, { readWeight: (v) => Float32Array.from({ length: sizeOf(v) }, (_, i) => i) }).weights);
+  // Element indices as two exact float32 tags (low and high 24 bits), the second only for a weight that needs it.
+  const large = model.weights.some((v) => sizeOf(v) >= MAX_TAG);
+  const low = exportPytorch(graph, model, { readWeight: (v) => Float32Array.from({ length: sizeOf(v) }, (_, i) => i % MAX_TAG) });
+  const byLow = decodeSafetensors(low.weights);
+  const byHigh = large ? decodeSafetensors(exportPytorch(graph, model, { readWeight: (v) => Float32Array.from({ length: sizeOf(v) }, (_, i) => Math.floor(i / MAX_TAG)) }).weights) : undefined;
+  const byIndex: Record<string, { data: ArrayLike<number>; shape: number[] }> = {};
+  for (const [key, t] of Object.entries(byLow)) {
+    const hi = byHigh?.[key].data;
+    byIndex[key] = { shape: t.shape, data: hi ? Float64Array.from(t.data, (l, j) => hi[j] * MAX_TAG + l) : t.data };
+  }
   const byWeight = decodeSafetensors(exportPytorch(graph, model, { readWeight: (v) => new Float32Array(sizeOf(v)).fill(ordinal.get(v) ?? -1) }).weights);
   const positions = model.weights.map((v) => new Int32Array(sizeOf(v)).fill(-1));
   const keys: (string | undefined)[] = model.weights.map(() => undefined);
@@ -55,7 +65,8 @@ export function buildWeightMap(graph: GraphDoc, model: tf.LayersModel): WeightMa
     sources.push({ key, positions: positions[w] });
     keyOf.set(v.name, key);
   });
-  return { sources, keyOf };
+  const torchShapes = new Map(Object.entries(byIndex).map(([k, t]) => [k, [...t.shape]]));
+  return { sources, keyOf, torchShapes, modules: low.modules };
 }
 
 /** The tfjs weights (model.weights order) from a torch state dict in .safetensors form. */

@@ -7,6 +7,7 @@ import { trainConfigSchema } from '../../../shared/training/config';
 import type { Replica } from '../backend/dataParallel/protocol';
 import { compile, type CompileOptions } from '../compile/compile';
 import type { Dataset, DatasetInfo } from '../data/types';
+import { applyFreeze } from './frozen';
 import { l1Penalty, regularizedWeights } from './regularization';
 import { TASK_ADAPTERS } from './tasks';
 import { seedMathRandom } from './seedRandom';
@@ -23,7 +24,9 @@ export async function createRunReplica(raw: unknown, index = 0): Promise<Replica
   const args = raw as RunReplicaArgs;
   const config = trainConfigSchema.parse(args.config);
   seedMathRandom('replica', config.seed, index);
-  const { model } = compile(args.graph, args.compile);
+  const compiled = compile(args.graph, args.compile);
+  const { model } = compiled;
+  applyFreeze(compiled, args.graph, config.frozenBatchNorm);
   const factory = TASK_ADAPTERS[args.dataset.task];
   if (!factory) throw new Error(`no training for ${args.dataset.task}`);
   // Only the step loss is used here; the classification adapter reads nothing from the dataset but its info.

@@ -1,4 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { withNormalization } from '../data/withNormalization';
+import { applyFreeze } from '../train/frozen';
+import { initFrom, resolveInitSource } from '../weights/initFrom';
 import * as tf from '@tensorflow/tfjs';
 import type { LabEvent } from '../../../shared/api';
 import { importReportOf, skippedHeadline, type SkippedFile } from '../../../shared/importReport';
@@ -86,7 +89,8 @@ async function main(): Promise<void> {
     if (isDataError(err) && err.skipped?.length) reportSkipped(runId, err.skipped);
     throw err;
   }
-  const { dataset, skipped, warnings } = loaded;
+  const { skipped, warnings } = loaded;
+  let dataset = loaded.dataset;
   // A resumed run imported the same folder when it started: its log has the list already.
   if (!start.resumeFrom) {
     reportSkipped(runId, skipped);
@@ -115,6 +119,23 @@ async function main(): Promise<void> {
     for (const message of detectionWarnings(dataset, compiled.model)) emit({ type: 'log', runId, level: 'warning', message });
   }
   const names = taskMetricNames(graph.meta.task);
+
+  // --- pretrained weights and frozen blocks (weights-import) ---
+  if (config.initFrom) {
+    const source = await resolveInitSource(config.initFrom);
+    // A resumed run has the weights in its checkpoint already; the preprocessing applies either way.
+    if (!start.resumeFrom) {
+      const init = await initFrom(config.initFrom, compiled.model);
+      emit({ type: 'log', runId, level: 'info', message: init.message });
+    }
+    if (source.norm) {
+      dataset = withNormalization(dataset, source.norm);
+      emit({ type: 'log', runId, level: 'info', message: `Images are normalised as the weights expect: mean ${source.norm.mean.map((v) => v.toFixed(3)).join(', ')}, std ${source.norm.std.map((v) => v.toFixed(3)).join(', ')} (not ${dataset.info.name}'s own statistics).` });
+    }
+  }
+  const freeze = applyFreeze(compiled, graph, config.frozenBatchNorm);
+  if (freeze.layers.length) emit({ type: 'log', runId, level: 'info', message: `Frozen: ${freeze.layers.length} layers, ${freeze.frozen.toLocaleString('en-US')} parameters fixed, ${freeze.trainable.toLocaleString('en-US')} trainable; BatchNorm in frozen blocks ${config.frozenBatchNorm === 'update' ? 'keeps updating its running statistics' : 'uses its running statistics'}.` });
+  // --- end pretrained weights and frozen blocks ---
 
   let resume: ResumeState | undefined;
   if (start.resumeFrom) {

@@ -1,8 +1,11 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PredictError, Predictor } from '../../engine/predict';
+import { PredictError, Predictor, predictWith, type LoadedRun } from '../../engine/predict';
 import { CheckpointError } from '../../runs/runStore';
 import { isRunId } from '../../../shared/ids';
+import { isModelFolder, ModelFolderError } from '../../engine/modelFolder';
+import { loadModelFolderRun } from '../../engine/predict/fromModelFolder';
+import { predictArgsSchema } from '../../../shared/predict';
 import { netsmithHome } from '../../util/home';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../../engine/data/import/files';
 import { CliError, parseArgs, type Command } from './types';
@@ -25,11 +28,13 @@ export const command: Command = async (argv) => {
   const [ref, imagePath] = positional;
   if (!ref || !imagePath) throw new CliError(`usage: ${USAGE}`, 2);
   const runsDir = resolve(typeof options.runs === 'string' ? options.runs : `${netsmithHome()}/runs`);
+  // A lab model folder (an import) predicts like a run, with its own preprocessing and class names.
+  const modelFolder = isModelFolder(ref);
   const byFolder = existsSync(join(ref, 'run.json'));
   const root = byFolder ? dirname(resolve(ref)) : runsDir;
   const id = byFolder ? basename(resolve(ref)) : ref;
-  // A run folder, else a run id (the one rule: never '..' or a path) under the runs folder.
-  if (!(byFolder || isRunId(id)) || !existsSync(join(root, id, 'run.json'))) throw new CliError(`'${ref}' is neither a run folder nor a run id under ${runsDir}`, 2);
+  // A model folder, a run folder, else a run id (the one rule: never '..' or a path) under the runs folder.
+  if (!modelFolder && (!(byFolder || isRunId(id)) || !existsSync(join(root, id, 'run.json')))) throw new CliError(`'${ref}' is neither a run folder, a model folder nor a run id under ${runsDir}`, 2);
   let bytes: Uint8Array;
   try {
     bytes = await readRegularFile(imagePath, MAX_IMAGE_FILE_BYTES);
@@ -47,15 +52,19 @@ export const command: Command = async (argv) => {
   const classArg = flag('class');
 
   const predictor = new Predictor(root);
+  let folderRun: LoadedRun | undefined;
   try {
+    if (modelFolder) folderRun = await loadModelFolderRun(ref);
     let classIndex: number | undefined;
     if (classArg !== undefined) {
-      const run = await predictor.load(id, flag('checkpoint'));
+      const run = folderRun ?? (await predictor.load(id, flag('checkpoint')));
       const classes = run.dataset.info.classes;
       classIndex = /^\d+$/.test(classArg) ? Number(classArg) : classes.indexOf(classArg);
       if (classIndex < 0 || classIndex >= classes.length) throw new CliError(`--class: no class '${classArg}' (classes: ${classes.join(', ')})`, 2);
     }
-    const r = await predictor.predict({ id, image: { bytes, name: basename(imagePath) }, top, classIndex, gradcamLayer: flag('gradcam-layer'), layer: flag('layer'), checkpoint: flag('checkpoint') });
+    const args = { id: folderRun ? 'model-folder' : id, top, classIndex, gradcamLayer: flag('gradcam-layer'), layer: flag('layer'), checkpoint: flag('checkpoint') };
+    const image = { bytes, name: basename(imagePath) };
+    const r = folderRun ? await predictWith(folderRun, { ...predictArgsSchema.omit({ image: true }).parse(args), ...image }) : await predictor.predict({ ...args, image });
     if (gradcamOut && r.gradcam) await fsp.writeFile(gradcamOut, pngBytes(r.gradcam.overlay));
     if (featuresOut && r.featureMaps) await fsp.writeFile(featuresOut, pngBytes(r.featureMaps.grid));
     if (options.json === true) {
@@ -86,8 +95,10 @@ export const command: Command = async (argv) => {
   } catch (err) {
     if (err instanceof PredictError) throw new CliError(err.message, err.code === 'not-image' || err.code === 'bad-layer' || err.code === 'bad-class' ? 2 : 1);
     if (err instanceof CheckpointError) throw new CliError(err.message);
+    if (err instanceof ModelFolderError) throw new CliError(err.message);
     throw err;
   } finally {
+    folderRun?.dispose();
     predictor.dispose();
   }
 };

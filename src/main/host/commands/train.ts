@@ -7,10 +7,14 @@ import type { Template } from '../../../shared/templates/types';
 import { RunRegistry } from '../../service/runs/registry';
 import { netsmithHome } from '../../util/home';
 import { loadGraph } from '../loadGraph';
+import { freezeUpTo } from '../../../shared/graph/freeze';
+import type { GraphDoc } from '../../../shared/graph/types';
+import { isModelFolder, ModelFolderError } from '../../engine/modelFolder';
+import { InitFromError, resolveInitSource } from '../../engine/weights/initFrom';
 import { lossText } from '../format';
 import { CliError, parseArgs, type Command } from './types';
 
-const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto|torch|wasm|…] [--device auto|cuda|mps|cpu] [--workers N|auto] [--limit N] [--config file.json] [--name "my run"] [--tags a,b] [--out runs/] [--json]';
+const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto|torch|wasm|…] [--device auto|cuda|mps|cpu] [--workers N|auto] [--limit N] [--config file.json] [--name "my run"] [--tags a,b] [--out runs/] [--init-from DIR] [--freeze-up-to LABEL] [--frozen-bn running|update] [--json]';
 
 function num(v: string | true | undefined, name: string, int = false): number | undefined {
   if (v === undefined) return undefined;
@@ -50,8 +54,42 @@ export async function readConfigFile(path: string | true): Promise<Record<string
   return config as Record<string, unknown> & { optimizer?: Record<string, unknown> };
 }
 
+/**
+ * `--init-from DIR` (a model folder, run folder or checkpoint folder; a model folder given as the graph starts
+ * from its own weights) and `--frozen-bn running|update`.
+ */
+async function initFromOptions(graphRef: string, options: Record<string, string | true>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const from = options['init-from'];
+  if (from === true) throw new CliError('--init-from needs a folder: a model folder (npm run cli -- import …), a run folder or a checkpoint folder', 2);
+  const path = from ?? (isModelFolder(graphRef) ? graphRef : undefined);
+  if (path !== undefined) {
+    try {
+      await resolveInitSource(path);
+    } catch (err) {
+      if (err instanceof InitFromError || err instanceof ModelFolderError) throw new CliError(err.message, 2);
+      throw err;
+    }
+    out.initFrom = resolve(path);
+  }
+  const bn = options['frozen-bn'];
+  if (bn !== undefined) {
+    if (bn !== 'running' && bn !== 'update') throw new CliError('--frozen-bn must be running (BatchNorm in frozen blocks uses its running statistics) or update', 2);
+    out.frozenBatchNorm = bn;
+  }
+  return out;
+}
+
+/** `--freeze-up-to LABEL`: freezes that block and everything before it. */
+function freezeOption(graph: GraphDoc, label: string | true | undefined): GraphDoc {
+  if (label === undefined) return graph;
+  const node = label === true ? undefined : graph.nodes.find((n) => n.label === label || n.id === label);
+  if (!node) throw new CliError(`--freeze-up-to needs the label of a block of ${graph.meta.name}${label === true ? '' : `; there is no '${label}'`}`, 2);
+  return freezeUpTo(graph, node.id);
+}
+
 /** The training settings of `train` (and each `sweep` trial's base): the template's recommended ones, then --config, then flags. */
-export async function trainSettings(options: Record<string, string | true>, template: Template | undefined): Promise<TrainConfig> {
+export async function trainSettings(options: Record<string, string | true>, template: Template | undefined, graphRef = ''): Promise<TrainConfig> {
   const fromFile = options.config === undefined ? {} : await readConfigFile(options.config);
   // The template's recommended settings, when training on the dataset they were measured on; then --config; then flags.
   const recommended = template?.recommended?.dataset === options.dataset ? template.recommended.config : {};
@@ -71,6 +109,7 @@ export async function trainSettings(options: Record<string, string | true>, temp
     ...(limit !== undefined ? { trainLimit: limit } : {}),
     ...(workers !== undefined ? { workers } : {}),
     optimizer: { ...(base.optimizer ?? {}), ...(optimizer ? { name: optimizer } : {}), ...(options.lr !== undefined ? { lr: num(options.lr, 'lr') } : {}) },
+    ...(await initFromOptions(graphRef, options)),
   };
   const parsed = trainConfigSchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`invalid training settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 2);
@@ -80,9 +119,11 @@ export async function trainSettings(options: Record<string, string | true>, temp
 export const command: Command = async (argv) => {
   const { positional, options } = parseArgs(argv, ['json']);
   if (!positional[0] || typeof options.dataset !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
-  const { graph, template, notes } = await loadGraph(positional[0]);
+  const loaded = await loadGraph(positional[0]);
+  const { template, notes } = loaded;
+  const graph = freezeOption(loaded.graph, options['freeze-up-to']);
   if (options.json !== true) for (const note of notes) console.error(`note: ${note}`);
-  const settings = await trainSettings(options, template);
+  const settings = await trainSettings(options, template, positional[0]);
 
   const runsDir = resolve(typeof options.out === 'string' ? options.out : `${netsmithHome()}/runs`);
   const registry = new RunRegistry(runsDir);

@@ -38,6 +38,8 @@ export interface PytorchResult {
   foldedBatchNorms: number;
   /** Per expanded node: the Python variable forward() gives its output, and those of its inputs. */
   nodeVars: Map<string, { output: string; inputs: string[] }>;
+  /** Every module attribute of the class: its name, the node's layer base name (its label path) and block type. */
+  modules: { name: string; base: string; type: string }[];
 }
 
 export interface PytorchExportOptions {
@@ -89,6 +91,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
   };
 
   const nodeVars = new Map<string, { output: string; inputs: string[] }>();
+  const modules: PytorchResult['modules'] = [];
   const tap = (v: string): string[] => (options.taps ? [`        if self.netsmith_taps is not None: self.netsmith_taps['${v}'] = ${v}`] : []);
   if (options.taps) forward.push(...tap('x'));
   const { outputs: outNodes } = walkExpanded<string>(analysis, ({ id, node, params, twin, inputs, info, ref }) => {
@@ -117,6 +120,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
     const title = `${nodeName(node)} (${node.type})`;
     if (part.module) {
       init.push(`        self.${name} = ${part.module}  # ${title}`);
+      modules.push({ name, base, type: node.type });
       for (const [k, w] of Object.entries(part.state ?? {})) state[`${name}.${k}`] = w;
     }
     // The model input is forward's argument `x`.
@@ -161,7 +165,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
     '    return model.eval()',
     '',
   ].join('\n');
-  return { modelPy, weights: encodeSafetensors(state, { generatedBy: 'Netsmith' }), className, foldedBatchNorms: folded.size, nodeVars };
+  return { modelPy, weights: encodeSafetensors(state, { generatedBy: 'Netsmith' }), className, foldedBatchNorms: folded.size, nodeVars, modules };
 }
 
 const pyTuple = (v: number[]): string => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;

@@ -1,0 +1,46 @@
+/**
+ * Frozen blocks (NodeDoc.frozen): their layers are not trainable, so the optimizer never sees their weights, and
+ * a BatchNorm among them normalises with its running statistics (inference mode) unless the run keeps updating
+ * them (`frozenBatchNorm: 'update'`: batch statistics, running statistics updated, γ and β still fixed).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { GraphDoc } from '../../../shared/graph/types';
+import type { Compiled } from '../compile/compile';
+
+/** Frozen layers that still normalise with batch statistics and update their running ones while training. */
+export const updatesStatsWhenFrozen = new WeakSet<tf.layers.Layer>();
+
+/** Whether a layer, called in training mode, should behave as at inference (a frozen layer, running statistics). */
+export const inferenceWhenFrozen = (layer: tf.layers.Layer): boolean => !layer.trainable && !updatesStatsWhenFrozen.has(layer);
+
+export type FrozenBatchNorm = 'running' | 'update';
+
+export interface FreezeSummary {
+  /** Layer names made untrainable. */
+  layers: string[];
+  /** Trainable parameters left, and the ones frozen (elements). */
+  trainable: number;
+  frozen: number;
+}
+
+/** Marks the layers of the graph's frozen nodes (every copy of a repeated group) untrainable. */
+export function applyFreeze(compiled: Compiled, graph: GraphDoc, batchNorm: FrozenBatchNorm = 'running'): FreezeSummary {
+  const frozenDoc = new Set(graph.nodes.filter((n) => n.frozen).map((n) => n.id));
+  const layers: string[] = [];
+  const size = (w: tf.LayerVariable): number => w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
+  const before = compiled.model.trainableWeights.reduce((s, w) => s + size(w), 0);
+  if (frozenDoc.size > 0) {
+    for (const [id, names] of compiled.layerOf) {
+      const origin = compiled.analysis.expanded.origin.get(id) ?? id;
+      if (!frozenDoc.has(origin)) continue;
+      for (const name of names) {
+        const layer = compiled.model.getLayer(name);
+        layer.trainable = false;
+        if (batchNorm === 'update') updatesStatsWhenFrozen.add(layer);
+        layers.push(name);
+      }
+    }
+  }
+  const trainable = compiled.model.trainableWeights.reduce((s, w) => s + size(w), 0);
+  return { layers, trainable, frozen: before - trainable };
+}

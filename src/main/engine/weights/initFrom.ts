@@ -1,0 +1,104 @@
+/**
+ * `initFrom`: a run starts from the weights of a lab model folder, a run folder (its best, else last checkpoint)
+ * or a checkpoint folder. Tensors are matched by layer name (the block's label) and shape; the others keep their
+ * fresh initialisation, and the report says which and why ("loaded 60 of 62 tensors; skipped fc (1000→3 classes)").
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { CHECKPOINT_FOLDER, isModelFolder, readModelFolder, trainedDataOf } from '../modelFolder';
+import type { Normalization } from '../data/types';
+
+export class InitFromError extends Error {}
+
+export interface InitSource {
+  /** The checkpoint folder (model.json + weights.bin). */
+  checkpoint: string;
+  /** What it is, for the log and the Runs table: `model folder resnet18 (…)`, `run 2026…`. */
+  label: string;
+  /** The preprocessing the weights expect, when the source knows it (a model folder, a run that recorded its data). */
+  norm?: Normalization;
+}
+
+/** Finds the checkpoint of a model folder, run folder or checkpoint folder. */
+export async function resolveInitSource(path: string): Promise<InitSource> {
+  if (!existsSync(path)) throw new InitFromError(`init-from: '${path}' does not exist`);
+  if (isModelFolder(path)) {
+    const folder = await readModelFolder(path);
+    return { checkpoint: join(path, CHECKPOINT_FOLDER), label: `model folder ${folder.info.name}`, norm: trainedDataOf(folder).norm };
+  }
+  if (existsSync(join(path, 'run.json'))) {
+    let record: { id?: string; checkpoints?: { best?: string; last?: string }; data?: { norm?: Normalization } };
+    try {
+      record = JSON.parse(await fsp.readFile(join(path, 'run.json'), 'utf8'));
+    } catch {
+      throw new InitFromError(`init-from: ${path}/run.json is not readable`);
+    }
+    const name = record.checkpoints?.best ?? record.checkpoints?.last;
+    if (!name || !/^[A-Za-z0-9_.-]+$/.test(name) || !existsSync(join(path, 'checkpoints', name, 'weights.bin'))) throw new InitFromError(`init-from: run ${record.id ?? path} has no checkpoint yet`);
+    return { checkpoint: join(path, 'checkpoints', name), label: `run ${record.id ?? path} (checkpoint ${name})`, norm: record.data?.norm };
+  }
+  if (existsSync(join(path, 'model.json')) && existsSync(join(path, 'weights.bin'))) return { checkpoint: path, label: `checkpoint ${path}` };
+  throw new InitFromError(`init-from: '${path}' is neither a model folder, a run folder nor a checkpoint folder (model.json + weights.bin)`);
+}
+
+/** The named tensors of a checkpoint folder (the caller disposes them). */
+export async function readCheckpointTensors(dir: string): Promise<tf.NamedTensorMap> {
+  try {
+    const json = JSON.parse(await fsp.readFile(join(dir, 'model.json'), 'utf8')) as { weightSpecs: tf.io.WeightsManifestEntry[] };
+    const w = await fsp.readFile(join(dir, 'weights.bin'));
+    return tf.io.decodeWeights(w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, json.weightSpecs);
+  } catch (err) {
+    throw new InitFromError(`init-from: the checkpoint ${dir} cannot be read (${(err as Error).message})`);
+  }
+}
+
+export interface InitReport {
+  loaded: number;
+  total: number;
+  /** Per layer: `fc (1000→3 classes)`, `conv1 (7×7×3×64 in the source, 3×3×3×64 here)`, `head2 (not in the source)`. */
+  skipped: string[];
+  message: string;
+}
+
+const dims = (s: readonly (number | null)[]): string => s.join('×');
+
+/** Writes the matching tensors into the model's weights. */
+export function loadMatching(model: tf.LayersModel, source: tf.NamedTensorMap, label: string): InitReport {
+  const outputLayers = new Set(model.outputLayers.map((l) => l.name));
+  const skippedByLayer = new Map<string, string>();
+  let loaded = 0;
+  for (const layer of model.layers) {
+    for (const v of layer.weights) {
+      const name = v.originalName ?? v.name;
+      const t = source[name] ?? source[v.name];
+      if (t && dims(t.shape) === dims(v.shape)) {
+        v.write(t);
+        loaded++;
+        continue;
+      }
+      if (skippedByLayer.has(layer.name)) continue;
+      if (!t) skippedByLayer.set(layer.name, `${layer.name} (not in the source)`);
+      else if (outputLayers.has(layer.name) && t.shape.length === 2 && t.shape[0] === v.shape[0]) skippedByLayer.set(layer.name, `${layer.name} (${t.shape[1]}→${v.shape[1]} classes: a new head)`);
+      else skippedByLayer.set(layer.name, `${layer.name} (${dims(t.shape)} in the source, ${dims(v.shape)} here)`);
+    }
+  }
+  const total = model.weights.length;
+  const skipped = [...skippedByLayer.values()];
+  const shown = skipped.slice(0, 8).join(', ') + (skipped.length > 8 ? `, and ${skipped.length - 8} more layers` : '');
+  const message = `Initialised from ${label}: loaded ${loaded} of ${total} tensors${skipped.length ? `; skipped ${shown}` : ''}.`;
+  return { loaded, total, skipped, message };
+}
+
+/** Resolves the source, loads what matches into `model` and reports. */
+export async function initFrom(path: string, model: tf.LayersModel): Promise<InitReport & { source: InitSource }> {
+  const source = await resolveInitSource(path);
+  const tensors = await readCheckpointTensors(source.checkpoint);
+  try {
+    const report = loadMatching(model, tensors, source.label);
+    if (report.loaded === 0) throw new InitFromError(`init-from: none of the ${report.total} tensors of this network is in ${source.label} (labels or shapes differ everywhere)`);
+    return { ...report, source };
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * A PyTorch state dict from a file (.pth/.pt through torchFile.ts, .safetensors here), and its tensors put into a
+ * lab model through the PyTorch twin's weight map (the export's mapping, read backwards) and the torchvision name
+ * tables. Every key or shape that does not fit is reported by layer.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GraphDoc } from '../../../shared/graph/types';
+import { buildWeightMap } from '../torch/weightMap';
+import { readTorchFile, TorchFileError, type TorchTensor } from './torchFile';
+import { torchvisionKey } from './torchvisionNames';
+
+export class StateDictError extends Error {}
+
+export type StateDict = Map<string, TorchTensor>;
+
+const dims = (shape: readonly number[]): string => (shape.length ? shape.join('×') : 'scalar');
+
+/** Reads a .safetensors file of float (F32/F16/BF16/F64) and integer tensors. */
+export function readSafetensors(bytes: Uint8Array): StateDict {
+  if (bytes.length < 8) throw new StateDictError('not a .safetensors file (too short)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (n > bytes.length - 8 || n < 2) throw new StateDictError('not a .safetensors file (bad header length), or a truncated one');
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch {
+    throw new StateDictError('not a .safetensors file (unreadable header)');
+  }
+  const base = 8 + n;
+  const width: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+  const out: StateDict = new Map();
+  for (const [name, spec] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const w = width[spec.dtype];
+    if (!w) throw new StateDictError(`tensor '${name}' has the unsupported dtype ${spec.dtype}`);
+    const [begin, end] = spec.data_offsets;
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if (end > bytes.length - base || end - begin !== count * w) throw new StateDictError(`tensor '${name}' lies outside the file (truncated file?)`);
+    const v = new DataView(bytes.buffer, bytes.byteOffset + base + begin, end - begin);
+    const data = new Float32Array(count);
+    const f = new DataView(new ArrayBuffer(4));
+    for (let i = 0; i < count; i++) {
+      switch (spec.dtype) {
+        case 'F32': data[i] = v.getFloat32(i * 4, true); break;
+        case 'F64': data[i] = v.getFloat64(i * 8, true); break;
+        case 'F16': data[i] = half(v.getUint16(i * 2, true)); break;
+        case 'BF16': f.setUint32(0, v.getUint16(i * 2, true) << 16); data[i] = f.getFloat32(0); break;
+        case 'I64': data[i] = Number(v.getBigInt64(i * 8, true)); break;
+        case 'I32': data[i] = v.getInt32(i * 4, true); break;
+        case 'I16': data[i] = v.getInt16(i * 2, true); break;
+        case 'I8': data[i] = v.getInt8(i); break;
+        default: data[i] = v.getUint8(i);
+      }
+    }
+    out.set(name, { data, shape: [...spec.shape], dtype: spec.dtype.toLowerCase() });
+  }
+  return out;
+}
+
+function half(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (m / 1024);
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + m / 1024);
+}
+
+/** The tensors of a checkpoint file, by the file's extension (.safetensors, else a torch.save zip). */
+export function readStateDictFile(bytes: Uint8Array, fileName: string): StateDict {
+  try {
+    if (/\.safetensors$/i.test(fileName)) return readSafetensors(bytes);
+    return readTorchFile(bytes);
+  } catch (err) {
+    if (err instanceof TorchFileError || err instanceof StateDictError) throw new StateDictError(`${fileName}: ${err.message}`);
+    throw err;
+  }
+}
+
+export interface LoadReport {
+  /** Tensors of the graph that received values from the file. */
+  loaded: number;
+  /** Tensors the graph's PyTorch twin has (BatchNorm statistics included). */
+  total: number;
+  /** One line per graph tensor that got nothing: `classifier.1.weight: 1000×1280 in the file, 3×1280 in the graph`. */
+  mismatches: string[];
+  /** Keys of the file that no tensor of the graph took (num_batches_tracked aside). */
+  unused: string[];
+  /** The prefix stripped from the file's keys (`state_dict.`, `module.`), if any. */
+  prefix: string;
+}
+
+export interface MatchedWeights {
+  /** model.weights order; undefined where the file had nothing that fits (the weight keeps its value). */
+  values: (Float32Array | undefined)[];
+  report: LoadReport;
+}
+
+const PREFIXES = ['', 'module.', 'state_dict.', 'state_dict.module.', 'model.', 'model.module.', 'model_state_dict.', 'model_state_dict.module.', 'net.'];
+
+/**
+ * The file's tensors for a model compiled from `graph`, matched by torchvision key (the node's label path and the
+ * block's name table) and shape. Nothing is thrown for a mismatch: the report lists it.
+ */
+export function matchStateDict(graph: GraphDoc, model: tf.LayersModel, state: StateDict): MatchedWeights {
+  const map = buildWeightMap(graph, model);
+  const moduleOf = new Map(map.modules.map((m) => [m.name, m]));
+  const wanted = new Map<string, { key: string; reshape?: boolean }>();
+  for (const labKey of map.torchShapes.keys()) {
+    const dot = labKey.indexOf('.');
+    const mod = moduleOf.get(labKey.slice(0, dot));
+    wanted.set(labKey, mod ? torchvisionKey(mod.type, mod.base, labKey.slice(dot + 1)) : { key: labKey });
+  }
+  // The container prefix under which most of the wanted keys are found.
+  const fileKeys = [...state.keys()];
+  let prefix = '';
+  let best = -1;
+  for (const p of PREFIXES) {
+    let hits = 0;
+    for (const w of wanted.values()) if (state.has(p + w.key)) hits++;
+    if (hits > best) [best, prefix] = [hits, p];
+  }
+  const mismatches: string[] = [];
+  const used = new Set<string>();
+  const byLabKey = new Map<string, Float32Array>();
+  for (const [labKey, { key, reshape }] of wanted) {
+    const shape = map.torchShapes.get(labKey)!;
+    const t = state.get(prefix + key);
+    if (!t) {
+      mismatches.push(`${key}: missing in the file (${dims(shape)} in the graph)`);
+      continue;
+    }
+    used.add(prefix + key);
+    const same = dims(t.shape) === dims(shape);
+    const squeezed = (s: readonly number[]): string => dims(s.filter((d) => d !== 1));
+    if (!same && !(reshape && squeezed(t.shape) === squeezed(shape))) {
+      mismatches.push(`${key}: ${dims(t.shape)} in the file, ${dims(shape)} in the graph`);
+      continue;
+    }
+    byLabKey.set(labKey, t.data);
+  }
+  const values = map.sources.map(({ key, positions }) => {
+    const t = byLabKey.get(key);
+    if (!t) return undefined;
+    const out = new Float32Array(positions.length);
+    for (let i = 0; i < positions.length; i++) out[i] = t[positions[i]];
+    return out;
+  });
+  const unused = fileKeys.filter((k) => k.startsWith(prefix) && !used.has(k) && !k.endsWith('num_batches_tracked')).map((k) => k.slice(prefix.length));
+  return { values, report: { loaded: byLabKey.size, total: wanted.size, mismatches, unused, prefix } };
+}
+
+/** Sets the matched values into the model's weights (the others keep theirs). */
+export function applyMatched(model: tf.LayersModel, values: readonly (Float32Array | undefined)[]): void {
+  model.weights.forEach((v, i) => {
+    const data = values[i];
+    if (!data) return;
+    const t = tf.tensor(data, v.shape as number[]);
+    v.write(t);
+    t.dispose();
+  });
+}
+
+/** "classifier.1.weight: 1000×1280 in the file, 3×1280 in the graph" lines, at most `max` of them, then a count. */
+export function describeMismatches(report: LoadReport, max = 20): string[] {
+  const lines = report.mismatches.slice(0, max);
+  if (report.mismatches.length > max) lines.push(`… and ${report.mismatches.length - max} more`);
+  const extra = report.unused.slice(0, Math.max(0, max - lines.length));
+  for (const k of extra) lines.push(`${k}: in the file, not in the graph`);
+  if (report.unused.length > extra.length) lines.push(`… and ${report.unused.length - extra.length} more keys of the file that the graph does not have`);
+  return lines;
+}
