@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   experiment: () => import('./commands/experiment'),
   export: () => import('./commands/export'),
   predict: () => import('./commands/predict'),
+  runs: () => import('./commands/runs'),
 };
 
 function usage(): string {
@@ -25,6 +26,7 @@ function usage(): string {
     '  export <run> --format tfjs|onnx|pytorch|graph --out DIR [--checkpoint NAME] [--runs DIR]',
     '  predict <run> <image> [--top 5 --class N --gradcam out.png --layer NAME --features out.png --json]',
     '  train <template|file> --dataset <name|folder> [--epochs N --batch N --lr X --optimizer adam --backend auto --out runs/ --json]',
+    '  runs import <checkpoint.pt|folder> --graph <template|file> --dataset <name>   a PyTorch state dict trained elsewhere (torchrun) as a run',
     '  experiment list | <name> [--json --seed N --variants a,b --concurrency N] | save --title T --runs id,id [--metric M]',
   ].join('\n');
 }
