@@ -1,5 +1,5 @@
 // The lab's PyTorch engine (rows `netsmith-torch`: full telemetry, the lab's data pipeline, events, probes every
-// 20 steps) against a plain PyTorch loop on the same Python and the same exported module (bench/torch_plain.py),
+// 20 steps; again with probes off, for the telemetry's cost) against a plain PyTorch loop on the same Python and the same exported module (bench/torch_plain.py),
 // on the three benchmark networks: LeNet (MNIST), the BN ResNet and ViT-Tiny (32 px shapes). On the CPU both use
 // the engine's thread count (cpuThreads).
 //
@@ -31,6 +31,8 @@ const DEFAULT_MODELS = ['lenet', 'resnet', 'vit'];
 export interface TorchBenchRow {
   model: string;
   engine: number;
+  /** The same engine with probes off (probeEvery 0): the cost of full telemetry is 1 − engine / noProbes. */
+  noProbes: number;
   plain: number;
   ratio: number;
   label: string;
@@ -43,6 +45,8 @@ export interface TorchBenchOptions {
   batch?: number;
   /** Timed steps after 5 warm-up steps. */
   steps?: number;
+  /** Runs with and without probes, alternated (medians are reported). */
+  repeats?: number;
   log?: (line: string) => void;
 }
 
@@ -63,14 +67,26 @@ export async function runTorchBench(o: TorchBenchOptions = {}): Promise<TorchBen
   for (const net of TORCH_BENCH_NETWORKS.filter((n) => (o.models ?? DEFAULT_MODELS).includes(n.model))) {
     const { dataset } = await loadDataset(net.dataset, { seed: 1 });
     const graph = adaptToDataset(templateById(net.template)!.build(), { name: dataset.info.name, shape: dataset.info.shape, classes: dataset.info.classes.length }).graph;
-    const config = trainConfigSchema.parse({ epochs: 1, batchSize: batch, trainLimit: batch * (warmup + steps), valLimit: batch, probeEvery: 20, backend: 'torch', device: o.device ?? 'auto', optimizer: { name: 'adam', lr: 1e-3 }, schedule: { name: 'constant' } });
-    const times: number[] = [];
     let label = '';
+    /** Median samples/s over 10-step windows after the warm-up, with probes every `probeEvery` steps (0: off). */
+    const measure = async (probeEvery: number): Promise<number> => {
+      const config = trainConfigSchema.parse({ epochs: 1, batchSize: batch, trainLimit: batch * (warmup + steps), valLimit: batch, probeEvery, backend: 'torch', device: o.device ?? 'auto', optimizer: { name: 'adam', lr: 1e-3 }, schedule: { name: 'constant' } });
+      const times: number[] = [];
+      await trainWithTorch({ runDir: mkdtempSync(join(tmpdir(), 'netsmith-torch-bench-')), graph, compiled: compile(graph, { seed: 1 }), dataset, config, hooks: { step: () => times.push(performance.now()), ready: (e) => (label = e.label) } });
+      const windows: number[] = [];
+      for (let i = warmup; i + 10 < times.length; i += 10) windows.push((10 * batch * 1000) / (times[i + 10] - times[i]));
+      return median(windows);
+    };
+    // Alternated, medians: on a shared machine the load drifts between two back-to-back runs.
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let r = 0; r < (o.repeats ?? 3); r++) {
+      on.push(await measure(20));
+      off.push(await measure(0));
+    }
+    const engine = median(on);
+    const noProbes = median(off);
     const dir = mkdtempSync(join(tmpdir(), 'netsmith-torch-bench-'));
-    await trainWithTorch({ runDir: dir, graph, compiled: compile(graph, { seed: 1 }), dataset, config, hooks: { step: () => times.push(performance.now()), ready: (e) => (label = e.label) } });
-    const windows: number[] = [];
-    for (let i = warmup; i + 10 < times.length; i += 10) windows.push((10 * batch * 1000) / (times[i + 10] - times[i]));
-    const engine = median(windows);
 
     const exported = exportPytorch(graph, compile(graph, { seed: 1 }).model);
     writeFileSync(join(dir, 'plain_model.py'), exported.modelPy);
@@ -78,16 +94,16 @@ export async function runTorchBench(o: TorchBenchOptions = {}): Promise<TorchBen
     const device = label.includes('CUDA') || label.includes('ROCm') ? 'cuda' : label.includes('Apple') ? 'mps' : 'cpu';
     const out = execFileSync(found.python, [fileURLToPath(new URL('./torch_plain.py', import.meta.url)), join(dir, 'plain_model.py'), exported.className, '--shape', `${c},${h},${w}`, '--classes', String(dataset.info.classes.length), '--batch', String(batch), '--window-steps', '10', '--windows', String(Math.max(1, Math.floor(steps / 10))), '--device', device, ...(device === 'cpu' ? ['--threads', String(cpuThreads())] : [])], { encoding: 'utf8' });
     const plain = (JSON.parse(out.trim().split('\n').pop()!) as { samplesPerSec: number }).samplesPerSec;
-    const row = { model: net.model, engine, plain, ratio: engine / plain, label, load: loadavg()[0] };
+    const row = { model: net.model, engine, noProbes, plain, ratio: engine / plain, label, load: loadavg()[0] };
     rows.push(row);
-    log(`netsmith-torch ${net.model}: ${engine.toFixed(0)} samples/s vs plain PyTorch loop ${plain.toFixed(0)} (${row.ratio.toFixed(2)}×) on ${label}`);
+    log(`netsmith-torch ${net.model}: ${engine.toFixed(0)} samples/s (probes off ${noProbes.toFixed(0)}, telemetry cost ${(100 * (1 - engine / noProbes)).toFixed(1)}%) vs plain PyTorch loop ${plain.toFixed(0)} (${row.ratio.toFixed(2)}×) on ${label}`);
   }
   return rows;
 }
 
 export function formatTorchTable(rows: TorchBenchRow[]): string {
-  const head = ['backend', 'model', 'samples/s (full telemetry)', 'plain PyTorch loop', 'ratio', 'engine', 'load'];
-  const body = rows.map((r) => ['netsmith-torch', r.model, r.engine.toFixed(0), r.plain.toFixed(0), r.ratio.toFixed(2), r.label, r.load.toFixed(1)]);
+  const head = ['backend', 'model', 'samples/s (full telemetry)', 'probes off', 'telemetry cost', 'plain PyTorch loop', 'ratio', 'engine', 'load'];
+  const body = rows.map((r) => ['netsmith-torch', r.model, r.engine.toFixed(0), r.noProbes.toFixed(0), `${(100 * (1 - r.engine / r.noProbes)).toFixed(1)}%`, r.plain.toFixed(0), r.ratio.toFixed(2), r.label, r.load.toFixed(1)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');

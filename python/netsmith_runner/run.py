@@ -41,6 +41,7 @@ class Runner:
         from .losses import make_loss
         from .optim import make_optimizer
         from .probes import Probes
+        from .tasks import DetectionLoss, SegmentationLoss
 
         self.torch = torch
         torch.manual_seed(init['seed'])
@@ -69,6 +70,12 @@ class Runner:
             p.requires_grad_(id(p) in trainable)
         self.opt = make_optimizer(init['optimizer'], self.params, decays, 0.0)
         self.loss_fn = make_loss(init['loss'])
+        # Detection and segmentation: the lab's task losses (tasks.py); classification: the configured loss.
+        self.task_loss = None
+        if self.task == 'detection':
+            self.task_loss = DetectionLoss(init['detection'], self.device)
+        elif self.task == 'segmentation':
+            self.task_loss = SegmentationLoss(init['segmentation'])
         self.clip = init.get('clip', {'kind': 'none'})
         self.probes = Probes(init.get('probes', []), named, self.buffers)
         # Frozen blocks with running statistics (BatchNorm): eval mode inside model.train().
@@ -89,20 +96,23 @@ class Runner:
         x = take(n * hh * ww * cc, torch.float32, 4).reshape(n, hh, ww, cc)
         y = take(n * k, torch.float32, 4).reshape(n, k)
         labels = take(n, torch.int32, 4).long()
+        masks = take(n * hh * ww, torch.uint8, 1).reshape(n, hh, ww).long().to(self.device, non_blocking=True) if h.get('masks') else None
         dev = self.device
         # NHWC → NCHW on the device, contiguous (a permuted view would send convs down their channels-last path).
         x = x.to(dev, non_blocking=True).permute(0, 3, 1, 2).contiguous()
-        return x, y.to(dev, non_blocking=True), labels.to(dev, non_blocking=True)
+        return x, y.to(dev, non_blocking=True), labels.to(dev, non_blocking=True), masks
+
+    def _outputs(self, out):
+        """The model's outputs as a list, NCHW maps turned channels-last as the lab's heads give them."""
+        outs = list(out) if isinstance(out, (tuple, list)) else [out]
+        return [o.permute(0, 2, 3, 1) if o.dim() == 4 else o for o in outs]
 
     def _logits(self, out):
-        out = out[0] if isinstance(out, (tuple, list)) else out
-        if out.dim() == 4:  # NCHW maps → the lab's channels-last
-            out = out.permute(0, 2, 3, 1)
-        return out
+        return self._outputs(out)[0]
 
     def train(self, h, payload):
         torch = self.torch
-        x, y, labels = self._inputs(h, payload)
+        x, y, labels, masks = self._inputs(h, payload)
         probing = h.get('probe', False)
         model = self.model
         model.train()
@@ -112,10 +122,17 @@ class Runner:
             g['lr'] = h['lr']
         if probing:
             model.netsmith_taps = {}
-        logits = self._logits(model(x))
+        outputs = self._outputs(model(x))
+        logits = outputs[0]
         taps = model.netsmith_taps if probing else None
         model.netsmith_taps = None
-        loss = self.loss_fn(logits, y)
+        if self.task == 'detection':
+            loss, metric = self.task_loss(outputs, self.task_loss.targets(h['targets']))
+        elif self.task == 'segmentation':
+            loss, metric = self.task_loss(outputs, masks)
+        else:
+            loss = self.loss_fn(logits, y)
+            metric = (logits.detach().argmax(-1) == labels).float().mean() if logits.dim() == 2 else torch.zeros((), device=self.device)
         if self.l1_params:
             loss = loss + self.l1 * sum(p.abs().sum() for p in self.l1_params)
         self.opt.zero_grad(set_to_none=True)
@@ -129,8 +146,7 @@ class Runner:
         elif self.clip['kind'] == 'value':
             for g in grads:
                 g.clamp_(-self.clip['clipValue'], self.clip['clipValue'])
-        acc = (logits.detach().argmax(-1) == labels).float().mean() if logits.dim() == 2 else torch.zeros((), device=self.device)
-        loss_v, acc_v, norm_v = torch.stack([loss.detach(), acc, norm.detach()]).tolist()
+        loss_v, acc_v, norm_v = torch.stack([loss.detach(), metric.detach(), norm.detach()]).tolist()
         if not (math.isfinite(loss_v) and math.isfinite(norm_v)):
             layer = None
             for p, name in zip(self.params, self.layer_of):
@@ -148,11 +164,12 @@ class Runner:
 
     def evaluate(self, h, payload):
         torch = self.torch
-        x, _, _ = self._inputs(h, payload)
+        x, _, _, _ = self._inputs(h, payload)
         self.model.eval()
         with torch.no_grad():
-            logits = self._logits(self.model(x)).float().contiguous().cpu()
-        framing.send({'type': 'logits', 'shape': list(logits.shape)}, logits.numpy().tobytes())
+            outs = [o.float().contiguous().cpu() for o in self._outputs(self.model(x))]
+        # Every output (a detector has one per head), channels-last, one after the other.
+        framing.send({'type': 'outputs', 'shapes': [list(o.shape) for o in outs]}, b''.join(o.numpy().tobytes() for o in outs))
 
     def save(self, h):
         """torch.pt (model, optimizer, RNG) for resume, and the weights as .safetensors for the lab."""

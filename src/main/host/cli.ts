@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   predict: () => import('./commands/predict'),
   sweep: () => import('./commands/sweep'),
   import: () => import('./commands/import'),
+  runs: () => import('./commands/runs'),
 };
 
 function usage(): string {
@@ -30,6 +31,7 @@ function usage(): string {
     '  sweep <template|file> --dataset D --space space.json --trials N [--parallel N --strategy grid|random|tpe + train options] | sweep resume|show <id> | sweep list',
     '  import <model.onnx> --out DIR [--until NODE]   an ONNX model as a model folder',
     '  import <file.pth|.pt|.safetensors> --template <id> --out DIR   torchvision weights as a model folder',
+    '  runs import <checkpoint.pt|folder> --graph <template|file> --dataset <name>   a PyTorch state dict trained elsewhere (torchrun) as a run',
     '  experiment list | <name> [--json --seed N --variants a,b --concurrency N] | save --title T --runs id,id [--metric M]',
   ].join('\n');
 }

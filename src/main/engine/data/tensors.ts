@@ -17,6 +17,20 @@ export interface BatchTensors {
   boxRows?: Float32Array;
 }
 
+/** A detection batch's boxes as padded float32 rows (cls, x, y, w, h), cls −1 for padding: `rows` per image. */
+export function boxRowsOf(batch: Batch, maxBoxes?: number): { data: Float32Array; rows: number } {
+  const boxes = batch.boxes ?? [];
+  const n = batch.size;
+  const m = Math.max(1, maxBoxes ?? Math.max(0, ...boxes.map((b) => b.length)));
+  const data = new Float32Array(n * m * 5);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      const b = boxes[i]?.[j];
+      data.set(b ? [b.cls, b.x, b.y, b.w, b.h] : [-1, 0, 0, 0, 0], (i * m + j) * 5);
+    }
+  return { data, rows: m };
+}
+
 /** `maxBoxes` fixes the padded box count (default: the batch's largest list); boxes beyond it are dropped. */
 export function batchToTensors(batch: Batch, opts: { maxBoxes?: number } = {}): BatchTensors {
   const [h, w, c] = batch.shape;
@@ -28,14 +42,8 @@ export function batchToTensors(batch: Batch, opts: { maxBoxes?: number } = {}): 
   };
   if (batch.masks) out.masks = tf.tensor3d(Int32Array.from(batch.masks), [n, h, w], 'int32');
   if (batch.boxes) {
-    const m = Math.max(1, opts.maxBoxes ?? Math.max(0, ...batch.boxes.map((b) => b.length)));
-    const data = new Float32Array(n * m * 5);
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < m; j++) {
-        const b = batch.boxes[i][j];
-        data.set(b ? [b.cls, b.x, b.y, b.w, b.h] : [-1, 0, 0, 0, 0], (i * m + j) * 5);
-      }
-    out.boxes = tf.tensor3d(data, [n, m, 5], 'float32');
+    const { data, rows } = boxRowsOf(batch, opts.maxBoxes);
+    out.boxes = tf.tensor3d(data, [n, rows, 5], 'float32');
     out.boxRows = data;
   }
   return out;

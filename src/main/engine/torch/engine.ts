@@ -13,7 +13,7 @@ import type { Dataset } from '../data/types';
 import type { Compiled } from '../compile/compile';
 import { exportPytorch, pytorchSupported } from '../export/pytorch/export';
 import { lossConfig, optimizerConfig, scheduleConfig } from '../train/configMap';
-import { LossConfigSchema, makeLoss } from '../train/losses';
+import { LossConfigSchema } from '../train/losses';
 import { OptimizerConfigSchema } from '../train/optimizers';
 import { isBiasOrNormParam } from '../train/regularization';
 import { makeSchedule } from '../train/schedules';
@@ -21,13 +21,13 @@ import { probeTargets } from '../train/targets';
 import { EpochEnd } from '../train/epochEnd';
 import { inferenceWhenFrozen } from '../train/frozen';
 import { baseOfLayer } from '../compile/naming';
-import { evaluateClassifier } from '../train/tasks/classification';
 import type { Evaluation } from '../train/tasks/types';
 import { NonFiniteError, saveArtifacts, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
 import { nodeName } from '../../../shared/graph/analyze';
 import { deviceLabel, discoverTorch, discoverTorchUncached, pickDevice, type TorchDeviceChoice } from './discover';
 import { decodeProbe, torchProbeTargets } from './probes';
 import { RunnerError, RunnerProcess } from './process';
+import { torchTask, TORCH_TASKS } from './tasks';
 import { buildWeightMap, tfWeightsFromTorch } from './weightMap';
 
 export interface TorchEngineInfo {
@@ -40,7 +40,7 @@ export interface TorchEngineInfo {
 
 /** Why a graph cannot train on the PyTorch engine, or undefined. */
 export function torchUnsupported(compiled: Compiled, task: string): string | undefined {
-  if (task !== 'classification') return `the PyTorch engine trains classification networks in this version; this is a ${task} network (train it on TF.js)`;
+  if (!(TORCH_TASKS as readonly string[]).includes(task)) return `the PyTorch engine trains ${TORCH_TASKS.join(', ')} networks; this is a ${task} network (train it on TF.js)`;
   const missing = compiled.analysis.expanded.nodes.filter((n) => !pytorchSupported(n.type));
   if (missing.length) return `block '${nodeName(missing[0])}' (${missing[0].type}) has no PyTorch twin yet, so the PyTorch engine cannot train this network (train it on TF.js)`;
   return undefined;
@@ -99,6 +99,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
   const targets = config.probeEvery > 0 ? torchProbeTargets(compiled, probeTargets(compiled), exported.nodeVars, map.keyOf) : [];
   const clip = config.clip.mode === 'norm' ? { kind: 'norm', maxNorm: config.clip.value } : config.clip.mode === 'value' ? { kind: 'value', clipValue: config.clip.value } : { kind: 'none' };
 
+  const taskSpec = torchTask(dataset, config, model);
   const proc = new RunnerProcess(found.python, { onStderr: (line) => hooks.log?.('info', `python: ${line}`) });
   try {
     await proc.request({
@@ -120,6 +121,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       probes: targets,
       // Frozen blocks that normalise with their running statistics: eval mode while the rest trains (train/frozen.ts).
       frozenModules: map.modules.filter((m) => frozenBases.has(m.base)).map((m) => m.name),
+      ...taskSpec.init,
     });
     if (a.resume && a.resumeFrom && existsSync(join(a.resumeFrom, 'torch.pt'))) {
       await proc.request({ op: 'load', torch: join(a.resumeFrom, 'torch.pt') });
@@ -143,16 +145,19 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
     const trainIter = new BatchIterator(dataset, 'train', { batchSize: config.batchSize, seed: config.seed, augment: config.augment, limit: config.trainLimit, dropLast: false });
     const stepsPerEpoch = trainIter.batches;
     const lrAt = makeSchedule(scheduleConfig(config, stepsPerEpoch), stepsPerEpoch * config.epochs, stepsPerEpoch);
-    const lossFn = makeLoss(lossConfig(config, task));
     const classes = dataset.info.classes.length;
     let step = a.resume?.step ?? 0;
     const epochEnd = new EpochEnd(config, a.resume?.best);
     let last: Evaluation | undefined;
     const evalBatch = Math.max(config.batchSize, 128);
-    const forward = async (batch: Batch): Promise<tf.Tensor> => {
+    const forward = async (batch: Batch): Promise<tf.Tensor[]> => {
       const { message, payload } = await proc.request({ op: 'eval', ...batchHeader(batch, classes) }, batchPayload(batch));
-      const shape = message.shape as number[];
-      return tf.tensor(new Float32Array(payload!.buffer, payload!.byteOffset, payload!.byteLength / 4), shape);
+      const all = new Float32Array(payload!.buffer.slice(payload!.byteOffset, payload!.byteOffset + payload!.byteLength));
+      let offset = 0;
+      return (message.shapes as number[][]).map((shape) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        return tf.tensor(all.subarray(offset, (offset += size)), shape);
+      });
     };
 
     for (let epoch = a.resume?.epoch ?? 0; epoch < config.epochs; epoch++) {
@@ -180,7 +185,8 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
         const s = next++;
         const rate = lrAt(s);
         const probing = targets.length > 0 && s % config.probeEvery === 0;
-        await proc.send({ op: 'train', lr: rate, probe: probing, ...batchHeader(batch, classes) }, batchPayload(batch));
+        const extra = taskSpec.batch(batch);
+        await proc.send({ op: 'train', lr: rate, probe: probing, ...batchHeader(batch, classes), ...extra.header }, [...batchPayload(batch), ...extra.parts]);
         await collect();
         inFlight = async () => {
           const { message: m } = await proc.next();
@@ -209,7 +215,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       }
       await collect();
 
-      last = await evaluateClassifier(forward, dataset, 'val', lossFn, { batchSize: evalBatch, limit: config.valLimit });
+      last = await taskSpec.evaluate(forward, dataset, { batchSize: evalBatch, limit: config.valLimit });
       const metric = epochEnd.metricOf(last);
       const { headline: _h, ...report } = last;
       hooks.epoch?.({ epoch: epoch + 1, lr, seconds: (performance.now() - started) / 1000, train: { loss: lossSum / seenSamples, accuracy: accSum / seenSamples }, val: report, headline: last.headline });

@@ -1,5 +1,5 @@
 // The exported train.py under torchrun: two CPU processes (gloo) train one epoch on an .npz file; rank 0 says
-// the world size and writes the weights. Needs pip's torch 2.x: Debian's 1.13 torchrun fails on Python 3.11
+// the world size and writes the weights, which `runs import` brings back as a run. Needs pip's torch 2.x: Debian's 1.13 torchrun fails on Python 3.11
 // (AttributeError: 'NoneType' object has no attribute 'get' in elastic/multiprocessing/api.py).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -35,4 +35,9 @@ test('torchrun --nproc_per_node 2 trains the exported train.py data-parallel (gl
   assert.ok(existsSync(join(dir, 'trained.pt')));
   // The weights load back into the exported model.
   execFileSync('python3', ['-c', "import torch, model; m = model.load_model(); m.load_state_dict(torch.load('trained.pt')); print('ok')"], { cwd: dir });
+  // And come back into the lab as a run (runs import), whose checkpoint holds the trained weights.
+  const { importTorchRun } = await import('../../../../src/main/service/runs/importTorch');
+  const run = await importTorchRun({ runsDir: join(dir, 'runs'), checkpoint: dir, graph, dataset: 'mnist', python: 'python3' });
+  assert.equal(run.state, 'completed');
+  assert.ok(existsSync(join(dir, 'runs', run.id, 'checkpoints', 'last', 'weights.bin')));
 });

@@ -21,14 +21,16 @@ test('--device cuda on a host without CUDA names what it has', () => {
   assert.equal(pickDevice(found, 'auto').kind, 'cpu');
 });
 
-test('a block without a PyTorch twin, and a task the engine does not train yet, are named', async () => {
+test('a block without a PyTorch twin, and a task the engine does not train, are named', async () => {
   const { ENGINE_BLOCKS } = await import('../../../../src/main/engine/blocks');
   const { compile } = await import('../../../../src/main/engine/compile/compile');
   const { torchUnsupported } = await import('../../../../src/main/engine/torch/engine');
   const { templateById } = await import('../../../../src/shared/templates');
   const compiled = compile(templateById('lenet_mnist')!.build());
   assert.equal(torchUnsupported(compiled, 'classification'), undefined);
-  assert.match(torchUnsupported(compiled, 'detection') ?? '', /trains classification networks in this version; this is a detection network/);
+  assert.equal(torchUnsupported(compiled, 'detection'), undefined);
+  assert.equal(torchUnsupported(compiled, 'segmentation'), undefined);
+  assert.match(torchUnsupported(compiled, 'regression') ?? '', /trains classification, detection, segmentation networks; this is a regression network/);
   const twin = ENGINE_BLOCKS['core/dense'] as { pytorch?: unknown };
   const saved = twin.pytorch;
   twin.pytorch = undefined;

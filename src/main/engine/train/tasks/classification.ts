@@ -17,9 +17,15 @@ export const classification: TaskAdapterFactory = (dataset, config) => {
       const logits = outputs[0];
       return { loss: lossFn(logits, batch.y), metric: tf.mean(tf.cast(tf.equal(tf.argMax(logits, -1), batch.labels), 'float32')) as tf.Scalar };
     },
-    evaluate: (model, ds, split, opts) => evaluateClassifier(model, ds, split, lossFn, opts),
+    evaluate: (model, ds, split, opts) =>
+      evaluateClassifier(typeof model === 'function' ? async (b, t) => firstOf(await model(b, t)) : model, ds, split, lossFn, opts),
   };
 };
+
+function firstOf(outputs: tf.Tensor[]): tf.Tensor {
+  tf.dispose(outputs.slice(1));
+  return outputs[0];
+}
 
 /** Logits of a batch from another engine (the PyTorch runner); the caller of evaluateClassifier owns nothing else. */
 export type ForwardFn = (batch: Batch, t: BatchTensors) => Promise<tf.Tensor>;

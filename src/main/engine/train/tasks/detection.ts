@@ -9,7 +9,7 @@ import { BatchIterator } from '../../data/batch';
 import { batchToTensors, disposeBatchTensors } from '../../data/tensors';
 import type { Dataset, SplitName } from '../../data/types';
 import { DetectionLoss } from './detectionLoss';
-import type { Evaluation, TaskAdapterFactory } from './types';
+import type { Evaluation, OutputsFn, TaskAdapterFactory } from './types';
 
 /** Validation images reported with their predicted and true boxes. */
 export const SAMPLE_IMAGES = 8;
@@ -100,7 +100,7 @@ const toSample = (cls: number, box: readonly number[], score?: number): SampleBo
 
 /** Val loss, NMS, COCO-style mAP/mAR, per-class AP with PR curves, and a few images' boxes. */
 export async function evaluateDetector(
-  model: tf.LayersModel,
+  model: tf.LayersModel | OutputsFn,
   dataset: Dataset,
   split: SplitName,
   setup: DetectorSetup,
@@ -116,7 +116,7 @@ export async function evaluateDetector(
   let offset = 0;
   for (const batch of iter.epoch(0)) {
     const t = batchToTensors(batch);
-    const out = model.predict(t.x);
+    const out = typeof model === 'function' ? await model(batch, t) : model.predict(t.x);
     const outputs = Array.isArray(out) ? out : [out];
     const loss = tf.tidy(() => setup.loss.compute(outputs, t.boxes!, t.boxRows).loss);
     lossSum += (await loss.data())[0] * batch.size;

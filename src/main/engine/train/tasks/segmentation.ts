@@ -7,7 +7,7 @@ import { batchToTensors, disposeBatchTensors } from '../../data/tensors';
 import type { Dataset, SplitName } from '../../data/types';
 import { lossConfig } from '../configMap';
 import { diceLoss, makeLoss, type LossFn } from '../losses';
-import type { Evaluation, TaskAdapterFactory } from './types';
+import type { Evaluation, OutputsFn, TaskAdapterFactory } from './types';
 
 /** Validation images reported with their true and predicted masks. */
 export const SAMPLE_MASKS = 8;
@@ -59,7 +59,7 @@ const base64 = (a: Uint8Array): string => Buffer.from(a.buffer, a.byteOffset, a.
 
 /** Loss, pixel accuracy, per-class IoU and Dice and their means (classes absent from the truth left out), sample masks. */
 export async function evaluateSegmenter(
-  model: tf.LayersModel,
+  model: tf.LayersModel | OutputsFn,
   dataset: Dataset,
   split: SplitName,
   lossFn: LossFn,
@@ -74,11 +74,13 @@ export async function evaluateSegmenter(
   let seen = 0;
   for (const batch of iter.epoch(0)) {
     const t = batchToTensors(batch);
+    const external = typeof model === 'function' ? await model(batch, t) : undefined;
     const [loss, predicted] = tf.tidy(() => {
-      const out = model.predict(t.x);
+      const out = external ?? (model as tf.LayersModel).predict(t.x);
       const logits = fitToMask(Array.isArray(out) ? out[0] : out, t.masks!);
       return [lossFn(logits, t.masks!), tf.argMax(logits, -1)] as const;
     });
+    if (external) tf.dispose(external);
     lossSum += (await loss.data())[0] * batch.size;
     const pred = Uint8Array.from(await predicted.data());
     tf.dispose([loss, predicted]);
