@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { exportOnnx, onnxSupported, type OnnxExportOptions } from '../../../../src/main/engine/export/onnx/export';
+import { exportOnnx, type OnnxExportOptions } from '../../../../src/main/engine/export/onnx/export';
 import { planBatchNormFolding } from '../../../../src/main/engine/export/fuseBatchNorm';
 import { layerBaseNames } from '../../../../src/main/engine/compile/naming';
 import { GraphBuilder } from '../../../../src/shared/graph/builder';
@@ -16,7 +16,7 @@ import { TEMPLATES } from '../../../../src/shared/templates';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { CASES, caseGraph, caseName } from '../compile/cases';
 import { atSmallInput } from '../compile/harness';
-import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
+import { assertRefused, compiledWithStats, declaredUnsupported, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -53,13 +53,15 @@ async function compareWithLab(graph: GraphDoc, batch = 2, options: OnnxExportOpt
   }
 }
 
-const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !onnxSupported(t));
+/** Block types that declare no ONNX export (a twin with neither nodes nor a declaration fails here). */
+const unsupportedIn = (graph: GraphDoc): string[] => declaredUnsupported(graph, 'onnx').map((u) => u.type);
 
 describe('ONNX export of every template equals the lab within 1e-4 (onnxruntime-node)', () => {
   for (const t of TEMPLATES) {
     const graph = atSmallInput(t.build());
     const unsupported = unsupportedIn(graph);
-    test(`${t.id} at ${graph.meta.input.shape.join('×')}`, { skip: unsupported.length ? `no ONNX nodes for ${unsupported.join(', ')}` : false }, async (ctx) => {
+    test(`${t.id} at ${graph.meta.input.shape.join('×')}`, async (ctx) => {
+      if (unsupported.length) return assertRefused('onnx', graph, declaredUnsupported(graph, 'onnx'));
       const diff = await compareWithLab(graph, 1);
       ctx.diagnostic(`${t.id}: max |onnx − lab| / max(1, |lab|) = ${diff.toExponential(2)}`);
       assert.ok(diff <= 1e-4, `max |onnx − lab| / max(1, |lab|) = ${diff}`);
@@ -75,12 +77,12 @@ test('the issue\'s templates (LeNet, ResNet-18, MobileNetV2, ViT-Tiny, YOLO) all
 
 describe('ONNX export of each block equals the lab within 1e-4 (contract cases)', () => {
   for (const def of BLOCKS) {
-    if (!onnxSupported(def.type)) continue;
     const cases = CASES[def.type] ?? [{}];
     cases.forEach((c, i) => {
       const { graph } = caseGraph(def.type, c);
       const unsupported = unsupportedIn(graph);
-      test(`${def.type} ${caseName(c, i)}`, { skip: unsupported.length ? `needs ${unsupported.join(', ')}` : false }, async () => {
+      test(`${def.type} ${caseName(c, i)}`, async () => {
+        if (unsupported.length) return assertRefused('onnx', graph, declaredUnsupported(graph, 'onnx'));
         const diff = await compareWithLab(graph);
         assert.ok(diff <= 1e-4, `max |onnx − lab| = ${diff}`);
       });

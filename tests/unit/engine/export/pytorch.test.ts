@@ -5,9 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { exportFiles, pytorchSupported, writeExportFolder } from '../../../../src/main/engine/export';
+import { exportFiles, writeExportFolder } from '../../../../src/main/engine/export';
 import { BLOCKS } from '../../../../src/shared/blocks';
-import { analyze } from '../../../../src/shared/graph/analyze';
 import { TEMPLATES } from '../../../../src/shared/templates';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { scheduleConfig } from '../../../../src/shared/training/schedulePreview';
@@ -15,7 +14,7 @@ import { learningRateAt, ScheduleConfigSchema } from '../../../../src/shared/tra
 import { trainConfigSchema } from '../../../../src/shared/training/config';
 import { CASES, caseGraph, caseName } from '../compile/cases';
 import { atSmallInput } from '../compile/harness';
-import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
+import { assertRefused, compiledWithStats, declaredUnsupported, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
 /** Debian's python3-torch lives in /usr/bin/python3 (the pyenv python3 on PATH has no torch). */
 const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
@@ -46,7 +45,8 @@ with torch.no_grad():
 json.dump(out, open(sys.argv[2], 'w'))
 `;
 
-const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !pytorchSupported(t));
+/** Block types that declare no PyTorch export (a twin with neither code nor a declaration fails here). */
+const unsupportedIn = (graph: GraphDoc): string[] => declaredUnsupported(graph, 'pytorch').map((u) => u.type);
 
 interface Job {
   name: string;
@@ -105,9 +105,10 @@ describe('PyTorch export equals the lab within 1e-4 (python3-torch)', { skip: PY
   });
 
   test('every other template with PyTorch code for all its blocks, at a small input', async (ctx) => {
-    const jobs = TEMPLATES.filter((t) => !['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].includes(t.id))
-      .map((t) => ({ name: t.id, graph: atSmallInput(t.build()) }))
-      .filter((j) => unsupportedIn(j.graph).length === 0);
+    const all = TEMPLATES.filter((t) => !['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].includes(t.id)).map((t) => ({ name: t.id, graph: atSmallInput(t.build()) }));
+    // A template using a block that declares no PyTorch export must be refused with that reason, not skipped.
+    for (const j of all.filter((j) => unsupportedIn(j.graph).length > 0)) await assertRefused('pytorch', j.graph, declaredUnsupported(j.graph, 'pytorch'));
+    const jobs = all.filter((j) => unsupportedIn(j.graph).length === 0);
     for (const id of ['lenet5', 'resnet18', 'mobilenet_v2', 'vit_tiny', 'yolo_tiny', ...TEMPLATES.filter((t) => t.family === 'detection').map((t) => t.id)]) {
       assert.ok(jobs.some((j) => j.name === id), `${id} has PyTorch code for every block`);
     }
@@ -138,13 +139,15 @@ describe('PyTorch export equals the lab within 1e-4 (python3-torch)', { skip: PY
 
   test('every block with PyTorch code, over the contract cases', async () => {
     const jobs: Job[] = [];
+    const refused: GraphDoc[] = [];
     for (const def of BLOCKS) {
-      if (!pytorchSupported(def.type)) continue;
       (CASES[def.type] ?? [{}]).forEach((c, i) => {
         const { graph } = caseGraph(def.type, c);
         if (unsupportedIn(graph).length === 0) jobs.push({ name: `${def.type} ${caseName(c, i)}`, graph });
+        else refused.push(graph);
       });
     }
+    for (const graph of refused) await assertRefused('pytorch', graph, declaredUnsupported(graph, 'pytorch'));
     const diffs = await compareAll(jobs);
     const bad = [...diffs].filter(([, d]) => !(d <= 1e-4));
     assert.deepEqual(bad, []);

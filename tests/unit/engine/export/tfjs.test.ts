@@ -109,6 +109,13 @@ describe('the prebuilt layer loader (no bundler at export time)', () => {
     assert.ok(fresh === LOADER_SOURCE, 'src/main/engine/export/tfjs/loaderSource.generated.ts is stale: run `npx tsx src/main/engine/export/tfjs/buildLoader.ts`');
   });
 
+  test('the loader holds layer code only: no block definitions, exporters or training kernels', () => {
+    for (const marker of ['defineBlock', 'ENGINE_BLOCKS', 'ctx.op(', 'nn.Conv2d', 'batchNormTraining', 'netsmith-backend-stub']) {
+      assert.ok(!LOADER_SOURCE.includes(marker), `netsmith-layers.js contains '${marker}'`);
+    }
+    for (const cls of ['Netsmith>Conv2D', 'Netsmith>MHSA', 'Netsmith>YoloHead', 'Netsmith>SqueezeExcite', 'NetsmithInitializer']) assert.ok(LOADER_SOURCE.includes(cls), cls);
+  });
+
   test('a process where esbuild cannot be imported exports TF.js, and a fresh process loads it', async () => {
     // A resolve hook that refuses esbuild, as in a packaged app without dev dependencies.
     const hook = `export async function resolve(specifier, context, next) { if (/^esbuild(\\/|$)/.test(specifier)) throw new Error('esbuild is not installed'); return next(specifier, context); }`;
