@@ -86,7 +86,7 @@ describe('Conv-BN fusion in the TF.js export', () => {
 describe('the prebuilt layer loader (no bundler at export time)', () => {
   test('loaderSource.generated.ts is up to date with the custom layers', async () => {
     const fresh = await bundleLoader();
-    assert.ok(fresh === LOADER_SOURCE, 'src/main/engine/export/tfjs/loaderSource.generated.ts is stale: run `npx tsx src/main/engine/export/tfjs/buildLoader.ts`');
+    assert.ok(fresh === LOADER_SOURCE, 'src/main/engine/export/tfjs/loaderSource.generated.ts is stale: run `npm run build:loader`');
   });
 
   test('the loader holds layer code only: no block definitions, exporters or training kernels', () => {

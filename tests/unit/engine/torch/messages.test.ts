@@ -31,7 +31,7 @@ test('a block without a PyTorch twin, and a task the engine does not train yet, 
   assert.match(torchUnsupported(compiled, 'detection') ?? '', /trains classification networks in this version; this is a detection network/);
   const twin = ENGINE_BLOCKS['core/dense'] as { pytorch?: unknown };
   const saved = twin.pytorch;
-  twin.pytorch = undefined;
+  twin.pytorch = { unsupported: 'declared by this test' };
   try {
     assert.match(torchUnsupported(compiled, 'classification') ?? '', /block '.+' \(core\/dense\) has no PyTorch twin yet, so the PyTorch engine cannot train this network/);
   } finally {
