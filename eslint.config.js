@@ -4,6 +4,10 @@ import tseslint from 'typescript-eslint';
 // Bare Node built-ins are matched by exact name (a pattern like 'util' would also match './util').
 const nodeBuiltinNames = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'url', 'stream', 'util', 'events'];
 const nodeBuiltins = ['node:*'];
+// A block unit's engine side (src/blocks/<unit>/engine.ts, layer.ts, the generated twin list) needs tfjs.
+const blockEngines = ['**/blocks/*/engine', '**/blocks/*/engine.ts', '**/blocks/*/layer', '**/blocks/*/layer.ts', '**/engines.generated', '**/engines.generated.ts'];
+// The files of src/blocks that run in the main process only; the rest of a unit (definition.ts and its helpers) is renderer-safe.
+const blockEngineFiles = ['src/blocks/*/engine.ts', 'src/blocks/*/layer.ts', 'src/blocks/engines.generated.ts', 'src/blocks/generate.ts'];
 const restrict = (patterns, message, names = []) => ({
   'no-restricted-imports': ['error', { paths: names.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }],
 });
@@ -24,20 +28,22 @@ export default tseslint.config(
   },
   // Layering (see docs/ARCHITECTURE.md): shared is pure; only src/main/electron imports electron.
   {
-    files: ['src/shared/**'],
-    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**'], 'src/shared is pure TypeScript: no Node, DOM, tfjs, electron or imports from other layers.', nodeBuiltinNames),
+    files: ['src/shared/**', 'src/blocks/**'],
+    ignores: blockEngineFiles,
+    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**', ...blockEngines], 'src/shared is pure TypeScript: no Node, DOM, tfjs, electron or imports from other layers.', nodeBuiltinNames),
   },
   {
-    files: ['src/shared/**'],
+    files: ['src/shared/**', 'src/blocks/**'],
+    ignores: blockEngineFiles,
     languageOptions: { globals: {} },
     rules: { 'no-restricted-globals': ['error', 'window', 'document', 'process', 'require', 'Buffer'] },
   },
   {
     files: ['src/renderer/**'],
-    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', '**/main/**', '**/preload/index*'], 'The renderer talks to the host only through LabApi (src/shared/api.ts).', nodeBuiltinNames),
+    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', '**/main/**', '**/preload/index*', ...blockEngines], 'The renderer talks to the host only through LabApi (src/shared/api.ts).', nodeBuiltinNames),
   },
   {
-    files: ['src/main/**', 'src/preload/**', 'tests/**', 'bench/**', 'scripts/**'],
+    files: ['src/main/**', 'src/blocks/**', 'src/preload/**', 'tests/**', 'bench/**', 'scripts/**'],
     ignores: ['src/main/electron/**', 'src/preload/**', 'tests/unit/electron/**'],
     rules: restrict(['electron'], 'Only src/main/electron (and the preload) import electron.'),
   },

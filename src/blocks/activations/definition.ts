@@ -2,9 +2,12 @@ import type { Shape } from '../../shared/graph/types';
 import { ACTIVATION_OPS, resolveAxis } from '../../shared/blocks/common';
 import { float, int, oneOf, type ParamSpecs, type ParamsOf } from '../../shared/blocks/params';
 import { elements, lastDim } from '../../shared/blocks/shapeMath';
-import { defineBlock, ShapeError, type BlockDef, type DocCard } from '../../shared/blocks/types';
+import { defineBlock, ShapeError, type BlockDef, type DocCard, type ProbeKind } from '../../shared/blocks/types';
 
 type ActKey = keyof typeof ACTIVATION_OPS;
+
+/** The function the activation probes report (dead-ReLU and saturation checks); the rest are 'other'. */
+const PROBED_AS: Partial<Record<ActKey, Extract<ProbeKind, { kind: 'activation' }>['activation']>> = { relu: 'relu', relu6: 'relu', sigmoid: 'sigmoid', tanh: 'tanh' };
 
 interface ActivationInit<S extends ParamSpecs> {
   key: ActKey;
@@ -23,6 +26,7 @@ function activation<S extends ParamSpecs>(init: ActivationInit<S>): BlockDef<S> 
     type: `act/${init.key}`,
     title: init.title,
     family: 'activation',
+    probe: { kind: 'activation', activation: PROBED_AS[init.key] ?? 'other' },
     trainable: init.perChannel === true,
     params: init.params,
     inferShape([x], p) {
@@ -202,3 +206,6 @@ export const softmax = activation({
 });
 
 export const ACTIVATIONS = [relu, relu6, leakyRelu, prelu, elu, gelu, silu, hardswish, hardsigmoid, mish, sigmoid, tanh, softmax] as const;
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = ACTIVATIONS;

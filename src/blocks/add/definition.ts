@@ -5,6 +5,7 @@ export const add = defineBlock({
   type: 'merge/add',
   title: 'Add',
   family: 'merge',
+  residual: true,
   params: {},
   inputs: [{ name: 'in', variadic: true, min: 2 }],
   inferShape(inputs, _p, ctx) {
@@ -23,3 +24,6 @@ export const add = defineBlock({
     notes: '000, 001',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [add] as const;

@@ -8,3 +8,6 @@ export const add = twin(def, (ctx, inputs) => applyLayer(tf.layers.add({ name: c
   onnx: (ctx, inputs) => chain(ctx, 'Add', inputs),
   pytorch: () => ({ forward: (_, inputs) => inputs.join(' + ') }),
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [add];

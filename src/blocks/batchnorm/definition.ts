@@ -7,6 +7,8 @@ export const batchNorm = defineBlock({
   title: 'BatchNorm',
   family: 'norm',
   trainable: true,
+  fold: 'batchnorm',
+  probe: { kind: 'batchnorm' },
   params: {
     momentum: float(0.1, 'EMA momentum for the running statistics (PyTorch convention: running = (1−m)·running + m·batch).', { min: 0, max: 1 }),
     epsilon: float(1e-5, 'ε added to the variance for numerical stability.', { min: 0 }),
@@ -26,3 +28,6 @@ export const batchNorm = defineBlock({
     notes: '000, 001, 002, 003, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [batchNorm] as const;

@@ -1,42 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNorm as def } from './definition';
-import { applyLayer, isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from '../../main/engine/blocks/layer';
-import { batchNormOp } from '../../main/engine/blocks/ops';
+import { applyLayer, isTraining, one, type Kwargs } from '../../main/engine/blocks/layer';
 import { batchNormTraining } from '../../main/engine/backend/batchNormTraining';
 import { channelAffine } from '../../main/engine/export/onnx/ops';
 import { ExportError } from '../../main/engine/export/errors';
 import { twin } from '../../main/engine/blocks/types';
+import { PlainBatchNorm } from './layer';
 import { inferenceWhenFrozen } from '../../main/engine/train/frozen';
 
-/**
- * BatchNorm without γ and β. tfjs' BatchNormalization reads γ unconditionally while training, so
- * `center: false, scale: false` fails there; this layer keeps only the running statistics.
- */
-export class PlainBatchNorm extends NetsmithLayer<{ momentum: number; epsilon: number }> {
-  static className = 'Netsmith>BatchNorm';
-  private movingMean?: tf.LayerVariable;
-  private movingVariance?: tf.LayerVariable;
-
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = oneShape(inputShape);
-    const c = shape[shape.length - 1] as number;
-    this.movingMean = this.addWeight('moving_mean', [c], 'float32', tf.initializers.zeros(), undefined, false);
-    this.movingVariance = this.addWeight('moving_variance', [c], 'float32', tf.initializers.ones(), undefined, false);
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return oneShape(inputShape);
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    return tf.tidy(() => {
-      const x = one(inputs);
-      const axes = [...Array(x.rank - 1).keys()];
-      return batchNormOp(x, axes, { mean: this.movingMean!, variance: this.movingVariance! }, isTraining(kwargs) && !inferenceWhenFrozen(this), this.opts.momentum, this.opts.epsilon);
-    });
-  }
-}
-registerLayer(PlainBatchNorm);
+export * from './layer';
 
 interface BatchNormInternals {
   gamma: tf.LayerVariable;
@@ -116,3 +88,6 @@ export const batchNorm = twin(def, (ctx, [x], p) => {
     };
   },
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [batchNorm];

@@ -43,3 +43,6 @@ export const cbam = defineBlock({
     use: "Drop-in after a conv block or inside a residual branch (Woo et al., 2018). The authors' code also puts a BatchNorm after the spatial conv; this block follows the paper's equations.",
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [cbam] as const;

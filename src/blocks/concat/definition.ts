@@ -40,3 +40,6 @@ export const concat = defineBlock({
     notes: '000, 001, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [concat] as const;

@@ -7,3 +7,6 @@ export const concat = twin(def, (ctx, inputs, p) => applyLayer(tf.layers.concate
   onnx: (ctx, inputs, p) => ctx.op('Concat', inputs, { axis: ctx.axis(p.axis, ctx.outputShape.length) }),
   pytorch: (ctx, p) => ({ forward: (_, inputs) => `torch.cat([${inputs.join(', ')}], dim=${ctx.axis(p.axis, ctx.outputShape.length)})` }),
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [concat];

@@ -8,6 +8,8 @@ export const conv2d = defineBlock({
   title: 'Conv2D',
   family: 'conv',
   trainable: true,
+  window: (p) => ({ kernel: p.kernel, stride: p.stride, dilation: p.dilation }),
+  fold: 'linear',
   params: {
     filters: int(32, 'Output channels (number of kernels).', { min: 1 }),
     kernel: int(3, 'Kernel size K (square K×K).', { min: 1 }),
@@ -43,3 +45,6 @@ export const conv2d = defineBlock({
     notes: '000, 001, 003, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [conv2d] as const;

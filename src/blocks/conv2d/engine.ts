@@ -34,3 +34,6 @@ export const conv2d = twin(def, (ctx, [input], p) => {
     return torchConv(ctx, { ...p, groups: p.groups, depthwise: p.groups === cin && p.groups > 1 });
   },
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [conv2d];

@@ -52,3 +52,6 @@ export const conv2dTranspose = defineBlock({
     notes: '000, 001, 002',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [conv2dTranspose] as const;

@@ -7,6 +7,7 @@ export const dense = defineBlock({
   title: 'Dense',
   family: 'dense',
   trainable: true,
+  fold: 'linear',
   params: {
     units: int(10, 'Output features N_out.', { min: 1 }),
     bias: bool(true, 'Add a learned bias per output.'),
@@ -30,3 +31,6 @@ export const dense = defineBlock({
     notes: '001, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [dense] as const;

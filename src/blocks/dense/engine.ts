@@ -10,3 +10,6 @@ export const dense = twin(def, (ctx, [x], p) =>
   applyLayer(tf.layers.dense({ units: p.units, useBias: p.bias, kernelInitializer: ctx.kernelInit('dense'), name: ctx.name() }), x),
   { onnx: (ctx, [x]) => denseNode(ctx, x, ctx.inputShapes[0].length), pytorch: (ctx) => torchLinear(ctx) },
 );
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [dense];

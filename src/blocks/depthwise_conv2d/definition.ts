@@ -8,6 +8,8 @@ export const depthwiseConv2d = defineBlock({
   title: 'Depthwise Conv2D',
   family: 'conv',
   trainable: true,
+  window: (p) => ({ kernel: p.kernel, stride: p.stride, dilation: p.dilation }),
+  fold: 'linear',
   params: {
     kernel: int(3, 'Kernel size K (square K×K), one kernel per input channel.', { min: 1, max: 31 }),
     stride: int(1, 'Step S between windows; S=2 halves H and W.', { min: 1, max: 16 }),
@@ -39,3 +41,6 @@ export const depthwiseConv2d = defineBlock({
     notes: '000, 001, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [depthwiseConv2d] as const;

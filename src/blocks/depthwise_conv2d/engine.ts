@@ -34,3 +34,6 @@ export const depthwiseConv2d = twin(def, (ctx, [x], p) => buildDepthwise(ctx, x,
   onnx: (ctx, [x], p) => convNode(ctx, x, { ...p, groups: 1, depthwise: true }),
   pytorch: (ctx, p) => torchConv(ctx, { ...p, groups: 1, depthwise: true }),
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [depthwiseConv2d];

@@ -8,6 +8,7 @@ export const encoder = defineBlock({
   title: 'Transformer Encoder',
   family: 'transformer',
   trainable: true,
+  attention: true,
   params: {
     heads: int(4, 'Attention heads h; must divide D (ViT-Ti 3, ViT-S 6, ViT-B 12).', { min: 1, max: 64 }),
     mlpDim: int(0, 'Hidden width M of the MLP; 0 = 4·D.', { min: 0, max: 16384 }),
@@ -42,3 +43,6 @@ export const encoder = defineBlock({
     notes: '001',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [encoder] as const;

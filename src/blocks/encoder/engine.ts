@@ -55,3 +55,6 @@ export const encoder = twin(def, (ctx, [x], p) => {
     };
   },
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [encoder];

@@ -20,3 +20,6 @@ export const flatten = defineBlock({
     notes: '001, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [flatten] as const;

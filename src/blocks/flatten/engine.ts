@@ -8,3 +8,6 @@ export const flatten = twin(def, (ctx, [x]) => applyLayer(tf.layers.flatten({ na
   onnx: (ctx, [x]) => ctx.op('Flatten', [ctx.inputShapes[0].length === 4 ? ctx.op('Transpose', [x], { perm: [0, 2, 3, 1] }, 'nhwc') : x], { axis: 1 }),
   pytorch: (ctx) => ({ forward: (_, [x]) => (ctx.inputShapes[0].length === 4 ? `torch.flatten(${x}.permute(0, 2, 3, 1), 1)` : `torch.flatten(${x}, 1)`) }),
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [flatten];

@@ -41,3 +41,6 @@ export const globalMaxPool = globalPool('max', {
   use: 'Detects whether a feature occurs anywhere; used with average pooling in CBAM. Only the arg-max position receives gradient.',
   notes: '000, 001',
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [globalAvgPool, globalMaxPool] as const;

@@ -24,3 +24,6 @@ const globalPoolTorch = (fn: 'mean' | 'amax') => (_ctx: PytorchCtx, p: { keepDim
 
 export const globalAvgPool = twin(avgDef, globalPool('avg'), { onnx: globalPoolOnnx('GlobalAveragePool'), pytorch: globalPoolTorch('mean') });
 export const globalMaxPool = twin(maxDef, globalPool('max'), { onnx: globalPoolOnnx('GlobalMaxPool'), pytorch: globalPoolTorch('amax') });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [globalAvgPool, globalMaxPool];

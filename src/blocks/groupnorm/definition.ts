@@ -29,3 +29,6 @@ export const groupNorm = defineBlock({
     notes: '004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [groupNorm] as const;

@@ -7,6 +7,7 @@ export const classify = defineBlock({
   title: 'Classify',
   family: 'head',
   trainable: true,
+  datasetClasses: true,
   params: {
     classes: int(10, 'Number of classes K: one logit each.', { min: 1, max: 100000 }),
   },
@@ -35,6 +36,7 @@ export const segment = defineBlock({
   title: 'Segment',
   family: 'head',
   trainable: true,
+  datasetClasses: true,
   params: {
     classes: int(2, 'Number of classes K (background included): one logit map each.', { min: 1, max: 1000 }),
   },
@@ -56,3 +58,6 @@ export const segment = defineBlock({
     notes: '000, 001, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [classify, segment] as const;

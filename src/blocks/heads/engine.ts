@@ -18,3 +18,6 @@ export const segment = twin(segmentDef, (ctx, [x], p) =>
     pytorch: (ctx) => torchConv(ctx, { kernel: 1, stride: 1, padding: 'valid', pad: 0, groups: 1, depthwise: false }),
   },
 );
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [classify, segment];

@@ -13,3 +13,6 @@ export const input = defineBlock({
     use: 'Set the input size in the graph settings; it follows the chosen dataset.',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [input] as const;

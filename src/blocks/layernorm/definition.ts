@@ -27,3 +27,6 @@ export const layerNorm = defineBlock({
     notes: '001, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [layerNorm] as const;

@@ -48,3 +48,6 @@ export const metaformer = defineBlock({
     notes: '001',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [metaformer] as const;

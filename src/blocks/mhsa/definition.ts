@@ -8,6 +8,7 @@ export const mhsa = defineBlock({
   title: 'Multi-Head Self-Attention',
   family: 'attention',
   trainable: true,
+  attention: true,
   params: {
     heads: int(4, 'Number of heads h; each attends in a D/h-dimensional subspace. Must divide D.', { min: 1, max: 64 }),
     dropout: float(0, 'Dropout on the attention weights during training.', { min: 0, max: 0.9, step: 0.05 }),
@@ -32,3 +33,6 @@ export const mhsa = defineBlock({
     notes: '001',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [mhsa] as const;

@@ -43,3 +43,6 @@ export const multiply = defineBlock({
     notes: '001',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [multiply] as const;

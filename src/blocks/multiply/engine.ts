@@ -1,29 +1,15 @@
-import * as tf from '@tensorflow/tfjs';
 import { multiply as def } from './definition';
-import { applyLayer, NetsmithLayer, registerLayer } from '../../main/engine/blocks/layer';
+import { applyLayer } from '../../main/engine/blocks/layer';
 import { chain } from '../../main/engine/export/onnx/ops';
 import { twin } from '../../main/engine/blocks/types';
+import { BroadcastMultiply } from './layer';
 
-/** Element-wise product of same-rank inputs with NumPy broadcasting of size-1 axes (e.g. H×W×C × 1×1×C). */
-export class BroadcastMultiply extends NetsmithLayer<Record<string, never>> {
-  static className = 'Netsmith>Multiply';
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const shapes = inputShape as tf.Shape[];
-    return shapes[0].map((_, d) => {
-      const dims = shapes.map((s) => s[d]);
-      if (dims.some((v) => v === null)) return dims.find((v) => v !== null && v !== 1) ?? null;
-      return Math.max(...(dims as number[]));
-    });
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => (inputs as tf.Tensor[]).reduce((a, b) => a.mul(b)));
-  }
-}
-registerLayer(BroadcastMultiply);
+export * from './layer';
 
 export const multiply = twin(def, (ctx, inputs) => applyLayer(new BroadcastMultiply({ name: ctx.name(), opts: {} }), inputs), {
   onnx: (ctx, inputs) => chain(ctx, 'Mul', inputs),
   pytorch: () => ({ forward: (_, inputs) => inputs.join(' * ') }),
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [multiply];

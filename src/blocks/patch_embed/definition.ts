@@ -33,3 +33,6 @@ export const patchEmbed = defineBlock({
     notes: '001',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [patchEmbed] as const;

@@ -26,3 +26,6 @@ export const patchEmbed = twin(def, (ctx, [x], p) => {
     return { ...conv, forward: (self, [x]) => `${self}(${x}).flatten(2).transpose(1, 2)` };
   },
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [patchEmbed];

@@ -9,6 +9,7 @@ function pool(kind: 'max' | 'avg', doc: DocCard) {
     type: `pool/${kind}pool`,
     title,
     family: 'pool',
+    window: (p) => ({ kernel: p.size, stride: p.stride || p.size, dilation: 1 }),
     params: {
       size: int(2, 'Window size K (square K×K).', { min: 1, max: 31 }),
       stride: int(0, 'Step S between windows; 0 means S = K (non-overlapping windows).', { min: 0, max: 31, effective: (p) => (p.stride ? undefined : { text: `${Number(p.size ?? 2)} (= size)` }) }),
@@ -51,3 +52,6 @@ export const avgPool = pool('avg', {
   use: "Downsampling in DenseNet transitions and some shortcut paths. Explicit padding adds zeros that count in the mean (PyTorch's count_include_pad=True), and P ≤ K/2.",
   notes: '004',
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [maxPool, avgPool] as const;

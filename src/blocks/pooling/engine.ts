@@ -30,3 +30,6 @@ export const avgPool = twin(avgDef, (ctx, [input], p) => {
   },
   pytorch: (ctx, p) => torchAvgPool(ctx, { kernel: p.size, stride: p.stride || p.size, padding: p.padding, pad: p.pad }),
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [maxPool, avgPool];

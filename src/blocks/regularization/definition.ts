@@ -46,3 +46,6 @@ export const dropPath = defineBlock({
     notes: '002',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [dropout, dropPath] as const;

@@ -35,3 +35,6 @@ export const reshape = defineBlock({
     use: 'Turning a feature map into tokens ([H, W, C] → [H·W, C]) or back, or a flat vector into a small map before a decoder.',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [reshape] as const;

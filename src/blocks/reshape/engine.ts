@@ -23,3 +23,6 @@ export const reshape = twin(def, (ctx, [x]) => applyLayer(tf.layers.reshape({ ta
     },
   }),
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [reshape];

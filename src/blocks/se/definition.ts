@@ -42,3 +42,6 @@ export const squeezeExcite = defineBlock({
     notes: '001',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [squeezeExcite] as const;

@@ -8,6 +8,8 @@ export const separableConv2d = defineBlock({
   title: 'Separable Conv2D',
   family: 'conv',
   trainable: true,
+  window: (p) => ({ kernel: p.kernel, stride: p.stride, dilation: p.dilation }),
+  fold: 'linear',
   params: {
     filters: int(32, 'Output channels of the pointwise (1×1) step.', { min: 1, max: 8192 }),
     kernel: int(3, 'Depthwise kernel size K (square K×K).', { min: 1, max: 31 }),
@@ -45,3 +47,6 @@ export const separableConv2d = defineBlock({
     notes: '000, 001, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [separableConv2d] as const;

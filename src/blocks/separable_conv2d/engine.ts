@@ -29,3 +29,6 @@ export const separableConv2d = twin(def, (ctx, [input], p) => {
     return { module: `nn.Sequential(${[...parts, dw.module, pw.module].join(', ')})`, forward: (self, [x]) => `${self}(${x})`, state };
   },
 });
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [separableConv2d];

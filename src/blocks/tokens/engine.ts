@@ -1,90 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
-import { classToken as classTokenDef, clsPool as clsPoolDef, posEmbed as posEmbedDef } from './definition';
+import { classToken as classTokenDef, posEmbed as posEmbedDef } from './definition';
 import { toTfInitializer } from '../../main/engine/train/initializers';
-import { applyLayer, NetsmithLayer, one, oneShape, registerLayer } from '../../main/engine/blocks/layer';
+import { applyLayer } from '../../main/engine/blocks/layer';
 import { twin } from '../../main/engine/blocks/types';
+import { ClassToken, sinusoidalTable, PosEmbed } from './layer';
 
-/** Prepends a learned [cls] token. The token is broadcast to the batch by an add, not a Tile. */
-export class ClassToken extends NetsmithLayer<Record<string, never>> {
-  static className = 'Netsmith>ClassToken';
-  private token?: tf.LayerVariable;
-
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const d = oneShape(inputShape)[2] as number;
-    this.token = this.addWeight('token', [1, 1, d], 'float32', this.initOf('token'), undefined, true);
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const [b, n, d] = oneShape(inputShape);
-    return [b, n === null ? null : n + 1, d];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = one(inputs);
-      const [b, , d] = x.shape;
-      return tf.concat([tf.zeros([b, 1, d]).add(this.token!.read()), x], 1);
-    });
-  }
-}
-registerLayer(ClassToken);
-
-/** sin/cos table of the original Transformer: PE(pos, 2i) = sin(pos/10000^(2i/D)), PE(pos, 2i+1) = cos(…). */
-export function sinusoidalTable(n: number, d: number): Float32Array {
-  const table = new Float32Array(n * d);
-  for (let pos = 0; pos < n; pos++) {
-    for (let j = 0; j < d; j++) {
-      const angle = pos / Math.pow(10000, (2 * Math.floor(j / 2)) / d);
-      table[pos * d + j] = j % 2 === 0 ? Math.sin(angle) : Math.cos(angle);
-    }
-  }
-  return table;
-}
-
-/** Adds a position table: learned (`table`, N×D) or the fixed sinusoidal one (no weights). */
-export class PosEmbed extends NetsmithLayer<{ mode: 'learned' | 'sinusoidal' }> {
-  static className = 'Netsmith>PosEmbed';
-  private table?: tf.LayerVariable;
-  private fixed?: Float32Array;
-
-  override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const [, n, d] = oneShape(inputShape) as number[];
-    if (this.opts.mode === 'learned') this.table = this.addWeight('table', [1, n, d], 'float32', this.initOf('table'), undefined, true);
-    else this.fixed = sinusoidalTable(n, d);
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    return oneShape(inputShape);
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = one(inputs);
-      const [, n, d] = x.shape;
-      return x.add(this.table ? this.table.read() : tf.tensor(this.fixed!, [1, n, d]));
-    });
-  }
-}
-registerLayer(PosEmbed);
-
-/** Token `[cls]` (position 0) or the mean over tokens: `[N, D]` → `[D]`. */
-export class ClsPool extends NetsmithLayer<{ mode: 'token' | 'mean' }> {
-  static className = 'Netsmith>ClsPool';
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
-    const [b, , d] = oneShape(inputShape);
-    return [b, d];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = one(inputs);
-      const [b, , d] = x.shape;
-      return this.opts.mode === 'mean' ? x.mean(1) : x.slice([0, 0, 0], [b, 1, d]).reshape([b, d]);
-    });
-  }
-}
-registerLayer(ClsPool);
+export * from './layer';
 
 // Small random starts (std 0.02, as timm's ViT), so tokens and positions are distinguishable from step 0.
 const smallNormal = (seed: number | undefined) => toTfInitializer({ kind: 'normal', std: 0.02 }, undefined, seed);
@@ -123,10 +43,6 @@ export const posEmbed = twin(
     },
   },
 );
-export const clsPool = twin(clsPoolDef, (ctx, [x], p) => applyLayer(new ClsPool({ name: ctx.name(), opts: { mode: p.mode } }), x), {
-  onnx: (ctx, [x], p) =>
-    p.mode === 'mean'
-      ? ctx.op('ReduceMean', [x], { axes: [1], keepdims: 0 })
-      : ctx.op('Squeeze', [ctx.op('Gather', [x, ctx.ints([0], 'index')], { axis: 1 }, 'gather'), ctx.ints([1], 'axes')]),
-  pytorch: (_ctx, p) => ({ forward: (_, [x]) => (p.mode === 'mean' ? `${x}.mean(dim=1)` : `${x}[:, 0]`) }),
-});
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [classToken, posEmbed];

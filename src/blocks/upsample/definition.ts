@@ -26,3 +26,6 @@ export const upsample = defineBlock({
     notes: '001, 002',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [upsample] as const;

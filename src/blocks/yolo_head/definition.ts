@@ -1,15 +1,16 @@
 import { int } from '../../shared/blocks/params';
 import { expectRank } from '../../shared/blocks/shapeMath';
 import { defineBlock, ShapeError } from '../../shared/blocks/types';
+import { yoloChannels } from './channels';
 
-/** Values per anchor: 4 box + 1 objectness + K classes (both for anchor-based and anchor-free heads). */
-export const yoloChannels = (classes: number, anchors: number): number => Math.max(1, anchors) * (5 + classes);
+export { yoloChannels };
 
 export const yoloHead = defineBlock({
   type: 'det/yolo_head',
   title: 'YOLO Head',
   family: 'detection',
   trainable: true,
+  datasetClasses: true,
   params: {
     classes: int(80, 'Number of object classes K (COCO 80, VOC 20); no background class.', { min: 1, max: 1000 }),
     anchors: int(3, 'Anchors A per cell at this scale (YOLOv3: 3); 0 = anchor-free (one prediction per cell).', { min: 0, max: 16 }),
@@ -41,3 +42,6 @@ export const yoloHead = defineBlock({
     notes: '000, 001, 004',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [yoloHead] as const;

@@ -29,3 +29,6 @@ export const zeroPad = defineBlock({
     notes: '001, 002',
   },
 });
+
+/** The unit's blocks, in palette order (src/blocks/registry.ts). */
+export const definitions = [zeroPad] as const;

@@ -13,3 +13,6 @@ export const zeroPad = twin(def, (ctx, [x], p) =>
     pytorch: (_ctx, p) => torchUnary(`nn.ZeroPad2d((${p.left}, ${p.right}, ${p.top}, ${p.bottom}))`),
   },
 );
+
+/** The unit's engine twins (src/blocks/registry.ts). */
+export const twins = [zeroPad];

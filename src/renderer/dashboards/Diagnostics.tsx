@@ -4,7 +4,7 @@ import { Icon } from '../app/Icon';
 import { useRunVersion } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { useDashLinks } from './links';
-import { chanceLoss, graphOf, hasResidual, nodeLabels } from './runInfo';
+import { chanceLoss, graphOf, hasBatchNorm, hasResidual, nodeLabels } from './runInfo';
 
 /** The root of the summed squares of the layers' gradient norms (NaN entries: not reported). */
 function overallGradNorm(norms: Float32Array): number {
@@ -26,7 +26,7 @@ export function useDiagnostics(run: RunTelemetry): Diagnostic[] {
       chanceLoss: chanceLoss(run),
       losses: run.steps.rows().map((r) => r.loss),
       gradNorms: run.probes.list().map((f) => overallGradNorm(f.gradNorm)),
-      context: { hasResidual: hasResidual(g), hasBatchNorm: g ? g.nodes.some((n) => n.type === 'norm/batchnorm') : undefined, init: cfg.init, clip: cfg.clip?.mode, lr: cfg.optimizer?.lr },
+      context: { hasResidual: hasResidual(g), hasBatchNorm: hasBatchNorm(g), init: cfg.init, clip: cfg.clip?.mode, lr: cfg.optimizer?.lr },
     });
   }, [run, v]);
 }

@@ -1,3 +1,4 @@
+import { blockByType } from '../../shared/blocks';
 import type { GraphDoc } from '../../shared/graph/types';
 import type { RunTelemetry } from '../telemetry/run';
 
@@ -54,5 +55,11 @@ export function nodeLabels(run: RunTelemetry): Map<string, string> {
 
 export function hasResidual(g: GraphDoc | undefined): boolean | undefined {
   if (!g) return undefined;
-  return g.nodes.some((n) => n.type === 'merge/add');
+  return g.nodes.some((n) => blockByType(n.type)?.residual === true);
+}
+
+/** Whether the graph normalises with batch statistics (a block probed as 'batchnorm'). */
+export function hasBatchNorm(g: GraphDoc | undefined): boolean | undefined {
+  if (!g) return undefined;
+  return g.nodes.some((n) => blockByType(n.type)?.probe?.kind === 'batchnorm');
 }

@@ -78,7 +78,32 @@ export interface BlockDef<S extends ParamSpecs = ParamSpecs> {
   cost(inputs: readonly Shape[], output: Shape, p: ParamsOf<S>): Cost;
   doc: DocCard;
   migrations?: readonly BlockMigration[];
+  /** Receptive-field rule: the spatial window one output unit sees of its input (convs, pools); absent: the block keeps the geometry. */
+  window?(p: ParamsOf<S>): SpatialWindow;
+  /**
+   * Conv-BN fusion at export: 'linear' = a BatchNorm right after this block folds into the kernel and bias of its
+   * unsuffixed layer (convs, dense); 'batchnorm' = this block is a BatchNorm that can fold into such a block.
+   */
+  fold?: 'linear' | 'batchnorm';
+  /** What the training probes watch on this block; absent: its first layer with weights, if any. */
+  probe?: ProbeKind;
+  /** The attention view can show this block's attention weights (multi-head self-attention inside). */
+  attention?: boolean;
+  /** Role in a task: an output head whose `classes` param is the dataset's class count (adaptToDataset sets it). */
+  datasetClasses?: boolean;
+  /** An element-wise sum of branches: a graph holding one has a skip connection (the diagnostics' hint). */
+  residual?: boolean;
 }
+
+/** The window of a conv-like block or pool along H and W (square). */
+export interface SpatialWindow {
+  kernel: number;
+  stride: number;
+  dilation: number;
+}
+
+/** A probe on the block's running statistics (BatchNorm) or on its output activations (and which function). */
+export type ProbeKind = { kind: 'batchnorm' } | { kind: 'activation'; activation: 'relu' | 'sigmoid' | 'tanh' | 'other' };
 
 /** Thrown by `inferShape` for an impossible configuration; `param` points the inspector at the culprit. */
 export class ShapeError extends Error {

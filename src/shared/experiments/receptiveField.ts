@@ -38,19 +38,9 @@ export function receptiveFieldOf(chain: readonly { kernel: number; stride: numbe
 /** The spatial window of a node: conv-like blocks and pools; undefined for blocks that keep the geometry. */
 function windowOf(type: string, params: Record<string, unknown>): { kernel: number; stride: number; dilation: number } | undefined {
   const def = blockByType(type);
-  if (!def) return undefined;
-  const p = { ...Object.fromEntries(Object.entries(def.params).map(([k, spec]) => [k, (spec as { default?: unknown }).default])), ...params } as Record<string, number>;
-  switch (type) {
-    case 'core/conv2d':
-    case 'core/depthwise_conv2d':
-    case 'core/separable_conv2d':
-      return { kernel: p.kernel, stride: p.stride ?? 1, dilation: p.dilation ?? 1 };
-    case 'pool/maxpool':
-    case 'pool/avgpool':
-      return { kernel: p.size, stride: p.stride || p.size, dilation: 1 };
-    default:
-      return undefined;
-  }
+  if (!def?.window) return undefined;
+  const p = { ...Object.fromEntries(Object.entries(def.params).map(([k, spec]) => [k, (spec as { default?: unknown }).default])), ...params };
+  return def.window(p as Parameters<typeof def.window>[0]);
 }
 
 /**

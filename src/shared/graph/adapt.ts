@@ -1,3 +1,4 @@
+import { blockByType } from '../blocks';
 import type { GraphDoc } from './types';
 
 export interface DataSpec {
@@ -5,8 +6,6 @@ export interface DataSpec {
   shape: readonly number[];
   classes: number;
 }
-
-const HEADS_WITH_CLASSES = ['head/classify', 'head/segment', 'det/yolo_head'];
 
 /**
  * Fits a network to a dataset the way a user would by hand: the input spec takes the images' H×W×C and each
@@ -22,7 +21,7 @@ export function adaptToDataset(graph: GraphDoc, data: DataSpec): { graph: GraphD
     notes.push(`input set from ${from.join('×')} to ${data.shape.join('×')} for ${data.name}`);
   }
   const nodes = graph.nodes.map((n) => {
-    if (!HEADS_WITH_CLASSES.includes(n.type) || n.params.classes === data.classes) return n;
+    if (!blockByType(n.type)?.datasetClasses || n.params.classes === data.classes) return n;
     notes.push(`'${n.label || n.id}' set from ${String(n.params.classes)} to ${data.classes} classes`);
     return { ...n, params: { ...n.params, classes: data.classes } };
   });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encoder } from '../../../src/blocks/encoder/definition';
 import { patchEmbed } from '../../../src/blocks/patch_embed/definition';
-import { classToken, clsPool, posEmbed } from '../../../src/blocks/tokens/definition';
+import { clsPool } from '../../../src/blocks/cls_pool/definition';
+import { classToken, posEmbed } from '../../../src/blocks/tokens/definition';
 import { run, throwsShape } from './harness';
 
 describe('tfm/patch_embed', () => {

@@ -84,22 +84,42 @@ export interface PytorchModule {
   state?: Record<string, WeightArray>;
 }
 
-/** The engine twin of a BlockDef (src/shared/blocks/<type>.ts): everything about the block that needs tensors. */
+/** Emits a block's part of model.py (see PytorchCtx). */
+export type PytorchExport<P = Record<string, unknown>> = (ctx: PytorchCtx, params: P, node: NodeRef) => PytorchModule;
+
+/** An exporter a block declares it does not have, and why (the export's error message quotes the reason). */
+export interface Unsupported {
+  unsupported: string;
+}
+
+/** The engine twin of a BlockDef (src/blocks/<unit>/definition.ts): everything about the block that needs tensors. */
 export interface EngineBlock<P = Record<string, unknown>> {
   type: string;
   /** Builds the node with the tf.layers functional API; `params` are parsed (defaults filled). */
   build(ctx: BuildCtx, inputs: tf.SymbolicTensor[], params: P, node: NodeRef): tf.SymbolicTensor;
-  /** Emits the block's ONNX nodes (see OnnxCtx); absent: the ONNX export refuses graphs with this block. */
-  onnx?(ctx: OnnxCtx, inputs: string[], params: P, node: NodeRef): string;
-  /** The block's part of model.py (see PytorchCtx); absent: the PyTorch export refuses graphs with this block. */
-  pytorch?(ctx: PytorchCtx, params: P, node: NodeRef): PytorchModule;
+  /** Emits the block's ONNX nodes (see OnnxCtx), or says why the ONNX export refuses graphs with this block. */
+  onnx: OnnxExport<P> | Unsupported;
+  /** The block's part of model.py (see PytorchCtx), or why the PyTorch export refuses graphs with this block. */
+  pytorch: PytorchExport<P> | Unsupported;
 }
 
-/** Declares a twin typed by its BlockDef's params: `twin(conv2d, (ctx, [x], p) => …)`. */
+/** An exporter of a twin: the emitter, or the declared reason it has none ('no engine twin' for an unknown type). */
+export function exporterOf<K extends 'onnx' | 'pytorch'>(twin: EngineBlock | undefined, kind: K): EngineBlock[K] {
+  if (!twin) return { unsupported: 'it has no engine twin' };
+  const e = twin[kind] as EngineBlock[K] | undefined;
+  if (typeof e === 'function') return e;
+  if (e && typeof (e as Unsupported).unsupported === 'string' && (e as Unsupported).unsupported.trim()) return e;
+  throw new Error(`engine twin '${twin.type}' has no ${kind === 'onnx' ? 'ONNX' : 'PyTorch'} exporter and no { unsupported: 'because …' } declaration`);
+}
+
+/**
+ * Declares a twin typed by its BlockDef's params: `twin(conv2d, (ctx, [x], p) => …, { onnx, pytorch })`. Both
+ * exporters are required: an emitter, or `{ unsupported: 'because …' }`.
+ */
 export function twin<S extends ParamSpecs>(
   def: BlockDef<S>,
   build: EngineBlock<ParamsOf<S>>['build'],
-  exporters: Pick<EngineBlock<ParamsOf<S>>, 'onnx' | 'pytorch'> = {},
+  exporters: Pick<EngineBlock<ParamsOf<S>>, 'onnx' | 'pytorch'>,
 ): EngineBlock<ParamsOf<S>> {
   return { type: def.type, build, ...exporters };
 }

@@ -1,3 +1,4 @@
+import { blockByType } from '../../../shared/blocks';
 import type { WeightArray } from '../blocks/types';
 
 /**
@@ -8,9 +9,8 @@ import type { WeightArray } from '../blocks/types';
  * the same function with one layer fewer; training it again would need the BatchNorm back.
  */
 
-/** Block types whose output is a linear layer's (its unsuffixed layer holds the kernel and bias the BN folds into). */
-export const FOLDABLE_INTO = new Set(['core/conv2d', 'core/depthwise_conv2d', 'core/separable_conv2d', 'core/dense']);
-export const BATCHNORM_TYPE = 'norm/batchnorm';
+/** The block's part in the fusion (its definition's `fold`): 'linear' layers take a BatchNorm, 'batchnorm' folds. */
+const foldOf = (type: string): 'linear' | 'batchnorm' | undefined => blockByType(type)?.fold;
 
 export interface BatchNormStats {
   /** Running mean μ and variance σ² per channel. */
@@ -82,11 +82,11 @@ export function planBatchNormFolding(
   }
   const plan = new Map<string, string>();
   for (const n of nodes) {
-    if (n.type !== BATCHNORM_TYPE) continue;
+    if (foldOf(n.type) !== 'batchnorm') continue;
     const ins = inputs.get(n.id) ?? [];
     if (ins.length !== 1) continue;
     const src = ins[0];
-    if (FOLDABLE_INTO.has(type.get(src) ?? '') && consumers.get(src) === 1) plan.set(src, n.id);
+    if (foldOf(type.get(src) ?? '') === 'linear' && consumers.get(src) === 1) plan.set(src, n.id);
   }
   return plan;
 }

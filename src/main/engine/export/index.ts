@@ -17,8 +17,8 @@ import { tfjsFiles } from './tfjs/export';
 export { ExportError } from './errors';
 export { writeExportFolder, type ExportFiles } from './files';
 export { modelInfo, type ModelInfoFile, type ModelSource } from './modelInfo';
-export { exportOnnx, onnxSupported, ONNX_OPSET } from './onnx/export';
-export { exportPytorch, pytorchSupported } from './pytorch/export';
+export { exportOnnx, onnxSupported, onnxUnsupported, ONNX_OPSET } from './onnx/export';
+export { exportPytorch, pytorchSupported, pytorchUnsupported } from './pytorch/export';
 
 export const EXPORT_FORMATS = ['tfjs', 'onnx', 'pytorch', 'graph'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureMaps, GradCam, PredictArgs, PredictBox, PredictClass, PredictResult } from '../../../shared/predict';
 import { predictArgsSchema } from '../../../shared/predict';
+import { blockByType } from '../../../shared/blocks';
 import type { BackendPreference } from '../backend/select';
 import { datasetCache } from '../data/registry';
 import { detectionsOf } from '../detect/predict';
@@ -22,9 +23,6 @@ export { PredictError } from './errors';
 export { gradCam, applyWithHooks, normalise } from './gradcam';
 export { preprocess, decodeForPredict, prepareUpload, bytesOfDataUrl, normalizeUint8 } from './image';
 export type { LoadedRun } from './model';
-
-/** Blocks whose attention weights the attention view can show. */
-const ATTENTION_TYPES = new Set(['attn/mhsa', 'tfm/encoder']);
 
 /** Runs kept loaded. */
 export const MODEL_CACHE_SIZE = 2;
@@ -181,7 +179,7 @@ export async function predictWith(run: LoadedRun, req: Request, t0 = performance
     source,
     classes,
     layers: run.layers,
-    attention: run.graph.nodes.some((n) => ATTENTION_TYPES.has(n.type)),
+    attention: run.graph.nodes.some((n) => blockByType(n.type)?.attention === true),
     ...(run.defaultGradcam ? { defaultGradcamLayer: run.defaultGradcam } : {}),
     ms: 0,
   };

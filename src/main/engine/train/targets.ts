@@ -1,13 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Compiled } from '../compile/compile';
+import { blockByType } from '../../../shared/blocks';
 import type { ProbeTarget } from './probes';
-
-const ACTIVATION_KIND: Record<string, ProbeTarget['activation']> = {
-  'act/relu': 'relu',
-  'act/relu6': 'relu',
-  'act/sigmoid': 'sigmoid',
-  'act/tanh': 'tanh',
-};
 
 /** What the probes watch, in network order: layers with weights, BatchNorm layers, activation layers. */
 export function probeTargets(compiled: Compiled): ProbeTarget[] {
@@ -18,15 +12,16 @@ export function probeTargets(compiled: Compiled): ProbeTarget[] {
     const node = byId.get(id)!;
     const docId = analysis.expanded.origin.get(id) ?? id;
     const layers = (layerOf.get(id) ?? []).map((name) => model.getLayer(name)) as tf.layers.Layer[];
-    if (node.type === 'norm/batchnorm') {
+    const probe = blockByType(node.type)?.probe;
+    if (probe?.kind === 'batchnorm') {
       // tfjs' BatchNormalization, or our own layer for affine: false; both keep moving_mean / moving_variance.
       const bn = layers.find((l) => l.weights.some((w) => w.name.endsWith('moving_mean')));
       if (bn) targets.push({ node: docId, layer: bn.name, kind: 'batchnorm' });
       continue;
     }
-    if (node.type.startsWith('act/')) {
+    if (probe?.kind === 'activation') {
       const last = layers[layers.length - 1];
-      if (last) targets.push({ node: docId, layer: last.name, kind: 'activation', activation: ACTIVATION_KIND[node.type] ?? 'other' });
+      if (last) targets.push({ node: docId, layer: last.name, kind: 'activation', activation: probe.activation });
       continue;
     }
     const withKernel = layers.find((l) => l.trainableWeights.length > 0);

@@ -2,18 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { ENGINE_BLOCKS } from '../../../../src/main/engine/blocks';
-import { compile } from '../../../../src/main/engine/compile/compile';
 import { BLOCKS, blockByType } from '../../../../src/shared/blocks';
 import { BLOCK_PARAMS } from '../../fixtures/blockPins';
-import { CASES, caseGraph, caseName } from './cases';
-import { assertCounts, assertGradients, assertReloads, batchShape, fixedRandom, predictAll } from './harness';
+import { checkBlockContract } from './blockContract';
+import { CASES, caseName } from './cases';
 
-/**
- * The block contract (STYLE §4): for every block in BLOCKS, a minimal graph Input → [adapter] → block → head
- * compiles; the tfjs output shape equals the inferred shape (symbolically and at run time); countParams equals
- * the analysis' params + buffers; a training-mode backward pass gives finite, non-zero gradients for every
- * trainable variable; and the model saves and reloads with identical predictions.
- */
+/** The block contract (STYLE §4, blockContract.ts) for every block in BLOCKS, over its cases (cases.ts). */
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -34,40 +28,8 @@ test('every block param is handled by its twin', () => {
 
 for (const def of BLOCKS) {
   describe(`contract: ${def.type}`, () => {
-    const cases = CASES[def.type] ?? [{}];
-    cases.forEach((c, i) => {
-      test(caseName(c, i), async () => {
-        const { graph, node } = caseGraph(def.type, c);
-        const compiled = compile(graph, { seed: 7 });
-        const { model, layerOf, analysis } = compiled;
-        try {
-          const batch = 3;
-          const x = fixedRandom(batchShape([null, ...graph.meta.input.shape], batch), 11);
-          const inferred = analysis.nodes[node].output!;
-
-          // Run-time shape of the block's own output (its last layer) equals the inferred shape.
-          const layers = layerOf.get(node)!;
-          assert.ok(layers.length > 0, 'the block built no layer');
-          const blockOut = model.getLayer(layers[layers.length - 1]).output as tf.SymbolicTensor;
-          assert.deepEqual(blockOut.shape, [...inferred]);
-          const isOutput = model.outputs.includes(blockOut);
-          const probe = isOutput ? model : tf.model({ inputs: model.inputs, outputs: [blockOut, ...model.outputs] });
-          const all = predictAll(probe, x);
-          const actual = isOutput ? all[model.outputs.indexOf(blockOut)] : all[0];
-          const outs = isOutput ? all : all.slice(1);
-          assert.deepEqual(actual.shape, batchShape(inferred, batch), 'run-time output shape');
-          assert.ok((await actual.data()).every(Number.isFinite), 'finite outputs');
-          outs.forEach((o, k) => assert.deepEqual(o.shape, batchShape(model.outputs[k].shape, batch)));
-          tf.dispose(all);
-
-          assertCounts(compiled);
-          if (model.trainableWeights.length > 0) await assertGradients(model, x);
-          await assertReloads(model, x);
-          x.dispose();
-        } finally {
-          model.dispose();
-        }
-      });
+    (CASES[def.type] ?? [{}]).forEach((c, i) => {
+      test(caseName(c, i), () => checkBlockContract(def.type, c));
     });
   });
 }

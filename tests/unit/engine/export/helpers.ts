@@ -1,4 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { ENGINE_BLOCKS } from '../../../../src/main/engine/blocks';
+import { exporterOf } from '../../../../src/main/engine/blocks/types';
+import { exportFiles } from '../../../../src/main/engine/export';
+import { analyze } from '../../../../src/shared/graph/analyze';
 import { compile, type Compiled } from '../../../../src/main/engine/compile/compile';
 import { GraphBuilder, type Ref } from '../../../../src/shared/graph/builder';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
@@ -61,4 +66,30 @@ export function foldKindsGraph(): GraphDoc {
   x = bn(b.add('core/dense', { units: 5 }, b.add('reshape/flatten', {}, x)));
   b.add('head/classify', { classes: 3 }, x);
   return b.build();
+}
+
+/**
+ * The block types of a graph whose twin declares it has no `kind` exporter ({ unsupported: 'because …' }), with
+ * the reasons. A twin with neither an exporter nor a declaration throws here, so the export contract fails
+ * instead of skipping the block.
+ */
+export function declaredUnsupported(graph: GraphDoc, kind: 'onnx' | 'pytorch'): { type: string; reason: string }[] {
+  const types = [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))];
+  return types.flatMap((type) => {
+    const e = exporterOf(ENGINE_BLOCKS[type], kind);
+    return typeof e === 'function' ? [] : [{ type, reason: e.unsupported }];
+  });
+}
+
+/** Asserts that exporting `graph` as `format` is refused with the declared reason of each unsupported block. */
+export async function assertRefused(format: 'onnx' | 'pytorch', graph: GraphDoc, unsupported: { type: string; reason: string }[]): Promise<void> {
+  const { model } = compile(graph, { seed: 1 });
+  try {
+    await assert.rejects(
+      async () => exportFiles(format, graph, model),
+      (err: Error) => unsupported.some((u) => err.message.includes(u.type) && err.message.includes(u.reason)),
+    );
+  } finally {
+    model.dispose();
+  }
 }

@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import { exportOnnx, onnxSupported, type OnnxExportOptions } from '../../../../src/main/engine/export/onnx/export';
+import { exportOnnx } from '../../../../src/main/engine/export/onnx/export';
 import { planBatchNormFolding } from '../../../../src/main/engine/export/fuseBatchNorm';
 import { layerBaseNames } from '../../../../src/main/engine/compile/naming';
 import { GraphBuilder } from '../../../../src/shared/graph/builder';
@@ -16,50 +12,22 @@ import { TEMPLATES } from '../../../../src/shared/templates';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { CASES, caseGraph, caseName } from '../compile/cases';
 import { atSmallInput } from '../compile/harness';
-import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
+import { checkOnnx, compareOnnxWithLab as compareWithLab, ONNX_PYTHON } from './formats';
+import { assertRefused, compiledWithStats, declaredUnsupported, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
 before(async () => {
   await tf.setBackend('cpu');
 });
 
-/**
- * Runs the ONNX export of `graph` in onnxruntime and returns the largest difference to the lab's prediction,
- * relative to the output's scale when that exceeds 1 (deep nets at init reach |y| ≈ 300, where float32 rounding
- * alone is ~1e-5 relative): `max|onnx − lab| / max(1, max|lab|)`.
- */
-async function compareWithLab(graph: GraphDoc, batch = 2, options: OnnxExportOptions = {}, input?: (data: Float32Array) => Float32Array): Promise<number> {
-  const { model } = compiledWithStats(graph);
-  try {
-    const shape = [batch, ...graph.meta.input.shape];
-    const raw = fixedData(shape.reduce((a, b) => a * b, 1), 5);
-    const data = input ? input(raw) : raw;
-    const x = tf.tensor(data, shape);
-    const labOut = model.predict(x) as tf.Tensor | tf.Tensor[];
-    const labs = (Array.isArray(labOut) ? labOut : [labOut]).map((t) => ({ shape: t.shape, data: t.dataSync() }));
-    const { bytes, inputName, outputNames } = exportOnnx(graph, model, options);
-    const session = await ort.InferenceSession.create(bytes);
-    const result = await session.run({ [inputName]: new ort.Tensor('float32', data, shape) });
-    let worst = 0;
-    outputNames.forEach((name, i) => {
-      assert.deepEqual([...result[name].dims], labs[i].shape, `output ${name} shape`);
-      const scale = maxAbsDiff(labs[i].data, new Float32Array(labs[i].data.length)) || 1;
-      const rel = Math.max(1, scale);
-      worst = Math.max(worst, maxAbsDiff(result[name].data as Float32Array, labs[i].data) / rel);
-    });
-    tf.dispose([x, labOut as tf.Tensor]);
-    return worst;
-  } finally {
-    model.dispose();
-  }
-}
-
-const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !onnxSupported(t));
+/** Block types that declare no ONNX export (a twin with neither nodes nor a declaration fails here). */
+const unsupportedIn = (graph: GraphDoc): string[] => declaredUnsupported(graph, 'onnx').map((u) => u.type);
 
 describe('ONNX export of every template equals the lab within 1e-4 (onnxruntime-node)', () => {
   for (const t of TEMPLATES) {
     const graph = atSmallInput(t.build());
     const unsupported = unsupportedIn(graph);
-    test(`${t.id} at ${graph.meta.input.shape.join('×')}`, { skip: unsupported.length ? `no ONNX nodes for ${unsupported.join(', ')}` : false }, async (ctx) => {
+    test(`${t.id} at ${graph.meta.input.shape.join('×')}`, async (ctx) => {
+      if (unsupported.length) return assertRefused('onnx', graph, declaredUnsupported(graph, 'onnx'));
       const diff = await compareWithLab(graph, 1);
       ctx.diagnostic(`${t.id}: max |onnx − lab| / max(1, |lab|) = ${diff.toExponential(2)}`);
       assert.ok(diff <= 1e-4, `max |onnx − lab| / max(1, |lab|) = ${diff}`);
@@ -75,12 +43,12 @@ test('the issue\'s templates (LeNet, ResNet-18, MobileNetV2, ViT-Tiny, YOLO) all
 
 describe('ONNX export of each block equals the lab within 1e-4 (contract cases)', () => {
   for (const def of BLOCKS) {
-    if (!onnxSupported(def.type)) continue;
     const cases = CASES[def.type] ?? [{}];
     cases.forEach((c, i) => {
       const { graph } = caseGraph(def.type, c);
       const unsupported = unsupportedIn(graph);
-      test(`${def.type} ${caseName(c, i)}`, { skip: unsupported.length ? `needs ${unsupported.join(', ')}` : false }, async () => {
+      test(`${def.type} ${caseName(c, i)}`, async () => {
+        if (unsupported.length) return assertRefused('onnx', graph, declaredUnsupported(graph, 'onnx'));
         const diff = await compareWithLab(graph);
         assert.ok(diff <= 1e-4, `max |onnx − lab| = ${diff}`);
       });
@@ -88,33 +56,14 @@ describe('ONNX export of each block equals the lab within 1e-4 (contract cases)'
   }
 });
 
-/** Debian's python3-onnx (1.12) in /usr/bin/python3 gives the reference checker, shape inference included. */
-const ONNX_PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0);
-
 describe('onnx.checker accepts the exports (python3-onnx)', { skip: ONNX_PYTHON ? false : 'no python3 with onnx' }, () => {
   test('lenet_mnist, mobilenet_v3_small, vit_tiny_cifar, yolo_tiny, mobilenet_v2 fused, CBAM, coordinate attention', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'netsmith-onnx-check-'));
-    try {
-      const jobs: { name: string; graph: GraphDoc; fuse?: boolean }[] = [
-        ...['lenet_mnist', 'mobilenet_v3_small', 'vit_tiny_cifar', 'yolo_tiny'].map((id) => ({ name: id, graph: atSmallInput(templateGraph(id)) })),
-        { name: 'mobilenet_v2-fused', graph: atSmallInput(templateGraph('mobilenet_v2')), fuse: true },
-        ...['attn/cbam', 'attn/coord_attention'].map((type) => ({ name: type.replace('/', '-'), graph: caseGraph(type, (CASES[type] ?? [{}])[0]).graph })),
-      ];
-      const files = jobs.map(({ name, graph, fuse }) => {
-        const { model } = compiledWithStats(graph);
-        try {
-          const file = join(dir, `${name}.onnx`);
-          writeFileSync(file, exportOnnx(graph, model, { fuseBatchNorm: fuse }).bytes);
-          return file;
-        } finally {
-          model.dispose();
-        }
-      });
-      const code = 'import onnx, sys\nfor f in sys.argv[1:]:\n    m = onnx.load(f)\n    onnx.checker.check_model(m, full_check=True)\n    assert m.opset_import[0].version >= 17\nprint("ok")';
-      assert.equal(execFileSync(ONNX_PYTHON!, ['-c', code, ...files], { encoding: 'utf8' }).trim(), 'ok');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const jobs: { name: string; graph: GraphDoc; fuse?: boolean }[] = [
+      ...['lenet_mnist', 'mobilenet_v3_small', 'vit_tiny_cifar', 'yolo_tiny'].map((id) => ({ name: id, graph: atSmallInput(templateGraph(id)) })),
+      { name: 'mobilenet_v2-fused', graph: atSmallInput(templateGraph('mobilenet_v2')), fuse: true },
+      ...['attn/cbam', 'attn/coord_attention'].map((type) => ({ name: type.replace('/', '-'), graph: caseGraph(type, (CASES[type] ?? [{}])[0]).graph })),
+    ];
+    checkOnnx(jobs);
   });
 });
 

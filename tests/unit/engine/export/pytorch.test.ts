@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { exportFiles, pytorchSupported, writeExportFolder } from '../../../../src/main/engine/export';
+import { exportFiles, writeExportFolder } from '../../../../src/main/engine/export';
 import { BLOCKS } from '../../../../src/shared/blocks';
-import { analyze } from '../../../../src/shared/graph/analyze';
 import { TEMPLATES } from '../../../../src/shared/templates';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { scheduleConfig } from '../../../../src/shared/training/schedulePreview';
@@ -15,87 +14,20 @@ import { learningRateAt, ScheduleConfigSchema } from '../../../../src/shared/tra
 import { trainConfigSchema } from '../../../../src/shared/training/config';
 import { CASES, caseGraph, caseName } from '../compile/cases';
 import { atSmallInput } from '../compile/harness';
-import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
+import { comparePytorch, TORCH_PYTHON as PYTHON, type TorchJob } from './formats';
+import { assertRefused, compiledWithStats, declaredUnsupported, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
-/** Debian's python3-torch lives in /usr/bin/python3 (the pyenv python3 on PATH has no torch). */
-const PYTHON = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
 const work = mkdtempSync(join(tmpdir(), 'netsmith-pytorch-export-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 before(async () => {
   await tf.setBackend('cpu');
 });
 
-/** Loads each exported model.py under its own module name and runs it on the NHWC input (permuted to NCHW). */
-const RUNNER = `
-import importlib.util, json, os, sys
-import numpy as np
-import torch
-jobs = json.load(open(sys.argv[1]))
-out = {}
-with torch.no_grad():
-    for i, job in enumerate(jobs):
-        spec = importlib.util.spec_from_file_location(f'netsmith_model_{i}', os.path.join(job['dir'], 'model.py'))
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        model = mod.load_model(os.path.join(job['dir'], 'weights.safetensors'))
-        x = torch.from_numpy(np.fromfile(job['file'], dtype='<f4').reshape(job['shape'])).permute(0, 3, 1, 2)
-        ys = model(x)
-        ys = list(ys) if isinstance(ys, tuple) else [ys]
-        ys = [y.permute(0, 2, 3, 1) if y.dim() == 4 else y for y in ys]
-        out[job['name']] = [{'shape': list(y.shape), 'data': y.contiguous().reshape(-1).tolist()} for y in ys]
-json.dump(out, open(sys.argv[2], 'w'))
-`;
+/** Block types that declare no PyTorch export (a twin with neither code nor a declaration fails here). */
+const unsupportedIn = (graph: GraphDoc): string[] => declaredUnsupported(graph, 'pytorch').map((u) => u.type);
 
-const unsupportedIn = (graph: GraphDoc): string[] => [...new Set(analyze(graph).expanded.nodes.map((n) => n.type))].filter((t) => !pytorchSupported(t));
-
-interface Job {
-  name: string;
-  graph: GraphDoc;
-  /** Export with Conv-BN fusion. */
-  fuse?: boolean;
-}
-
-/** Exports every job, runs them all in one Python process (torch starts slowly); max |torch − lab| / max(1, |lab|) per job, over all outputs. */
-async function compareAll(jobs: Job[]): Promise<Map<string, number>> {
-  const specs: Record<string, { file: string; shape: number[] }> = {};
-  const labs = new Map<string, { shape: number[]; data: Float32Array }[]>();
-  const dirs: string[] = [];
-  for (const [i, job] of jobs.entries()) {
-    const { model } = compiledWithStats(job.graph);
-    try {
-      const dir = join(work, `m${i}-${Math.random().toString(36).slice(2, 8)}`);
-      await writeExportFolder(dir, await exportFiles('pytorch', job.graph, model, {}, { fuseBatchNorm: job.fuse }));
-      const shape = [2, ...job.graph.meta.input.shape];
-      const data = fixedData(shape.reduce((a, b) => a * b, 1), 7 + i);
-      writeFileSync(join(dir, 'x.bin'), new Uint8Array(data.buffer));
-      const y = model.predict(tf.tensor(data, shape)) as tf.Tensor | tf.Tensor[];
-      labs.set(job.name, (Array.isArray(y) ? y : [y]).map((t) => ({ shape: t.shape, data: t.dataSync() as Float32Array })));
-      tf.dispose(y);
-      specs[job.name] = { file: join(dir, 'x.bin'), shape };
-      dirs.push(dir);
-    } finally {
-      model.dispose();
-    }
-  }
-  const jobFile = join(work, 'jobs.json');
-  writeFileSync(jobFile, JSON.stringify(jobs.map((job, i) => ({ name: job.name, dir: dirs[i], ...specs[job.name] }))));
-  writeFileSync(join(work, 'run.py'), RUNNER);
-  execFileSync(PYTHON!, [join(work, 'run.py'), jobFile, join(work, 'out.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const outs = JSON.parse(readFileSync(join(work, 'out.json'), 'utf8')) as Record<string, { shape: number[]; data: number[] }[]>;
-  const result = new Map<string, number>();
-  for (const job of jobs) {
-    const lab = labs.get(job.name)!;
-    assert.equal(outs[job.name].length, lab.length, `${job.name}: number of outputs`);
-    let worst = 0;
-    outs[job.name].forEach((out, i) => {
-      assert.deepEqual(out.shape, lab[i].shape, `${job.name}: output ${i} shape`);
-      const scale = Math.max(1, maxAbsDiff(lab[i].data, new Float32Array(lab[i].data.length)));
-      worst = Math.max(worst, maxAbsDiff(out.data, lab[i].data) / scale);
-    });
-    result.set(job.name, worst);
-  }
-  return result;
-}
+type Job = TorchJob;
+const compareAll = (jobs: Job[]): Promise<Map<string, number>> => comparePytorch(work, jobs);
 
 describe('PyTorch export equals the lab within 1e-4 (python3-torch)', { skip: PYTHON ? false : 'no python3 with torch' }, () => {
   test('templates: lenet_mnist, resnet_cifar, mobilenet_v2_cifar', async (ctx) => {
@@ -105,9 +37,10 @@ describe('PyTorch export equals the lab within 1e-4 (python3-torch)', { skip: PY
   });
 
   test('every other template with PyTorch code for all its blocks, at a small input', async (ctx) => {
-    const jobs = TEMPLATES.filter((t) => !['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].includes(t.id))
-      .map((t) => ({ name: t.id, graph: atSmallInput(t.build()) }))
-      .filter((j) => unsupportedIn(j.graph).length === 0);
+    const all = TEMPLATES.filter((t) => !['lenet_mnist', 'resnet_cifar', 'mobilenet_v2_cifar'].includes(t.id)).map((t) => ({ name: t.id, graph: atSmallInput(t.build()) }));
+    // A template using a block that declares no PyTorch export must be refused with that reason, not skipped.
+    for (const j of all.filter((j) => unsupportedIn(j.graph).length > 0)) await assertRefused('pytorch', j.graph, declaredUnsupported(j.graph, 'pytorch'));
+    const jobs = all.filter((j) => unsupportedIn(j.graph).length === 0);
     for (const id of ['lenet5', 'resnet18', 'mobilenet_v2', 'vit_tiny', 'yolo_tiny', ...TEMPLATES.filter((t) => t.family === 'detection').map((t) => t.id)]) {
       assert.ok(jobs.some((j) => j.name === id), `${id} has PyTorch code for every block`);
     }
@@ -138,13 +71,15 @@ describe('PyTorch export equals the lab within 1e-4 (python3-torch)', { skip: PY
 
   test('every block with PyTorch code, over the contract cases', async () => {
     const jobs: Job[] = [];
+    const refused: GraphDoc[] = [];
     for (const def of BLOCKS) {
-      if (!pytorchSupported(def.type)) continue;
       (CASES[def.type] ?? [{}]).forEach((c, i) => {
         const { graph } = caseGraph(def.type, c);
         if (unsupportedIn(graph).length === 0) jobs.push({ name: `${def.type} ${caseName(c, i)}`, graph });
+        else refused.push(graph);
       });
     }
+    for (const graph of refused) await assertRefused('pytorch', graph, declaredUnsupported(graph, 'pytorch'));
     const diffs = await compareAll(jobs);
     const bad = [...diffs].filter(([, d]) => !(d <= 1e-4));
     assert.deepEqual(bad, []);

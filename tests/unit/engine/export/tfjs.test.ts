@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -11,36 +10,17 @@ import { exportFiles, writeExportFolder } from '../../../../src/main/engine/expo
 import { bundleLoader } from '../../../../src/main/engine/export/tfjs/buildLoader';
 import { LOADER_SOURCE } from '../../../../src/main/engine/export/tfjs/loaderSource.generated';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
+import { tfjsWorkspace } from './formats';
 import { compiledWithStats, fixedData, foldKindsGraph, maxAbsDiff, templateGraph } from './helpers';
 
 const run = promisify(execFile);
-const work = mkdtempSync(join(tmpdir(), 'netsmith-tfjs-export-'));
+const workspace = tfjsWorkspace();
+const { work, predictInChild } = workspace;
 
 before(async () => {
   await tf.setBackend('cpu');
-  // The exported loader imports '@tensorflow/tfjs': let the export folder resolve the repo's copy.
-  mkdirSync(join(work, 'node_modules', '@tensorflow'), { recursive: true });
-  symlinkSync(resolve('node_modules/@tensorflow/tfjs'), join(work, 'node_modules', '@tensorflow', 'tfjs'));
-  writeFileSync(join(work, 'package.json'), '{"type":"module"}');
 });
-after(() => rmSync(work, { recursive: true, force: true }));
-
-/** Loads the export in a fresh Node process that knows nothing of Netsmith but its loader module. */
-async function predictInChild(dir: string, data: Float32Array, shape: number[]): Promise<{ shape: number[]; data: number[] }> {
-  const script = `
-import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
-import { loadFromFiles } from './${dir}/netsmith-layers.js';
-await tf.setBackend('cpu');
-const model = await loadFromFiles(readFileSync('./${dir}/model.json', 'utf8'), readFileSync('./${dir}/weights.bin'));
-const x = tf.tensor(${JSON.stringify(Array.from(data))}, ${JSON.stringify(shape)});
-const y = model.predict(x);
-process.stdout.write(JSON.stringify({ shape: y.shape, data: Array.from(y.dataSync()) }));
-`;
-  writeFileSync(join(work, `check-${dir}.mjs`), script);
-  const { stdout } = await run(process.execPath, [`check-${dir}.mjs`], { cwd: work, maxBuffer: 64 << 20 });
-  return JSON.parse(stdout.slice(stdout.indexOf('{"shape"')));
-}
+after(() => workspace.dispose());
 
 describe('TF.js export loads back with tf.loadLayersModel and predicts as the lab', () => {
   for (const id of ['lenet_mnist', 'mobilenet_v3_small']) {
@@ -106,7 +86,14 @@ describe('Conv-BN fusion in the TF.js export', () => {
 describe('the prebuilt layer loader (no bundler at export time)', () => {
   test('loaderSource.generated.ts is up to date with the custom layers', async () => {
     const fresh = await bundleLoader();
-    assert.ok(fresh === LOADER_SOURCE, 'src/main/engine/export/tfjs/loaderSource.generated.ts is stale: run `npx tsx src/main/engine/export/tfjs/buildLoader.ts`');
+    assert.ok(fresh === LOADER_SOURCE, 'src/main/engine/export/tfjs/loaderSource.generated.ts is stale: run `npm run build:loader`');
+  });
+
+  test('the loader holds layer code only: no block definitions, exporters or training kernels', () => {
+    for (const marker of ['defineBlock', 'ENGINE_BLOCKS', 'ctx.op(', 'nn.Conv2d', 'batchNormTraining', 'netsmith-backend-stub']) {
+      assert.ok(!LOADER_SOURCE.includes(marker), `netsmith-layers.js contains '${marker}'`);
+    }
+    for (const cls of ['Netsmith>Conv2D', 'Netsmith>MHSA', 'Netsmith>YoloHead', 'Netsmith>SqueezeExcite', 'NetsmithInitializer']) assert.ok(LOADER_SOURCE.includes(cls), cls);
   });
 
   test('a process where esbuild cannot be imported exports TF.js, and a fresh process loads it', async () => {

@@ -33,7 +33,7 @@ test('a block without a PyTorch twin, and a task the engine does not train, are 
   assert.match(torchUnsupported(compiled, 'regression') ?? '', /trains classification, detection, segmentation networks; this is a regression network/);
   const twin = ENGINE_BLOCKS['core/dense'] as { pytorch?: unknown };
   const saved = twin.pytorch;
-  twin.pytorch = undefined;
+  twin.pytorch = { unsupported: 'declared by this test' };
   try {
     assert.match(torchUnsupported(compiled, 'classification') ?? '', /block '.+' \(core\/dense\) has no PyTorch twin yet, so the PyTorch engine cannot train this network/);
   } finally {

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { analyze, buildErrorsOf, nodeName } from '../../../../shared/graph/analyze';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import { ENGINE_BLOCKS } from '../../blocks';
-import type { OnnxAttr, OnnxCtx, WeightArray } from '../../blocks/types';
+import { exporterOf, type OnnxAttr, type OnnxCtx, type OnnxExport, type WeightArray } from '../../blocks/types';
 import { layerBaseNames, sanitizeName, SUFFIX_SEPARATOR } from '../../compile/naming';
 import { nodeParams, walkExpanded } from '../../compile/walk';
 import { ExportError } from '../errors';
@@ -28,8 +28,14 @@ export interface OnnxExportOptions {
   source?: ModelSource;
 }
 
-/** Block types whose twin has ONNX nodes. */
-export const onnxSupported = (type: string): boolean => typeof ENGINE_BLOCKS[type]?.onnx === 'function';
+/** Block types whose twin has ONNX nodes (the others declare why not: onnxUnsupported). */
+export const onnxSupported = (type: string): boolean => typeof exporterOf(ENGINE_BLOCKS[type], 'onnx') === 'function';
+
+/** Why the ONNX export refuses a block type, or undefined when it has ONNX nodes. */
+export function onnxUnsupported(type: string): string | undefined {
+  const e = exporterOf(ENGINE_BLOCKS[type], 'onnx');
+  return typeof e === 'function' ? undefined : e.unsupported;
+}
 
 /**
  * Writes the ONNX model (opset 17) of a graph with the weights of `model`, which must have been compiled from
@@ -45,9 +51,8 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
   const { nodes, edges, origin } = analysis.expanded;
   for (const n of nodes) {
-    if (!onnxSupported(n.type)) {
-      throw new ExportError(`ONNX export does not support block '${nodeName(n)}' (${n.type}): its engine twin has no ONNX nodes yet`);
-    }
+    const why = onnxUnsupported(n.type);
+    if (why) throw new ExportError(`ONNX export does not support block '${nodeName(n)}' (${n.type}): ${why}`);
   }
 
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -125,7 +130,7 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
       outputShape: info.output!,
     };
     try {
-      return twin.onnx!(ctx, inputs, params, ref);
+      return (exporterOf(twin, 'onnx') as OnnxExport)(ctx, inputs, params, ref);
     } catch (err) {
       if (err instanceof ExportError) throw err;
       throw new ExportError(`ONNX export of block '${nodeName(node)}' (${node.type}) failed: ${(err as Error).message}`);

@@ -3,7 +3,7 @@ import { analyze, buildErrorsOf, nodeName } from '../../../../shared/graph/analy
 import type { GraphDoc } from '../../../../shared/graph/types';
 import { trainConfigSchema, type TrainConfig } from '../../../../shared/training/config';
 import { ENGINE_BLOCKS } from '../../blocks';
-import type { PytorchCtx, WeightArray } from '../../blocks/types';
+import { exporterOf, type PytorchCtx, type PytorchExport, type WeightArray } from '../../blocks/types';
 import { layerBaseNames, sanitizeName, SUFFIX_SEPARATOR } from '../../compile/naming';
 import { nodeParams, walkExpanded } from '../../compile/walk';
 import { lossConfig, optimizerConfig } from '../../train/configMap';
@@ -11,11 +11,17 @@ import { ExportError } from '../errors';
 import { batchNormStats, foldedWeights, planBatchNormFolding } from '../fuseBatchNorm';
 import type { ExportFiles } from '../files';
 import { infoFiles, modelInfo, UNKNOWN, readmeSection, type ModelInfoFile, type ModelSource } from '../modelInfo';
-import { PRELUDE } from './prelude';
+import { prelude } from './prelude';
 import { encodeSafetensors } from './safetensors';
 import { trainPy } from './train';
 
-export const pytorchSupported = (type: string): boolean => typeof ENGINE_BLOCKS[type]?.pytorch === 'function';
+export const pytorchSupported = (type: string): boolean => typeof exporterOf(ENGINE_BLOCKS[type], 'pytorch') === 'function';
+
+/** Why the PyTorch export refuses a block type, or undefined when it has a PyTorch part. */
+export function pytorchUnsupported(type: string): string | undefined {
+  const e = exporterOf(ENGINE_BLOCKS[type], 'pytorch');
+  return typeof e === 'function' ? undefined : e.unsupported;
+}
 
 const PY_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self x torch nn F'.split(' '),
@@ -63,7 +69,8 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
   const { nodes, edges } = analysis.expanded;
   for (const n of nodes) {
-    if (!pytorchSupported(n.type)) throw new ExportError(`PyTorch export does not support block '${nodeName(n)}' (${n.type}): its engine twin has no PyTorch code yet`);
+    const why = pytorchUnsupported(n.type);
+    if (why) throw new ExportError(`PyTorch export does not support block '${nodeName(n)}' (${n.type}): ${why}`);
   }
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const bases = layerBaseNames(nodes, graph.groups);
@@ -112,7 +119,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
     };
     let part;
     try {
-      part = twin.pytorch!(ctx, params, ref);
+      part = (exporterOf(twin, 'pytorch') as PytorchExport)(ctx, params, ref);
     } catch (err) {
       throw new ExportError(`PyTorch export of block '${nodeName(node)}' (${node.type}) failed: ${(err as Error).message}`);
     }
@@ -137,7 +144,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
   const className = pyIdent(sanitizeName(graph.meta.name || 'Net').replace(/(^|[-_.\s])(\w)/g, (_, __, c: string) => c.toUpperCase())) || 'Net';
   const [h, w, c] = graph.meta.input.shape;
   const modelPy = [
-    PRELUDE,
+    prelude(),
     '',
     `class ${className}(nn.Module):`,
     `    """${graph.meta.name || 'model'}: input [batch, ${c}, ${h}, ${w}] (NCHW). Outputs logits for classification heads."""`,

@@ -1,20 +1,36 @@
 /**
- * Build step, not shipped: bundles the custom layer classes (src/main/engine/blocks) into the ES module that TF.js
- * exports carry as netsmith-layers.js, `@tensorflow/tfjs` left as an import, and writes it to loaderSource.generated.ts.
- * The app only reads that file, so a packaged build needs no esbuild (a dev dependency). Regenerate after changing
- * a custom layer:
+ * Build step, not shipped: bundles the custom layer classes (every registered unit's layer.ts, src/blocks/<unit>/)
+ * into the ES module that TF.js exports carry as netsmith-layers.js, `@tensorflow/tfjs` left as an import, and
+ * writes it to loaderSource.generated.ts. Only layer code goes in: no block definitions, no exporters, no training
+ * kernels. The app only reads that file, so a packaged build needs no esbuild (a dev dependency). Regenerate after
+ * changing a custom layer:
  *
- *     npx tsx src/main/engine/export/tfjs/buildLoader.ts
+ *     npm run build:loader
  *
  * (tests/unit/engine/export/tfjs.test.ts fails while the generated file is stale).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UNITS } from '../../../../blocks/registry';
+
+const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+
+/**
+ * Layer modules outside the units: the conv and padding layers several units share, and NetsmithInitializer (saved
+ * topologies name it as the kernel initializer of tfjs' own layers, so loading needs it registered).
+ */
+const SHARED_LAYERS = ['src/main/engine/blocks/conv.ts', 'src/main/engine/blocks/padding.ts', 'src/main/engine/train/initializers.ts'];
+
+/** Every registered unit's layer module (units without custom layers have none), repository-relative. */
+export function unitLayerModules(units: readonly string[] = UNITS): string[] {
+  return units.map((u) => `src/blocks/${u}/layer.ts`).filter((f) => existsSync(join(ROOT, f)));
+}
 
 /** The source of the loader module's entry: registers every Netsmith layer, adds a Node-friendly loader. */
-const ENTRY = `
+const entry = (layerModules: readonly string[]): string => `
 import * as tf from '@tensorflow/tfjs';
-import './src/main/engine/blocks/index.ts';
+${[...SHARED_LAYERS, ...layerModules].map((f) => `import ${JSON.stringify(isAbsolute(f) ? f : `./${f}`)};`).join('\n')}
 
 /**
  * Loads the exported model from the text of model.json and the bytes of its weight files (Node without
@@ -32,28 +48,22 @@ export function loadFromFiles(modelJsonText, weightFiles) {
 `;
 
 /**
- * zod builds the block catalog's parameter schemas at import time; the loader never validates parameters, so an
- * inert stand-in keeps ~500 kB of zod out of the module.
+ * zod builds NetsmithInitializer's config schema at import time; the loader never builds new weights (they come from
+ * weights.bin), so an inert stand-in keeps ~500 kB of zod out of the module.
  */
 const ZOD_STUB =
   "const p = new Proxy(function () {}, { get: (_t, k) => (k === Symbol.toPrimitive ? () => '' : p), apply: () => p, construct: () => p }); export const z = p; export default p;";
 
-/**
- * The engine's backend modules (fused training kernels, wasm, Node built-ins) serve training only; a loaded model
- * never reaches them (tf.loadLayersModel builds tfjs' own BatchNormalization, for one), so the loader gets a stand-in
- * that fails loudly if it ever were.
- */
-const BACKEND_STUB =
-  "module.exports = new Proxy({}, { get: (_t, k) => (k === '__esModule' ? false : () => { throw new Error('Netsmith training kernels are not part of the exported loader'); }) });";
-
 export const GENERATED_FILE = fileURLToPath(new URL('./loaderSource.generated.ts', import.meta.url));
 
-/** The loader module, bundled now with esbuild. */
-export async function bundleLoader(): Promise<string> {
+/**
+ * The loader module, bundled now with esbuild: the registered units' layers, plus `extraLayers` (absolute paths of
+ * the layer modules of units registered outside the registry, e.g. a test's fixture unit).
+ */
+export async function bundleLoader(extraLayers: readonly string[] = []): Promise<string> {
   const esbuild = await import('esbuild');
-  const root = fileURLToPath(new URL('../../../../../', import.meta.url));
   const result = await esbuild.build({
-    stdin: { contents: ENTRY, resolveDir: root, loader: 'js', sourcefile: 'netsmith-layers.js' },
+    stdin: { contents: entry([...unitLayerModules(), ...extraLayers]), resolveDir: ROOT, loader: 'js', sourcefile: 'netsmith-layers.js' },
     bundle: true,
     format: 'esm',
     platform: 'neutral',
@@ -68,8 +78,6 @@ export async function bundleLoader(): Promise<string> {
         setup(b) {
           b.onResolve({ filter: /^zod(\/.*)?$/ }, () => ({ path: 'zod', namespace: 'netsmith-stub' }));
           b.onLoad({ filter: /.*/, namespace: 'netsmith-stub' }, () => ({ contents: ZOD_STUB, loader: 'js' }));
-          b.onResolve({ filter: /(^|\/)backend\// }, (args) => ({ path: args.path, namespace: 'netsmith-backend-stub' }));
-          b.onLoad({ filter: /.*/, namespace: 'netsmith-backend-stub' }, () => ({ contents: BACKEND_STUB, loader: 'js' }));
         },
       },
     ],
@@ -81,7 +89,7 @@ export async function bundleLoader(): Promise<string> {
 export function generatedModule(source: string): string {
   return [
     '// Generated by src/main/engine/export/tfjs/buildLoader.ts: do not edit. Regenerate with',
-    '// `npx tsx src/main/engine/export/tfjs/buildLoader.ts` after changing a custom layer.',
+    '// `npm run build:loader` after changing a custom layer.',
     '/** netsmith-layers.js of the TF.js export: the custom layer classes as one ES module (imports @tensorflow/tfjs). */',
     `export const LOADER_SOURCE: string = ${JSON.stringify(source)};`,
     '',
