@@ -73,7 +73,7 @@ test('bad input: a clear message and a non-zero exit', async () => {
     cli('lenet', join(dir, 'bar.png'), '--class', 'cat'),
   ]);
   assert.equal(missingRun.code, 2);
-  assert.match(missingRun.err, /error: 'nope' is neither a run folder nor a run id under/);
+  assert.match(missingRun.err, /error: 'nope' is neither a run folder, a model folder nor a run id under/);
   assert.equal(fresh.code, 1);
   assert.match(fresh.err, /error: run fresh has no finished checkpoint yet \(state: running\)/);
   assert.equal(notImage.code, 2);
