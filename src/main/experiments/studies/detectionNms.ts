@@ -77,16 +77,21 @@ async function trainOnce(config: TrainConfig, signal: AbortSignal | undefined, o
   const truth: GroundTruthBox[] = [];
   const val = new BatchIterator(ds, 'val', { batchSize: 64, shuffle: false, limit: config.valLimit });
   let images = 0;
+  let lossSum = 0;
   for (const b of val.epoch(0)) {
     const t = batchToTensors(b);
     const out = model.predict(t.x);
     const outputs = Array.isArray(out) ? out : [out];
     raw.push(await setup.decoder.decode(outputs));
-    tf.dispose(outputs);
+    const loss = tf.tidy(() => setup.loss.compute(outputs, t.boxes!, t.boxRows).loss);
+    lossSum += (await loss.data())[0] * b.size;
+    tf.dispose([loss, ...outputs]);
     disposeBatchTensors(t);
     b.boxes!.forEach((gts, j) => gts.forEach((g) => truth.push({ imageId: images + j, classId: g.cls, box: cxcywhToXyxy([g.x, g.y, g.w, g.h]) })));
     images += b.size;
   }
+  const last = epochs.at(-1);
+  if (last) last.valLoss = lossSum / Math.max(1, images);
   const params = model.countParams();
   setup.decoder.dispose();
   optimizer.dispose();
