@@ -46,7 +46,7 @@ export const detectionNms: ExperimentDoc = {
   id: 'detection-nms',
   title: 'Detection: NMS and its IoU threshold',
   concept: 'Detection pipeline: non-maximum suppression',
-  notes: { files: ['000', '001', '004'], section: 'domain: object detection (anchors, NMS, mAP)' },
+  notes: { files: ['000', '001', '004'], section: 'domain: object detection (NMS, mAP)' },
   claim:
     'A dense detector fires several boxes on each object; without non-maximum suppression those duplicates count as false positives and flood the output. NMS removes them; its IoU threshold trades duplicates left (too high) against overlapping real objects suppressed (too low), so mAP falls as the threshold rises towards no NMS.',
   explanation:
