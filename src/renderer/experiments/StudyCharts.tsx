@@ -2,6 +2,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
 import { activationOf } from '../../shared/experiments/catalog/activationsStudy';
 import { bnModesOf } from '../../shared/experiments/catalog/bnTrainEval';
+import { nmsOf } from '../../shared/experiments/catalog/detectionNms';
 import { imbalanceOf, MINORITY_CLASSES } from '../../shared/experiments/catalog/classImbalance';
 import { sparsityOf, WEIGHT_RANGE } from '../../shared/experiments/catalog/l1Sparsity';
 import { thresholdOf, type ThresholdStudy } from '../../shared/experiments/catalog/thresholdMetrics';
@@ -322,6 +323,60 @@ function BnModes({ series }: { series: readonly VariantSeries[] }) {
   );
 }
 
+const thresholdLabel = (t: number): string => (t >= 1 ? 'none' : t.toFixed(1));
+
+/** mAP and duplicates against the NMS IoU threshold (one trained detector; 1 = no NMS), the variants marked. */
+function NmsSweep({ series }: { series: readonly VariantSeries[] }) {
+  const studies = series.map((s) => (s.result ? nmsOf(s.result) : undefined));
+  const sweep = studies.find((s) => s)?.sweep ?? [];
+  const marks = studies.flatMap((s, i) => (s ? [{ i, p: s.at }] : []));
+  const axis = { ...AXIS, dataKey: 'iouThreshold', type: 'number' as const, domain: [0.1, 1] as [number, number], ticks: sweep.map((p) => p.iouThreshold), tickFormatter: thresholdLabel };
+  return (
+    <>
+      <Card title="mAP vs NMS IoU threshold" info="validation split; the same trained weights, NMS applied at each threshold (none = no NMS)" span={2} testId="exp-chart-nms-sweep">
+        {!sweep.length ? (
+          waiting(220)
+        ) : (
+          <LineChart data={sweep} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
+            <CartesianGrid {...GRID} />
+            <XAxis {...axis} />
+            <YAxis {...AXIS} width={44} domain={[0, 'auto']} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} />
+            <Tooltip {...TOOLTIP} labelFormatter={(t) => `IoU threshold ${thresholdLabel(Number(t))}`} formatter={(x, n) => [pct(x as number), n === 'mAP50' ? 'mAP@0.5' : 'mAP@[.5:.95]']} />
+            <Line dataKey="mAP50" stroke="var(--accent, #4f8cff)" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line dataKey="mAP" stroke="#9aa4b2" strokeDasharray="4 3" dot={false} isAnimationActive={false} />
+            {marks.map(({ i, p }) => (
+              <ReferenceDot key={i} x={p.iouThreshold} y={p.mAP50} r={5} fill={seriesColor(i)} stroke="none" />
+            ))}
+          </LineChart>
+        )}
+        <div className="dash-foot">
+          <span className="legend">
+            <LegendItem color="var(--accent, #4f8cff)" label="mAP@0.5" />
+            <LegendItem color="#9aa4b2" label="mAP@[.5:.95]" />
+          </span>
+        </div>
+      </Card>
+      <Card title="Duplicates per image" info={`confident boxes (score ≥ 0.3) on an object a higher-scoring box already found`} span={2} testId="exp-chart-nms-duplicates">
+        {!sweep.length ? (
+          waiting(220)
+        ) : (
+          <LineChart data={sweep} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
+            <CartesianGrid {...GRID} />
+            <XAxis {...axis} />
+            <YAxis {...AXIS} width={44} />
+            <Tooltip {...TOOLTIP} labelFormatter={(t) => `IoU threshold ${thresholdLabel(Number(t))}`} formatter={(x, n) => [fmt(x as number), n === 'duplicatesPerImage' ? 'duplicates / image' : 'detections / image']} />
+            <Line dataKey="duplicatesPerImage" stroke="#e5484d" strokeWidth={2} dot={false} isAnimationActive={false} />
+            {marks.map(({ i, p }) => (
+              <ReferenceDot key={i} x={p.iouThreshold} y={p.duplicatesPerImage} r={5} fill={seriesColor(i)} stroke="none" />
+            ))}
+          </LineChart>
+        )}
+        <SeriesLegend series={series} />
+      </Card>
+    </>
+  );
+}
+
 /** The study chart for a kind, or null when the kind is not a study chart. */
 export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): ReactNode | null {
   switch (kind) {
@@ -333,6 +388,8 @@ export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): R
       return <BnModes key={kind} series={series} />;
     case 'dead_units':
       return <DeadUnits key={kind} series={series} />;
+    case 'nms_sweep':
+      return <NmsSweep key={kind} series={series} />;
     case 'weight_histogram':
       return <WeightHistogram key={kind} series={series} />;
     default:

@@ -10,6 +10,7 @@ import { optimizers } from './catalog/optimizers';
 import { overfitting } from './catalog/overfitting';
 import { receptiveField } from './catalog/receptiveField';
 import { thresholdMetrics } from './catalog/thresholdMetrics';
+import { detectionNms } from './catalog/detectionNms';
 import { separableConv } from './catalog/separableConv';
 import { warmupCosine } from './catalog/warmupCosine';
 import type { ExperimentDoc } from './types';
@@ -20,7 +21,7 @@ export { deepMerge, EXPERIMENT_DEFAULTS, experimentConfig, resolveConfig } from 
 export { VariantCollector, confidenceOf } from './collect';
 
 /** The guided experiments, in gallery order. */
-export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, classImbalance, thresholdMetrics, activationsStudy, bnTrainEval, l1Sparsity];
+export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, classImbalance, thresholdMetrics, activationsStudy, bnTrainEval, l1Sparsity, detectionNms];
 
 export const experimentById = (id: string): ExperimentDoc | undefined => EXPERIMENTS.find((e) => e.id === id);
 export { USER_EXPERIMENT_FORMAT, makeUserExperiment, slugify, userExperimentSchema, userExperimentVerdict, type UserExperiment } from './user';

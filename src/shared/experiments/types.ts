@@ -52,7 +52,8 @@ export type ChartKind =
   | 'pr_roc'
   | 'dead_units'
   | 'weight_histogram'
-  | 'bn_modes';
+  | 'bn_modes'
+  | 'nms_sweep';
 
 export interface ExperimentDoc {
   id: string;

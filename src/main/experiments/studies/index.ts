@@ -1,6 +1,7 @@
 import type { StudyProcedure } from './toolkit';
 import { activationStudy } from './activations';
 import { bnModesStudy } from './batchnormModes';
+import { nmsStudy } from './detectionNms';
 import { imbalanceStudy } from './imbalance';
 import { sparsityStudy } from './sparsity';
 import { thresholdStudy } from './thresholds';
@@ -10,6 +11,7 @@ export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
   'bn-train-eval': bnModesStudy,
   'class-imbalance': imbalanceStudy,
   'dead-relu': activationStudy,
+  'detection-nms': nmsStudy,
   'l1-sparsity': sparsityStudy,
   'threshold-metrics': thresholdStudy,
 };

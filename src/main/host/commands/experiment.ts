@@ -151,7 +151,7 @@ export const command: Command = async (argv) => {
   const onEvent = (e: ExperimentEvent): void => {
     if (json) return;
     if (e.phase === 'started') console.log(`${doc.title}\n${doc.claim}\n${info.kind === 'computed' ? 'computed from the graphs (no training)' : `training ${e.total} variant(s) on ${doc.dataset} → ${runsDir}`}`);
-    if (e.phase === 'variant-started') console.log(`  [${e.index! + 1}/${e.total}] ${e.variant} (run ${e.runId})`);
+    if (e.phase === 'variant-started') console.log(`  [${e.index! + 1}/${e.total}] ${e.variant}${e.runId ? ` (run ${e.runId})` : ''}`);
     if (e.phase === 'variant-finished') {
       const v = e.variantResult as VariantResult;
       const last = lastEpoch(v);
