@@ -52,7 +52,8 @@ export type ChartKind =
   | 'pr_roc'
   | 'dead_units'
   | 'weight_histogram'
-  | 'bn_modes';
+  | 'bn_modes'
+  | 'task_accuracy';
 
 export interface ExperimentDoc {
   id: string;

@@ -4,6 +4,7 @@ import { bnModesStudy } from './batchnormModes';
 import { imbalanceStudy } from './imbalance';
 import { sparsityStudy } from './sparsity';
 import { thresholdStudy } from './thresholds';
+import { forgettingStudy, transferStudy } from './transfer';
 
 /** The training loops of the study experiments (ExperimentDoc.study), by experiment id. */
 export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
@@ -12,6 +13,8 @@ export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
   'dead-relu': activationStudy,
   'l1-sparsity': sparsityStudy,
   'threshold-metrics': thresholdStudy,
+  'transfer-learning': transferStudy,
+  'catastrophic-forgetting': forgettingStudy,
 };
 
 export type { StudyContext, StudyOutput, StudyProcedure } from './toolkit';
