@@ -3,7 +3,7 @@ import { BACKBONE_CONV, BACKBONE_UNITS, BN_EPS, BN_MOMENTUM, SOURCE_EPOCHS, SOUR
 import { arrays, batch, crossEntropy, epochBatches, evaluate, trainLoop, type Arrays } from './toolkit';
 
 /**
- * The backbone of the transfer and forgetting studies (Dense → BatchNorm1d → ReLU, twice) with one 5-way head per
+ * The backbone of the transfer and forgetting studies (conv → BN → ReLU twice, Dense → BatchNorm1d → ReLU) with one 5-way head per
  * task, trained on MNIST digit subsets, and task A's pretraining, cached per seed so every variant starts from the
  * same source weights.
  */

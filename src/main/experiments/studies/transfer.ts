@@ -9,9 +9,9 @@ type TransferMode = 'scratch' | 'finetune' | 'frozen' | 'frozen_bn_train';
 
 /**
  * Transfer learning: task B (digits 5–9) from a few labelled images, starting from scratch, from task A's trained
- * backbone fine-tuned whole, frozen (BN in eval mode, running statistics of task A), or frozen with BN left in
- * train mode (batch statistics in training, running statistics moving to task B). Only a new 5-way head is trained
- * when frozen.
+ * conv backbone fine-tuned whole, frozen (BN in eval mode, running statistics of task A), or frozen with BN left in
+ * train mode (batch statistics in training, running statistics moving to task B). The Dense layer after the convs
+ * and the 5-way head start afresh in every variant; they are all that is trained when frozen.
  */
 export const transferStudy: StudyProcedure = async ({ config, variant, signal, onStep }) => {
   await studyBackend();

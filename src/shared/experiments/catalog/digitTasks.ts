@@ -2,7 +2,7 @@ import { GraphBuilder } from '../../graph/builder';
 
 /**
  * The two MNIST tasks the transfer and forgetting studies share: task A = digits 0–4, task B = digits 5–9, each a
- * 5-way classification with its own head on one backbone (Dense → BatchNorm1d → ReLU, twice).
+ * 5-way classification with its own head on one backbone (conv 3×3 stride 2 → BN → ReLU twice, Dense → BatchNorm1d → ReLU).
  */
 export const BACKBONE_CONV: readonly number[] = [16, 32];
 export const BACKBONE_UNITS: readonly number[] = [64];

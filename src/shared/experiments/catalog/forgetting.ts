@@ -18,7 +18,7 @@ export const forgettingOf = (r: VariantResult): ForgettingStudy | undefined => (
 
 const REPLAY = 0.05;
 const TASK_B = 1500;
-const graph = backboneGraph('MLP Dense128-BN-ReLU, Dense64-BN-ReLU, head A + head B');
+const graph = backboneGraph('CNN conv16-BN-ReLU, conv32-BN-ReLU, Dense64-BN-ReLU, head A + head B');
 
 export const forgetting: ExperimentDoc = {
   id: 'catastrophic-forgetting',
@@ -27,7 +27,7 @@ export const forgetting: ExperimentDoc = {
   notes: { files: ['000', '004'], section: 'domain §3 Regularization: transfer learning/fine-tuning, layer freezing; against forgetting: replay, EWC, distillation' },
   claim: 'After fine-tuning on task B, accuracy on task A drops; freezing the shared backbone keeps task A intact, and mixing a little task-A data into training (replay) keeps most of it while still learning B.',
   explanation:
-    `Task A is MNIST digits 0–4 (an MLP: Dense 128 → BatchNorm1d → ReLU, Dense 64 → BatchNorm1d → ReLU, head A), trained on ${SOURCE_PER_DIGIT * 5} images for ${SOURCE_EPOCHS} epochs. ` +
+    `Task A is MNIST digits 0–4 (a small CNN: conv 3×3 stride 2 → BN → ReLU with 16 then 32 filters, Dense 64 → BatchNorm1d → ReLU, head A), trained on ${SOURCE_PER_DIGIT * 5} images for ${SOURCE_EPOCHS} epochs. ` +
     `Task B is digits 5–9 (${TASK_B} images) with a new head B on the same backbone. Head A is never trained again, so any change in task A’s accuracy comes from the shared backbone moving. Three ways to learn B: fine-tune the backbone and head B; freeze the backbone (BN in eval mode) and train head B only; fine-tune as before but mix ${REPLAY * 100}% as many task-A images (${TASK_B * REPLAY}) into the epochs, their loss taken on head A (replay). Task A accuracy on 250 validation images before and after, task B on 250.`,
   formula: 'fine-tune: min L_B(θ, h_B);  frozen: θ fixed;  replay: min [n_B·L_B(θ, h_B) + n_A·L_A(θ, h_A)] / (n_B + n_A), n_A = 5% n_B;  forgetting = acc_A(before) − acc_A(after)',
   dataset: 'mnist',

@@ -18,17 +18,17 @@ export interface TransferStudy {
 export const transferOf = (r: VariantResult): TransferStudy | undefined => (r.study && 'labelled' in r.study ? (r.study as unknown as TransferStudy) : undefined);
 
 const LABELLED = 250;
-const graph = backboneGraph('MLP Dense128-BN-ReLU, Dense64-BN-ReLU, 5-way head');
+const graph = backboneGraph('CNN conv16-BN-ReLU, conv32-BN-ReLU, Dense64-BN-ReLU, 5-way head');
 
 export const transferLearning: ExperimentDoc = {
   id: 'transfer-learning',
   title: 'Transfer learning: scratch vs fine-tune vs frozen backbone (digits 0–4 → 5–9)',
   concept: 'Transfer learning / fine-tuning',
   notes: { files: ['000', '004'], section: 'domain §3 Regularization: transfer learning/fine-tuning, layer freezing, freezing BN in small models' },
-  claim: 'With few labels, a backbone pretrained on a related task beats training from scratch, whether fine-tuned whole or frozen with only a new head trained; freezing trains far fewer parameters.',
+  claim: 'With few labels, a backbone pretrained on a related task beats training from scratch, whether fine-tuned whole or frozen with only the layers after it trained; freezing trains fewer parameters in less time.',
   explanation:
-    `The source task A is MNIST digits 0–4: an MLP (Dense 128 → BatchNorm1d → ReLU, Dense 64 → BatchNorm1d → ReLU, 5-way head) trained on ${SOURCE_PER_DIGIT * 5} images for ${SOURCE_EPOCHS} epochs with Adam (once per seed; every pretrained variant copies it). ` +
-    `The target task B is digits 5–9 from only ${LABELLED} labelled images (${LABELLED / 5} per digit). Four ways to learn B with a new 5-way head: from scratch (random backbone); fine-tune everything from A’s backbone; freeze A’s backbone (BN in eval mode, A’s running statistics) and train the head only; and freeze the backbone but leave BN in train mode, so it normalises with B’s batch statistics and its running statistics move to B. Accuracy on 500 validation images of 5–9 after each epoch, and the training time.`,
+    `The source task A is MNIST digits 0–4: a small CNN (conv 3×3 stride 2 → BN → ReLU with 16 then 32 filters, Dense 64 → BatchNorm1d → ReLU, 5-way head) trained on ${SOURCE_PER_DIGIT * 5} images for ${SOURCE_EPOCHS} epochs with Adam (once per seed; every pretrained variant copies it). ` +
+    `The target task B is digits 5–9 from only ${LABELLED} labelled images (${LABELLED / 5} per digit). Four ways to learn B with a new 5-way head: from scratch (random network); fine-tune everything from A’s convolutional backbone; freeze A’s conv backbone (BN in eval mode, A’s running statistics) and train only the new Dense 64 + head; and freeze the conv backbone but leave its BN in train mode, so it normalises with B’s batch statistics and its running statistics move to B. Accuracy on 500 validation images of 5–9 after each epoch, and the training time.`,
   formula: 'scratch: θ ~ init;  fine-tune: θ ← θ_A, train θ and head;  frozen: θ = θ_A fixed, train head only;  BN train mode: y = γ(x − μ_B)/√(σ²_B + ε) + β with θ fixed',
   dataset: 'mnist',
   kind: 'trained',
@@ -36,9 +36,9 @@ export const transferLearning: ExperimentDoc = {
   config: { epochs: 10, batchSize: 32, trainLimit: LABELLED, valLimit: 500, probeEvery: 0, optimizer: { name: 'adam', lr: 0.001 }, schedule: { name: 'constant' } },
   variants: [
     { id: 'scratch', name: 'From scratch', description: 'Random backbone and head, all trained on the few labels.', graph, study: { mode: 'scratch' } },
-    { id: 'finetune', name: 'Fine-tune all', description: 'Task A’s backbone, a new head, everything trained.', graph, study: { mode: 'finetune' } },
-    { id: 'frozen', name: 'Frozen backbone', description: 'Task A’s backbone fixed (BN in eval mode), only the new head trained.', graph, study: { mode: 'frozen' } },
-    { id: 'frozen_bn_train', name: 'Frozen, BN in train mode', description: 'Task A’s weights fixed, BN normalising with task B’s batch statistics (running statistics updated), only the head trained.', graph, study: { mode: 'frozen_bn_train' } },
+    { id: 'finetune', name: 'Fine-tune all', description: 'Task A’s conv backbone, a new Dense 64 and head, everything trained.', graph, study: { mode: 'finetune' } },
+    { id: 'frozen', name: 'Frozen backbone', description: 'Task A’s conv backbone fixed (BN in eval mode), only a new Dense 64 and head trained.', graph, study: { mode: 'frozen' } },
+    { id: 'frozen_bn_train', name: 'Frozen, BN in train mode', description: 'Task A’s weights fixed, BN normalising with task B’s batch statistics (running statistics updated), only a new Dense 64 and head trained.', graph, study: { mode: 'frozen_bn_train' } },
   ],
   metric: { key: 'accuracy', label: 'task B validation accuracy', better: 'higher', format: 'percent' },
   charts: ['task_accuracy', 'val_accuracy', 'train_loss'],
