@@ -3,6 +3,7 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, Reference
 import { activationOf } from '../../shared/experiments/catalog/activationsStudy';
 import { bnModesOf } from '../../shared/experiments/catalog/bnTrainEval';
 import { nmsOf } from '../../shared/experiments/catalog/detectionNms';
+import { taskBarsOf } from '../../shared/experiments/catalog/digitTasks';
 import { imbalanceOf, MINORITY_CLASSES } from '../../shared/experiments/catalog/classImbalance';
 import { sparsityOf, WEIGHT_RANGE } from '../../shared/experiments/catalog/l1Sparsity';
 import { thresholdOf, type ThresholdStudy } from '../../shared/experiments/catalog/thresholdMetrics';
@@ -377,6 +378,41 @@ function NmsSweep({ series }: { series: readonly VariantSeries[] }) {
   );
 }
 
+/** The accuracies the transfer and forgetting studies report per variant (task A before/after, task B), grouped by measure. */
+function TaskAccuracy({ series }: { series: readonly VariantSeries[] }) {
+  const bars = series.map((s) => (s.result ? taskBarsOf(s.result.study) : undefined));
+  const rows = useMemo(() => {
+    const labels = new Map<string, string>();
+    bars.forEach((b) => b?.forEach((x) => labels.set(x.key, x.label)));
+    return [...labels].map(([key, label]) => {
+      const row: Record<string, number | string> = { measure: label };
+      bars.forEach((b, i) => {
+        const hit = b?.find((x) => x.key === key);
+        if (hit) row[`v${i}`] = hit.value;
+      });
+      return row;
+    });
+  }, [bars]);
+  return (
+    <Card title="Accuracy by task" info="validation digits; each task scored with its own head" span={2} testId="exp-chart-task-accuracy">
+      {!bars.some((b) => b) ? (
+        waiting(220)
+      ) : (
+        <BarChart data={rows} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
+          <CartesianGrid {...GRID} vertical={false} />
+          <XAxis dataKey="measure" {...AXIS} interval={0} tick={{ ...AXIS.tick, fontSize: 10 }} />
+          <YAxis {...AXIS} width={44} domain={[0, 1]} tickFormatter={(x: number) => `${Math.round(x * 100)}%`} />
+          <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), nameOf(series, n)]} />
+          {series.map((s, i) => (
+            <Bar key={s.id} dataKey={`v${i}`} fill={seriesColor(i)} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      )}
+      <SeriesLegend series={series} />
+    </Card>
+  );
+}
+
 /** The study chart for a kind, or null when the kind is not a study chart. */
 export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): ReactNode | null {
   switch (kind) {
@@ -386,6 +422,8 @@ export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): R
       return <PrRoc key={kind} series={series} />;
     case 'bn_modes':
       return <BnModes key={kind} series={series} />;
+    case 'task_accuracy':
+      return <TaskAccuracy key={kind} series={series} />;
     case 'dead_units':
       return <DeadUnits key={kind} series={series} />;
     case 'nms_sweep':

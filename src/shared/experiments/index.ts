@@ -1,6 +1,7 @@
 import { bnHighLr } from './catalog/bnHighLr';
 import { activationsStudy } from './catalog/activationsStudy';
 import { bnTrainEval } from './catalog/bnTrainEval';
+import { forgetting } from './catalog/forgetting';
 import { classImbalance } from './catalog/classImbalance';
 import { gradientFlow } from './catalog/gradientFlow';
 import { initialization } from './catalog/initialization';
@@ -9,6 +10,7 @@ import { labelSmoothing } from './catalog/labelSmoothing';
 import { optimizers } from './catalog/optimizers';
 import { overfitting } from './catalog/overfitting';
 import { receptiveField } from './catalog/receptiveField';
+import { transferLearning } from './catalog/transferLearning';
 import { thresholdMetrics } from './catalog/thresholdMetrics';
 import { detectionNms } from './catalog/detectionNms';
 import { separableConv } from './catalog/separableConv';
@@ -21,7 +23,7 @@ export { deepMerge, EXPERIMENT_DEFAULTS, experimentConfig, resolveConfig } from 
 export { VariantCollector, confidenceOf } from './collect';
 
 /** The guided experiments, in gallery order. */
-export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, classImbalance, thresholdMetrics, activationsStudy, bnTrainEval, l1Sparsity, detectionNms];
+export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, classImbalance, thresholdMetrics, activationsStudy, bnTrainEval, l1Sparsity, detectionNms, transferLearning, forgetting];
 
 export const experimentById = (id: string): ExperimentDoc | undefined => EXPERIMENTS.find((e) => e.id === id);
 export { USER_EXPERIMENT_FORMAT, makeUserExperiment, slugify, userExperimentSchema, userExperimentVerdict, type UserExperiment } from './user';

@@ -53,7 +53,8 @@ export type ChartKind =
   | 'dead_units'
   | 'weight_histogram'
   | 'bn_modes'
-  | 'nms_sweep';
+  | 'nms_sweep'
+  | 'task_accuracy';
 
 export interface ExperimentDoc {
   id: string;

@@ -5,6 +5,7 @@ import { nmsStudy } from './detectionNms';
 import { imbalanceStudy } from './imbalance';
 import { sparsityStudy } from './sparsity';
 import { thresholdStudy } from './thresholds';
+import { forgettingStudy, transferStudy } from './transfer';
 
 /** The training loops of the study experiments (ExperimentDoc.study), by experiment id. */
 export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
@@ -14,6 +15,8 @@ export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
   'detection-nms': nmsStudy,
   'l1-sparsity': sparsityStudy,
   'threshold-metrics': thresholdStudy,
+  'transfer-learning': transferStudy,
+  'catastrophic-forgetting': forgettingStudy,
 };
 
 export type { StudyContext, StudyOutput, StudyProcedure } from './toolkit';
