@@ -40,7 +40,7 @@ const block = (page: Page, label: string) => page.locator('.block-node', { has: 
 
 test('open an .onnx (File → Open and drop): blocks with shapes, change the head, train one epoch from its weights', { timeout: 600_000 }, async () => {
   await tf.setBackend('cpu');
-  const graph = templateById('lenet5')!.build();
+  const graph = templateById('lenet_mnist')!.build();
   const { model } = compile(graph, { seed: 5 });
   const bytes = exportOnnx(graph, model).bytes;
   model.dispose();
@@ -113,7 +113,9 @@ test('open an .onnx (File → Open and drop): blocks with shapes, change the hea
   const record = JSON.parse(readFileSync(join(runs, id, 'run.json'), 'utf8')) as { config: { initFrom?: string } };
   assert.equal(record.config.initFrom, join(models, 'lenet-1'));
   const log = readFileSync(join(runs, id, 'metrics.jsonl'), 'utf8');
-  assert.match(log, /Initialised from model folder [^:]*: loaded \d+ of \d+ tensors; skipped [^"]*fc2/);
+  const line = /Initialised from [^"]*/.exec(log)?.[0] ?? '';
+  // Everything from the file but the changed head: fc2 (84→64) and fc3's kernel (its input 84→64).
+  assert.match(line, /^Initialised from model folder lenet: loaded 7 of 10 tensors; skipped fc2 \(120×84 in the source, 120×64 here\), fc3 \(84×10 in the source, 64×10 here\)\.$/);
 
   // The same file dropped on the window: uploaded, imported into a second folder (the first is kept).
   await page.click('[data-testid=ws-editor]');
