@@ -112,6 +112,27 @@ function useShell(editor: Editor): boolean {
     };
   }, [editor, manager, store]);
 
+  // A project (.json) or an ONNX model (.onnx) dropped on the window opens it; other drops (images on Predict) are left alone.
+  useEffect(() => {
+    const openable = (f: File | undefined) => !!f && /\.(onnx|json)$/i.test(f.name);
+    const onDragOver = (e: DragEvent) => {
+      if (e.defaultPrevented || !e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+    };
+    const onDrop = (e: DragEvent) => {
+      const f = e.dataTransfer?.files[0];
+      if (e.defaultPrevented || !openable(f)) return;
+      e.preventDefault();
+      void manager.execute('file.upload', { file: { name: f!.name, blob: f! } }, 'ui');
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [manager]);
+
   // Native menus and run state changes (steps go to the telemetry store, not through the editor state).
   useEffect(() => {
     if (!lab) return;

@@ -209,6 +209,18 @@ export interface ExportResult {
   cancelled?: boolean;
 }
 
+/** Largest .onnx the browser uploads (base64 in one request, under the host's 128 MB body limit); larger ones are opened by host path. */
+export const MAX_MODEL_UPLOAD_BYTES = 90 * 1024 ** 2;
+
+/** An imported model (File → Open of an .onnx): its project text, whose runs start from the model folder's weights. */
+export interface ImportedModelProject {
+  /** The model folder the weights are kept in (shown form). */
+  dir: string;
+  name: string;
+  text: string;
+  notes: string[];
+}
+
 const relPath = z
   .string()
   .min(1)
@@ -227,6 +239,12 @@ export const LAB_ARGS = {
   listDatasets: z.undefined(),
   addDatasetRoot: z.object({ path: z.string().min(1).max(4096) }),
   describeWeights: z.object({ path: z.string().min(1).max(4096) }),
+  importModel: z
+    .object({
+      path: z.string().min(1).max(4096).optional(),
+      upload: z.object({ name: z.string().min(1).max(255), data: z.string().max(Math.ceil(MAX_MODEL_UPLOAD_BYTES / 3) * 4) }).optional(),
+    })
+    .refine((a) => !!a.path !== !!a.upload, 'give either a host path or an uploaded file'),
   startRun: z.object({ project: z.string().max(50_000_000), dataset: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }),
   controlRun: z.object({ id: runIdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
   listRuns: z.undefined(),
@@ -308,6 +326,8 @@ export interface LabApi {
   hostInfo(): Promise<HostInfo>;
   /** What a weights folder holds (for "Load weights…"); the weights themselves are read when a run starts. */
   describeWeights(a: { path: string }): Promise<WeightsSource>;
+  /** Imports an .onnx (a host path or uploaded bytes) into a new model folder under the lab's data folder. */
+  importModel(a: LabArgs<'importModel'>): Promise<ImportedModelProject>;
   listProjects(): Promise<ProjectEntry[]>;
   readProject(a: LabArgs<'readProject'>): Promise<{ path: string; text: string }>;
   /** Atomic write (temp file + rename). */

@@ -3,9 +3,10 @@ import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, LabApi, LabEvent, ProjectEntry, RunDetail, RunningExperiment, RunSummary, SampleImages, UserExperiment, WeightsSource } from '../../shared/api';
+import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, ImportedModelProject, LabApi, LabArgs, LabEvent, ProjectEntry, RunDetail, RunningExperiment, RunSummary, SampleImages, UserExperiment, WeightsSource } from '../../shared/api';
 import { LAB_ARGS, LabError } from '../../shared/api';
 import { describeWeights } from '../engine/weights/describe';
+import { importModelProject } from './importModel';
 import type { AttentionArgs, AttentionMaps } from '../../shared/attention';
 import type { PredictArgs, PredictResult } from '../../shared/predict';
 import { netsmithHome } from '../util/home';
@@ -137,6 +138,10 @@ export class LabService implements LabApi {
 
   describeWeights(a: { path: string }): Promise<WeightsSource> {
     return describeWeights(a.path);
+  }
+
+  importModel(a: LabArgs<'importModel'>): Promise<ImportedModelProject> {
+    return importModelProject(this.home, a);
   }
 
   async addDatasetRoot(a: { path: string }): Promise<{ roots: string[] }> {

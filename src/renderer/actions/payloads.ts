@@ -25,6 +25,8 @@ export interface ActionPayloads {
   'file.recover': { text: string };
   'file.reopen': { text: string };
   'file.saveTo': { path: string };
+  /** A file dropped on the window (default: pick one). */
+  'file.upload': { file?: { name: string; blob: Blob } } | undefined;
   'graph.addBlock': { type: string; position?: Position };
   'graph.connect': Connection;
   'graph.focus': { nodes: string[] };

@@ -57,6 +57,8 @@ export interface ProjectText {
   path: string | null;
   /** Default true; recovered work stays dirty. */
   clean?: boolean;
+  /** The caller says it was opened itself (no "Opened …" toast). */
+  quiet?: boolean;
 }
 
 /**
@@ -64,14 +66,15 @@ export interface ProjectText {
  * in the report dialog; a file that cannot be restored leaves the current document untouched. The caller has
  * already asked about unsaved work (confirmDiscard).
  */
-export function openProjectText(ctx: ActionContext, p: ProjectText): void {
+export function openProjectText(ctx: ActionContext, p: ProjectText): boolean {
   const r = parseProject(p.text);
   if (!r.ok) {
     ctx.update((s) => showReport(s, { title: `Cannot open ${p.name}`, notes: [], errors: r.errors, issues: 0 }));
-    return;
+    return false;
   }
   ctx.update((s) => loadDoc(s, r.graph, p.path, p.clean ?? true));
   ctx.view.fitView({ readable: true });
   if (r.notes.length > 0) ctx.update((s) => showReport(s, { title: `Opened ${p.name} with repairs`, notes: r.notes, errors: [], issues: r.issues.length }));
-  else ctx.toast(`Opened ${p.name}`, 'success');
+  else if (!p.quiet) ctx.toast(`Opened ${p.name}`, 'success');
+  return true;
 }

@@ -29,8 +29,8 @@ export interface ClipboardBridge {
 
 export interface FilesBridge {
   download(name: string, text: string): void;
-  /** Opens a file picker; resolves with the chosen file's text, or null when cancelled. */
-  pick(accept: string): Promise<{ name: string; text: string } | null>;
+  /** Opens a file picker; resolves with the chosen file's text (empty for an .onnx) and the file, or null when cancelled. */
+  pick(accept: string): Promise<{ name: string; text: string; blob?: Blob } | null>;
 }
 
 export interface LibraryBridge {

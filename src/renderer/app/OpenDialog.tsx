@@ -21,7 +21,9 @@ export function OpenDialog({ onClose }: { onClose(): void }) {
     );
   }, [lab]);
   const shown = (projects ?? []).filter((p) => !query || p.path.toLowerCase().includes(query.toLowerCase()));
-  const open = (p: ProjectEntry | undefined) => p && run('file.openPath', { path: p.path });
+  // A host path to an .onnx typed in the filter opens that model (imported with its weights).
+  const onnxPath = /\.onnx$/i.test(query.trim()) ? query.trim() : null;
+  const open = (p: ProjectEntry | undefined) => (onnxPath ? run('file.openPath', { path: onnxPath }) : p && run('file.openPath', { path: p.path }));
   return (
     <Modal
       title="Open project"
@@ -37,7 +39,7 @@ export function OpenDialog({ onClose }: { onClose(): void }) {
           <button className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button className="btn primary" data-testid="open-confirm" disabled={!shown[sel]} onClick={() => open(shown[sel])}>
+          <button className="btn primary" data-testid="open-confirm" disabled={!shown[sel] && !onnxPath} onClick={() => open(shown[sel])}>
             Open
           </button>
         </>
@@ -49,7 +51,7 @@ export function OpenDialog({ onClose }: { onClose(): void }) {
           <div className="palette-search small">
             <Icon name="search" size={14} />
             <input
-              placeholder="Filter projects"
+              placeholder="Filter projects, or a host path to an .onnx model"
               value={query}
               data-autofocus
               onChange={(e) => {
@@ -66,7 +68,8 @@ export function OpenDialog({ onClose }: { onClose(): void }) {
           <div className="file-list" role="listbox">
             {error && <div className="field-error">{error}</div>}
             {!projects && !error && <div className="muted pad">Loading…</div>}
-            {projects && shown.length === 0 && <div className="muted pad">No projects yet: save one with Save as…</div>}
+            {onnxPath && <div className="muted pad" data-testid="open-onnx-hint">Open the ONNX model {onnxPath}: it is imported with its weights</div>}
+            {projects && shown.length === 0 && !onnxPath && <div className="muted pad">No projects yet: save one with Save as…</div>}
             {shown.map((p, i) => (
               <div key={p.path} role="option" aria-selected={i === sel} className={`file-row ${i === sel ? 'on' : ''}`} data-testid={`project-${p.path}`} onClick={() => setSel(i)} onDoubleClick={() => open(p)}>
                 <Icon name="file" size={14} />

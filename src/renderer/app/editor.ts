@@ -99,7 +99,7 @@ export function createEditor(lab: LabApi | null): Editor {
           input.onchange = async () => {
             const f = input.files?.[0];
             input.remove();
-            resolve(f ? { name: f.name, text: await f.text() } : null);
+            resolve(f ? { name: f.name, text: /\.onnx$/i.test(f.name) ? '' : await f.text(), blob: f } : null);
           };
           input.oncancel = () => {
             input.remove();

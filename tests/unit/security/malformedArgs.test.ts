@@ -24,6 +24,7 @@ const BASE: Record<LabMethod, unknown> = {
   listProjects: undefined,
   readProject: { path: 'nope' },
   describeWeights: { path: 'nope' },
+  importModel: { path: 'nope.onnx' },
   writeProject: { path: 'fuzz/p', text: '{}' },
   recentProjects: undefined,
   writeAutosave: { text: '{}' },

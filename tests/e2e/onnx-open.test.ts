@@ -1,0 +1,127 @@
+// End-to-end: an .onnx model opens in the UI as a project with its weights. A bad file dropped on the window gives
+// the importer's message; File → Open of a host path opens a LeNet export with its blocks and shapes; its head is
+// changed and it trains one epoch on MNIST, starting from the imported model folder (the run's log says so); the
+// same file dropped on the window is uploaded and imported into a second folder.
+import * as tf from '@tensorflow/tfjs';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { compile } from '../../src/main/engine/compile/compile';
+import { exportOnnx } from '../../src/main/engine/export/onnx/export';
+import { templateById } from '../../src/shared/templates';
+import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+
+const SHOTS = process.env.NETSMITH_SHOTS;
+const work = mkdtempSync(join(tmpdir(), 'netsmith-e2e-onnx-'));
+let host: Host | undefined;
+let session: BrowserSession | undefined;
+after(async () => {
+  await session?.close().catch(() => undefined);
+  await host?.stop().catch(() => undefined);
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Drops a file on the window as a desktop file manager would. */
+async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  // Runs in the page (a string: this file is compiled without the DOM types).
+  await page.evaluate(`(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(${JSON.stringify([...bytes])})], ${JSON.stringify(name)}));
+    const target = document.querySelector('.react-flow') ?? document.body;
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  })()`);
+}
+
+const block = (page: Page, label: string) => page.locator('.block-node', { has: page.locator('.block-label', { hasText: new RegExp(`^${label}$`) }) });
+
+test('open an .onnx (File → Open and drop): blocks with shapes, change the head, train one epoch from its weights', { timeout: 600_000 }, async () => {
+  await tf.setBackend('cpu');
+  const graph = templateById('lenet_mnist')!.build();
+  const { model } = compile(graph, { seed: 5 });
+  const bytes = exportOnnx(graph, model).bytes;
+  model.dispose();
+  const file = join(work, 'lenet.onnx');
+  writeFileSync(file, bytes);
+
+  host = await startHost();
+  session = await openBrowser(host.url);
+  const { page } = session;
+  await readyApp(page);
+
+  // A broken file dropped on the window: the importer's message, no stack trace, the document untouched.
+  await dropFile(page, 'broken.onnx', new TextEncoder().encode('this is not an ONNX model'));
+  const error = page.locator('[data-testid=toast-error]').filter({ hasText: 'broken.onnx' });
+  await error.waitFor({ timeout: 60_000 });
+  const message = await error.innerText();
+  assert.match(message, /cannot import broken\.onnx: /);
+  assert.doesNotMatch(message, /\bat \S+:\d+|Error:|\/tmp\//);
+  if (SHOTS) {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'onnx-drop-broken-file-error.png') });
+  }
+
+  // File → Open, a host path to the .onnx typed in the dialog.
+  await page.click('[data-testid="tool-file.open"]');
+  await page.waitForSelector('[data-testid=open-dialog]');
+  await page.fill('[data-testid=open-dialog] input', file);
+  await page.locator('[data-testid=open-onnx-hint]').waitFor();
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'onnx-open-dialog-path.png') });
+  await page.click('[data-testid=open-confirm]');
+  const confirm = page.locator('[data-testid=confirm-ok]');
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await page.locator('[data-testid=toast-success]').filter({ hasText: /Opened lenet: its weights are kept in .*models\/lenet-1/ }).waitFor({ timeout: 60_000 });
+  await block(page, 'fc2').waitFor();
+  // Blocks with shapes: the convolutions' maps and the dense widths.
+  // (the convolutions come unnamed from the file: the block ids name them)
+  assert.equal(await page.locator('[data-testid=shape-conv2d_1]').innerText(), '28×28×6');
+  assert.equal(await page.locator('[data-testid=shape-conv2d_2]').innerText(), '10×10×16');
+  assert.equal(await block(page, 'fc2').locator('.shape-badge').innerText(), '84');
+  assert.equal(await block(page, 'fc3').locator('.shape-badge').innerText(), '10');
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid=graph-weights]').filter({ hasText: 'lenet' }).waitFor();
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'onnx-opened-lenet-blocks-shapes.png') });
+
+  // Change the head: fc2 84 → 64 units (fc2 and fc3 start fresh, the convolutions from the file's weights).
+  await block(page, 'fc2').locator('.block-title').dispatchEvent('click');
+  await page.locator('[data-testid=node-inspector]').waitFor();
+  await page.fill('[data-testid=param-units]', '64');
+  await page.press('[data-testid=param-units]', 'Enter');
+  await block(page, 'fc2').locator('.shape-badge', { hasText: /^64$/ }).waitFor();
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'onnx-head-changed.png') });
+
+  // Train one epoch on MNIST.
+  await page.click('[data-testid=ws-training]');
+  await page.waitForSelector('[data-testid=train-panel]');
+  await page.locator('[data-testid=train-dataset] option[value=mnist]').waitFor({ state: 'attached', timeout: 30_000 });
+  await page.selectOption('[data-testid=train-dataset]', 'mnist');
+  if (!(await page.locator('[data-testid=train-limit]').isVisible())) await page.click('[data-testid=tp-advanced] .tp-section-head');
+  await page.fill('[data-testid=train-epochs]', '1');
+  await page.fill('[data-testid=train-batch]', '32');
+  await page.fill('[data-testid=train-limit]', '256');
+  await page.fill('[data-testid=val-limit]', '64');
+  await page.locator('[data-testid=train-start]:not([disabled])').click({ timeout: 30_000 });
+  await page.locator('[data-testid=run-state]').filter({ hasText: /^completed$/ }).waitFor({ timeout: 300_000 });
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'onnx-trained-one-epoch.png') });
+
+  const models = join(host.home, 'models');
+  const runs = join(host.home, 'runs');
+  const [id] = readdirSync(runs).filter((n) => !n.startsWith('.'));
+  const record = JSON.parse(readFileSync(join(runs, id, 'run.json'), 'utf8')) as { config: { initFrom?: string } };
+  assert.equal(record.config.initFrom, join(models, 'lenet-1'));
+  const log = readFileSync(join(runs, id, 'metrics.jsonl'), 'utf8');
+  const line = /Initialised from [^"]*/.exec(log)?.[0] ?? '';
+  // Everything from the file but the changed head: fc2 (84→64) and fc3's kernel (its input 84→64).
+  assert.match(line, /^Initialised from model folder lenet: loaded 7 of 10 tensors; skipped fc2 \(120×84 in the source, 120×64 here\), fc3 \(84×10 in the source, 64×10 here\)\.$/);
+
+  // The same file dropped on the window: uploaded, imported into a second folder (the first is kept).
+  await page.click('[data-testid=ws-editor]');
+  await dropFile(page, 'lenet.onnx', bytes);
+  await page.locator('[data-testid=confirm-ok]').click({ timeout: 30_000 });
+  await page.locator('[data-testid=toast-success]').filter({ hasText: /models\/lenet-2/ }).waitFor({ timeout: 60_000 });
+  await block(page, 'fc2').locator('.shape-badge', { hasText: /^84$/ }).waitFor();
+  assert.deepEqual(readdirSync(models).sort(), ['lenet-1', 'lenet-2']);
+});
