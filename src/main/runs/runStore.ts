@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The one owner of a run's files: run.json (atomic), metrics.jsonl (append-only telemetry) and the checkpoints a
  * prediction, an export or the attention view reads. Run ids go through the one folder-name rule
@@ -10,6 +11,9 @@ import { isRunId } from '../../shared/ids';
 import { runRecordSchema, type RunRecord } from '../../shared/runs/runRecord';
 import { atomicWrite } from '../util/atomicWrite';
 import { checkpointDir, childPath } from '../util/paths';
+
+/** A new run's id: its start time (UTC, to the second) and 6 random hex digits, e.g. 20261203-211500-a1b2c3. */
+export const newRunId = (): string => `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
 
 export const RUN_FILE = 'run.json';
 export const LOG_FILE = 'metrics.jsonl';

@@ -1,10 +1,10 @@
+import { newRunId } from '../../runs/runStore';
 // Brings a network trained outside the lab (the exported train.py under torchrun on a cluster, or the runner's
 // torch.pt) back as a run: its PyTorch state dict is mapped onto the graph's TF.js model (the PyTorch engine's
 // weight map, so the layouts are the exporter's) and saved as the run's checkpoint, which Runs, Predict and
 // Export open like any other. The graph and the dataset come from the user: a state dict holds neither.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fsp, statSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -119,7 +119,7 @@ export async function importTorchRun(a: ImportTorchArgs): Promise<RunSummary> {
     const artifacts = await saveArtifacts(model);
     const data = artifacts.weightData;
     const weights = new Uint8Array(Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : (data as ArrayBuffer));
-    const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
+    const id = newRunId();
     const runDir = join(a.runsDir, id);
     const now = new Date().toISOString();
     const record: RunRecord = {

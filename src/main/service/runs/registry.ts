@@ -1,6 +1,6 @@
+import { newRunId } from '../../runs/runStore';
 import { Worker } from 'node:worker_threads';
 import { existsSync, promises as fsp } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages, type TorchHostInfo } from '../../../shared/api';
 import { augmentPreview, datasetPreview, sampleImages, thinEvents } from './previews';
@@ -72,7 +72,7 @@ export class RunRegistry implements RunManager {
     if (!plainConfig.ok) throw new LabError(`Invalid training settings: ${plainConfig.path ? `${plainConfig.path}: ` : ''}${plainConfig.message}`, 'invalid-config');
     const parsed = trainConfigSchema.safeParse(plainConfig.value);
     if (!parsed.success) throw new LabError(`Invalid training settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'invalid-config');
-    const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
+    const id = newRunId();
     const now = new Date().toISOString();
     const record: RunRecord = {
       id,
