@@ -25,6 +25,9 @@ export function loadFromMemory(artifacts: tf.io.ModelArtifacts): Promise<tf.Laye
  */
 export async function loadCheckpointModel(ck: CheckpointRef): Promise<tf.LayersModel> {
   const files = await readCheckpointModel(ck);
+  // A host that has not trained or predicted in this process has not started a backend yet (the highest
+  // priority one, wasm, starts asynchronously), and building layers before it is ready throws.
+  await tf.ready();
   try {
     return await loadFromMemory({ modelTopology: files.modelTopology, weightSpecs: files.weightSpecs as tf.io.WeightsManifestEntry[], weightData: files.weightData });
   } catch (err) {
