@@ -11,6 +11,7 @@ import { rates } from '../../shared/experiments/studyMeasures';
 import type { ChartKind } from '../../shared/experiments/types';
 import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { HBars } from './Charts';
+import { OutputProbabilities } from './OutputCharts';
 import type { VariantSeries } from './model';
 
 /** Charts of the study experiments: they read VariantResult.study (what the study's own loop measured). */
@@ -430,6 +431,8 @@ export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): R
       return <NmsSweep key={kind} series={series} />;
     case 'weight_histogram':
       return <WeightHistogram key={kind} series={series} />;
+    case 'output_probs':
+      return <OutputProbabilities key={kind} series={series} />;
     default:
       return null;
   }

@@ -54,7 +54,8 @@ export type ChartKind =
   | 'weight_histogram'
   | 'bn_modes'
   | 'nms_sweep'
-  | 'task_accuracy';
+  | 'task_accuracy'
+  | 'output_probs';
 
 export interface ExperimentDoc {
   id: string;

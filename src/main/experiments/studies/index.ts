@@ -3,6 +3,7 @@ import { activationStudy } from './activations';
 import { bnModesStudy } from './batchnormModes';
 import { nmsStudy } from './detectionNms';
 import { imbalanceStudy } from './imbalance';
+import { outputStudy } from './outputs';
 import { sparsityStudy } from './sparsity';
 import { thresholdStudy } from './thresholds';
 import { forgettingStudy, transferStudy } from './transfer';
@@ -14,6 +15,7 @@ export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
   'dead-relu': activationStudy,
   'detection-nms': nmsStudy,
   'l1-sparsity': sparsityStudy,
+  'softmax-vs-sigmoid': outputStudy,
   'threshold-metrics': thresholdStudy,
   'transfer-learning': transferStudy,
   'catastrophic-forgetting': forgettingStudy,

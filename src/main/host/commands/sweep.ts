@@ -66,6 +66,8 @@ export const command: Command = async (argv) => {
   const first = positional[0];
   if (!first) throw new CliError(`usage: ${USAGE}`, 2);
 
+  // A sweep whose process died (a kill, a power loss) is shown, and kept on disk, as interrupted.
+  if (first === 'list' || first === 'show') await store.recover();
   if (first === 'list') {
     const docs = await store.list();
     if (json) console.log(JSON.stringify(docs.map((d) => ({ id: d.id, name: d.name, state: d.state, trials: d.trials, done: d.results.filter((t) => t.state !== 'running').length, best: bestTrial(d) }))));
