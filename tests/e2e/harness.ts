@@ -18,6 +18,8 @@ export interface Host {
   /** Everything the host wrote to stderr so far (for failure messages). */
   stderr(): string;
   stop(): Promise<void>;
+  /** SIGKILL to the host's processes, as a crash or a power loss ends them (nothing flushed); the home is kept. */
+  kill(): Promise<void>;
 }
 
 /** Builds the renderer once when out/renderer is missing (the server would otherwise build it itself, slower to diagnose). */
@@ -55,6 +57,13 @@ export async function startHost(options: { timeoutMs?: number; env?: Record<stri
     stop: async () => {
       await stopChild(child);
       rmSync(home, { recursive: true, force: true });
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      if (process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+      await exited;
     },
   };
 }

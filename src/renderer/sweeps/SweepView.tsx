@@ -114,7 +114,15 @@ export function SweepView({ sweep, store }: { sweep: SweepSummary; store: Sweeps
     store.open(null);
     void manager.execute('view.workspace', { workspace: 'training' }, 'ui');
   };
-  const act = (f: () => Promise<void>) => void f().catch((err: Error) => setError(err.message));
+  // Stop waits for the trial's run to stop (a worker still starting answers once it is up): the button says so meanwhile.
+  const [busy, setBusy] = useState<'stopping' | 'resuming' | null>(null);
+  const act = (what: 'stopping' | 'resuming', f: () => Promise<void>) => {
+    setBusy(what);
+    setError(null);
+    void f()
+      .catch((err: Error) => setError(err.message))
+      .finally(() => setBusy(null));
+  };
   const finished = sweep.results.filter((t) => t.state !== 'running' && t.state !== 'interrupted').length;
   const running = sweep.results.filter((t) => t.state === 'running').length;
   const best = sweep.best;
@@ -134,18 +142,18 @@ export function SweepView({ sweep, store }: { sweep: SweepSummary; store: Sweeps
           </span>
           {running > 0 && <span>{running} training</span>}
           <span className="muted">
-            {sweep.strategy} · {sweep.parallel} at once{sweep.pruner.kind === 'median' ? ' · median-rule pruning' : ''}
+            {sweep.strategy} · {sweep.parallel} at once{sweep.pruner.kind === 'median' ? ' · median-rule pruning' : sweep.pruner.kind === 'asha' ? ' · ASHA pruning' : ''}
           </span>
         </div>
         <span className="spacer" />
         {sweep.state === 'running' && (
-          <button className="btn" data-testid="sweep-stop" onClick={() => act(() => store.stop(sweep.id))}>
-            <Icon name="stop" size={12} /> Stop
+          <button className="btn" data-testid="sweep-stop" disabled={busy !== null} onClick={() => act('stopping', () => store.stop(sweep.id))} title="Stop the sweep: the trials in flight are interrupted and resume with it">
+            <Icon name="stop" size={12} /> {busy === 'stopping' ? 'Stopping…' : 'Stop'}
           </button>
         )}
         {(sweep.state === 'stopped' || sweep.state === 'interrupted') && (
-          <button className="btn primary" data-testid="sweep-resume" onClick={() => act(() => store.resume(sweep.id))} title="Continue: interrupted trials resume their runs, then new trials start">
-            Resume
+          <button className="btn primary" data-testid="sweep-resume" disabled={busy !== null} onClick={() => act('resuming', () => store.resume(sweep.id))} title="Continue: interrupted trials resume their runs, then new trials start">
+            {busy === 'resuming' ? 'Resuming…' : 'Resume'}
           </button>
         )}
         <button className="icon-btn" aria-label="Close the sweep" title="Back to the run dashboards" onClick={() => store.open(null)}>
@@ -200,7 +208,7 @@ export function SweepView({ sweep, store }: { sweep: SweepSummary; store: Sweeps
               <tr key={t.index} data-testid="sweep-trial" data-state={t.state} className={t.index === best?.index ? 'best' : ''}>
                 <td className="mono">{t.index + 1}</td>
                 <td>
-                  <span className={`pill state-${t.state === 'pruned' ? 'stopped' : t.state}`} title={t.prunedAt ? `stopped after epoch ${t.prunedAt.epoch}: best ${metricText(sweep, t.prunedAt.best)} < median ${metricText(sweep, t.prunedAt.median)}` : t.error}>
+                  <span className={`pill state-${t.state === 'pruned' ? 'stopped' : t.state}`} title={t.prunedAt ? `stopped after epoch ${t.prunedAt.epoch}: best ${metricText(sweep, t.prunedAt.best)} < ${sweep.pruner.kind === 'asha' ? 'rung cut-off' : 'median'} ${metricText(sweep, t.prunedAt.median)}` : t.error}>
                     {t.state}
                   </span>
                 </td>

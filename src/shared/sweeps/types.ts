@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FOLDER_NAME_PATTERN } from '../ids';
-import { DEFAULT_PRUNER } from './pruner';
+import { DEFAULT_PRUNER, DEFAULT_REDUCTION_FACTOR } from './pruner';
 import { domainSchema, spaceSchema, type TrialParams } from './space';
 import { STRATEGIES } from './strategies';
 
@@ -28,7 +28,7 @@ export const trialSchema = z.object({
   /** The best metric over the epochs (the run's `best` checkpoint); absent until an epoch ended. */
   value: z.number().optional(),
   error: z.string().optional(),
-  /** Why it was pruned: its best vs the median of the others at that epoch. */
+  /** Why it was pruned: its best vs the bar at that epoch (median rule: the others' median; ASHA: the rung's top-1/η cut-off). */
   prunedAt: z.object({ epoch: z.number().int(), best: z.number(), median: z.number() }).optional(),
   /** Runs started again for this trial (a resume that could not continue its run). */
   restarts: z.number().int().min(0).default(0),
@@ -45,8 +45,13 @@ export const sweepSettingsSchema = z.object({
   metric: z.enum(SWEEP_METRICS).default('val_accuracy'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   pruner: z
-    .object({ kind: z.enum(['median', 'none']).default('median'), startupTrials: z.number().int().min(1).max(100).default(DEFAULT_PRUNER.startupTrials), warmupEpochs: z.number().int().min(1).max(1000).default(DEFAULT_PRUNER.warmupEpochs) })
-    .default(DEFAULT_PRUNER),
+    .object({
+      kind: z.enum(['median', 'asha', 'none']).default('median'),
+      startupTrials: z.number().int().min(1).max(100).default(DEFAULT_PRUNER.startupTrials),
+      warmupEpochs: z.number().int().min(1).max(1000).default(DEFAULT_PRUNER.warmupEpochs),
+      reductionFactor: z.number().int().min(2).max(10).default(DEFAULT_REDUCTION_FACTOR),
+    })
+    .default({ ...DEFAULT_PRUNER, reductionFactor: DEFAULT_REDUCTION_FACTOR }),
 });
 export type SweepSettings = z.infer<typeof sweepSettingsSchema>;
 

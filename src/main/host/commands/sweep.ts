@@ -14,7 +14,7 @@ import { trainSettings } from './train';
 import { CliError, parseArgs, type Command } from './types';
 
 const USAGE = [
-  'npm run cli -- sweep <template | project.json> --dataset <name | folder> --space space.json --trials N [--parallel N] [--strategy grid|random|tpe] [--metric val_accuracy|val_loss] [--prune median|none] [--seed N] [--name "…"] [train options: --epochs N --batch N --lr X --optimizer adam --backend … --device … --workers N --limit N --config file.json] [--out runs/] [--json]',
+  'npm run cli -- sweep <template | project.json> --dataset <name | folder> --space space.json --trials N [--parallel N] [--strategy grid|random|tpe] [--metric val_accuracy|val_loss] [--prune median|asha|none] [--seed N] [--name "…"] [train options: --epochs N --batch N --lr X --optimizer adam --backend … --device … --workers N --limit N --config file.json] [--out runs/] [--json]',
   'npm run cli -- sweep resume <sweep id> [--out runs/] [--json]      (a sweep that was stopped or cut off continues)',
   'npm run cli -- sweep list [--json] | sweep show <sweep id> [--json]',
 ].join('\n       ');
@@ -43,7 +43,7 @@ const metricText = (doc: Pick<SweepDoc, 'metric'>, v: number | undefined): strin
 
 function printTrialEnd(doc: SweepDoc, t: Trial): void {
   const best = bestTrial(doc);
-  const tail = t.state === 'pruned' && t.prunedAt ? ` after epoch ${t.prunedAt.epoch} (best ${metricText(doc, t.prunedAt.best)} < median ${metricText(doc, t.prunedAt.median)})` : t.error ? ` — ${t.error}` : '';
+  const tail = t.state === 'pruned' && t.prunedAt ? ` after epoch ${t.prunedAt.epoch} (best ${metricText(doc, t.prunedAt.best)} < ${doc.pruner.kind === 'asha' ? 'the rung’s top-1/η cut-off' : 'median'} ${metricText(doc, t.prunedAt.median)})` : t.error ? ` — ${t.error}` : '';
   console.log(`        ${t.state}: ${doc.metric} ${metricText(doc, t.value)}${best?.index === t.index ? '  (best so far)' : ''}${tail}`);
 }
 
@@ -103,7 +103,7 @@ export const command: Command = async (argv) => {
     if (trials === undefined) throw new CliError(`--trials N is needed (how many trials to run)\nusage: ${USAGE}`, 2);
     if (options.strategy !== undefined && !STRATEGIES.includes(options.strategy as never)) throw new CliError(`--strategy must be one of ${STRATEGIES.join(', ')}`, 2);
     if (options.metric !== undefined && !SWEEP_METRICS.includes(options.metric as never)) throw new CliError(`--metric must be one of ${SWEEP_METRICS.join(', ')}`, 2);
-    if (options.prune !== undefined && options.prune !== 'median' && options.prune !== 'none') throw new CliError('--prune must be median or none', 2);
+    if (options.prune !== undefined && options.prune !== 'median' && options.prune !== 'asha' && options.prune !== 'none') throw new CliError('--prune must be median, asha or none', 2);
     const config = await trainSettings(options, template);
     const settings = {
       space: parsed.space,
@@ -121,7 +121,7 @@ export const command: Command = async (argv) => {
       throw new CliError((err as Error).message, 2);
     }
     id = doc.id;
-    if (!json) console.log(`sweep "${doc.name}" (${doc.id}): ${doc.trials} trials, ${doc.strategy}, ${doc.parallel} at a time, ${doc.metric}${doc.pruner.kind === 'median' ? ', median-rule pruning' : ''} → ${store.dir(doc.id)}`);
+    if (!json) console.log(`sweep "${doc.name}" (${doc.id}): ${doc.trials} trials, ${doc.strategy}, ${doc.parallel} at a time, ${doc.metric}${doc.pruner.kind === 'median' ? ', median-rule pruning' : doc.pruner.kind === 'asha' ? `, ASHA pruning (η ${doc.pruner.reductionFactor})` : ''} → ${store.dir(doc.id)}`);
   }
 
   const controller = new AbortController();
