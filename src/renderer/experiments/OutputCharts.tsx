@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceLine, Scatter, ComposedChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { DECISION, outputOf, PROB_BINS, SUM_BINS, SUM_MAX, type OutputStudy } from '../../shared/experiments/catalog/softmaxSigmoid';
+import { DECISION, outputOf, PROB_BINS, SUM_BINS, SUM_MAX, SUM_MIN, type OutputStudy } from '../../shared/experiments/catalog/softmaxSigmoid';
 import { AXIS, Card, Empty, fmt, GRID, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { HBars } from './Charts';
 import type { VariantSeries } from './model';
@@ -27,7 +27,7 @@ function histogramRows(studies: readonly (OutputStudy | undefined)[], pick: (s: 
 
 export function OutputProbabilities({ series }: { series: readonly VariantSeries[] }) {
   const studies = series.map((s) => (s.result ? outputOf(s.result) : undefined));
-  const sums = useMemo(() => histogramRows(studies, (s) => s.single.sumHistogram, 0, SUM_MAX, SUM_BINS), [studies]);
+  const sums = useMemo(() => histogramRows(studies, (s) => s.single.sumHistogram, SUM_MIN, SUM_MAX, SUM_BINS), [studies]);
   const ood = useMemo(() => histogramRows(studies, (s) => s.ood.maxHistogram, 0, 1, PROB_BINS), [studies]);
   const counts = useMemo(
     () =>
@@ -53,7 +53,7 @@ export function OutputProbabilities({ series }: { series: readonly VariantSeries
         ) : (
           <LineChart data={sums} height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
             <CartesianGrid {...GRID} />
-            <XAxis dataKey="x" type="number" domain={[0, SUM_MAX]} ticks={[0, 0.5, 1, 1.5, 2]} {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
+            <XAxis dataKey="x" type="number" domain={[SUM_MIN, SUM_MAX]} ticks={[0, 0.5, 1, 1.5, 2]} {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
             <YAxis {...AXIS} width={44} tickFormatter={percentTick} />
             <ReferenceLine x={1} stroke="var(--muted)" strokeDasharray="3 3" />
             <Tooltip {...TOOLTIP} formatter={(x, n) => [pct(x as number), nameOf(series, n)]} labelFormatter={(l) => `Σp ≈ ${fmt(l as number, 2)}`} />

@@ -113,7 +113,7 @@ export function estimate(seconds: number, kind: 'trained' | 'computed' = 'traine
 
 // ---- Numbers ----
 
-const PERCENT = /(accuracy|confidence|^ece$|over_?99|zeros|below_1e3|recall|^ap$|dead_units|saturated)/;
+const PERCENT = /(accuracy|confidence|exact|confident|^ece$|over_?99|zeros|below_1e3|recall|^ap$|dead_units|saturated)/;
 const COUNT = /(params|flops|samples|layers|receptive_field|step|epochs|count)/;
 
 /** How a measured quantity is printed, from its key: percentages for accuracies, counts, else compact numbers. */

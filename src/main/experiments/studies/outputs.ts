@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { DECISION, PROB_BINS, SUM_BINS, SUM_MAX, type OutputKind, type OutputStudy, type OutputTask } from '../../../shared/experiments/catalog/softmaxSigmoid';
+import { DECISION, PROB_BINS, SUM_BINS, SUM_MAX, SUM_MIN, type OutputKind, type OutputStudy, type OutputTask } from '../../../shared/experiments/catalog/softmaxSigmoid';
 import { calibration, predictedSet, rowSums, shareHistogram, topOne, topTwo } from '../../../shared/experiments/outputMeasures';
 import { rocAuc } from '../../../shared/experiments/studyMeasures';
 import { compile } from '../../engine/compile';
@@ -170,7 +170,7 @@ export const outputStudy: StudyProcedure = async ({ config, variant, signal, onS
       accuracy: correct.filter(Boolean).length / n,
       meanSum: sums.reduce((a, b) => a + b, 0) / n,
       meanSumError: sums.reduce((a, b) => a + Math.abs(b - 1), 0) / n,
-      sumHistogram: shareHistogram(sums, 0, SUM_MAX, SUM_BINS),
+      sumHistogram: shareHistogram(sums, SUM_MIN, SUM_MAX, SUM_BINS),
       meanConfidence: top.p.reduce((a, b) => a + b, 0) / n,
       ece: cal.ece,
       reliability: cal.reliability,

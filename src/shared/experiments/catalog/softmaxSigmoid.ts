@@ -8,9 +8,10 @@ export type OutputTask = 'single' | 'multi';
 export const HIDDEN_UNITS = 256;
 /** A class is predicted when its probability reaches this (the usual multi-label rule). */
 export const DECISION = 0.5;
-/** Bins of the Σp histogram over [0, SUM_MAX] (the last bin takes everything above). */
+/** Bins of the Σp histogram over [SUM_MIN, SUM_MAX], 0.1 wide and centred on 0, 0.1 … 1 … (the last bin takes everything above). */
 export const SUM_BINS = 24;
-export const SUM_MAX = 2.4;
+export const SUM_MIN = -0.05;
+export const SUM_MAX = 2.35;
 /** Bins of the reliability diagram and of the OOD max-probability histogram over [0, 1]. */
 export const PROB_BINS = 10;
 
@@ -33,7 +34,7 @@ export interface OutputStudy {
     meanSum: number;
     /** Mean |Σ_k p_k − 1|. */
     meanSumError: number;
-    /** Share of images per Σp bin (SUM_BINS over [0, SUM_MAX]). */
+    /** Share of images per Σp bin (SUM_BINS over [SUM_MIN, SUM_MAX]). */
     sumHistogram: number[];
     /** Mean top-1 probability, and expected calibration error (ECE, PROB_BINS equal-width bins). */
     meanConfidence: number;
