@@ -63,7 +63,6 @@ test('sweeps: Stop and Resume in the sweep view; a host killed mid-sweep leaves 
   await page.waitForSelector('[data-testid=sweep-dialog]', { state: 'detached' });
 
   // Stop once the first trial has trained an epoch: the sweep is stopped, its trial interrupted, and Resume is offered.
-  const view = page.locator('[data-testid=sweep-view]');
   await page.locator('[data-testid=sweep-trial][data-state=running]', { hasText: 'ep)' }).first().waitFor({ timeout: 120_000 });
   await page.click('[data-testid=sweep-stop]');
   await page.locator('[data-testid=sweep-view][data-state=stopped]').waitFor({ timeout: 120_000 });
@@ -109,7 +108,7 @@ test('sweeps: Stop and Resume in the sweep view; a host killed mid-sweep leaves 
   // Resume finishes it: every trial completed, the finished ones with their own runs, not trained again.
   await page.click('[data-testid=sweep-resume]');
   await page.locator('[data-testid=sweep-view][data-state=completed]').waitFor({ timeout: 300_000 });
-  assert.equal(await view.locator('[data-testid=sweep-trial]').count(), 3);
+  assert.equal(await page.locator('[data-testid=sweep-view] [data-testid=sweep-trial]').count(), 3);
   assert.equal(await page.locator('[data-testid=sweep-trial][data-state=completed]').count(), 3);
   assert.equal(await page.locator('[data-testid=sweep-progress]').innerText(), '3');
   await shot(page, 'completed-after-resume');
