@@ -31,7 +31,7 @@ const sweepOnDisk = (): SweepDoc => {
   return sweepDocSchema.parse(JSON.parse(readFileSync(join(home, 'sweeps', id, 'sweep.json'), 'utf8')));
 };
 
-test('sweeps: Stop and Resume in the sweep view; a host killed mid-sweep leaves it interrupted, and Resume finishes it', { timeout: 480_000 }, async () => {
+test('sweeps: Stop and Resume in the sweep view; a host killed mid-sweep leaves it interrupted, and Resume finishes it', { timeout: 600_000 }, async () => {
   const host = await startHost({ home });
   hosts.push(host);
   let session = await openBrowser(host.url);
