@@ -31,7 +31,8 @@ test('ASHA rungs are r·η^k and a trial goes on only in the top 1/η of those t
 
 test('a sweep with ASHA stops clearly worse trials early and keeps the best one', async () => {
   const store = new SweepStore(join(root, 'a'));
-  const runs = new FakeRuns();
+  // 20 ms per epoch: time for the runner to hear each epoch before the next (a loaded machine delays the writes).
+  const runs = new FakeRuns(20);
   const doc = await createSweep(store, { graph: lenetMnist.build(), dataset: 'mnist', config: { epochs: 9 }, settings: { space: { lr: { logUniform: [1e-6, 1] } }, trials: 12, strategy: 'random', seed: 3, pruner: { kind: 'asha', reductionFactor: 3 } } });
   const done = await new SweepRunner(runs, store).run(doc.id);
   assert.equal(done.state, 'completed');
@@ -42,7 +43,7 @@ test('a sweep with ASHA stops clearly worse trials early and keeps the best one'
   assert.ok(pruned.length >= 6, `${pruned.length} pruned`);
   for (const t of pruned) {
     // Stopped at a rung (epoch 1 or 3), below the cut-off, and worse than a trial that reached the rung before it.
-    assert.ok(t.prunedAt && [1, 3].includes(t.prunedAt.epoch) && t.prunedAt.best < t.prunedAt.median, `pruned: ${JSON.stringify(t)}`);
+    if (!(t.prunedAt && [1, 3].includes(t.prunedAt.epoch) && t.prunedAt.best < t.prunedAt.median)) assert.fail(`pruned off a rung or above the cut-off: ${JSON.stringify(t)}`);
     assert.ok(t.curve.length < 9, 'stopped before the end');
     assert.ok(done.results.some((o) => o.index < t.index && q(o) > q(t)), `trial ${t.index} pruned with no better trial before it`);
   }
