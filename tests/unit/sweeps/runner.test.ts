@@ -16,7 +16,9 @@ const graph = lenetMnist.build();
 
 test('a sweep trains every trial as a tagged run, records curves, and prunes clearly worse trials', async () => {
   const store = new SweepStore(join(root, 'a'));
-  const runs = new FakeRuns();
+  // 20 ms per fake epoch: on a loaded machine 5 ms epochs pile up before the runner hears them, and the pruner then
+  // sees trials finish before it can judge them.
+  const runs = new FakeRuns(20);
   const doc = await createSweep(store, { graph, dataset: 'mnist', config: { epochs: 4 }, settings: { space: { lr: { logUniform: [1e-6, 1] } }, trials: 12, strategy: 'random', seed: 3 } });
   const events: SweepEvent[] = [];
   const done = await new SweepRunner(runs, store).run(doc.id, { onEvent: (e) => events.push(e) });
