@@ -136,7 +136,8 @@ def loss_fn(logits, y):
         logp = F.log_softmax(logits, dim=1)
         pt = (logp.exp() * onehot).sum(1)
         ce = -(logp * onehot).sum(1)
-        return ((1 - pt) ** l['gamma'] * ce).mean()
+        alpha = l.get('alpha')
+        return ((1 - pt) ** l['gamma'] * ce).mean() * (alpha if isinstance(alpha, (int, float)) else 1.0)
     probs = F.softmax(logits, dim=1)
     if name == 'mse':
         return F.mse_loss(probs, onehot)
