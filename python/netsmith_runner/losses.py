@@ -12,8 +12,8 @@ def _focal_factor(one_minus_pt, gamma):
 
 
 def make_loss(cfg):
-    kind = cfg['kind']
-    if kind == 'crossEntropy':
+    name = cfg['name']  # the lab's loss names (src/shared/training/config.ts LOSSES, plus huber, box, dice)
+    if name == 'cross_entropy':
         smoothing = cfg.get('labelSmoothing', 0)
         weights = cfg.get('classWeights')
 
@@ -28,7 +28,7 @@ def make_loss(cfg):
             return -(q * logp).sum() / logp.shape[0]
 
         return cross_entropy
-    if kind == 'binaryCrossEntropy':
+    if name == 'bce':
         smoothing = cfg.get('labelSmoothing', 0)
 
         def bce(logits, y):
@@ -37,7 +37,7 @@ def make_loss(cfg):
             return (y * F.softplus(-logits) + (1 - y) * F.softplus(logits)).mean()
 
         return bce
-    if kind == 'focal':
+    if name == 'focal':
         gamma = cfg.get('gamma', 2)
         if cfg.get('mode', 'binary') == 'binary':
             alpha = cfg.get('alpha', 0.25)
@@ -69,20 +69,20 @@ def make_loss(cfg):
             return terms.sum() / logp.shape[0]
 
         return softmax_focal
-    if kind == 'mse':
+    if name == 'mse':
         return lambda p, t: ((p - t) ** 2).mean()
-    if kind == 'l1':
+    if name == 'l1':
         return lambda p, t: (p - t).abs().mean()
-    if kind in ('smoothL1', 'huber'):
+    if name in ('smooth_l1', 'huber'):
         beta = cfg.get('beta', cfg.get('delta', 1.0))
-        scale = beta if kind == 'huber' else 1.0
+        scale = beta if name == 'huber' else 1.0
 
         def smooth_l1(p, t):
             d = (p - t).abs()
             return torch.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta).mean() * scale
 
         return smooth_l1
-    if kind == 'dice':
+    if name == 'dice':
         smooth = cfg.get('smooth', 1e-6)
 
         def dice(logits, q):
@@ -94,4 +94,4 @@ def make_loss(cfg):
             return 1 - ((2 * inter + smooth) / (card + smooth)).mean()
 
         return dice
-    raise ValueError(f"the PyTorch engine has no '{kind}' loss yet")
+    raise ValueError(f"the PyTorch engine has no '{name}' loss yet")

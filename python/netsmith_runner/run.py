@@ -39,7 +39,9 @@ class Runner:
         import torch
 
         from .losses import make_loss
-        from .optim import make_optimizer
+        from .optim import clip_gradients, make_optimizer
+
+        self.clip_gradients = clip_gradients
         from .probes import Probes
         from .tasks import DetectionLoss, SegmentationLoss
 
@@ -76,7 +78,7 @@ class Runner:
             self.task_loss = DetectionLoss(init['detection'], self.device)
         elif self.task == 'segmentation':
             self.task_loss = SegmentationLoss(init['segmentation'])
-        self.clip = init.get('clip', {'kind': 'none'})
+        self.clip = init.get('clip', {'mode': 'none'})  # the TrainConfig's clip: {mode: none | norm | value, value}
         self.probes = Probes(init.get('probes', []), named, self.buffers)
         # Frozen blocks with running statistics (BatchNorm): eval mode inside model.train().
         modules = dict(self.model.named_modules())
@@ -137,15 +139,7 @@ class Runner:
             loss = loss + self.l1 * sum(p.abs().sum() for p in self.l1_params)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
-        grads = [p.grad for p in self.params if p.grad is not None]
-        norm = torch.sqrt(sum((g * g).sum() for g in grads)) if grads else torch.zeros((), device=self.device)
-        if self.clip['kind'] == 'norm':
-            coef = torch.clamp(self.clip['maxNorm'] / (norm + 1e-6), max=1.0)
-            for g in grads:
-                g.mul_(coef)
-        elif self.clip['kind'] == 'value':
-            for g in grads:
-                g.clamp_(-self.clip['clipValue'], self.clip['clipValue'])
+        norm = self.clip_gradients([p.grad for p in self.params if p.grad is not None], self.clip, self.device)
         loss_v, acc_v, norm_v = torch.stack([loss.detach(), metric.detach(), norm.detach()]).tolist()
         if not (math.isfinite(loss_v) and math.isfinite(norm_v)):
             layer = None

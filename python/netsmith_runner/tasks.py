@@ -227,7 +227,7 @@ class SegmentationLoss:
 
     def __init__(self, cfg):
         self.pixel = make_loss(cfg['pixel'])
-        self.dice = make_loss({'kind': 'dice'})
+        self.dice = make_loss({'name': 'dice'})
         self.dice_weight = cfg['diceWeight']
 
     def fit(self, logits, masks):

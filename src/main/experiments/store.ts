@@ -4,11 +4,12 @@ import { LabError } from '../../shared/api';
 import { experimentById } from '../../shared/experiments';
 import { summarizeResult, type ExperimentResultSummary } from '../../shared/experiments/summary';
 import type { ExperimentResult } from '../../shared/experiments/types';
-import { userExperimentSchema, type UserExperiment } from '../../shared/experiments/user';
+import { EXPERIMENT_ID_PATTERN, userExperimentSchema, type UserExperiment } from '../../shared/experiments/user';
 import { atomicWrite } from '../util/atomicWrite';
 
-const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const RESULT = /^([a-z0-9][a-z0-9-]{0,63})-(\d{8}-\d{6})(?:-\d+)?\.json$/;
+const ID = EXPERIMENT_ID_PATTERN;
+/** `<experiment id>-<yyyymmdd-hhmmss>[-n].json` */
+const RESULT = new RegExp(`^(${EXPERIMENT_ID_PATTERN.source.slice(1, -1)})-(\\d{8}-\\d{6})(?:-\\d+)?\\.json$`);
 
 /**
  * Saved user experiments (`<root>/<id>.json`) and experiment results (`<root>/results/<experiment>-<time>.json`).

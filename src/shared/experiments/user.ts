@@ -12,11 +12,14 @@ import type { Verdict, VariantResult } from './types';
 
 export const USER_EXPERIMENT_FORMAT = 'netsmith.user-experiment';
 
+/** The one rule for an experiment id (also the name of its file and the prefix of its results' files). */
+export const EXPERIMENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
 export const userExperimentSchema = z
   .object({
     format: z.literal(USER_EXPERIMENT_FORMAT),
     version: z.literal(1),
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes, at most 64'),
+    id: z.string().regex(EXPERIMENT_ID_PATTERN, 'lower-case letters, digits and dashes, at most 64'),
     title: z.string().min(1).max(200),
     concept: z.string().max(200).optional(),
     explanation: z.string().max(5000).optional(),

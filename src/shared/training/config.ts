@@ -42,6 +42,9 @@ export const lossSchema = z.object({
   focalAlpha: nonNegative.max(1).default(0.25),
 });
 
+/** Gradient clipping: by global norm (value = max ‖g‖) or element-wise (value = max |g|). */
+export const clipSchema = z.object({ mode: z.enum(['none', 'norm', 'value']).default('none'), value: positive.default(1) });
+
 /**
  * Detection (YOLO-style heads). Loss = (w_box·Σ_pos box + w_obj·Σ_all obj + w_cls·Σ_pos cls) / max(1, #positives);
  * see src/main/engine/detect/assign.ts for which predictions are positives.
@@ -86,7 +89,7 @@ export const trainConfigSchema = z.object({
   schedule: scheduleSchema.default(scheduleSchema.parse({})),
   loss: lossSchema.default(lossSchema.parse({})),
   regularization: z.object({ l1: nonNegative.default(0), l2: nonNegative.default(0) }).default({ l1: 0, l2: 0 }),
-  clip: z.object({ mode: z.enum(['none', 'norm', 'value']).default('none'), value: positive.default(1) }).default({ mode: 'none', value: 1 }),
+  clip: clipSchema.default({ mode: 'none', value: 1 }),
   earlyStopping: z
     .object({ enabled: z.boolean().default(false), metric: z.enum(['val_loss', 'val_accuracy']).default('val_loss'), patience: z.number().int().min(1).default(3), minDelta: nonNegative.default(0) })
     .default({ enabled: false, metric: 'val_loss', patience: 3, minDelta: 0 }),
@@ -127,6 +130,7 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type OptimizerConfig = z.infer<typeof optimizerSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type LossConfig = z.infer<typeof lossSchema>;
+export type ClipConfig = z.infer<typeof clipSchema>;
 export type DetectionConfig = z.infer<typeof detectionSchema>;
 export type SegmentationConfig = z.infer<typeof segmentationSchema>;
 

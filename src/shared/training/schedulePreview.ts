@@ -7,15 +7,15 @@ export function scheduleConfig(c: TrainConfig, stepsPerEpoch: number): ScheduleC
   const lr = c.optimizer.lr;
   switch (s.name) {
     case 'constant':
-      return { kind: 'constant', lr };
+      return { name: 'constant', lr };
     case 'step':
-      return { kind: 'step', lr, stepSize: Math.max(1, Math.round(s.stepEpochs)), gamma: s.gamma };
+      return { name: 'step', lr, stepSize: Math.max(1, Math.round(s.stepEpochs)), gamma: s.gamma };
     case 'exponential':
-      return { kind: 'exponential', lr, gamma: s.gamma };
+      return { name: 'exponential', lr, gamma: s.gamma };
     case 'cosine':
-      return { kind: 'cosine', lr, warmupSteps: Math.round(s.warmupEpochs * stepsPerEpoch), minLr: lr * s.minLrFactor };
+      return { name: 'cosine', lr, warmupSteps: Math.round(s.warmupEpochs * stepsPerEpoch), minLr: lr * s.minLrFactor };
     case 'onecycle':
-      return { kind: 'oneCycle', maxLr: lr };
+      return { name: 'onecycle', maxLr: lr };
   }
 }
 

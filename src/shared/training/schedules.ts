@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { SCHEDULES } from './config';
+
+type TrainScheduleName = (typeof SCHEDULES)[number];
 
 // Learning-rate schedules as pure functions of the 0-based optimizer step (no state, so a resumed run
 // and the UI preview compute the same numbers). Epoch-based schedules take stepsPerEpoch
@@ -10,26 +13,26 @@ import { z } from 'zod';
 //   exponential  lr · γ^epoch                                   (torch ExponentialLR; γ = e^(−k) gives lr·e^(−k·epoch))
 //   cosine       step < W: lr · (f + (1−f)·step/W)              (linear warmup from f·lr)
 //                else minLr + (lr − minLr)·½(1 + cos(π·(step−W)/(T−W)))
-//   oneCycle     torch OneCycleLR (cosine annealing, two phases): maxLr/divFactor → maxLr over the first
+//   onecycle     torch OneCycleLR (cosine annealing, two phases): maxLr/divFactor → maxLr over the first
 //                pctStart of training, then → maxLr/(divFactor·finalDivFactor) at the last step
 
 const lr = z.number().positive();
 
-export const ConstantScheduleSchema = z.object({ kind: z.literal('constant'), lr: lr.default(1e-3) });
+export const ConstantScheduleSchema = z.object({ name: z.literal('constant'), lr: lr.default(1e-3) });
 export const StepScheduleSchema = z.object({
-  kind: z.literal('step'),
+  name: z.literal('step'),
   lr: lr.default(0.1),
   /** Epochs between decays. */
   stepSize: z.number().int().positive().default(30),
   gamma: z.number().positive().max(1).default(0.1),
 });
 export const ExponentialScheduleSchema = z.object({
-  kind: z.literal('exponential'),
+  name: z.literal('exponential'),
   lr: lr.default(1e-3),
   gamma: z.number().positive().max(1).default(0.95),
 });
 export const CosineScheduleSchema = z.object({
-  kind: z.literal('cosine'),
+  name: z.literal('cosine'),
   lr: lr.default(1e-3),
   warmupSteps: z.number().int().min(0).default(0),
   /** The warmup starts at warmupStartFactor·lr (0: from zero, as in Hugging Face's schedule). */
@@ -37,14 +40,14 @@ export const CosineScheduleSchema = z.object({
   minLr: z.number().min(0).default(0),
 });
 export const OneCycleScheduleSchema = z.object({
-  kind: z.literal('oneCycle'),
+  name: z.literal('onecycle'),
   maxLr: lr.default(1e-2),
   pctStart: z.number().gt(0).lt(1).default(0.3),
   divFactor: z.number().positive().default(25),
   finalDivFactor: z.number().positive().default(1e4),
 });
 
-export const ScheduleConfigSchema = z.discriminatedUnion('kind', [
+export const ScheduleConfigSchema = z.discriminatedUnion('name', [
   ConstantScheduleSchema,
   StepScheduleSchema,
   ExponentialScheduleSchema,
@@ -53,10 +56,13 @@ export const ScheduleConfigSchema = z.discriminatedUnion('kind', [
 ]);
 export type ScheduleConfig = z.infer<typeof ScheduleConfigSchema>;
 export type ScheduleConfigInput = z.input<typeof ScheduleConfigSchema>;
-export type ScheduleKind = ScheduleConfig['kind'];
+export type ScheduleName = ScheduleConfig['name'];
+// The TrainConfig's SCHEDULES and these are one vocabulary.
+const sameNames: [ScheduleName, TrainScheduleName] extends [TrainScheduleName, ScheduleName] ? true : never = true;
+void sameNames;
 
-export function defaultScheduleConfig<K extends ScheduleKind>(kind: K): Extract<ScheduleConfig, { kind: K }> {
-  return ScheduleConfigSchema.parse({ kind }) as Extract<ScheduleConfig, { kind: K }>;
+export function defaultScheduleConfig<N extends ScheduleName>(name: N): Extract<ScheduleConfig, { name: N }> {
+  return ScheduleConfigSchema.parse({ name }) as Extract<ScheduleConfig, { name: N }>;
 }
 
 function annealCos(start: number, end: number, pct: number): number {
@@ -69,7 +75,7 @@ export function learningRateAt(config: ScheduleConfig, step: number, totalSteps:
   if (!(totalSteps >= 1)) throw new RangeError(`totalSteps must be ≥ 1, got ${totalSteps}`);
   if (!(stepsPerEpoch >= 1)) throw new RangeError(`stepsPerEpoch must be ≥ 1, got ${stepsPerEpoch}`);
   const epoch = Math.floor(step / stepsPerEpoch);
-  switch (config.kind) {
+  switch (config.name) {
     case 'constant':
       return config.lr;
     case 'step':
@@ -83,7 +89,7 @@ export function learningRateAt(config: ScheduleConfig, step: number, totalSteps:
       const progress = Math.min(1, (step - w) / span);
       return minLr + (base - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
     }
-    case 'oneCycle': {
+    case 'onecycle': {
       const initial = config.maxLr / config.divFactor;
       const final = initial / config.finalDivFactor;
       const peakStep = config.pctStart * totalSteps - 1;

@@ -97,7 +97,6 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
   });
   const frozenBases = new Set(model.layers.filter((l) => inferenceWhenFrozen(l)).map((l) => baseOfLayer(l.name)));
   const targets = config.probeEvery > 0 ? torchProbeTargets(compiled, probeTargets(compiled), exported.nodeVars, map.keyOf) : [];
-  const clip = config.clip.mode === 'norm' ? { kind: 'norm', maxNorm: config.clip.value } : config.clip.mode === 'value' ? { kind: 'value', clipValue: config.clip.value } : { kind: 'none' };
 
   const taskSpec = torchTask(dataset, config, model);
   const proc = new RunnerProcess(found.python, { onStderr: (line) => hooks.log?.('info', `python: ${line}`) });
@@ -117,7 +116,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       optimizer: optCfg,
       loss: LossConfigSchema.parse(lossConfig(config, task)),
       l1: config.regularization.l1,
-      clip,
+      clip: config.clip,
       probes: targets,
       // Frozen blocks that normalise with their running statistics: eval mode while the rest trains (train/frozen.ts).
       frozenModules: map.modules.filter((m) => frozenBases.has(m.base)).map((m) => m.name),
@@ -236,7 +235,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
         step,
         metric,
         artifacts: await saveArtifacts(model),
-        optimizer: { name: optCfg.kind, step, slots: {} },
+        optimizer: { name: optCfg.name, step, slots: {} },
         extra: { 'torch.pt': new Uint8Array(await fsp.readFile(torchFile)) },
       };
     }

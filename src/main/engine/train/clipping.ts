@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
+import { clipSchema, type ClipConfig } from '../../../shared/training/config';
 
 // Gradient clipping, applied to the gradients between tf.variableGrads and Optimizer.applyGradients.
 // - by global norm (torch.nn.utils.clip_grad_norm_): every gradient is scaled by
@@ -8,13 +8,7 @@ import { z } from 'zod';
 // - by value (clip_grad_value_): each element is clamped to [−c, c], which can change the direction.
 // Both return the global norm before clipping (a tensor, read it when telemetry wants it).
 
-export const GradClipConfigSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('norm'), maxNorm: z.number().positive().default(1) }),
-  z.object({ kind: z.literal('value'), clipValue: z.number().positive().default(1) }),
-]);
-export type GradClipConfig = z.infer<typeof GradClipConfigSchema>;
-export type GradClipConfigInput = z.input<typeof GradClipConfigSchema>;
+// The config is the TrainConfig's own `clip` ({ mode, value }: value is the max norm or the max |element|).
 
 export interface ClippedGradients<K> {
   grads: Map<K, tf.Tensor>;
@@ -62,13 +56,13 @@ export function clipByValue<K = string>(
   return mapGradients(asMap<K>(grads), (gs) => gs.map((g) => tf.clipByValue(g, -clipValue, clipValue)));
 }
 
-/** Applies the configured clipping; with kind 'none' the gradients are copied (cheap clones). */
+/** Applies the configured clipping; with mode 'none' the gradients are copied (cheap clones). */
 export function clipGradients<K = string>(
   grads: ReadonlyMap<K, tf.Tensor> | tf.NamedTensorMap,
-  config: GradClipConfigInput,
+  config: Partial<ClipConfig>,
 ): ClippedGradients<K> {
-  const c = GradClipConfigSchema.parse(config);
-  if (c.kind === 'norm') return clipByGlobalNorm(grads, c.maxNorm);
-  if (c.kind === 'value') return clipByValue(grads, c.clipValue);
+  const c = clipSchema.parse(config);
+  if (c.mode === 'norm') return clipByGlobalNorm(grads, c.value);
+  if (c.mode === 'value') return clipByValue(grads, c.value);
   return mapGradients(asMap<K>(grads), (gs) => gs.map((g) => tf.clone(g)));
 }

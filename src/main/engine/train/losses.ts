@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { boxLoss, BoxLossVariantSchema } from './boxLosses';
+import type { LOSSES } from '../../../shared/training/config';
 import { PROB_EPSILON, isClassIdTarget, targetDistribution } from './lossHelpers';
+
+type TrainLossName = (typeof LOSSES)[number];
 
 // Every loss returns a scalar (the mean unless stated) and follows PyTorch's definition, so that the
 // numbers match the PyTorch code the lab exports. `fromLogits` (default true) says whether the
@@ -209,45 +212,46 @@ export function diceLoss(prediction: tf.Tensor, target: tf.Tensor, options: Dice
 }
 
 // ---------------------------------------------------------------- configuration
+// One vocabulary with the TrainConfig's LOSSES (src/shared/training/config.ts); huber, box and dice are engine-only.
 
 const fromLogits = z.boolean().default(true);
 
 export const CrossEntropyConfigSchema = z.object({
-  kind: z.literal('crossEntropy'),
+  name: z.literal('cross_entropy'),
   fromLogits,
   labelSmoothing: z.number().min(0).max(1).default(0),
   classWeights: z.array(z.number().nonnegative()).optional(),
 });
 export const BinaryCrossEntropyConfigSchema = z.object({
-  kind: z.literal('binaryCrossEntropy'),
+  name: z.literal('bce'),
   fromLogits,
   labelSmoothing: z.number().min(0).max(1).default(0),
   posWeight: z.union([z.number().nonnegative(), z.array(z.number().nonnegative())]).optional(),
 });
 export const FocalConfigSchema = z.object({
-  kind: z.literal('focal'),
+  name: z.literal('focal'),
   mode: z.enum(['binary', 'multiclass']).default('binary'),
   fromLogits,
   /** Omitted: 0.25 for binary (RetinaNet), none for multiclass. */
   alpha: z.union([z.number().min(0).max(1), z.array(z.number().nonnegative()), z.null()]).optional(),
   gamma: z.number().min(0).default(2),
 });
-export const MseConfigSchema = z.object({ kind: z.literal('mse') });
-export const L1ConfigSchema = z.object({ kind: z.literal('l1') });
-export const SmoothL1ConfigSchema = z.object({ kind: z.literal('smoothL1'), beta: z.number().positive().default(1) });
-export const HuberConfigSchema = z.object({ kind: z.literal('huber'), delta: z.number().positive().default(1) });
+export const MseConfigSchema = z.object({ name: z.literal('mse') });
+export const L1ConfigSchema = z.object({ name: z.literal('l1') });
+export const SmoothL1ConfigSchema = z.object({ name: z.literal('smooth_l1'), beta: z.number().positive().default(1) });
+export const HuberConfigSchema = z.object({ name: z.literal('huber'), delta: z.number().positive().default(1) });
 export const BoxLossConfigSchema = z.object({
-  kind: z.literal('box'),
+  name: z.literal('box'),
   variant: BoxLossVariantSchema.default('ciou'),
   eps: z.number().positive().default(1e-7),
 });
 export const DiceConfigSchema = z.object({
-  kind: z.literal('dice'),
+  name: z.literal('dice'),
   fromLogits,
   smooth: z.number().min(0).default(1e-6),
 });
 
-export const LossConfigSchema = z.discriminatedUnion('kind', [
+export const LossConfigSchema = z.discriminatedUnion('name', [
   CrossEntropyConfigSchema,
   BinaryCrossEntropyConfigSchema,
   FocalConfigSchema,
@@ -260,19 +264,22 @@ export const LossConfigSchema = z.discriminatedUnion('kind', [
 ]);
 export type LossConfig = z.infer<typeof LossConfigSchema>;
 export type LossConfigInput = z.input<typeof LossConfigSchema>;
-export type LossKind = LossConfig['kind'];
+export type LossName = LossConfig['name'];
+// Every TrainConfig loss but 'auto' (which configMap resolves per task) is an engine loss of the same name.
+const trainLossesKnown: Exclude<TrainLossName, 'auto'> extends LossName ? true : never = true;
+void trainLossesKnown;
 
-/** The config of a loss kind with every default filled in (for the inspector). */
-export function defaultLossConfig<K extends LossKind>(kind: K): Extract<LossConfig, { kind: K }> {
-  return LossConfigSchema.parse({ kind }) as Extract<LossConfig, { kind: K }>;
+/** The config of a loss with every default filled in (for the inspector). */
+export function defaultLossConfig<N extends LossName>(name: N): Extract<LossConfig, { name: N }> {
+  return LossConfigSchema.parse({ name }) as Extract<LossConfig, { name: N }>;
 }
 
 export function makeLoss(config: LossConfigInput): LossFn {
   const c = LossConfigSchema.parse(config);
-  switch (c.kind) {
-    case 'crossEntropy':
+  switch (c.name) {
+    case 'cross_entropy':
       return (p, t) => crossEntropy(p, t, c);
-    case 'binaryCrossEntropy':
+    case 'bce':
       return (p, t) => binaryCrossEntropy(p, t, c);
     case 'focal':
       return (p, t) => focalLoss(p, t, c);
@@ -280,7 +287,7 @@ export function makeLoss(config: LossConfigInput): LossFn {
       return meanSquaredError;
     case 'l1':
       return meanAbsoluteError;
-    case 'smoothL1':
+    case 'smooth_l1':
       return (p, t) => smoothL1(p, t, c.beta);
     case 'huber':
       return (p, t) => huber(p, t, c.delta);

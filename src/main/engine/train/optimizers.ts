@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import type { OPTIMIZERS } from '../../../shared/training/config';
 import { isBiasOrNormParam } from './regularization';
+
+type TrainOptimizerName = (typeof OPTIMIZERS)[number];
 
 // Our own optimizers over a fixed list of tf.Variables, following torch.optim's update rules exactly
 // (so that a run reproduces in the exported PyTorch script). The learning rate is passed on every step
 // (it comes from a schedule). g is the gradient, θ the weight, η the learning rate, λ the weight decay.
 //
-//   sgd       g ← g + λθ;  b ← μb + g;  g ← nesterov ? g + μb : b  (μ > 0);  θ ← θ − ηg
+//   sgd       g ← g + λθ;  momentum/nesterov: b ← μb + g;  g ← nesterov ? g + μb : b  (μ > 0);  θ ← θ − ηg
 //   adagrad   g ← g + λθ;  G ← G + g²;  θ ← θ − η/(1 + (t−1)·decay) · g/(√G + ε)
 //   rmsprop   g ← g + λθ;  s ← αs + (1−α)g²;  centered: m ← αm + (1−α)g, s̃ = s − m²;
 //             d = √s̃ + ε;  momentum: b ← μb + g/d, θ ← θ − ηb;  else θ ← θ − ηg/d
@@ -20,45 +23,46 @@ import { isBiasOrNormParam } from './regularization';
 
 const rate = z.number().min(0).max(1);
 const decay = z.number().min(0);
+const decayFields = { weightDecay: decay.default(0), decayBiasAndNorm: z.boolean().default(false) };
 
-export const SgdConfigSchema = z
-  .object({
-    kind: z.literal('sgd'),
-    momentum: z.number().min(0).lt(1).default(0),
-    nesterov: z.boolean().default(false),
-    weightDecay: decay.default(0),
-    decayBiasAndNorm: z.boolean().default(false),
-  })
-  .refine((c) => !c.nesterov || c.momentum > 0, { message: 'Nesterov needs momentum > 0', path: ['nesterov'] });
+// One vocabulary with the TrainConfig (src/shared/training/config.ts): `name` is one of its OPTIMIZERS and the
+// fields keep its spelling (epsilon). Plain 'sgd' has no momentum; 'momentum' and 'nesterov' are SGD with it.
+export const SgdConfigSchema = z.object({ name: z.literal('sgd'), ...decayFields });
+export const MomentumConfigSchema = z.object({ name: z.literal('momentum'), momentum: z.number().min(0).lt(1).default(0.9), ...decayFields });
+export const NesterovConfigSchema = z.object({
+  name: z.literal('nesterov'),
+  momentum: z.number().gt(0, 'Nesterov needs momentum > 0').lt(1).default(0.9),
+  ...decayFields,
+});
 export const AdagradConfigSchema = z.object({
-  kind: z.literal('adagrad'),
+  name: z.literal('adagrad'),
   lrDecay: decay.default(0),
   initialAccumulator: decay.default(0),
-  eps: z.number().positive().default(1e-10),
-  weightDecay: decay.default(0),
-  decayBiasAndNorm: z.boolean().default(false),
+  epsilon: z.number().positive().default(1e-10),
+  ...decayFields,
 });
 export const RmsPropConfigSchema = z.object({
-  kind: z.literal('rmsprop'),
+  name: z.literal('rmsprop'),
   alpha: rate.default(0.99),
-  eps: z.number().positive().default(1e-8),
+  epsilon: z.number().positive().default(1e-8),
   momentum: z.number().min(0).lt(1).default(0),
   centered: z.boolean().default(false),
-  weightDecay: decay.default(0),
-  decayBiasAndNorm: z.boolean().default(false),
+  ...decayFields,
 });
 const adamFields = {
   beta1: z.number().min(0).lt(1).default(0.9),
   beta2: z.number().min(0).lt(1).default(0.999),
-  eps: z.number().positive().default(1e-8),
+  epsilon: z.number().positive().default(1e-8),
   amsgrad: z.boolean().default(false),
   decayBiasAndNorm: z.boolean().default(false),
 };
-export const AdamConfigSchema = z.object({ kind: z.literal('adam'), ...adamFields, weightDecay: decay.default(0) });
-export const AdamWConfigSchema = z.object({ kind: z.literal('adamw'), ...adamFields, weightDecay: decay.default(0.01) });
+export const AdamConfigSchema = z.object({ name: z.literal('adam'), ...adamFields, weightDecay: decay.default(0) });
+export const AdamWConfigSchema = z.object({ name: z.literal('adamw'), ...adamFields, weightDecay: decay.default(0.01) });
 
-export const OptimizerConfigSchema = z.discriminatedUnion('kind', [
+export const OptimizerConfigSchema = z.discriminatedUnion('name', [
   SgdConfigSchema,
+  MomentumConfigSchema,
+  NesterovConfigSchema,
   AdagradConfigSchema,
   RmsPropConfigSchema,
   AdamConfigSchema,
@@ -66,15 +70,18 @@ export const OptimizerConfigSchema = z.discriminatedUnion('kind', [
 ]);
 export type OptimizerConfig = z.infer<typeof OptimizerConfigSchema>;
 export type OptimizerConfigInput = z.input<typeof OptimizerConfigSchema>;
-export type OptimizerKind = OptimizerConfig['kind'];
+export type OptimizerName = OptimizerConfig['name'];
+// Every TrainConfig optimizer has an engine config of the same name (and no other).
+const sameNames: [OptimizerName, TrainOptimizerName] extends [TrainOptimizerName, OptimizerName] ? true : never = true;
+void sameNames;
 
-export function defaultOptimizerConfig<K extends OptimizerKind>(kind: K): Extract<OptimizerConfig, { kind: K }> {
-  return OptimizerConfigSchema.parse({ kind }) as Extract<OptimizerConfig, { kind: K }>;
+export function defaultOptimizerConfig<N extends OptimizerName>(name: N): Extract<OptimizerConfig, { name: N }> {
+  return OptimizerConfigSchema.parse({ name }) as Extract<OptimizerConfig, { name: N }>;
 }
 
 /** Checkpointable state. slots[name][i] belongs to variables[i]; `t` holds each variable's step count. */
 export interface OptimizerState {
-  name: OptimizerKind;
+  name: OptimizerName;
   /** Number of applyGradients calls. */
   step: number;
   slots: Record<string, Float32Array[]>;
@@ -104,7 +111,7 @@ interface Hyper {
 }
 
 export abstract class Optimizer {
-  abstract readonly name: OptimizerKind;
+  abstract readonly name: OptimizerName;
   private steps = 0;
   private readonly varSteps: number[];
   private readonly slotVars = new Map<string, tf.Variable[]>();
@@ -200,7 +207,7 @@ export abstract class Optimizer {
 
   /** Restores a state taken from an optimizer of the same kind over variables of the same shapes. */
   setState(state: OptimizerState): void {
-    if (state.name !== this.name) throw new Error(`state is for ${state.name}, optimizer is ${this.name}`);
+    if (!stateFits(state.name, this.name)) throw new Error(`state is for ${state.name}, optimizer is ${this.name}`);
     const expected = [...this.slotVars.keys(), 't'].sort();
     const given = Object.keys(state.slots).sort();
     if (expected.join() !== given.join()) throw new Error(`state slots [${given}] do not match [${expected}]`);
@@ -226,6 +233,11 @@ export abstract class Optimizer {
   }
 }
 
+/** Checkpoints written before the one vocabulary name every SGD state 'sgd'; the slot check tells them apart. */
+function stateFits(stateName: string, optimizer: OptimizerName): boolean {
+  return stateName === optimizer || (stateName === 'sgd' && (optimizer === 'momentum' || optimizer === 'nesterov'));
+}
+
 function lookupGradient(grads: GradientMap, v: tf.Variable): tf.Tensor | undefined {
   if (grads instanceof Map) return grads.get(v) ?? grads.get(v.name);
   return (grads as tf.NamedTensorMap)[v.name];
@@ -235,27 +247,28 @@ function withCoupledDecay(grad: tf.Tensor, theta: tf.Tensor, weightDecay: number
   return weightDecay > 0 ? grad.add(theta.mul(weightDecay)) : grad;
 }
 
-type SgdConfig = z.infer<typeof SgdConfigSchema>;
+type SgdConfig = z.infer<typeof SgdConfigSchema> | z.infer<typeof MomentumConfigSchema> | z.infer<typeof NesterovConfigSchema>;
 type AdagradConfig = z.infer<typeof AdagradConfigSchema>;
 type RmsPropConfig = z.infer<typeof RmsPropConfigSchema>;
 type AdamConfig = z.infer<typeof AdamConfigSchema> | z.infer<typeof AdamWConfigSchema>;
 
 export class SgdOptimizer extends Optimizer {
-  readonly name = 'sgd';
-  constructor(
-    variables: readonly tf.Variable[],
-    private readonly c: SgdConfig,
-  ) {
-    super(variables, c.weightDecay, c.decayBiasAndNorm, c.momentum > 0 ? ['momentum'] : []);
+  readonly name: 'sgd' | 'momentum' | 'nesterov';
+  private readonly momentum: number;
+  constructor(variables: readonly tf.Variable[], c: SgdConfig) {
+    const momentum = c.name === 'sgd' ? 0 : c.momentum;
+    super(variables, c.weightDecay, c.decayBiasAndNorm, momentum > 0 ? ['momentum'] : []);
+    this.name = c.name;
+    this.momentum = momentum;
   }
 
   protected update(i: number, theta: tf.Variable, grad: tf.Tensor, wd: number, h: Hyper): tf.Tensor {
     let g = withCoupledDecay(grad, theta, wd);
-    if (this.c.momentum > 0) {
+    if (this.momentum > 0) {
       const buf = this.slot('momentum', i);
-      const b = buf.mul(this.c.momentum).add(g);
+      const b = buf.mul(this.momentum).add(g);
       buf.assign(b);
-      g = this.c.nesterov ? g.add(b.mul(this.c.momentum)) : b;
+      g = this.name === 'nesterov' ? g.add(b.mul(this.momentum)) : b;
     }
     return theta.sub(g.mul(h.lr));
   }
@@ -276,7 +289,7 @@ export class AdagradOptimizer extends Optimizer {
     const sum = acc.add(g.square());
     acc.assign(sum);
     const clr = h.lrValue / (1 + (h.step - 1) * this.c.lrDecay);
-    return theta.sub(g.div(sum.sqrt().add(this.c.eps)).mul(clr));
+    return theta.sub(g.div(sum.sqrt().add(this.c.epsilon)).mul(clr));
   }
 }
 
@@ -293,7 +306,7 @@ export class RmsPropOptimizer extends Optimizer {
   }
 
   protected update(i: number, theta: tf.Variable, grad: tf.Tensor, wd: number, h: Hyper): tf.Tensor {
-    const { alpha, eps, momentum, centered } = this.c;
+    const { alpha, epsilon, momentum, centered } = this.c;
     const g = withCoupledDecay(grad, theta, wd);
     const sqSlot = this.slot('squareAvg', i);
     const sq = sqSlot.mul(alpha).add(g.square().mul(1 - alpha));
@@ -306,7 +319,7 @@ export class RmsPropOptimizer extends Optimizer {
       // s − m² ≥ 0 in exact arithmetic; relu only removes negative rounding noise.
       variance = tf.relu(sq.sub(ga.square()));
     }
-    const step = g.div(variance.sqrt().add(eps));
+    const step = g.div(variance.sqrt().add(epsilon));
     if (momentum > 0) {
       const buf = this.slot('momentum', i);
       const b = buf.mul(momentum).add(step);
@@ -324,12 +337,12 @@ export class AdamOptimizer extends Optimizer {
     private readonly c: AdamConfig,
   ) {
     super(variables, c.weightDecay, c.decayBiasAndNorm, c.amsgrad ? ['m', 'v', 'vMax'] : ['m', 'v']);
-    this.name = c.kind;
+    this.name = c.name;
   }
 
   protected update(i: number, theta: tf.Variable, grad: tf.Tensor, wd: number, h: Hyper): tf.Tensor {
-    const { beta1, beta2, eps, amsgrad } = this.c;
-    const decoupled = this.c.kind === 'adamw';
+    const { beta1, beta2, epsilon, amsgrad } = this.c;
+    const decoupled = this.c.name === 'adamw';
     const g = decoupled ? grad : withCoupledDecay(grad, theta, wd);
     const base = decoupled && wd > 0 ? theta.mul(1 - h.lrValue * wd) : theta;
     const mSlot = this.slot('m', i);
@@ -346,15 +359,17 @@ export class AdamOptimizer extends Optimizer {
     }
     const bc1 = 1 - beta1 ** h.step;
     const bc2 = 1 - beta2 ** h.step;
-    const denom = second.sqrt().div(Math.sqrt(bc2)).add(eps);
+    const denom = second.sqrt().div(Math.sqrt(bc2)).add(epsilon);
     return base.sub(m.div(denom).mul(h.lrValue / bc1));
   }
 }
 
 export function createOptimizer(config: OptimizerConfigInput, variables: readonly tf.Variable[]): Optimizer {
   const c = OptimizerConfigSchema.parse(config);
-  switch (c.kind) {
+  switch (c.name) {
     case 'sgd':
+    case 'momentum':
+    case 'nesterov':
       return new SgdOptimizer(variables, c);
     case 'adagrad':
       return new AdagradOptimizer(variables, c);

@@ -156,7 +156,6 @@ export async function train(opts: {
   const probeModel = config.probeEvery > 0 && targets.length ? buildProbeModel(model, targets) : undefined;
   const layerOfVariable = new Map<string, string>();
   for (const layer of model.layers) for (const w of layer.trainableWeights) layerOfVariable.set((w.read() as tf.Variable).name, layer.name);
-  const clip = config.clip.mode === 'norm' ? { kind: 'norm' as const, maxNorm: config.clip.value } : config.clip.mode === 'value' ? { kind: 'value' as const, clipValue: config.clip.value } : { kind: 'none' as const };
 
   const start = opts.resume ? resumePoint(opts.resume, stepsPerEpoch) : undefined;
   if (start) hooks.resumed?.(start.info);
@@ -199,7 +198,7 @@ export async function train(opts: {
         return l1Weights.length ? base.add(l1Penalty(l1Weights, config.regularization.l1)) : base;
       }, variables);
       if (remote) ({ loss, accuracy, grads } = combineShares(await remote, own / batch.size, loss, accuracy!, grads, variables));
-      const clipped = clipGradients(grads, clip);
+      const clipped = clipGradients(grads, config.clip);
       const summary = tf.tidy(() => tf.stack([loss, accuracy!, clipped.globalNorm]));
       const [lossValue, accValue, gradNorm] = (await summary.data()) as Float32Array;
       summary.dispose();

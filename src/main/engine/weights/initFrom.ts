@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { isFolderName } from '../../../shared/ids';
 import { CHECKPOINT_FOLDER, isModelFolder, readModelFolder, trainedDataOf } from '../modelFolder';
 import type { Normalization } from '../data/types';
 
@@ -35,7 +36,7 @@ export async function resolveInitSource(path: string): Promise<InitSource> {
       throw new InitFromError(`init-from: ${path}/run.json is not readable`);
     }
     const name = record.checkpoints?.best ?? record.checkpoints?.last;
-    if (!name || !/^[A-Za-z0-9_.-]+$/.test(name) || !existsSync(join(path, 'checkpoints', name, 'weights.bin'))) throw new InitFromError(`init-from: run ${record.id ?? path} has no checkpoint yet`);
+    if (!name || !isFolderName(name) || !existsSync(join(path, 'checkpoints', name, 'weights.bin'))) throw new InitFromError(`init-from: run ${record.id ?? path} has no checkpoint yet`);
     return { checkpoint: join(path, 'checkpoints', name), label: `run ${record.id ?? path} (checkpoint ${name})`, norm: record.data?.norm };
   }
   if (existsSync(join(path, 'model.json')) && existsSync(join(path, 'weights.bin'))) return { checkpoint: path, label: `checkpoint ${path}` };

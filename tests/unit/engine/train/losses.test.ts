@@ -233,39 +233,39 @@ describe('diceLoss', () => {
 
 describe('makeLoss', () => {
   it('builds each kind from its config with defaults', () => {
-    assert.deepEqual(defaultLossConfig('crossEntropy'), { kind: 'crossEntropy', fromLogits: true, labelSmoothing: 0 });
+    assert.deepEqual(defaultLossConfig('cross_entropy'), { name: 'cross_entropy', fromLogits: true, labelSmoothing: 0 });
     assert.equal(defaultLossConfig('focal').gamma, 2);
     assert.equal(defaultLossConfig('box').variant, 'ciou');
-    const ce = makeLoss({ kind: 'crossEntropy', labelSmoothing: 0.1 });
+    const ce = makeLoss({ name: 'cross_entropy', labelSmoothing: 0.1 });
     assertClose(value(ce(logits(), labels())), 2.000104112, 1e-6);
-    const sl1 = makeLoss({ kind: 'smoothL1' });
+    const sl1 = makeLoss({ name: 'smooth_l1' });
     assertClose(value(sl1(tf.tensor1d([0.2, -1.5, 3, 0.4]), tf.tensor1d([0, 0, 1, 0]))), 0.65);
   });
 
   it('rejects invalid configs', () => {
-    assert.throws(() => makeLoss({ kind: 'crossEntropy', labelSmoothing: 2 }));
-    assert.throws(() => makeLoss({ kind: 'nope' } as never));
+    assert.throws(() => makeLoss({ name: 'cross_entropy', labelSmoothing: 2 }));
+    assert.throws(() => makeLoss({ name: 'nope' } as never));
   });
 
   it('does not leak tensors, for any kind', () => {
     const cls: [LossConfigInput, tf.Tensor, tf.Tensor][] = [
-      [{ kind: 'crossEntropy', labelSmoothing: 0.1, classWeights: weights }, logits(), labels()],
-      [{ kind: 'binaryCrossEntropy', posWeight: 2 }, logits(), soft()],
-      [{ kind: 'focal' }, logits(), soft()],
-      [{ kind: 'focal', mode: 'multiclass', alpha: weights }, logits(), labels()],
-      [{ kind: 'mse' }, logits(), soft()],
-      [{ kind: 'l1' }, logits(), soft()],
-      [{ kind: 'smoothL1' }, logits(), soft()],
-      [{ kind: 'huber', delta: 2 }, logits(), soft()],
-      [{ kind: 'box', variant: 'ciou' }, tf.tensor2d([[5, 5, 4, 6]]), tf.tensor2d([[6, 5, 4, 4]])],
-      [{ kind: 'dice' }, logits(), labels()],
+      [{ name: 'cross_entropy', labelSmoothing: 0.1, classWeights: weights }, logits(), labels()],
+      [{ name: 'bce', posWeight: 2 }, logits(), soft()],
+      [{ name: 'focal' }, logits(), soft()],
+      [{ name: 'focal', mode: 'multiclass', alpha: weights }, logits(), labels()],
+      [{ name: 'mse' }, logits(), soft()],
+      [{ name: 'l1' }, logits(), soft()],
+      [{ name: 'smooth_l1' }, logits(), soft()],
+      [{ name: 'huber', delta: 2 }, logits(), soft()],
+      [{ name: 'box', variant: 'ciou' }, tf.tensor2d([[5, 5, 4, 6]]), tf.tensor2d([[6, 5, 4, 4]])],
+      [{ name: 'dice' }, logits(), labels()],
     ];
     for (const [config, p, t] of cls) {
       const loss = makeLoss(config);
       const before = tf.memory().numTensors;
       const v = value(loss(p, t));
-      assert.ok(Number.isFinite(v), config.kind);
-      assert.equal(tf.memory().numTensors, before, config.kind);
+      assert.ok(Number.isFinite(v), config.name);
+      assert.equal(tf.memory().numTensors, before, config.name);
     }
   });
 });

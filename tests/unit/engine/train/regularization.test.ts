@@ -59,7 +59,7 @@ describe('gradient clipping', () => {
   });
 
   it('from a config, also for name-keyed maps', () => {
-    const { grads: out, globalNorm: n } = clipGradients({ w: tf.tensor1d([6, 8]) }, { kind: 'norm', maxNorm: 5 });
+    const { grads: out, globalNorm: n } = clipGradients({ w: tf.tensor1d([6, 8]) }, { mode: 'norm', value: 5 });
     assertAllClose(out.get('w')!.dataSync(), [3, 4], 1e-6);
     assertClose(value(n), 10);
     assertClose(value(globalNorm([tf.tensor1d([1, 2]), tf.tensor2d([[2]])])), 3);

@@ -58,27 +58,27 @@ def schedule_config(steps_per_epoch):
     """The run's schedule (src/shared/training/schedulePreview.ts scheduleConfig)."""
     s, lr = SETTINGS['schedule'], SETTINGS['lr']
     if s['name'] == 'constant':
-        return {'kind': 'constant', 'lr': lr}
+        return {'name': 'constant', 'lr': lr}
     if s['name'] == 'step':
-        return {'kind': 'step', 'lr': lr, 'stepSize': max(1, round(s['stepEpochs'])), 'gamma': s['gamma']}
+        return {'name': 'step', 'lr': lr, 'stepSize': max(1, round(s['stepEpochs'])), 'gamma': s['gamma']}
     if s['name'] == 'exponential':
-        return {'kind': 'exponential', 'lr': lr, 'gamma': s['gamma']}
+        return {'name': 'exponential', 'lr': lr, 'gamma': s['gamma']}
     if s['name'] == 'cosine':
-        return {'kind': 'cosine', 'lr': lr, 'warmupSteps': round(s['warmupEpochs'] * steps_per_epoch), 'warmupStartFactor': 0, 'minLr': lr * s['minLrFactor']}
-    return {'kind': 'oneCycle', 'maxLr': lr, 'pctStart': 0.3, 'divFactor': 25, 'finalDivFactor': 1e4}
+        return {'name': 'cosine', 'lr': lr, 'warmupSteps': round(s['warmupEpochs'] * steps_per_epoch), 'warmupStartFactor': 0, 'minLr': lr * s['minLrFactor']}
+    return {'name': 'onecycle', 'maxLr': lr, 'pctStart': 0.3, 'divFactor': 25, 'finalDivFactor': 1e4}
 
 
 def learning_rate_at(cfg, step, total_steps, steps_per_epoch):
     """Port of learningRateAt (src/shared/training/schedules.ts): the rate of a 0-based optimizer step."""
     epoch = step // steps_per_epoch
-    kind = cfg['kind']
-    if kind == 'constant':
+    name = cfg['name']
+    if name == 'constant':
         return cfg['lr']
-    if kind == 'step':
+    if name == 'step':
         return cfg['lr'] * cfg['gamma'] ** (epoch // cfg['stepSize'])
-    if kind == 'exponential':
+    if name == 'exponential':
         return cfg['lr'] * cfg['gamma'] ** epoch
-    if kind == 'cosine':
+    if name == 'cosine':
         w, f, base, min_lr = cfg['warmupSteps'], cfg['warmupStartFactor'], cfg['lr'], cfg['minLr']
         if step < w:
             return base * (f + (1 - f) * step / w)
@@ -106,39 +106,42 @@ def make_optimizer(model):
             {'params': [p for p in params if p.dim() <= 1], 'weight_decay': 0.0},
         ]
     lr = SETTINGS['lr']
-    kind = o['kind']
-    if kind == 'sgd':
-        return torch.optim.SGD(groups, lr=lr, momentum=o['momentum'], nesterov=o['nesterov'])
-    if kind == 'adagrad':
-        return torch.optim.Adagrad(groups, lr=lr, lr_decay=o['lrDecay'], initial_accumulator_value=o['initialAccumulator'], eps=o['eps'])
-    if kind == 'rmsprop':
-        return torch.optim.RMSprop(groups, lr=lr, alpha=o['alpha'], eps=o['eps'], momentum=o['momentum'], centered=o['centered'])
+    name = o['name']
+    if name == 'sgd':
+        return torch.optim.SGD(groups, lr=lr)
+    if name in ('momentum', 'nesterov'):
+        return torch.optim.SGD(groups, lr=lr, momentum=o['momentum'], nesterov=name == 'nesterov')
+    if name == 'adagrad':
+        return torch.optim.Adagrad(groups, lr=lr, lr_decay=o['lrDecay'], initial_accumulator_value=o['initialAccumulator'], eps=o['epsilon'])
+    if name == 'rmsprop':
+        return torch.optim.RMSprop(groups, lr=lr, alpha=o['alpha'], eps=o['epsilon'], momentum=o['momentum'], centered=o['centered'])
     betas = (o['beta1'], o['beta2'])
-    if kind == 'adam':
-        return torch.optim.Adam(groups, lr=lr, betas=betas, eps=o['eps'], amsgrad=o['amsgrad'])
-    return torch.optim.AdamW(groups, lr=lr, betas=betas, eps=o['eps'], amsgrad=o['amsgrad'])
+    if name == 'adam':
+        return torch.optim.Adam(groups, lr=lr, betas=betas, eps=o['epsilon'], amsgrad=o['amsgrad'])
+    return torch.optim.AdamW(groups, lr=lr, betas=betas, eps=o['epsilon'], amsgrad=o['amsgrad'])
 
 
 def loss_fn(logits, y):
     """The run's loss on logits (class axis 1, as PyTorch's losses expect)."""
     l = SETTINGS['loss']
-    kind = l['kind']
-    if kind == 'crossEntropy':
+    name = l['name']
+    if name == 'cross_entropy':
         return F.cross_entropy(logits, y, label_smoothing=l['labelSmoothing'])
     num_classes = logits.shape[1]
     onehot = F.one_hot(y, num_classes).movedim(-1, 1).to(logits.dtype)
-    if kind == 'binaryCrossEntropy':
+    if name == 'bce':
         target = onehot * (1 - l['labelSmoothing']) + 0.5 * l['labelSmoothing']
         return F.binary_cross_entropy_with_logits(logits, target)
-    if kind == 'focal':
+    if name == 'focal':
         logp = F.log_softmax(logits, dim=1)
         pt = (logp.exp() * onehot).sum(1)
         ce = -(logp * onehot).sum(1)
-        return ((1 - pt) ** l['gamma'] * ce).mean()
+        alpha = l.get('alpha')
+        return ((1 - pt) ** l['gamma'] * ce).mean() * (alpha if isinstance(alpha, (int, float)) else 1.0)
     probs = F.softmax(logits, dim=1)
-    if kind == 'mse':
+    if name == 'mse':
         return F.mse_loss(probs, onehot)
-    if kind == 'l1':
+    if name == 'l1':
         return F.l1_loss(probs, onehot)
     return F.smooth_l1_loss(probs, onehot, beta=l.get('beta', 1.0))
 

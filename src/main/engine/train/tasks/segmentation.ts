@@ -19,7 +19,7 @@ export const SAMPLE_MASKS = 8;
  */
 export function segmentationLoss(config: Pick<TrainConfig, 'loss' | 'segmentation'>): LossFn {
   const pixelConfig = lossConfig(config as TrainConfig, 'segmentation');
-  if (pixelConfig.kind !== 'crossEntropy' && pixelConfig.kind !== 'focal') {
+  if (pixelConfig.name !== 'cross_entropy' && pixelConfig.name !== 'focal') {
     throw new Error(`segmentation trains with cross_entropy or focal (plus Dice), not ${config.loss.name}`);
   }
   const pixel = makeLoss(pixelConfig);
