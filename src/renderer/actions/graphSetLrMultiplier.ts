@@ -1,0 +1,11 @@
+import { lrMultiplierSchema, lrMultiplierUpTo, setLrMultiplier } from '../../shared/graph/lrMultiplier';
+import { register } from './types';
+
+/**
+ * Sets the learning-rate multiplier of the given blocks (else the selection), or with `upTo` of that block and
+ * every block before it; 1 clears it. An invalid multiplier (0, negative) does nothing: the field says why.
+ */
+export default register('graph.setLrMultiplier', {
+  predicate: (s, p) => p !== undefined && lrMultiplierSchema.safeParse(p.multiplier).success && (Boolean(p.upTo) || (p.nodes ?? s.selection.nodes).length > 0),
+  perform: (s, p) => ({ ...s, doc: p.upTo ? lrMultiplierUpTo(s.doc, p.upTo, p.multiplier) : setLrMultiplier(s.doc, p.nodes ?? s.selection.nodes, p.multiplier) }),
+});
