@@ -4,6 +4,7 @@
  * a multiplier but freezing (NodeDoc.frozen), so it is refused with that hint.
  */
 import { z } from 'zod';
+import type { Analysis } from './analyze';
 import { upstreamOf } from './freeze';
 import type { GraphDoc, NodeDoc } from './types';
 
@@ -40,8 +41,11 @@ export function setLrMultiplier(graph: GraphDoc, ids: Iterable<string>, multipli
   };
 }
 
-/** Sets the multiplier on the node and every node before it ("everything up to here"). */
-export const lrMultiplierUpTo = (graph: GraphDoc, id: string, multiplier: number): GraphDoc => setLrMultiplier(graph, upstreamOf(graph, id), multiplier);
+/** Nodes with weights (a multiplier on the others would mean nothing and only clutter the summary). */
+export const withWeights = (analysis: Analysis, ids: Iterable<string>): string[] => [...ids].filter((id) => (analysis.nodes[id]?.cost?.params ?? 0) > 0);
+
+/** Sets the multiplier on the node and every node before it that has weights ("everything up to here"). */
+export const lrMultiplierUpTo = (graph: GraphDoc, analysis: Analysis, id: string, multiplier: number): GraphDoc => setLrMultiplier(graph, withWeights(analysis, upstreamOf(graph, id)), multiplier);
 
 /** "×0.1" — short, for badges and summaries (up to 3 significant digits). */
 export const formatLrMultiplier = (m: number): string => `×${Number(m.toPrecision(3))}`;

@@ -2,6 +2,7 @@
 // summary's words.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { analyze } from '../../../src/shared/graph/analyze';
 import { setFrozen } from '../../../src/shared/graph/freeze';
 import { describeLrMultipliers, lrMultiplierUpTo, lrMultiplierUses, parseLrMultiplier, setLrMultiplier } from '../../../src/shared/graph/lrMultiplier';
 import { restore } from '../../../src/shared/graph/restore';
@@ -47,14 +48,15 @@ describe('learning-rate multipliers in the graph', () => {
   });
 
   it('"up to here" sets the block and every block before it, nothing after', () => {
-    const g = lrMultiplierUpTo(resnet(), byLabel(resnet(), 'layer4.1.relu2').id, 0.1);
+    const g = lrMultiplierUpTo(resnet(), analyze(resnet()), byLabel(resnet(), 'layer4.1.relu2').id, 0.1);
     assert.equal(byLabel(g, 'conv1').lrMultiplier, 0.1);
     assert.equal(byLabel(g, 'layer3.0.conv1').lrMultiplier, 0.1);
     assert.ok(!('lrMultiplier' in byLabel(g, 'fc')));
+    assert.ok(!('lrMultiplier' in byLabel(g, 'relu')) && !('lrMultiplier' in byLabel(g, 'maxpool')), 'blocks without weights are left alone');
   });
 
   it('the run summary counts the blocks per multiplier (frozen blocks do not train, so they are left out)', () => {
-    let g = lrMultiplierUpTo(resnet(), byLabel(resnet(), 'layer1.1.relu2').id, 0.1);
+    let g = lrMultiplierUpTo(resnet(), analyze(resnet()), byLabel(resnet(), 'layer1.1.relu2').id, 0.1);
     g = setLrMultiplier(g, [byLabel(g, 'fc').id], 10);
     g = setFrozen(g, [byLabel(g, 'conv1').id], true);
     const uses = lrMultiplierUses(g.nodes);
