@@ -183,7 +183,7 @@ function GroupInspector({ doc, gid }: { doc: GraphDoc; gid: string }) {
       <IssueList issues={view.issuesByGroup.get(gid) ?? []} />
       {totals && totals.params > 0 && (
         <Row label="LR multiplier" help="Every block of the group trains at the run's learning rate × this (1 = the run's rate)" htmlFor="group-lr-mult">
-          <DraftInput<number> id="group-lr-mult" testId="group-lr-mult" className="num" step={0.1} value={commonLrMultiplier(members)} format={(m) => (Number.isNaN(m) ? '' : String(m))} placeholder="mixed" parse={parseLrMultiplier} onCommit={(multiplier) => run('graph.setLrMultiplier', { nodes: members.map((n) => n.id), multiplier })} />
+          <DraftInput<number> id="group-lr-mult" testId="group-lr-mult" className="num" step={0.1} value={commonLrMultiplier(members.filter((n) => (view.analysis.nodes[n.id]?.cost?.params ?? 0) > 0))} format={(m) => (Number.isNaN(m) ? '' : String(m))} placeholder="mixed" parse={parseLrMultiplier} onCommit={(multiplier) => run('graph.setLrMultiplier', { nodes: members.map((n) => n.id), multiplier })} />
         </Row>
       )}
       <div className="button-row">
