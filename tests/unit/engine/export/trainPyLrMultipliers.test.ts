@@ -1,5 +1,6 @@
 // The exported train.py trains with the blocks' learning-rate multipliers: one param group per (decay,
-// multiplier), each at the scheduled rate × its multiplier; a ×0.1 block's SGD update is 0.1 × its update at ×1.
+// multiplier), each at the scheduled rate × its multiplier at every step of the schedule; a ×0.1 block's SGD
+// update is 0.1 × its update at ×1.
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -45,11 +46,21 @@ def step(lr_mults):
     return {n: p.detach() - start[n] for n, p in m.named_parameters()}
 scaled, plain = step(mults), step({})
 worst = {n: (scaled[n] - scale_of[n] * plain[n]).abs().max().item() / max(1e-30, plain[n].abs().max().item()) for n in plain}
-print(json.dumps({'mults': mults, 'scale_of': scale_of, 'groups': groups, 'worst': worst}))
+# Four steps of the cosine schedule: every group at the scheduled rate × its multiplier at every step.
+seen = []
+plain_step = torch.optim.SGD.step
+def recording_step(self, *a, **k):
+    seen.append([[g['lr_scale'], g['lr']] for g in self.param_groups])
+    return plain_step(self, *a, **k)
+torch.optim.SGD.step = recording_step
+train.SETTINGS['lr_multipliers'] = mults
+train.train(copy.deepcopy(m0), torch.cat([x, x]), torch.cat([y, y]), epochs=2)
+scheduled = [train.learning_rate_at(train.schedule_config(2), s, 4, 2) for s in range(4)]
+print(json.dumps({'mults': mults, 'scale_of': scale_of, 'groups': groups, 'worst': worst, 'seen': seen, 'scheduled': scheduled}))
 `;
 
 describe('train.py with learning-rate multipliers (python3-torch)', { skip: PYTHON ? false : 'no python3 with torch' }, () => {
-  test('one param group per multiplier; a ×0.1 block steps 0.1 × as far', { timeout: 300_000 }, async () => {
+  test('one param group per multiplier, the schedule keeps the ratios; a ×0.1 block steps 0.1 × as far', { timeout: 300_000 }, async () => {
     let graph = templateById('lenet')!.build();
     graph = setLrMultiplier(graph, [idOf(graph, 'conv1')], 0.1);
     graph = setLrMultiplier(graph, [idOf(graph, 'fc1')], 3);
@@ -64,11 +75,16 @@ describe('train.py with learning-rate multipliers (python3-torch)', { skip: PYTH
     }
     assert.match(readFileSync(join(dir, 'train.py'), 'utf8'), /g\['lr'\] = lr \* g\['lr_scale'\]/);
     const out = execFileSync(PYTHON!, ['-c', CHECK(dir)], { encoding: 'utf8' }).trim().split('\n').pop()!;
-    const r = JSON.parse(out) as { mults: Record<string, number>; scale_of: Record<string, number>; groups: number[][]; worst: Record<string, number> };
+    const r = JSON.parse(out) as { mults: Record<string, number>; scale_of: Record<string, number>; groups: number[][]; worst: Record<string, number>; seen: [number, number][][]; scheduled: number[] };
     assert.deepEqual(r.mults, { conv1: 0.1, fc1: 3 });
     assert.deepEqual<Record<string, number>>(r.scale_of, { 'conv1.weight': 0.1, 'conv1.bias': 0.1, 'conv2.weight': 1, 'conv2.bias': 1, 'fc1.weight': 3, 'fc1.bias': 3, 'fc2.weight': 1, 'fc2.bias': 1, 'fc3.weight': 1, 'fc3.bias': 1 });
     // (decay, multiplier) groups: weights and biases apart, at ×0.1, ×1 and ×3 (SGD's default decay is 0).
     assert.deepEqual(r.groups, [[0.1, 0, 1], [0.1, 0, 1], [1, 0, 3], [1, 0, 3], [3, 0, 1], [3, 0, 1]]);
+    assert.equal(r.seen.length, 4);
+    assert.ok(r.scheduled[3] < r.scheduled[0] * 0.9, `the cosine schedule decays: ${r.scheduled}`);
+    r.seen.forEach((groups, step) => {
+      for (const [scale, lr] of groups) assert.ok(Math.abs(lr - scale * r.scheduled[step]) <= 1e-12, `step ${step}: a ×${scale} group at ${lr}, expected ${scale} × ${r.scheduled[step]}`);
+    });
     for (const [name, worst] of Object.entries(r.worst)) assert.ok(worst < 1e-5, `${name}: update differs from ${r.scale_of[name]} × its update at ×1 by ${worst} (relative)`);
   });
 });
