@@ -1,19 +1,36 @@
 """torch.optim and gradient clipping with the lab's settings (src/main/engine/train/optimizers.ts follows torch.optim's update rules).
 
 Weight decay applies only to the parameters the lab decays (not biases and norm parameters, unless
-decayBiasAndNorm): the lab sends that rule per parameter.
+decayBiasAndNorm): the lab sends that rule per parameter, and each parameter's learning-rate multiplier (its
+block's lrMultiplier): one param group per (decay, multiplier), as torch.optim's discriminative rates.
 """
 import torch
 
 
-def make_optimizer(cfg, params, decays, lr):
-    """params: list of tensors; decays: list of bools (weight decay applies)."""
+def param_groups(params, decays, scales, wd):
+    """One group per (decay, learning-rate multiplier), decayed ones first. Each group keeps its multiplier as
+    'lr_scale': the step sets its lr to the scheduled rate × lr_scale (set_learning_rate), so a schedule keeps
+    the ratios between groups."""
+    groups = {}
+    for p, d, s in zip(params, decays, scales):
+        key = (bool(d), float(s))
+        if key not in groups:
+            groups[key] = {'params': [], 'weight_decay': wd if d else 0.0, 'lr_scale': float(s)}
+        groups[key]['params'].append(p)
+    # Decayed groups first (stable), so without multipliers the groups are the two they always were: a checkpoint's
+    # optimizer state lists its groups in order.
+    return [g for _, g in sorted(groups.items(), key=lambda kv: not kv[0][0])]
+
+
+def set_learning_rate(opt, lr):
+    for g in opt.param_groups:
+        g['lr'] = lr * g.get('lr_scale', 1.0)
+
+
+def make_optimizer(cfg, params, decays, lr, scales=None):
+    """params: list of tensors; decays: list of bools (weight decay applies); scales: learning-rate multipliers."""
     wd = cfg.get('weightDecay', 0.0)
-    groups = [
-        {'params': [p for p, d in zip(params, decays) if d], 'weight_decay': wd},
-        {'params': [p for p, d in zip(params, decays) if not d], 'weight_decay': 0.0},
-    ]
-    groups = [g for g in groups if g['params']]
+    groups = param_groups(params, decays, scales or [1.0] * len(params), wd)
     name = cfg['name']  # the lab's optimizer names (src/shared/training/config.ts OPTIMIZERS)
     if name == 'sgd':
         return torch.optim.SGD(groups, lr=lr)

@@ -39,7 +39,7 @@ class Runner:
         import torch
 
         from .losses import make_loss
-        from .optim import clip_gradients, make_optimizer
+        from .optim import clip_gradients, make_optimizer, set_learning_rate
 
         self.clip_gradients = clip_gradients
         from .probes import Probes
@@ -70,7 +70,8 @@ class Runner:
         trainable = {id(p) for p in self.params}
         for p in self.model.parameters():
             p.requires_grad_(id(p) in trainable)
-        self.opt = make_optimizer(init['optimizer'], self.params, decays, 0.0)
+        self.opt = make_optimizer(init['optimizer'], self.params, decays, 0.0, [p.get('lrScale', 1.0) for p in init['params']])
+        self.set_learning_rate = set_learning_rate
         self.loss_fn = make_loss(init['loss'])
         # Detection and segmentation: the lab's task losses (tasks.py); classification: the configured loss.
         self.task_loss = None
@@ -120,8 +121,7 @@ class Runner:
         model.train()
         for m in self.frozen_eval:
             m.eval()
-        for g in self.opt.param_groups:
-            g['lr'] = h['lr']
+        self.set_learning_rate(self.opt, h['lr'])
         if probing:
             model.netsmith_taps = {}
         outputs = self._outputs(model(x))

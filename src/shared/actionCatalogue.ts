@@ -62,6 +62,7 @@ export const ACTION_CATALOGUE = catalogue({
   'graph.setFrozen': { label: 'Freeze / unfreeze selected blocks', category: 'Graph' },
   'graph.freezeUpTo': { label: 'Freeze everything up to here', category: 'Graph' },
   'graph.unfreezeAll': { label: 'Unfreeze all blocks', category: 'Graph' },
+  'graph.setLrMultiplier': { label: 'Set learning-rate multiplier', category: 'Graph', palette: false },
   'graph.setMeta': { label: 'Graph settings', category: 'Graph', palette: false },
   'graph.setParam': { label: 'Set parameter', category: 'Graph', palette: false },
   'group.create': { label: 'Group selection…', category: 'Group', keys: ['Mod+G'] },

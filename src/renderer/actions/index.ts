@@ -38,6 +38,7 @@ import graphSelect from './graphSelect';
 import graphSetLabel from './graphSetLabel';
 import graphSetMeta from './graphSetMeta';
 import graphSetFrozen from './graphSetFrozen';
+import graphSetLrMultiplier from './graphSetLrMultiplier';
 import graphSetParam from './graphSetParam';
 import graphUnfreezeAll from './graphUnfreezeAll';
 import groupCreate from './groupCreate';
@@ -105,6 +106,7 @@ export const ACTIONS: readonly Action<never>[] = [
   graphSetLabel,
   graphSetMeta,
   graphSetFrozen,
+  graphSetLrMultiplier,
   graphSetParam,
   graphUnfreezeAll,
   groupCreate,

@@ -37,6 +37,8 @@ export interface ActionPayloads {
   'graph.setLabel': { node: string; label: string };
   'graph.setMeta': Partial<GraphMeta>;
   'graph.setFrozen': { nodes?: string[]; frozen?: boolean } | undefined;
+  /** `upTo`: that block and every block before it; else `nodes`, else the selection. */
+  'graph.setLrMultiplier': { nodes?: string[]; upTo?: string; multiplier: number };
   'graph.setParam': { node: string; param: string; value: unknown };
   'group.rename': { group: string; name: string };
   'group.saveToLibrary': GroupTarget;

@@ -1,6 +1,7 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useContext, type CSSProperties } from 'react';
 import { blockByType } from '../../shared/blocks';
+import { formatLrMultiplier } from '../../shared/graph/lrMultiplier';
 import type { NodeDoc } from '../../shared/graph/types';
 import { analysisOf } from '../core/analysis';
 import { formatCount, formatFlops, shapeText } from '../core/format';
@@ -64,6 +65,11 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
           {overlay && (
             <span className="overlay-badge" title={overlay.title} data-testid={`overlay-${id}`}>
               {overlay.label}
+            </span>
+          )}
+          {data.lrMultiplier !== undefined && data.lrMultiplier !== 1 && !data.frozen && (
+            <span className="block-lr" title={`Trains at the run's learning rate ${formatLrMultiplier(data.lrMultiplier)}`} data-testid={`lr-mult-${id}`}>
+              {formatLrMultiplier(data.lrMultiplier)} lr
             </span>
           )}
           {info?.cost && info.cost.params > 0 && <span title="Parameters">{formatCount(info.cost.params)}</span>}

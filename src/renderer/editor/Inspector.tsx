@@ -1,7 +1,7 @@
 import { shortcutOf } from '../../shared/actionCatalogue';
 import { blockByType } from '../../shared/blocks';
 import { formatShapeWithBatch } from '../../shared/blocks/shapeMath';
-import { TASKS, type GraphDoc, type Issue, type Task } from '../../shared/graph/types';
+import { TASKS, type GraphDoc, type Issue, type NodeDoc, type Task } from '../../shared/graph/types';
 import { analysisOf } from '../core/analysis';
 import { seal } from '../core/history';
 import { displayShortcut } from '../core/keys';
@@ -15,6 +15,7 @@ import { DraftInput, ParamControl, parseInts, Row } from './fields';
 import { FAMILY_NAMES } from './Palette';
 import { plural } from '../../shared/plural';
 import { freezeTotals } from '../../shared/graph/freeze';
+import { formatLrMultiplier, lrMultiplierOf, parseLrMultiplier } from '../../shared/graph/lrMultiplier';
 
 /** The right-hand panel: the selected block, group, connection, or the graph's settings. */
 export function Inspector() {
@@ -103,10 +104,21 @@ function NodeInspector({ doc, id }: { doc: GraphDoc; id: string }) {
           <input id="node-frozen" type="checkbox" data-testid="node-frozen" checked={Boolean(node.frozen)} onChange={(e) => run('graph.setFrozen', { nodes: [id], frozen: e.target.checked })} />
         </Row>
       )}
+      {/* --- learning-rate multiplier (lr-mult) --- */}
+      {info?.cost && info.cost.params > 0 && !node.frozen && (
+        <Row label="LR multiplier" help="This block trains at the run's learning rate × this (e.g. 0.1 for a pretrained backbone, 1 for a new head); the schedule keeps the ratio. 0 would be freezing: use Frozen" htmlFor="node-lr-mult">
+          <DraftInput<number> id="node-lr-mult" testId="node-lr-mult" className="num" step={0.1} value={lrMultiplierOf(node)} format={String} parse={parseLrMultiplier} onCommit={(multiplier) => run('graph.setLrMultiplier', { nodes: [id], multiplier })} onBlur={sealStep} />
+        </Row>
+      )}
       <div className="button-row">
         <button className="btn" data-testid="freeze-up-to" title="Freeze this block and every block before it" onClick={() => run('graph.freezeUpTo', { node: id })}>
           <Icon name="lock" size={14} /> Freeze everything up to here
         </button>
+        {info?.cost && info.cost.params > 0 && !node.frozen && (
+          <button className="btn" data-testid="lr-mult-up-to" title={`Train this block and every block before it at the learning rate ${formatLrMultiplier(lrMultiplierOf(node))}`} onClick={() => run('graph.setLrMultiplier', { upTo: id, multiplier: lrMultiplierOf(node) })}>
+            lr {formatLrMultiplier(lrMultiplierOf(node))} up to here
+          </button>
+        )}
       </div>
       {def && Object.keys(def.params).length > 0 && (
         <section className="inspector-section">
@@ -125,6 +137,12 @@ function NodeInspector({ doc, id }: { doc: GraphDoc; id: string }) {
     </div>
   );
 }
+
+/** The members' multiplier when they share one, else NaN (the field shows "mixed"). */
+const commonLrMultiplier = (members: readonly NodeDoc[]): number => {
+  const ms = new Set(members.map(lrMultiplierOf));
+  return ms.size === 1 ? [...ms][0] : NaN;
+};
 
 function GroupInspector({ doc, gid }: { doc: GraphDoc; gid: string }) {
   const run = useRun();
@@ -163,6 +181,11 @@ function GroupInspector({ doc, gid }: { doc: GraphDoc; gid: string }) {
         <Stat label="Activations" value={totals ? formatBytes(totals.activations * 4) : '—'} />
       </div>
       <IssueList issues={view.issuesByGroup.get(gid) ?? []} />
+      {totals && totals.params > 0 && (
+        <Row label="LR multiplier" help="Every block of the group trains at the run's learning rate × this (1 = the run's rate)" htmlFor="group-lr-mult">
+          <DraftInput<number> id="group-lr-mult" testId="group-lr-mult" className="num" step={0.1} value={commonLrMultiplier(members.filter((n) => (view.analysis.nodes[n.id]?.cost?.params ?? 0) > 0))} format={(m) => (Number.isNaN(m) ? '' : String(m))} placeholder="mixed" parse={parseLrMultiplier} onCommit={(multiplier) => run('graph.setLrMultiplier', { nodes: members.map((n) => n.id), multiplier })} />
+        </Row>
+      )}
       <div className="button-row">
         <button className="btn" data-testid="group-collapse" onClick={() => run('group.toggleCollapse', { group: gid })}>
           <Icon name={g.collapsed ? 'expand' : 'collapse'} size={14} /> {g.collapsed ? 'Expand' : 'Collapse'}

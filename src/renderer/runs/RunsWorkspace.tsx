@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LogEvent, RunSummary } from '../../shared/api';
+import { describeLrMultipliers } from '../../shared/graph/lrMultiplier';
 import { useEditor } from '../app/context';
 import { ago } from '../core/format';
 import { Icon } from '../app/Icon';
@@ -410,6 +411,11 @@ function RunsWorkspaceView() {
                           {r.frozenBlocks ? ` · ${r.frozenBlocks} frozen` : ''}
                         </span>
                       )}
+                      {r.lrMultipliers?.length ? (
+                        <span className="run-start-chip muted" data-testid="run-lr-mult" title={`Blocks trained at the scheduled learning rate × their multiplier: ${describeLrMultipliers(r.lrMultipliers)}`}>
+                          {describeLrMultipliers(r.lrMultipliers)}
+                        </span>
+                      ) : null}
                     </td>
                     <td>
                       <span className={`pill state-${r.state}`}>{r.state}</span>

@@ -82,7 +82,7 @@ export function restore(input: unknown): RestoreResult {
       notes.push(`'${n.label || n.id}': removed from missing group '${group}'`);
       group = undefined;
     }
-    return { id: n.id, type: n.type, v: def.version, ...(n.label ? { label: n.label } : {}), params, position: n.position ?? { x: 0, y: 0 }, ...(group ? { group } : {}), ...(n.init && n.init !== 'auto' ? { init: n.init } : {}), ...(n.frozen ? { frozen: true } : {}) };
+    return { id: n.id, type: n.type, v: def.version, ...(n.label ? { label: n.label } : {}), params, position: n.position ?? { x: 0, y: 0 }, ...(group ? { group } : {}), ...(n.init && n.init !== 'auto' ? { init: n.init } : {}), ...(n.frozen ? { frozen: true } : {}), ...(n.lrMultiplier !== undefined && n.lrMultiplier !== 1 ? { lrMultiplier: n.lrMultiplier } : {}) };
   });
 
   const edges: EdgeDoc[] = [];

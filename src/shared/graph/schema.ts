@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lrMultiplierSchema } from './lrMultiplier';
 import { NODE_INITS, TASKS } from './types';
 
 const id = z.string().min(1, 'must be a non-empty string');
@@ -25,6 +26,7 @@ export const looseGraphSchema = z.object({
       group: z.string().optional(),
       init: z.enum(NODE_INITS).optional(),
       frozen: z.boolean().optional(),
+      lrMultiplier: lrMultiplierSchema.optional(),
     }),
   ),
   edges: z.array(

@@ -26,6 +26,8 @@ export interface NodeDoc {
   init?: NodeInit;
   /** Frozen: training leaves this block's weights as they are (fine-tuning a pretrained backbone). */
   frozen?: boolean;
+  /** Learning-rate multiplier (> 0; absent = 1): the block trains at the run's rate × this (discriminative fine-tuning). */
+  lrMultiplier?: number;
 }
 
 export const NODE_INITS = ['auto', 'he_normal', 'he_uniform', 'glorot_normal', 'glorot_uniform', 'normal', 'zeros'] as const;

@@ -4,6 +4,7 @@
  * (the renderer's status bar, the worker's start message) is a `Pick` of these.
  */
 import { z } from 'zod';
+import { lrMultiplierUses, type LrMultiplierUse } from '../graph/lrMultiplier';
 import { TASKS, type GraphDoc, type Task } from '../graph/types';
 import { runIdSchema } from '../ids';
 
@@ -92,6 +93,8 @@ export type RunSummary = Pick<RunRecord, 'id' | 'name' | 'state' | 'createdAt' |
     weightsFrom?: string;
     /** Blocks the run kept frozen. */
     frozenBlocks?: number;
+    /** Learning-rate multipliers other than 1 the run's blocks trained at (describeLrMultipliers words them). */
+    lrMultipliers?: LrMultiplierUse[];
   };
 
 /** A run's page: its summary, settings, graph, classes and thinned telemetry log (the events, typed in api.ts). */
@@ -130,8 +133,10 @@ export function summaryOf(r: RunRecord): RunSummary {
 }
 
 /** Pretrained weights and frozen blocks, for the Runs table. */
-function startOf(r: RunRecord): Pick<RunSummary, 'weightsFrom' | 'frozenBlocks'> {
+function startOf(r: RunRecord): Pick<RunSummary, 'weightsFrom' | 'frozenBlocks' | 'lrMultipliers'> {
   const from = typeof r.config.initFrom === 'string' ? r.config.initFrom.split(/[\\/]/).filter(Boolean).pop() : undefined;
-  const frozen = Array.isArray(r.graph?.nodes) ? r.graph.nodes.filter((n) => n?.frozen === true).length : 0;
-  return { ...(from ? { weightsFrom: from } : {}), ...(frozen ? { frozenBlocks: frozen } : {}) };
+  const nodes = Array.isArray(r.graph?.nodes) ? r.graph.nodes : [];
+  const frozen = nodes.filter((n) => n?.frozen === true).length;
+  const multipliers = lrMultiplierUses(nodes.filter((n) => n && typeof n === 'object'));
+  return { ...(from ? { weightsFrom: from } : {}), ...(frozen ? { frozenBlocks: frozen } : {}), ...(multipliers.length ? { lrMultipliers: multipliers } : {}) };
 }

@@ -20,6 +20,7 @@ import { makeSchedule } from '../train/schedules';
 import { probeTargets } from '../train/targets';
 import { EpochEnd } from '../train/epochEnd';
 import { inferenceWhenFrozen } from '../train/frozen';
+import { lrScalesOf } from '../train/lrMultipliers';
 import { baseOfLayer } from '../compile/naming';
 import type { Evaluation } from '../train/tasks/types';
 import { NonFiniteError, saveArtifacts, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
@@ -86,14 +87,15 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
   const variables = model.trainableWeights;
   const layerOfVariable = new Map<string, string>();
   for (const layer of model.layers) for (const w of layer.trainableWeights) layerOfVariable.set(w.name, layer.name);
+  const lrScales = lrScalesOf(model);
   const optCfg = OptimizerConfigSchema.parse(optimizerConfig(config));
   const seen = new Set<string>();
-  const params = variables.flatMap((v) => {
+  const params = variables.flatMap((v, i) => {
     const key = map.keyOf.get(v.name)!;
     if (seen.has(key)) return [];
     seen.add(key);
     const ruleOf = { name: (v.read() as tf.Variable).name, shape: v.shape as number[] };
-    return [{ key, layer: layerOfVariable.get(v.name) ?? v.name, decay: optCfg.decayBiasAndNorm || !isBiasOrNormParam(ruleOf), l1: !isBiasOrNormParam(ruleOf) }];
+    return [{ key, layer: layerOfVariable.get(v.name) ?? v.name, decay: optCfg.decayBiasAndNorm || !isBiasOrNormParam(ruleOf), l1: !isBiasOrNormParam(ruleOf), lrScale: lrScales[i] }];
   });
   const frozenBases = new Set(model.layers.filter((l) => inferenceWhenFrozen(l)).map((l) => baseOfLayer(l.name)));
   const targets = config.probeEvery > 0 ? torchProbeTargets(compiled, probeTargets(compiled), exported.nodeVars, map.keyOf) : [];

@@ -17,6 +17,9 @@ type TrainOptimizerName = (typeof OPTIMIZERS)[number];
 //             θ ← θ − η/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)
 //   adamw     θ ← θ − ηλθ (decoupled), then the Adam step without L2
 //
+// A variable's learning-rate multiplier m (its block's lrMultiplier) replaces η by η·m everywhere above,
+// as a PyTorch param group with lr = η·m does (AdamW's decay then is η·m·λ).
+//
 // Note ε sits outside the square root (PyTorch), not inside as in Keras/TF. Weight decay (λ) skips biases
 // and norm parameters unless `decayBiasAndNorm` is set. Each variable keeps its own step count t, so a layer
 // unfrozen late starts with proper bias correction.
@@ -116,6 +119,8 @@ export abstract class Optimizer {
   private readonly varSteps: number[];
   private readonly slotVars = new Map<string, tf.Variable[]>();
   private readonly decayMask: boolean[];
+  /** Per-variable learning-rate multipliers (blocks' lrMultiplier; 1 by default): variable i steps with lr × lrScale[i]. */
+  private lrScale: number[];
 
   protected constructor(
     readonly variables: readonly tf.Variable[],
@@ -127,6 +132,7 @@ export abstract class Optimizer {
     const names = new Set(variables.map((v) => v.name));
     if (names.size !== variables.length) throw new Error('optimizer variables must have distinct names');
     this.varSteps = variables.map(() => 0);
+    this.lrScale = variables.map(() => 1);
     this.decayMask = variables.map((v) => decayBiasAndNorm || !isBiasOrNormParam(v));
     for (const slot of slotNames) {
       this.slotVars.set(
@@ -134,6 +140,17 @@ export abstract class Optimizer {
         variables.map((v) => tf.tidy(() => tf.variable(tf.fill(v.shape, slotInit(slot), 'float32'), false))),
       );
     }
+  }
+
+  /**
+   * Per-variable learning-rate multipliers, as PyTorch's param groups with lr × m: every use of the rate in the
+   * update (the step, AdamW's decoupled decay, Adagrad's decayed rate) sees the variable's own rate.
+   */
+  setLrScales(scales: readonly number[]): void {
+    if (scales.length !== this.variables.length) throw new Error(`${scales.length} learning-rate multipliers for ${this.variables.length} variables`);
+    const bad = scales.findIndex((m) => !Number.isFinite(m) || m <= 0);
+    if (bad >= 0) throw new Error(`the learning-rate multiplier of ${this.variables[bad].name} must be a finite number > 0, got ${scales[bad]}`);
+    this.lrScale = [...scales];
   }
 
   /** Number of applyGradients calls so far. */
@@ -152,7 +169,12 @@ export abstract class Optimizer {
     this.steps++;
     const names: string[] = [];
     const norms = tf.tidy(() => {
-      const lrScalar = tf.scalar(lr);
+      const lrScalars = new Map<number, tf.Scalar>();
+      const lrOf = (scale: number): tf.Scalar => {
+        let t = lrScalars.get(scale);
+        if (!t) lrScalars.set(scale, (t = tf.scalar(lr * scale)));
+        return t;
+      };
       const updateNorms: tf.Scalar[] = [];
       const weightNorms: tf.Scalar[] = [];
       this.variables.forEach((v, i) => {
@@ -163,7 +185,8 @@ export abstract class Optimizer {
         }
         this.varSteps[i]++;
         const decayed = this.decayMask[i] ? this.weightDecay : 0;
-        const next = this.update(i, v, tf.cast(g, 'float32'), decayed, { lr: lrScalar, lrValue: lr, step: this.varSteps[i] });
+        const scale = this.lrScale[i];
+        const next = this.update(i, v, tf.cast(g, 'float32'), decayed, { lr: lrOf(scale), lrValue: lr * scale, step: this.varSteps[i] });
         if (options.stats) {
           names.push(v.name);
           updateNorms.push(tf.norm(next.sub(v)) as tf.Scalar);
@@ -364,8 +387,14 @@ export class AdamOptimizer extends Optimizer {
   }
 }
 
-export function createOptimizer(config: OptimizerConfigInput, variables: readonly tf.Variable[]): Optimizer {
-  const c = OptimizerConfigSchema.parse(config);
+/** `lrScales`: one learning-rate multiplier per variable (train/lrMultipliers.ts), all 1 when absent. */
+export function createOptimizer(config: OptimizerConfigInput, variables: readonly tf.Variable[], options: { lrScales?: readonly number[] } = {}): Optimizer {
+  const opt = newOptimizer(OptimizerConfigSchema.parse(config), variables);
+  if (options.lrScales) opt.setLrScales(options.lrScales);
+  return opt;
+}
+
+function newOptimizer(c: OptimizerConfig, variables: readonly tf.Variable[]): Optimizer {
   switch (c.name) {
     case 'sgd':
     case 'momentum':

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/types';
 import { clipGradients } from './clipping';
 import { optimizerConfig, scheduleConfig } from './configMap';
 import { headOfBatch, ownRows, type ParallelGradients } from './parallel';
+import { lrScalesOf } from './lrMultipliers';
 import { createOptimizer, type OptimizerState } from './optimizers';
 import { buildProbeModel, collectProbe, type ProbeTarget } from './probes';
 import { l1Penalty, regularizedWeights } from './regularization';
@@ -148,7 +149,8 @@ export async function train(opts: {
   const stepsPerEpoch = trainIter.batches;
   const totalSteps = stepsPerEpoch * config.epochs;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = createOptimizer(optimizerConfig(config), variables);
+  // Blocks with a learning-rate multiplier (applyLrMultipliers) step at lr × it; the schedule keeps the ratios.
+  const optimizer = createOptimizer(optimizerConfig(config), variables, { lrScales: lrScalesOf(model) });
   if (opts.resume) optimizer.setState(opts.resume.optimizer);
   const lrAt = makeSchedule(scheduleConfig(config, stepsPerEpoch), totalSteps, stepsPerEpoch);
   const l1Weights = config.regularization.l1 > 0 ? regularizedWeights(variables).map((v) => v as tf.Tensor) : [];

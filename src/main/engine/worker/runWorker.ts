@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { withNormalization } from '../data/withNormalization';
 import { applyFreeze } from '../train/frozen';
+import { applyLrMultipliers } from '../train/lrMultipliers';
 import { initFrom, resolveInitSource } from '../weights/initFrom';
 import * as tf from '@tensorflow/tfjs';
 import type { LabEvent } from '../../../shared/api';
@@ -136,6 +137,8 @@ async function main(): Promise<void> {
   const freeze = applyFreeze(compiled, graph, config.frozenBatchNorm);
   if (freeze.layers.length) emit({ type: 'log', runId, level: 'info', message: `Frozen: ${freeze.layers.length} layers, ${freeze.frozen.toLocaleString('en-US')} parameters fixed, ${freeze.trainable.toLocaleString('en-US')} trainable; BatchNorm in frozen blocks ${config.frozenBatchNorm === 'update' ? 'keeps updating its running statistics' : 'uses its running statistics'}.` });
   // --- end pretrained weights and frozen blocks ---
+  const lrMultipliers = applyLrMultipliers(compiled, graph);
+  if (lrMultipliers.layers) emit({ type: 'log', runId, level: 'info', message: `Learning-rate multipliers: ${lrMultipliers.text} (${lrMultipliers.layers} layers train at the scheduled rate × their block's multiplier).` });
 
   let resume: ResumeState | undefined;
   if (start.resumeFrom) {

@@ -45,7 +45,7 @@ export interface PytorchResult {
   /** Per expanded node: the Python variable forward() gives its output, and those of its inputs. */
   nodeVars: Map<string, { output: string; inputs: string[] }>;
   /** Every module attribute of the class: its name, the node's layer base name (its label path) and block type. */
-  modules: { name: string; base: string; type: string }[];
+  modules: { name: string; base: string; type: string; /** The graph node it comes from (a copy's original). */ node: string }[];
 }
 
 export interface PytorchExportOptions {
@@ -127,7 +127,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
     const title = `${nodeName(node)} (${node.type})`;
     if (part.module) {
       init.push(`        self.${name} = ${part.module}  # ${title}`);
-      modules.push({ name, base, type: node.type });
+      modules.push({ name, base, type: node.type, node: analysis.expanded.origin.get(id) ?? id });
       for (const [k, w] of Object.entries(part.state ?? {})) state[`${name}.${k}`] = w;
     }
     // The model input is forward's argument `x`.
@@ -175,6 +175,12 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
   return { modelPy, weights: encodeSafetensors(state, { generatedBy: 'Netsmith' }), className, foldedBatchNorms: folded.size, nodeVars, modules };
 }
 
+/** The learning-rate multiplier of every module whose block has one other than 1 (train.py's param groups). */
+function moduleLrMultipliers(graph: GraphDoc, modules: PytorchResult['modules']): Record<string, number> {
+  const byNode = new Map(graph.nodes.filter((n) => n.lrMultiplier !== undefined && n.lrMultiplier !== 1 && !n.frozen).map((n) => [n.id, n.lrMultiplier!]));
+  return Object.fromEntries(modules.filter((m) => byNode.has(m.node)).map((m) => [m.name, byNode.get(m.node)!]));
+}
+
 const pyTuple = (v: number[]): string => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
 
 /** CLASSES (output order) and the preprocessing's MEAN/STD, when known. */
@@ -192,10 +198,10 @@ function pythonDataConstants(info: ModelInfoFile): string[] {
  */
 export function pytorchFiles(graph: GraphDoc, model: tf.LayersModel, config: unknown = {}, options: { fuseBatchNorm?: boolean; source?: ModelSource } = {}): ExportFiles {
   const info = modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NCHW');
-  const { modelPy, weights, className, foldedBatchNorms } = exportPytorch(graph, model, options);
+  const { modelPy, weights, className, foldedBatchNorms, modules } = exportPytorch(graph, model, options);
   const parsed = trainConfigSchema.safeParse(config ?? {});
   const c: TrainConfig = parsed.success ? parsed.data : trainConfigSchema.parse({});
-  const train = trainPy({ className, task: graph.meta.task, config: c, optimizer: optimizerConfig(c), loss: lossConfig(c, graph.meta.task) });
+  const train = trainPy({ className, task: graph.meta.task, config: c, optimizer: optimizerConfig(c), loss: lossConfig(c, graph.meta.task), lrMultipliers: moduleLrMultipliers(graph, modules) });
   const [h, w, ch] = graph.meta.input.shape;
   const readme = [
     `# PyTorch model exported by Netsmith`,
