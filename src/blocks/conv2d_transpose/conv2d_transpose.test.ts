@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { conv2d } from '../../../src/blocks/conv2d/definition';
-import { conv2dTranspose } from '../../../src/blocks/conv2d_transpose/definition';
-import { depthwiseConv2d } from '../../../src/blocks/depthwise_conv2d/definition';
-import { separableConv2d } from '../../../src/blocks/separable_conv2d/definition';
-import { rejectsParams, run, throwsShape } from './harness';
+import { conv2d } from '../conv2d/definition';
+import { conv2dTranspose } from './definition';
+import { depthwiseConv2d } from '../depthwise_conv2d/definition';
+import { separableConv2d } from '../separable_conv2d/definition';
+import { rejectsParams, run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 describe('core/conv2d', () => {
   it('3×3, 3→16 on 32×32 same: 448 params, 442,368 MACs', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dense } from '../../../src/blocks/dense/definition';
-import { classify, segment } from '../../../src/blocks/heads/definition';
-import { yoloHead } from '../../../src/blocks/yolo_head/definition';
-import { run, throwsShape } from './harness';
+import { dense } from '../dense/definition';
+import { classify, segment } from '../heads/definition';
+import { yoloHead } from './definition';
+import { run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 describe('core/dense', () => {
   it('per token on sequences', () => {

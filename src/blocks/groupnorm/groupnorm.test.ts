@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { batchNorm } from '../../../src/blocks/batchnorm/definition';
-import { groupNorm } from '../../../src/blocks/groupnorm/definition';
-import { layerNorm } from '../../../src/blocks/layernorm/definition';
-import { rejectsParams, run, throwsShape } from './harness';
+import { batchNorm } from '../batchnorm/definition';
+import { groupNorm } from './definition';
+import { layerNorm } from '../layernorm/definition';
+import { rejectsParams, run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 describe('norm/batchnorm', () => {
   it('2·C learnable + 2·C running statistics', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cbam } from '../../../src/blocks/cbam/definition';
-import { coordAttention } from '../../../src/blocks/coord_attention/definition';
-import { mhsa } from '../../../src/blocks/mhsa/definition';
-import { squeezeExcite } from '../../../src/blocks/se/definition';
-import { run, throwsShape } from './harness';
+import { cbam } from '../cbam/definition';
+import { coordAttention } from '../coord_attention/definition';
+import { mhsa } from '../mhsa/definition';
+import { squeezeExcite } from './definition';
+import { run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 describe('attn/se', () => {
   it('C = 64, r = 16: s = 4, params 2·64·4 + 4 + 64 = 580', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encoder } from '../../../src/blocks/encoder/definition';
-import { patchEmbed } from '../../../src/blocks/patch_embed/definition';
-import { clsPool } from '../../../src/blocks/cls_pool/definition';
-import { classToken, posEmbed } from '../../../src/blocks/tokens/definition';
-import { run, throwsShape } from './harness';
+import { encoder } from './definition';
+import { patchEmbed } from '../patch_embed/definition';
+import { clsPool } from '../cls_pool/definition';
+import { classToken, posEmbed } from '../tokens/definition';
+import { run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 describe('tfm/patch_embed', () => {
   it('ViT-B/16 on 224×224×3: 196 tokens × 768', () => {

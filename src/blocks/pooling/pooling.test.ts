@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { globalAvgPool, globalMaxPool } from '../../../src/blocks/global_pool/definition';
-import { avgPool, maxPool } from '../../../src/blocks/pooling/definition';
-import { rejectsParams, run, throwsShape } from './harness';
+import { globalAvgPool, globalMaxPool } from '../global_pool/definition';
+import { avgPool, maxPool } from './definition';
+import { rejectsParams, run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 describe('pool/maxpool and pool/avgpool', () => {
   it('default 2×2, stride 0 = size: 32×32×16 → 16×16×16 with 4 ops per output', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { add } from '../../../src/blocks/add/definition';
-import { concat } from '../../../src/blocks/concat/definition';
-import { multiply } from '../../../src/blocks/multiply/definition';
-import { dropPath, dropout } from '../../../src/blocks/regularization/definition';
-import { rejectsParams, run, throwsShape } from './harness';
+import { add } from '../add/definition';
+import { concat } from './definition';
+import { multiply } from '../multiply/definition';
+import { dropPath, dropout } from '../regularization/definition';
+import { rejectsParams, run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 describe('merge/add', () => {
   it('names both nodes and shapes on a mismatch', () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { flatten } from '../../../src/blocks/flatten/definition';
-import { reshape } from '../../../src/blocks/reshape/definition';
-import { upsample } from '../../../src/blocks/upsample/definition';
-import { zeroPad } from '../../../src/blocks/zeropad/definition';
-import { rejectsParams, run, throwsShape } from './harness';
+import { flatten } from '../flatten/definition';
+import { reshape } from './definition';
+import { upsample } from '../upsample/definition';
+import { zeroPad } from '../zeropad/definition';
+import { rejectsParams, run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 const zero = { params: 0, macs: 0, ops: 0 };
 
