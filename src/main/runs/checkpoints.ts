@@ -1,8 +1,9 @@
+import type * as tf from '@tensorflow/tfjs';
+import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { redactPaths } from '../util/paths';
-import { CheckpointError } from './runStore';
-import { randomBytes } from 'node:crypto';
+import { CHECKPOINT_MODEL_FILE, CHECKPOINT_WEIGHTS_FILE, CheckpointError } from './runStore';
 
 /** A checkpoint on disk: the model (tfjs LayersModel format), the optimizer slots and where training stood. */
 export interface CheckpointFiles {
@@ -13,6 +14,46 @@ export interface CheckpointFiles {
   progress: { epoch: number; step: number; metric: number; best?: number; partial?: { batches: number; lossSum: number; accSum: number; seen: number } };
   /** Engine-specific files kept with the checkpoint (the PyTorch engine's torch.pt: model, optimizer, RNG). */
   extra?: Record<string, Uint8Array>;
+}
+
+/**
+ * model.json and weights.bin of a model's saved artifacts (tfjs LayersModel format, weights in one file): the one
+ * writer, for training checkpoints, imported runs and model folders.
+ */
+export function checkpointModelFiles(artifacts: tf.io.ModelArtifacts): Pick<CheckpointFiles, 'modelJson' | 'weights'> {
+  const { modelTopology, weightSpecs } = artifacts;
+  return {
+    modelJson: JSON.stringify({ format: 'layers-model', generatedBy: 'Netsmith', modelTopology, weightSpecs, weightsManifest: [{ paths: [CHECKPOINT_WEIGHTS_FILE], weights: weightSpecs }] }),
+    weights: weightBytes(artifacts.weightData),
+  };
+}
+
+/** The weights as one byte array (tfjs may hand them over in several buffers). */
+function weightBytes(data: tf.io.ModelArtifacts['weightData']): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  if (!Array.isArray(data)) return new Uint8Array(data);
+  const out = new Uint8Array(data.reduce((n, b) => n + b.byteLength, 0));
+  let offset = 0;
+  for (const b of data) out.set(new Uint8Array(b), (offset += b.byteLength) - b.byteLength);
+  return out;
+}
+
+/** A checkpoint's model as stored: the LayersModel topology, its weight specs and the weight bytes. */
+export interface CheckpointModelFiles {
+  modelTopology: object;
+  weightSpecs: { name: string; shape: number[]; dtype: string }[];
+  weightData: ArrayBuffer;
+}
+
+/**
+ * The model files of a checkpoint folder (a run's checkpoint, a model folder's checkpoint/): the one reader. It
+ * throws what went wrong; the caller says whose checkpoint it was (checkpointUnreadable for a run's).
+ */
+export async function readCheckpointModel(dir: string): Promise<CheckpointModelFiles> {
+  const json = JSON.parse(await fsp.readFile(join(dir, CHECKPOINT_MODEL_FILE), 'utf8')) as Partial<CheckpointModelFiles>;
+  if (typeof json.modelTopology !== 'object' || json.modelTopology === null || !Array.isArray(json.weightSpecs)) throw new Error(`${CHECKPOINT_MODEL_FILE} has no topology or weight specs`);
+  const w = await fsp.readFile(join(dir, CHECKPOINT_WEIGHTS_FILE));
+  return { modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer };
 }
 
 /**
@@ -27,8 +68,8 @@ export async function writeCheckpoint(runDir: string, name: string, files: Check
   const temp = join(root, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
   await fsp.mkdir(temp);
   try {
-    await fsp.writeFile(join(temp, 'model.json'), files.modelJson);
-    await fsp.writeFile(join(temp, 'weights.bin'), files.weights);
+    await fsp.writeFile(join(temp, CHECKPOINT_MODEL_FILE), files.modelJson);
+    await fsp.writeFile(join(temp, CHECKPOINT_WEIGHTS_FILE), files.weights);
     const { layout, bytes } = packSlots(files.optimizer.slots);
     await fsp.writeFile(join(temp, 'optimizer.json'), JSON.stringify({ name: files.optimizer.name, step: files.optimizer.step, layout }));
     await fsp.writeFile(join(temp, 'optimizer.bin'), bytes);
@@ -102,14 +143,14 @@ export async function newestCheckpoint(runDir: string): Promise<{ name: string; 
   return epochs.find((c) => CHECKPOINT_FILES.every((f) => existsSync(join(root, c.name, f))));
 }
 
-export const CHECKPOINT_FILES = ['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin', 'progress.json'] as const;
+export const CHECKPOINT_FILES = [CHECKPOINT_MODEL_FILE, CHECKPOINT_WEIGHTS_FILE, 'optimizer.json', 'optimizer.bin', 'progress.json'] as const;
 
 /** A whole checkpoint (model, optimizer, progress) to resume from; a CheckpointError ('corrupt') when it cannot be read. */
 export async function readCheckpoint(dir: string): Promise<CheckpointFiles> {
   try {
     const [modelJson, weights, optimizer, optimizerBin, progress] = await Promise.all([
-      fsp.readFile(join(dir, 'model.json'), 'utf8'),
-      fsp.readFile(join(dir, 'weights.bin')),
+      fsp.readFile(join(dir, CHECKPOINT_MODEL_FILE), 'utf8'),
+      fsp.readFile(join(dir, CHECKPOINT_WEIGHTS_FILE)),
       fsp.readFile(join(dir, 'optimizer.json'), 'utf8'),
       fsp.readFile(join(dir, 'optimizer.bin')),
       fsp.readFile(join(dir, 'progress.json'), 'utf8'),
