@@ -8,6 +8,8 @@ const nodeBuiltins = ['node:*'];
 const blockEngines = ['**/blocks/*/engine', '**/blocks/*/engine.ts', '**/blocks/*/layer', '**/blocks/*/layer.ts', '**/engines.generated', '**/engines.generated.ts'];
 // The files of src/blocks that run in the main process only; the rest of a unit (definition.ts and its helpers) is renderer-safe.
 const blockEngineFiles = ['src/blocks/*/engine.ts', 'src/blocks/*/layer.ts', 'src/blocks/engines.generated.ts', 'src/blocks/generate.ts'];
+// A unit's tests (src/blocks/<unit>/<unit>.test.ts) run under node:test like tests/**; no bundle imports them.
+const blockTestFiles = ['src/blocks/**/*.test.ts'];
 const restrict = (patterns, message, names = []) => ({
   'no-restricted-imports': ['error', { paths: names.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }],
 });
@@ -29,12 +31,12 @@ export default tseslint.config(
   // Layering (see docs/ARCHITECTURE.md): shared is pure; only src/main/electron imports electron.
   {
     files: ['src/shared/**', 'src/blocks/**'],
-    ignores: blockEngineFiles,
+    ignores: [...blockEngineFiles, ...blockTestFiles],
     rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**', ...blockEngines], 'src/shared is pure TypeScript: no Node, DOM, tfjs, electron or imports from other layers.', nodeBuiltinNames),
   },
   {
     files: ['src/shared/**', 'src/blocks/**'],
-    ignores: blockEngineFiles,
+    ignores: [...blockEngineFiles, ...blockTestFiles],
     languageOptions: { globals: {} },
     rules: { 'no-restricted-globals': ['error', 'window', 'document', 'process', 'require', 'Buffer'] },
   },

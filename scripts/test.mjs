@@ -16,9 +16,12 @@ function collect(dir) {
   });
 }
 
+// Unit tests also live beside their code: a block unit's tests are src/blocks/<unit>/<unit>.test.ts.
+const roots = { unit: [join('tests', 'unit'), 'src'], e2e: [join('tests', 'e2e')] };
+
 let failed = false;
 for (const s of suites) {
-  const files = collect(join('tests', s)).sort();
+  const files = (roots[s] ?? [join('tests', s)]).flatMap(collect).sort();
   if (files.length === 0) continue;
   if (s === 'e2e') {
     const build = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });

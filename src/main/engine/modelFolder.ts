@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { restore } from '../../shared/graph/restore';
 import type { GraphDoc } from '../../shared/graph/types';
-import { loadFromMemory, saveToMemory } from './compile/artifacts';
+import { checkpointModelFiles } from '../runs/checkpoints';
+import { CHECKPOINT_MODEL_FILE, CHECKPOINT_WEIGHTS_FILE } from '../runs/runStore';
+import { loadCheckpointFolder, saveToMemory } from './compile/artifacts';
 import { exportFiles, type ExportFormat } from './export';
 import { writeExportFolder } from './export/files';
 
@@ -68,14 +70,13 @@ export const isModelFolder = (dir: string): boolean => existsSync(join(dir, MODE
 
 /** The files of a model folder; `checkpoint` from saveToMemory of a model compiled from `graph`. */
 export async function modelFolderFiles(info: ModelFolderInfo, graph: GraphDoc, preprocessing: Preprocessing, model: tf.LayersModel): Promise<Record<string, string | Uint8Array>> {
-  const a = await saveToMemory(model);
-  const modelJson = JSON.stringify({ format: 'layers-model', generatedBy: 'Netsmith', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] });
+  const { modelJson, weights } = checkpointModelFiles(await saveToMemory(model));
   return {
     [MODEL_FILE]: JSON.stringify(info, null, 2) + '\n',
     [GRAPH_FILE]: JSON.stringify(graph, null, 2) + '\n',
     [PREPROCESSING_FILE]: JSON.stringify(preprocessing, null, 2) + '\n',
-    [`${CHECKPOINT_FOLDER}/model.json`]: modelJson,
-    [`${CHECKPOINT_FOLDER}/weights.bin`]: new Uint8Array(a.weightData as ArrayBuffer),
+    [`${CHECKPOINT_FOLDER}/${CHECKPOINT_MODEL_FILE}`]: modelJson,
+    [`${CHECKPOINT_FOLDER}/${CHECKPOINT_WEIGHTS_FILE}`]: weights,
   };
 }
 
@@ -111,15 +112,8 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
 }
 
 /** The folder's weights as a tfjs model (the custom layers are registered by compile/artifacts). */
-export async function loadModelFolderModel(folder: ModelFolder): Promise<tf.LayersModel> {
-  const ck = join(folder.dir, CHECKPOINT_FOLDER);
-  try {
-    const json = JSON.parse(await fsp.readFile(join(ck, 'model.json'), 'utf8')) as { modelTopology: object; weightSpecs: tf.io.WeightsManifestEntry[] };
-    const w = await fsp.readFile(join(ck, 'weights.bin'));
-    return await loadFromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer });
-  } catch (err) {
-    throw new ModelFolderError(`the weights of ${folder.dir} (${CHECKPOINT_FOLDER}/) cannot be loaded: ${(err as Error).message}`);
-  }
+export function loadModelFolderModel(folder: ModelFolder): Promise<tf.LayersModel> {
+  return loadCheckpointFolder(join(folder.dir, CHECKPOINT_FOLDER), (err) => new ModelFolderError(`the weights of ${folder.dir} (${CHECKPOINT_FOLDER}/) cannot be loaded: ${(err as Error).message}`));
 }
 
 /** What an export or a prediction needs to know about the data the weights expect (TrainedData of a run). */

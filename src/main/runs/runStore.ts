@@ -1,22 +1,35 @@
-import { randomBytes } from 'node:crypto';
 /**
  * The one owner of a run's files: run.json (atomic), metrics.jsonl (append-only telemetry) and the checkpoints a
  * prediction, an export or the attention view reads. Run ids go through the one folder-name rule
  * (src/shared/ids.ts: no `.`, `..`, separators); missing and unreadable checkpoints are one `CheckpointError`.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LabError, type LabEvent } from '../../shared/api';
 import { isRunId } from '../../shared/ids';
 import { runRecordSchema, type RunRecord } from '../../shared/runs/runRecord';
 import { atomicWrite } from '../util/atomicWrite';
+import { readRecordFile } from '../util/jsonFile';
 import { checkpointDir, childPath } from '../util/paths';
 
-/** A new run's id: its start time (UTC, to the second) and 6 random hex digits, e.g. 20261203-211500-a1b2c3. */
-export const newRunId = (): string => `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
+/**
+ * A new id from the time (UTC, to the second) and 6 random hex digits, e.g. 20261203-211500-a1b2c3 or, with a
+ * prefix, sweep-20261203-211500-a1b2c3: a folder name (src/shared/ids.ts) that sorts by creation time.
+ */
+export const newTimestampId = (prefix?: string): string => {
+  const time = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${prefix ? `${prefix}-` : ''}${time}-${randomBytes(3).toString('hex')}`;
+};
+
+/** A new run's id (newTimestampId, no prefix). */
+export const newRunId = (): string => newTimestampId();
 
 export const RUN_FILE = 'run.json';
 export const LOG_FILE = 'metrics.jsonl';
+/** A checkpoint's model: the topology and weight specs (model.json), and the weights they describe. */
+export const CHECKPOINT_MODEL_FILE = 'model.json';
+export const CHECKPOINT_WEIGHTS_FILE = 'weights.bin';
 
 /** A checkpoint that is not there yet ('no-checkpoint') or cannot be read ('corrupt'). */
 export class CheckpointError extends LabError {
@@ -37,30 +50,9 @@ export interface CheckpointRef {
   stamp: string;
 }
 
-/** A checkpoint's model as stored: the LayersModel topology, its weight specs and the weight bytes. */
-export interface CheckpointModelFiles {
-  modelTopology: object;
-  weightSpecs: { name: string; shape: number[]; dtype: string }[];
-  weightData: ArrayBuffer;
-}
-
 /** run.json of a run folder; 'not-found' when there is none, 'corrupt' when it does not parse. */
-export async function readRunRecord(runDir: string, id = basename(runDir)): Promise<RunRecord> {
-  let text: string;
-  try {
-    text = await fsp.readFile(join(runDir, RUN_FILE), 'utf8');
-  } catch {
-    throw new LabError(`no run '${id}'`, 'not-found');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = runRecordSchema.safeParse(json);
-  if (!parsed.success) throw new LabError(`run '${id}' has an unreadable record`, 'corrupt');
-  return parsed.data;
+export function readRunRecord(runDir: string, id = basename(runDir)): Promise<RunRecord> {
+  return readRecordFile(join(runDir, RUN_FILE), runRecordSchema, { missing: `no run '${id}'`, corrupt: `run '${id}' has an unreadable record` });
 }
 
 /**
@@ -70,26 +62,15 @@ export async function readRunRecord(runDir: string, id = basename(runDir)): Prom
 export async function pickCheckpoint(runDir: string, record: RunRecord, wanted: string | undefined, then: string): Promise<CheckpointRef> {
   const name = wanted ?? record.checkpoints.best ?? record.checkpoints.last;
   const dir = name ? await checkpointDir(runDir, name) : '';
-  if (!name || !existsSync(join(dir, 'model.json')) || !existsSync(join(dir, 'weights.bin'))) {
+  if (!name || !existsSync(join(dir, CHECKPOINT_MODEL_FILE)) || !existsSync(join(dir, CHECKPOINT_WEIGHTS_FILE))) {
     const which = wanted ? `checkpoint '${wanted}'` : 'finished checkpoint';
     throw new CheckpointError(`run ${record.id} has no ${which} yet (state: ${record.state}): train it until an epoch ends, then ${then}`);
   }
-  const st = await fsp.stat(join(dir, 'weights.bin'));
+  const st = await fsp.stat(join(dir, CHECKPOINT_WEIGHTS_FILE));
   return { runId: record.id, name, dir, stamp: `${name}@${st.mtimeMs}:${st.size}` };
 }
 
-/** The model files of a checkpoint; 'corrupt' when they cannot be read. */
-export async function readCheckpointModel(ck: CheckpointRef): Promise<CheckpointModelFiles> {
-  try {
-    const json = JSON.parse(await fsp.readFile(join(ck.dir, 'model.json'), 'utf8')) as Partial<CheckpointModelFiles>;
-    if (typeof json.modelTopology !== 'object' || json.modelTopology === null || !Array.isArray(json.weightSpecs)) throw new Error('model.json has no topology or weight specs');
-    const w = await fsp.readFile(join(ck.dir, 'weights.bin'));
-    return { modelTopology: json.modelTopology, weightSpecs: json.weightSpecs, weightData: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer };
-  } catch (err) {
-    throw checkpointUnreadable(ck, err);
-  }
-}
-
+/** A run's checkpoint that cannot be loaded ('corrupt'), saying why. */
 export function checkpointUnreadable(ck: Pick<CheckpointRef, 'runId' | 'name'>, err: unknown): CheckpointError {
   return new CheckpointError(`checkpoint '${ck.name}' of run ${ck.runId} cannot be loaded: ${err instanceof Error ? err.message : String(err)}`, 'corrupt');
 }

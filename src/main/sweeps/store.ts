@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { LabError } from '../../shared/api';
 import { sweepDocSchema, type SweepDoc } from '../../shared/sweeps/types';
 import { atomicWrite, processAlive, removeStaleTemps } from '../util/atomicWrite';
-import { SerialQueue } from '../util/jsonFile';
+import { readRecordFile, SerialQueue } from '../util/jsonFile';
 import { childPath } from '../util/paths';
+import { newTimestampId } from '../runs/runStore';
 
 /** This process's lifetime, saved with the pid in a running sweep.json (pids repeat across restarts). */
 export const SWEEP_SESSION = randomBytes(6).toString('hex');
 
+/** A sweep's file in its folder. */
+export const SWEEP_FILE = 'sweep.json';
+
 /** A new sweep id: `sweep-<utc time>-<random>`. */
-export const newSweepId = (): string => `sweep-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
+export const newSweepId = (): string => newTimestampId('sweep');
 
 /** Whether the process that ran this sweep is still alive (and is not this one). */
 export function ownedElsewhere(doc: Pick<SweepDoc, 'pid' | 'session'>): boolean {
@@ -38,27 +41,12 @@ export class SweepStore {
     const queue = this.queues.get(doc.id) ?? this.queues.set(doc.id, new SerialQueue()).get(doc.id)!;
     await queue.run(async () => {
       await fsp.mkdir(dir, { recursive: true });
-      await atomicWrite(join(dir, 'sweep.json'), text);
+      await atomicWrite(join(dir, SWEEP_FILE), text);
     });
   }
 
-  async read(id: string): Promise<SweepDoc> {
-    const file = join(this.dir(id), 'sweep.json');
-    let text: string;
-    try {
-      text = await fsp.readFile(file, 'utf8');
-    } catch {
-      throw new LabError(`no sweep '${id}'`, 'not-found');
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const parsed = sweepDocSchema.safeParse(json);
-    if (!parsed.success) throw new LabError(`sweep '${id}' has an unreadable sweep.json`, 'corrupt');
-    return parsed.data;
+  read(id: string): Promise<SweepDoc> {
+    return readRecordFile(join(this.dir(id), SWEEP_FILE), sweepDocSchema, { missing: `no sweep '${id}'`, corrupt: `sweep '${id}' has an unreadable sweep.json` });
   }
 
   /** Every readable sweep, newest first. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { checkpointUnreadable, readCheckpointModel, type CheckpointRef } from '../../runs/runStore';
+import { readCheckpointModel } from '../../runs/checkpoints';
+import { checkpointUnreadable, type CheckpointRef } from '../../runs/runStore';
 import '../blocks'; // registers the custom layers a saved topology may name
 
 /** The model's topology and weights in memory (no tfjs-node needed), with the weights in one buffer. */
@@ -20,17 +21,22 @@ export function loadFromMemory(artifacts: tf.io.ModelArtifacts): Promise<tf.Laye
 }
 
 /**
- * The model of a run's checkpoint (the one reader: Predict, exports, the attention view). A checkpoint that is
- * missing or unreadable is a CheckpointError with a clear message.
+ * The model stored in a checkpoint folder: the one loader, for a run's checkpoint and a model folder's checkpoint/.
+ * `unreadable` says whose checkpoint failed to load and why.
  */
-export async function loadCheckpointModel(ck: CheckpointRef): Promise<tf.LayersModel> {
-  const files = await readCheckpointModel(ck);
+export async function loadCheckpointFolder(dir: string, unreadable: (err: unknown) => Error): Promise<tf.LayersModel> {
   // A host that has not trained or predicted in this process has not started a backend yet (the highest
   // priority one, wasm, starts asynchronously), and building layers before it is ready throws.
   await tf.ready();
   try {
+    const files = await readCheckpointModel(dir);
     return await loadFromMemory({ modelTopology: files.modelTopology, weightSpecs: files.weightSpecs as tf.io.WeightsManifestEntry[], weightData: files.weightData });
   } catch (err) {
-    throw checkpointUnreadable(ck, err);
+    throw unreadable(err);
   }
+}
+
+/** The model of a run's checkpoint (Predict, exports, the attention view); missing or unreadable is a CheckpointError. */
+export function loadCheckpointModel(ck: CheckpointRef): Promise<tf.LayersModel> {
+  return loadCheckpointFolder(ck.dir, (err) => checkpointUnreadable(ck, err));
 }

@@ -4,7 +4,7 @@ import type { RunRecord } from '../../../shared/runs/runRecord';
 import type { Dataset } from '../data/types';
 import { loadModelFolderModel, readModelFolder, trainedDataOf, type ModelFolder } from '../modelFolder';
 import { PredictError } from './errors';
-import { spatialLayers, type LoadedRun } from './model';
+import { imageInputShape, spatialLayers, type LoadedRun } from './model';
 
 /** A run record describing a model folder (completed, no epochs), so predictions name it like a run. */
 export function recordOfModelFolder(folder: ModelFolder): RunRecord {
@@ -38,11 +38,7 @@ export async function loadModelFolderRun(dir: string): Promise<LoadedRun> {
     },
   };
   const model = await loadModelFolderModel(folder);
-  const inShape = model.inputs[0].shape;
-  if (inShape.length !== 4) {
-    model.dispose();
-    throw new PredictError(`the model in ${dir} does not take images (input ${JSON.stringify(inShape)})`, 'unsupported');
-  }
+  const inputShape = imageInputShape(model, `the model in ${dir}`);
   const { layers, defaultGradcam, defaultFeatures } = spatialLayers(model, folder.graph);
   return {
     record: recordOfModelFolder(folder),
@@ -51,7 +47,7 @@ export async function loadModelFolderRun(dir: string): Promise<LoadedRun> {
     model,
     graph: folder.graph,
     dataset,
-    inputShape: inShape.slice(1) as [number, number, number],
+    inputShape,
     layers,
     defaultGradcam,
     defaultFeatures,

@@ -30,6 +30,16 @@ export interface LoadedRun {
   dispose(): void;
 }
 
+/** The model's H×W×C input; a model that does not take images is disposed and refused ('unsupported'). */
+export function imageInputShape(model: tf.LayersModel, what: string): [number, number, number] {
+  const inShape = model.inputs[0].shape;
+  if (inShape.length !== 4) {
+    model.dispose();
+    throw new PredictError(`${what} does not take images (input ${JSON.stringify(inShape)})`, 'unsupported');
+  }
+  return inShape.slice(1) as [number, number, number];
+}
+
 export type DatasetLoader = (id: string, seed: number) => Promise<Dataset>;
 
 export async function loadRunModel(record: RunRecord, ck: CheckpointRef, datasets: DatasetLoader): Promise<LoadedRun> {
@@ -38,12 +48,7 @@ export async function loadRunModel(record: RunRecord, ck: CheckpointRef, dataset
   const config = trainConfigSchema.parse(record.config);
   const dataset = await datasets(record.dataset, config.seed);
   const model = await loadCheckpointModel(ck);
-  const inShape = model.inputs[0].shape;
-  if (inShape.length !== 4) {
-    model.dispose();
-    throw new PredictError(`the model of run ${record.id} does not take images (input ${JSON.stringify(inShape)})`, 'unsupported');
-  }
-  const inputShape = inShape.slice(1) as [number, number, number];
+  const inputShape = imageInputShape(model, `the model of run ${record.id}`);
   const graph = adaptToDataset(restored.graph, { name: dataset.info.name, shape: dataset.info.shape, classes: dataset.info.classes.length }).graph;
   const { layers, defaultGradcam, defaultFeatures } = spatialLayers(model, graph);
   let detector: DetectorSetup | undefined;

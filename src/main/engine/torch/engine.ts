@@ -23,7 +23,8 @@ import { inferenceWhenFrozen } from '../train/frozen';
 import { lrScalesOf } from '../train/lrMultipliers';
 import { baseOfLayer } from '../compile/naming';
 import type { Evaluation } from '../train/tasks/types';
-import { NonFiniteError, saveArtifacts, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
+import { saveToMemory } from '../compile/artifacts';
+import { NonFiniteError, type Checkpoint, type ResumeState, type TrainerHooks, type TrainResult } from '../train/trainer';
 import { nodeName } from '../../../shared/graph/analyze';
 import { deviceLabel, discoverTorch, discoverTorchUncached, pickDevice, type TorchDeviceChoice } from './discover';
 import { decodeProbe, torchProbeTargets } from './probes';
@@ -236,7 +237,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
         epoch,
         step,
         metric,
-        artifacts: await saveArtifacts(model),
+        artifacts: await saveToMemory(model),
         optimizer: { name: optCfg.name, step, slots: {} },
         extra: { 'torch.pt': new Uint8Array(await fsp.readFile(torchFile)) },
       };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { saveToMemory } from '../compile/artifacts';
 import { EpochEnd } from './epochEnd';
 import type { TrainConfig } from '../../../shared/training/config';
 import type { EvaluationReport, LayerProbe } from '../../../shared/training/telemetry';
@@ -118,15 +119,6 @@ export class NonFiniteError extends Error {
   }
 }
 
-export async function saveArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return saved!;
-}
-
 /** The training loop: classification on a dataset, with probes, NaN guard, checkpoints and early stopping. */
 export async function train(opts: {
   model: tf.LayersModel;
@@ -244,7 +236,7 @@ export async function train(opts: {
   return finish('completed', config.epochs);
 
   async function checkpoint(reason: Checkpoint['reason'], epoch: number, metric: number): Promise<Checkpoint> {
-    return { reason, epoch, step, ...(reason === 'final' && partial ? { partial } : {}), metric, artifacts: await saveArtifacts(model), optimizer: await optimizer.getStateAsync() };
+    return { reason, epoch, step, ...(reason === 'final' && partial ? { partial } : {}), metric, artifacts: await saveToMemory(model), optimizer: await optimizer.getStateAsync() };
   }
 
   async function finish(reason: TrainResult['reason'], epochs: number): Promise<TrainResult> {

@@ -3,6 +3,7 @@ import { displayPath } from '../../util/paths';
 import { join, resolve } from 'node:path';
 import { LabError, type WeightsSource } from '../../../shared/api';
 import { GRAPH_FILE, isModelFolder } from '../modelFolder';
+import { readCheckpointTopology } from '../../runs/checkpoints';
 import { InitFromError, resolveInitSource } from './initFrom';
 import { ModelFolderError } from '../modelFolder';
 
@@ -20,8 +21,8 @@ export async function describeWeights(path: string): Promise<WeightsSource> {
   }
   let layers: string[];
   try {
-    const json = JSON.parse(await fsp.readFile(join(source.checkpoint, 'model.json'), 'utf8')) as { weightSpecs?: { name: string }[] };
-    layers = [...new Set((json.weightSpecs ?? []).map((w) => w.name.split('/')[0]))];
+    const { weightSpecs } = await readCheckpointTopology(source.checkpoint);
+    layers = [...new Set(weightSpecs.map((w) => w.name.split('/')[0]))];
   } catch {
     throw new LabError(`the checkpoint in ${shown} cannot be read`, 'bad-args');
   }

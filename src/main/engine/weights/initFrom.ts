@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { isFolderName } from '../../../shared/ids';
+import { checkpointsRoot, readCheckpointModel } from '../../runs/checkpoints';
+import { CHECKPOINT_MODEL_FILE, CHECKPOINT_WEIGHTS_FILE, RUN_FILE } from '../../runs/runStore';
 import { CHECKPOINT_FOLDER, isModelFolder, readModelFolder, trainedDataOf } from '../modelFolder';
 import type { Normalization } from '../data/types';
 
@@ -28,27 +30,26 @@ export async function resolveInitSource(path: string): Promise<InitSource> {
     const folder = await readModelFolder(path);
     return { checkpoint: join(path, CHECKPOINT_FOLDER), label: `model folder ${folder.info.name}`, norm: trainedDataOf(folder).norm };
   }
-  if (existsSync(join(path, 'run.json'))) {
+  if (existsSync(join(path, RUN_FILE))) {
     let record: { id?: string; checkpoints?: { best?: string; last?: string }; data?: { norm?: Normalization } };
     try {
-      record = JSON.parse(await fsp.readFile(join(path, 'run.json'), 'utf8'));
+      record = JSON.parse(await fsp.readFile(join(path, RUN_FILE), 'utf8'));
     } catch {
       throw new InitFromError(`init-from: ${path}/run.json is not readable`);
     }
     const name = record.checkpoints?.best ?? record.checkpoints?.last;
-    if (!name || !isFolderName(name) || !existsSync(join(path, 'checkpoints', name, 'weights.bin'))) throw new InitFromError(`init-from: run ${record.id ?? path} has no checkpoint yet`);
-    return { checkpoint: join(path, 'checkpoints', name), label: `run ${record.id ?? path} (checkpoint ${name})`, norm: record.data?.norm };
+    if (!name || !isFolderName(name) || !existsSync(join(checkpointsRoot(path), name, CHECKPOINT_WEIGHTS_FILE))) throw new InitFromError(`init-from: run ${record.id ?? path} has no checkpoint yet`);
+    return { checkpoint: join(checkpointsRoot(path), name), label: `run ${record.id ?? path} (checkpoint ${name})`, norm: record.data?.norm };
   }
-  if (existsSync(join(path, 'model.json')) && existsSync(join(path, 'weights.bin'))) return { checkpoint: path, label: `checkpoint ${path}` };
+  if (existsSync(join(path, CHECKPOINT_MODEL_FILE)) && existsSync(join(path, CHECKPOINT_WEIGHTS_FILE))) return { checkpoint: path, label: `checkpoint ${path}` };
   throw new InitFromError(`init-from: '${path}' is neither a model folder, a run folder nor a checkpoint folder (model.json + weights.bin)`);
 }
 
 /** The named tensors of a checkpoint folder (the caller disposes them). */
 export async function readCheckpointTensors(dir: string): Promise<tf.NamedTensorMap> {
   try {
-    const json = JSON.parse(await fsp.readFile(join(dir, 'model.json'), 'utf8')) as { weightSpecs: tf.io.WeightsManifestEntry[] };
-    const w = await fsp.readFile(join(dir, 'weights.bin'));
-    return tf.io.decodeWeights(w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer, json.weightSpecs);
+    const files = await readCheckpointModel(dir);
+    return tf.io.decodeWeights(files.weightData, files.weightSpecs as tf.io.WeightsManifestEntry[]);
   } catch (err) {
     throw new InitFromError(`init-from: the checkpoint ${dir} cannot be read (${(err as Error).message})`);
   }

@@ -9,7 +9,7 @@ import { importReportOf, skippedHeadline, type SkippedFile } from '../../../shar
 import { adaptToDataset } from '../../../shared/graph/adapt';
 import { trainConfigSchema } from '../../../shared/training/config';
 import { taskMetricNames } from '../../../shared/training/metricNames';
-import { readCheckpoint, writeCheckpoint } from '../../runs/checkpoints';
+import { checkpointModelFiles, readCheckpoint, writeCheckpoint, type CheckpointFiles } from '../../runs/checkpoints';
 import { fallbackOps, selectBackend, tfjsPreference } from '../backend/select';
 import { compile } from '../compile/compile';
 import type { InitChoice } from '../compile/init';
@@ -287,13 +287,9 @@ function reportSkipped(runId: string, skipped: readonly SkippedFile[]): void {
   emit({ type: 'log', runId, level: 'warning', message: `${skippedHeadline(report.skippedTotal)} while importing the dataset`, skipped: report.skipped, skippedTotal: report.skippedTotal });
 }
 
-function toFiles(ck: Checkpoint, best: number | undefined) {
-  const a = ck.artifacts;
-  const data = a.weightData;
-  const joined = Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : (data as ArrayBuffer);
+function toFiles(ck: Checkpoint, best: number | undefined): CheckpointFiles {
   return {
-    modelJson: JSON.stringify({ format: 'layers-model', generatedBy: 'Netsmith', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] }),
-    weights: new Uint8Array(joined),
+    ...checkpointModelFiles(ck.artifacts),
     optimizer: ck.optimizer,
     progress: { epoch: ck.epoch, step: ck.step, metric: ck.metric, best, ...(ck.partial ? { partial: ck.partial } : {}) },
     extra: ck.extra,

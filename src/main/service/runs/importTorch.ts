@@ -1,4 +1,3 @@
-import { newRunId } from '../../runs/runStore';
 // Brings a network trained outside the lab (the exported train.py under torchrun on a cluster, or the runner's
 // torch.pt) back as a run: its PyTorch state dict is mapped onto the graph's TF.js model (the PyTorch engine's
 // weight map, so the layouts are the exporter's) and saved as the run's checkpoint, which Runs, Predict and
@@ -19,10 +18,10 @@ import { exportPytorch } from '../../engine/export/pytorch/export';
 import { decodeSafetensors } from '../../engine/export/pytorch/safetensors';
 import { discoverTorch, PYTHON_ROOT } from '../../engine/torch/discover';
 import { resolveDetectionConfig } from '../../engine/train/tasks/detection';
-import { saveArtifacts } from '../../engine/train/trainer';
+import { saveToMemory } from '../../engine/compile/artifacts';
 import { buildWeightMap, tfWeightsFromTorch } from '../../engine/torch/weightMap';
-import { atomicWrite } from '../../util/atomicWrite';
-import { writeCheckpoint } from '../../runs/checkpoints';
+import { checkpointModelFiles, writeCheckpoint } from '../../runs/checkpoints';
+import { newRunId, RunStore } from '../../runs/runStore';
 import { summaryOf, type RunRecord } from '../../../shared/runs/runRecord';
 import type { RunSummary } from '../../../shared/api';
 
@@ -116,11 +115,9 @@ export async function importTorchRun(a: ImportTorchArgs): Promise<RunSummary> {
     model.weights.forEach((v, i) => v.write(tf.tensor(values[i], v.shape as number[])));
     let config = trainConfigSchema.parse({ backend: 'torch', epochs: 1 });
     if (graph.meta.task === 'detection') config = resolveDetectionConfig(dataset, config, model);
-    const artifacts = await saveArtifacts(model);
-    const data = artifacts.weightData;
-    const weights = new Uint8Array(Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : (data as ArrayBuffer));
+    const modelFiles = checkpointModelFiles(await saveToMemory(model));
+    const store = new RunStore(a.runsDir);
     const id = newRunId();
-    const runDir = join(a.runsDir, id);
     const now = new Date().toISOString();
     const record: RunRecord = {
       id,
@@ -140,19 +137,18 @@ export async function importTorchRun(a: ImportTorchArgs): Promise<RunSummary> {
       graph,
       data: { shape: [...dataset.info.shape], classes: [...dataset.info.classes], norm: { mean: [...dataset.norm.mean], std: [...dataset.norm.std] } },
     };
+    // run.json goes last: until it is there the folder is not a run (RunStore.has), so a crash leaves no half run.
     try {
-      await fsp.mkdir(runDir, { recursive: true });
-      await writeCheckpoint(runDir, 'last', {
-        modelJson: JSON.stringify({ format: 'layers-model', generatedBy: 'Netsmith', modelTopology: artifacts.modelTopology, weightSpecs: artifacts.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] }),
-        weights,
+      await writeCheckpoint(store.dir(id), 'last', {
+        ...modelFiles,
         optimizer: { name: 'none', step: 0, slots: {} },
         progress: { epoch: 1, step: 0, metric: Number.NaN },
         extra: { 'torch.safetensors': state },
       });
-      await fsp.writeFile(join(runDir, 'metrics.jsonl'), `${JSON.stringify({ type: 'log', runId: id, level: 'info', message: `Imported from ${basename(file)} (PyTorch state dict, ${Object.keys(tensors).length} tensors).` })}\n`);
-      await atomicWrite(join(runDir, 'run.json'), JSON.stringify(record, null, 1));
+      await store.appendEvents(id, [{ type: 'log', runId: id, level: 'info', message: `Imported from ${basename(file)} (PyTorch state dict, ${Object.keys(tensors).length} tensors).` }]);
+      await store.create(record);
     } catch (err) {
-      await fsp.rm(runDir, { recursive: true, force: true });
+      await store.discard(id);
       throw err;
     }
     return summaryOf(record);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fsp } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { processAlive } from '../../util/atomicWrite';
-import { newestCheckpoint } from '../../runs/checkpoints';
+import { checkpointsRoot, newestCheckpoint, PROGRESS_FILE, readCheckpointProgress } from '../../runs/checkpoints';
 import type { RunRecord } from '../../../shared/runs/runRecord';
 
 /** This process's lifetime, in run.json next to its pid (pids repeat across restarts, in containers often). */
@@ -27,21 +27,13 @@ export function otherOwner(record: RunRecord): number | undefined {
   return record.pid !== process.pid && processAlive(record.pid) ? record.pid : undefined;
 }
 
-async function readProgress(runDir: string, checkpoint: string): Promise<{ epoch?: number; step?: number }> {
-  try {
-    const p = JSON.parse(await fsp.readFile(join(runDir, 'checkpoints', checkpoint, 'progress.json'), 'utf8')) as unknown;
-    return p && typeof p === 'object' ? (p as { epoch?: number; step?: number }) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The checkpoint a resume continues from: the newer of run.json's `last` and the newest complete epoch on disk. */
 export async function resumePoint(runDir: string, record: RunRecord): Promise<string | undefined> {
   const recorded = record.checkpoints.last;
   const onDisk = await newestCheckpoint(runDir);
-  if (recorded && existsSync(join(runDir, 'checkpoints', recorded, 'progress.json'))) {
-    const at = await readProgress(runDir, recorded);
+  const dir = recorded && join(checkpointsRoot(runDir), recorded);
+  if (dir && existsSync(join(dir, PROGRESS_FILE))) {
+    const at = await readCheckpointProgress(dir);
     if (!onDisk || (at.epoch ?? 0) >= onDisk.epoch) return recorded;
   }
   return onDisk?.name;

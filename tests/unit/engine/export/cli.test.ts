@@ -11,7 +11,7 @@ import { saveToMemory } from '../../../../src/main/engine/compile/artifacts';
 import { ENGINE_BLOCKS } from '../../../../src/main/engine/blocks';
 import { ExportError, exportRun } from '../../../../src/main/engine/export';
 import { CheckpointError } from '../../../../src/main/runs/runStore';
-import { writeCheckpoint } from '../../../../src/main/runs/checkpoints';
+import { checkpointModelFiles, writeCheckpoint } from '../../../../src/main/runs/checkpoints';
 import type { RunRecord } from '../../../../src/shared/runs/runRecord';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 import { compiledWithStats, fixedData, maxAbsDiff, templateGraph } from './helpers';
@@ -29,9 +29,8 @@ async function fakeRun(id: string, graph: GraphDoc, model?: tf.LayersModel): Pro
   const dir = join(runs, id);
   mkdirSync(dir, { recursive: true });
   if (model) {
-    const a = await saveToMemory(model);
-    const modelJson = JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] });
-    await writeCheckpoint(dir, 'epoch-1', { modelJson, weights: new Uint8Array(a.weightData as ArrayBuffer), optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 1, step: 1, metric: 0 } });
+    const files = checkpointModelFiles(await saveToMemory(model));
+    await writeCheckpoint(dir, 'epoch-1', { ...files, optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 1, step: 1, metric: 0 } });
   }
   writeFileSync(join(dir, 'run.json'), JSON.stringify(record(id, graph, model ? { last: 'epoch-1', best: 'epoch-1' } : {})));
   return dir;

@@ -8,7 +8,7 @@ import { saveToMemory } from '../../../../src/main/engine/compile/artifacts';
 import { EXPORT_FORMATS as ENGINE_FORMATS } from '../../../../src/main/engine/export';
 import { RunExporter } from '../../../../src/main/service/exports';
 import { LabService } from '../../../../src/main/service/labService';
-import { writeCheckpoint } from '../../../../src/main/runs/checkpoints';
+import { checkpointModelFiles, writeCheckpoint } from '../../../../src/main/runs/checkpoints';
 import type { RunRecord } from '../../../../src/shared/runs/runRecord';
 import { callLab } from '../../../../src/main/util/labCall';
 import { EXPORT_FORMATS, LabError } from '../../../../src/shared/api';
@@ -25,9 +25,8 @@ async function fakeRun(id: string, graph: GraphDoc, model?: tf.LayersModel): Pro
   const dir = join(runs, id);
   mkdirSync(dir, { recursive: true });
   if (model) {
-    const a = await saveToMemory(model);
-    const modelJson = JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] });
-    for (const name of ['best', 'epoch-2']) await writeCheckpoint(dir, name, { modelJson, weights: new Uint8Array(a.weightData as ArrayBuffer), optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 2, step: 2, metric: 0 } });
+    const files = checkpointModelFiles(await saveToMemory(model));
+    for (const name of ['best', 'epoch-2']) await writeCheckpoint(dir, name, { ...files, optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 2, step: 2, metric: 0 } });
   }
   const now = new Date().toISOString();
   const record: RunRecord = { id, name: id, createdAt: now, updatedAt: now, state: model ? 'completed' : 'running', dataset: 'mnist', epoch: 2, epochs: 2, step: 2, fallbackOps: [], checkpoints: model ? { best: 'best', last: 'epoch-2' } : {}, config: {}, graph };

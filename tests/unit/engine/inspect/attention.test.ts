@@ -14,7 +14,7 @@ import { compile } from '../../../../src/main/engine/compile/compile';
 import { encodePng } from '../../../../src/main/engine/data/image/encode';
 import type { Dataset } from '../../../../src/main/engine/data/types';
 import { attentionMaps, attentionProbs, attentionRollout, dataUrlBytes, patchGrid } from '../../../../src/main/engine/inspect/attention';
-import { writeCheckpoint } from '../../../../src/main/runs/checkpoints';
+import { checkpointModelFiles, writeCheckpoint } from '../../../../src/main/runs/checkpoints';
 import { fixedData, templateGraph } from '../export/helpers';
 
 /** 8×8×3 → 2×2 patches of dim 8 + [cls] → 2 encoders (2 heads) → LN → cls → 3 classes. */
@@ -41,9 +41,8 @@ async function fakeRun(id: string, g: GraphDoc, m?: tf.LayersModel): Promise<str
   const dir = join(work, id);
   mkdirSync(dir, { recursive: true });
   if (m) {
-    const a = await saveToMemory(m);
-    const modelJson = JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] });
-    await writeCheckpoint(dir, 'epoch-1', { modelJson, weights: new Uint8Array(a.weightData as ArrayBuffer), optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 1, step: 1, metric: 0 } });
+    const files = checkpointModelFiles(await saveToMemory(m));
+    await writeCheckpoint(dir, 'epoch-1', { ...files, optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 1, step: 1, metric: 0 } });
   }
   const now = new Date().toISOString();
   const checkpoints = m ? { last: 'epoch-1', best: 'epoch-1' } : {};

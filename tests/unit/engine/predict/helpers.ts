@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveToMemory } from '../../../../src/main/engine/compile/artifacts';
-import { writeCheckpoint } from '../../../../src/main/runs/checkpoints';
+import { checkpointModelFiles, writeCheckpoint } from '../../../../src/main/runs/checkpoints';
 import type { RunRecord } from '../../../../src/shared/runs/runRecord';
 import type { GraphDoc } from '../../../../src/shared/graph/types';
 
@@ -11,9 +11,8 @@ export async function fakeRun(runs: string, id: string, graph: GraphDoc, opts: {
   const dir = join(runs, id);
   mkdirSync(dir, { recursive: true });
   if (opts.model) {
-    const a = await saveToMemory(opts.model);
-    const modelJson = JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] });
-    await writeCheckpoint(dir, 'best', { modelJson, weights: new Uint8Array(a.weightData as ArrayBuffer), optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 1, step: 1, metric: 0 } });
+    const files = checkpointModelFiles(await saveToMemory(opts.model));
+    await writeCheckpoint(dir, 'best', { ...files, optimizer: { name: 'adam', step: 1, slots: {} }, progress: { epoch: 1, step: 1, metric: 0 } });
   }
   const now = new Date().toISOString();
   const record: RunRecord = {

@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readCheckpoint, writeCheckpoint } from '../../../../src/main/runs/checkpoints';
-import { CheckpointError, readCheckpointModel, RunStore } from '../../../../src/main/runs/runStore';
+import { loadCheckpointModel } from '../../../../src/main/engine/compile/artifacts';
+import { readCheckpoint, readCheckpointModel, writeCheckpoint } from '../../../../src/main/runs/checkpoints';
+import { CheckpointError, RunStore } from '../../../../src/main/runs/runStore';
 import { LabError, type LabEvent } from '../../../../src/shared/api';
 import { isActive, RUN_STATES, runRecordSchema, summaryOf, type RunRecord } from '../../../../src/shared/runs/runRecord';
 import { templateById } from '../../../../src/shared/templates';
@@ -80,12 +81,12 @@ test('checkpoints: one reader, one error (CheckpointError) for a missing, a name
   const ck = await store.pickCheckpoint(r, undefined, 'predict');
   assert.equal(ck.name, 'best');
   assert.match(ck.stamp, /^best@[\d.]+:8$/);
-  const files = await readCheckpointModel(ck);
+  const files = await readCheckpointModel(ck.dir);
   assert.equal(files.weightData.byteLength, 8);
   assert.deepEqual(Array.from((await readCheckpoint(ck.dir)).optimizer.slots.m[0]), [1, 2]);
 
   writeFileSync(join(ck.dir, 'model.json'), 'not json');
-  await assert.rejects(readCheckpointModel(ck), (e: unknown) => e instanceof CheckpointError && e.code === 'corrupt' && /^checkpoint 'best' of run r3 cannot be loaded: /.test(e.message));
+  await assert.rejects(loadCheckpointModel(ck), (e: unknown) => e instanceof CheckpointError && e.code === 'corrupt' && /^checkpoint 'best' of run r3 cannot be loaded: /.test(e.message));
   rmSync(join(ck.dir, 'optimizer.bin'));
   await assert.rejects(readCheckpoint(ck.dir), (e: unknown) => e instanceof CheckpointError && e.code === 'corrupt' && /^checkpoint 'best' cannot be read to resume from: /.test(e.message) && !e.message.includes(work));
 });

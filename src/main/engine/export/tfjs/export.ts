@@ -1,25 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { GraphDoc } from '../../../../shared/graph/types';
+import { weightBytes } from '../../../runs/checkpoints';
 import { saveToMemory } from '../../compile/artifacts';
 import type { ExportFiles } from '../files';
 import { infoFiles, modelInfo, UNKNOWN, readmeSection, type ModelSource } from '../modelInfo';
 import { fuseArtifacts } from './fuse';
 import { loaderModule } from './loader';
 import { customLayerClasses, withStockInitializers } from './stock';
-
-/** The weights of a saved model as one byte array. */
-function weightBytes(a: tf.io.ModelArtifacts): Uint8Array {
-  const d = a.weightData;
-  if (!d) return new Uint8Array(0);
-  if (Array.isArray(d)) {
-    const total = d.reduce((n, b) => n + b.byteLength, 0);
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const b of d) out.set(new Uint8Array(b), (o += b.byteLength) - b.byteLength);
-    return out;
-  }
-  return new Uint8Array(d);
-}
 
 /** How to load the export: stock TF.js when every layer is stock, else with netsmith-layers.js (naming the layers). */
 function loadingSection(custom: string[]): string {
@@ -80,7 +67,7 @@ export async function tfjsFiles(graph: GraphDoc, model: tf.LayersModel, options:
   };
   return {
     'model.json': JSON.stringify(json),
-    'weights.bin': weightBytes(artifacts),
+    'weights.bin': weightBytes(artifacts.weightData),
     'netsmith-layers.js': loaderModule(),
     ...infoFiles(info),
     'README.md': [

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { globalAvgPool, globalMaxPool } from '../../../src/blocks/global_pool/definition';
-import { avgPool, maxPool } from '../../../src/blocks/pooling/definition';
-import { rejectsParams, run, throwsShape } from './harness';
+import { avgPool, maxPool } from './definition';
+import { rejectsParams, run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 describe('pool/maxpool and pool/avgpool', () => {
   it('default 2×2, stride 0 = size: 32×32×16 → 16×16×16 with 4 ops per output', () => {
@@ -29,19 +28,5 @@ describe('pool/maxpool and pool/avgpool', () => {
     throwsShape(avgPool, [[null, 4, 4, 4]], { size: 5, padding: 'valid' }, 'size 5 is larger than the padded input height 4', 'size');
     throwsShape(maxPool, [[null, 16]], {}, 'Max Pool expects a H×W×C feature map input, got 16');
     rejectsParams(maxPool, { size: 0 }, [{ param: 'size', message: 'must be ≥ 1' }]);
-  });
-});
-
-describe('pool/global_avgpool and pool/global_maxpool', () => {
-  it('7×7×512 → 512 (or 1×1×512 with keepDims), H·W·C ops', () => {
-    for (const def of [globalAvgPool, globalMaxPool]) {
-      const r = run(def, [[null, 7, 7, 512]]);
-      assert.deepEqual(r.shape, [null, 512]);
-      assert.deepEqual(r.cost, { params: 0, macs: 0, ops: 25_088 });
-      assert.deepEqual(run(def, [[null, 7, 7, 512]], { keepDims: true }).shape, [null, 1, 1, 512]);
-    }
-  });
-  it('needs a feature map', () => {
-    throwsShape(globalAvgPool, [[null, 512]], {}, 'Global Average Pool expects a H×W×C feature map input, got 512');
   });
 });

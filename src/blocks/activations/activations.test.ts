@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACTIVATIONS, leakyRelu, prelu, softmax } from '../../../src/blocks/activations/definition';
-import { rejectsParams, run, throwsShape } from './harness';
+import { ACTIVATIONS, leakyRelu, prelu, softmax } from './definition';
+import { rejectsParams, run, throwsShape } from '../../../tests/unit/blocks/harness';
 
 // Ops per element, as written on the doc cards (ReLU ≈ 1, sigmoid/tanh ≈ 4 as in the notes).
 const OPS: Record<string, number> = {
