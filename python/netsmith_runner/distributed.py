@@ -40,12 +40,19 @@ class World:
 
 
 def start(world):
-    """Joins the process group: gloo for CPU tensors (the control messages), NCCL for CUDA tensors where present."""
+    """Joins the process group: gloo for CPU tensors (the control messages); NCCL for CUDA tensors when the lab
+    trains on CUDA (NETSMITH_DIST_BACKEND, set by the lab from the run's device; a CPU run on a GPU machine stays
+    on gloo, since NCCL wants one GPU per rank). No collective timeout worth the name: a paused run, or rank 0
+    evaluating, keeps the other ranks waiting in a broadcast, and torchrun ends the job if any rank dies."""
+    from datetime import timedelta
+
     import torch
     import torch.distributed as dist
 
-    backend = 'cpu:gloo,cuda:nccl' if torch.cuda.is_available() else 'gloo'
-    dist.init_process_group(backend=backend)
+    backend = os.environ.get('NETSMITH_DIST_BACKEND', 'gloo')
+    if 'nccl' in backend:
+        torch.cuda.set_device(world.local_rank)
+    dist.init_process_group(backend=backend, timeout=timedelta(days=7))
     if not world.lead:
         # Only rank 0 speaks the lab's protocol: a stray print on another rank must not reach the pipe.
         os.dup2(2, 1)

@@ -56,7 +56,9 @@ test('PyTorch · CPU trains YOLO-nano from the Train panel; mAP, boxes, PR curve
   const table = page.locator('[data-testid=ap-table]');
   assert.equal(await table.locator('tbody tr').count(), 6);
   assert.equal((await table.locator('tfoot td').nth(1).innerText()).trim(), map50.toFixed(3));
-  await page.screenshot({ path: `${SHOTS}/pytorch-detection-evaluation.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/pytorch-detection-evaluation.png` });
+  await table.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/pytorch-detection-pr-ap.png` });
 
   await page.click('[data-testid=dash-tab-gradients]');
   await page.waitForSelector('[data-testid=grad-bars]', { timeout: 60_000 });

@@ -255,13 +255,14 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
  * NETSMITH_TORCHRUN_ARGS says (a multi-node job: its rendezvous options, this machine being --node_rank 0).
  * Debian's torch 1.13 torchrun fails on Python 3.11 (elastic/multiprocessing/api.py), so torch 2 is required.
  */
-export function dataParallel(nproc: number, torchVersion: string, device: string): { spawn: { module?: string; args?: string[] } } {
+export function dataParallel(nproc: number, torchVersion: string, device: string): { spawn: { module?: string; args?: string[]; env?: NodeJS.ProcessEnv } } {
   if (nproc <= 1) return { spawn: {} };
   const major = Number(torchVersion.split('.')[0]);
   if (!(major >= 2)) throw new Error(`training on ${nproc} processes runs torchrun, which needs torch 2.0 or newer; the Python found has torch ${torchVersion} (whose torchrun fails on Python 3.11). Install torch 2 (pip install torch) or train on one process`);
   if (device === 'mps') throw new Error('Apple GPUs run one process: train with --nproc 1 on MPS');
   const extra = (process.env.NETSMITH_TORCHRUN_ARGS ?? '').split(/\s+/).filter(Boolean);
-  return { spawn: { module: 'netsmith_runner.launch', args: ['--nproc_per_node', String(nproc), ...extra] } };
+  const backend = device.startsWith('cuda') ? 'cpu:gloo,cuda:nccl' : 'gloo';
+  return { spawn: { module: 'netsmith_runner.launch', args: ['--nproc_per_node', String(nproc), ...extra], env: { NETSMITH_DIST_BACKEND: backend } } };
 }
 
 /**

@@ -151,3 +151,19 @@ test('stopping and killing a 2-process run leaves no rank behind', { skip, timeo
   assert.equal((await reg.wait(b.id)).state, 'failed');
   assert.deepEqual(await gone([...second.launcher, ...second.ranks]), [], 'no orphan rank');
 });
+
+test('--nproc: torchrun with gloo on CPUs and NCCL on CUDA; torch 1.13 and Apple GPUs are refused with the reason', async () => {
+  const { dataParallel } = await import('../../../../src/main/engine/torch/engine');
+  assert.deepEqual(dataParallel(1, '1.13.0a0', 'cpu'), { spawn: {} });
+  assert.deepEqual(dataParallel(2, '2.5.1+cpu', 'cpu').spawn, { module: 'netsmith_runner.launch', args: ['--nproc_per_node', '2'], env: { NETSMITH_DIST_BACKEND: 'gloo' } });
+  assert.equal(dataParallel(4, '2.5.1+cu124', 'cuda:0').spawn.env?.NETSMITH_DIST_BACKEND, 'cpu:gloo,cuda:nccl');
+  assert.throws(() => dataParallel(2, '1.13.0a0', 'cpu'), /needs torch 2\.0 or newer; the Python found has torch 1\.13\.0a0/);
+  assert.throws(() => dataParallel(2, '2.5.1', 'mps'), /Apple GPUs run one process/);
+});
+
+test('train --nproc needs --backend torch', async () => {
+  const { trainSettings } = await import('../../../../src/main/host/commands/train');
+  await assert.rejects(trainSettings({ dataset: 'mnist', nproc: '2' }, undefined), /--nproc trains data-parallel processes under torchrun: it needs --backend torch/);
+  assert.equal((await trainSettings({ dataset: 'mnist', nproc: '2', backend: 'torch' }, undefined)).nproc, 2);
+  await assert.rejects(trainSettings({ dataset: 'mnist', nproc: 'two', backend: 'torch' }, undefined), /--nproc needs an integer/);
+});
