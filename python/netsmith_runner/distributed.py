@@ -4,7 +4,9 @@ The lab talks to rank 0 only, through the usual pipe (framing.py). Rank 0 broadc
 the model (init, train, load, exit) to the other ranks; each rank trains on its slice of the lab's global batch,
 so the lab's seeded batch order, augmentation and splits stay exactly those of a one-process run. DDP averages
 the gradients; each rank scales its loss by its share of the global batch, so the averaged gradient is the
-gradient of the global batch's loss. Evaluation and checkpoints run on rank 0 alone.
+gradient of the global batch's loss (classification exactly; detection too, each rank normalising by the global
+batch's positives; segmentation's Dice term is over each rank's slice, as in plain DDP, while its pixel loss is
+exact). BatchNorm normalises each rank's slice. Evaluation and checkpoints run on rank 0 alone.
 
     python -m netsmith_runner.launch --nproc_per_node 2 [other torchrun options]
 

@@ -65,7 +65,9 @@ class Runner:
         module, cls = _load_module(init['modelPy'], init['className'])
         model = cls()
         model.load_state_dict(module.load_safetensors(init['weights']))
-        self.model = model.to(self.device)
+        # NETSMITH_TORCH_FLOAT64=1: float64 math throughout, a reference for parity investigations (parity.test.ts).
+        self.dtype = torch.float64 if os.environ.get('NETSMITH_TORCH_FLOAT64') == '1' else torch.float32
+        self.model = model.to(self.device, self.dtype)
         self.task = init['task']
         named = dict(self.model.named_parameters())
         self.buffers = dict(self.model.named_buffers())
@@ -120,8 +122,8 @@ class Runner:
         masks = take(n * hh * ww, torch.uint8, 1).reshape(n, hh, ww).long().to(self.device, non_blocking=True) if h.get('masks') else None
         dev = self.device
         # NHWC → NCHW on the device, contiguous (a permuted view would send convs down their channels-last path).
-        x = x.to(dev, non_blocking=True).permute(0, 3, 1, 2).contiguous()
-        return x, y.to(dev, non_blocking=True), labels.to(dev, non_blocking=True), masks
+        x = x.to(dev, self.dtype, non_blocking=True).permute(0, 3, 1, 2).contiguous()
+        return x, y.to(dev, self.dtype, non_blocking=True), labels.to(dev, non_blocking=True), masks
 
     def _outputs(self, out):
         """The model's outputs as a list, NCHW maps turned channels-last as the lab's heads give them."""
