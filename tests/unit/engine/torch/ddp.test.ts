@@ -167,3 +167,43 @@ test('train --nproc needs --backend torch', async () => {
   assert.equal((await trainSettings({ dataset: 'mnist', nproc: '2', backend: 'torch' }, undefined)).nproc, 2);
   await assert.rejects(trainSettings({ dataset: 'mnist', nproc: 'two', backend: 'torch' }, undefined), /--nproc needs an integer/);
 });
+
+// Each rank computes the detection loss on its images' slice, normalised by the global batch's positives: the
+// slices' losses add up to the whole batch's (DDP's share-weighted average is then the one-process gradient; a
+// network with BatchNorm still normalises each rank's slice, as in plain DDP). Debian's torch 1.13 suffices.
+const SHARD_CHECK = String.raw`
+import json, random, torch
+from netsmith_runner.assign import detection_targets, prior_table
+from netsmith_runner.tasks import DetectionLoss
+random.seed(3); torch.manual_seed(3)
+levels = [
+    {'output': 0, 'stride': 8, 'gridH': 8, 'gridW': 8, 'classes': 3, 'anchors': [[6, 7], [12, 10], [16, 22]]},
+    {'output': 1, 'stride': 16, 'gridH': 4, 'gridW': 4, 'classes': 3, 'anchors': [[24, 20], [30, 40], [52, 48]]},
+]
+for l in levels:
+    l['priors'] = prior_table(l)
+cfg = {'image': {'h': 64, 'w': 64}, 'levels': levels, 'options': {'boxLoss': 'ciou', 'objectness': 'bce', 'classLoss': 'bce', 'weights': {'box': 5, 'obj': 1, 'cls': 1}, 'ignoreIoU': 0.5}}
+n = 7
+rows = [[[random.randrange(3), random.uniform(0.2, 0.8), random.uniform(0.2, 0.8), random.uniform(0.1, 0.4), random.uniform(0.1, 0.4)] for _ in range(random.randrange(1, 4))] for _ in range(n)]
+g = max(len(r) for r in rows)
+rows = [r + [[-1, 0, 0, 0, 0]] * (g - len(r)) for r in rows]
+loss = DetectionLoss(cfg, torch.device('cpu'))
+t = loss.targets(detection_targets(rows, levels, cfg['image'], 4))
+outs = [torch.randn(n, l['gridH'], l['gridW'], 3 * 8, dtype=torch.float64) for l in levels]
+whole, _ = loss(outs, t)
+total = sum(int(x['rows'].numel()) for x in t[0])
+parts = 0
+for lo, hi in [(0, 3), (3, 7)]:
+    part, _ = loss([o[lo:hi] for o in outs], loss.shard(t, lo, hi), total=total)
+    parts = parts + part
+print(json.dumps({'whole': whole.item(), 'parts': parts.item(), 'positives': total}))
+`;
+
+test('the detection loss of two ranks\' slices adds up to the whole batch\'s', { timeout: 120_000 }, async () => {
+  const { PYTHON_ROOT } = await import('../../../../src/main/engine/torch/discover');
+  const r = spawnSync('/usr/bin/python3', ['-c', SHARD_CHECK], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: PYTHON_ROOT } });
+  assert.equal(r.status, 0, r.stderr);
+  const { whole, parts, positives } = JSON.parse(r.stdout) as { whole: number; parts: number; positives: number };
+  assert.ok(positives > 10, `${positives} positives`);
+  assert.ok(Math.abs(whole - parts) < 1e-12 * Math.abs(whole), `whole batch ${whole}, slices ${parts}`);
+});
