@@ -2,6 +2,7 @@
 evaluation and checkpoint files; this process owns the model and the optimizer and does the math.
 
     python -m netsmith_runner.run      (PYTHONPATH = the repository's python/ folder)
+    python -m netsmith_runner.launch --nproc_per_node N     (data-parallel under torchrun: distributed.py)
 
 Messages (framing.py): init, train (one batch), eval (one batch → logits), save, load, with replies on stdout.
 """
@@ -12,7 +13,7 @@ import sys
 import threading
 import traceback
 
-from . import framing
+from . import distributed, framing
 
 
 def _die_with_parent():
@@ -34,8 +35,12 @@ def _load_module(path, class_name):
     return module, getattr(module, class_name)
 
 
+def _quiet(message, payload=None):
+    """Ranks other than 0 say nothing: the lab hears rank 0."""
+
+
 class Runner:
-    def __init__(self, init):
+    def __init__(self, init, world=None):
         import torch
 
         from .losses import make_loss
@@ -46,10 +51,15 @@ class Runner:
         from .tasks import DetectionLoss, SegmentationLoss
 
         self.torch = torch
+        self.world = world or distributed.World({})
+        self.send = framing.send if self.world.lead else _quiet
         torch.manual_seed(init['seed'])
         if init.get('threads'):
             torch.set_num_threads(init['threads'])
         self.device = torch.device(init['device'])
+        if self.world.parallel and self.device.type == 'cuda':
+            self.device = torch.device('cuda', self.world.local_rank)
+            torch.cuda.set_device(self.device)
         if init.get('exactMath') and self.device.type == 'cuda':
             # TF32 convolutions and matmuls (Ampere and later) round to 10-bit mantissas: off for parity checks.
             torch.backends.cudnn.allow_tf32 = False
@@ -57,7 +67,9 @@ class Runner:
         module, cls = _load_module(init['modelPy'], init['className'])
         model = cls()
         model.load_state_dict(module.load_safetensors(init['weights']))
-        self.model = model.to(self.device)
+        # NETSMITH_TORCH_FLOAT64=1: float64 math throughout, a reference for parity investigations (parity.test.ts).
+        self.dtype = torch.float64 if os.environ.get('NETSMITH_TORCH_FLOAT64') == '1' else torch.float32
+        self.model = model.to(self.device, self.dtype)
         self.task = init['task']
         named = dict(self.model.named_parameters())
         self.buffers = dict(self.model.named_buffers())
@@ -70,6 +82,17 @@ class Runner:
         trainable = {id(p) for p in self.params}
         for p in self.model.parameters():
             p.requires_grad_(id(p) in trainable)
+        # What the training step calls: the model, or DDP around it (which averages the gradients over the ranks).
+        self.net = self.model
+        if self.world.parallel:
+            import warnings
+
+            from torch.nn.parallel import DistributedDataParallel
+
+            # A kernel with one input channel gets its gradient in another (equivalent) stride order: DDP copies it
+            # into its bucket and warns once per rank; the result is the same.
+            warnings.filterwarnings('ignore', message='Grad strides do not match bucket view strides')
+            self.net = DistributedDataParallel(self.model, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
         self.opt = make_optimizer(init['optimizer'], self.params, decays, 0.0, [p.get('lrScale', 1.0) for p in init['params']])
         self.set_learning_rate = set_learning_rate
         self.loss_fn = make_loss(init['loss'])
@@ -102,8 +125,8 @@ class Runner:
         masks = take(n * hh * ww, torch.uint8, 1).reshape(n, hh, ww).long().to(self.device, non_blocking=True) if h.get('masks') else None
         dev = self.device
         # NHWC → NCHW on the device, contiguous (a permuted view would send convs down their channels-last path).
-        x = x.to(dev, non_blocking=True).permute(0, 3, 1, 2).contiguous()
-        return x, y.to(dev, non_blocking=True), labels.to(dev, non_blocking=True), masks
+        x = x.to(dev, self.dtype, non_blocking=True).permute(0, 3, 1, 2).contiguous()
+        return x, y.to(dev, self.dtype, non_blocking=True), labels.to(dev, non_blocking=True), masks
 
     def _outputs(self, out):
         """The model's outputs as a list, NCHW maps turned channels-last as the lab's heads give them."""
@@ -116,7 +139,18 @@ class Runner:
     def train(self, h, payload):
         torch = self.torch
         x, y, labels, masks = self._inputs(h, payload)
-        probing = h.get('probe', False)
+        world = self.world
+        n = h['n']
+        # This rank's slice of the global batch and its share of the global loss (1 and the whole batch alone).
+        lo, hi = world.shard(n) if world.parallel else (0, n)
+        share = (hi - lo) / n
+        if hi == lo:
+            # A last batch smaller than the world: this rank trains on one row with weight 0 (DDP needs every rank).
+            lo, hi, share = 0, 1, 0.0
+        if world.parallel:
+            x, y, labels = x[lo:hi], y[lo:hi], labels[lo:hi]
+            masks = masks[lo:hi] if masks is not None else None
+        probing = h.get('probe', False) and world.lead
         model = self.model
         model.train()
         for m in self.frozen_eval:
@@ -124,22 +158,43 @@ class Runner:
         self.set_learning_rate(self.opt, h['lr'])
         if probing:
             model.netsmith_taps = {}
-        outputs = self._outputs(model(x))
+        outputs = self._outputs(self.net(x))
         logits = outputs[0]
         taps = model.netsmith_taps if probing else None
         model.netsmith_taps = None
+        metric_share = share
         if self.task == 'detection':
-            loss, metric = self.task_loss(outputs, self.task_loss.targets(h['targets']))
+            targets = self.task_loss.targets(h['targets'])
+            if world.parallel:
+                total = sum(int(t['rows'].numel()) for t in targets[0])
+                targets = self.task_loss.shard(targets, lo, hi)
+                mine = sum(int(t['rows'].numel()) for t in targets[0])
+                # Σ over ranks of (rank's sums / the global P) is the global loss; the IoU is a mean over positives.
+                loss, metric = self.task_loss(outputs, targets, total=total)
+                share, metric_share = (1.0 if share else 0.0), (mine / total if total and share else 0.0)
+            else:
+                loss, metric = self.task_loss(outputs, targets)
         elif self.task == 'segmentation':
             loss, metric = self.task_loss(outputs, masks)
         else:
             loss = self.loss_fn(logits, y)
             metric = (logits.detach().argmax(-1) == labels).float().mean() if logits.dim() == 2 else torch.zeros((), device=self.device)
+        # DDP averages the ranks' gradients: weighting each rank's loss by share × world size makes that average
+        # the gradient of the global batch's loss (unequal slices included).
+        objective = loss * (share * world.size) if world.parallel else loss
+        penalty = None
         if self.l1_params:
-            loss = loss + self.l1 * sum(p.abs().sum() for p in self.l1_params)
+            penalty = self.l1 * sum(p.abs().sum() for p in self.l1_params)
+            objective = objective + penalty
         self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        norm = self.clip_gradients([p.grad for p in self.params if p.grad is not None], self.clip, self.device)
+        objective.backward()
+        if world.parallel:
+            sums = distributed.all_sum([loss * share, metric * metric_share], self.device)
+            loss, metric = sums[0], sums[1]
+        if penalty is not None:
+            loss = loss + penalty
+        grads = [p.grad for p in self.params if p.grad is not None]
+        norm = self.clip_gradients(grads, self.clip, self.device)
         loss_v, acc_v, norm_v = torch.stack([loss.detach(), metric.detach(), norm.detach()]).tolist()
         if not (math.isfinite(loss_v) and math.isfinite(norm_v)):
             layer = None
@@ -147,14 +202,14 @@ class Runner:
                 if p.grad is not None and not torch.isfinite(p.grad).all():
                     layer = name
                     break
-            framing.send({'type': 'nonfinite', 'what': 'gradient' if math.isfinite(loss_v) else 'loss', 'layer': layer})
+            self.send({'type': 'nonfinite', 'what': 'gradient' if math.isfinite(loss_v) else 'loss', 'layer': layer})
             return
         old = [w.detach().clone() for w in self.probes.weight_params()] if probing else None
         self.opt.step()
-        framing.send({'type': 'trained', 'loss': loss_v, 'accuracy': acc_v, 'gradNorm': norm_v})
+        self.send({'type': 'trained', 'loss': loss_v, 'accuracy': acc_v, 'gradNorm': norm_v})
         if probing:
             layout, data = self.probes.collect(taps, old)
-            framing.send({'type': 'probe', 'layout': layout}, data)
+            self.send({'type': 'probe', 'layout': layout}, data)
 
     def evaluate(self, h, payload):
         torch = self.torch
@@ -178,15 +233,18 @@ class Runner:
     def load(self, h):
         torch = self.torch
         try:
-            ck = torch.load(h['torch'], map_location=self.device)
+            source = distributed.share_checkpoint(self.world, h['torch']) if self.world.parallel else h['torch']
+            if source is None:
+                raise FileNotFoundError(h['torch'])
+            ck = torch.load(source, map_location=self.device)
             self.model.load_state_dict(ck['model'])
             self.opt.load_state_dict(ck['optimizer'])
             if 'rng' in ck:
                 torch.set_rng_state(ck['rng'].cpu())
         except Exception as err:
-            framing.send({'type': 'error', 'message': f'the checkpoint {os.path.basename(os.path.dirname(h["torch"]))} cannot be read ({type(err).__name__}: {str(err)[:200]})'})
+            self.send({'type': 'error', 'message': f'the checkpoint {os.path.basename(os.path.dirname(h["torch"]))} cannot be read ({type(err).__name__}: {str(err)[:200]})'})
             return
-        framing.send({'type': 'loaded'})
+        self.send({'type': 'loaded'})
 
 
 def _write_safetensors(path, tensors):
@@ -217,19 +275,52 @@ def _explain(err):
     return text
 
 
+def _exit_with_launcher():
+    """Under torchrun: die with the launcher (its kill must leave no rank behind), also if it died before prctl."""
+    launcher = os.environ.get('NETSMITH_LAUNCHER_PID')
+    if launcher and str(os.getppid()) != launcher:
+        os._exit(1)
+
+
+# The messages every rank acts on; eval and save are rank 0's alone.
+SHARED_OPS = ('init', 'train', 'load', 'exit')
+
+
 def main():
     _die_with_parent()
+    world = distributed.World()
+    if world.parallel:
+        _exit_with_launcher()
+        if world.lead and os.environ.get('NETSMITH_LAB_PIPE') != '1':
+            print('netsmith_runner: rank 0 talks to the lab, so it must run on the lab\'s machine (torchrun --node_rank 0 there)', file=sys.stderr)
+            sys.exit(2)
+        distributed.start(world)
+        if world.lead:
+            print(f'world size {world.size}', file=sys.stderr, flush=True)
     # The lab closing our stdin ends the run at once, even mid-step.
     runner = None
     try:
         while True:
-            h, payload = framing.read_frame()
+            if world.lead:
+                try:
+                    h, payload = framing.read_frame()
+                except framing.Closed:
+                    h, payload = {'op': 'exit'}, b''
+                if world.parallel and h['op'] in SHARED_OPS:
+                    if h['op'] == 'init':
+                        distributed.send_init(world, h)
+                    else:
+                        distributed.broadcast_message(world, h, payload)
+            else:
+                h, payload = distributed.broadcast_message(world)
+                if h['op'] == 'init':
+                    h = distributed.receive_init(world, h, payload)
             op = h['op']
             if op == 'init':
                 import torch
 
-                runner = Runner(h)
-                framing.send({'type': 'ready', 'torch': torch.__version__, 'device': str(runner.device)})
+                runner = Runner(h, world)
+                (framing.send if world.lead else _quiet)({'type': 'ready', 'torch': torch.__version__, 'device': str(runner.device), 'worldSize': world.size})
             elif op == 'train':
                 runner.train(h, payload)
             elif op == 'eval':
@@ -239,16 +330,16 @@ def main():
             elif op == 'load':
                 runner.load(h)
             elif op == 'exit':
-                return
-    except framing.Closed:
-        return
+                break
     except Exception as err:
         traceback.print_exc(file=sys.stderr)
-        try:
-            framing.send({'type': 'error', 'message': _explain(err)})
-        except Exception:
-            pass
+        if world.lead:
+            try:
+                framing.send({'type': 'error', 'message': _explain(err)})
+            except Exception:
+                pass
         sys.exit(1)
+    distributed.stop()
 
 
 if __name__ == '__main__':

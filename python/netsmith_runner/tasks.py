@@ -155,10 +155,24 @@ class DetectionLoss:
         gt = torch.tensor(t['gt'], dtype=torch.float32, device=dev).reshape(t['images'], -1, 4) if self.ignore_iou < 1 else None
         return out, gt
 
-    def __call__(self, outputs, targets):
-        """outputs: the heads' raw maps, channels-last. Returns (loss, mean IoU of the positives' decoded boxes)."""
+    def shard(self, targets, lo, hi):
+        """The targets of images [lo, hi) of the batch (a data-parallel rank's slice), rows renumbered from 0."""
         per_level, gt = targets
-        total = sum(int(t['rows'].numel()) for t in per_level)
+        out = []
+        for level, t in zip(self.levels, per_level):
+            keep = (t['rows'] >= lo * level.size) & (t['rows'] < hi * level.size)
+            picked = {k: v[keep] for k, v in t.items()}
+            picked['rows'] = picked['rows'] - lo * level.size
+            out.append(picked)
+        return out, (gt[lo:hi] if gt is not None else None)
+
+    def __call__(self, outputs, targets, total=None):
+        """outputs: the heads' raw maps, channels-last. Returns (loss, mean IoU of the positives' decoded boxes).
+
+        total: the positives P that normalise the loss; a data-parallel rank passes the global batch's count."""
+        per_level, gt = targets
+        if total is None:
+            total = sum(int(t['rows'].numel()) for t in per_level)
         zero = torch.zeros((), device=self.device)
         box_sum, obj_sum, cls_sum, ious = zero, zero, zero, []
         for level, t in zip(self.levels, per_level):

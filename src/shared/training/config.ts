@@ -98,6 +98,8 @@ export const trainConfigSchema = z.object({
   backend: z.enum(BACKENDS).default('auto'),
   /** The PyTorch engine's device (backend 'torch'). */
   device: z.enum(TORCH_DEVICES).default('auto'),
+  /** PyTorch engine: data-parallel processes under torchrun (DDP), each training on a slice of every batch. */
+  nproc: z.number().int().min(1).max(64).default(1),
   seed: z.number().int().default(42),
   /**
    * Threads that compute each batch's gradients (data parallelism on the wasm backend; classification):

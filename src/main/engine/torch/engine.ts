@@ -75,7 +75,8 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
   if (!found.ok) throw new Error(`${found.reason}. ${found.howTo}`);
   const device = pickDevice(found, config.device as TorchDeviceChoice);
   const torchDevice = device.kind === 'cuda' ? `cuda:${device.index}` : device.kind;
-  const engine: TorchEngineInfo = { label: `${deviceLabel(device, found.rocm)} · torch ${found.torchVersion}`, torchVersion: found.torchVersion, device: torchDevice, python: found.executable };
+  const ranks = config.nproc > 1 ? ` · ${config.nproc} processes (DDP)` : '';
+  const engine: TorchEngineInfo = { label: `${deviceLabel(device, found.rocm)} · torch ${found.torchVersion}${ranks}`, torchVersion: found.torchVersion, device: torchDevice, python: found.executable };
 
   // The module, its initial weights (the TF.js initialisation, so both engines start alike) and the map back.
   const work = join(a.runDir, 'torch');
@@ -102,7 +103,8 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
   const targets = config.probeEvery > 0 ? torchProbeTargets(compiled, probeTargets(compiled), exported.nodeVars, map.keyOf) : [];
 
   const taskSpec = torchTask(dataset, config, model);
-  const proc = new RunnerProcess(found.python, { onStderr: (line) => hooks.log?.('info', `python: ${line}`) });
+  const parallel = dataParallel(config.nproc, found.torchVersion, torchDevice);
+  const proc = new RunnerProcess(found.python, { onStderr: (line) => hooks.log?.('info', `python: ${line}`), ...parallel.spawn });
   try {
     await proc.request({
       op: 'init',
@@ -113,7 +115,7 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       seed: config.seed,
       // NETSMITH_TORCH_TF32=0: full float32 math on CUDA (parity checks); TF32 stays on otherwise, as in PyTorch.
       exactMath: process.env.NETSMITH_TORCH_TF32 === '0',
-      threads: device.kind === 'cpu' ? cpuThreads() : undefined,
+      threads: device.kind === 'cpu' ? Math.max(1, Math.floor(cpuThreads() / config.nproc)) : undefined,
       task,
       params,
       optimizer: optCfg,
@@ -248,6 +250,21 @@ export async function trainWithTorch(a: TorchTrainArgs): Promise<TrainResult & {
       return { reason, epochs, steps: step, final: last, best: epochEnd.best };
     }
   }
+}
+
+/**
+ * More than one process: torchrun (python/netsmith_runner/launch.py) starts `nproc` ranks on this machine, or as
+ * NETSMITH_TORCHRUN_ARGS says (a multi-node job: its rendezvous options, this machine being --node_rank 0).
+ * Debian's torch 1.13 torchrun fails on Python 3.11 (elastic/multiprocessing/api.py), so torch 2 is required.
+ */
+export function dataParallel(nproc: number, torchVersion: string, device: string): { spawn: { module?: string; args?: string[]; env?: NodeJS.ProcessEnv } } {
+  if (nproc <= 1) return { spawn: {} };
+  const major = Number(torchVersion.split('.')[0]);
+  if (!(major >= 2)) throw new Error(`training on ${nproc} processes runs torchrun, which needs torch 2.0 or newer; the Python found has torch ${torchVersion} (whose torchrun fails on Python 3.11). Install torch 2 (pip install torch) or train on one process`);
+  if (device === 'mps') throw new Error('Apple GPUs run one process: train with --nproc 1 on MPS');
+  const extra = (process.env.NETSMITH_TORCHRUN_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const backend = device.startsWith('cuda') ? 'cpu:gloo,cuda:nccl' : 'gloo';
+  return { spawn: { module: 'netsmith_runner.launch', args: ['--nproc_per_node', String(nproc), ...extra], env: { NETSMITH_DIST_BACKEND: backend } } };
 }
 
 /**

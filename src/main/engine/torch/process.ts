@@ -36,9 +36,10 @@ export class RunnerProcess {
   private stderrPartial = '';
   readonly exitedPromise: Promise<void>;
 
-  constructor(python: string, opts: { onStderr?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}) {
+  /** `module`: the runner (default) or `netsmith_runner.launch` with torchrun's options (data-parallel ranks). */
+  constructor(python: string, opts: { onStderr?: (line: string) => void; env?: NodeJS.ProcessEnv; module?: string; args?: readonly string[] } = {}) {
     const env = { ...process.env, ...opts.env, PYTHONPATH: [PYTHON_ROOT, process.env.PYTHONPATH].filter(Boolean).join(delimiter), PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
-    this.child = spawn(python, ['-m', 'netsmith_runner.run'], { env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawn(python, ['-m', opts.module ?? 'netsmith_runner.run', ...(opts.args ?? [])], { env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.child.stdin.on('error', () => undefined); // a dead process: reported through 'exit'
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.setEncoding('utf8');

@@ -14,7 +14,7 @@ import { InitFromError, resolveInitSource } from '../../engine/weights/initFrom'
 import { lossText } from '../format';
 import { CliError, parseArgs, type Command } from './types';
 
-const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto|torch|wasm|…] [--device auto|cuda|mps|cpu] [--workers N|auto] [--limit N] [--config file.json] [--name "my run"] [--tags a,b] [--out runs/] [--init-from DIR] [--freeze-up-to LABEL] [--frozen-bn running|update] [--json]';
+const USAGE = 'npm run cli -- train <template | project.json> --dataset <name | folder> [--epochs N] [--batch N] [--lr X] [--optimizer adam] [--backend auto|torch|wasm|…] [--device auto|cuda|mps|cpu] [--nproc N] [--workers N|auto] [--limit N] [--config file.json] [--name "my run"] [--tags a,b] [--out runs/] [--init-from DIR] [--freeze-up-to LABEL] [--frozen-bn running|update] [--json]';
 
 function num(v: string | true | undefined, name: string, int = false): number | undefined {
   if (v === undefined) return undefined;
@@ -99,6 +99,7 @@ export async function trainSettings(options: Record<string, string | true>, temp
   if (options.backend !== undefined && !BACKENDS.includes(options.backend as never)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}`, 2);
   if (options.device !== undefined && !TORCH_DEVICES.includes(options.device as never)) throw new CliError(`--device must be one of ${TORCH_DEVICES.join(', ')} (the PyTorch engine's device)`, 2);
   const limit = num(options.limit, 'limit', true);
+  if (options.nproc !== undefined && options.nproc !== '1' && (options.backend ?? (base as Record<string, unknown>).backend) !== 'torch') throw new CliError('--nproc trains data-parallel processes under torchrun: it needs --backend torch', 2);
   const workers = parseWorkers(options.workers);
   const raw = {
     ...base,
@@ -106,6 +107,7 @@ export async function trainSettings(options: Record<string, string | true>, temp
     ...(options.batch !== undefined ? { batchSize: num(options.batch, 'batch', true) } : {}),
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
     ...(options.device !== undefined ? { device: options.device } : {}),
+    ...(options.nproc !== undefined ? { nproc: num(options.nproc, 'nproc', true) } : {}),
     ...(limit !== undefined ? { trainLimit: limit } : {}),
     ...(workers !== undefined ? { workers } : {}),
     optimizer: { ...(base.optimizer ?? {}), ...(optimizer ? { name: optimizer } : {}), ...(options.lr !== undefined ? { lr: num(options.lr, 'lr') } : {}) },

@@ -13,6 +13,7 @@ import type { ExportFiles } from '../files';
 import { infoFiles, modelInfo, UNKNOWN, readmeSection, type ModelInfoFile, type ModelSource } from '../modelInfo';
 import { prelude } from './prelude';
 import { encodeSafetensors } from './safetensors';
+import { trainDetectionSpec } from './trainDetection';
 import { trainPy } from './train';
 
 export const pytorchSupported = (type: string): boolean => typeof exporterOf(ENGINE_BLOCKS[type], 'pytorch') === 'function';
@@ -201,7 +202,8 @@ export function pytorchFiles(graph: GraphDoc, model: tf.LayersModel, config: unk
   const { modelPy, weights, className, foldedBatchNorms, modules } = exportPytorch(graph, model, options);
   const parsed = trainConfigSchema.safeParse(config ?? {});
   const c: TrainConfig = parsed.success ? parsed.data : trainConfigSchema.parse({});
-  const train = trainPy({ className, task: graph.meta.task, config: c, optimizer: optimizerConfig(c), loss: lossConfig(c, graph.meta.task), lrMultipliers: moduleLrMultipliers(graph, modules) });
+  const detection = graph.meta.task === 'detection' ? trainDetectionSpec(graph, model, c) : undefined;
+  const train = trainPy({ className, task: graph.meta.task, config: c, optimizer: optimizerConfig(c), loss: lossConfig(c, graph.meta.task), lrMultipliers: moduleLrMultipliers(graph, modules), detection });
   const [h, w, ch] = graph.meta.input.shape;
   const readme = [
     `# PyTorch model exported by Netsmith`,

@@ -2,6 +2,7 @@ import type { Task } from '../../../../shared/graph/types';
 import type { TrainConfig } from '../../../../shared/training/config';
 import { LossConfigSchema, type LossConfigInput } from '../../train/losses';
 import { OptimizerConfigSchema, type OptimizerConfigInput } from '../../train/optimizers';
+import { detectionPython, type TrainDetectionSpec } from './trainDetection';
 
 export interface TrainPyArgs {
   className: string;
@@ -11,15 +12,20 @@ export interface TrainPyArgs {
   loss: LossConfigInput;
   /** Learning-rate multipliers by model.py module attribute (blocks' lrMultiplier other than 1). */
   lrMultipliers?: Record<string, number>;
+  /** Detection networks: the heads, anchors and loss options (trainDetection.ts). */
+  detection?: TrainDetectionSpec;
 }
 
 /**
  * train.py: trains model.py's module with the run's optimizer (torch.optim, same update rules and the lab's
  * rule that weight decay skips biases and norm parameters), its learning-rate schedule (set every step, a port
- * of src/shared/training/schedules.ts) and its loss. Classification and segmentation; data from an .npz file.
+ * of src/shared/training/schedules.ts) and its loss. Classification, segmentation and detection (the runner's
+ * detection loss and target assignment, inlined); data from an .npz file.
  */
 export function trainPy(a: TrainPyArgs): string {
   const c = a.config;
+  if (a.task === 'detection' && !a.detection) throw new Error('train.py for a detection network needs its heads (trainDetectionSpec)');
+  const detection = a.task === 'detection' ? detectionSection(a.detection!) : '';
   const settings = {
     epochs: c.epochs,
     batch_size: c.batchSize,
@@ -38,7 +44,8 @@ export function trainPy(a: TrainPyArgs): string {
 #   torchrun --nnodes M --node_rank R --rdzv_endpoint host:port ...   more machines through torchrun's rendezvous)
 #
 # data.npz: x_train [N, H, W, C] (float in 0..1, or uint8 0..255, NHWC as in the lab), y_train [N] class ids
-# (segmentation: [N, H, W]); optional x_val / y_val.
+# (segmentation: [N, H, W]; detection: [N, G, 5] boxes (class, cx, cy, w, h) relative to the image, class -1 pads);
+# optional x_val / y_val.
 import argparse
 import json
 import math
@@ -150,12 +157,13 @@ def loss_fn(logits, y):
     if name == 'l1':
         return F.l1_loss(probs, onehot)
     return F.smooth_l1_loss(probs, onehot, beta=l.get('beta', 1.0))
-
+${detection}
 
 def to_tensors(x, y):
     x = torch.as_tensor(np.asarray(x))
     x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
-    return x.permute(0, 3, 1, 2).contiguous(), torch.as_tensor(np.asarray(y)).long()
+    y = torch.as_tensor(np.asarray(y))
+    return x.permute(0, 3, 1, 2).contiguous(), (y.float() if TASK == 'detection' else y.long())
 
 
 def setup_distributed():
@@ -218,7 +226,12 @@ def train(model, x, y, x_val=None, y_val=None, epochs=None, world=1, rank=0, dev
         if rank != 0:
             continue
         msg = f'epoch {epoch + 1}/{epochs}  loss {loss_sum / seen:.4f}'
-        if x_val is not None:
+        if x_val is not None and TASK == 'detection':
+            model.eval()
+            with torch.no_grad():
+                val = [loss_fn(model(x_val[j:j + bs].to(device)), y_val[j:j + bs].to(device)).item() * len(x_val[j:j + bs]) for j in range(0, len(x_val), bs)]
+            msg += f'  val_loss {sum(val) / len(x_val):.4f}'
+        elif x_val is not None:
             model.eval()
             with torch.no_grad():
                 pred = torch.cat([model(x_val[j:j + bs].to(device)).argmax(1).cpu() for j in range(0, len(x_val), bs)])
@@ -252,5 +265,34 @@ def main():
 
 if __name__ == '__main__':
     main()
+`;
+}
+
+/** The detection loss for train.py: the runner's DetectionLoss on the targets assign.py gives each batch. */
+function detectionSection(spec: TrainDetectionSpec): string {
+  return `
+
+${detectionPython()}
+
+
+# ---- detection ----
+DETECTION = json.loads(${JSON.stringify(JSON.stringify(spec))})
+for _level in DETECTION['levels']:
+    _level['priors'] = prior_table(_level)
+_DETECTION_LOSSES = {}
+
+
+def detection_loss(outputs, y):
+    """The lab's detection loss: outputs are the heads' maps (NCHW), y the batch's box rows [B, G, 5]."""
+    device = y.device
+    if device not in _DETECTION_LOSSES:
+        _DETECTION_LOSSES[device] = DetectionLoss(DETECTION, device)
+    criterion = _DETECTION_LOSSES[device]
+    outs = [o.permute(0, 2, 3, 1) for o in (outputs if isinstance(outputs, (list, tuple)) else [outputs])]
+    targets = detection_targets(y.tolist(), DETECTION['levels'], DETECTION['image'], DETECTION['anchorRatio'])
+    return criterion(outs, criterion.targets(targets))[0]
+
+
+loss_fn = detection_loss  # noqa: F811 (detection trains on the detection loss)
 `;
 }
