@@ -99,7 +99,7 @@ export function importDecoded(onnx: OnnxModel, opts: { name: string; until?: str
   const graph = mapped.graph;
   const input = [...graph.meta.input.shape] as [number, number, number];
   const meta = metadataOf(onnx.metadata, input);
-  const head = graph.nodes.find((n) => n.type === 'head/classify' || n.type === 'head/segment');
+  const head = graph.nodes.find((n) => n.type === 'head/classify' || n.type === 'head/segment' || n.type === 'det/yolo_head');
   const outputs = head ? (head.params as { classes: number }).classes : 0;
   const classes = meta.classes && meta.classes.length === outputs ? meta.classes : Array.from({ length: outputs }, (_, k) => String(k));
   const notes: string[] = [];
@@ -121,7 +121,7 @@ export function importDecoded(onnx: OnnxModel, opts: { name: string; until?: str
   return {
     graph,
     model,
-    info: { format: 'netsmith.model', version: 1, name: opts.name, task: graph.meta.task === 'segmentation' ? 'segmentation' : 'classification', classes, source, notes, createdAt: new Date().toISOString() },
+    info: { format: 'netsmith.model', version: 1, name: opts.name, task: graph.meta.task, classes, source, notes, createdAt: new Date().toISOString() },
     preprocessing,
     fromMetadata: { classes: !!meta.classes && meta.classes.length === outputs, preprocessing: !!meta.preprocessing },
     report: { source: opts.source ?? '', opset: onnx.opset, producer: onnx.producer, onnxNodes: onnx.nodes.length, blocks: graph.nodes.length, params: trainableParams(model), ...(opts.until ? { until: opts.until } : {}) },

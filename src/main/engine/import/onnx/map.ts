@@ -97,7 +97,9 @@ class Mapper {
   private readonly graphOutputs: Set<string>;
   private readonly input: number[];
   private lastMapped: string | undefined;
-  private readonly task: 'classification' | 'segmentation';
+  private readonly task: 'classification' | 'segmentation' | 'detection';
+  /** YOLO heads by model output name (the lab's export names them in metadata_props `netsmith.detection_heads`). */
+  private readonly detectionHeads = new Map<string, { classes: number; anchors: number; stride: number }>();
   private readonly attention: Map<OnnxNode, AttentionRegion>;
   /** Expand of a constant [1, 1, D] (a class token broadcast over the batch), by output tensor. */
   private readonly tokenExpands = new Map<string, TensorInfo>();
@@ -134,7 +136,8 @@ class Mapper {
     const toNchw = (this.consumers.get(x.name) ?? []).every((n) => n.op === 'Transpose' && attrInts(n, 'perm')?.join() === '0,3,1,2');
     const nhwc = toNchw && (this.consumers.get(x.name) ?? []).length > 0;
     this.input = nhwc ? [a, b2, c] : [b2, c, a];
-    this.task = model.metadata.task === 'segmentation' ? 'segmentation' : 'classification';
+    this.task = model.metadata.task === 'segmentation' || model.metadata.task === 'detection' ? model.metadata.task : 'classification';
+    if (this.task === 'detection') for (const h of detectionHeadsOf(model.metadata)) this.detectionHeads.set(h.output, h);
     this.b = new GraphBuilder({ name: opts.name, input: this.input, task: this.task });
     this.values.set(x.name, { ref: this.b.input(), layout: nhwc ? 'nhwc' : 'nchw', shape: this.input });
     this.graphOutputs = new Set(model.outputs.map((o) => o.name));
@@ -371,6 +374,9 @@ class Mapper {
     let out: Value;
     if (group === cin && group > 1 && o % cin === 0) {
       out = this.add('core/depthwise_conv2d', { kernel: kh, ...geometry, multiplier: o / cin, bias: !!bias }, [x], label, { depthwise_kernel: depthwiseKernel(wt.floats, wt.dims, cin), ...(bias ? { bias: { data: bias, shape: [o] } } : {}) }, n);
+    } else if (this.detectionHead(n, kh, group, bias, strides[0], pads[0])) {
+      const h = this.detectionHead(n, kh, group, bias, strides[0], pads[0])!;
+      out = this.add('det/yolo_head', { classes: h.classes, anchors: h.anchors, stride: h.stride }, [x], label, { kernel: convKernel(wt.floats, wt.dims), bias: { data: bias!, shape: [o] } }, n);
     } else if (this.task === 'segmentation' && kh === 1 && group === 1 && bias && strides[0] === 1 && pads[0] === 0 && this.isOutput(n.outputs[0]) && !this.opts.until) {
       // A segmentation model's per-pixel classifier (the lab's export says the task in metadata_props).
       out = this.add('head/segment', { classes: o }, [x], label, { kernel: convKernel(wt.floats, wt.dims), bias: { data: bias, shape: [o] } }, n);
@@ -479,6 +485,15 @@ class Mapper {
     const [h, w, c] = x.shape;
     const out = this.add('reshape/flatten', {}, [x], this.label(n), undefined, n);
     this.set(n, (x.layout === 'nchw' || x.layout === 'cn') && h * w > 1 ? { ...out, chw: [c, h, w] } : out);
+  }
+
+  /** The YOLO head a 1×1 conv at a model output is, by the file's metadata. */
+  private detectionHead(n: OnnxNode, k: number, group: number, bias: Float32Array | undefined, stride: number, pad: number): { classes: number; anchors: number; stride: number } | undefined {
+    if (this.task !== 'detection' || k !== 1 || group !== 1 || !bias || stride !== 1 || pad !== 0 || this.opts.until) return undefined;
+    let t = n.outputs[0];
+    for (let next = this.soleConsumer(t); next && (next.op === 'Identity' || (next.op === 'Transpose' && attrInts(next, 'perm')?.join() === '0,2,3,1')); next = this.soleConsumer(t)) t = next.outputs[0];
+    const h = this.graphOutputs.has(t) ? this.detectionHeads.get(t) : undefined;
+    return h && yoloChannelsOf(h) === bias.length ? h : undefined;
   }
 
   /** A model output, directly or through Identity nodes. */
@@ -874,6 +889,22 @@ class Mapper {
     if (!lab) throw this.unmapped(n, `a ${n.op} in mode '${mode}' (${ct})`);
     this.set(n, this.add('reshape/upsample', { scale: s, mode: lab }, [x], this.label(n), undefined, n));
   }
+}
+
+const yoloChannelsOf = (h: { classes: number; anchors: number }): number => Math.max(1, h.anchors) * (5 + h.classes);
+
+/** metadata_props `netsmith.detection_heads` (see export/onnx/export.ts), the well-formed entries. */
+function detectionHeadsOf(meta: Record<string, string>): { output: string; classes: number; anchors: number; stride: number }[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(meta['netsmith.detection_heads'] ?? '[]');
+  } catch {
+    return [];
+  }
+  const int = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+  return Array.isArray(raw)
+    ? raw.filter((h): h is { output: string; classes: number; anchors: number; stride: number } => typeof h === 'object' && h !== null && typeof h.output === 'string' && int(h.classes, 1) && int(h.anchors, 0) && int(h.stride, 1))
+    : [];
 }
 
 /** The lab graph and weights of a decoded ONNX model, or an UnmappedError naming the first node that does not map. */
