@@ -71,7 +71,15 @@ function elementwise(xs: Tensor[], f: (...v: number[]) => number, int: boolean):
   let dims: number[] = xs[0].dims;
   for (const x of xs.slice(1)) dims = broadcastDims(dims, x.dims);
   const n = size(dims);
-  const idx = xs.map((x) => (x.dims.join() === dims.join() ? (i: number) => i : broadcastIndexer(dims, x.dims)));
+  const idx = xs.map((x) => {
+    if (x.dims.join() === dims.join()) return (i: number) => i;
+    const m = size(x.dims);
+    if (m === 1) return () => 0;
+    // Broadcast along leading axes only (a bias over rows): the index wraps.
+    const core = x.dims.slice(x.dims.findIndex((d) => d !== 1));
+    if (core.join() === dims.slice(dims.length - core.length).join()) return (i: number) => i % m;
+    return broadcastIndexer(dims, x.dims);
+  });
   const data = new Float64Array(n);
   const v = new Array<number>(xs.length);
   for (let i = 0; i < n; i++) {
@@ -84,13 +92,23 @@ function elementwise(xs: Tensor[], f: (...v: number[]) => number, int: boolean):
 function transpose(x: Tensor, perm: number[]): Tensor {
   const dims = perm.map((p) => x.dims[p]);
   const inS = stridesOf(x.dims);
-  const outS = stridesOf(dims);
+  const step = perm.map((p) => inS[p]);
+  const r = dims.length;
   const n = size(dims);
   const data = new Float64Array(n);
+  // Walk the output row-major with an odometer, moving the input offset by each axis' stride.
+  const at = new Array<number>(r).fill(0);
+  let off = 0;
   for (let i = 0; i < n; i++) {
-    let off = 0;
-    for (let k = 0; k < dims.length; k++) off += (Math.floor(i / outS[k]) % dims[k]) * inS[perm[k]];
     data[i] = x.data[off];
+    for (let k = r - 1; k >= 0; k--) {
+      if (++at[k] < dims[k]) {
+        off += step[k];
+        break;
+      }
+      off -= step[k] * (dims[k] - 1);
+      at[k] = 0;
+    }
   }
   return { dims, data, int: x.int };
 }
