@@ -4,7 +4,8 @@
 //   drag     a block dragged across the canvas by 60 mouse moves: ms per move (input handled + React render) and the
 //            frame intervals (requestAnimationFrame) meanwhile
 //   pan      the canvas dragged by its background, the same way
-//   edit     a conv's filters typed in the inspector, 3 keystrokes: ms per keystroke until the shape label shows it
+//   edit     a conv's filters typed in the inspector, 3 keystrokes: ms per keystroke until two frames were painted
+// NETSMITH_SHOTS=DIR saves screenshots of the canvas after the drag and after the pan.
 // Frame budget: 16.7 ms at 60 Hz. Headless Chromium paints in software (no GPU), so the absolute numbers are a
 // pessimistic bound for the desktop app.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -125,7 +126,13 @@ export async function runUiBench(): Promise<UiBenchResult> {
       return null;
     })()`)) as { x: number; y: number } | null;
     if (!empty) throw new Error('no empty canvas point to pan from');
+    const shots = process.env.NETSMITH_SHOTS;
+    if (shots) {
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'resnet152-500-blocks-after-drag.png') });
+    }
     const pan = await motion(page, empty.x, empty.y, -300, -200);
+    if (shots) await page.screenshot({ path: join(shots, 'resnet152-500-blocks-after-pan.png') });
 
     // Edit: a conv's filters in the inspector, one keystroke at a time, until its shape label follows.
     const keystrokeMs: number[] = [];
