@@ -177,6 +177,22 @@ function perToken(t: Tensor, batches: number, n: number, d: number, transposed: 
   return out;
 }
 
+/** The nodes of `nodes` that computing `targets` needs, given the tensors in `known`. */
+function needed(nodes: readonly OnnxNode[], targets: string[], known: ReadonlyMap<string, unknown>): OnnxNode[] {
+  const producer = new Map<string, OnnxNode>();
+  for (const m of nodes) for (const o of m.outputs) producer.set(o, m);
+  const keep = new Set<OnnxNode>();
+  const stack = [...targets];
+  while (stack.length) {
+    const t = stack.pop()!;
+    const m = producer.get(t);
+    if (!m || known.has(t) || keep.has(m)) continue;
+    keep.add(m);
+    stack.push(...m.inputs.filter(Boolean));
+  }
+  return nodes.filter((m) => keep.has(m));
+}
+
 function constsOf(r: AttentionRegion, consts: Map<string, TensorInfo>): Map<string, Tensor> {
   const given = new Map<string, Tensor>();
   for (const m of r.nodes)
@@ -231,7 +247,9 @@ export function attentionWeights(r: AttentionRegion, layout: TokenLayout, n: num
   for (let s = 1; s <= d; s++) probe[tokenOffset(layout, Math.floor(s / n), s % n, batches, n, d) + s - 1] = 1;
   let env: Map<string, Tensor>;
   try {
-    env = run(r.nodes, new Map([...given, [r.x, { dims: layoutDims(layout, batches, n, d), data: probe, int: false }]]), opset);
+    // Only what Q, K and V need (not the N² scores).
+    const start = new Map([...given, [r.x, { dims: layoutDims(layout, batches, n, d), data: probe, int: false }]]);
+    env = run(needed(r.nodes, [r.q, r.k, r.v], start), start, opset);
   } catch (err) {
     if (err instanceof EvalError) return err.message;
     throw err;
@@ -241,8 +259,9 @@ export function attentionWeights(r: AttentionRegion, layout: TokenLayout, n: num
   const v = perToken(env.get(r.v)!, batches, n, d, false);
   for (const p of [q, k, v]) if (typeof p === 'string') return p;
   const [qs, ks, vs] = [q, k, v] as Float64Array[][];
-  const ctxT = env.get(r.context)!;
-  const dh = ctxT.dims[ctxT.dims.length - 1];
+  const vT = env.get(r.v)!;
+  const dh = vT.dims[vT.dims.length - 1];
+  const ctxT = { dims: vT.dims, data: vT.data };
   const heads = d / dh;
   if (!Number.isInteger(heads) || ctxT.data.length !== slots * d) return `an attention context of shape [${ctxT.dims}]`;
   // Q is scaled by 1/√dh in the lab's block; the exporter may scale Q, K or the scores instead.
@@ -266,8 +285,9 @@ export function attentionWeights(r: AttentionRegion, layout: TokenLayout, n: num
   }
   let y: Tensor;
   try {
-    env = run(r.nodes, new Map([...given, [r.x, { dims: layoutDims(layout, batches, n, d), data: probe, int: false }]]), opset, new Map([[r.context, { dims: ctxT.dims, data: ctxProbe, int: false }]]));
-    y = env.get(r.y)!;
+    // From the context on (the tensors the probe run computed stand: none of them depends on the context).
+    const known = new Map([...env, [r.context, { dims: ctxT.dims, data: ctxProbe, int: false }]]);
+    y = run(needed(r.nodes, [r.y], known), known, opset).get(r.y)!;
   } catch (err) {
     if (err instanceof EvalError) return err.message;
     throw err;

@@ -26,9 +26,8 @@ function stridesOf(dims: readonly number[]): number[] {
 const INT_TYPES = new Set<number>([TensorType.INT64, TensorType.INT32, 5, TensorType.INT8, TensorType.UINT8, 4, 9]);
 
 export function tensorOf(t: TensorInfo): Tensor | undefined {
-  const values = t.ints ?? (t.floats ? Array.from(t.floats) : undefined);
-  if (!values) return undefined;
-  return { dims: [...t.dims], data: Float64Array.from(values), int: !t.floats || INT_TYPES.has(t.dataType) };
+  if (t.floats) return { dims: [...t.dims], data: Float64Array.from(t.floats), int: INT_TYPES.has(t.dataType) };
+  return t.ints ? { dims: [...t.dims], data: Float64Array.from(t.ints), int: true } : undefined;
 }
 
 export function tensorInfoOf(name: string, t: Tensor): TensorInfo {

@@ -149,13 +149,13 @@ class Mapper {
     for (const n of this.model.nodes) {
       if (this.done.has(n) || n.op === 'Constant' || this.constAliases.has(n) || (needed && !needed.has(n))) continue;
       if (n.domain && n.domain !== 'ai.onnx') throw this.unmapped(n, `op ${n.domain}.${n.op} (a custom domain)`);
-      if (this.foldLate(n)) continue;
       const region = this.attention.get(n);
       if (region) {
         this.mapAttention(region);
         this.count++;
         continue;
       }
+      if (this.foldLate(n)) continue;
       this.mapNode(n);
       this.done.add(n);
       this.count++;
