@@ -4,6 +4,7 @@
 //   npm run bench -- graph        only the graph benchmarks
 //   npm run bench -- train [...]  only training throughput (options: see bench/backend/train-bench.ts; --backends torch: only
 //                                 the lab's PyTorch engine against a plain PyTorch loop, bench/torch-engine.ts, [--device cuda])
+//   npm run bench -- ui           only the editor in Chromium with a ~500-node graph (bench/editor-ui.ts)
 //   npm run bench -- detect [--epochs N] [--train N] [--val N]  only the detector: yolo_nano on shapes-det to mAP@0.5 (minutes)
 import { analyze } from '../src/shared/graph/analyze';
 import type { GraphDoc } from '../src/shared/graph/types';
@@ -41,6 +42,11 @@ async function main(): Promise<void> {
     }
     const e = editBench();
     console.log(`${'edit + re-infer (ResNet-152)'.padEnd(30)} ${String(e.nodes).padStart(4)} nodes  ${e.medianMs.toFixed(2)} ms per edit  (target < 16 ms) ${e.medianMs < 16 ? 'OK' : 'SLOW'}`);
+  }
+  if (which === 'all' || which === 'ui') {
+    console.log('\n# Editor in Chromium: a ~500-node graph (open, drag, pan, type)');
+    const { runUiBench, formatUiBench } = await import('./editor-ui');
+    console.log(formatUiBench(await runUiBench()));
   }
   if (which === 'all' || which === 'train') {
     const options = parseTrainOptions(rest) ?? {};

@@ -58,7 +58,8 @@ export function buildView(
   sizes: ReadonlyMap<string, Size> = new Map(),
   override: Readonly<Record<string, Position>> = {},
 ): { nodes: ViewNode[]; edges: ViewEdge[] } {
-  const pos = (id: string): Position => override[id] ?? doc.nodes.find((n) => n.id === id)!.position;
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const pos = (id: string): Position => override[id] ?? byId.get(id)!.position;
   const collapsed = new Set(doc.groups.filter((g) => g.collapsed).map((g) => g.id));
   const members = new Map<string, string[]>();
   for (const n of doc.nodes) if (n.group) (members.get(n.group) ?? members.set(n.group, []).get(n.group)!).push(n.id);

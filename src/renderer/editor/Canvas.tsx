@@ -44,6 +44,27 @@ const NODE_MENU: MenuEntry[] = [
 const PANE_MENU: MenuEntry[] = [{ action: 'edit.paste' }, { action: 'edit.selectAll' }, 'separator', { action: 'graph.autoLayout' }, { action: 'view.fit' }];
 const EDGE_MENU: MenuEntry[] = [{ action: 'edit.delete', label: 'Delete connection' }];
 
+/** The cached object of each item that did not change (the cache then holds this render's items). */
+function reuse<T extends { id: string }>(cache: Map<string, T>, fresh: T[], same: (a: T, b: T) => boolean): T[] {
+  const out = fresh.map((f) => {
+    const old = cache.get(f.id);
+    return old && same(old, f) ? old : f;
+  });
+  cache.clear();
+  for (const o of out) cache.set(o.id, o);
+  return out;
+}
+
+const sameMeasure = (a: { width?: number; height?: number } | undefined, b: { width?: number; height?: number } | undefined): boolean => a === b || (!!a && !!b && a.width === b.width && a.height === b.height);
+const sameData = (a: Record<string, unknown>, b: Record<string, unknown>): boolean => a === b || (Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => a[k] === b[k]));
+const sameNode = (a: Node, b: Node): boolean =>
+  a.type === b.type && a.position.x === b.position.x && a.position.y === b.position.y && !!a.selected === !!b.selected && a.width === b.width && a.height === b.height && sameMeasure(a.measured, b.measured) && sameData(a.data, b.data);
+const sameEdge = (a: Edge, b: Edge): boolean =>
+  a.source === b.source && a.target === b.target && a.sourceHandle === b.sourceHandle && a.targetHandle === b.targetHandle && !!a.selected === !!b.selected && sameData(a.data ?? {}, b.data ?? {});
+
+/** Above this many canvas items only those in the viewport are in the page (React Flow's onlyRenderVisibleElements). */
+const RENDER_VISIBLE_ONLY_ABOVE = 200;
+
 const sameSize = (a: Size | undefined, b: Size): boolean => !!a && Math.abs(a.width - b.width) < 0.5 && Math.abs(a.height - b.height) < 0.5;
 
 function CanvasInner() {
@@ -69,10 +90,14 @@ function CanvasInner() {
   baseRef.current = base;
   const view = useMemo(() => (drag ? buildView(doc, sizes, drag) : base), [doc, sizes, drag, base]);
 
+  // React Flow re-renders every node whose object changed: a node keeps its object while nothing of it changes, so
+  // dragging one block of a 500-block graph renders that block (and its edges), not all of them.
+  const nodeCache = useRef(new Map<string, Node>());
+  const edgeCache = useRef(new Map<string, Edge>());
   const nodes = useMemo<Node[]>(() => {
     const byId = new Map(doc.nodes.map((n) => [n.id, n]));
     const sel = new Set(selection.nodes);
-    return view.nodes.map((v): Node => {
+    const fresh = view.nodes.map((v): Node => {
       const measured = sizes.get(v.id);
       if (v.kind === 'block') return { id: v.id, type: 'block', position: v.position, data: byId.get(v.docId)! as unknown as Record<string, unknown>, selected: sel.has(v.docId), ...(measured ? { measured } : {}) };
       if (v.kind === 'group') {
@@ -94,11 +119,13 @@ function CanvasInner() {
         measured: { width: v.width, height: v.height },
       };
     });
+    return reuse(nodeCache.current, fresh, sameNode);
   }, [view, doc, selection.nodes, sizes]);
 
   const edges = useMemo<Edge[]>(() => {
     const sel = new Set(selection.edges);
-    return view.edges.map((e) => ({ id: e.id, type: 'shape', source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle, data: { edgeId: e.edgeId }, selected: sel.has(e.edgeId) }));
+    const fresh = view.edges.map((e): Edge => ({ id: e.id, type: 'shape', source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle, data: { edgeId: e.edgeId }, selected: sel.has(e.edgeId) }));
+    return reuse(edgeCache.current, fresh, sameEdge);
   }, [view.edges, selection.edges]);
 
   const onNodesChange = useCallback(
@@ -295,6 +322,7 @@ function CanvasInner() {
         minZoom={0.05}
         maxZoom={2.5}
         connectionRadius={28}
+        onlyRenderVisibleElements={nodes.length > RENDER_VISIBLE_ONLY_ABOVE}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />

@@ -35,7 +35,9 @@ function blocks(graph: GraphDoc): string[] {
 }
 
 // Templates whose blocks the importer maps (vgg11 and resnet50 pass too, in ~25 s each: left out for time).
-const ROUND_TRIP = ['lenet_mnist', 'cnn_small', 'resnet_cifar', 'mobilenet_v2_cifar', 'lenet5', 'resnet18', 'mobilenet_v1', 'unet_small', 'mobilenet_v2', 'mobilenet_v3_small', 'efficientnet_b0'];
+// ViTs at 32 px (vit_tiny: 12 encoders of dim 192 over 4 patches + [cls]; vit_b16 has the same blocks); YOLO heads
+// come back as heads through the export's metadata_props (netsmith.detection_heads).
+const ROUND_TRIP = ['lenet_mnist', 'cnn_small', 'resnet_cifar', 'mobilenet_v2_cifar', 'lenet5', 'resnet18', 'mobilenet_v1', 'unet_small', 'mobilenet_v2', 'mobilenet_v3_small', 'efficientnet_b0', 'vit_tiny_cifar', 'vit_tiny', 'vit_hybrid', 'yolo_nano', 'yolo_tiny'];
 
 describe('a template exported to ONNX by the lab imports back to the same graph', () => {
   for (const id of ROUND_TRIP) {

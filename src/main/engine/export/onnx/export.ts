@@ -154,9 +154,18 @@ export function exportOnnx(graph: GraphDoc, model: tf.LayersModel, options: Onnx
     initializers: inits,
     inputs: [{ name: 'input', dims: ['batch', h, w, c] }],
     outputs,
-    metadata: onnxMetadata(modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NHWC')),
+    metadata: { ...onnxMetadata(modelInfo(graph, options.source ?? { dataset: UNKNOWN }, 'NHWC')), ...detectionHeadsMetadata(outNodes.map((o) => o.node), outputs) },
   });
   return { bytes, inputName: 'input', outputNames: outputs.map((o) => o.name), foldedBatchNorms: folded.size };
+}
+
+/**
+ * metadata_props `netsmith.detection_heads`: per YOLO head output, its classes, anchors per cell and stride (the
+ * 1×1 conv alone does not say how its channels split into A·(5+K)), so an import gives the head block back.
+ */
+function detectionHeadsMetadata(nodes: readonly { type: string; params: Record<string, unknown> }[], outputs: readonly OnnxValueInfo[]): Record<string, string> {
+  const heads = nodes.flatMap((n, i) => (n.type === 'det/yolo_head' ? [{ output: outputs[i].name, classes: n.params.classes, anchors: n.params.anchors, stride: n.params.stride }] : []));
+  return heads.length ? { 'netsmith.detection_heads': JSON.stringify(heads) } : {};
 }
 
 /** model.onnx, model-info.json, labels.txt and a README (layout, preprocessing, classes, outputs, what is not in the model). */

@@ -4,7 +4,7 @@ import { analyze } from '../../../../shared/graph/analyze';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import { compile } from '../../compile/compile';
 import { writeModelFolder } from '../../modelFolder';
-import { layerBaseNames } from '../../compile/naming';
+import { layerBaseNames, SUFFIX_SEPARATOR } from '../../compile/naming';
 import type { ModelFolderInfo, Preprocessing } from '../../modelFolder';
 import type { OnnxModel } from './decode';
 import { OnnxImportError } from './errors';
@@ -51,25 +51,36 @@ export function metadataOf(meta: Record<string, string>, input: [number, number,
   return { ...(classes ? { classes } : {}), ...(preprocessing ? { preprocessing } : {}) };
 }
 
-/** Copies the mapped weights into the compiled model's layers; every weight of every layer must be covered. */
+/**
+ * Copies the mapped weights into the compiled model's layers; every weight of every layer must be covered. A block
+ * built of several layers (`<base>__<sublayer>`, e.g. an encoder's `ln1`, `attn`, `fc1`) takes `<sublayer>/<weight>`.
+ */
 function loadWeights(graph: GraphDoc, model: tf.LayersModel, weights: Map<string, Record<string, Weight>>): void {
   const bases = layerBaseNames(analyze(graph).expanded.nodes, graph.groups);
+  const layersOf = new Map<string, { layer: tf.layers.Layer; sub?: string }[]>();
+  const byBase = new Map<string, string>();
   for (const n of graph.nodes) {
     const base = bases.get(n.id);
-    if (!base) continue;
-    let layer: tf.layers.Layer;
-    try {
-      layer = model.getLayer(base);
-    } catch {
-      continue; // a block without a layer of its own (input, flatten of a flat vector, …)
-    }
+    if (base) byBase.set(base, n.id);
+  }
+  for (const layer of model.layers) {
+    const cut = layer.name.indexOf(SUFFIX_SEPARATOR);
+    const base = cut < 0 ? layer.name : layer.name.slice(0, cut);
+    const id = byBase.get(base);
+    if (!id) continue;
+    (layersOf.get(id) ?? layersOf.set(id, []).get(id)!).push({ layer, ...(cut < 0 ? {} : { sub: layer.name.slice(cut + SUFFIX_SEPARATOR.length) }) });
+  }
+  for (const n of graph.nodes) {
     const given = weights.get(n.id) ?? {};
-    for (const v of layer.weights) {
-      const short = (v.originalName ?? v.name).split('/').pop()!;
-      const w = given[short];
-      if (!w) throw new OnnxImportError(`internal: no ONNX weight for '${short}' of block '${n.label ?? n.id}' (${n.type})`);
-      if (w.shape.join() !== v.shape.join()) throw new OnnxImportError(`internal: '${short}' of block '${n.label ?? n.id}' is [${w.shape}] in the file, the block needs [${v.shape}]`);
-      v.write(tf.tensor(w.data, w.shape));
+    for (const { layer, sub } of layersOf.get(n.id) ?? []) {
+      for (const v of layer.weights) {
+        const short = (v.originalName ?? v.name).split('/').pop()!;
+        const key = sub ? `${sub}/${short}` : short;
+        const w = given[key];
+        if (!w) throw new OnnxImportError(`internal: no ONNX weight for '${key}' of block '${n.label ?? n.id}' (${n.type})`);
+        if (w.shape.join() !== v.shape.join()) throw new OnnxImportError(`internal: '${key}' of block '${n.label ?? n.id}' is [${w.shape}] in the file, the block needs [${v.shape}]`);
+        v.write(tf.tensor(w.data, w.shape));
+      }
     }
   }
 }
@@ -88,7 +99,7 @@ export function importDecoded(onnx: OnnxModel, opts: { name: string; until?: str
   const graph = mapped.graph;
   const input = [...graph.meta.input.shape] as [number, number, number];
   const meta = metadataOf(onnx.metadata, input);
-  const head = graph.nodes.find((n) => n.type === 'head/classify' || n.type === 'head/segment');
+  const head = graph.nodes.find((n) => n.type === 'head/classify' || n.type === 'head/segment' || n.type === 'det/yolo_head');
   const outputs = head ? (head.params as { classes: number }).classes : 0;
   const classes = meta.classes && meta.classes.length === outputs ? meta.classes : Array.from({ length: outputs }, (_, k) => String(k));
   const notes: string[] = [];
@@ -110,7 +121,7 @@ export function importDecoded(onnx: OnnxModel, opts: { name: string; until?: str
   return {
     graph,
     model,
-    info: { format: 'netsmith.model', version: 1, name: opts.name, task: graph.meta.task === 'segmentation' ? 'segmentation' : 'classification', classes, source, notes, createdAt: new Date().toISOString() },
+    info: { format: 'netsmith.model', version: 1, name: opts.name, task: graph.meta.task, classes, source, notes, createdAt: new Date().toISOString() },
     preprocessing,
     fromMetadata: { classes: !!meta.classes && meta.classes.length === outputs, preprocessing: !!meta.preprocessing },
     report: { source: opts.source ?? '', opset: onnx.opset, producer: onnx.producer, onnxNodes: onnx.nodes.length, blocks: graph.nodes.length, params: trainableParams(model), ...(opts.until ? { until: opts.until } : {}) },

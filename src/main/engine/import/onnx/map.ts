@@ -3,15 +3,22 @@ import { GraphBuilder, type Ref } from '../../../../shared/graph/builder';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import type { Attribute, OnnxModel, OnnxNode, TensorInfo } from './decode';
 import { OnnxImportError } from './errors';
+import { attentionWeights, findAttention, type AttentionRegion } from './attention';
+import { EvalError, evalNode, tensorInfoOf, tensorOf } from './evaluate';
 import { foldNode } from './fold';
+import { fuseBlocks } from './fuse';
 import { convKernel, denseKernel, depthwiseKernel, permute, type Weight } from './tensors';
 
 /** The lab value an ONNX tensor became: an image (lab NHWC; ONNX layout as named), or a flat vector. */
 interface Value {
   ref: Ref;
-  /** ONNX layout of a rank-4 value: NCHW as exporters write it, or NHWC (the lab's own exports, after a Transpose). */
-  layout: 'nchw' | 'nhwc' | 'flat';
-  /** Lab shape without the batch: [H, W, C] or [F]. */
+  /**
+   * ONNX layout: a rank-4 value NCHW as exporters write it, or NHWC (the lab's own exports, after a Transpose); a
+   * vector; a token sequence [B, N, D] ('tokens') or [N, B, D] ('seq', torch.nn.MultiheadAttention's default); or an
+   * NCHW map with H and W flattened, [B, C, H·W] ('cn': the ref is still the map).
+   */
+  layout: 'nchw' | 'nhwc' | 'flat' | 'tokens' | 'seq' | 'cn';
+  /** Lab shape without the batch: [H, W, C], [N, D] or [F]. */
   shape: number[];
   /** A vector flattened from an NCHW map with H·W > 1: its order is C, H, W (the lab flattens H, W, C). */
   chw?: [number, number, number];
@@ -58,6 +65,26 @@ const attrFloat = (n: OnnxNode, name: string, d: number): number => {
 };
 const near = (a: number, b: number, tol = 1e-6): boolean => Math.abs(a - b) <= tol;
 
+/** The batch size Shape ops see while folding: a number no real dimension has, so a Reshape target can name the batch. */
+const BATCH = 1_000_003;
+const isBatchDim = (d: number): boolean => d === BATCH || d === 0 || d === -1;
+/** The ONNX rank of a value (for axis checks). */
+const rankOf = (v: Value): number => ({ nchw: 4, nhwc: 4, flat: 2, tokens: 3, seq: 3, cn: 3 })[v.layout];
+/** The ONNX dims of a value with the folding batch (see BATCH). */
+function onnxDims(v: Value): number[] {
+  const s = v.shape;
+  switch (v.layout) {
+    case 'nchw':
+      return [BATCH, s[2], s[0], s[1]];
+    case 'cn':
+      return [BATCH, s[2], s[0] * s[1]];
+    case 'seq':
+      return [s[0], BATCH, s[1]];
+    default:
+      return [BATCH, ...s];
+  }
+}
+
 class Mapper {
   private readonly b: GraphBuilder;
   private readonly values = new Map<string, Value>();
@@ -70,7 +97,12 @@ class Mapper {
   private readonly graphOutputs: Set<string>;
   private readonly input: number[];
   private lastMapped: string | undefined;
-  private readonly task: 'classification' | 'segmentation';
+  private readonly task: 'classification' | 'segmentation' | 'detection';
+  /** YOLO heads by model output name (the lab's export names them in metadata_props `netsmith.detection_heads`). */
+  private readonly detectionHeads = new Map<string, { classes: number; anchors: number; stride: number }>();
+  private readonly attention: Map<OnnxNode, AttentionRegion>;
+  /** Expand of a constant [1, 1, D] (a class token broadcast over the batch), by output tensor. */
+  private readonly tokenExpands = new Map<string, TensorInfo>();
   count = 0;
 
   constructor(
@@ -104,10 +136,12 @@ class Mapper {
     const toNchw = (this.consumers.get(x.name) ?? []).every((n) => n.op === 'Transpose' && attrInts(n, 'perm')?.join() === '0,3,1,2');
     const nhwc = toNchw && (this.consumers.get(x.name) ?? []).length > 0;
     this.input = nhwc ? [a, b2, c] : [b2, c, a];
-    this.task = model.metadata.task === 'segmentation' ? 'segmentation' : 'classification';
+    this.task = model.metadata.task === 'segmentation' || model.metadata.task === 'detection' ? model.metadata.task : 'classification';
+    if (this.task === 'detection') for (const h of detectionHeadsOf(model.metadata)) this.detectionHeads.set(h.output, h);
     this.b = new GraphBuilder({ name: opts.name, input: this.input, task: this.task });
     this.values.set(x.name, { ref: this.b.input(), layout: nhwc ? 'nhwc' : 'nchw', shape: this.input });
     this.graphOutputs = new Set(model.outputs.map((o) => o.name));
+    this.attention = findAttention(model, this.consts, this.consumers);
   }
 
   map(): MappedModel {
@@ -115,6 +149,13 @@ class Mapper {
     for (const n of this.model.nodes) {
       if (this.done.has(n) || n.op === 'Constant' || this.constAliases.has(n) || (needed && !needed.has(n))) continue;
       if (n.domain && n.domain !== 'ai.onnx') throw this.unmapped(n, `op ${n.domain}.${n.op} (a custom domain)`);
+      const region = this.attention.get(n);
+      if (region) {
+        this.mapAttention(region);
+        this.count++;
+        continue;
+      }
+      if (this.foldLate(n)) continue;
       this.mapNode(n);
       this.done.add(n);
       this.count++;
@@ -122,7 +163,9 @@ class Mapper {
     }
     const outNames = needed ? [this.untilOutput(this.opts.until!)] : this.model.outputs.map((o) => o.name);
     for (const o of outNames) if (!this.values.has(o)) throw new OnnxImportError(`the model output '${o}' is not computed from the input by mapped nodes`);
-    return { graph: this.b.build(), weights: this.weights, nodesMapped: this.count };
+    const graph = this.b.build();
+    fuseBlocks(graph, this.weights);
+    return { graph, weights: this.weights, nodesMapped: this.count };
   }
 
   private untilOutput(until: string): string {
@@ -195,7 +238,8 @@ class Mapper {
     }
     this.shapes.set(ref.node, shape);
     if (weights) this.weights.set(ref.node, weights);
-    return { ref, layout: shape.length === 3 ? 'nchw' : 'flat', shape, producer: n ? n.name || n.outputs[0] : undefined };
+    const layout = shape.length === 3 ? 'nchw' : shape.length === 2 ? (inputs[0]?.layout === 'seq' ? 'seq' : 'tokens') : 'flat';
+    return { ref, layout, shape, producer: n ? n.name || n.outputs[0] : undefined };
   }
 
   private set(n: OnnxNode, v: Value, out = n.outputs[0]): void {
@@ -252,6 +296,10 @@ class Mapper {
       case 'Flatten':
       case 'Reshape':
         return this.flatten(n);
+      case 'Expand':
+        return this.expand(n);
+      case 'Gather':
+        return this.gather(n);
       case 'Gemm':
         return this.gemm(n);
       case 'MatMul':
@@ -286,6 +334,14 @@ class Mapper {
     const perm = attrInts(n, 'perm')?.join();
     if (perm === '0,3,1,2' && v.layout === 'nhwc') return this.set(n, { ...v, layout: 'nchw' });
     if (perm === '0,2,3,1' && v.layout === 'nchw') return this.set(n, { ...v, layout: 'nhwc' });
+    if (perm === '1,0,2' && (v.layout === 'tokens' || v.layout === 'seq')) return this.set(n, { ...v, layout: v.layout === 'tokens' ? 'seq' : 'tokens' });
+    if ((perm === '0,2,1' || perm === '2,0,1') && v.layout === 'cn') {
+      // PyTorch's flatten(2).transpose(1, 2): the map's pixels as tokens, row-major (the lab's Reshape of [H, W, C]);
+      // [2, 0, 1] also moves the sequence first (torch.nn.MultiheadAttention's [N, B, D]).
+      const [h, w, c] = v.shape;
+      const tokens = this.add('reshape/reshape', { shape: [h * w, c] }, [v], this.label(n), undefined, n);
+      return this.set(n, { ...tokens, layout: perm === '0,2,1' ? 'tokens' : 'seq' });
+    }
     throw this.unmapped(n, `a Transpose with perm [${perm}] of a ${v.layout} tensor`);
   }
 
@@ -318,6 +374,9 @@ class Mapper {
     let out: Value;
     if (group === cin && group > 1 && o % cin === 0) {
       out = this.add('core/depthwise_conv2d', { kernel: kh, ...geometry, multiplier: o / cin, bias: !!bias }, [x], label, { depthwise_kernel: depthwiseKernel(wt.floats, wt.dims, cin), ...(bias ? { bias: { data: bias, shape: [o] } } : {}) }, n);
+    } else if (this.detectionHead(n, kh, group, bias, strides[0], pads[0])) {
+      const h = this.detectionHead(n, kh, group, bias, strides[0], pads[0])!;
+      out = this.add('det/yolo_head', { classes: h.classes, anchors: h.anchors, stride: h.stride }, [x], label, { kernel: convKernel(wt.floats, wt.dims), bias: { data: bias!, shape: [o] } }, n);
     } else if (this.task === 'segmentation' && kh === 1 && group === 1 && bias && strides[0] === 1 && pads[0] === 0 && this.isOutput(n.outputs[0]) && !this.opts.until) {
       // A segmentation model's per-pixel classifier (the lab's export says the task in metadata_props).
       out = this.add('head/segment', { classes: o }, [x], label, { kernel: convKernel(wt.floats, wt.dims), bias: { data: bias, shape: [o] } }, n);
@@ -406,7 +465,7 @@ class Mapper {
   private reduceMean(n: OnnxNode): void {
     const x = this.value(n);
     const axes = attrInts(n, 'axes') ?? this.constOf(n, 1)?.ints;
-    if (x.layout !== 'nchw' && axes?.length === 1 && (axes[0] === -1 || axes[0] === (x.layout === 'flat' ? 1 : 3)) && this.decomposedLayerNorm(n, x)) return;
+    if (x.layout !== 'nchw' && x.layout !== 'cn' && axes?.length === 1 && (axes[0] === -1 || axes[0] === rankOf(x) - 1) && this.decomposedLayerNorm(n, x)) return;
     if (x.layout !== 'nchw' || axes?.map((a) => (a < 0 ? a + 4 : a)).sort().join() !== '2,3') throw this.unmapped(n, `a ReduceMean over axes [${axes}] of a ${x.layout} tensor`);
     const keep = attrInt(n, 'keepdims', 1) === 1;
     this.set(n, this.add('pool/global_avgpool', { keepDims: keep }, [x], this.label(n), undefined, n));
@@ -417,14 +476,24 @@ class Mapper {
     if (n.op === 'Flatten' && attrInt(n, 'axis', 1) !== 1) throw this.unmapped(n, `a Flatten at axis ${attrInt(n, 'axis', 1)}`);
     if (n.op === 'Reshape') {
       const target = this.constOf(n, 1)?.ints;
+      if (target?.length === 3 && isBatchDim(target[0]) && this.tokenReshape(n, x, target)) return;
       const total = x.shape.reduce((a, b) => a * b, 1);
-      const flatTarget = target && target.length === 2 && (target[1] === -1 || target[1] === total) && (target[0] === -1 || target[0] === 0);
+      const flatTarget = target && target.length === 2 && (target[1] === -1 || target[1] === total) && isBatchDim(target[0]);
       if (!flatTarget) throw this.unmapped(n, `a Reshape to [${target ?? '?'}] (the lab maps Reshape to [batch, -1])`);
     }
     if (x.layout === 'flat') return this.set(n, x);
     const [h, w, c] = x.shape;
     const out = this.add('reshape/flatten', {}, [x], this.label(n), undefined, n);
-    this.set(n, x.layout === 'nchw' && h * w > 1 ? { ...out, chw: [c, h, w] } : out);
+    this.set(n, (x.layout === 'nchw' || x.layout === 'cn') && h * w > 1 ? { ...out, chw: [c, h, w] } : out);
+  }
+
+  /** The YOLO head a 1×1 conv at a model output is, by the file's metadata. */
+  private detectionHead(n: OnnxNode, k: number, group: number, bias: Float32Array | undefined, stride: number, pad: number): { classes: number; anchors: number; stride: number } | undefined {
+    if (this.task !== 'detection' || k !== 1 || group !== 1 || !bias || stride !== 1 || pad !== 0 || this.opts.until) return undefined;
+    let t = n.outputs[0];
+    for (let next = this.soleConsumer(t); next && (next.op === 'Identity' || (next.op === 'Transpose' && attrInts(next, 'perm')?.join() === '0,2,3,1')); next = this.soleConsumer(t)) t = next.outputs[0];
+    const h = this.graphOutputs.has(t) ? this.detectionHeads.get(t) : undefined;
+    return h && yoloChannelsOf(h) === bias.length ? h : undefined;
   }
 
   /** A model output, directly or through Identity nodes. */
@@ -436,12 +505,13 @@ class Mapper {
   }
 
   private dense(n: OnnxNode, x: Value, kernel: Weight, bias: Float32Array | undefined, out: string): void {
-    if (x.layout !== 'flat') throw this.unmapped(n, `a ${n.op} on a rank-4 tensor`);
+    if (x.layout !== 'flat' && x.layout !== 'tokens' && x.layout !== 'seq') throw this.unmapped(n, `a ${n.op} on a rank-${rankOf(x)} tensor`);
     const units = kernel.shape[1];
-    if (kernel.shape[0] !== x.shape[0]) throw this.unmapped(n, `a ${n.op} of ${kernel.shape[0]} inputs on a vector of ${x.shape[0]}`);
+    const features = x.shape[x.shape.length - 1];
+    if (kernel.shape[0] !== features) throw this.unmapped(n, `a ${n.op} of ${kernel.shape[0]} inputs on a vector of ${features}`);
     const weights = { kernel, ...(bias ? { bias: { data: bias, shape: [units] } } : {}) };
     // The last Dense with a bias is the classification head when it is the model's output.
-    const head = this.isOutput(out) && !!bias && !this.opts.until;
+    const head = x.layout === 'flat' && this.isOutput(out) && !!bias && !this.opts.until;
     const v = head ? this.add('head/classify', { classes: units }, [x], this.label(n), weights, n) : this.add('core/dense', { units, bias: !!bias }, [x], this.label(n), weights, n);
     this.set(n, v, out);
   }
@@ -475,6 +545,7 @@ class Mapper {
 
   private addOp(n: OnnxNode): void {
     const consts = n.inputs.map((i) => this.consts.get(i));
+    if (consts.some(Boolean) && this.posEmbed(n)) return;
     if (consts.some(Boolean)) throw this.unmapped(n, 'an Add of a constant that follows no Conv, MatMul or channel scale');
     const xs = n.inputs.map((_, i) => this.value(n, i));
     if (xs.some((v) => v.layout !== xs[0].layout || v.shape.join() !== xs[0].shape.join())) throw this.unmapped(n, 'an Add of differently shaped tensors (broadcasting)');
@@ -596,6 +667,104 @@ class Mapper {
     return true;
   }
 
+  /**
+   * Folds a node whose inputs are all constants (shape arithmetic), and Shape of a mapped value (its dims, with the
+   * batch as BATCH). Large results (a broadcast over the batch) are left to their op.
+   */
+  private foldLate(n: OnnxNode): boolean {
+    if (n.op === 'Shape' && this.values.has(n.inputs[0])) {
+      const dims = onnxDims(this.values.get(n.inputs[0])!);
+      this.consts.set(n.outputs[0], { name: n.outputs[0], dims: [dims.length], dataType: 7, ints: dims });
+      return true;
+    }
+    if (n.op === 'Expand' || n.inputs.length === 0 || !n.inputs.every((i) => !i || this.consts.has(i))) return false;
+    const ins = n.inputs.map((i) => (i ? this.consts.get(i) : undefined));
+    if (ins.some((t) => t && t.dims.reduce((a, b) => a * b, 1) > 1 << 16)) return false;
+    const folded = foldNode(n, (i) => ins[i], (a) => attr(n, a));
+    if (folded) {
+      this.consts.set(n.outputs[0], folded);
+      return true;
+    }
+    try {
+      const outs = evalNode(n, ins.map((t) => (t ? tensorOf(t) : undefined)), this.model.opset);
+      if (outs.some((t) => t.data.length > 1 << 16)) return false;
+      n.outputs.forEach((o, k) => this.consts.set(o, tensorInfoOf(o, outs[k])));
+      return true;
+    } catch (err) {
+      if (err instanceof EvalError) return false;
+      throw err;
+    }
+  }
+
+  /** A self-attention subgraph (attention.ts) as one Multi-Head Self-Attention block. */
+  private mapAttention(r: AttentionRegion): void {
+    const x = this.values.get(r.x);
+    if (!x || (x.layout !== 'tokens' && x.layout !== 'seq')) throw this.unmapped(r.softmax, `an attention over ${x ? `a ${x.layout} tensor` : `'${r.x}'`} (the lab attends over a token sequence)`);
+    const [n, d] = x.shape;
+    const w = attentionWeights(r, x.layout, n, d, this.consts, this.model.opset);
+    if (typeof w === 'string') throw this.unmapped(r.softmax, w);
+    const weights = { qkv_kernel: w.qkv_kernel, ...(w.qkvBias ? { qkv_bias: w.qkv_bias } : {}), out_kernel: w.out_kernel, out_bias: w.out_bias };
+    const v = this.add('attn/mhsa', { heads: w.heads, dropout: 0, qkvBias: w.qkvBias }, [x], this.label(r.softmax), weights, r.softmax);
+    for (const m of r.nodes) this.done.add(m);
+    this.set(r.softmax, { ...v, layout: x.layout }, r.y);
+  }
+
+  /** Expand of a constant [1, 1, D]: a class token broadcast over the batch (the Concat that follows prepends it). */
+  private expand(n: OnnxNode): void {
+    const t = this.constOf(n, 0);
+    if (!t?.floats || t.dims.length !== 3 || t.dims[0] !== 1 || t.dims[1] !== 1) throw this.unmapped(n, 'an Expand that is not a class token broadcast over the batch');
+    this.tokenExpands.set(n.outputs[0], t);
+  }
+
+  /** Gather of token 0 ([cls]): `x[:, 0]` (PyTorch), or Gather [0] → Squeeze (the lab's export). */
+  private gather(n: OnnxNode): void {
+    const x = this.value(n);
+    const idx = this.constOf(n, 1);
+    const axis = attrInt(n, 'axis', 0);
+    const tokenAxis = x.layout === 'tokens' ? [1, -2] : x.layout === 'seq' ? [0, -3] : [];
+    if (!tokenAxis.includes(axis) || idx?.ints?.length !== 1 || idx.ints[0] !== 0) throw this.unmapped(n, `a Gather along axis ${axis} of a ${x.layout} tensor (the lab takes token 0 of a sequence)`);
+    let out = n.outputs[0];
+    if (idx.dims.length === 1) {
+      const sq = this.soleConsumer(out);
+      const axes = sq?.op === 'Squeeze' ? (attrInts(sq, 'axes') ?? this.constOf(sq, 1)?.ints) : undefined;
+      if (!sq || axes?.length !== 1 || (axes[0] !== axis && axes[0] !== axis + 3)) throw this.unmapped(n, 'a Gather of token [0] that is not squeezed');
+      this.done.add(sq);
+      out = sq.outputs[0];
+    }
+    this.set(n, this.add('tfm/cls_pool', { mode: 'token' }, [x], this.label(n) ?? 'cls_token', undefined, n), out);
+  }
+
+  /** Add of a constant [1, N, D] to tokens [B, N, D]: a learned position table. */
+  private posEmbed(n: OnnxNode): boolean {
+    const ci = n.inputs.findIndex((i) => this.consts.has(i));
+    const x = this.values.get(n.inputs[1 - ci]);
+    const t = this.consts.get(n.inputs[ci]);
+    if (n.inputs.length !== 2 || !x || x.layout !== 'tokens' || !t?.floats) return false;
+    const [tokens, d] = x.shape;
+    if (t.dims.slice(-2).join() !== `${tokens},${d}` || t.dims.length > 3 || (t.dims.length === 3 && t.dims[0] !== 1)) return false;
+    this.set(n, this.add('tfm/pos_embed', { mode: 'learned' }, [x], this.label(n) ?? 'pos_embedding', { table: { data: t.floats, shape: [1, tokens, d] } }, n));
+    return true;
+  }
+
+  /**
+   * Reshape of a map into tokens: NHWC [B, H, W, C] → [B, H·W, C] (the lab's patch embedding), or NCHW
+   * [B, C, H, W] → [B, C, H·W] (PyTorch's flatten(2), before its transpose(1, 2)).
+   */
+  private tokenReshape(n: OnnxNode, x: Value, target: number[]): boolean {
+    if (x.layout !== 'nhwc' && x.layout !== 'nchw') return false;
+    const [h, w, c] = x.shape;
+    const fits = (d: number, want: number): boolean => d === want || d === -1;
+    if (x.layout === 'nhwc' && fits(target[1], h * w) && fits(target[2], c) && !(target[1] === -1 && target[2] === -1)) {
+      this.set(n, this.add('reshape/reshape', { shape: [h * w, c] }, [x], this.label(n), undefined, n));
+      return true;
+    }
+    if (x.layout === 'nchw' && target[1] === c && fits(target[2], h * w)) {
+      this.set(n, { ...x, layout: 'cn' });
+      return true;
+    }
+    return false;
+  }
+
   private convTranspose(n: OnnxNode): void {
     const x = this.value(n);
     this.requireImage(n, x);
@@ -679,7 +848,7 @@ class Mapper {
   private layerNorm(n: OnnxNode): void {
     const x = this.value(n);
     const axis = attrInt(n, 'axis', -1);
-    if (x.layout === 'nchw' || (axis !== -1 && axis !== (x.layout === 'flat' ? 1 : 3))) throw this.unmapped(n, `a LayerNormalization over axis ${axis} of a ${x.layout} tensor (the lab normalises the last axis)`);
+    if (x.layout === 'nchw' || x.layout === 'cn' || (axis !== -1 && axis !== rankOf(x) - 1)) throw this.unmapped(n, `a LayerNormalization over axis ${axis} of a ${x.layout} tensor (the lab normalises the last axis)`);
     const d = x.shape[x.shape.length - 1];
     const gamma = this.floatsOf(n, 1, 'a LayerNormalization scale');
     const beta = n.inputs[2] ? this.floatsOf(n, 2, 'a LayerNormalization bias') : new Float32Array(d);
@@ -689,6 +858,14 @@ class Mapper {
   }
 
   private concat(n: OnnxNode): void {
+    const token = this.tokenExpands.get(n.inputs[0]);
+    if (token && n.inputs.length === 2) {
+      const x = this.value(n, 1);
+      const axis = attrInt(n, 'axis', 1);
+      const d = x.shape[1];
+      if (x.layout !== 'tokens' || (axis !== 1 && axis !== -2) || token.dims.join() !== `1,1,${d}`) throw this.unmapped(n, `a Concat of a constant [${token.dims}] and a ${x.layout} tensor along axis ${axis} (the lab prepends a class token to [B, N, D] tokens)`);
+      return this.set(n, this.add('tfm/class_token', {}, [x], this.label(n) ?? 'class_token', { token: { data: token.floats!, shape: [1, 1, d] } }, n));
+    }
     const xs = n.inputs.map((_, i) => this.value(n, i));
     const axis = attrInt(n, 'axis', 1);
     const rank = xs[0].layout === 'flat' ? 2 : 4;
@@ -712,6 +889,22 @@ class Mapper {
     if (!lab) throw this.unmapped(n, `a ${n.op} in mode '${mode}' (${ct})`);
     this.set(n, this.add('reshape/upsample', { scale: s, mode: lab }, [x], this.label(n), undefined, n));
   }
+}
+
+const yoloChannelsOf = (h: { classes: number; anchors: number }): number => Math.max(1, h.anchors) * (5 + h.classes);
+
+/** metadata_props `netsmith.detection_heads` (see export/onnx/export.ts), the well-formed entries. */
+function detectionHeadsOf(meta: Record<string, string>): { output: string; classes: number; anchors: number; stride: number }[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(meta['netsmith.detection_heads'] ?? '[]');
+  } catch {
+    return [];
+  }
+  const int = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+  return Array.isArray(raw)
+    ? raw.filter((h): h is { output: string; classes: number; anchors: number; stride: number } => typeof h === 'object' && h !== null && typeof h.output === 'string' && int(h.classes, 1) && int(h.anchors, 0) && int(h.stride, 1))
+    : [];
 }
 
 /** The lab graph and weights of a decoded ONNX model, or an UnmappedError naming the first node that does not map. */
