@@ -3,7 +3,7 @@ import { cxcywhToXyxy, type GroundTruthBox } from '../../../shared/metrics';
 import { buildYoloNano } from '../../../shared/templates/yolo';
 import { EASY_NEGATIVE, type ObjectnessShare } from '../../../shared/experiments/catalog/detectionHardNegatives';
 import type { EpochPoint, StepPoint } from '../../../shared/experiments/types';
-import type { TrainConfig } from '../../../shared/training/config';
+import { detectionSchema, type TrainConfig } from '../../../shared/training/config';
 import { compile } from '../../engine/compile';
 import { BatchIterator } from '../../engine/data/batch';
 import { batchToTensors, disposeBatchTensors } from '../../engine/data/tensors';
@@ -160,7 +160,8 @@ const cache = new Map<string, Promise<TrainedDetector>>();
 
 export function trainedDetector(o: DetectorOptions): Promise<TrainedDetector> {
   const c = o.config;
-  const key = JSON.stringify([o.anchors, c.seed, c.epochs, c.batchSize, c.trainLimit, c.valLimit, c.optimizer, c.detection, c.loss.focalAlpha, c.loss.focalGamma]);
+  // Defaults filled in: a variant that spells out the default options trains the same detector as one that leaves them out.
+  const key = JSON.stringify([o.anchors, c.seed, c.epochs, c.batchSize, c.trainLimit, c.valLimit, c.optimizer, detectionSchema.parse(c.detection ?? {}), c.loss.focalAlpha, c.loss.focalGamma]);
   if (!cache.has(key)) {
     const p = trainDetector(o);
     cache.set(key, p);
