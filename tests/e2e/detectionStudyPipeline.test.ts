@@ -50,6 +50,7 @@ test('detection-anchors and detection-hard-negatives: cards with their notes; ru
   await page.waitForSelector('[data-testid=exp-chart-heads-nms] .recharts-bar-rectangle');
   assert.equal(await page.locator('[data-testid=exp-chart-assignment] [data-testid=hbar-row]').count(), 6);
   await shot(page, '[data-testid=exp-chart-size-recall]', 'detection-anchors-charts');
+  await shot(page, '[data-testid=exp-chart-heads-nms]', 'detection-anchors-nms-targets');
   await shot(page, '[data-testid=exp-verdict]', 'detection-anchors-verdict');
 
   await runFromGallery(page, 'detection-hard-negatives');
@@ -58,5 +59,6 @@ test('detection-anchors and detection-hard-negatives: cards with their notes; ru
   assert.equal(await page.locator('[data-testid=exp-chart-froc] .recharts-line').count(), 3);
   assert.equal(await page.locator('[data-testid=exp-chart-fp-threshold] .recharts-line').count(), 3);
   await shot(page, '[data-testid=exp-chart-easy-share]', 'detection-hard-negatives-charts');
+  await shot(page, '[data-testid=exp-chart-froc]', 'detection-hard-negatives-froc');
   await shot(page, '[data-testid=exp-verdict]', 'detection-hard-negatives-verdict');
 });
