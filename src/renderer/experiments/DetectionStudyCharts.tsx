@@ -1,7 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { anchorsOf, FOUND_SCORE } from '../../shared/experiments/catalog/detectionAnchors';
-import { hardNegativesOf, matchedRecall, EASY_NEGATIVE } from '../../shared/experiments/catalog/detectionHardNegatives';
+import { atRecall, EASY_NEGATIVE, hardNegativesOf, matchedRecall } from '../../shared/experiments/catalog/detectionHardNegatives';
 import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { HBars } from './Charts';
 import type { VariantSeries } from './model';
@@ -114,6 +114,8 @@ export function DetectionNegatives({ series }: { series: readonly VariantSeries[
   }, [studies]);
   const recall = matchedRecall(studies);
   const any = studies.some((s) => s);
+  // The low thresholds add mostly false positives: show up to twice the most any variant needs for the matched recall.
+  const fpMax = Math.max(1, ...studies.map((st) => (st && recall !== undefined ? 2 * (atRecall(st.sweep, recall)?.fpPerImage ?? 0) : 0)));
   return (
     <>
       <Card title="Easy negatives’ share of the objectness loss" info={`every 10 training steps; easy: σ(objectness) < ${EASY_NEGATIVE}, as each variant weighs its loss`} span={2} testId="exp-chart-easy-share">
@@ -132,13 +134,13 @@ export function DetectionNegatives({ series }: { series: readonly VariantSeries[
         )}
         <Legend series={series} />
       </Card>
-      <Card title="Recall vs false positives per image" info="validation split after NMS, one point per confidence threshold (0.01–0.99); dashed: the recall the verdict compares at" testId="exp-chart-froc">
+      <Card title="Recall vs false positives per image" info="validation split after NMS, one point per confidence threshold (0.01–0.99), up to twice the false positives the matched recall needs; dashed: the recall the verdict compares at" testId="exp-chart-froc">
         {!any ? (
           waiting(220)
         ) : (
           <LineChart height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
             <CartesianGrid {...GRID} />
-            <XAxis dataKey="fpPerImage" type="number" domain={[0, 'auto']} {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
+            <XAxis dataKey="fpPerImage" type="number" domain={[0, Math.ceil(fpMax)]} allowDataOverflow {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
             <YAxis dataKey="recall" type="number" domain={[0, 1]} {...AXIS} width={44} tickFormatter={percentTick} />
             <Tooltip {...TOOLTIP} formatter={(x) => pct(x as number)} labelFormatter={(l) => `${fmt(l as number, 3)} false positives / image`} />
             {recall !== undefined && <ReferenceLine y={recall} stroke="var(--muted, #9aa4b2)" strokeDasharray="4 3" />}
@@ -154,7 +156,7 @@ export function DetectionNegatives({ series }: { series: readonly VariantSeries[
           <LineChart height={220} style={{ width: '100%' }} responsive margin={MARGIN}>
             <CartesianGrid {...GRID} />
             <XAxis dataKey="threshold" type="number" domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} {...AXIS} tickFormatter={(x: number) => fmt(x, 2)} />
-            <YAxis dataKey="fpPerImage" type="number" domain={[0, 'auto']} {...AXIS} width={44} tickFormatter={(x: number) => fmt(x, 2)} />
+            <YAxis dataKey="fpPerImage" type="number" domain={[0, Math.ceil(fpMax)]} allowDataOverflow {...AXIS} width={44} tickFormatter={(x: number) => fmt(x, 2)} />
             <Tooltip {...TOOLTIP} formatter={(x) => fmt(x as number, 3)} labelFormatter={(l) => `threshold ${fmt(l as number, 2)}`} />
             {studies.map((st, i) => (st ? <Line key={series[i].id} data={st.sweep} dataKey="fpPerImage" name={series[i].name} stroke={seriesColor(i)} strokeWidth={1.8} dot={false} isAnimationActive={false} /> : null))}
           </LineChart>
