@@ -74,7 +74,7 @@ export const detectionAnchors: ExperimentDoc = {
   ],
   metric: { key: 'mAP50', label: 'mAP@0.5', better: 'higher', format: 'percent' },
   charts: ['detection_heads', 'train_loss'],
-  estimatedSeconds: 180,
+  estimatedSeconds: 60,
   verdict(results) {
     const s = Object.fromEntries(results.map((r) => [r.variant, anchorsOf(r)]));
     const perVariant = Object.fromEntries(

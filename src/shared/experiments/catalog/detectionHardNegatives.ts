@@ -86,7 +86,7 @@ export const detectionHardNegatives: ExperimentDoc = {
   ],
   metric: { key: 'mAP50', label: 'mAP@0.5', better: 'higher', format: 'percent' },
   charts: ['detection_negatives', 'train_loss'],
-  estimatedSeconds: 270,
+  estimatedSeconds: 90,
   verdict(results) {
     const s = Object.fromEntries(results.map((r) => [r.variant, hardNegativesOf(r)]));
     const recall = matchedRecall(Object.values(s));
