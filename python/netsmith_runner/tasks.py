@@ -123,6 +123,17 @@ def _pairwise_iou(boxes, gt):
     return (inter / (union + 1e-9)).squeeze(-1)
 
 
+def hard_negative_mask(terms, y, keep):
+    """1 for positives and each image's keep[i] negatives of highest loss (ties kept), 0 for the rest; no gradient."""
+    with torch.no_grad():
+        s = terms.shape[1]
+        negatives = terms * (1 - y)
+        k = torch.tensor([min(s, max(1, v)) for v in keep], device=terms.device)
+        top = torch.topk(negatives, int(k.max()), dim=1).values
+        kth = top.gather(1, (k - 1).unsqueeze(1))
+        return ((negatives >= kth) | (y > 0.5)).float()
+
+
 class DetectionLoss:
     """L = (w_box Σ_pos ℓ_box + w_obj Σ_all ℓ_obj + w_cls Σ_pos ℓ_cls) / max(1, P); see detectionLoss.ts."""
 
@@ -138,6 +149,7 @@ class DetectionLoss:
         self.ignore_iou = o['ignoreIoU']
         self.focal_alpha = o.get('focalAlpha', 0.25)
         self.focal_gamma = o.get('focalGamma', 2)
+        self.hard_negative_ratio = o.get('hardNegativeRatio', 0)
 
     def targets(self, t):
         """The lab's per-batch targets (JSON) as tensors on the device."""
@@ -174,7 +186,8 @@ class DetectionLoss:
         if total is None:
             total = sum(int(t['rows'].numel()) for t in per_level)
         zero = torch.zeros((), device=self.device)
-        box_sum, obj_sum, cls_sum, ious = zero, zero, zero, []
+        box_sum, cls_sum, ious = zero, zero, []
+        obj_terms_all, y_all = [], []
         for level, t in zip(self.levels, per_level):
             out = outputs[level.output]
             n = out.shape[0]
@@ -195,7 +208,8 @@ class DetectionLoss:
                 obj_terms = _bce_terms(obj_logits, y)
             if weight is not None:
                 obj_terms = obj_terms * weight
-            obj_sum = obj_sum + obj_terms.sum()
+            obj_terms_all.append(obj_terms.reshape(n, level.size))
+            y_all.append(y.reshape(n, level.size))
             if not t['rows'].numel():
                 continue
             picked = raw[t['rows']]
@@ -211,6 +225,16 @@ class DetectionLoss:
             else:
                 cls_sum = cls_sum + _bce_terms(cls_logits, one_hot).sum()
             ious.append((1 - box_loss_per_box(decoded, t['boxes'], 'iou')).detach())
+        obj = torch.cat(obj_terms_all, 1)
+        if self.hard_negative_ratio > 0:
+            images = obj.shape[0]
+            per_image = torch.zeros(images, device=self.device)
+            for level, t in zip(self.levels, per_level):
+                if t['rows'].numel():
+                    per_image += torch.bincount(torch.div(t['rows'], level.size, rounding_mode='floor'), minlength=images).float()
+            keep = [int(math.floor(self.hard_negative_ratio * max(1.0, float(p)) + 0.5)) for p in per_image]  # JS Math.round
+            obj = obj * hard_negative_mask(obj, torch.cat(y_all, 1), keep)
+        obj_sum = obj.sum()
         w = self.weights
         loss = (box_sum * w['box'] + obj_sum * w['obj'] + cls_sum * w['cls']) / max(1, total)
         mean_iou = torch.cat(ious).mean() if ious else zero

@@ -12,6 +12,7 @@ import type { ChartKind } from '../../shared/experiments/types';
 import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { HBars } from './Charts';
 import { OutputProbabilities } from './OutputCharts';
+import { DetectionHeads, DetectionNegatives } from './DetectionStudyCharts';
 import type { VariantSeries } from './model';
 
 /** Charts of the study experiments: they read VariantResult.study (what the study's own loop measured). */
@@ -429,6 +430,10 @@ export function studyChart(kind: ChartKind, series: readonly VariantSeries[]): R
       return <DeadUnits key={kind} series={series} />;
     case 'nms_sweep':
       return <NmsSweep key={kind} series={series} />;
+    case 'detection_heads':
+      return <DetectionHeads key={kind} series={series} />;
+    case 'detection_negatives':
+      return <DetectionNegatives key={kind} series={series} />;
     case 'weight_histogram':
       return <WeightHistogram key={kind} series={series} />;
     case 'output_probs':

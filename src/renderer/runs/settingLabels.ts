@@ -43,6 +43,7 @@ const LABELS: Record<string, string> = {
   valLimit: 'Validation samples used',
   'detection.boxLoss': 'Box loss',
   'detection.objectness': 'Objectness loss',
+  'detection.hardNegativeRatio': 'Hard negatives per positive',
   'detection.classLoss': 'Class loss',
   'detection.weights.box': 'Box loss weight',
   'detection.weights.obj': 'Objectness loss weight',

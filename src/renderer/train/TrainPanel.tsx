@@ -424,6 +424,9 @@ function TrainPanelView() {
                 <Row label="Objectness">
                   <SelectField value={c.detection?.objectness ?? 'bce'} options={['bce', 'focal'] as const} onChange={(v) => set('detection.objectness', v)} />
                 </Row>
+                <Row label="Hard negatives" hint="per positive; 0 = all negatives count">
+                  {num('detection.hardNegativeRatio', c.detection?.hardNegativeRatio ?? 0, { step: 1, min: 0 })}
+                </Row>
                 <Row label="Class loss">
                   <SelectField value={c.detection?.classLoss ?? 'bce'} options={['bce', 'ce'] as const} onChange={(v) => set('detection.classLoss', v)} />
                 </Row>

@@ -13,6 +13,8 @@ import { receptiveField } from './catalog/receptiveField';
 import { transferLearning } from './catalog/transferLearning';
 import { thresholdMetrics } from './catalog/thresholdMetrics';
 import { detectionNms } from './catalog/detectionNms';
+import { detectionAnchors } from './catalog/detectionAnchors';
+import { detectionHardNegatives } from './catalog/detectionHardNegatives';
 import { separableConv } from './catalog/separableConv';
 import { softmaxSigmoid } from './catalog/softmaxSigmoid';
 import { warmupCosine } from './catalog/warmupCosine';
@@ -24,7 +26,7 @@ export { deepMerge, EXPERIMENT_DEFAULTS, experimentConfig, resolveConfig } from 
 export { VariantCollector, confidenceOf } from './collect';
 
 /** The guided experiments, in gallery order. */
-export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, classImbalance, thresholdMetrics, activationsStudy, softmaxSigmoid, bnTrainEval, l1Sparsity, detectionNms, transferLearning, forgetting];
+export const EXPERIMENTS: readonly ExperimentDoc[] = [gradientFlow, bnHighLr, optimizers, overfitting, initialization, labelSmoothing, warmupCosine, separableConv, receptiveField, classImbalance, thresholdMetrics, activationsStudy, softmaxSigmoid, bnTrainEval, l1Sparsity, detectionNms, detectionAnchors, detectionHardNegatives, transferLearning, forgetting];
 
 export const experimentById = (id: string): ExperimentDoc | undefined => EXPERIMENTS.find((e) => e.id === id);
 export { USER_EXPERIMENT_FORMAT, makeUserExperiment, slugify, userExperimentSchema, userExperimentVerdict, type UserExperiment } from './user';

@@ -54,6 +54,8 @@ export type ChartKind =
   | 'weight_histogram'
   | 'bn_modes'
   | 'nms_sweep'
+  | 'detection_heads'
+  | 'detection_negatives'
   | 'task_accuracy'
   | 'output_probs';
 

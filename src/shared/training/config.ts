@@ -59,6 +59,11 @@ export const detectionSchema = z.object({
   weights: z.object({ box: nonNegative.default(5), obj: nonNegative.default(1), cls: nonNegative.default(3) }).default({ box: 5, obj: 1, cls: 3 }),
   /** Negatives whose predicted box overlaps a ground-truth box by more than this IoU are left out of the objectness loss (YOLOv3); 1 = never. */
   ignoreIoU: nonNegative.max(1).default(0.5),
+  /**
+   * Hard negative mining (SSD's OHEM, note 000/004): r > 0 keeps, per image, only the r·max(1, P) negatives with the
+   * highest objectness loss (P = the image's positives); the easy rest is left out. 0 = every negative counts (YOLO).
+   */
+  hardNegativeRatio: nonNegative.max(1000).default(0),
   /** Besides the best anchor, every anchor whose width and height are within this factor of a box's learns it too (YOLOv5's anchor_t); 1 = the best anchor only (YOLOv3). */
   anchorRatio: z.number().min(1).default(4),
   /** Anchor sizes [w, h] in input pixels, smallest first, split across the heads from the finest stride; default: k-means (1 − IoU) on the training boxes. */

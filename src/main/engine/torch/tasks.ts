@@ -55,6 +55,7 @@ export function torchTask(dataset: Dataset, config: TrainConfig, model: tf.Layer
             ignoreIoU: options.ignoreIoU,
             focalAlpha: setup.loss.opts.focalAlpha ?? 0.25,
             focalGamma: setup.loss.opts.focalGamma ?? 2,
+            hardNegativeRatio: options.hardNegativeRatio,
           },
         },
       },

@@ -1,6 +1,8 @@
 import type { StudyProcedure } from './toolkit';
 import { activationStudy } from './activations';
 import { bnModesStudy } from './batchnormModes';
+import { anchorsStudy } from './detectionAnchors';
+import { hardNegativesStudy } from './detectionHardNegatives';
 import { nmsStudy } from './detectionNms';
 import { imbalanceStudy } from './imbalance';
 import { outputStudy } from './outputs';
@@ -14,6 +16,8 @@ export const STUDY_PROCEDURES: Readonly<Record<string, StudyProcedure>> = {
   'class-imbalance': imbalanceStudy,
   'dead-relu': activationStudy,
   'detection-nms': nmsStudy,
+  'detection-anchors': anchorsStudy,
+  'detection-hard-negatives': hardNegativesStudy,
   'l1-sparsity': sparsityStudy,
   'softmax-vs-sigmoid': outputStudy,
   'threshold-metrics': thresholdStudy,

@@ -144,6 +144,7 @@ describe('detection loss', () => {
     { boxLoss: 'giou', objectness: 'focal', classLoss: 'ce' },
     { boxLoss: 'iou', ignoreIoU: 1 },
     { boxLoss: 'smooth_l1' },
+    { hardNegativeRatio: 3 },
   ];
   for (const { anchors, strides, name } of heads)
     for (const v of variants) {

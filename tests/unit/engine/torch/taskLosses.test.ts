@@ -1,6 +1,6 @@
 // The runner's task losses (python/netsmith_runner/tasks.py) against the lab's TF.js ones on the same numbers:
 // the detection loss of detectionLoss.ts (every box loss, BCE and focal objectness, BCE and softmax classes,
-// the ignore-IoU rule, anchor-based and anchor-free heads) and segmentationLoss (cross-entropy or focal, Dice,
+// the ignore-IoU rule, hard negative mining, anchor-based and anchor-free heads) and segmentationLoss (cross-entropy or focal, Dice,
 // logits coarser than the mask), value and gradient with respect to the head's outputs. The targets are the
 // lab's (detectionTargets, from assignTargets), as the PyTorch engine sends them. Debian's torch, as in CI.
 import { test } from 'node:test';
@@ -107,7 +107,7 @@ function detectionCase(kind: keyof typeof LEVELS, opts: DetectionLossOptions, se
     cfg: {
       image,
       levels: levels.map((l) => ({ ...l, priors: Array.from(priorTable(l)) })),
-      options: { boxLoss: opts.boxLoss, objectness: opts.objectness, classLoss: opts.classLoss, weights: opts.weights, ignoreIoU: opts.ignoreIoU, focalAlpha: opts.focalAlpha ?? 0.25, focalGamma: opts.focalGamma ?? 2 },
+      options: { boxLoss: opts.boxLoss, objectness: opts.objectness, classLoss: opts.classLoss, weights: opts.weights, ignoreIoU: opts.ignoreIoU, focalAlpha: opts.focalAlpha ?? 0.25, focalGamma: opts.focalGamma ?? 2, hardNegativeRatio: opts.hardNegativeRatio ?? 0 },
     },
     targets: detectionTargets(batch, levels, image, opts.anchorRatio),
     outputs: outputs.map((o) => ({ shape: o.shape, data: Array.from(o.dataSync()) })),
@@ -141,6 +141,8 @@ const cases: [string, keyof typeof LEVELS, Partial<DetectionLossOptions>][] = [
   ['smooth L1 on the encoded offsets', 'anchors', { boxLoss: 'smooth_l1' }],
   ['an anchor-free head (centre sampling), CIoU', 'anchor-free', {}],
   ['an anchor-free head, smooth L1 on the log side distances, softmax classes', 'anchor-free', { boxLoss: 'smooth_l1', classLoss: 'ce' }],
+  ['hard negative mining (3 negatives per positive, over both heads)', 'anchors', { hardNegativeRatio: 3 }],
+  ['hard negative mining (ratio 2.5) with focal objectness on an anchor-free head', 'anchor-free', { hardNegativeRatio: 2.5, objectness: 'focal' }],
 ];
 cases.forEach(([name, kind, o], i) => {
   test(`detection loss, ${name}: the runner's value and gradient equal the lab's`, { timeout: 120_000 }, () => detectionCase(kind, { ...base, ...o }, 100 + i));

@@ -11,10 +11,17 @@ import { boxLossPerBox } from '../boxLosses';
 //        (anchor-free: the log side distances) summed over the 4 numbers.
 // ℓ_obj: BCE, or binary focal (α 0.25, γ 2), on every prediction; target 1 for positives, 0 otherwise, except
 //        negatives whose decoded box already overlaps a ground-truth box by > ignoreIoU (YOLOv3), which are left out.
+//        With hard negative mining (hardNegativeRatio r > 0, SSD) only the k = r·max(1, P_i) negatives of image i
+//        with the highest ℓ_obj count (over all heads; ties at the k-th value are all kept), the easy rest is left out.
 // ℓ_cls: BCE summed over the K classes (YOLOv3), or softmax CE.
 // Normalising by P rather than by the number of cells keeps the weights meaningful for any grid size.
 
-export type DetectionLossOptions = Pick<DetectionConfig, 'boxLoss' | 'objectness' | 'classLoss' | 'weights' | 'ignoreIoU' | 'anchorRatio'> & { focalAlpha?: number; focalGamma?: number };
+export type DetectionLossOptions = Pick<DetectionConfig, 'boxLoss' | 'objectness' | 'classLoss' | 'weights' | 'ignoreIoU' | 'anchorRatio'> & {
+  focalAlpha?: number;
+  focalGamma?: number;
+  /** Hard negative mining (see the formula above); unset or 0: every negative counts. */
+  hardNegativeRatio?: number;
+};
 
 const SMOOTH_L1_BETA = 1 / 9;
 
@@ -60,6 +67,14 @@ function pairwiseIoU(boxes: tf.Tensor, gt: tf.Tensor): tf.Tensor {
   return inter.div(union.add(1e-9)).squeeze([-1]);
 }
 
+/** Sums of the objectness loss terms by kind of prediction, and how many predictions of each kind. */
+export interface ObjectnessParts {
+  positives: number;
+  hardNegatives: number;
+  easyNegatives: number;
+  counts: { positives: number; hardNegatives: number; easyNegatives: number };
+}
+
 export class DetectionLoss {
   constructor(
     readonly levels: readonly DetectionLevel[],
@@ -80,26 +95,59 @@ export class DetectionLoss {
   }
 
   computeFor(outputs: readonly tf.Tensor[], gt: readonly GtBox[][]): DetectionLossValue {
-    const positives = assignTargets(gt, this.levels, this.image, { anchorRatio: this.opts.anchorRatio });
-    const total = positives.reduce((s, p) => s + p.length, 0);
     const { weights } = this.opts;
     return tf.tidy(() => {
-      const gtTensor = this.opts.ignoreIoU < 1 ? groundTruthTensor(gt) : undefined;
-      let boxSum: tf.Scalar = tf.scalar(0);
-      let objSum: tf.Scalar = tf.scalar(0);
-      let clsSum: tf.Scalar = tf.scalar(0);
-      const ious: tf.Tensor[] = [];
-      this.levels.forEach((l, i) => {
-        const parts = this.levelTerms(l, i, outputs[l.output], positives[i], gtTensor);
-        objSum = objSum.add(parts.obj);
-        if (parts.box) boxSum = boxSum.add(parts.box);
-        if (parts.cls) clsSum = clsSum.add(parts.cls);
-        if (parts.iou) ious.push(parts.iou);
-      });
-      const loss = boxSum.mul(weights.box).add(objSum.mul(weights.obj)).add(clsSum.mul(weights.cls)).div(Math.max(1, total)) as tf.Scalar;
-      const meanIoU = (ious.length ? tf.mean(tf.concat(ious)) : tf.scalar(0)) as tf.Scalar;
+      const t = this.terms(outputs, gt);
+      const loss = t.box.mul(weights.box).add(tf.sum(t.obj).mul(weights.obj)).add(t.cls.mul(weights.cls)).div(Math.max(1, t.positives)) as tf.Scalar;
+      const meanIoU = (t.ious.length ? tf.mean(tf.concat(t.ious)) : tf.scalar(0)) as tf.Scalar;
       return { loss, meanIoU };
     });
+  }
+
+  /**
+   * What the objectness loss (as this loss weighs it: focal, ignore rule, hard negative mining) is made of on a
+   * batch: its sum over the positives, over the negatives the model still finds hard (σ(objectness) ≥ easyBelow)
+   * and over the easy ones, with their counts. For the studies' telemetry; reads back, so not inside a tape.
+   */
+  async objectnessParts(outputs: readonly tf.Tensor[], gt: readonly GtBox[][], easyBelow = 0.1): Promise<ObjectnessParts> {
+    const [terms, y, p] = tf.tidy(() => {
+      const t = this.terms(outputs, gt);
+      return [t.obj, t.y, tf.sigmoid(t.logits)];
+    });
+    const [tv, yv, pv] = [await terms.data(), await y.data(), await p.data()];
+    tf.dispose([terms, y, p]);
+    const out: ObjectnessParts = { positives: 0, hardNegatives: 0, easyNegatives: 0, counts: { positives: 0, hardNegatives: 0, easyNegatives: 0 } };
+    for (let i = 0; i < tv.length; i++) {
+      const kind = yv[i] > 0.5 ? 'positives' : pv[i] >= easyBelow ? 'hardNegatives' : 'easyNegatives';
+      out[kind] += tv[i];
+      out.counts[kind]++;
+    }
+    return out;
+  }
+
+  /** Every term of the loss: objectness per prediction [N, S] (weighted as the options say), its targets and logits, the box and class sums. */
+  private terms(outputs: readonly tf.Tensor[], gt: readonly GtBox[][]) {
+    const positives = assignTargets(gt, this.levels, this.image, { anchorRatio: this.opts.anchorRatio });
+    const gtTensor = this.opts.ignoreIoU < 1 ? groundTruthTensor(gt) : undefined;
+    let box: tf.Scalar = tf.scalar(0);
+    let cls: tf.Scalar = tf.scalar(0);
+    const ious: tf.Tensor[] = [];
+    const parts = this.levels.map((l, i) => this.levelTerms(l, i, outputs[l.output], positives[i], gtTensor));
+    for (const part of parts) {
+      if (part.box) box = box.add(part.box);
+      if (part.cls) cls = cls.add(part.cls);
+      if (part.iou) ious.push(part.iou);
+    }
+    const joined = (ts: tf.Tensor[]): tf.Tensor => (ts.length > 1 ? tf.concat(ts, 1) : ts[0]);
+    let obj = joined(parts.map((x) => x.obj));
+    const y = joined(parts.map((x) => x.y));
+    const ratio = this.opts.hardNegativeRatio ?? 0;
+    if (ratio > 0) {
+      const perImage = new Array<number>(gt.length).fill(0);
+      for (const level of positives) for (const p of level) perImage[p.image]++;
+      obj = obj.mul(hardNegativeMask(obj, y, perImage.map((p) => Math.round(ratio * Math.max(1, p)))));
+    }
+    return { obj, y, logits: joined(parts.map((x) => x.logits)), box, cls, ious, positives: positives.reduce((s, p) => s + p.length, 0) };
   }
 
   private levelTerms(l: DetectionLevel, i: number, output: tf.Tensor, pos: readonly Positive[], gtTensor: tf.Tensor | undefined) {
@@ -122,8 +170,11 @@ export class DetectionLoss {
     }
     let objTerms = this.opts.objectness === 'focal' ? focalTerms(objLogits, y, this.opts.focalAlpha ?? 0.25, this.opts.focalGamma ?? 2) : bceTerms(objLogits, y);
     if (weight) objTerms = objTerms.mul(weight);
-    const obj = tf.sum(objTerms) as tf.Scalar;
-    if (pos.length === 0) return { obj };
+    // Per image: [N, S] (hard negative mining ranks each image's negatives over all heads).
+    const obj = objTerms.reshape([n, s]);
+    const ys = y.reshape([n, s]);
+    const logits = objLogits.reshape([n, s]);
+    if (pos.length === 0) return { obj, y: ys, logits };
 
     const picked = tf.gather(raw, tf.tensor1d(pos.map((p) => p.row), 'int32'));
     const [t, , clsLogits] = tf.split(picked, [4, 1, l.classes], -1);
@@ -135,14 +186,30 @@ export class DetectionLoss {
       const r = tf.tensor2d(pos.flatMap((p) => encodeBox(l, this.image, p.gx, p.gy, p.anchor, p.box)), [pos.length, 4]);
       box = tf.sum(smoothL1Terms(toRegression(l, t), r)) as tf.Scalar;
     } else box = tf.sum(boxLossPerBox(decoded, targetBoxes, this.opts.boxLoss)) as tf.Scalar;
-    const ids = tf.tensor1d(pos.map((p) => p.cls), 'int32');
+    // tf.oneHot refuses depth 1: a one-class head's targets are all ones.
+    const oneHot = l.classes > 1 ? tf.oneHot(tf.tensor1d(pos.map((p) => p.cls), 'int32'), l.classes).toFloat() : tf.ones([pos.length, 1]);
     const cls =
       this.opts.classLoss === 'ce'
-        ? (tf.neg(tf.sum(tf.logSoftmax(clsLogits).mul(tf.oneHot(ids, l.classes)))) as tf.Scalar)
-        : (tf.sum(bceTerms(clsLogits, tf.oneHot(ids, l.classes).toFloat())) as tf.Scalar);
+        ? (tf.neg(tf.sum(tf.logSoftmax(clsLogits).mul(oneHot))) as tf.Scalar)
+        : (tf.sum(bceTerms(clsLogits, oneHot)) as tf.Scalar);
     const iou = tf.scalar(1).sub(boxLossPerBox(decoded, targetBoxes, 'iou'));
-    return { obj, box, cls, iou };
+    return { obj, y: ys, logits, box, cls, iou };
   }
+}
+
+/**
+ * 1 for positives and for the k_i negatives of image i with the highest loss term, 0 for the other negatives
+ * (terms [N, S] already 0 where the ignore rule left a negative out; targets y [N, S]). A constant: no gradient.
+ */
+export function hardNegativeMask(terms: tf.Tensor, y: tf.Tensor, keep: readonly number[]): tf.Tensor {
+  return constantOf((t) => {
+    const [n, s] = t.shape;
+    const negatives = t.mul(tf.scalar(1).sub(y));
+    const k = keep.map((v) => Math.min(s, Math.max(1, v)));
+    const top = tf.topk(negatives, Math.max(...k)).values;
+    const kth = tf.gather(top.reshape([-1]), tf.tensor1d(k.map((v, i) => i * top.shape[1]! + v - 1), 'int32')).reshape([n, 1]);
+    return tf.cast(tf.logicalOr(tf.greaterEqual(negatives, kth), tf.greater(y, 0.5)), 'float32');
+  })(terms);
 }
 
 /** Ground-truth boxes [N, G, 4], zero rows as padding (a zero box overlaps nothing). */
