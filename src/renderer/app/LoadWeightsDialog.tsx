@@ -158,7 +158,6 @@ export function LoadWeightsDialog({ onClose }: { onClose(): void }) {
       {error && (
         <div className={`weights-error ${error.offline ? 'offline' : ''}`} data-testid="weights-error" role="alert">
           {error.message}
-          {error.offline && <div className="weights-fallback">Choose a .pth or .safetensors file of {layout?.torchvision} instead (for example downloaded on another machine).</div>}
         </div>
       )}
     </Modal>
