@@ -52,6 +52,7 @@ export async function loadModelFolderRun(dir: string): Promise<LoadedRun> {
     graph: folder.graph,
     dataset,
     inputShape: inShape.slice(1) as [number, number, number],
+    ...(folder.preprocessing.resizeShorter ? { resizeShorter: folder.preprocessing.resizeShorter } : {}),
     layers,
     defaultGradcam,
     defaultFeatures,
