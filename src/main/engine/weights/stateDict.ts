@@ -168,7 +168,8 @@ function denseAfterFlatten(graph: GraphDoc): Map<string, [number, number, number
     if (n.type !== 'core/dense' || !n.label) continue;
     const e = edges.find((x) => x.target === n.id);
     const src = e ? byId.get(e.source) : undefined;
-    const s = src?.type === 'reshape/flatten' ? a.nodes[src.id]?.inputs[0] : undefined;
+    // Shapes carry the batch axis first: [batch, H, W, C].
+    const s = src?.type === 'reshape/flatten' ? a.nodes[src.id]?.inputs[0]?.slice(1) : undefined;
     if (s && s.length === 3 && s.every((d) => typeof d === 'number')) out.set(n.label, s as [number, number, number]);
   }
   return out;
