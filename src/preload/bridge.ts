@@ -1,6 +1,6 @@
 import type { LabEvent } from '../shared/api';
 import { createLabProxy } from '../shared/labProxy';
-import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL, labChannel, type LabReply } from '../shared/protocol';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL, PICK_WEIGHTS_FILE_CHANNEL, labChannel, type LabReply } from '../shared/protocol';
 import type { LabBridge, PickProjectPathArgs } from './types';
 
 /** The part of Electron's ipcRenderer the bridge uses (a structural type, so tests can pass a stub). */
@@ -25,7 +25,8 @@ export function buildLabBridge(ipc: IpcRendererLike): LabBridge {
   };
   const pickProjectPath = (a: PickProjectPathArgs): Promise<string | null> => call(PICK_PATH_CHANNEL, a) as Promise<string | null>;
   const pickDatasetFolder = (): Promise<string | null> => call(PICK_DATASET_FOLDER_CHANNEL, undefined) as Promise<string | null>;
+  const pickWeightsFile = (): Promise<string | null> => call(PICK_WEIGHTS_FILE_CHANNEL, undefined) as Promise<string | null>;
   const reportMenuState = async (disabled: readonly string[]): Promise<void> => void (await call(MENU_STATE_CHANNEL, [...disabled]));
-  const bridge: LabBridge = { ...methods, subscribe, pickProjectPath, pickDatasetFolder, reportMenuState };
+  const bridge: LabBridge = { ...methods, subscribe, pickProjectPath, pickDatasetFolder, pickWeightsFile, reportMenuState };
   return bridge;
 }

@@ -16,6 +16,8 @@ export interface LabBridge extends LabApi {
   pickProjectPath?(a: PickProjectPathArgs): Promise<string | null>;
   /** Native folder dialog for a dataset; the folder is allowed as a dataset root. Its absolute path, or null when cancelled. */
   pickDatasetFolder?(): Promise<string | null>;
+  /** Native file dialog for a PyTorch checkpoint (.pth, .pt, .safetensors); its absolute path, or null when cancelled. */
+  pickWeightsFile?(): Promise<string | null>;
   /** The native menu's actions that are unavailable now (greyed out until the next report). */
   reportMenuState?(disabled: readonly string[]): Promise<void>;
 }

@@ -221,6 +221,28 @@ export interface ImportedModelProject {
   notes: string[];
 }
 
+// --- weights import (Load weights… → a file, an upload or torchvision's ImageNet weights) ---
+/** Largest PyTorch checkpoint the browser uploads: streamed to the host (POST /api/upload), never held in memory as text. */
+export const MAX_WEIGHTS_UPLOAD_BYTES = 2 * 1024 ** 3;
+/** An upload's id, as POST /api/upload answers it. */
+export const uploadIdSchema = z.string().regex(/^[0-9a-f]{24}$/, 'not an upload id');
+export const importWeightsArgsSchema = z.object({
+  /** The torchvision-layout template the file's tensors are read into (torchvisionLayoutOf the graph). */
+  template: z.string().min(1).max(100),
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
+    z.object({ kind: z.literal('upload'), id: uploadIdSchema }),
+    z.object({ kind: z.literal('imagenet') }),
+  ]),
+});
+/** A torchvision checkpoint imported into a new model folder: the folder as a weights source, and what the import noticed. */
+export interface ImportedWeights extends WeightsSource {
+  /** `loaded 122 of 122 tensors`. */
+  summary: string;
+  notes: string[];
+}
+// --- end weights import ---
+
 const relPath = z
   .string()
   .min(1)
@@ -239,6 +261,7 @@ export const LAB_ARGS = {
   listDatasets: z.undefined(),
   addDatasetRoot: z.object({ path: z.string().min(1).max(4096) }),
   describeWeights: z.object({ path: z.string().min(1).max(4096) }),
+  importWeights: importWeightsArgsSchema,
   importModel: z
     .object({
       path: z.string().min(1).max(4096).optional(),
@@ -326,6 +349,11 @@ export interface LabApi {
   hostInfo(): Promise<HostInfo>;
   /** What a weights folder holds (for "Load weights…"); the weights themselves are read when a run starts. */
   describeWeights(a: { path: string }): Promise<WeightsSource>;
+  /**
+   * Imports a torchvision checkpoint (a host path, an upload, or torchvision's ImageNet weights through its own
+   * cache) into a new model folder under the lab's data folder; the graph's runs can then start from it.
+   */
+  importWeights(a: LabArgs<'importWeights'>): Promise<ImportedWeights>;
   /** Imports an .onnx (a host path or uploaded bytes) into a new model folder under the lab's data folder. */
   importModel(a: LabArgs<'importModel'>): Promise<ImportedModelProject>;
   listProjects(): Promise<ProjectEntry[]>;

@@ -19,6 +19,8 @@ export const PICK_PATH_CHANNEL = 'lab-native:pickProjectPath';
 /** Electron only: native folder picker for a dataset; the chosen folder becomes an allowed dataset root. */
 export const PICK_DATASET_FOLDER_CHANNEL = 'lab-native:pickDatasetFolder';
 /** Electron only: the renderer reports which menu actions are unavailable now, and the native menu greys them out. */
+/** Electron's native open dialog for a PyTorch checkpoint ("Load weights…"). */
+export const PICK_WEIGHTS_FILE_CHANNEL = 'lab-native:pickWeightsFile';
 export const MENU_STATE_CHANNEL = 'lab-native:menuState';
 
 // WebSocket (`/ws` of the headless host); HTTP (`POST /api/<method>`) uses the same replies without `id`.

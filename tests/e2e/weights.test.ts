@@ -66,8 +66,10 @@ test('load weights, freeze the backbone, train on an image folder: locks, traina
   // Load weights… from the graph inspector (nothing selected).
   await page.keyboard.press('Escape');
   await page.click('[data-testid=graph-weights-load]');
-  await page.fill('[data-testid=prompt-input]', weights);
-  await page.click('[data-testid=prompt-ok]');
+  // Not a torchvision layout: the dialog takes a folder on the host only, and says why.
+  await page.locator('[data-testid=weights-no-torchvision]').waitFor();
+  await page.fill('[data-testid=weights-path]', weights);
+  await page.click('[data-testid=weights-path-load]');
   await page.locator('[data-testid=graph-weights]').filter({ hasText: 'model folder small resnet (pretrained)' }).waitFor({ timeout: 30_000 });
 
   // Freeze everything up to the end of the first residual block.

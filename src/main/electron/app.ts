@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
 import { LabError, type LabApi, type LabEvent, type MenuEvent } from '../../shared/api';
 import { isActionId, type ActionId } from '../../shared/actionCatalogue';
-import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../shared/protocol';
-import { pickDatasetFolder, pickExportFolder, pickProjectPath } from './dialogs';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL, PICK_WEIGHTS_FILE_CHANNEL } from '../../shared/protocol';
+import { pickDatasetFolder, pickExportFolder, pickProjectPath, pickWeightsFile } from './dialogs';
 import { registerLabIpc, registerNativeIpc } from './ipc';
 import { buildMenuTemplate, type MenuCommand } from './menu';
 import { rendererCsp } from '../util/csp';
@@ -66,6 +66,10 @@ export function createApp(electron: ElectronLike, deps: AppDeps): AppHandle {
     const path = window ? await pickDatasetFolder(dialog, window) : null;
     if (path) await deps.service.addDatasetRoot({ path });
     return path;
+  });
+  registerNativeIpc(ipcMain, PICK_WEIGHTS_FILE_CHANNEL, isTrusted, async () => {
+    const window = mainWindow();
+    return window ? pickWeightsFile(dialog, window) : null;
   });
   deps.setExportFolderPicker?.(async (title) => {
     const window = mainWindow();

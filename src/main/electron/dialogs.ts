@@ -23,6 +23,12 @@ export async function pickDatasetFolder(dialog: ElectronLike['dialog'], window: 
   return r.canceled ? null : (r.filePaths[0] ?? null);
 }
 
+/** Native open dialog for a PyTorch checkpoint ("Load weights…"). Null when cancelled. */
+export async function pickWeightsFile(dialog: ElectronLike['dialog'], window: WindowLike): Promise<string | null> {
+  const r = await dialog.showOpenDialog(window, { title: 'Load weights', buttonLabel: 'Load', properties: ['openFile'], filters: [{ name: 'PyTorch checkpoint', extensions: ['pth', 'pt', 'safetensors'] }] });
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
 /**
  * Native open/save dialog for a project file. Answers the path relative to the projects folder
  * (LabService only addresses files there), or null when cancelled.

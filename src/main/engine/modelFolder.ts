@@ -5,7 +5,8 @@
  *
  *   netsmith-model.json   { format: 'netsmith.model', version: 1, name, task, classes, source, notes, createdAt }
  *   graph.json            the graph document (restored on load like any graph file)
- *   preprocessing.json    { input: [H, W, C], scale: 1/255, mean: [...], std: [...], resize }: x = (pixel·scale − mean) / std
+ *   preprocessing.json    { input: [H, W, C], scale: 1/255, mean: [...], std: [...], resize, resizeShorter? }: x = (pixel·scale − mean) / std,
+ *                         after the shorter side is resized to resizeShorter and centre-cropped (else: stretched to H×W)
  *   checkpoint/model.json + checkpoint/weights.bin   the weights, in the format of a run's checkpoint (tfjs LayersModel)
  */
 import type * as tf from '@tensorflow/tfjs';
@@ -33,6 +34,8 @@ export const preprocessingSchema = z.object({
   mean: z.array(z.number()),
   std: z.array(z.number().positive()),
   resize: z.string().default('bilinear, stretched to the input size'),
+  /** torchvision's eval transform: the shorter side to this (bilinear, antialiased), then a centre crop to the input size. Absent: stretched. */
+  resizeShorter: z.number().int().min(1).optional(),
 });
 export type Preprocessing = z.infer<typeof preprocessingSchema>;
 
@@ -56,7 +59,8 @@ export const IMAGENET_PREPROCESSING: Preprocessing = {
   scale: 1 / 255,
   mean: [0.485, 0.456, 0.406],
   std: [0.229, 0.224, 0.225],
-  resize: 'bilinear, stretched to 224×224 (torchvision resizes to 256 and centre-crops 224; crop first for the same input)',
+  resize: 'shorter side to 256 (bilinear, antialiased), then a centre crop to 224×224: torchvision\'s ImageNet eval transform',
+  resizeShorter: 256,
 };
 
 export interface ModelFolder {
@@ -129,7 +133,7 @@ export async function exportModelFolder(dir: string, format: ExportFormat, outDi
   const folder = await readModelFolder(dir);
   const model = format === 'graph' ? undefined : await loadModelFolderModel(folder);
   try {
-    const files = await exportFiles(format, folder.graph, model, {}, { fuseBatchNorm: opts.fuseBatchNorm, source: { dataset: folder.info.source, data: trainedDataOf(folder) } });
+    const files = await exportFiles(format, folder.graph, model, {}, { fuseBatchNorm: opts.fuseBatchNorm, source: { dataset: folder.info.source, data: trainedDataOf(folder), ...(folder.preprocessing.resizeShorter ? { resizeShorter: folder.preprocessing.resizeShorter } : {}) } });
     return { dir: await writeExportFolder(outDir, files), files: Object.keys(files) };
   } finally {
     model?.dispose();

@@ -7,6 +7,7 @@ import { httpStatus, parseWsCall, type LabReply, type WsServerMessage } from '..
 import { callLab, isLabMethod } from '../util/labCall';
 import { createToken, requestToken, tokenMatches } from './auth';
 import { serveStatic } from './staticFiles';
+import { handleUpload, type UploadOptions } from './upload';
 
 export interface ServerOptions {
   api: LabApi;
@@ -19,6 +20,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** The built renderer (out/renderer); null serves a page explaining that it is missing. */
   staticDir: string | null;
+  /** Where POST /api/upload streams files (the lab's data folder); absent: no uploads. */
+  uploads?: UploadOptions;
 }
 
 export interface RunningServer {
@@ -73,6 +76,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 'use GET /api/health', 'method-not-allowed');
       return sendJson(res, 200, { ok: true, version: options.version });
     }
+    if (name === 'upload' && options.uploads)
+      return handleUpload(req, url, options.uploads, (status, value) => sendJson(res, status, value), (status, message, code) => refuse(req, res, status, message, code));
     if (!isLabMethod(name)) return sendError(res, `unknown method '${name}'`, 'unknown-method');
     if (req.method !== 'POST') return sendError(res, `use POST /api/${name}`, 'method-not-allowed');
     const body = await readBody(req, maxBody);

@@ -13,7 +13,7 @@ import { displayPath } from '../util/paths';
 const isOnnx = (name: string): boolean => extname(name).toLowerCase() === '.onnx';
 
 /** `<models>/<name>-<n>`: the first that does not exist yet (an import never overwrites an earlier one). */
-function freshFolder(models: string, name: string): string {
+export function freshFolder(models: string, name: string): string {
   const stem = name.replace(/[^\w.-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'model';
   for (let n = 1; ; n++) {
     const dir = join(models, `${stem}-${n}`);

@@ -3,10 +3,11 @@ import { promises as fsp } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, ImportedModelProject, LabApi, LabArgs, LabEvent, ProjectEntry, RunDetail, RunningExperiment, RunSummary, SampleImages, UserExperiment, WeightsSource } from '../../shared/api';
+import type { AugmentPreview, DatasetPreview, DatasetSummary, ExperimentInfo, ExportResult, ExportRunArgs, ExperimentResult, ExperimentResultEntry, HostInfo, ImportedModelProject, ImportedWeights, LabApi, LabArgs, LabEvent, ProjectEntry, RunDetail, RunningExperiment, RunSummary, SampleImages, UserExperiment, WeightsSource } from '../../shared/api';
 import { LAB_ARGS, LabError } from '../../shared/api';
 import { describeWeights } from '../engine/weights/describe';
 import { importModelProject } from './importModel';
+import { importWeightsFolder } from './importWeights';
 import type { AttentionArgs, AttentionMaps } from '../../shared/attention';
 import type { PredictArgs, PredictResult } from '../../shared/predict';
 import { netsmithHome } from '../util/home';
@@ -142,6 +143,10 @@ export class LabService implements LabApi {
 
   importModel(a: LabArgs<'importModel'>): Promise<ImportedModelProject> {
     return importModelProject(this.home, a);
+  }
+
+  importWeights(a: LabArgs<'importWeights'>): Promise<ImportedWeights> {
+    return importWeightsFolder(this.home, a);
   }
 
   async addDatasetRoot(a: { path: string }): Promise<{ roots: string[] }> {

@@ -6,6 +6,7 @@ import { useEditor, useEditorState } from './context';
 import { CommandPalette } from './CommandPalette';
 import { OpenDialog } from './OpenDialog';
 import { SaveAsDialog } from './SaveAsDialog';
+import { LoadWeightsDialog } from './LoadWeightsDialog';
 import { ConfirmDialog, PromptDialog, RecoverDialog, ReportDialog, ShortcutsDialog } from './SmallDialogs';
 import { TemplatesDialog } from './TemplatesDialog';
 
@@ -38,5 +39,7 @@ export function Dialogs() {
       return <ExportDialog runId={dialog.runId} onClose={close} />;
     case 'picture':
       return <PictureDialog onClose={close} />;
+    case 'loadWeights':
+      return <LoadWeightsDialog onClose={close} />;
   }
 }

@@ -42,7 +42,8 @@ export type Dialog =
   | { kind: 'confirm'; id: number; title: string; message: string; confirmLabel: string; danger?: boolean; alternative?: string }
   | { kind: 'prompt'; id: number; title: string; message: string; value: string; confirmLabel: string }
   | { kind: 'export'; runId?: string }
-  | { kind: 'picture' };
+  | { kind: 'picture' }
+  | { kind: 'loadWeights' };
 
 export interface Toast {
   id: number;

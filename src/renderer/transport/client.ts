@@ -1,5 +1,6 @@
 import type { LabApi } from '../../shared/api';
 import type { ConnectionStatus } from '../../shared/protocol';
+import type { UploadFile } from './upload';
 
 /** What connectLab() returns: LabApi plus transport facts the UI may show. */
 export interface LabClient extends LabApi {
@@ -10,6 +11,10 @@ export interface LabClient extends LabApi {
   pickProjectPath?(a: { mode: 'open' | 'save'; suggestedName?: string }): Promise<string | null>;
   /** Native folder dialog for a dataset, Electron only: the folder (allowed as a dataset root from then on), or null. */
   pickDatasetFolder?(): Promise<string | null>;
+  /** Native file dialog for a PyTorch checkpoint (.pth, .pt, .safetensors), Electron only: its path, or null when cancelled. */
+  pickWeightsFile?(): Promise<string | null>;
+  /** Browser host only: streams a file from this computer to the host; its upload id for importWeights. */
+  uploadFile?: UploadFile;
   /** Electron only: greys out the native menu's items for these unavailable actions. */
   reportMenuState?(disabled: readonly string[]): Promise<void>;
 }

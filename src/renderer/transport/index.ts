@@ -1,6 +1,7 @@
 import { LabError } from '../../shared/api';
 import type { LabClient } from './client';
 import { createIpcLab } from './ipcClient';
+import { createUploader } from './upload';
 import { createWsLab } from './wsClient';
 
 export type { LabClient } from './client';
@@ -36,7 +37,7 @@ async function open(): Promise<LabClient> {
     createSocket: (url) => new WebSocket(url),
   });
   await lab.whenOpen();
-  return lab;
+  return Object.assign(lab, { uploadFile: createUploader(page.origin, token) });
 }
 
 /** A WebSocket refusal carries no status code, so ask /api/health first to explain a bad token. */

@@ -15,6 +15,7 @@ export function createIpcLab(bridge: Bridge): LabClient {
   const pick = bridge.pickProjectPath;
   const pickFolder = bridge.pickDatasetFolder;
   const reportMenu = bridge.reportMenuState;
+  const pickWeights = bridge.pickWeightsFile;
   const client: LabClient = {
     ...methods,
     transport: 'ipc',
@@ -22,6 +23,7 @@ export function createIpcLab(bridge: Bridge): LabClient {
     onConnection: () => () => undefined,
     ...(pick ? { pickProjectPath: wrap((a: { mode: 'open' | 'save'; suggestedName?: string }) => pick(a)) } : {}),
     ...(pickFolder ? { pickDatasetFolder: wrap(() => pickFolder()) } : {}),
+    ...(pickWeights ? { pickWeightsFile: wrap(() => pickWeights()) } : {}),
     ...(reportMenu ? { reportMenuState: wrap((disabled: readonly string[]) => reportMenu(disabled)) } : {}),
   };
   return client;

@@ -8,7 +8,7 @@ import { LabService } from '../../../src/main/service/labService';
 import { createApp, type AppDeps } from '../../../src/main/electron/app';
 import { MENU_COMMANDS } from '../../../src/main/electron/menu';
 import type { MenuItemSpec } from '../../../src/main/electron/types';
-import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL } from '../../../src/shared/protocol';
+import { LAB_EVENT_CHANNEL, MENU_STATE_CHANNEL, PICK_DATASET_FOLDER_CHANNEL, PICK_PATH_CHANNEL, PICK_WEIGHTS_FILE_CHANNEL } from '../../../src/shared/protocol';
 import { StubElectron } from './stubElectron';
 
 async function boot(options: { platform?: NodeJS.Platform; home?: string; renderer?: AppDeps['renderer'] } = {}) {
@@ -38,8 +38,9 @@ test('every LAB_METHODS entry is registered with ipcMain.handle', async () => {
   for (const method of LAB_METHODS) assert.ok(stub.handlers.has(`lab:${method}`), method);
   assert.ok(stub.handlers.has(PICK_PATH_CHANNEL));
   assert.ok(stub.handlers.has(PICK_DATASET_FOLDER_CHANNEL));
+  assert.ok(stub.handlers.has(PICK_WEIGHTS_FILE_CHANNEL));
   assert.ok(stub.handlers.has(MENU_STATE_CHANNEL));
-  assert.equal(stub.handlers.size, LAB_METHODS.length + 3);
+  assert.equal(stub.handlers.size, LAB_METHODS.length + 4);
 });
 
 test('IPC payloads are validated: a bad payload returns an error, a good one a result', async () => {

@@ -43,7 +43,7 @@ async function setup() {
 
 test('the bridge has exactly LAB_METHODS + subscribe + the native extras', async () => {
   const { bridge } = await setup();
-  assert.deepEqual(Object.keys(bridge).sort(), [...LAB_METHODS, 'subscribe', 'pickProjectPath', 'pickDatasetFolder', 'reportMenuState'].sort());
+  assert.deepEqual(Object.keys(bridge).sort(), [...LAB_METHODS, 'subscribe', 'pickProjectPath', 'pickDatasetFolder', 'pickWeightsFile', 'reportMenuState'].sort());
 });
 
 test('calls go through IPC to LabService; errors reject with a plain {message, code}', async () => {
@@ -86,4 +86,20 @@ test('the renderer greys out menu items through the bridge', async () => {
   assert.equal(item('Redo')?.enabled, undefined);
   await bridge.reportMenuState?.([]);
   assert.equal(item('Undo')?.enabled, undefined);
+});
+
+test('Load weights in the app: the native open dialog for a .pth/.pt/.safetensors, through the bridge and the renderer client', async () => {
+  const { stub, bridge } = await setup();
+  const lab = createIpcLab(bridge);
+  assert.ok(lab.pickWeightsFile, 'the renderer client offers the native picker');
+  const pick = lab.pickWeightsFile.bind(lab);
+  stub.openDialogResult = { canceled: false, filePaths: ['/data/resnet18-f37072fd.pth'] };
+  assert.equal(await pick(), '/data/resnet18-f37072fd.pth');
+  const options = stub.openDialogOptions as { properties: string[]; filters: { extensions: string[] }[] };
+  assert.deepEqual(options.properties, ['openFile']);
+  assert.deepEqual(options.filters[0].extensions, ['pth', 'pt', 'safetensors']);
+  stub.openDialogResult = { canceled: true, filePaths: [] };
+  assert.equal(await pick(), null);
+  // The picked path goes to importWeights like a typed one: a missing file is a clear error.
+  await assert.rejects(lab.importWeights({ template: 'resnet18', source: { kind: 'path', path: '/data/nope.pth' } }), (e: Error) => e instanceof LabError && /no file .*nope\.pth/.test(e.message));
 });

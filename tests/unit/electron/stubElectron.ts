@@ -21,6 +21,8 @@ export class StubElectron {
   windowOpenHandler: ((details: { url: string }) => { action: 'deny' | 'allow' }) | null = null;
   private isReady = false;
   openDialogResult = { canceled: false, filePaths: [] as string[] };
+  /** The options of the last showOpenDialog call. */
+  openDialogOptions: unknown;
   saveDialogResult: { canceled: boolean; filePath?: string } = { canceled: true };
   quitCalls = 0;
   private readyResolve!: () => void;
@@ -91,7 +93,10 @@ export class StubElectron {
         },
       },
       dialog: {
-        showOpenDialog: async () => stub.openDialogResult,
+        showOpenDialog: async (_window: unknown, options: unknown) => {
+          stub.openDialogOptions = options;
+          return stub.openDialogResult;
+        },
         showSaveDialog: async () => stub.saveDialogResult,
       },
       Menu: {

@@ -18,6 +18,7 @@ export interface LabClientLike extends LabApi {
   readonly transport: 'ipc' | 'websocket';
   onConnection(listener: (status: ConnectionStatus) => void): () => void;
   pickProjectPath?(a: { mode: 'open' | 'save'; suggestedName?: string }): Promise<string | null>;
+  pickWeightsFile?(): Promise<string | null>;
 }
 
 export interface WsLabLike extends LabClientLike {

@@ -25,6 +25,7 @@ const BASE: Record<LabMethod, unknown> = {
   readProject: { path: 'nope' },
   describeWeights: { path: 'nope' },
   importModel: { path: 'nope.onnx' },
+  importWeights: { template: 'resnet18', source: { kind: 'path', path: 'nope.pth' } },
   writeProject: { path: 'fuzz/p', text: '{}' },
   recentProjects: undefined,
   writeAutosave: { text: '{}' },

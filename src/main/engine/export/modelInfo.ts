@@ -12,6 +12,8 @@ export interface ModelSource {
   /** The run's dataset id (a built-in name or `folder:<path>`). */
   dataset: string;
   data?: TrainedData;
+  /** The shorter side is resized to this, then centre-cropped to the input size (a model folder of torchvision weights); absent: stretched. */
+  resizeShorter?: number;
 }
 
 export type TensorLayout = 'NHWC' | 'NCHW';
@@ -29,6 +31,8 @@ export interface ModelInfoFile {
   /** Null when unknown (a run from before this was recorded, whose dataset can no longer be loaded). */
   preprocessing: {
     resize: string;
+    /** torchvision's eval transform: the shorter side to this first, then a centre crop to height×width. Absent: stretched. */
+    resizeShorter?: number;
     /** Applied first: pixel values 0..255 times `scale`. */
     scale: number;
     /** Per channel, in channel order, applied after `scale`: (x − mean) / std. */
@@ -63,7 +67,10 @@ export function modelInfo(graph: GraphDoc, source: ModelSource, layout: TensorLa
     classes: source.data?.classes ?? [],
     preprocessing: norm
       ? {
-          resize: `bilinear, stretched to ${w}×${h} (width×height; the aspect ratio is not kept, nothing is cropped)${c === 1 ? ', then grey (ITU-R 601 luma: 0.299 R + 0.587 G + 0.114 B)' : ''}`,
+          resize: source.resizeShorter
+            ? `shorter side to ${source.resizeShorter} (bilinear, antialiased; the aspect ratio is kept), then a centre crop to ${w}×${h} (width×height): torchvision's Resize(${source.resizeShorter}) + CenterCrop(${h === w ? h : `[${h}, ${w}]`})${c === 1 ? ', then grey (ITU-R 601 luma: 0.299 R + 0.587 G + 0.114 B)' : ''}`
+            : `bilinear, stretched to ${w}×${h} (width×height; the aspect ratio is not kept, nothing is cropped)${c === 1 ? ', then grey (ITU-R 601 luma: 0.299 R + 0.587 G + 0.114 B)' : ''}`,
+          ...(source.resizeShorter ? { resizeShorter: source.resizeShorter } : {}),
           scale: 1 / 255,
           mean: norm.mean.map(round),
           std: norm.std.map(round),

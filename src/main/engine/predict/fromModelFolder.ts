@@ -48,6 +48,7 @@ export async function loadModelFolderRun(dir: string): Promise<LoadedRun> {
     graph: folder.graph,
     dataset,
     inputShape,
+    ...(folder.preprocessing.resizeShorter ? { resizeShorter: folder.preprocessing.resizeShorter } : {}),
     layers,
     defaultGradcam,
     defaultFeatures,

@@ -35,15 +35,16 @@ export function decodeForPredict(bytes: Uint8Array, name = 'the image'): Decoded
 /**
  * An uploaded image as the model's input, decoded and resized off this thread (decodeOffThread: an image over
  * the size limits is refused from its header at once). The result equals preprocess(decodeForPredict(bytes)).
+ * `resizeShorter` (a model folder's preprocessing): the shorter side to that size, then a centre crop (torchvision's eval transform).
  */
-export async function prepareUpload(bytes: Uint8Array, name: string, shape: readonly [number, number, number], norm: Normalization): Promise<{ input: Float32Array; pixels: Uint8Array; width: number; height: number }> {
+export async function prepareUpload(bytes: Uint8Array, name: string, shape: readonly [number, number, number], norm: Normalization, resizeShorter?: number): Promise<{ input: Float32Array; pixels: Uint8Array; width: number; height: number }> {
   const [h, w, c] = shape;
   if (bytes.length === 0) throw new PredictError(`'${name}' is empty, not a PNG or JPEG image`, 'not-image');
   if (c !== 1 && c !== 3) throw new PredictError(`the model takes ${c}-channel images; only 1 (grey) or 3 (RGB) can be fed from a picture`, 'unsupported');
   if (norm.mean.length !== c) throw new PredictError(`the dataset's normalisation has ${norm.mean.length} channels but the model takes ${c}`, 'unsupported');
   let img;
   try {
-    img = await decodeOffThread({ bytes, size: [h, w], channels: c });
+    img = await decodeOffThread({ bytes, size: [h, w], channels: c, ...(resizeShorter ? { resizeShorter } : {}) });
   } catch (err) {
     throw notImage(err, name);
   }

@@ -154,7 +154,7 @@ export async function predictWith(run: LoadedRun, req: Request, t0 = performance
   } else {
     const name = req.name ?? 'the image';
     const bytes = req.bytes ?? bytesOfDataUrl(req.dataUrl ?? '', name);
-    const img = await prepareUpload(bytes, name, inputShape, dataset.norm);
+    const img = await prepareUpload(bytes, name, inputShape, dataset.norm, run.resizeShorter);
     ({ input, pixels } = img);
     source = { width: img.width, height: img.height, ...(req.name ? { name: req.name } : {}) };
   }

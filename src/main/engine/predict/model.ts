@@ -23,6 +23,8 @@ export interface LoadedRun {
   graph: GraphDoc;
   dataset: Dataset;
   inputShape: [number, number, number];
+  /** Images are resized so their shorter side is this, then centre-cropped (a model folder's preprocessing); absent: stretched. */
+  resizeShorter?: number;
   layers: PredictLayer[];
   defaultGradcam?: string;
   defaultFeatures?: string;

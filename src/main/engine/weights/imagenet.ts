@@ -9,9 +9,15 @@ import { join } from 'node:path';
 import { PYTHON_ROOT, pythonCandidates } from '../torch/discover';
 import { StateDictError } from './stateDict';
 
-/** The first Python candidate (NETSMITH_PYTHON, python3, python, /usr/bin/python3) that imports torchvision. */
+let found: string | undefined;
+
+/**
+ * The first Python candidate (NETSMITH_PYTHON, python3, python, /usr/bin/python3) that imports torchvision (found
+ * once per process). torchvision is imported first: where it is missing that fails at once, before torch loads.
+ */
 export function pythonWithTorchvision(): string | undefined {
-  return pythonCandidates().find((p) => spawnSync(p, ['-c', 'import torch, torchvision'], { stdio: 'ignore', timeout: 60_000 }).status === 0);
+  found ??= pythonCandidates().find((p) => spawnSync(p, ['-c', 'import torchvision, torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0);
+  return found;
 }
 
 /** The state dict bytes (.pth) and the class names of torchvision's default ImageNet weights for `model`. */

@@ -7,22 +7,12 @@ import { adaptToDataset } from '../../../shared/graph/adapt';
 import { restore } from '../../../shared/graph/restore';
 import type { GraphDoc } from '../../../shared/graph/types';
 import { templateById } from '../../../shared/templates';
+import { TORCHVISION_TEMPLATES } from '../../../shared/templates/torchvision';
 import { compile } from '../compile/compile';
 import { IMAGENET_PREPROCESSING, writeModelFolder, type ModelFolderInfo, type Preprocessing } from '../modelFolder';
 import { applyMatched, describeMismatches, matchStateDict, readStateDictFile, StateDictError, type LoadReport, type StateDict } from './stateDict';
 
-/** The templates whose layout (module paths, tensor shapes) equals a torchvision model's. */
-export const TORCHVISION_TEMPLATES: Record<string, string> = {
-  resnet18: 'resnet18',
-  resnet34: 'resnet34',
-  resnet50: 'resnet50',
-  vgg11: 'vgg11',
-  vgg16: 'vgg16',
-  mobilenet_v2: 'mobilenet_v2',
-  mobilenet_v3_small: 'mobilenet_v3_small',
-  efficientnet_b0: 'efficientnet_b0',
-  vit_b16: 'vit_b_16',
-};
+export { TORCHVISION_TEMPLATES };
 
 const HEAD = 'head/classify';
 

@@ -4,6 +4,7 @@
  * tables. Every key or shape that does not fit is reported by layer.
  */
 import * as tf from '@tensorflow/tfjs';
+import { analyze } from '../../../shared/graph/analyze';
 import type { GraphDoc } from '../../../shared/graph/types';
 import { buildWeightMap } from '../torch/weightMap';
 import { readTorchFile, TorchFileError, type TorchTensor } from './torchFile';
@@ -105,6 +106,7 @@ const PREFIXES = ['', 'module.', 'state_dict.', 'state_dict.module.', 'model.', 
  */
 export function matchStateDict(graph: GraphDoc, model: tf.LayersModel, state: StateDict): MatchedWeights {
   const map = buildWeightMap(graph, model);
+  const flattened = denseAfterFlatten(graph);
   const moduleOf = new Map(map.modules.map((m) => [m.name, m]));
   const wanted = new Map<string, { key: string; reshape?: boolean }>();
   for (const labKey of map.torchShapes.keys()) {
@@ -138,7 +140,9 @@ export function matchStateDict(graph: GraphDoc, model: tf.LayersModel, state: St
       mismatches.push(`${key}: ${dims(t.shape)} in the file, ${dims(shape)} in the graph`);
       continue;
     }
-    byLabKey.set(labKey, t.data);
+    const dot = labKey.indexOf('.');
+    const hwc = labKey.slice(dot + 1) === 'weight' ? flattened.get(moduleOf.get(labKey.slice(0, dot))?.base ?? '') : undefined;
+    byLabKey.set(labKey, hwc ? chwColumnsToHwc(t.data, shape[0], hwc) : t.data);
   }
   const values = map.sources.map(({ key, positions }) => {
     const t = byLabKey.get(key);
@@ -149,6 +153,34 @@ export function matchStateDict(graph: GraphDoc, model: tf.LayersModel, state: St
   });
   const unused = fileKeys.filter((k) => k.startsWith(prefix) && !used.has(k) && !k.endsWith('num_batches_tracked')).map((k) => k.slice(prefix.length));
   return { values, report: { loaded: byLabKey.size, total: wanted.size, mismatches, unused, prefix } };
+}
+
+/**
+ * Dense blocks fed by a Flatten of an H×W×C map, by label: torchvision flattens C×H×W (NCHW), the lab's twin
+ * flattens H×W×C (flatten/engine.ts), so the weight's input columns are reordered (VGG's classifier.0).
+ */
+function denseAfterFlatten(graph: GraphDoc): Map<string, [number, number, number]> {
+  const a = analyze(graph);
+  const { nodes, edges } = a.expanded;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const out = new Map<string, [number, number, number]>();
+  for (const n of nodes) {
+    if (n.type !== 'core/dense' || !n.label) continue;
+    const e = edges.find((x) => x.target === n.id);
+    const src = e ? byId.get(e.source) : undefined;
+    // Shapes carry the batch axis first: [batch, H, W, C].
+    const s = src?.type === 'reshape/flatten' ? a.nodes[src.id]?.inputs[0]?.slice(1) : undefined;
+    if (s && s.length === 3 && s.every((d) => typeof d === 'number')) out.set(n.label, s as [number, number, number]);
+  }
+  return out;
+}
+
+/** A [out, C·H·W] weight (torchvision's column order) as [out, H·W·C]. */
+function chwColumnsToHwc(data: Float32Array, rows: number, [h, w, c]: [number, number, number]): Float32Array {
+  const n = h * w * c;
+  const out = new Float32Array(data.length);
+  for (let o = 0; o < rows; o++) for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[o * n + (i * w + j) * c + k] = data[o * n + (k * h + i) * w + j];
+  return out;
 }
 
 /** Sets the matched values into the model's weights (the others keep theirs). */

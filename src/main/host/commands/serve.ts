@@ -23,7 +23,7 @@ export const command: Command = async (argv) => {
   if (recovered.summary) log(recovered.summary);
   let server;
   try {
-    server = await startServer({ api: service, version: APP_VERSION, port, staticDir });
+    server = await startServer({ api: service, version: APP_VERSION, port, staticDir, uploads: { home } });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CliError(`serve: port ${port} is already in use (use --port 0 for a free one)`);
