@@ -58,7 +58,7 @@ test('sweeps: Stop and Resume in the sweep view; a host killed mid-sweep leaves 
   await page.selectOption('[data-testid=sweep-strategy]', 'random');
   await page.fill('[data-testid=sweep-trials]', '3');
   await page.fill('[data-testid=sweep-parallel]', '1');
-  await page.locator('[data-testid=sweep-prune]').uncheck();
+  await page.locator('[data-testid=sweep-prune]').selectOption('none');
   await page.click('[data-testid=sweep-start]');
   await page.waitForSelector('[data-testid=sweep-dialog]', { state: 'detached' });
 

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { GraphDoc } from '../../shared/graph/types';
 import { STRATEGIES, type StrategyName } from '../../shared/sweeps/strategies';
-import { SWEEP_METRICS, type SweepMetric } from '../../shared/sweeps/types';
+import { SWEEP_METRICS, type PrunerKind, type SweepMetric } from '../../shared/sweeps/types';
 import { Modal } from '../app/Modal';
 import { addableKeys, choiceHint, defaultRows, rowFor, spaceFromRows, type SpaceRow } from './spaceDraft';
 
@@ -11,7 +11,8 @@ export interface SweepRequest {
   trials: number;
   parallel: number;
   metric: SweepMetric;
-  prune: boolean;
+  /** Early stopping of hopeless trials: the median rule, ASHA (successive halving) or none. */
+  prune: PrunerKind;
 }
 
 const STRATEGY_LABEL: Record<StrategyName, string> = { tpe: 'TPE (learns from the trials)', random: 'Random', grid: 'Grid' };
@@ -24,7 +25,7 @@ export function SweepDialog({ graph, epochs, onClose, onStart }: { graph: GraphD
   const [trials, setTrials] = useState('12');
   const [parallel, setParallel] = useState('1');
   const [metric, setMetric] = useState<SweepMetric>('val_accuracy');
-  const [prune, setPrune] = useState(true);
+  const [prune, setPrune] = useState<PrunerKind>('median');
   const [adding, setAdding] = useState('');
   const [busy, setBusy] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
@@ -157,8 +158,13 @@ export function SweepDialog({ graph, epochs, onClose, onStart }: { graph: GraphD
             ))}
           </select>
         </label>
-        <label className="sw-check" title="After each epoch, a trial whose best so far is below the median of the other trials at that epoch is stopped (needs 3 trials that got there)">
-          <input type="checkbox" checked={prune} onChange={(e) => setPrune(e.target.checked)} data-testid="sweep-prune" /> Stop hopeless trials (median rule)
+        <label title="Median rule: after each epoch, a trial whose best so far is below the median of the other trials at that epoch stops (needs 3 trials that got there). ASHA: at epochs 1, 3, 9 … only the top third of the trials that reached it go on.">
+          Stop hopeless trials
+          <select value={prune} onChange={(e) => setPrune(e.target.value as PrunerKind)} data-testid="sweep-prune">
+            <option value="median">median rule</option>
+            <option value="asha">ASHA (successive halving)</option>
+            <option value="none">never</option>
+          </select>
         </label>
       </div>
       {[...errors, ...(budgetError ? [budgetError] : []), ...(startError ? [startError] : [])].map((e) => (

@@ -18,7 +18,7 @@ export function SweepSection({ draft }: { draft: TrainDraft }) {
   const start = async (r: SweepRequest): Promise<string | null> => {
     if (!lab || !store) return 'Sweeps need a host connection';
     try {
-      const s = await lab.startSweep({ project: serializeProject(doc), dataset: draft.dataset, config: runConfig(draft.config), space: r.space, strategy: r.strategy, trials: r.trials, parallel: r.parallel, metric: r.metric, pruner: { kind: r.prune ? 'median' : 'none' } });
+      const s = await lab.startSweep({ project: serializeProject(doc), dataset: draft.dataset, config: runConfig(draft.config), space: r.space, strategy: r.strategy, trials: r.trials, parallel: r.parallel, metric: r.metric, pruner: { kind: r.prune } });
       store.upsert(s);
       store.open(s.id);
       setDefining(false);

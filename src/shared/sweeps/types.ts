@@ -54,6 +54,7 @@ export const sweepSettingsSchema = z.object({
     .default({ ...DEFAULT_PRUNER, reductionFactor: DEFAULT_REDUCTION_FACTOR }),
 });
 export type SweepSettings = z.infer<typeof sweepSettingsSchema>;
+export type PrunerKind = SweepSettings['pruner']['kind'];
 
 /** sweep.json: everything needed to continue the sweep after the lab closed (graph, base settings, every trial). */
 export const sweepDocSchema = sweepSettingsSchema.extend({
