@@ -137,6 +137,19 @@ export function LegendItem({ color, label, dashed }: { color: string; label: Rea
   );
 }
 
+/** One legend entry per overlaid series, in the series colours. */
+export function SeriesLegend({ series }: { series: readonly { id: string; name: string }[] }) {
+  return (
+    <div className="dash-foot">
+      <span className="legend">
+        {series.map((s, i) => (
+          <LegendItem key={s.id} color={seriesColor(i)} label={s.name} />
+        ))}
+      </span>
+    </div>
+  );
+}
+
 /** Says what a clamped axis leaves out (points above the top, NaN/∞ values); nothing when all is drawn. */
 export function AxisNote({ axis }: { axis: ValueAxis }) {
   const note = axisNote(axis);

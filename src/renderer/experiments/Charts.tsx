@@ -2,25 +2,13 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ExperimentResult, LabApi } from '../../shared/api';
 import type { ChartKind, ReceptiveFieldDrawing } from '../../shared/experiments/types';
-import { AXIS, Card, Empty, fmt, GRID, LegendItem, logTick, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { AXIS, Card, Empty, fmt, GRID, logTick, pct, SeriesLegend, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { studyChart } from './StudyCharts';
 import { compactCount, confidenceRows, epochRows, layerRows, receptiveFieldRows, stepRows, type EpochKey, type VariantSeries } from './model';
 
 /** The experiment's charts, every variant overlaid in its own colour (the same order as the variants table). */
 
 const MARGIN = { top: 8, right: 14, bottom: 0, left: -8 };
-
-function Legend({ series }: { series: readonly VariantSeries[] }) {
-  return (
-    <div className="dash-foot">
-      <span className="legend">
-        {series.map((s, i) => (
-          <LegendItem key={s.id} color={seriesColor(i)} label={s.name} />
-        ))}
-      </span>
-    </div>
-  );
-}
 
 /** A loss curve whose peak is far above its typical value (a spike would flatten every other line). */
 function spiky(rows: readonly Record<string, number>[]): boolean {
@@ -61,7 +49,7 @@ function EpochChart({ series, metric, title }: { series: readonly VariantSeries[
           ))}
         </LineChart>
       )}
-      <Legend series={series} />
+      <SeriesLegend series={series} />
     </Card>
   );
 }
@@ -88,7 +76,7 @@ function StepChart({ series, metric, title }: { series: readonly VariantSeries[]
           ))}
         </LineChart>
       )}
-      <Legend series={series} />
+      <SeriesLegend series={series} />
     </Card>
   );
 }
@@ -114,7 +102,7 @@ function LayerChart({ series, kind }: { series: readonly VariantSeries[]; kind: 
           ))}
         </LineChart>
       )}
-      <Legend series={series} />
+      <SeriesLegend series={series} />
     </Card>
   );
 }
@@ -137,7 +125,7 @@ function ConfidenceChart({ series }: { series: readonly VariantSeries[] }) {
           ))}
         </BarChart>
       )}
-      <Legend series={series} />
+      <SeriesLegend series={series} />
     </Card>
   );
 }
@@ -237,7 +225,7 @@ function ReceptiveFieldView({ drawing, names, lab, layers }: { drawing: Receptiv
             <Line key={v.id} dataKey={`v${i}`} stroke={seriesColor(i)} strokeWidth={1.8} dot={{ r: 2.5 }} connectNulls isAnimationActive={false} />
           ))}
         </LineChart>
-        <Legend series={names.map((n) => ({ ...n, epochs: [], steps: [] }))} />
+        <SeriesLegend series={names.map((n) => ({ ...n, epochs: [], steps: [] }))} />
       </Card>
     </>
   );

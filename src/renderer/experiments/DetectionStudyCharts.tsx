@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { anchorsOf, FOUND_SCORE } from '../../shared/experiments/catalog/detectionAnchors';
 import { atRecall, EASY_NEGATIVE, hardNegativesOf, matchedRecall } from '../../shared/experiments/catalog/detectionHardNegatives';
-import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { AXIS, Card, Empty, fmt, GRID, pct, SeriesLegend, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { HBars } from './Charts';
 import type { VariantSeries } from './model';
 
@@ -12,18 +12,6 @@ const MARGIN = { top: 8, right: 14, bottom: 0, left: -8 };
 const waiting = (height = 200): ReactNode => <Empty height={height}>Appears when a variant has finished.</Empty>;
 const nameOf = (series: readonly VariantSeries[], n: unknown): string => series[Number(String(n).slice(1))]?.name ?? String(n);
 const percentTick = (x: number): string => `${Math.round(x * 100)}%`;
-
-function Legend({ series }: { series: readonly VariantSeries[] }) {
-  return (
-    <div className="dash-foot">
-      <span className="legend">
-        {series.map((s, i) => (
-          <LegendItem key={s.id} color={seriesColor(i)} label={s.name} />
-        ))}
-      </span>
-    </div>
-  );
-}
 
 /** Grouped bars: one group per row label, one bar per variant (values keyed v0, v1 …). */
 function GroupedBars({ rows, series, percent = true, height = 220 }: { rows: Record<string, number | string>[]; series: readonly VariantSeries[]; percent?: boolean; height?: number }) {
@@ -80,11 +68,11 @@ export function DetectionHeads({ series }: { series: readonly VariantSeries[] })
     <>
       <Card title="Recall by object size" info={`validation objects by √(w·h) (count); found: a box of its class with IoU ≥ 0.5 and score ≥ ${FOUND_SCORE}, after NMS`} span={2} testId="exp-chart-size-recall">
         {!sizes.length ? waiting(220) : <GroupedBars rows={sizes} series={series} />}
-        <Legend series={series} />
+        <SeriesLegend series={series} />
       </Card>
       <Card title="mAP with and without NMS" info="validation split; the same trained weights, NMS at IoU 0.5 or none" testId="exp-chart-heads-nms">
         {!any ? waiting(220) : <GroupedBars rows={nms} series={series} />}
-        <Legend series={series} />
+        <SeriesLegend series={series} />
       </Card>
       <Card title="Training targets" info="over the training epoch: what the head’s assignment asks it to learn" testId="exp-chart-assignment">
         {!any ? (
@@ -132,7 +120,7 @@ export function DetectionNegatives({ series }: { series: readonly VariantSeries[
             ))}
           </LineChart>
         )}
-        <Legend series={series} />
+        <SeriesLegend series={series} />
       </Card>
       <Card title="Recall vs false positives per image" info="validation split after NMS, one point per confidence threshold (0.01–0.99), up to twice the false positives the matched recall needs; dashed: the recall the verdict compares at" testId="exp-chart-froc">
         {!any ? (
@@ -147,7 +135,7 @@ export function DetectionNegatives({ series }: { series: readonly VariantSeries[
             {studies.map((st, i) => (st ? <Line key={series[i].id} data={[...st.sweep].sort((a, b) => a.fpPerImage - b.fpPerImage)} dataKey="recall" name={series[i].name} stroke={seriesColor(i)} strokeWidth={1.8} dot={false} isAnimationActive={false} /> : null))}
           </LineChart>
         )}
-        <Legend series={series} />
+        <SeriesLegend series={series} />
       </Card>
       <Card title="False positives per image by threshold" info="detections kept at score ≥ threshold that match no object (or one already found)" testId="exp-chart-fp-threshold">
         {!any ? (
@@ -161,7 +149,7 @@ export function DetectionNegatives({ series }: { series: readonly VariantSeries[
             {studies.map((st, i) => (st ? <Line key={series[i].id} data={st.sweep} dataKey="fpPerImage" name={series[i].name} stroke={seriesColor(i)} strokeWidth={1.8} dot={false} isAnimationActive={false} /> : null))}
           </LineChart>
         )}
-        <Legend series={series} />
+        <SeriesLegend series={series} />
       </Card>
     </>
   );

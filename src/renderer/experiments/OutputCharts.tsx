@@ -1,10 +1,9 @@
 import { useMemo, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceLine, Scatter, ComposedChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { DECISION, outputOf, PROB_BINS, SUM_BINS, SUM_MAX, SUM_MIN, type OutputStudy } from '../../shared/experiments/catalog/softmaxSigmoid';
-import { AXIS, Card, Empty, fmt, GRID, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { AXIS, Card, Empty, fmt, GRID, pct, SeriesLegend, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { HBars } from './Charts';
 import type { VariantSeries } from './model';
-import { SeriesLegend } from './StudyCharts';
 
 /** Charts of the softmax-vs-sigmoid study: Σp, calibration, two-digit images and clothes, one series per variant. */
 

@@ -9,7 +9,7 @@ import { sparsityOf, WEIGHT_RANGE } from '../../shared/experiments/catalog/l1Spa
 import { thresholdOf, type ThresholdStudy } from '../../shared/experiments/catalog/thresholdMetrics';
 import { rates } from '../../shared/experiments/studyMeasures';
 import type { ChartKind } from '../../shared/experiments/types';
-import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, seriesColor, TOOLTIP } from '../dashboards/chartKit';
+import { AXIS, Card, Empty, fmt, GRID, LegendItem, pct, SeriesLegend, seriesColor, TOOLTIP } from '../dashboards/chartKit';
 import { HBars } from './Charts';
 import { OutputProbabilities } from './OutputCharts';
 import { DetectionHeads, DetectionNegatives } from './DetectionStudyCharts';
@@ -18,18 +18,6 @@ import type { VariantSeries } from './model';
 /** Charts of the study experiments: they read VariantResult.study (what the study's own loop measured). */
 
 const MARGIN = { top: 8, right: 14, bottom: 0, left: -8 };
-
-export function SeriesLegend({ series }: { series: readonly { id: string; name: string }[] }) {
-  return (
-    <div className="dash-foot">
-      <span className="legend">
-        {series.map((s, i) => (
-          <LegendItem key={s.id} color={seriesColor(i)} label={s.name} />
-        ))}
-      </span>
-    </div>
-  );
-}
 
 const nameOf = (series: readonly VariantSeries[], n: unknown): string => series[Number(String(n).slice(1))]?.name ?? String(n);
 const waiting = (height = 200): ReactNode => <Empty height={height}>Appears when a variant has finished.</Empty>;

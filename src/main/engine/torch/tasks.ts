@@ -5,7 +5,7 @@
 // TF.js runs' own code (TASK_ADAPTERS) on the outputs the runner sends back, so every dashboard gets the same
 // report (confusion, per-class P/R/F1; mAP, PR curves and sample boxes; mIoU, Dice and sample masks).
 import type * as tf from '@tensorflow/tfjs';
-import type { TrainConfig } from '../../../shared/training/config';
+import type { DetectionConfig, TrainConfig } from '../../../shared/training/config';
 import { segmentationSchema } from '../../../shared/training/config';
 import type { Batch } from '../data/batch';
 import { boxRowsOf } from '../data/tensors';
@@ -32,6 +32,23 @@ export interface TorchTask {
 
 const bytes = (a: Uint8Array | Float32Array | Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
+/**
+ * The options of the runner's DetectionLoss (python/netsmith_runner/tasks.py): one place for the lab's runner and
+ * the exported train.py, which inlines the same Python.
+ */
+export function detectionLossOptions(options: DetectionConfig, config: TrainConfig): Record<string, unknown> {
+  return {
+    boxLoss: options.boxLoss,
+    objectness: options.objectness,
+    classLoss: options.classLoss,
+    weights: options.weights,
+    ignoreIoU: options.ignoreIoU,
+    focalAlpha: config.loss.focalAlpha ?? 0.25,
+    focalGamma: config.loss.focalGamma ?? 2,
+    hardNegativeRatio: options.hardNegativeRatio,
+  };
+}
+
 export function torchTask(dataset: Dataset, config: TrainConfig, model: tf.LayersModel): TorchTask {
   const task = dataset.info.task;
   const factory = TASK_ADAPTERS[task];
@@ -47,16 +64,7 @@ export function torchTask(dataset: Dataset, config: TrainConfig, model: tf.Layer
         detection: {
           image: setup.image,
           levels: setup.levels.map((l) => ({ output: l.output, stride: l.stride, gridH: l.gridH, gridW: l.gridW, classes: l.classes, anchors: l.anchors, priors: Array.from(priorTable(l)) })),
-          options: {
-            boxLoss: options.boxLoss,
-            objectness: options.objectness,
-            classLoss: options.classLoss,
-            weights: options.weights,
-            ignoreIoU: options.ignoreIoU,
-            focalAlpha: setup.loss.opts.focalAlpha ?? 0.25,
-            focalGamma: setup.loss.opts.focalGamma ?? 2,
-            hardNegativeRatio: options.hardNegativeRatio,
-          },
+          options: detectionLossOptions(options, config),
         },
       },
       batch: (batch) => ({ header: { targets: detectionTargets(batch, setup.levels, setup.image, options.anchorRatio) }, parts: [] }),

@@ -9,6 +9,7 @@ import type { GraphDoc } from '../../../../shared/graph/types';
 import { detectionSchema, type TrainConfig } from '../../../../shared/training/config';
 import { headSpecs, makeLevels } from '../../detect/levels';
 import { PYTHON_ROOT } from '../../torch/discover';
+import { detectionLossOptions } from '../../torch/tasks';
 
 /** What train.py's DetectionLoss and target assignment need (tasks.ts's init message, plus anchorRatio). */
 export interface TrainDetectionSpec {
@@ -27,15 +28,7 @@ export function trainDetectionSpec(graph: GraphDoc, model: tf.LayersModel, confi
   return {
     image,
     levels: levels.map((l) => ({ output: l.output, stride: l.stride, gridH: l.gridH, gridW: l.gridW, classes: l.classes, anchors: l.anchors })),
-    options: {
-      boxLoss: options.boxLoss,
-      objectness: options.objectness,
-      classLoss: options.classLoss,
-      weights: options.weights,
-      ignoreIoU: options.ignoreIoU,
-      focalAlpha: config.loss.focalAlpha ?? 0.25,
-      focalGamma: config.loss.focalGamma ?? 2,
-    },
+    options: detectionLossOptions(options, config),
     anchorRatio: options.anchorRatio,
   };
 }
