@@ -8,8 +8,10 @@ const nodeBuiltins = ['node:*'];
 const blockEngines = ['**/blocks/*/engine', '**/blocks/*/engine.ts', '**/blocks/*/layer', '**/blocks/*/layer.ts', '**/engines.generated', '**/engines.generated.ts'];
 // The files of src/blocks that run in the main process only; the rest of a unit (definition.ts and its helpers) is renderer-safe.
 const blockEngineFiles = ['src/blocks/*/engine.ts', 'src/blocks/*/layer.ts', 'src/blocks/engines.generated.ts', 'src/blocks/generate.ts'];
-// A unit's tests (src/blocks/<unit>/<unit>.test.ts) run under node:test like tests/**; no bundle imports them.
-const blockTestFiles = ['src/blocks/**/*.test.ts'];
+// A unit's tests (src/blocks/<unit>/<unit>.test.ts) and test contract (contract.ts: pinned params, contract cases)
+// run under node:test like tests/**; no bundle imports them.
+const blockTestFiles = ['src/blocks/**/*.test.ts', 'src/blocks/*/contract.ts'];
+const blockTestOnly = ['**/blocks/*/contract', '**/blocks/*/contract.ts', '**/blocks/**/*.test', '**/blocks/**/*.test.ts'];
 const restrict = (patterns, message, names = []) => ({
   'no-restricted-imports': ['error', { paths: names.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }],
 });
@@ -32,7 +34,7 @@ export default tseslint.config(
   {
     files: ['src/shared/**', 'src/blocks/**'],
     ignores: [...blockEngineFiles, ...blockTestFiles],
-    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**', ...blockEngines], 'src/shared is pure TypeScript: no Node, DOM, tfjs, electron or imports from other layers.', nodeBuiltinNames),
+    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**', ...blockEngines, ...blockTestOnly], 'src/shared is pure TypeScript: no Node, DOM, tfjs, electron or imports from other layers.', nodeBuiltinNames),
   },
   {
     files: ['src/shared/**', 'src/blocks/**'],
@@ -42,7 +44,7 @@ export default tseslint.config(
   },
   {
     files: ['src/renderer/**'],
-    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', '**/main/**', '**/preload/index*', ...blockEngines], 'The renderer talks to the host only through LabApi (src/shared/api.ts).', nodeBuiltinNames),
+    rules: restrict([...nodeBuiltins, 'electron', '@tensorflow/*', '**/main/**', '**/preload/index*', ...blockEngines, ...blockTestOnly], 'The renderer talks to the host only through LabApi (src/shared/api.ts).', nodeBuiltinNames),
   },
   {
     files: ['src/main/**', 'src/blocks/**', 'src/preload/**', 'tests/**', 'bench/**', 'scripts/**'],

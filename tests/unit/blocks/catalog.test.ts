@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Shape } from '../../../src/shared/graph/types';
 import { BLOCKS, blockByType, defaultParams, FAMILIES, parseParams, type AnyBlockDef, type BlockFamily } from '../../../src/shared/blocks';
-import { BLOCK_PARAMS } from '../fixtures/blockPins';
+import { BLOCK_PARAMS } from './contracts';
 import { makeCtx } from './harness';
 
 const image: Shape = [null, 32, 32, 64];

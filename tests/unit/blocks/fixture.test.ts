@@ -9,26 +9,27 @@ import { prelude } from '../../../src/main/engine/export/pytorch/prelude';
 import { bundleLoader } from '../../../src/main/engine/export/tfjs/buildLoader';
 import { BLOCKS, blockByType, defaultParams, parseParams, type AnyBlockDef } from '../../../src/shared/blocks';
 import { checkBlockContract } from '../engine/compile/blockContract';
-import { caseGraph, caseName, type Case } from '../engine/compile/cases';
+import { caseGraph, caseName } from '../engine/compile/cases';
 import { checkOnnx, compareOnnxWithLab, comparePytorch, ONNX_PYTHON, TORCH_PYTHON, tfjsWorkspace } from '../engine/export/formats';
 import { compiledWithStats, fixedData, maxAbsDiff } from '../engine/export/helpers';
+import { loadUnitContract } from './contracts';
 import { definitions } from './fixture/definition';
 import { twins } from './fixture/engine';
 import { makeCtx } from './harness';
 
 /**
  * docs/adding-a-block.md, executed: a unit from one folder (tests/unit/blocks/fixture: definition, layer, engine twin,
- * Python class) joins the lab by one registration call and passes the whole block contract: catalogue checks,
- * shapes, params, gradients, save/reload, ONNX (onnxruntime + onnx.checker), PyTorch (torch numerics) and TF.js
- * (the export's loader, bundled with the unit's layer, in a fresh process).
+ * Python class, pinned params and contract cases) joins the lab by one registration call and passes the whole block
+ * contract: catalogue checks, shapes, params, gradients, save/reload, ONNX (onnxruntime + onnx.checker), PyTorch
+ * (torch numerics) and TF.js (the export's loader, bundled with the unit's layer, in a fresh process).
  */
 
 const FOLDER = resolve('tests/unit/blocks/fixture');
 const TYPE = 'fixture/scale_shift';
 registerUnit({ folder: FOLDER, definitions: definitions as unknown as AnyBlockDef[], twins: twins as unknown as EngineBlock[] });
 
-const tokens = (b: Parameters<NonNullable<Case['before']>>[0], x: Parameters<NonNullable<Case['before']>>[1]) => b.add('tfm/patch_embed', { patch: 2, dim: 8 }, x);
-const CASES: Case[] = [{}, { params: { init: 0.5, shift: false }, name: 'no shift' }, { before: tokens, name: 'on tokens' }, { before: (b, x) => b.add('reshape/flatten', {}, x), name: 'on vectors' }];
+const CONTRACT = await loadUnitContract(FOLDER, [TYPE]);
+const CASES = CONTRACT.cases?.[TYPE] ?? [{}];
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -53,6 +54,7 @@ describe('fixture unit: registered by one call', () => {
     if (!r.ok) return;
     assert.deepEqual(r.params, defaultParams(def.params));
     assert.equal(parseParams(def.params, { bogus: 1 }).ok, false);
+    assert.deepEqual(Object.keys(def.params).sort(), [...CONTRACT.pins[TYPE]].sort());
     const inputs = [[null, 32, 32, 64]];
     const out = def.inferShape(inputs, r.params, makeCtx(inputs));
     assert.deepEqual(out, [null, 32, 32, 64]);

@@ -19,71 +19,24 @@ export interface Case {
   name?: string;
 }
 
-const tokens: Build = (b, x) => b.add('tfm/patch_embed', { patch: 2, dim: 8 }, x);
-const pair = (type: string, params: Record<string, unknown> = {}): Build => (b, x) => b.add(type, params, [x, b.add('core/conv2d', { filters: 4, kernel: 1 }, x)]);
+/** Adapter: image → tokens (Patch Embed), for blocks that take a sequence or run on one. */
+export const tokens: Build = (b, x) => b.add('tfm/patch_embed', { patch: 2, dim: 8 }, x);
+/** Builds a two-input block on the input and a 1×1 conv of it. */
+export const pair = (type: string, params: Record<string, unknown> = {}): Build => (b, x) => b.add(type, params, [x, b.add('core/conv2d', { filters: 4, kernel: 1 }, x)]);
 
-/** Extra cases per block type: default params always run first, unless the defaults cannot fit a small input. */
-export const CASES: Record<string, Case[]> = {
-  'core/conv2d': [
-    {},
-    { params: { padding: 'explicit', pad: 1, stride: 2 } },
-    { params: { padding: 'valid', kernel: 3, bias: false } },
-    { params: { groups: 2, filters: 6 }, name: 'grouped' },
-    { params: { groups: 4, filters: 8 }, name: 'groups = C (depthwise)' },
-    { params: { dilation: 2 }, name: 'dilated same' },
-    { params: { dilation: 2, padding: 'explicit', pad: 2, groups: 2, filters: 4 }, name: 'dilated grouped explicit' },
-    { params: { dilation: 3, padding: 'valid', kernel: 2 }, input: [9, 7, 4], name: 'dilated valid, odd sizes' },
-  ],
-  'core/depthwise_conv2d': [
-    {},
-    { params: { multiplier: 2, stride: 2, padding: 'explicit', pad: 1 } },
-    { params: { dilation: 2, multiplier: 2 }, name: 'dilated' },
-  ],
-  'core/separable_conv2d': [{}, { params: { multiplier: 2, padding: 'explicit', pad: 1, stride: 2 } }, { params: { dilation: 2, bias: false }, name: 'dilated' }],
-  'core/conv2d_transpose': [
-    {},
-    { params: { padding: 'same', kernel: 3 } },
-    { params: { padding: 'valid', kernel: 3, stride: 2 } },
-    { params: { padding: 'valid', kernel: 1, stride: 2 }, name: 'K < S' },
-    { params: { padding: 'explicit', pad: 1, kernel: 3, stride: 2, outputPadding: 1 }, name: 'explicit + outputPadding' },
-  ],
-  'core/dense': [{}, { before: tokens, name: 'on tokens' }],
-  'reshape/reshape': [{}, { params: { shape: [16, -1] } }],
-  'reshape/upsample': [{}, { params: { mode: 'bilinear' } }, { params: { mode: 'bilinear', scale: 3 }, input: [3, 5, 2] }],
-  'pool/maxpool': [{}, { params: { size: 3, stride: 2, padding: 'explicit', pad: 1 } }, { params: { size: 3, padding: 'same' } }],
-  'pool/avgpool': [{}, { params: { size: 3, stride: 2, padding: 'explicit', pad: 1 } }, { params: { size: 3, stride: 2, padding: 'valid' } }],
-  'pool/global_avgpool': [{}, { params: { keepDims: true } }],
-  'pool/global_maxpool': [{}, { params: { keepDims: true } }],
-  'norm/batchnorm': [{}, { params: { affine: false } }, { before: tokens, name: 'on tokens' }],
-  'norm/layernorm': [{}, { before: tokens, name: 'on tokens' }],
-  'norm/groupnorm': [{ params: { groups: 2 } }, { params: { groups: 4 }, before: tokens, name: 'on tokens' }],
-  'act/prelu': [{}, { before: tokens, name: 'on tokens' }],
-  'act/elu': [{}, { params: { alpha: 0.5 } }],
-  'act/gelu': [{}, { params: { approximate: 'tanh' } }],
-  'act/softmax': [{}, { params: { axis: 2 } }],
-  'merge/add': [{ build: pair('merge/add') }],
-  'merge/concat': [{ build: pair('merge/concat') }, { build: pair('merge/concat', { axis: 1 }) }],
-  'merge/multiply': [
-    { build: pair('merge/multiply') },
-    { build: (b, x) => b.add('merge/multiply', {}, [x, b.add('pool/global_avgpool', { keepDims: true }, x)]), name: 'broadcast 1×1×C' },
-  ],
-  'attn/se': [{}, { params: { activation: 'silu', gate: 'hardsigmoid', bias: false, squeeze: 3 } }],
-  'attn/cbam': [{ params: { reduction: 2 } }, { params: { reduction: 2, bias: true, spatialKernel: 3 } }],
-  'attn/coord_attention': [{}, { params: { activation: 'relu', bias: false, minMid: 2 }, input: [6, 5, 8] }],
-  'attn/mhsa': [{ before: tokens }, { before: tokens, params: { qkvBias: false, dropout: 0.1, heads: 2 } }],
-  'tfm/patch_embed': [{ params: { patch: 2, dim: 8 } }, { params: { patch: 4, dim: 6 } }],
-  'tfm/class_token': [{ before: tokens }],
-  'tfm/pos_embed': [{ before: tokens }, { before: tokens, params: { mode: 'sinusoidal' } }],
-  'tfm/encoder': [{ before: tokens }, { before: tokens, params: { heads: 2, mlpDim: 12, dropout: 0.1, attnDropout: 0.1 } }],
-  'tfm/cls_pool': [{ before: tokens }, { before: tokens, params: { mode: 'mean' } }],
-  'tfm/metaformer': [{}, { params: { mixer: 'affine', mlpRatio: 2 } }, { params: { poolSize: 5 }, input: [6, 5, 4], name: 'pool 5, odd sizes' }],
-  'head/classify': [{ before: (b, x) => b.add('reshape/flatten', {}, x) }],
-  'head/segment': [{ task: 'segmentation' }],
-  'det/yolo_head': [
-    { params: { classes: 3, anchors: 2, stride: 1 }, task: 'detection' },
-    { params: { classes: 2, anchors: 0, stride: 2 }, before: (b, x) => b.add('pool/maxpool', {}, x), task: 'detection', name: 'anchor-free' },
-  ],
-};
+/**
+ * A unit's test contract (src/blocks/<unit>/contract.ts, collected by tests/unit/blocks/contracts.ts):
+ * - `pins`: every block type of the unit with the names of all its params. The catalog test checks each block has
+ *   (at least) these params, the names the templates are written against; the twin contract test checks the params
+ *   equal them, so a block gaining a param fails there and its engine twin gets updated (and a case added) instead
+ *   of silently ignoring the new param.
+ * - `cases`: contract cases per block type, replacing the single default-params case `{}`; list `{}` first unless
+ *   the defaults cannot fit a small input.
+ */
+export interface UnitContract {
+  pins: Readonly<Record<string, readonly string[]>>;
+  cases?: Readonly<Record<string, Case[]>>;
+}
 
 /** Input → [adapter] → block → a head fitting the block's output rank. */
 export function caseGraph(type: string, c: Case): { graph: GraphDoc; node: string } {

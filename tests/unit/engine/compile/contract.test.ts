@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { ENGINE_BLOCKS } from '../../../../src/main/engine/blocks';
 import { BLOCKS, blockByType } from '../../../../src/shared/blocks';
-import { BLOCK_PARAMS } from '../../fixtures/blockPins';
+import { BLOCK_PARAMS, CASES } from '../../blocks/contracts';
 import { checkBlockContract } from './blockContract';
-import { CASES, caseName } from './cases';
+import { caseName } from './cases';
 
-/** The block contract (STYLE §4, blockContract.ts) for every block in BLOCKS, over its cases (cases.ts). */
+/** The block contract (STYLE §4, blockContract.ts) for every block in BLOCKS, over its cases (src/blocks/<unit>/contract.ts). */
 
 before(async () => {
   await tf.setBackend('cpu');

@@ -5,7 +5,8 @@ import { initWasmBackend } from '../../../../src/main/engine/backend/wasm';
 import { fallbackOpsUsed, resetFallbackOps } from '../../../../src/main/engine/backend/wasmKernels/cpuFallback';
 import { compile } from '../../../../src/main/engine/compile/compile';
 import { BLOCKS } from '../../../../src/shared/blocks';
-import { CASES, caseGraph, caseName } from './cases';
+import { CASES } from '../../blocks/contracts';
+import { caseGraph, caseName } from './cases';
 import { fixedRandom, gradients, predictAll } from './harness';
 
 /**

@@ -1,0 +1,11 @@
+import { pair, type UnitContract } from '../../../tests/unit/engine/compile/cases';
+
+/** Test-only (collected by tests/unit/blocks/contracts.ts; nothing in src imports it): the unit's pinned params and contract cases. */
+export const contract: UnitContract = {
+  pins: {
+    'merge/concat': ['axis'],
+  },
+  cases: {
+    'merge/concat': [{ build: pair('merge/concat') }, { build: pair('merge/concat', { axis: 1 }) }],
+  },
+};

@@ -1,0 +1,11 @@
+import type { UnitContract } from '../../../tests/unit/engine/compile/cases';
+
+/** Test-only (collected by tests/unit/blocks/contracts.ts; nothing in src imports it): the unit's pinned params and contract cases. */
+export const contract: UnitContract = {
+  pins: {
+    'attn/coord_attention': ['reduction', 'minMid', 'activation', 'bias'],
+  },
+  cases: {
+    'attn/coord_attention': [{}, { params: { activation: 'relu', bias: false, minMid: 2 }, input: [6, 5, 8] }],
+  },
+};

@@ -1,0 +1,13 @@
+import type { UnitContract } from '../../../tests/unit/engine/compile/cases';
+
+/** Test-only (collected by tests/unit/blocks/contracts.ts; nothing in src imports it): the unit's pinned params and contract cases. */
+export const contract: UnitContract = {
+  pins: {
+    'pool/global_avgpool': ['keepDims'],
+    'pool/global_maxpool': ['keepDims'],
+  },
+  cases: {
+    'pool/global_avgpool': [{}, { params: { keepDims: true } }],
+    'pool/global_maxpool': [{}, { params: { keepDims: true } }],
+  },
+};

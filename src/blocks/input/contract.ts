@@ -1,0 +1,8 @@
+import type { UnitContract } from '../../../tests/unit/engine/compile/cases';
+
+/** Test-only (collected by tests/unit/blocks/contracts.ts; nothing in src imports it): the unit's pinned params and contract cases. */
+export const contract: UnitContract = {
+  pins: {
+    'io/input': [],
+  },
+};

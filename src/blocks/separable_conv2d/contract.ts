@@ -1,0 +1,11 @@
+import type { UnitContract } from '../../../tests/unit/engine/compile/cases';
+
+/** Test-only (collected by tests/unit/blocks/contracts.ts; nothing in src imports it): the unit's pinned params and contract cases. */
+export const contract: UnitContract = {
+  pins: {
+    'core/separable_conv2d': ['filters', 'kernel', 'stride', 'padding', 'pad', 'dilation', 'multiplier', 'bias'],
+  },
+  cases: {
+    'core/separable_conv2d': [{}, { params: { multiplier: 2, padding: 'explicit', pad: 1, stride: 2 } }, { params: { dilation: 2, bias: false }, name: 'dilated' }],
+  },
+};
