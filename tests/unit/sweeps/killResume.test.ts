@@ -42,6 +42,14 @@ test('a sweep killed with SIGKILL mid-trial is listed as interrupted and resumes
     seen.push(line);
     id ||= line.sweep ?? '';
     if (line.phase === 'trial-epoch' && line.trial?.index === 1 && line.trial.curve.length === 1) {
+      // The epoch event can come before the epoch's checkpoint is on disk; kill once it is, so that the cut-off
+      // trial has a checkpoint to continue from (a kill before it makes the trial start a fresh run).
+      const runJson = join(home, 'runs', line.trial.runId ?? '', 'run.json');
+      for (let i = 0; i < 300; i++) {
+        const ck = (() => { try { return (JSON.parse(readFileSync(runJson, 'utf8')) as { checkpoints?: { last?: string } }).checkpoints?.last; } catch { return undefined; } })();
+        if (ck) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       child.kill('SIGKILL');
       break;
     }
