@@ -18,10 +18,8 @@ import { loadModelFolderRun } from '../../../../src/main/engine/predict/fromMode
 import { prepareUpload } from '../../../../src/main/engine/predict/image';
 import { predictWith } from '../../../../src/main/engine/predict/index';
 import { importTorchFile } from '../../../../src/main/engine/weights/importTorch';
+import { f32, nhwc, PYTHON, SKIP, softmax } from './torchvisionFixture';
 
-const PYTHON = '/usr/bin/python3';
-const HAS_TORCHVISION = spawnSync(PYTHON, ['-c', 'import torchvision'], { stdio: 'ignore' }).status === 0;
-const SKIP = HAS_TORCHVISION ? false : 'Debian python3-torchvision (/usr/bin/python3) is not installed';
 const FIXTURES = join(import.meta.dirname, '../../../fixtures');
 
 const work = mkdtempSync(join(tmpdir(), 'netsmith-imagenet-pre-'));
@@ -30,25 +28,6 @@ before(async () => {
   await initWasmBackend();
   await tf.setBackend('wasm');
 });
-
-const f32 = (file: string): Float32Array => {
-  const b = readFileSync(file);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
-
-function softmax(v: ArrayLike<number>): Float64Array {
-  const a = Array.from(v);
-  const m = Math.max(...a);
-  const e = Float64Array.from(a, (x) => Math.exp(x - m));
-  const s = e.reduce((x, y) => x + y, 0);
-  return e.map((x) => x / s);
-}
-
-function nhwc(x: Float32Array, c: number, h: number, w: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[(i * w + j) * c + k] = x[(k * h + i) * w + j];
-  return out;
-}
 
 test("Resize(256)'s output size: the shorter side to 256, the longer truncated as torchvision does", () => {
   assert.deepEqual(shorterSideSize(240, 320, 256), [256, 341]);

@@ -13,10 +13,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { exportModelFolder } from '../../../../src/main/engine/modelFolder';
 import { importTorchFile } from '../../../../src/main/engine/weights/importTorch';
+import { f32, PYTHON, SKIP, softmax, top5 } from './torchvisionFixture';
 
-const PYTHON = '/usr/bin/python3';
-const HAS_TORCHVISION = spawnSync(PYTHON, ['-c', 'import torchvision'], { stdio: 'ignore' }).status === 0;
-const SKIP = HAS_TORCHVISION ? false : 'Debian python3-torchvision (/usr/bin/python3) is not installed';
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/torchvision_state.py');
 
 const work = mkdtempSync(join(tmpdir(), 'netsmith-torch-twin-'));
@@ -39,19 +37,6 @@ with torch.no_grad():
     y = model(x)
 y.numpy().astype('<f4').tofile(sys.argv[3])
 `;
-
-const f32 = (file: string): Float32Array => {
-  const b = readFileSync(file);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
-function softmax(v: ArrayLike<number>): Float64Array {
-  const a = Array.from(v);
-  const m = Math.max(...a);
-  const e = Float64Array.from(a, (x) => Math.exp(x - m));
-  const s = e.reduce((x, y) => x + y, 0);
-  return e.map((x) => x / s);
-}
-const top5 = (v: ArrayLike<number>): number[] => [...Array.from(v).keys()].sort((a, b) => v[b] - v[a]).slice(0, 5);
 
 describe("the PyTorch engine's module of an imported resnet18", { skip: SKIP }, () => {
   test("gives torchvision's logits: same top-5, probabilities within 1e-4", async (t) => {

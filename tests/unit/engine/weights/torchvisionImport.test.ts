@@ -12,10 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { isModelFolder, loadModelFolderModel, readModelFolder } from '../../../../src/main/engine/modelFolder';
 import { importTorchFile } from '../../../../src/main/engine/weights/importTorch';
 import { StateDictError } from '../../../../src/main/engine/weights/stateDict';
+import { f32, nhwc, PYTHON, SKIP, softmax, top5 } from './torchvisionFixture';
 
-const PYTHON = '/usr/bin/python3';
-const HAS_TORCHVISION = spawnSync(PYTHON, ['-c', 'import torchvision'], { stdio: 'ignore' }).status === 0;
-const SKIP = HAS_TORCHVISION ? false : 'Debian python3-torchvision (/usr/bin/python3) is not installed';
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/torchvision_state.py');
 
 const work = mkdtempSync(join(tmpdir(), 'netsmith-weights-import-'));
@@ -29,26 +27,6 @@ function fixture(name: string, safetensors = false): string {
   const r = spawnSync(PYTHON, [FIXTURE, name, dir, ...(safetensors ? ['--safetensors'] : [])], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return dir;
-}
-
-const f32 = (file: string): Float32Array => {
-  const b = readFileSync(file);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
-
-function softmax(v: Float32Array): Float64Array {
-  const m = Math.max(...v);
-  const e = Float64Array.from(v, (x) => Math.exp(x - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / s);
-}
-const top5 = (v: ArrayLike<number>): number[] => [...Array.from(v).keys()].sort((a, b) => v[b] - v[a]).slice(0, 5);
-
-/** NCHW → NHWC. */
-function nhwc(x: Float32Array, c: number, h: number, w: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[(i * w + j) * c + k] = x[(k * h + i) * w + j];
-  return out;
 }
 
 describe('torchvision weight import', { skip: SKIP }, () => {

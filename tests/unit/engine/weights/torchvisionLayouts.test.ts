@@ -14,10 +14,8 @@ import { after, before, describe, test } from 'node:test';
 import { initWasmBackend } from '../../../../src/main/engine/backend/wasm';
 import { loadModelFolderModel, readModelFolder } from '../../../../src/main/engine/modelFolder';
 import { importTorchFile } from '../../../../src/main/engine/weights/importTorch';
+import { f32, nhwc, PYTHON, SKIP, softmax, top5 } from './torchvisionFixture';
 
-const PYTHON = '/usr/bin/python3';
-const HAS_TORCHVISION = spawnSync(PYTHON, ['-c', 'import torchvision'], { stdio: 'ignore' }).status === 0;
-const SKIP = HAS_TORCHVISION ? false : 'Debian python3-torchvision (/usr/bin/python3) is not installed';
 const FIXTURE = join(import.meta.dirname, '../../../fixtures/torchvision_state.py');
 
 const work = mkdtempSync(join(tmpdir(), 'netsmith-weights-layouts-'));
@@ -26,26 +24,6 @@ before(async () => {
   await initWasmBackend();
   await tf.setBackend('wasm');
 });
-
-const f32 = (file: string): Float32Array => {
-  const b = readFileSync(file);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
-
-function softmax(v: ArrayLike<number>): Float64Array {
-  const a = Array.from(v);
-  const m = Math.max(...a);
-  const e = Float64Array.from(a, (x) => Math.exp(x - m));
-  const s = e.reduce((x, y) => x + y, 0);
-  return e.map((x) => x / s);
-}
-const top5 = (v: ArrayLike<number>): number[] => [...Array.from(v).keys()].sort((a, b) => v[b] - v[a]).slice(0, 5);
-
-function nhwc(x: Float32Array, c: number, h: number, w: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let k = 0; k < c; k++) for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[(i * w + j) * c + k] = x[(k * h + i) * w + j];
-  return out;
-}
 
 describe('torchvision layouts: resnet34, resnet50, vgg11', { skip: SKIP }, () => {
   for (const [name, safetensors] of [['resnet34', false], ['resnet50', true], ['vgg11', false]] as const) {
