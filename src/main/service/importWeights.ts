@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { LabError, type ImportedWeights, type LabArgs } from '../../shared/api';
 import { TORCHVISION_TEMPLATES } from '../../shared/templates/torchvision';
+import { notATorchCheckpoint, TORCH_WEIGHT_FILE } from '../../shared/weightFiles';
 import { ExportError } from '../engine/export/errors';
 import { ModelFolderError } from '../engine/modelFolder';
 import { describeWeights } from '../engine/weights/describe';
@@ -16,8 +17,6 @@ import { StateDictError } from '../engine/weights/stateDict';
 import { displayPath } from '../util/paths';
 import { freshFolder } from './importModel';
 import { uploadedFile } from './uploads';
-
-const WEIGHT_FILE = /\.(pth|pt|safetensors)$/i;
 
 /** The checkpoint's bytes and the name it is reported by. */
 async function readSource(home: string, source: LabArgs<'importWeights'>['source'], torchvision: string): Promise<{ bytes: Uint8Array; name: string; classes?: string[] }> {
@@ -41,7 +40,7 @@ async function readSource(home: string, source: LabArgs<'importWeights'>['source
     name = displayPath(file, home);
   }
   try {
-    if (!WEIGHT_FILE.test(name)) throw new LabError(`${basename(name)} is not a PyTorch checkpoint: choose a .pth, .pt or .safetensors file`, 'bad-args');
+    if (!TORCH_WEIGHT_FILE.test(name)) throw new LabError(notATorchCheckpoint(basename(name)), 'bad-args');
     const st = await fsp.stat(file).catch(() => undefined);
     if (!st) throw new LabError(`no file ${name}`, 'not-found');
     if (!st.isFile()) throw new LabError(`${name} is a folder, not a .pth, .pt or .safetensors file`, 'bad-args');

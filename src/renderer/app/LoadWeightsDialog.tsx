@@ -2,12 +2,12 @@ import { useMemo, useRef, useState } from 'react';
 import { LabError, MAX_WEIGHTS_UPLOAD_BYTES, type LabArgs } from '../../shared/api';
 import { TORCHVISION_TEMPLATES, torchvisionLayoutOf } from '../../shared/templates/torchvision';
 import { templateById } from '../../shared/templates';
+import { notATorchCheckpoint, TORCH_WEIGHT_FILE } from '../../shared/weightFiles';
 import { formatBytes } from '../core/format';
 import type { LabClient } from '../transport/client';
 import { useEditor, useEditorState } from './context';
 import { Modal } from './Modal';
 
-const WEIGHT_FILE = /\.(pth|pt|safetensors)$/i;
 const TORCHVISION_NAMES = Object.keys(TORCHVISION_TEMPLATES)
   .map((id) => templateById(id)?.name ?? id)
   .join(', ');
@@ -57,7 +57,7 @@ export function LoadWeightsDialog({ onClose }: { onClose(): void }) {
 
   const upload = async (file: File): Promise<void> => {
     setError(null);
-    if (!WEIGHT_FILE.test(file.name)) return fail(new Error(`${file.name} is not a PyTorch checkpoint: choose a .pth, .pt or .safetensors file`));
+    if (!TORCH_WEIGHT_FILE.test(file.name)) return fail(new Error(notATorchCheckpoint(file.name)));
     if (file.size === 0) return fail(new Error(`${file.name} is empty`));
     if (file.size > MAX_WEIGHTS_UPLOAD_BYTES) return fail(new Error(`${file.name} is ${formatBytes(file.size)}: too large to upload (the limit is ${formatBytes(MAX_WEIGHTS_UPLOAD_BYTES)}). Put it on the host and type its path below.`));
     if (!client?.uploadFile) return;
@@ -83,7 +83,7 @@ export function LoadWeightsDialog({ onClose }: { onClose(): void }) {
     const p = path.trim();
     if (!p) return;
     setError(null);
-    if (!WEIGHT_FILE.test(p)) return use(p);
+    if (!TORCH_WEIGHT_FILE.test(p)) return use(p);
     if (!layout) return fail(new Error(`PyTorch files are imported into a graph with torchvision's layout (${TORCHVISION_NAMES}); this graph takes a weights folder`));
     await importInto({ kind: 'path', path: p }, `Importing ${p} into ${layout.name}…`);
   };

@@ -1,3 +1,4 @@
+import { TORCH_WEIGHT_FILE } from '../../../shared/weightFiles';
 import { CliError, type Command } from './types';
 
 const USAGE = [
@@ -8,7 +9,7 @@ const USAGE = [
 
 /** `import <file>`: one importer per kind of file, chosen by its extension. */
 const IMPORTERS: { test: RegExp; load: () => Promise<{ command: Command }> }[] = [
-  { test: /\.(pth|pt|safetensors)$/i, load: () => import('./importTorch') },
+  { test: TORCH_WEIGHT_FILE, load: () => import('./importTorch') },
   { test: /\.onnx$/i, load: () => import('./importOnnx') },
 ];
 
