@@ -43,6 +43,18 @@ export interface Compiled {
   analysis: Analysis;
 }
 
+/** The model's layers of each node of the drawn graph, by its id (the layers of every copy of a repeated group). */
+export function layersOfDocNodes(compiled: Compiled): Map<string, tf.layers.Layer[]> {
+  const out = new Map<string, tf.layers.Layer[]>();
+  for (const [id, names] of compiled.layerOf) {
+    const origin = compiled.analysis.expanded.origin.get(id) ?? id;
+    const layers = out.get(origin) ?? [];
+    for (const name of names) layers.push(compiled.model.getLayer(name));
+    out.set(origin, layers);
+  }
+  return out;
+}
+
 /** Compiles a graph document into a tf.LayersModel, node by node in the expanded graph's topological order. */
 export function compile(graph: GraphDoc, opts: CompileOptions = {}): Compiled {
   const analysis = analyze(graph);

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { GraphDoc } from '../../../shared/graph/types';
-import type { Compiled } from '../compile/compile';
+import { layersOfDocNodes, type Compiled } from '../compile/compile';
 
 /** Frozen layers that still normalise with batch statistics and update their running ones while training. */
 export const updatesStatsWhenFrozen = new WeakSet<tf.layers.Layer>();
@@ -30,14 +30,12 @@ export function applyFreeze(compiled: Compiled, graph: GraphDoc, batchNorm: Froz
   const size = (w: tf.LayerVariable): number => w.shape.reduce((a: number, b) => a * (b ?? 1), 1);
   const before = compiled.model.trainableWeights.reduce((s, w) => s + size(w), 0);
   if (frozenDoc.size > 0) {
-    for (const [id, names] of compiled.layerOf) {
-      const origin = compiled.analysis.expanded.origin.get(id) ?? id;
+    for (const [origin, ofNode] of layersOfDocNodes(compiled)) {
       if (!frozenDoc.has(origin)) continue;
-      for (const name of names) {
-        const layer = compiled.model.getLayer(name);
+      for (const layer of ofNode) {
         layer.trainable = false;
         if (batchNorm === 'update') updatesStatsWhenFrozen.add(layer);
-        layers.push(name);
+        layers.push(layer.name);
       }
     }
   }

@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { describeLrMultipliers, lrMultiplierUses } from '../../../shared/graph/lrMultiplier';
 import type { GraphDoc } from '../../../shared/graph/types';
-import type { Compiled } from '../compile/compile';
+import { layersOfDocNodes, type Compiled } from '../compile/compile';
 
 const multiplierOfLayer = new WeakMap<tf.layers.Layer, number>();
 
@@ -24,11 +24,11 @@ export interface LrMultiplierSummary {
 export function applyLrMultipliers(compiled: Compiled, graph: GraphDoc): LrMultiplierSummary {
   const byNode = new Map(graph.nodes.filter((n) => n.lrMultiplier !== undefined && n.lrMultiplier !== 1 && !n.frozen).map((n) => [n.id, n.lrMultiplier!]));
   let layers = 0;
-  for (const [id, names] of compiled.layerOf) {
-    const m = byNode.get(compiled.analysis.expanded.origin.get(id) ?? id);
+  for (const [origin, ofNode] of layersOfDocNodes(compiled)) {
+    const m = byNode.get(origin);
     if (m === undefined) continue;
-    for (const name of names) {
-      multiplierOfLayer.set(compiled.model.getLayer(name), m);
+    for (const layer of ofNode) {
+      multiplierOfLayer.set(layer, m);
       layers++;
     }
   }
