@@ -6,7 +6,7 @@ import { channelAffine } from '../../main/engine/export/onnx/ops';
 import { ExportError } from '../../main/engine/export/errors';
 import { twin } from '../../main/engine/blocks/types';
 import { PlainBatchNorm } from './layer';
-import { inferenceWhenFrozen } from '../../main/engine/train/frozen';
+import { inferenceWhenFrozen } from '../../main/engine/train/frozenMode';
 
 export * from './layer';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { isTraining, NetsmithLayer, one, oneShape, registerLayer, type Kwargs } from '../../main/engine/blocks/layer';
 import { batchNormOp } from '../../main/engine/blocks/ops';
-import { inferenceWhenFrozen } from '../../main/engine/train/frozen';
+import { inferenceWhenFrozen } from '../../main/engine/train/frozenMode';
 
 /**
  * BatchNorm without γ and β. tfjs' BatchNormalization reads γ unconditionally while training, so

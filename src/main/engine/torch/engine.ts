@@ -19,7 +19,7 @@ import { isBiasOrNormParam } from '../train/regularization';
 import { makeSchedule } from '../train/schedules';
 import { probeTargets } from '../train/targets';
 import { EpochEnd } from '../train/epochEnd';
-import { inferenceWhenFrozen } from '../train/frozen';
+import { inferenceWhenFrozen } from '../train/frozenMode';
 import { lrScalesOf } from '../train/lrMultipliers';
 import { baseOfLayer } from '../compile/naming';
 import type { Evaluation } from '../train/tasks/types';

@@ -6,12 +6,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { GraphDoc } from '../../../shared/graph/types';
 import { layersOfDocNodes, type Compiled } from '../compile/compile';
+import { updatesStatsWhenFrozen } from './frozenMode';
 
-/** Frozen layers that still normalise with batch statistics and update their running ones while training. */
-export const updatesStatsWhenFrozen = new WeakSet<tf.layers.Layer>();
-
-/** Whether a layer, called in training mode, should behave as at inference (a frozen layer, running statistics). */
-export const inferenceWhenFrozen = (layer: tf.layers.Layer): boolean => !layer.trainable && !updatesStatsWhenFrozen.has(layer);
 
 export type FrozenBatchNorm = 'running' | 'update';
 
