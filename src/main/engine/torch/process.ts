@@ -4,6 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { delimiter } from 'node:path';
 import { PYTHON_ROOT } from './discover';
+import { RepeatedWarnings } from './repeatedWarnings';
 
 export interface RunnerMessage {
   type: string;
@@ -42,7 +43,12 @@ export class RunnerProcess {
     this.child = spawn(python, ['-m', opts.module ?? 'netsmith_runner.run', ...(opts.args ?? [])], { env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.child.stdin.on('error', () => undefined); // a dead process: reported through 'exit'
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    const repeats = new RepeatedWarnings();
     this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('end', () => {
+      const summary = repeats.summary();
+      if (summary) opts.onStderr?.(summary);
+    });
     this.child.stderr.on('data', (text: string) => {
       const lines = (this.stderrPartial + text).split('\n');
       this.stderrPartial = lines.pop() ?? '';
@@ -50,7 +56,7 @@ export class RunnerProcess {
         if (!line.trim()) continue;
         this.stderrTail.push(line);
         if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
-        opts.onStderr?.(line);
+        if (repeats.admit(line)) opts.onStderr?.(line);
       }
     });
     this.exitedPromise = new Promise((resolve) => {

@@ -111,6 +111,31 @@ test('train --backend torch --nproc 2 (CLI): one MNIST epoch on two ranks; the c
   assert.match(load.stdout, /\['model', 'optimizer', 'rng'\] \(1, 10\)/);
 });
 
+test('train --backend torch --nproc 2 (CLI): UNet segmentation on two ranks completes with its mIoU; a repeated PyTorch warning is logged once', { skip, timeout: 600_000 }, () => {
+  const home = mkdtempSync(join(tmpdir(), 'netsmith-ddp-seg-'));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', 'train', 'unet_small', '--dataset', 'shapes-seg', '--epochs', '1', '--limit', '256', '--backend', 'torch', '--device', 'cpu', '--nproc', '2', '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, NETSMITH_HOME: home, NETSMITH_PYTHON: PYTHON },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  assert.equal(r.status, 0, r.stderr.slice(-2000) + r.stdout.slice(-2000));
+  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LabEvent | { type: 'result' });
+  const logs = events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+  assert.equal(logs.filter((m) => /python: world size 2$/.test(m)).length, 1, logs.join('\n'));
+  const result = events.find((e) => e.type === 'result') as unknown as { run: { state: string; metrics: Record<string, number> } } | undefined;
+  assert.equal(result?.run.state, 'completed');
+  const { val_mIoU: miou, val_accuracy: pixelAccuracy } = result!.run.metrics;
+  assert.ok(Number.isFinite(miou) && miou > 0 && miou <= 1, `val mIoU ${miou}`);
+  assert.ok(pixelAccuracy > 0 && pixelAccuracy <= 1, `pixel accuracy ${pixelAccuracy}`);
+  // Both ranks' gradients reach the weights: the loss (cross-entropy + Dice) falls within the one epoch.
+  const losses = events.flatMap((e) => (e.type === 'step' ? [e.loss] : []));
+  assert.ok(losses.length >= 4 && losses.every(Number.isFinite), `step losses ${losses}`);
+  assert.ok(losses[losses.length - 1] < 0.9 * losses[0], `loss ${losses[0]} → ${losses[losses.length - 1]}`);
+  // On CPUs without NNPACK, torch 2.x warns "Could not initialize NNPACK" on every convolution of each rank.
+  const cppWarnings = logs.filter((m) => /^python: (\[rank\d+\]:)?\[W\d{4} /.test(m));
+  assert.equal(new Set(cppWarnings.map((m) => m.replace(/^python: (\[rank\d+\]:)?\[W\d{4} [\d:.]+ /, ''))).size, cppWarnings.length, cppWarnings.join('\n'));
+});
+
 test('stopping and killing a 2-process run leaves no rank behind', { skip, timeout: 600_000 }, async () => {
   const { RunRegistry } = await import('../../../../src/main/service/runs/registry');
   const reg = new RunRegistry(mkdtempSync(join(tmpdir(), 'netsmith-ddp-runs-')));
