@@ -5,6 +5,7 @@ import { useRunVersion } from '../telemetry/react';
 import type { RunTelemetry } from '../telemetry/run';
 import { useDashLinks } from './links';
 import { chanceLoss, graphOf, hasBatchNorm, hasResidual, nodeLabels } from './runInfo';
+import { trainConfigOf } from '../../shared/runs/runConfig';
 
 /** The root of the summed squares of the layers' gradient norms (NaN entries: not reported). */
 function overallGradNorm(norms: Float32Array): number {
@@ -17,7 +18,7 @@ function overallGradNorm(norms: Float32Array): number {
 export function useDiagnostics(run: RunTelemetry): Diagnostic[] {
   const v = useRunVersion(run, 'probes', 'epochs', 'status', 'steps');
   return useMemo(() => {
-    const cfg = (run.meta.config ?? {}) as { init?: string; clip?: { mode?: 'none' | 'norm' | 'value' }; optimizer?: { lr?: number } };
+    const cfg = trainConfigOf(run.meta.config);
     const g = graphOf(run);
     return diagnose({
       probes: run.recentProbes.toArray().map((p) => p.layers),
@@ -26,7 +27,7 @@ export function useDiagnostics(run: RunTelemetry): Diagnostic[] {
       chanceLoss: chanceLoss(run),
       losses: run.steps.rows().map((r) => r.loss),
       gradNorms: run.probes.list().map((f) => overallGradNorm(f.gradNorm)),
-      context: { hasResidual: hasResidual(g), hasBatchNorm: hasBatchNorm(g), init: cfg.init, clip: cfg.clip?.mode, lr: cfg.optimizer?.lr },
+      context: { hasResidual: hasResidual(g), hasBatchNorm: hasBatchNorm(g), init: cfg?.init, clip: cfg?.clip.mode, lr: cfg?.optimizer.lr },
     });
   }, [run, v]);
 }

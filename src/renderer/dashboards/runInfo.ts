@@ -1,6 +1,7 @@
 import { blockByType } from '../../shared/blocks';
 import type { GraphDoc } from '../../shared/graph/types';
 import type { RunTelemetry } from '../telemetry/run';
+import { trainConfigOf } from '../../shared/runs/runConfig';
 
 /** What the dashboards derive from a run's meta, summary and last report. */
 
@@ -38,7 +39,7 @@ export function chanceLoss(run: RunTelemetry): number | undefined {
 }
 
 export function plannedEpochs(run: RunTelemetry): number {
-  const fromConfig = Number((run.meta.config as { epochs?: number } | undefined)?.epochs ?? 0);
+  const fromConfig = trainConfigOf(run.meta.config)?.epochs ?? 0;
   return Math.max(run.summary?.epochs ?? 0, fromConfig, run.epochs.length ? run.epochs[run.epochs.length - 1].epoch : 0, 1);
 }
 

@@ -1,4 +1,5 @@
 import type { RunTelemetry } from './run';
+import { trainConfigOf } from '../../shared/runs/runConfig';
 
 export interface Progress {
   step: number;
@@ -19,7 +20,7 @@ export interface Progress {
 export function progressOf(run: RunTelemetry, now = Date.now()): Progress {
   const s = run.summary;
   const step = Math.max(run.lastStep?.step ?? 0, s?.step ?? 0);
-  const epochs = s?.epochs ?? Number((run.meta.config as { epochs?: number } | undefined)?.epochs ?? 0);
+  const epochs = s?.epochs ?? (trainConfigOf(run.meta.config)?.epochs ?? 0);
   const epoch = run.epochs.length ? run.epochs[run.epochs.length - 1].epoch : (s?.epoch ?? 0);
   const spe = run.stepsPerEpoch;
   const totalSteps = spe && epochs ? spe * epochs : null;
@@ -27,7 +28,7 @@ export function progressOf(run: RunTelemetry, now = Date.now()): Progress {
   const done = state === 'completed' || state === 'stopped' || state === 'failed' || state === 'interrupted';
   const fraction = done && state === 'completed' ? 1 : totalSteps ? Math.min(1, step / totalSteps) : epochs ? Math.min(1, epoch / epochs) : null;
   const sps = run.lastStep?.samplesPerSec ?? null;
-  const batchSize = Number((run.meta.config as { batchSize?: number } | undefined)?.batchSize ?? 0);
+  const batchSize = trainConfigOf(run.meta.config)?.batchSize ?? 0;
   let eta: number | null = null;
   if (!done && state !== 'paused' && totalSteps) {
     const left = Math.max(0, totalSteps - step);
