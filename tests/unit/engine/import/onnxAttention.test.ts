@@ -14,6 +14,7 @@ const probe = spawnSync(PYTHON, ['-c', 'import torch, torchvision'], { encoding:
 const skip = probe.status === 0 ? false : `Debian's torch/torchvision is not installed at ${PYTHON}: ${(probe.stderr || probe.error?.message || '').trim().split('\n').pop()}`;
 // torchvision vit_b_16 at 224 px (86.6 M parameters, a 330 MB file): minutes on two cores, so only on request.
 const MODELS = ['mha_batch_first', 'mha_seq_first', 'vit_small', ...(process.env.NETSMITH_SLOW ? ['vit_b_16'] : [])];
+const REFUSED = ['mha_masked', 'mha_cross'];
 
 const work = mkdtempSync(join(tmpdir(), 'netsmith-onnx-attn-'));
 let counts: Record<string, number> = {};
@@ -21,7 +22,7 @@ let counts: Record<string, number> = {};
 before(async () => {
   await tf.setBackend('cpu');
   if (skip) return;
-  const out = execFileSync(PYTHON, [resolve('tests/fixtures/onnx/torch_attention_export.py'), work, ...MODELS], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 900_000 });
+  const out = execFileSync(PYTHON, [resolve('tests/fixtures/onnx/torch_attention_export.py'), work, ...MODELS, ...REFUSED], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 900_000 });
   counts = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 });
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -53,6 +54,19 @@ describe('torch.onnx.export files with torch.nn.MultiheadAttention import as the
       } finally {
         imported.model.dispose();
       }
+    });
+  }
+});
+
+describe('masked and cross-attention (not the lab\'s block) are refused, naming the attention, and nothing is imported', { skip }, () => {
+  for (const name of REFUSED) {
+    test(name, async () => {
+      await assert.rejects(importOnnxFile(join(work, `${name}.onnx`)), (err: Error) => {
+        assert.equal(err.name, 'UnmappedError');
+        assert.match(err.message, /Nothing was imported\./);
+        assert.match(err.message, /attention at Softmax node '\/mha\/Softmax' that is not plain multi-head self-attention/);
+        return true;
+      });
     });
   }
 });

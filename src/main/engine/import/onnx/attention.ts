@@ -157,6 +157,26 @@ export function findAttention(model: OnnxModel, consts: Map<string, TensorInfo>,
   return byNode;
 }
 
+/**
+ * Softmax nodes over Q·Kᵀ-like scores (a MatMul of two computed tensors, through scalings and constant additions
+ * such as a mask) that findAttention did not take as self-attention: masked or cross-attention and other variants,
+ * which the lab's block cannot hold. Import errors name them, since the op that fails is often a Slice inside them.
+ */
+export function unrecognisedAttention(model: OnnxModel, consts: Map<string, TensorInfo>, recognised: Map<OnnxNode, AttentionRegion>): OnnxNode[] {
+  const producer = new Map<string, OnnxNode>();
+  for (const n of model.nodes) for (const o of n.outputs) producer.set(o, n);
+  const g: Graph = { model, consts, consumers: new Map(), producer, outputs: new Set() };
+  return model.nodes.filter((s) => {
+    if (s.op !== 'Softmax' || recognised.has(s)) return false;
+    let p = producer.get(s.inputs[0]);
+    for (let steps = 0; p && ['Mul', 'Div', 'Add', 'Where'].includes(p.op) && steps < 8; steps++) {
+      const next = p.op === 'Where' ? p.inputs[2] : dataInput(g, p);
+      p = next ? producer.get(next) : undefined;
+    }
+    return p?.op === 'MatMul' && !p.inputs.some((i) => consts.has(i));
+  });
+}
+
 const layoutDims = (layout: TokenLayout, b: number, n: number, d: number): number[] => (layout === 'tokens' ? [b, n, d] : [n, b, d]);
 /** Flat offset of feature 0 of token t of batch b. */
 const tokenOffset = (layout: TokenLayout, b: number, t: number, batches: number, n: number, d: number): number => (layout === 'tokens' ? (b * n + t) * d : (t * batches + b) * d);

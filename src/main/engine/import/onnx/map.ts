@@ -3,7 +3,7 @@ import { GraphBuilder, type Ref } from '../../../../shared/graph/builder';
 import type { GraphDoc } from '../../../../shared/graph/types';
 import type { Attribute, OnnxModel, OnnxNode, TensorInfo } from './decode';
 import { OnnxImportError } from './errors';
-import { attentionWeights, findAttention, type AttentionRegion } from './attention';
+import { attentionWeights, findAttention, unrecognisedAttention, type AttentionRegion } from './attention';
 import { EvalError, evalNode, tensorInfoOf, tensorOf } from './evaluate';
 import { foldNode } from './fold';
 import { fuseBlocks } from './fuse';
@@ -46,9 +46,11 @@ export class UnmappedError extends OnnxImportError {
     readonly node: OnnxNode,
     readonly reason: string,
     readonly untilCandidate: string | undefined,
+    hint?: string,
   ) {
     super(
       `unsupported ${reason.startsWith('op') ? '' : 'pattern: '}${reason} at node '${node.name || node.outputs[0]}' (op ${node.op}). Nothing was imported.` +
+        (hint ? ` ${hint}` : '') +
         (untilCandidate ? ` The graph up to node '${untilCandidate}' maps: import that part with --until '${untilCandidate}'.` : ''),
     );
     this.name = 'UnmappedError';
@@ -191,7 +193,11 @@ class Mapper {
 
   private unmapped(n: OnnxNode, reason: string): UnmappedError {
     const producer = this.values.get(n.inputs[0])?.producer ?? this.lastMapped;
-    return new UnmappedError(n, reason, this.opts.until ? undefined : producer);
+    const other = unrecognisedAttention(this.model, this.consts, this.attention)[0];
+    const hint = other
+      ? `The model has an attention at Softmax node '${other.name || other.outputs[0]}' that is not plain multi-head self-attention (masked or cross-attention, or another variant): the lab's Multi-Head Self-Attention block cannot hold it.`
+      : undefined;
+    return new UnmappedError(n, reason, this.opts.until ? undefined : producer, hint);
   }
 
   private value(n: OnnxNode, i = 0): Value {
