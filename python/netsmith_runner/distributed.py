@@ -124,3 +124,24 @@ def all_sum(values, device):
     t = torch.stack([v.detach().float().reshape(()) for v in values]).to(device)
     dist.all_reduce(t)
     return t
+
+
+def global_sums(tensors, device, weight=1.0):
+    """Σ over ranks of each tensor (one collective), differentiable through this rank's own term only.
+
+    Every rank then computes the same function of the global sums; its gradient through the local term is
+    ∂L/∂G · ∂g_r/∂θ, and DDP averages the ranks' gradients, so a term built on these sums must be weighted by the
+    world size to give the one-process gradient ∂L/∂G · Σ_r ∂g_r/∂θ. `weight` 0: this rank adds nothing (a padding row).
+    """
+    import torch
+    import torch.distributed as dist
+
+    local = [t * weight for t in tensors]
+    flat = torch.cat([t.detach().reshape(-1) for t in local]).to(device)
+    dist.all_reduce(flat)
+    out, at = [], 0
+    for t in local:
+        total = flat[at:at + t.numel()].reshape(t.shape)
+        at += t.numel()
+        out.append(t + (total - t.detach()))
+    return out

@@ -11,6 +11,14 @@ def _focal_factor(one_minus_pt, gamma):
     return None if gamma == 0 else one_minus_pt.clamp(1e-12, 1) ** gamma
 
 
+def dice_sums(logits, q):
+    """Soft Dice's per-class sums over every pixel: Σ p·q and Σ p + Σ q (p the softmax, q one-hot)."""
+    k = logits.shape[-1]
+    p = F.softmax(logits, dim=-1).reshape(-1, k)
+    q = q.reshape(-1, k)
+    return (p * q).sum(0), p.sum(0) + q.sum(0)
+
+
 def make_loss(cfg):
     name = cfg['name']  # the lab's loss names (src/shared/training/config.ts LOSSES, plus huber, box, dice)
     if name == 'cross_entropy':
@@ -85,12 +93,11 @@ def make_loss(cfg):
     if name == 'dice':
         smooth = cfg.get('smooth', 1e-6)
 
-        def dice(logits, q):
-            k = logits.shape[-1]
-            p = F.softmax(logits, dim=-1).reshape(-1, k)
-            q = q.reshape(-1, k)
-            inter = (p * q).sum(0)
-            card = p.sum(0) + q.sum(0)
+        def dice(logits, q, reduce=None):
+            """reduce: under DDP, turns this rank's per-class sums into the global batch's (see tasks.py)."""
+            inter, card = dice_sums(logits, q)
+            if reduce is not None:
+                inter, card = reduce(inter, card)
             return 1 - ((2 * inter + smooth) / (card + smooth)).mean()
 
         return dice

@@ -163,6 +163,7 @@ class Runner:
         taps = model.netsmith_taps if probing else None
         model.netsmith_taps = None
         metric_share = share
+        global_term = None
         if self.task == 'detection':
             targets = self.task_loss.targets(h['targets'])
             if world.parallel:
@@ -174,6 +175,10 @@ class Runner:
                 share, metric_share = (1.0 if share else 0.0), (mine / total if total and share else 0.0)
             else:
                 loss, metric = self.task_loss(outputs, targets)
+        elif self.task == 'segmentation' and world.parallel:
+            # Dice is not a mean over pixels: its sums are the global batch's, so the term is the one-process term.
+            reduce = lambda inter, card: distributed.global_sums([inter, card], self.device, 1.0 if share else 0.0)  # noqa: E731
+            loss, global_term, metric = self.task_loss.parts(outputs, masks, reduce)
         elif self.task == 'segmentation':
             loss, metric = self.task_loss(outputs, masks)
         else:
@@ -182,6 +187,8 @@ class Runner:
         # DDP averages the ranks' gradients: weighting each rank's loss by share × world size makes that average
         # the gradient of the global batch's loss (unequal slices included).
         objective = loss * (share * world.size) if world.parallel else loss
+        if global_term is not None:
+            objective = objective + global_term * world.size
         penalty = None
         if self.l1_params:
             penalty = self.l1 * sum(p.abs().sum() for p in self.l1_params)
@@ -191,6 +198,8 @@ class Runner:
         if world.parallel:
             sums = distributed.all_sum([loss * share, metric * metric_share], self.device)
             loss, metric = sums[0], sums[1]
+            if global_term is not None:
+                loss = loss + global_term.detach()
         if penalty is not None:
             loss = loss + penalty
         grads = [p.grad for p in self.params if p.grad is not None]

@@ -274,10 +274,15 @@ class SegmentationLoss:
 
     def __call__(self, outputs, masks):
         """Returns (loss, pixel accuracy)."""
+        pixel, dice, accuracy = self.parts(outputs, masks)
+        return pixel + dice, accuracy
+
+    def parts(self, outputs, masks, reduce=None):
+        """(pixel loss, diceWeight x Dice, pixel accuracy). `reduce(inter, card)`: the Dice's per-class sums of
+        the global batch from this rank's (DDP), so the Dice term is the one-process term, the same on every rank."""
         fitted = self.fit(outputs[0], masks)
         q = F.one_hot(masks, fitted.shape[-1]).float()
-        loss = self.pixel(fitted, q)
-        if self.dice_weight > 0:
-            loss = loss + self.dice(fitted, q) * self.dice_weight
+        pixel = self.pixel(fitted, q)
+        dice = self.dice(fitted, q, reduce) * self.dice_weight if self.dice_weight > 0 else pixel.new_zeros(())
         accuracy = (fitted.detach().argmax(-1) == masks).float().mean()
-        return loss, accuracy
+        return pixel, dice, accuracy
