@@ -260,7 +260,7 @@ def _write_safetensors(path, tensors):
     import json
     import struct
 
-    header, offset, blobs = {'__metadata__': {'format': 'pt'}}, 0, []
+    header, offset, blobs = {'__metadata__': {'format': 'pt', 'generatedBy': 'Netsmith'}}, 0, []
     for name, t in tensors.items():
         b = t.numpy().tobytes()
         header[name] = {'dtype': 'F32', 'shape': list(t.shape), 'data_offsets': [offset, offset + len(b)]}

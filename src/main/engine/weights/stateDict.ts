@@ -16,6 +16,13 @@ export type StateDict = Map<string, TorchTensor>;
 
 const dims = (shape: readonly number[]): string => (shape.length ? shape.join('×') : 'scalar');
 
+/**
+ * State dicts the lab wrote itself (its PyTorch export, its PyTorch engine): safetensors whose metadata says
+ * `generatedBy: Netsmith`. Their Dense-after-Flatten weights are already in the lab's H×W×C column order (the
+ * exported module flattens NHWC), so they are not reordered as torchvision's C×H×W ones are.
+ */
+const labWritten = new WeakSet<StateDict>();
+
 /** Reads a .safetensors file of float (F32/F16/BF16/F64) and integer tensors. */
 export function readSafetensors(bytes: Uint8Array): StateDict {
   if (bytes.length < 8) throw new StateDictError('not a .safetensors file (too short)');
@@ -29,6 +36,7 @@ export function readSafetensors(bytes: Uint8Array): StateDict {
     throw new StateDictError('not a .safetensors file (unreadable header)');
   }
   const base = 8 + n;
+  const meta = header.__metadata__ as unknown as Record<string, string> | undefined;
   const width: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
   const out: StateDict = new Map();
   for (const [name, spec] of Object.entries(header)) {
@@ -56,6 +64,7 @@ export function readSafetensors(bytes: Uint8Array): StateDict {
     }
     out.set(name, { data, shape: [...spec.shape], dtype: spec.dtype.toLowerCase() });
   }
+  if (meta?.generatedBy === 'Netsmith') labWritten.add(out);
   return out;
 }
 
@@ -106,7 +115,7 @@ const PREFIXES = ['', 'module.', 'state_dict.', 'state_dict.module.', 'model.', 
  */
 export function matchStateDict(graph: GraphDoc, model: tf.LayersModel, state: StateDict): MatchedWeights {
   const map = buildWeightMap(graph, model);
-  const flattened = denseAfterFlatten(graph);
+  const flattened = labWritten.has(state) ? new Map<string, [number, number, number]>() : denseAfterFlatten(graph);
   const moduleOf = new Map(map.modules.map((m) => [m.name, m]));
   const wanted = new Map<string, { key: string; reshape?: boolean }>();
   for (const labKey of map.torchShapes.keys()) {
