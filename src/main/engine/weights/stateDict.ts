@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../../shared/graph/analyze';
 import type { GraphDoc } from '../../../shared/graph/types';
+import { readSafetensors as readSafetensorsFile, SafetensorsError } from '../export/pytorch/safetensors';
 import { buildWeightMap } from '../torch/weightMap';
 import { readTorchFile, TorchFileError, type TorchTensor } from './torchFile';
 import { torchvisionKey } from './torchvisionNames';
@@ -23,58 +24,17 @@ const dims = (shape: readonly number[]): string => (shape.length ? shape.join('Ã
  */
 const labWritten = new WeakSet<StateDict>();
 
-/** Reads a .safetensors file of float (F32/F16/BF16/F64) and integer tensors. */
+/** A .safetensors state dict (the one reader is export/pytorch/safetensors.ts), its errors as StateDictErrors. */
 export function readSafetensors(bytes: Uint8Array): StateDict {
-  if (bytes.length < 8) throw new StateDictError('not a .safetensors file (too short)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  if (n > bytes.length - 8 || n < 2) throw new StateDictError('not a .safetensors file (bad header length), or a truncated one');
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  let file;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  } catch {
-    throw new StateDictError('not a .safetensors file (unreadable header)');
+    file = readSafetensorsFile(bytes);
+  } catch (err) {
+    if (err instanceof SafetensorsError) throw new StateDictError(err.message);
+    throw err;
   }
-  const base = 8 + n;
-  const meta = header.__metadata__ as unknown as Record<string, string> | undefined;
-  const width: Record<string, number> = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
-  const out: StateDict = new Map();
-  for (const [name, spec] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const w = width[spec.dtype];
-    if (!w) throw new StateDictError(`tensor '${name}' has the unsupported dtype ${spec.dtype}`);
-    const [begin, end] = spec.data_offsets;
-    const count = spec.shape.reduce((a, b) => a * b, 1);
-    if (end > bytes.length - base || end - begin !== count * w) throw new StateDictError(`tensor '${name}' lies outside the file (truncated file?)`);
-    const v = new DataView(bytes.buffer, bytes.byteOffset + base + begin, end - begin);
-    const data = new Float32Array(count);
-    const f = new DataView(new ArrayBuffer(4));
-    for (let i = 0; i < count; i++) {
-      switch (spec.dtype) {
-        case 'F32': data[i] = v.getFloat32(i * 4, true); break;
-        case 'F64': data[i] = v.getFloat64(i * 8, true); break;
-        case 'F16': data[i] = half(v.getUint16(i * 2, true)); break;
-        case 'BF16': f.setUint32(0, v.getUint16(i * 2, true) << 16); data[i] = f.getFloat32(0); break;
-        case 'I64': data[i] = Number(v.getBigInt64(i * 8, true)); break;
-        case 'I32': data[i] = v.getInt32(i * 4, true); break;
-        case 'I16': data[i] = v.getInt16(i * 2, true); break;
-        case 'I8': data[i] = v.getInt8(i); break;
-        default: data[i] = v.getUint8(i);
-      }
-    }
-    out.set(name, { data, shape: [...spec.shape], dtype: spec.dtype.toLowerCase() });
-  }
-  if (meta?.generatedBy === 'Netsmith') labWritten.add(out);
-  return out;
-}
-
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (m / 1024);
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + m / 1024);
+  if (file.metadata.generatedBy === 'Netsmith') labWritten.add(file.tensors);
+  return file.tensors;
 }
 
 /** The tensors of a checkpoint file, by the file's extension (.safetensors, else a torch.save zip). */
