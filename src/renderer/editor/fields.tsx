@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ParamSpec } from '../../shared/blocks';
 import { formatParamValue } from '../core/format';
+import { COMMIT_PAUSE_MS } from '../core/commitPause';
 
 /** A labelled inspector row: label on the left, control on the right, inline message below. */
 export function Row({ label, help, error, children, htmlFor }: { label: string; help?: string; error?: string; children: ReactNode; htmlFor?: string }) {
@@ -14,11 +15,6 @@ export function Row({ label, help, error, children, htmlFor }: { label: string; 
     </div>
   );
 }
-
-/** Typing pauses this long before the document takes the value: a keystroke echoes at once, and a large graph
- * re-infers its shapes and re-renders once per pause, not once per key. Enter, leaving the field and the arrow
- * steps commit at once. */
-export const COMMIT_PAUSE_MS = 250;
 
 /**
  * A text field with a local draft: it shows what is typed while focused, and the document's value otherwise
