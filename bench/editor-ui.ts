@@ -5,6 +5,12 @@
 //            frame intervals (requestAnimationFrame) meanwhile
 //   pan      the canvas dragged by its background, the same way
 //   edit     a conv's filters typed in the inspector, 3 keystrokes: ms per keystroke until two frames were painted
+//            (Playwright's round trip included), and Chromium's own Event Timing of each key: the handlers' time
+//            (our JavaScript: React renders the edit synchronously in the input event) and the time to the next paint;
+//            then the time from the last key until the block's shape label shows the new filters (the field commits
+//            after a pause in typing, src/renderer/editor/fields.tsx COMMIT_PAUSE_MS, then shapes are re-inferred)
+// NETSMITH_PROFILE=FILE saves a CPU profile (Chrome DevTools .cpuprofile) of the keystrokes; NETSMITH_TRACE=FILE a
+// Chromium performance trace of them (open it in DevTools' Performance panel: style, layout and paint included).
 // NETSMITH_SHOTS=DIR saves screenshots of the canvas after the drag and after the pan.
 // Frame budget: 16.7 ms at 60 Hz. Headless Chromium paints in software (no GPU), so the absolute numbers are a
 // pessimistic bound for the desktop app.
@@ -24,6 +30,19 @@ export interface UiBenchResult {
   drag: Motion;
   pan: Motion;
   keystrokeMs: number[];
+  /** Chromium's Event Timing of each keystroke (the slowest of its keydown/input/keyup events). */
+  keyEvents: KeyTiming[];
+  /** From the last key until the block's shape label shows the typed filters. */
+  shapeFollowsMs: number;
+  /** One more key with the graph fitted in view (Fit): blocks in the page, the key (two frames), the status bar's parameter total. */
+  fitted: { rendered: number; keystrokeMs: number; shapeFollowsMs: number };
+}
+
+interface KeyTiming {
+  /** Event handlers, React's render and commit of the edit. */
+  processingMs: number;
+  /** From the key press to the next frame painted after it. */
+  durationMs: number;
 }
 
 interface Motion {
@@ -143,17 +162,78 @@ export async function runUiBench(): Promise<UiBenchResult> {
     })()`)) as string | null;
     if (conv) await page.click(`[data-testid=node-${conv}] .block-head`);
     const input = page.locator('[data-testid=param-filters] input, [data-testid=param-filters]').first();
+    const keyEvents: KeyTiming[] = [];
+    let shapeFollowsMs = NaN;
+    let lastKeyAt = 0;
+    const fitted = { rendered: 0, keystrokeMs: NaN, shapeFollowsMs: NaN };
     if (conv && (await input.count())) {
       await input.click({ clickCount: 3 });
       await page.keyboard.press('Backspace');
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      const profile = process.env.NETSMITH_PROFILE;
+      const cdp = profile ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
+      const trace = process.env.NETSMITH_TRACE;
+      const browser = page.context().browser();
+      if (trace && browser) await browser.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
       for (const key of ['9', '6', '0']) {
-        const k0 = performance.now();
+        await page.evaluate(`(() => {
+          window.__keyEvents = [];
+          window.__keyObserver?.disconnect();
+          window.__keyObserver = new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__keyEvents.push({ name: e.name, processing: e.processingEnd - e.processingStart, duration: e.duration }); });
+          window.__keyObserver.observe({ type: 'event', durationThreshold: 16 });
+        })()`);
+        const k0 = (lastKeyAt = performance.now());
         await page.keyboard.press(key);
         await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
         keystrokeMs.push(performance.now() - k0);
+        // Event Timing entries arrive after the paint they end at.
+        await page.waitForTimeout(100);
+        const events = (await page.evaluate(`(() => { window.__keyObserver.takeRecords().forEach((e) => window.__keyEvents.push({ name: e.name, processing: e.processingEnd - e.processingStart, duration: e.duration })); return window.__keyEvents; })()`)) as { name: string; processing: number; duration: number }[];
+        const keyed = events.filter((e) => /^(keydown|keypress|input|beforeinput|keyup)$/.test(e.name));
+        keyEvents.push({ processingMs: keyed.reduce((a, e) => a + e.processing, 0), durationMs: Math.max(0, ...keyed.map((e) => e.duration)) });
       }
+      const f0 = lastKeyAt;
+      for (;;) {
+        const shape = (await page.evaluate(`document.querySelector('[data-testid="shape-${conv}"]')?.textContent ?? ''`)) as string;
+        if (/×960$/.test(shape)) break;
+        if (performance.now() - f0 > 10_000) throw new Error(`the shape of ${conv} did not follow the typed filters: ${shape}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      shapeFollowsMs = performance.now() - f0;
+      if (trace && browser) await browser.stopTracing();
+      if (cdp && profile) {
+        const { profile: cpu } = await cdp.send('Profiler.stop');
+        writeFileSync(profile, JSON.stringify(cpu));
+      }
+
+      // The graph fitted in view (many more blocks in the page, each re-rendered if an edit touched them all): one more key.
+      await page.click('[data-testid="tool-view.fit"]');
+      await page.waitForTimeout(1000);
+      fitted.rendered = (await page.evaluate(`document.querySelectorAll('.block-node').length`)) as number;
+      await input.click();
+      await page.keyboard.press('End');
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      const total = `document.querySelector('[data-testid=total-params]')?.textContent ?? ''`;
+      const before = (await page.evaluate(total)) as string;
+      const k0 = performance.now();
+      await page.keyboard.press('1');
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      fitted.keystrokeMs = performance.now() - k0;
+      // The edited block may be out of view: the status bar's parameter total follows the edit instead.
+      for (;;) {
+        const now = (await page.evaluate(total)) as string;
+        if (now !== before) break;
+        if (performance.now() - k0 > 20_000) throw new Error(`the parameter total did not follow the typed filters (${fitted.rendered} blocks in the page, the field holds '${await input.inputValue()}')`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      fitted.shapeFollowsMs = performance.now() - k0;
     }
-    return { nodes: graph.nodes.length, rendered, openMs, drag, pan, keystrokeMs };
+    return { nodes: graph.nodes.length, rendered, openMs, drag, pan, keystrokeMs, keyEvents, shapeFollowsMs, fitted };
   } finally {
     await session.close().catch(() => undefined);
     await host.stop().catch(() => undefined);
@@ -169,6 +249,13 @@ export function formatUiBench(r: UiBenchResult): string {
     `${'open ResNet-152 (unrolled)'.padEnd(28)} ${r.nodes} blocks (${r.rendered} in the page) on the canvas in ${f(r.openMs)} ms`,
     m('drag a block', r.drag),
     m('pan the canvas', r.pan),
-    `${'type a param (per key)'.padEnd(28)} ${r.keystrokeMs.length ? r.keystrokeMs.map(f).join(', ') + ' ms' : 'no filters field found'}`,
+    `${'type a param (per key)'.padEnd(28)} ${r.keystrokeMs.length ? r.keystrokeMs.map(f).join(', ') + ' ms (to two frames, Playwright round trip included)' : 'no filters field found'}`,
+    ...(r.keyEvents.length
+      ? [`${'  in Chromium (Event Timing)'.padEnd(28)} ${r.keyEvents.map((e) => `${f(e.processingMs)} ms handlers / ${f(e.durationMs)} ms to paint`).join(', ')}  (events under 16 ms are not reported: 0)`]
+      : []),
+    ...(Number.isFinite(r.shapeFollowsMs) ? [`${'  shape label follows'.padEnd(28)} ${f(r.shapeFollowsMs)} ms after the last key`] : []),
+    ...(Number.isFinite(r.fitted.keystrokeMs)
+      ? [`${'type, graph fitted in view'.padEnd(28)} ${r.fitted.rendered} blocks in the page: ${f(r.fitted.keystrokeMs)} ms per key, the parameter total follows in ${f(r.fitted.shapeFollowsMs)} ms`]
+      : []),
   ].join('\n');
 }

@@ -10,8 +10,16 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
 }
 
-/** Builds `window.lab`: one method per LAB_METHODS entry over `lab:<method>`, events from one channel. */
-export function buildLabBridge(ipc: IpcRendererLike): LabBridge {
+/** The part of Electron's webUtils the bridge uses: a File's path on disk ('' when it has none). */
+export interface WebUtilsLike {
+  getPathForFile(file: File): string;
+}
+
+/**
+ * Builds `window.lab`: one method per LAB_METHODS entry over `lab:<method>`, events from one channel, and
+ * `pathOfFile` from webUtils (a dropped or chosen .onnx opens from its path, never copied through IPC).
+ */
+export function buildLabBridge(ipc: IpcRendererLike, webUtils?: WebUtilsLike): LabBridge {
   const call = async (channel: string, arg: unknown): Promise<unknown> => {
     const reply = (await ipc.invoke(channel, arg)) as LabReply;
     if ('error' in reply) return Promise.reject({ name: 'LabError', message: reply.error.message, code: reply.error.code });
@@ -28,5 +36,13 @@ export function buildLabBridge(ipc: IpcRendererLike): LabBridge {
   const pickWeightsFile = (): Promise<string | null> => call(PICK_WEIGHTS_FILE_CHANNEL, undefined) as Promise<string | null>;
   const reportMenuState = async (disabled: readonly string[]): Promise<void> => void (await call(MENU_STATE_CHANNEL, [...disabled]));
   const bridge: LabBridge = { ...methods, subscribe, pickProjectPath, pickDatasetFolder, pickWeightsFile, reportMenuState };
+  if (webUtils)
+    bridge.pathOfFile = (file) => {
+      try {
+        return webUtils.getPathForFile(file as File) || null;
+      } catch {
+        return null; // not a File (a Blob made in the page)
+      }
+    };
   return bridge;
 }

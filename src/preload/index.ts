@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { buildLabBridge } from './bridge';
 
-contextBridge.exposeInMainWorld('lab', buildLabBridge(ipcRenderer));
+contextBridge.exposeInMainWorld('lab', buildLabBridge(ipcRenderer, webUtils));

@@ -18,6 +18,8 @@ export interface LabBridge extends LabApi {
   pickDatasetFolder?(): Promise<string | null>;
   /** Native file dialog for a PyTorch checkpoint (.pth, .pt, .safetensors); its absolute path, or null when cancelled. */
   pickWeightsFile?(): Promise<string | null>;
+  /** Where a chosen or dropped file is on disk (Electron's webUtils.getPathForFile), or null when it has none. */
+  pathOfFile?(file: Blob): string | null;
   /** The native menu's actions that are unavailable now (greyed out until the next report). */
   reportMenuState?(disabled: readonly string[]): Promise<void>;
 }

@@ -28,7 +28,7 @@ import { TelemetryStore } from './telemetry/store';
 import type { LabClient } from './transport';
 
 const AUTOSAVE_MS = 3000;
-/** Delay between a change of the open document and keeping it for a reload of the tab. */
+/** Pause after the last change of the open document before keeping it for a reload of the tab. */
 const TAB_SESSION_MS = 500;
 const CLIPBOARD_KEYS = new Set(['c', 'x', 'v']);
 
@@ -54,8 +54,15 @@ function keepTabSession(store: Editor['store']): () => void {
     writeTabSession(s.doc, s.path, clean);
   };
   write();
+  // After a pause in editing: serialising a 500-block graph takes milliseconds a keystroke should not wait for.
+  // Other updates (run news) do not postpone a pending write.
+  let seen = store.get().doc;
   const unsubscribe = store.subscribe(() => {
-    timer ??= setTimeout(write, TAB_SESSION_MS);
+    const doc = store.get().doc;
+    if (timer && doc === seen) return;
+    seen = doc;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(write, TAB_SESSION_MS);
   });
   window.addEventListener('pagehide', write);
   return () => {

@@ -209,8 +209,8 @@ export interface ExportResult {
   cancelled?: boolean;
 }
 
-/** Largest .onnx the browser uploads (base64 in one request, under the host's 128 MB body limit); larger ones are opened by host path. */
-export const MAX_MODEL_UPLOAD_BYTES = 90 * 1024 ** 2;
+/** Largest .onnx the editor opens (its weights live in memory while the graph is edited); the browser uploads it streamed (POST /api/upload). */
+export const MAX_ONNX_BYTES = 1024 ** 3;
 
 /** An imported model (File → Open of an .onnx): its project text, whose runs start from the model folder's weights. */
 export interface ImportedModelProject {
@@ -265,7 +265,8 @@ export const LAB_ARGS = {
   importModel: z
     .object({
       path: z.string().min(1).max(4096).optional(),
-      upload: z.object({ name: z.string().min(1).max(255), data: z.string().max(Math.ceil(MAX_MODEL_UPLOAD_BYTES / 3) * 4) }).optional(),
+      /** An upload id (POST /api/upload): the browser's file, streamed to the host. */
+      upload: uploadIdSchema.optional(),
     })
     .refine((a) => !!a.path !== !!a.upload, 'give either a host path or an uploaded file'),
   startRun: z.object({ project: z.string().max(50_000_000), dataset: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }),

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, promises as fsp } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { LabError, type ImportedModelProject, type LabArgs } from '../../shared/api';
 import { ExportError } from '../engine/export/errors';
 import { OnnxImportError } from '../engine/import/onnx/errors';
@@ -9,6 +8,7 @@ import { importOnnxFile, writeImportedFolder } from '../engine/import/onnx/impor
 import { ModelFolderError } from '../engine/modelFolder';
 import { describeWeights } from '../engine/weights/describe';
 import { displayPath } from '../util/paths';
+import { uploadedFile } from './uploads';
 
 const isOnnx = (name: string): boolean => extname(name).toLowerCase() === '.onnx';
 
@@ -22,29 +22,34 @@ export function freshFolder(models: string, name: string): string {
 }
 
 /**
+ * The importer's message about `file`, naming it as the user knows it. An uploaded model comes without the files
+ * next to it, so external data it names is missing: it opens from a host path instead.
+ */
+function uploadedMessage(message: string, file: string, shown: string, uploaded: boolean): string {
+  if (!uploaded) return message.split(file).join(shown);
+  const text = message.split(file).join(shown).split(dirname(file) + sep).join('');
+  return / keeps its data in /.test(text) ? `${text}. A model with external data files opens from its path on the host: type it in File → Open` : text;
+}
+
+/**
  * File → Open of an .onnx: imports it into a new model folder under `<home>/models` (the weights stay there, not
  * in the graph JSON) and returns the imported graph with `meta.weights` on that folder, so its runs start from them.
  */
 export async function importModelProject(home: string, a: LabArgs<'importModel'>): Promise<ImportedModelProject> {
-  const shown = a.upload ? basename(a.upload.name) : displayPath(resolve(a.path!), home);
-  if (!isOnnx(shown)) throw new LabError(`${shown} is not an .onnx file: only ONNX models can be imported`, 'bad-args');
+  const up = a.upload ? await uploadedFile(home, a.upload) : undefined;
+  const file = up ? up.file : resolve(a.path!);
+  const shown = up ? up.name : displayPath(file, home);
   const name = basename(shown, extname(shown));
-  let file = a.path ? resolve(a.path) : '';
-  let temp: string | undefined;
-  if (a.upload) {
-    temp = await fsp.mkdtemp(join(tmpdir(), 'netsmith-onnx-'));
-    file = join(temp, `${name}.onnx`);
-    await fsp.writeFile(file, Buffer.from(a.upload.data, 'base64'));
-  }
-  await tf.ready();
   let imported;
   try {
+    if (!isOnnx(shown)) throw new LabError(`${shown} is not an .onnx file: only ONNX models can be imported`, 'bad-args');
+    await tf.ready();
     imported = await importOnnxFile(file, { name });
   } catch (err) {
-    if (err instanceof OnnxImportError) throw new LabError(`cannot import ${shown}: ${err.message.split(file).join(shown)}`, 'bad-args');
+    if (err instanceof OnnxImportError) throw new LabError(`cannot import ${shown}: ${uploadedMessage(err.message, file, shown, !!up)}`, 'bad-args');
     throw err;
   } finally {
-    if (temp) await fsp.rm(temp, { recursive: true, force: true });
+    await up?.dispose();
   }
   let dir: string;
   try {

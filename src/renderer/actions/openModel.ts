@@ -1,15 +1,30 @@
-import { MAX_MODEL_UPLOAD_BYTES } from '../../shared/api';
+import { MAX_ONNX_BYTES } from '../../shared/api';
 import { formatBytes } from '../core/format';
 import { openProjectText } from './shared';
 import type { ActionContext } from './types';
 
 export const isOnnxName = (name: string): boolean => /\.onnx$/i.test(name.trim());
 
-async function base64(blob: Blob): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+/** The extras of LabClient (transport/client.ts) this uses, stated here: the actions are also compiled for node. */
+interface FileClient {
+  uploadFile?(name: string, file: Blob): Promise<{ id: string }>;
+  pathOfFile?(file: Blob): string | null;
+}
+
+/**
+ * A file from this computer as importModel takes it: its own path in the app, else streamed to the browser host
+ * (POST /api/upload, never read into the page), the upload's id.
+ */
+async function sourceOf(ctx: ActionContext, name: string, blob: Blob): Promise<{ path: string } | { upload: string }> {
+  if (blob.size === 0) throw new Error(`${name} is empty`);
+  if (blob.size > MAX_ONNX_BYTES) throw new Error(`${name} is ${formatBytes(blob.size)}: too large for the editor (the limit is ${formatBytes(MAX_ONNX_BYTES)})`);
+  const client = ctx.lab as FileClient;
+  const path = client.pathOfFile?.(blob);
+  if (path) return { path };
+  if (!client.uploadFile) throw new Error(`cannot read ${name} from this computer here: type its path on the host in File → Open`);
+  ctx.toast(`Uploading and importing ${name} (${formatBytes(blob.size)})…`, 'info');
+  const { id } = await client.uploadFile(name, blob);
+  return { upload: id };
 }
 
 /**
@@ -18,15 +33,8 @@ async function base64(blob: Blob): Promise<string> {
  */
 export async function openOnnxModel(ctx: ActionContext, source: { path: string } | { name: string; blob: Blob }): Promise<void> {
   if (!ctx.lab) throw new Error('Opening an .onnx model needs a host connection');
-  let args;
-  if ('path' in source) args = { path: source.path.trim() };
-  else {
-    if (source.blob.size > MAX_MODEL_UPLOAD_BYTES)
-      throw new Error(`${source.name} is ${formatBytes(source.blob.size)}: too large to upload (the limit is ${formatBytes(MAX_MODEL_UPLOAD_BYTES)}). Put it on the host and type its path in File → Open.`);
-    if (source.blob.size === 0) throw new Error(`${source.name} is empty`);
-    args = { upload: { name: source.name, data: await base64(source.blob) } };
-  }
-  ctx.toast(`Importing ${'path' in source ? source.path : source.name}…`, 'info');
+  const args = 'path' in source ? { path: source.path.trim() } : await sourceOf(ctx, source.name, source.blob);
+  if ('path' in args) ctx.toast(`Importing ${'path' in source ? source.path : source.name}…`, 'info');
   const m = await ctx.lab.importModel(args);
   if (!openProjectText(ctx, { text: m.text, name: m.name, path: null, clean: false, quiet: true })) return;
   ctx.toast(`Opened ${m.name}: its weights are kept in ${m.dir} and its runs start from them${m.notes.length ? ` (${m.notes.join('; ')})` : ''}`, 'success');

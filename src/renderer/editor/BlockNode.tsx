@@ -2,7 +2,8 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useContext, type CSSProperties } from 'react';
 import { blockByType } from '../../shared/blocks';
 import { formatLrMultiplier } from '../../shared/graph/lrMultiplier';
-import type { NodeDoc } from '../../shared/graph/types';
+import type { Issue, NodeDoc } from '../../shared/graph/types';
+import type { EditorState } from '../core/state';
 import { analysisOf } from '../core/analysis';
 import { formatCount, formatFlops, shapeText } from '../core/format';
 import { useEditorState } from '../app/context';
@@ -16,24 +17,42 @@ export type BlockFlowNode = Node<NodeDoc & Record<string, unknown>, 'block'>;
 const spread = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 100}%`;
 
 /** One generic node for every block: title, label, ports, output shape, params, FLOPs, error state. */
+const issueText = (issues: readonly Issue[] | undefined, severity: Issue['severity']): string =>
+  (issues ?? [])
+    .filter((i) => i.severity === severity)
+    .map((i) => i.message)
+    .join('\n');
+
+/**
+ * What this block shows of the graph's analysis, each a primitive: an edit elsewhere re-renders only the blocks
+ * whose shape, costs or issues it changed (the analysis itself is new at every edit).
+ */
+function useBlockFacts(id: string) {
+  const node = (s: EditorState) => analysisOf(s.doc).analysis.nodes[id];
+  return {
+    hasOutput: useEditorState((s) => !!node(s)?.output),
+    shape: useEditorState((s) => shapeText(node(s)?.output)),
+    params: useEditorState((s) => node(s)?.cost?.params ?? 0),
+    flops: useEditorState((s) => node(s)?.flops ?? 0),
+    copies: useEditorState((s) => node(s)?.copies ?? 1),
+    errors: useEditorState((s) => issueText(analysisOf(s.doc).issuesByNode.get(id), 'error')),
+    warnings: useEditorState((s) => issueText(analysisOf(s.doc).issuesByNode.get(id), 'warning')),
+  };
+}
+
 function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
-  const view = useEditorState((s) => analysisOf(s.doc));
+  const { shape, hasOutput, params, flops, copies, errors, warnings } = useBlockFacts(id);
   const overlay = useContext(NodeOverlayContext)(id, data.type);
   const def = blockByType(data.type);
-  const info = view.analysis.nodes[id];
-  const issues = view.issuesByNode.get(id) ?? [];
-  const errors = issues.filter((i) => i.severity === 'error');
-  const warnings = issues.filter((i) => i.severity === 'warning');
   const family = def?.family ?? 'unknown';
-  const copies = info?.copies ?? 1;
-  const cls = ['block-node', `fam-${family}`, data.frozen && 'frozen', selected && 'selected', overlay && 'has-overlay', errors.length > 0 && 'has-error', !errors.length && warnings.length > 0 && 'has-warning'].filter(Boolean).join(' ');
-  const message = (errors.length ? errors : warnings).map((i) => i.message).join('\n');
+  const cls = ['block-node', `fam-${family}`, data.frozen && 'frozen', selected && 'selected', overlay && 'has-overlay', errors && 'has-error', !errors && warnings && 'has-warning'].filter(Boolean).join(' ');
+  const message = errors || warnings;
   return (
     <div
       className={cls}
       data-testid={`node-${id}`}
       data-node-id={id}
-      data-error={errors.length > 0 ? 'true' : undefined}
+      data-error={errors ? 'true' : undefined}
       data-overlay={overlay?.status}
       data-frozen={data.frozen ? 'true' : undefined}
       style={overlay ? ({ '--overlay': overlay.color } as CSSProperties) : undefined}
@@ -51,16 +70,16 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
           </span>
         )}
         {copies > 1 && <span className="block-copies" title={`This block runs ${copies} times (group repeat)`}>×{copies}</span>}
-        {(errors.length > 0 || warnings.length > 0) && (
-          <span className={`block-issue ${errors.length ? 'err' : 'warn'}`} data-testid={`node-issue-${id}`}>
-            <Icon name={errors.length ? 'error' : 'warning'} size={13} />
+        {(errors || warnings) && (
+          <span className={`block-issue ${errors ? 'err' : 'warn'}`} data-testid={`node-issue-${id}`}>
+            <Icon name={errors ? 'error' : 'warning'} size={13} />
             <span className="issue-tip">{message}</span>
           </span>
         )}
       </div>
       <div className="block-params">{def ? paramSummary(def, data.params) || def.doc.formula || '\u00a0' : 'unknown block'}</div>
       <div className="block-foot">
-        <span className={`shape-badge ${info?.output ? '' : 'none'}`} data-testid={`shape-${id}`}>{shapeText(info?.output)}</span>
+        <span className={`shape-badge ${hasOutput ? '' : 'none'}`} data-testid={`shape-${id}`}>{shape}</span>
         <span className="block-cost">
           {overlay && (
             <span className="overlay-badge" title={overlay.title} data-testid={`overlay-${id}`}>
@@ -72,8 +91,8 @@ function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
               {formatLrMultiplier(data.lrMultiplier)} lr
             </span>
           )}
-          {info?.cost && info.cost.params > 0 && <span title="Parameters">{formatCount(info.cost.params)}</span>}
-          {info && info.flops > 0 && <span title="FLOPs per sample">{formatFlops(info.flops)}</span>}
+          {params > 0 && <span title="Parameters">{formatCount(params)}</span>}
+          {flops > 0 && <span title="FLOPs per sample">{formatFlops(flops)}</span>}
         </span>
       </div>
       {(def?.outputs ?? []).map((p, i, all) => (

@@ -23,8 +23,10 @@ export function Inspector() {
   const selection = useEditorState((s) => s.selection);
   let body;
   const gid = groupOfSelection(doc, selection.nodes);
-  if (gid) body = <GroupInspector doc={doc} gid={gid} />;
-  else if (selection.nodes.length === 1) body = <NodeInspector doc={doc} id={selection.nodes[0]} />;
+  // Keyed by what they edit: a field typed in and not yet committed (a pause in typing) gives its value to its own
+  // block or group when another is selected, and does not show up in the next one's field.
+  if (gid) body = <GroupInspector key={gid} doc={doc} gid={gid} />;
+  else if (selection.nodes.length === 1) body = <NodeInspector key={selection.nodes[0]} doc={doc} id={selection.nodes[0]} />;
   else if (selection.nodes.length > 1) body = <MultiInspector doc={doc} ids={selection.nodes} />;
   else if (selection.edges.length === 1) body = <EdgeInspector doc={doc} id={selection.edges[0]} />;
   else body = <GraphInspector doc={doc} />;

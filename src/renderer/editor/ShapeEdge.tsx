@@ -10,11 +10,11 @@ const zoomedOut = (s: { transform: [number, number, number] }): boolean => s.tra
 
 /** An edge labelled with the tensor shape it carries; red when it feeds or belongs to an error. */
 function ShapeEdgeView({ id, data, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<ShapeFlowEdge>) {
-  const view = useEditorState((s) => analysisOf(s.doc));
-  const hideLabel = useStore(zoomedOut);
   const edgeId = data?.edgeId ?? id;
-  const shape = view.analysis.edges[edgeId];
-  const error = view.errorEdges.has(edgeId);
+  // Primitives: an edit re-renders only the edges whose shape or error state it changed.
+  const shape = useEditorState((s) => shapeText(analysisOf(s.doc).analysis.edges[edgeId]));
+  const error = useEditorState((s) => analysisOf(s.doc).errorEdges.has(edgeId));
+  const hideLabel = useStore(zoomedOut);
   const [path, lx, ly] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
@@ -22,7 +22,7 @@ function ShapeEdgeView({ id, data, sourceX, sourceY, targetX, targetY, sourcePos
       {!hideLabel && (
         <EdgeLabelRenderer>
           <div className={`edge-label nodrag nopan ${error ? 'error' : ''} ${selected ? 'selected' : ''}`} style={{ transform: `translate(-50%, -50%) translate(${lx}px, ${ly}px)` }} data-testid={`edge-label-${edgeId}`}>
-            {shapeText(shape)}
+            {shape}
           </div>
         </EdgeLabelRenderer>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ParamSpec } from '../../shared/blocks';
 import { formatParamValue } from '../core/format';
+import { COMMIT_PAUSE_MS } from '../core/commitPause';
 
 /** A labelled inspector row: label on the left, control on the right, inline message below. */
 export function Row({ label, help, error, children, htmlFor }: { label: string; help?: string; error?: string; children: ReactNode; htmlFor?: string }) {
@@ -17,7 +18,8 @@ export function Row({ label, help, error, children, htmlFor }: { label: string; 
 
 /**
  * A text field with a local draft: it shows what is typed while focused, and the document's value otherwise
- * (so undo and other edits show through). `parse` returns the value or an error message.
+ * (so undo and other edits show through). `parse` returns the value or an error message. A valid draft is
+ * committed after a pause in typing (COMMIT_PAUSE_MS), on Enter, on leaving the field, and when the field goes away.
  */
 export function DraftInput<T>({
   value,
@@ -46,6 +48,24 @@ export function DraftInput<T>({
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const last = useRef(value);
+  // The value waiting for a pause in typing, with the commit of the render that typed it (the field may be
+  // showing another block by the time it fires).
+  const pending = useRef<{ value: T; commit(v: T): void; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const flush = (): void => {
+    const p = pending.current;
+    if (!p) return;
+    clearTimeout(p.timer);
+    pending.current = null;
+    p.commit(p.value);
+  };
+  const cancel = (): void => {
+    if (pending.current) clearTimeout(pending.current.timer);
+    pending.current = null;
+  };
+  // Leaving (the block deselected, the inspector closed) keeps what was typed.
+  const flushRef = useRef(flush);
+  flushRef.current = flush;
+  useEffect(() => () => flushRef.current(), []);
   // An outside change (undo) while focused replaces the draft when it no longer parses to the document's value.
   useEffect(() => {
     if (last.current === value) return;
@@ -53,18 +73,22 @@ export function DraftInput<T>({
     if (draft !== null) {
       const p = parse(draft);
       if (!p.ok || format(p.value) !== format(value)) {
+        cancel();
         setDraft(null);
         setError(null);
       }
     }
   }, [value, draft, parse, format]);
   const text = draft ?? format(value);
-  const change = (t: string) => {
+  const change = (t: string, now = false) => {
     setDraft(t);
     const p = parse(t);
+    cancel();
     if (p.ok) {
       setError(null);
-      onCommit(p.value);
+      const v = p.value;
+      if (now) onCommit(v);
+      else pending.current = { value: v, commit: onCommit, timer: setTimeout(() => flushRef.current(), COMMIT_PAUSE_MS) };
     } else setError(p.error);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -73,9 +97,13 @@ export function DraftInput<T>({
       if (!Number.isFinite(n)) return;
       e.preventDefault();
       const k = (e.shiftKey ? 10 : 1) * step * (e.key === 'ArrowUp' ? 1 : -1);
-      change(String(+(n + k).toPrecision(12)));
-    } else if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-    else if (e.key === 'Escape') {
+      change(String(+(n + k).toPrecision(12)), true);
+    } else if (e.key === 'Enter') {
+      flush();
+      (e.target as HTMLInputElement).blur();
+    } else if (e.key === 'Escape') {
+      // What was typed stays (as it did when every key committed); the field shows the document again.
+      flush();
       setDraft(null);
       setError(null);
       (e.target as HTMLInputElement).blur();
@@ -93,6 +121,7 @@ export function DraftInput<T>({
         onChange={(e) => change(e.target.value)}
         onKeyDown={onKeyDown}
         onBlur={() => {
+          flush();
           setDraft(null);
           setError(null);
           onBlur?.();

@@ -13,8 +13,10 @@ export interface LabClient extends LabApi {
   pickDatasetFolder?(): Promise<string | null>;
   /** Native file dialog for a PyTorch checkpoint (.pth, .pt, .safetensors), Electron only: its path, or null when cancelled. */
   pickWeightsFile?(): Promise<string | null>;
-  /** Browser host only: streams a file from this computer to the host; its upload id for importWeights. */
+  /** Browser host only: streams a file from this computer to the host; its upload id for importWeights and importModel. */
   uploadFile?: UploadFile;
+  /** Electron only: where a chosen or dropped file is on disk (the host opens it there), or null when it has no path. */
+  pathOfFile?(file: Blob): string | null;
   /** Electron only: greys out the native menu's items for these unavailable actions. */
   reportMenuState?(disabled: readonly string[]): Promise<void>;
 }

@@ -16,6 +16,7 @@ export function createIpcLab(bridge: Bridge): LabClient {
   const pickFolder = bridge.pickDatasetFolder;
   const reportMenu = bridge.reportMenuState;
   const pickWeights = bridge.pickWeightsFile;
+  const pathOf = bridge.pathOfFile;
   const client: LabClient = {
     ...methods,
     transport: 'ipc',
@@ -24,6 +25,7 @@ export function createIpcLab(bridge: Bridge): LabClient {
     ...(pick ? { pickProjectPath: wrap((a: { mode: 'open' | 'save'; suggestedName?: string }) => pick(a)) } : {}),
     ...(pickFolder ? { pickDatasetFolder: wrap(() => pickFolder()) } : {}),
     ...(pickWeights ? { pickWeightsFile: wrap(() => pickWeights()) } : {}),
+    ...(pathOf ? { pathOfFile: (file: Blob) => pathOf(file) } : {}),
     ...(reportMenu ? { reportMenuState: wrap((disabled: readonly string[]) => reportMenu(disabled)) } : {}),
   };
   return client;

@@ -46,6 +46,16 @@ test('the bridge has exactly LAB_METHODS + subscribe + the native extras', async
   assert.deepEqual(Object.keys(bridge).sort(), [...LAB_METHODS, 'subscribe', 'pickProjectPath', 'pickDatasetFolder', 'pickWeightsFile', 'reportMenuState'].sort());
 });
 
+test("pathOfFile (with Electron's webUtils) answers a file's path on disk, null when it has none", async () => {
+  const { ipc } = await setup();
+  const bridge = buildLabBridge(ipc, { getPathForFile: (f) => (f.name === 'a.onnx' ? '/home/u/a.onnx' : '') });
+  assert.equal(bridge.pathOfFile?.(new File([new Uint8Array(1)], 'a.onnx')), '/home/u/a.onnx');
+  assert.equal(bridge.pathOfFile?.(new File([], 'made-in-page.onnx')), null);
+  const lab = createIpcLab(bridge);
+  assert.equal(lab.pathOfFile?.(new File([new Uint8Array(1)], 'a.onnx')), '/home/u/a.onnx');
+  assert.equal(createIpcLab(buildLabBridge(ipc)).pathOfFile, undefined);
+});
+
 test('calls go through IPC to LabService; errors reject with a plain {message, code}', async () => {
   const { bridge } = await setup();
   assert.equal((await bridge.writeProject({ path: 'z', text: '{}' })).path, 'z.netsmith.json');

@@ -19,6 +19,7 @@ export interface LabClientLike extends LabApi {
   onConnection(listener: (status: ConnectionStatus) => void): () => void;
   pickProjectPath?(a: { mode: 'open' | 'save'; suggestedName?: string }): Promise<string | null>;
   pickWeightsFile?(): Promise<string | null>;
+  pathOfFile?(file: Blob): string | null;
 }
 
 export interface WsLabLike extends LabClientLike {

@@ -1,10 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { MAX_ONNX_BYTES } from '../../../../shared/api';
 import { decodeModel, setTensorData, type OnnxModel } from './decode';
 import { OnnxImportError } from './errors';
-
-/** Above this the editor refuses a model before reading it (weights live in memory while a graph is edited). */
-export const MAX_ONNX_BYTES = 1024 ** 3;
 
 const mb = (n: number): string => `${(n / 1024 ** 2).toFixed(0)} MB`;
 
