@@ -75,6 +75,8 @@ export interface DatasetPreview {
 export interface AugmentPreview {
   /** For each sample: the original and several augmented versions (PNG data URLs). */
   items: { index: number; original: string; augmented: string[] }[];
+  /** When the loaded weights resize the folder's images (shorter side, centre crop) before augmentation: how. */
+  resize?: string;
 }
 
 /** A run's page: its summary, settings, typed graph, classes and thinned telemetry log. */

@@ -47,6 +47,11 @@ function PreviewStrip({ dataset, augment, testId }: { dataset: string; augment: 
         </div>
       ))}
       {!data && !error && <div className="aug-row placeholder" />}
+      {data?.resize && (
+        <p className="muted aug-resize" data-testid="aug-resize">
+          {data.resize}
+        </p>
+      )}
       <button className="btn aug-reroll" onClick={() => setSeed((s) => s + 1)} title="Other random draws">
         New samples
       </button>

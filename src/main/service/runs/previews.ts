@@ -6,7 +6,7 @@ import { floatToUint8, pngDataUrl } from '../../engine/data/image/encode';
 import { loadResultCache } from '../../engine/data/registry';
 import { importReportOf } from '../../../shared/importReport';
 import type { Dataset, SplitName } from '../../engine/data/types';
-import type { EvalCrop } from '../../engine/data/image/resizeCrop';
+import { describeResizeCrop, type EvalCrop } from '../../engine/data/image/resizeCrop';
 import { resolveInitSource } from '../../engine/weights/initFrom';
 
 
@@ -46,7 +46,8 @@ export async function datasetPreview(id: string, perClass: number): Promise<Data
 
 /** `initFrom`: the run's weights, whose resize and centre crop the folder images get first (as in the run). */
 export async function augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number; initFrom?: string }): Promise<AugmentPreview> {
-  const ds = await cachedDataset(a.id, 42, await cropOfInit(a.initFrom));
+  const crop = await cropOfInit(a.initFrom);
+  const ds = await cachedDataset(a.id, 42, crop);
   const config = parseAugmentConfig(a.augment);
   const split = ds.split('train');
   const [h, w, c] = ds.info.shape;
@@ -60,7 +61,8 @@ export async function augmentPreview(a: { id: string; augment: Record<string, un
     for (let v = 0; v < a.variants; v++) augmented.push(pngDataUrl(floatToUint8(previewPipeline(source, index, config, ctx, a.seed * 31 + v).image.data), h, w, c));
     items.push({ index, original: pngDataUrl(split.rawImage(index), h, w, c), augmented });
   }
-  return { items };
+  const shorter = ds.info.resizeShorter;
+  return { items, ...(crop && shorter ? { resize: `Originals as the loaded weights expect them: ${describeResizeCrop(shorter, [h, w])}.` } : {}) };
 }
 
 export async function sampleImages(datasetId: string, seed: number, split: SplitName, indices: readonly number[], crop?: EvalCrop): Promise<SampleImages> {

@@ -194,6 +194,8 @@ describe('a run initialised from an ImageNet-style model folder', () => {
       const index = preview.items[0].index;
       assert.equal(preview.items[0].original, pngDataUrl(previewed.split('train').rawImage(index), 64, 64, 3), 'the preview shows the cropped image');
       assert.notEqual(plain.items[0].original, preview.items[0].original, 'without the weights: stretched');
+      assert.equal(preview.resize, 'Originals as the loaded weights expect them: shorter side to 73 px (bilinear, antialiased), then a centre crop to 64×64.');
+      assert.equal(plain.resize, undefined);
     });
   }
 });
