@@ -75,6 +75,8 @@ export interface DatasetPreview {
 export interface AugmentPreview {
   /** For each sample: the original and several augmented versions (PNG data URLs). */
   items: { index: number; original: string; augmented: string[] }[];
+  /** When the loaded weights resize the folder's images (shorter side, centre crop) before augmentation: how. */
+  resize?: string;
 }
 
 /** A run's page: its summary, settings, typed graph, classes and thinned telemetry log. */
@@ -284,6 +286,8 @@ export const LAB_ARGS = {
     seed: z.number().int().default(0),
     count: z.number().int().min(1).max(8).default(4),
     variants: z.number().int().min(1).max(8).default(4),
+    /** The run's `initFrom`: its weights' resize and centre crop apply to folder images, as in the run. */
+    initFrom: z.string().min(1).max(4096).optional(),
   }),
   runDetail: z.object({ id: runIdSchema }),
   runSamples: z.object({ id: runIdSchema, indices: z.array(z.number().int().min(0)).max(256) }),

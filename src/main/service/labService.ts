@@ -184,7 +184,7 @@ export class LabService implements LabApi {
     return this.runs.datasetPreview(LAB_ARGS.datasetPreview.parse(a));
   }
 
-  async augmentPreview(a: { id: string; augment?: Record<string, unknown>; seed?: number; count?: number; variants?: number }): Promise<AugmentPreview> {
+  async augmentPreview(a: { id: string; augment?: Record<string, unknown>; seed?: number; count?: number; variants?: number; initFrom?: string }): Promise<AugmentPreview> {
     await checkDatasetAccess(a.id, await this.datasetRoots());
     return this.runs.augmentPreview(LAB_ARGS.augmentPreview.parse(a));
   }

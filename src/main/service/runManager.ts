@@ -26,7 +26,7 @@ export interface RunManager {
   /** Renames a run and/or sets its tags; absent: `no-engine`. */
   updateRun?(args: { id: string; name?: string; tags?: string[] }): Promise<RunSummary>;
   datasetPreview(args: { id: string; perClass: number }): Promise<DatasetPreview>;
-  augmentPreview(args: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview>;
+  augmentPreview(args: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number; initFrom?: string }): Promise<AugmentPreview>;
   runDetail(args: { id: string }): Promise<RunDetail>;
   runSamples(args: { id: string; indices: number[] }): Promise<SampleImages>;
   /** A run's checkpoint on one image (src/main/engine/predict); absent: `no-engine`. */

@@ -1,19 +1,21 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AugmentPreview } from '../../shared/api';
-import { useEditor } from '../app/context';
+import { useEditor, useEditorState } from '../app/context';
 import { AUGMENTATIONS, augmentState, enabledAugment, type AugmentSpec, type AugmentState, type Task } from './augmentations';
 import { NumberField, Section, SelectField } from './fields';
 
 /** Fetches an augmentation preview, debounced (parameters change as the user types). */
 function usePreview(dataset: string, augment: Record<string, unknown> | null, seed: number): { data: AugmentPreview | null; error: string | null; loading: boolean } {
   const { lab } = useEditor();
-  const key = augment ? JSON.stringify([dataset, augment, seed]) : '';
+  // Loaded weights bring their resize and centre crop: the preview shows the images the run will see.
+  const initFrom = useEditorState((s) => s.doc.meta.weights?.from);
+  const key = augment ? JSON.stringify([dataset, augment, seed, initFrom ?? null]) : '';
   const [state, setState] = useState<{ key: string; data: AugmentPreview | null; error: string | null }>({ key: '', data: null, error: null });
   useEffect(() => {
     if (!lab || !augment || !dataset || dataset === 'folder:') return;
     let cancelled = false;
     const t = setTimeout(() => {
-      lab.augmentPreview({ id: dataset, augment, seed, count: 2, variants: 4 }).then(
+      lab.augmentPreview({ id: dataset, augment, seed, count: 2, variants: 4, ...(initFrom ? { initFrom } : {}) }).then(
         (data) => !cancelled && setState({ key, data, error: null }),
         (e: Error) => !cancelled && setState({ key, data: null, error: e.message }),
       );
@@ -45,6 +47,11 @@ function PreviewStrip({ dataset, augment, testId }: { dataset: string; augment: 
         </div>
       ))}
       {!data && !error && <div className="aug-row placeholder" />}
+      {data?.resize && (
+        <p className="muted aug-resize" data-testid="aug-resize">
+          {data.resize}
+        </p>
+      )}
       <button className="btn aug-reroll" onClick={() => setSeed((s) => s + 1)} title="Other random draws">
         New samples
       </button>

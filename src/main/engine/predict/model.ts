@@ -10,7 +10,9 @@ import type { RunRecord } from '../../../shared/runs/runRecord';
 import type { CheckpointRef } from '../../runs/runStore';
 import { loadCheckpointModel } from '../compile/artifacts';
 import { nodeProbes } from '../compile/probes';
+import type { EvalCrop } from '../data/image/resizeCrop';
 import type { Dataset } from '../data/types';
+import { recordedCrop } from '../weights/initResize';
 import { setupDetector, type DetectorSetup } from '../train/tasks/detection';
 import { PredictError } from './errors';
 
@@ -23,7 +25,7 @@ export interface LoadedRun {
   graph: GraphDoc;
   dataset: Dataset;
   inputShape: [number, number, number];
-  /** Images are resized so their shorter side is this, then centre-cropped (a model folder's preprocessing); absent: stretched. */
+  /** Images are resized so their shorter side is this, then centre-cropped (a model folder's preprocessing, a run that cropped its folder images); absent: stretched. */
   resizeShorter?: number;
   layers: PredictLayer[];
   defaultGradcam?: string;
@@ -42,13 +44,15 @@ export function imageInputShape(model: tf.LayersModel, what: string): [number, n
   return inShape.slice(1) as [number, number, number];
 }
 
-export type DatasetLoader = (id: string, seed: number) => Promise<Dataset>;
+/** `crop`: a run that cropped its folder images (run.json's data.resizeShorter) loads them cropped again. */
+export type DatasetLoader = (id: string, seed: number, crop?: EvalCrop) => Promise<Dataset>;
 
 export async function loadRunModel(record: RunRecord, ck: CheckpointRef, datasets: DatasetLoader): Promise<LoadedRun> {
   const restored = restore(record.graph);
   if (!restored.ok) throw new PredictError(`the graph of run ${record.id} cannot be restored: ${restored.errors.map((e) => e.message).join('; ')}`, 'unsupported');
   const config = trainConfigSchema.parse(record.config);
-  const dataset = await datasets(record.dataset, config.seed);
+  const crop = recordedCrop(record.data);
+  const dataset = await datasets(record.dataset, config.seed, crop);
   const model = await loadCheckpointModel(ck);
   const inputShape = imageInputShape(model, `the model of run ${record.id}`);
   const graph = adaptToDataset(restored.graph, { name: dataset.info.name, shape: dataset.info.shape, classes: dataset.info.classes.length }).graph;
@@ -70,6 +74,7 @@ export async function loadRunModel(record: RunRecord, ck: CheckpointRef, dataset
     graph,
     dataset,
     inputShape,
+    ...(crop ? { resizeShorter: crop.shorter } : {}),
     layers,
     defaultGradcam,
     defaultFeatures,

@@ -10,6 +10,8 @@ import { isFolderName } from '../../../shared/ids';
 import { checkpointsRoot, readCheckpointModel } from '../../runs/checkpoints';
 import { CHECKPOINT_MODEL_FILE, CHECKPOINT_WEIGHTS_FILE, RUN_FILE } from '../../runs/runStore';
 import { CHECKPOINT_FOLDER, isModelFolder, readModelFolder, trainedDataOf } from '../modelFolder';
+import { recordedCrop } from './initResize';
+import type { EvalCrop } from '../data/image/resizeCrop';
 import type { Normalization } from '../data/types';
 
 export class InitFromError extends Error {}
@@ -21,6 +23,8 @@ export interface InitSource {
   label: string;
   /** The preprocessing the weights expect, when the source knows it (a model folder, a run that recorded its data). */
   norm?: Normalization;
+  /** The resize the weights expect (a model folder's resizeShorter, a run that cropped its folder images); absent: stretched. */
+  crop?: EvalCrop;
 }
 
 /** Finds the checkpoint of a model folder, run folder or checkpoint folder. */
@@ -28,10 +32,11 @@ export async function resolveInitSource(path: string): Promise<InitSource> {
   if (!existsSync(path)) throw new InitFromError(`init-from: '${path}' does not exist`);
   if (isModelFolder(path)) {
     const folder = await readModelFolder(path);
-    return { checkpoint: join(path, CHECKPOINT_FOLDER), label: `model folder ${folder.info.name}`, norm: trainedDataOf(folder).norm };
+    const { input, resizeShorter } = folder.preprocessing;
+    return { checkpoint: join(path, CHECKPOINT_FOLDER), label: `model folder ${folder.info.name}`, norm: trainedDataOf(folder).norm, ...(resizeShorter ? { crop: { shorter: resizeShorter, input: [input[0], input[1]] } } : {}) };
   }
   if (existsSync(join(path, RUN_FILE))) {
-    let record: { id?: string; checkpoints?: { best?: string; last?: string }; data?: { norm?: Normalization } };
+    let record: { id?: string; checkpoints?: { best?: string; last?: string }; data?: { norm?: Normalization; shape?: number[]; resizeShorter?: number } };
     try {
       record = JSON.parse(await fsp.readFile(join(path, RUN_FILE), 'utf8'));
     } catch {
@@ -39,7 +44,8 @@ export async function resolveInitSource(path: string): Promise<InitSource> {
     }
     const name = record.checkpoints?.best ?? record.checkpoints?.last;
     if (!name || !isFolderName(name) || !existsSync(join(checkpointsRoot(path), name, CHECKPOINT_WEIGHTS_FILE))) throw new InitFromError(`init-from: run ${record.id ?? path} has no checkpoint yet`);
-    return { checkpoint: join(checkpointsRoot(path), name), label: `run ${record.id ?? path} (checkpoint ${name})`, norm: record.data?.norm };
+    const crop = recordedCrop(record.data);
+    return { checkpoint: join(checkpointsRoot(path), name), label: `run ${record.id ?? path} (checkpoint ${name})`, norm: record.data?.norm, ...(crop ? { crop } : {}) };
   }
   if (existsSync(join(path, CHECKPOINT_MODEL_FILE)) && existsSync(join(path, CHECKPOINT_WEIGHTS_FILE))) return { checkpoint: path, label: `checkpoint ${path}` };
   throw new InitFromError(`init-from: '${path}' is neither a model folder, a run folder nor a checkpoint folder (model.json + weights.bin)`);

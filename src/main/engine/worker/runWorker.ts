@@ -3,6 +3,7 @@ import { withNormalization } from '../data/withNormalization';
 import { applyFreeze } from '../train/frozen';
 import { applyLrMultipliers } from '../train/lrMultipliers';
 import { initFrom, resolveInitSource } from '../weights/initFrom';
+import { folderResizeNote } from '../weights/initResize';
 import * as tf from '@tensorflow/tfjs';
 import type { LabEvent } from '../../../shared/api';
 import { importReportOf, skippedHeadline, type SkippedFile } from '../../../shared/importReport';
@@ -83,9 +84,11 @@ async function main(): Promise<void> {
   // The TF.js backend also serves a PyTorch run: it builds the initial weights and scores the validation logits.
   const backend = await selectBackend({ prefer: tfjsPreference(config.backend) });
   tf.randomUniform([1]).dispose(); // initialises the backend before timing anything
+  // The weights' own preprocessing (mean/std, and for folder images their resize and centre crop) replaces the dataset's.
+  const initSource = config.initFrom ? await resolveInitSource(config.initFrom) : undefined;
   let loaded;
   try {
-    loaded = await loadDataset(start.dataset, { seed: config.seed });
+    loaded = await loadDataset(start.dataset, { seed: config.seed, ...(initSource?.crop ? { crop: initSource.crop } : {}) });
   } catch (err) {
     if (isDataError(err) && err.skipped?.length) reportSkipped(runId, err.skipped);
     throw err;
@@ -97,6 +100,8 @@ async function main(): Promise<void> {
     reportSkipped(runId, skipped);
     for (const w of warnings) emit({ type: 'log', runId, level: 'warning', message: w });
   }
+  const resizeNote = initSource?.crop && folderResizeNote(dataset.info, initSource.crop);
+  if (resizeNote && !start.resumeFrom) emit({ type: 'log', runId, level: 'info', message: resizeNote });
 
   if (drawn.meta.task !== dataset.info.task) {
     throw new Error(`the graph is a ${drawn.meta.task} network but ${dataset.info.name} is a ${dataset.info.task} dataset`);
@@ -122,8 +127,8 @@ async function main(): Promise<void> {
   const names = taskMetricNames(graph.meta.task);
 
   // --- pretrained weights and frozen blocks (weights-import) ---
-  if (config.initFrom) {
-    const source = await resolveInitSource(config.initFrom);
+  if (config.initFrom && initSource) {
+    const source = initSource;
     // A resumed run has the weights in its checkpoint already; the preprocessing applies either way.
     if (!start.resumeFrom) {
       const init = await initFrom(config.initFrom, compiled.model);
@@ -264,7 +269,8 @@ function stepsPerEpochOf(dataset: Dataset, config: TrainConfig): number {
 
 /** What the run trained on, kept in run.json so exports and Predict describe the real input and classes. */
 function trainedData(dataset: Dataset): TrainedData {
-  return { shape: [...dataset.info.shape], classes: [...dataset.info.classes], norm: { mean: [...dataset.norm.mean], std: [...dataset.norm.std] } };
+  const { resizeShorter } = dataset.info;
+  return { shape: [...dataset.info.shape], classes: [...dataset.info.classes], norm: { mean: [...dataset.norm.mean], std: [...dataset.norm.std] }, ...(resizeShorter ? { resizeShorter } : {}) };
 }
 
 function finishRun(result: TrainResult, names: ReturnType<typeof taskMetricNames>): void {

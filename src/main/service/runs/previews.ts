@@ -6,12 +6,20 @@ import { floatToUint8, pngDataUrl } from '../../engine/data/image/encode';
 import { loadResultCache } from '../../engine/data/registry';
 import { importReportOf } from '../../../shared/importReport';
 import type { Dataset, SplitName } from '../../engine/data/types';
+import { describeResizeCrop, type EvalCrop } from '../../engine/data/image/resizeCrop';
+import { resolveInitSource } from '../../engine/weights/initFrom';
 
 
 /** Datasets stay loaded for previews (a few MB each); the oldest of three goes first. */
 const loadCached = loadResultCache(3);
-export function cachedDataset(id: string, seed = 42): Promise<Dataset> {
-  return loadCached(id, seed).then((r) => r.dataset);
+export function cachedDataset(id: string, seed = 42, crop?: EvalCrop): Promise<Dataset> {
+  return loadCached(id, seed, crop).then((r) => r.dataset);
+}
+
+/** The resize a run from these weights gives folder images; an unreadable source (the run itself says why) gives none. */
+async function cropOfInit(initFrom: string | undefined): Promise<EvalCrop | undefined> {
+  if (!initFrom) return undefined;
+  return (await resolveInitSource(initFrom).catch(() => undefined))?.crop;
 }
 
 export async function datasetPreview(id: string, perClass: number): Promise<DatasetPreview> {
@@ -36,8 +44,10 @@ export async function datasetPreview(id: string, perClass: number): Promise<Data
   };
 }
 
-export async function augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview> {
-  const ds = await cachedDataset(a.id);
+/** `initFrom`: the run's weights, whose resize and centre crop the folder images get first (as in the run). */
+export async function augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number; initFrom?: string }): Promise<AugmentPreview> {
+  const crop = await cropOfInit(a.initFrom);
+  const ds = await cachedDataset(a.id, 42, crop);
   const config = parseAugmentConfig(a.augment);
   const split = ds.split('train');
   const [h, w, c] = ds.info.shape;
@@ -51,11 +61,12 @@ export async function augmentPreview(a: { id: string; augment: Record<string, un
     for (let v = 0; v < a.variants; v++) augmented.push(pngDataUrl(floatToUint8(previewPipeline(source, index, config, ctx, a.seed * 31 + v).image.data), h, w, c));
     items.push({ index, original: pngDataUrl(split.rawImage(index), h, w, c), augmented });
   }
-  return { items };
+  const shorter = ds.info.resizeShorter;
+  return { items, ...(crop && shorter ? { resize: `Originals as the loaded weights expect them: ${describeResizeCrop(shorter, [h, w])}.` } : {}) };
 }
 
-export async function sampleImages(datasetId: string, seed: number, split: SplitName, indices: readonly number[]): Promise<SampleImages> {
-  const ds = await cachedDataset(datasetId, seed);
+export async function sampleImages(datasetId: string, seed: number, split: SplitName, indices: readonly number[], crop?: EvalCrop): Promise<SampleImages> {
+  const ds = await cachedDataset(datasetId, seed, crop);
   const s = ds.split(split);
   const [h, w, c] = ds.info.shape;
   return { images: indices.filter((i) => i < s.length).map((index) => ({ index, label: s.label(index), image: pngDataUrl(s.rawImage(index), h, w, c) })) };

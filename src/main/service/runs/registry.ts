@@ -4,6 +4,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { LabError, type AugmentPreview, type DatasetPreview, type DatasetSummary, type LabEvent, type RunDetail, type RunSummary, type SampleImages, type TorchHostInfo } from '../../../shared/api';
 import { augmentPreview, datasetPreview, sampleImages, thinEvents } from './previews';
+import { recordedCrop } from '../../engine/weights/initResize';
 import type { AttentionImage, AttentionMaps } from '../../../shared/attention';
 import { InferenceClient } from '../../engine/predict/inferenceClient';
 import type { PredictArgs, PredictResult } from '../../../shared/predict';
@@ -196,7 +197,7 @@ export class RunRegistry implements RunManager {
     return datasetPreview(a.id, a.perClass);
   }
 
-  augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number }): Promise<AugmentPreview> {
+  augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number; initFrom?: string }): Promise<AugmentPreview> {
     return augmentPreview(a);
   }
 
@@ -210,7 +211,7 @@ export class RunRegistry implements RunManager {
 
   async runSamples({ id, indices }: { id: string; indices: number[] }): Promise<SampleImages> {
     const record = this.active.get(id)?.record ?? (await this.read(id));
-    return sampleImages(record.dataset, Number(record.config.seed ?? 42), 'val', indices);
+    return sampleImages(record.dataset, Number(record.config.seed ?? 42), 'val', indices, recordedCrop(record.data));
   }
 
   /** Attention maps of the run's best (else last) checkpoint for one image, in the inference worker. */

@@ -12,6 +12,32 @@ export function shorterSideSize(h: number, w: number, shorter: number): [number,
   return [Math.trunc((shorter * h) / w), shorter];
 }
 
+/**
+ * The eval transform that pretrained weights expect: `Resize(shorter)` then `CenterCrop(input)` (torchvision's
+ * ImageNet one is 256 then 224×224). A model folder's preprocessing.json carries it; runs initialised from one load
+ * their folder images with it.
+ */
+export interface EvalCrop {
+  shorter: number;
+  /** The [height, width] the transform was made for (the weights' input). */
+  input: [number, number];
+}
+
+/**
+ * The shorter side for images of `out` = [height, width]: `crop.shorter` when `out` is the weights' input, else
+ * scaled by the same factor as the crop, so it keeps the same share of the image (256→224 at 224×224 is 73→64 at
+ * 64×64); never below the crop itself.
+ */
+export function shorterSideFor(crop: EvalCrop, out: readonly [number, number]): number {
+  if (out[0] === crop.input[0] && out[1] === crop.input[1]) return crop.shorter;
+  return Math.max(out[0], out[1], Math.round(crop.shorter * Math.max(out[0] / crop.input[0], out[1] / crop.input[1])));
+}
+
+/** For logs: `shorter side to 73 px (…), then a centre crop to 64×64` (height×width, as the dataset's shape). */
+export function describeResizeCrop(shorter: number, out: readonly [number, number]): string {
+  return `shorter side to ${shorter} px (bilinear, antialiased), then a centre crop to ${out[0]}×${out[1]}`;
+}
+
 export function resizeCropUint8(src: Uint8Array, h: number, w: number, c: number, shorter: number, outH: number, outW: number): Uint8Array {
   const [rh, rw] = shorterSideSize(h, w, shorter);
   // Width first, rounded to uint8, then height: PIL's order and its 8-bit intermediate image.

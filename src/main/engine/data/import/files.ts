@@ -240,13 +240,14 @@ export function notAnImageReason(path: string): string | undefined {
 }
 
 /**
- * Reads, checks, decodes (off this thread) and resizes one image to h×w×channels uint8; throws a DataError with
+ * Reads, checks, decodes (off this thread) and resizes one image to h×w×channels uint8 (stretched, or with
+ * `resizeShorter` the shorter side to that, then a centre crop); throws a DataError with
  * a readable reason (the caller adds the file's path).
  */
-export async function loadImageFile(path: string, h: number, w: number, channels: 1 | 3): Promise<Uint8Array> {
+export async function loadImageFile(path: string, h: number, w: number, channels: 1 | 3, resizeShorter?: number): Promise<Uint8Array> {
   const bytes = await readRegularFile(path, MAX_IMAGE_FILE_BYTES);
   if (bytes.length === 0) throw new DataError('bad-image', 'the file is empty');
-  return (await decodeOffThread({ bytes, size: [h, w], channels }, false)).data;
+  return (await decodeOffThread({ bytes, size: [h, w], channels, ...(resizeShorter ? { resizeShorter } : {}) }, false)).data;
 }
 
 /**

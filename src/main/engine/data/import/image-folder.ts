@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import { createDataset } from '../array-dataset';
 import { DataError } from '../errors';
 import { poolSize } from '../image/decodePool';
+import { shorterSideFor, type EvalCrop } from '../image/resizeCrop';
 import { rngFor } from '../rng';
 import { stratifiedSplit } from '../splits';
 import type { LoadResult, SkippedItem } from '../types';
@@ -10,8 +11,10 @@ import { MAX_CLASSES } from './limits';
 import { filesUnder, loadImageFile, mapLimit, notAnImageReason, parseSize, reasonOf, readTopFolder, rel, requireFolder, skippedExamples, sortSkipped } from './files';
 
 export interface ImageFolderOptions {
-  /** Output size: a side or [height, width] (default 64). Images are stretched, bilinear. */
+  /** Output size: a side or [height, width] (default 64). Images are stretched, bilinear, unless `crop` is given. */
   size?: number | [number, number];
+  /** The eval transform of pretrained weights (a run initialised from a model folder): each image's shorter side is resized, then centre-cropped to `size` (shorterSideFor scales it to `size`). */
+  crop?: EvalCrop;
   /** 3 = RGB (default), 1 = grey. */
   channels?: 1 | 3;
   /** Split seed (default 0). */
@@ -27,6 +30,7 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
   await requireFolder(root);
   const [h, w] = parseSize(opts.size, 64);
   const channels = opts.channels ?? 3;
+  const shorter = opts.crop ? shorterSideFor(opts.crop, [h, w]) : undefined;
   const top = await readTopFolder(root, root);
   const skipped: SkippedItem[] = [...top.skipped];
   const classes = top.folders.map((f) => f.name);
@@ -58,7 +62,7 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
   let done = 0;
   const loaded = await mapLimit(jobs, poolSize() * 2, async (job) => {
     try {
-      return await loadImageFile(job.path, h, w, channels);
+      return await loadImageFile(job.path, h, w, channels, shorter);
     } catch (e) {
       return { path: rel(root, job.path), reason: reasonOf(e) } satisfies SkippedItem;
     } finally {
@@ -94,7 +98,7 @@ export async function importImageFolder(dir: string, opts: ImageFolderOptions = 
   const labelArr = Int32Array.from(labels);
   const splits = stratifiedSplit(labelArr, classes.length, { val: opts.valFraction ?? 0.1, test: opts.testFraction ?? 0.1 }, rngFor('split', opts.seed ?? 0));
   const dataset = createDataset(
-    { id: `folder:${root}`, name: basename(root), task: 'classification', classes, source: root },
+    { id: `folder:${root}`, name: basename(root), task: 'classification', classes, source: root, ...(shorter ? { resizeShorter: shorter } : {}) },
     { shape: [h, w, channels], images: store, labels: labelArr, splits },
   );
   return { dataset, skipped: sortSkipped(skipped), warnings };

@@ -65,6 +65,12 @@ export interface PytorchExportOptions {
  * `graph`. Rank-4 tensors are NCHW, so the module takes NCHW images.
  */
 export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: PytorchExportOptions = {}): PytorchResult {
+  const { state, ...rest } = pytorchStateDict(graph, model, options);
+  return { ...rest, weights: encodeSafetensors(state, { generatedBy: 'Netsmith' }) };
+}
+
+/** What exportPytorch writes, with the state dict as tensors instead of .safetensors bytes (the weight map reads it so: no copy, no decode). */
+export function pytorchStateDict(graph: GraphDoc, model: tf.LayersModel, options: PytorchExportOptions = {}): Omit<PytorchResult, 'weights'> & { state: Record<string, WeightArray> } {
   const analysis = analyze(graph);
   const errors = buildErrorsOf(analysis);
   if (errors.length) throw new ExportError(`the graph has errors: ${errors.map((e) => e.message).join('; ')}`);
@@ -173,7 +179,7 @@ export function exportPytorch(graph: GraphDoc, model: tf.LayersModel, options: P
     '    return model.eval()',
     '',
   ].join('\n');
-  return { modelPy, weights: encodeSafetensors(state, { generatedBy: 'Netsmith' }), className, foldedBatchNorms: folded.size, nodeVars, modules };
+  return { modelPy, state, className, foldedBatchNorms: folded.size, nodeVars, modules };
 }
 
 /** The learning-rate multiplier of every module whose block has one other than 1 (train.py's param groups). */

@@ -63,8 +63,11 @@ export function readSafetensors(bytes: Uint8Array): { tensors: Map<string, Safet
 
 function toFloat32(bytes: Uint8Array, at: number, count: number, dtype: string): Float32Array {
   // Little-endian F32 (every machine Node runs on): one copy.
-  // (Uint8Array's slice copies; a Node Buffer's would share the file's pool, at any alignment.)
-  if (dtype === 'F32') return new Float32Array(Uint8Array.prototype.slice.call(bytes, at, at + count * 4).buffer);
+  if (dtype === 'F32') {
+    const data = new Float32Array(count);
+    new Uint8Array(data.buffer).set(bytes.subarray(at, at + count * 4));
+    return data;
+  }
   const v = new DataView(bytes.buffer, bytes.byteOffset + at, count * WIDTH[dtype]);
   const data = new Float32Array(count);
   const f = new DataView(new ArrayBuffer(4));
