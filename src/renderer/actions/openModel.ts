@@ -37,5 +37,5 @@ export async function openOnnxModel(ctx: ActionContext, source: { path: string }
   if ('path' in args) ctx.toast(`Importing ${'path' in source ? source.path : source.name}…`, 'info');
   const m = await ctx.lab.importModel(args);
   if (!openProjectText(ctx, { text: m.text, name: m.name, path: null, clean: false, quiet: true })) return;
-  ctx.toast(`Opened ${m.name}: its weights are kept in ${m.dir} and its runs start from them${m.notes.length ? ` (${m.notes.join('; ')})` : ''}`, 'success');
+  ctx.toast(`Opened ${m.name}: its weights are kept in ${m.dir} and its runs start from them.${m.notes.length ? ` ${m.notes.join(' ')}` : ''}`, 'success');
 }
