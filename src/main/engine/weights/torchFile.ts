@@ -5,6 +5,7 @@
  * module class, an optimizer's custom object) is kept as an opaque value and its tensors are still found.
  */
 import { unzipSync } from 'fflate';
+import { halfToFloat } from '../export/pytorch/safetensors';
 
 export class TorchFileError extends Error {}
 
@@ -146,15 +147,6 @@ function elementReader(dtype: string, v: DataView): (i: number) => number {
     case 'int8': return (i) => v.getInt8(i);
     default: return (i) => v.getUint8(i);
   }
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 /** The pickle opcodes `torch.save` (protocol 2) and common containers use. */

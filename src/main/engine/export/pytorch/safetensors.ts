@@ -74,7 +74,7 @@ function toFloat32(bytes: Uint8Array, at: number, count: number, dtype: string):
   for (let i = 0; i < count; i++) {
     switch (dtype) {
       case 'F64': data[i] = v.getFloat64(i * 8, true); break;
-      case 'F16': data[i] = half(v.getUint16(i * 2, true)); break;
+      case 'F16': data[i] = halfToFloat(v.getUint16(i * 2, true)); break;
       case 'BF16': f.setUint32(0, v.getUint16(i * 2, true) << 16); data[i] = f.getFloat32(0); break;
       case 'I64': data[i] = Number(v.getBigInt64(i * 8, true)); break;
       case 'I32': data[i] = v.getInt32(i * 4, true); break;
@@ -86,7 +86,8 @@ function toFloat32(bytes: Uint8Array, at: number, count: number, dtype: string):
   return data;
 }
 
-function half(h: number): number {
+/** An IEEE half-precision value (its 16 bits) as a number; torch .pt files use it too (torchFile.ts). */
+export function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const m = h & 0x3ff;
