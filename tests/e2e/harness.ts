@@ -138,6 +138,20 @@ export async function readyApp(page: Page): Promise<void> {
   if (await recover.isVisible()) await recover.click();
 }
 
+/**
+ * Training → Dataset → a folder: types `folder`, allows it (a temp folder lies outside the host's dataset roots, so
+ * the user allows it once) and waits for the dataset preview.
+ */
+export async function chooseFolderDataset(page: Page, folder: string): Promise<void> {
+  await page.click('[data-testid=ws-training]');
+  await page.waitForSelector('[data-testid=train-panel]');
+  await page.selectOption('[data-testid=train-dataset]', '__folder');
+  await page.fill('[data-testid=train-folder]', folder);
+  await page.press('[data-testid=train-folder]', 'Enter');
+  await page.locator('[data-testid=train-allow-folder]').click({ timeout: 60_000 });
+  await page.locator('[data-testid=dataset-preview]').waitFor({ timeout: 60_000 });
+}
+
 /** File → New from template: picks `id` in the gallery, confirms discarding unsaved work if asked, waits for the gallery to close. */
 export async function newFromTemplate(page: Page, id: string): Promise<void> {
   await page.click('[data-testid=ws-editor]');

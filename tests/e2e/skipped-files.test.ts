@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MESSY_SKIPPED, messyFolder } from '../unit/engine/data/messy';
-import { newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+import { chooseFolderDataset, newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS;
 let host: Host | undefined;
@@ -36,15 +36,8 @@ test('the Train panel and the run page list the files a folder import skipped, e
 
   await newFromTemplate(page, 'lenet_mnist');
 
-  await page.click('[data-testid=ws-training]');
-  await page.waitForSelector('[data-testid=train-panel]');
-  await page.selectOption('[data-testid=train-dataset]', '__folder');
-  await page.fill('[data-testid=train-folder]', folder);
-  await page.press('[data-testid=train-folder]', 'Enter');
-  // A temp folder lies outside the host's dataset roots (the home folder): the user allows it once.
-  await page.locator('[data-testid=train-allow-folder]').click({ timeout: 60_000 });
+  await chooseFolderDataset(page, folder);
   const preview = page.locator('[data-testid=dataset-preview]');
-  await preview.waitFor({ timeout: 60_000 });
   const summary = preview.locator('[data-testid=skipped-files]');
   await summary.waitFor();
   assert.match(await summary.locator('summary').innerText(), /4 files were skipped while importing/);

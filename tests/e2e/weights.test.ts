@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { compile } from '../../src/main/engine/compile/compile';
 import { writeModelFolder } from '../../src/main/engine/modelFolder';
 import { templateById } from '../../src/shared/templates';
-import { newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+import { chooseFolderDataset, newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS;
 const work = mkdtempSync(join(tmpdir(), 'netsmith-e2e-weights-'));
@@ -104,13 +104,7 @@ test('load weights, freeze the backbone, train on an image folder: locks, traina
   }
 
   // Train on the folder, with a probe every step.
-  await page.click('[data-testid=ws-training]');
-  await page.waitForSelector('[data-testid=train-panel]');
-  await page.selectOption('[data-testid=train-dataset]', '__folder');
-  await page.fill('[data-testid=train-folder]', folder);
-  await page.press('[data-testid=train-folder]', 'Enter');
-  await page.locator('[data-testid=train-allow-folder]').click({ timeout: 60_000 });
-  await page.locator('[data-testid=dataset-preview]').waitFor({ timeout: 60_000 });
+  await chooseFolderDataset(page, folder);
   if (!(await page.locator('[data-testid=train-limit]').isVisible())) await page.click('[data-testid=tp-advanced] .tp-section-head');
   await page.fill('[data-testid=train-epochs]', '1');
   await page.fill('[data-testid=train-batch]', '8');

@@ -14,7 +14,7 @@ import { compile } from '../../src/main/engine/compile/compile';
 import { resizeUint8 } from '../../src/main/engine/data/image/resize';
 import { resizeCropUint8 } from '../../src/main/engine/data/image/resizeCrop';
 import { IMAGENET_PREPROCESSING, writeModelFolder } from '../../src/main/engine/modelFolder';
-import { newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+import { chooseFolderDataset, newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS;
 const work = mkdtempSync(join(tmpdir(), 'netsmith-e2e-weights-crop-'));
@@ -72,13 +72,7 @@ test("the augmentation preview shows folder images resized and centre-cropped as
   const { page } = session;
   await readyApp(page);
   await newFromTemplate(page, 'resnet_cifar');
-  await page.click('[data-testid=ws-training]');
-  await page.waitForSelector('[data-testid=train-panel]');
-  await page.selectOption('[data-testid=train-dataset]', '__folder');
-  await page.fill('[data-testid=train-folder]', folder);
-  await page.press('[data-testid=train-folder]', 'Enter');
-  await page.locator('[data-testid=train-allow-folder]').click({ timeout: 60_000 });
-  await page.locator('[data-testid=dataset-preview]').waitFor({ timeout: 60_000 });
+  await chooseFolderDataset(page, folder);
 
   const originalPixels = async (): Promise<string> => {
     const src = await page.locator('[data-testid=aug-preview-hflip] img[alt=original]').first().getAttribute('src');

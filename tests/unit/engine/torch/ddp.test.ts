@@ -109,9 +109,13 @@ test('two processes (DDP, gloo) give the losses of one process on the same globa
   assert.ok(two.accuracy > 0.85, `validation accuracy after 100 steps: ${two.accuracy}`);
 });
 
-test('train --backend torch --nproc 2 (CLI): one MNIST epoch on two ranks; the checkpoint loads; accuracy well above chance', { skip, timeout: 600_000 }, () => {
+/**
+ * `train … --epochs 1 --backend torch --device cpu --nproc 2 --json` through the CLI in a fresh home: its events,
+ * log lines and result; asserts it exits 0 and that rank 0 alone says the world size.
+ */
+function trainOnTwoRanks(args: string[]): { home: string; events: (LabEvent | { type: 'result' })[]; logs: string[]; result: { run: { id: string; state: string; backend: string; metrics: Record<string, number> } } | undefined } {
   const home = mkdtempSync(join(tmpdir(), 'netsmith-ddp-cli-'));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', 'train', 'lenet', '--dataset', 'mnist', '--epochs', '1', '--limit', '12800', '--backend', 'torch', '--device', 'cpu', '--nproc', '2', '--json'], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', 'train', ...args, '--epochs', '1', '--backend', 'torch', '--device', 'cpu', '--nproc', '2', '--json'], {
     encoding: 'utf8',
     env: { ...process.env, NETSMITH_HOME: home, NETSMITH_PYTHON: PYTHON },
     maxBuffer: 256 * 1024 * 1024,
@@ -121,6 +125,11 @@ test('train --backend torch --nproc 2 (CLI): one MNIST epoch on two ranks; the c
   const logs = events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
   assert.equal(logs.filter((m) => /python: world size 2$/.test(m)).length, 1, logs.join('\n'));
   const result = events.find((e) => e.type === 'result') as unknown as { run: { id: string; state: string; backend: string; metrics: Record<string, number> } } | undefined;
+  return { home, events, logs, result };
+}
+
+test('train --backend torch --nproc 2 (CLI): one MNIST epoch on two ranks; the checkpoint loads; accuracy well above chance', { skip, timeout: 600_000 }, () => {
+  const { home, events, result } = trainOnTwoRanks(['lenet', '--dataset', 'mnist', '--limit', '12800']);
   assert.equal(result?.run.state, 'completed');
   assert.match(result!.run.backend, /^PyTorch · CPU · torch 2\.\S+ · 2 processes \(DDP\)$/);
   assert.ok(result!.run.metrics.val_accuracy > 0.9, `val accuracy ${result!.run.metrics.val_accuracy}`);
@@ -142,17 +151,7 @@ test('train --backend torch --nproc 2 (CLI): one MNIST epoch on two ranks; the c
 });
 
 test('train --backend torch --nproc 2 (CLI): UNet segmentation on two ranks completes with its mIoU; a repeated PyTorch warning is logged once', { skip, timeout: 600_000 }, () => {
-  const home = mkdtempSync(join(tmpdir(), 'netsmith-ddp-seg-'));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main/host/cli.ts', 'train', 'unet_small', '--dataset', 'shapes-seg', '--epochs', '1', '--limit', '256', '--backend', 'torch', '--device', 'cpu', '--nproc', '2', '--json'], {
-    encoding: 'utf8',
-    env: { ...process.env, NETSMITH_HOME: home, NETSMITH_PYTHON: PYTHON },
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  assert.equal(r.status, 0, r.stderr.slice(-2000) + r.stdout.slice(-2000));
-  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LabEvent | { type: 'result' });
-  const logs = events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
-  assert.equal(logs.filter((m) => /python: world size 2$/.test(m)).length, 1, logs.join('\n'));
-  const result = events.find((e) => e.type === 'result') as unknown as { run: { state: string; metrics: Record<string, number> } } | undefined;
+  const { events, logs, result } = trainOnTwoRanks(['unet_small', '--dataset', 'shapes-seg', '--limit', '256']);
   assert.equal(result?.run.state, 'completed');
   const { val_mIoU: miou, val_accuracy: pixelAccuracy } = result!.run.metrics;
   assert.ok(Number.isFinite(miou) && miou > 0 && miou <= 1, `val mIoU ${miou}`);
