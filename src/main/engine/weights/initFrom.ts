@@ -98,9 +98,9 @@ export function loadMatching(model: tf.LayersModel, source: tf.NamedTensorMap, l
   return { loaded, total, skipped, message };
 }
 
-/** Resolves the source, loads what matches into `model` and reports. */
-export async function initFrom(path: string, model: tf.LayersModel): Promise<InitReport & { source: InitSource }> {
-  const source = await resolveInitSource(path);
+/** Loads what matches from the source (a path, or a source resolved already) into `model` and reports. */
+export async function initFrom(from: string | InitSource, model: tf.LayersModel): Promise<InitReport & { source: InitSource }> {
+  const source = typeof from === 'string' ? await resolveInitSource(from) : from;
   const tensors = await readCheckpointTensors(source.checkpoint);
   try {
     const report = loadMatching(model, tensors, source.label);

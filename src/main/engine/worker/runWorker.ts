@@ -127,11 +127,11 @@ async function main(): Promise<void> {
   const names = taskMetricNames(graph.meta.task);
 
   // --- pretrained weights and frozen blocks (weights-import) ---
-  if (config.initFrom && initSource) {
+  if (initSource) {
     const source = initSource;
     // A resumed run has the weights in its checkpoint already; the preprocessing applies either way.
     if (!start.resumeFrom) {
-      const init = await initFrom(config.initFrom, compiled.model);
+      const init = await initFrom(source, compiled.model);
       emit({ type: 'log', runId, level: 'info', message: init.message });
     }
     if (source.norm) {
