@@ -16,7 +16,7 @@ export type BlockFlowNode = Node<NodeDoc & Record<string, unknown>, 'block'>;
 /** Handles spread evenly along an edge of the node. */
 const spread = (i: number, n: number): string => `${((i + 1) / (n + 1)) * 100}%`;
 
-/** One generic node for every block: title, label, ports, output shape, params, FLOPs, error state. */
+/** A block's issues of one severity, one message per line ('' when none). */
 const issueText = (issues: readonly Issue[] | undefined, severity: Issue['severity']): string =>
   (issues ?? [])
     .filter((i) => i.severity === severity)
@@ -40,6 +40,7 @@ function useBlockFacts(id: string) {
   };
 }
 
+/** One generic node for every block: title, label, ports, output shape, params, FLOPs, error state. */
 function BlockNodeView({ id, data, selected }: NodeProps<BlockFlowNode>) {
   const { shape, hasOutput, params, flops, copies, errors, warnings } = useBlockFacts(id);
   const overlay = useContext(NodeOverlayContext)(id, data.type);
