@@ -28,7 +28,8 @@ for (const s of suites) {
     if (build.status !== 0) { failed = true; continue; }
   }
   console.log(`\n# ${s}: ${files.length} files`);
-  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${s === 'e2e' ? 1 : 2}`, ...files];
+  // --test-force-exit: a file whose tests are done (or timed out) exits even if something it started still runs.
+  const args = ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', `--test-concurrency=${s === 'e2e' ? 1 : 2}`, ...files];
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NETSMITH_TEST: '1' } });
   if (r.status !== 0) failed = true;
 }

@@ -124,7 +124,9 @@ export class RunnerProcess {
     const len = Buffer.alloc(4);
     len.writeUInt32LE(head.length);
     const ok = this.child.stdin.write(Buffer.concat([len, head, ...parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))]));
-    if (!ok) await new Promise<void>((resolve) => this.child.stdin.once('drain', resolve));
+    // A process killed mid-write never drains its pipe: its exit ends the wait too.
+    if (!ok) await Promise.race([new Promise<void>((resolve) => this.child.stdin.once('drain', resolve)), this.exitedPromise]);
+    if (this.exited) throw this.exited;
   }
 
   async request(header: Record<string, unknown>, payload?: Uint8Array | readonly Uint8Array[]): Promise<Received> {

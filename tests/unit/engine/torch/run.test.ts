@@ -30,10 +30,16 @@ function runnerPids(): number[] {
   return out;
 }
 
-function until(reg: RunRegistry, f: (e: LabEvent) => boolean): Promise<void> {
-  return new Promise((resolve) => {
+/** Resolves at the first event that satisfies `f`; fails (instead of waiting out the test's timeout) after `ms`. */
+function until(reg: RunRegistry, f: (e: LabEvent) => boolean, ms = 120_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no such event within ${ms / 1000} s`));
+    }, ms);
     const off = reg.onEvent((e) => {
       if (f(e)) {
+        clearTimeout(timer);
         off();
         resolve();
       }
