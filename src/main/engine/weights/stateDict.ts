@@ -18,8 +18,8 @@ export type StateDict = Map<string, TorchTensor>;
 const dims = (shape: readonly number[]): string => (shape.length ? shape.join('×') : 'scalar');
 
 /**
- * State dicts the lab wrote itself (its PyTorch export, its PyTorch engine): safetensors whose metadata says
- * `generatedBy: Netsmith`. Their Dense-after-Flatten weights are already in the lab's H×W×C column order (the
+ * State dicts the lab wrote itself (its PyTorch export, its exported train.py, its PyTorch engine): safetensors
+ * whose metadata says `generatedBy: Netsmith`, torch.save files whose state dict's `_metadata` says so. Their Dense-after-Flatten weights are already in the lab's H×W×C column order (the
  * exported module flattens NHWC), so they are not reordered as torchvision's C×H×W ones are.
  */
 const labWritten = new WeakSet<StateDict>();
@@ -41,7 +41,9 @@ export function readSafetensors(bytes: Uint8Array): StateDict {
 export function readStateDictFile(bytes: Uint8Array, fileName: string): StateDict {
   try {
     if (/\.safetensors$/i.test(fileName)) return readSafetensors(bytes);
-    return readTorchFile(bytes);
+    const file = readTorchFile(bytes);
+    if (file.generatedBy === 'Netsmith') labWritten.add(file.tensors);
+    return file.tensors;
   } catch (err) {
     if (err instanceof TorchFileError || err instanceof StateDictError) throw new StateDictError(`${fileName}: ${err.message}`);
     throw err;

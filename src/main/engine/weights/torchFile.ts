@@ -52,8 +52,17 @@ class Global {
 
 const MARK = Symbol('mark');
 
-/** Every tensor of a .pt/.pth file, by its dotted path in the saved object (`state_dict.layer1.0.conv1.weight`). */
-export function readTorchFile(bytes: Uint8Array): Map<string, TorchTensor> {
+export interface TorchFile {
+  /** Every tensor, by its dotted path in the saved object (`state_dict.layer1.0.conv1.weight`). */
+  tensors: Map<string, TorchTensor>;
+  /**
+   * Who wrote the state dict, where it says so: `Netsmith` for the lab's exported train.py and PyTorch engine,
+   * which mark the state dict's `_metadata['']` (torch's own per-module metadata, ignored by load_state_dict).
+   */
+  generatedBy?: string;
+}
+
+export function readTorchFile(bytes: Uint8Array): TorchFile {
   if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) {
     throw new TorchFileError('this is a legacy (pre-1.6) torch.save file; load it in Python and save it again with torch.save (the zip format)');
   }
@@ -72,7 +81,7 @@ export function readTorchFile(bytes: Uint8Array): Map<string, TorchTensor> {
     if (!raw) throw new TorchFileError(`the checkpoint is missing the data of storage ${ref.key} (truncated?)`);
     return raw;
   };
-  const root = unpickle(entries[pkl]);
+  const { root, generatedBy } = unpickle(entries[pkl]);
   const out = new Map<string, TorchTensor>();
   const walk = (value: unknown, path: string, seen: Set<unknown>): void => {
     if (value === null || typeof value !== 'object' || seen.has(value)) return;
@@ -90,7 +99,15 @@ export function readTorchFile(bytes: Uint8Array): Map<string, TorchTensor> {
     }
   };
   walk(root, '', new Set());
-  return out;
+  return { tensors: out, ...(generatedBy ? { generatedBy } : {}) };
+}
+
+/** `generated_by` in a state dict's instance state `{_metadata: {'': {...}}}`, if any. */
+function generatedByOf(state: unknown): string | undefined {
+  const meta = state instanceof Map ? state.get('_metadata') : undefined;
+  const rootMeta = meta instanceof Map ? meta.get('') : undefined;
+  const by = rootMeta instanceof Map ? rootMeta.get('generated_by') : undefined;
+  return typeof by === 'string' ? by : undefined;
 }
 
 class TensorValue {
@@ -150,7 +167,8 @@ function elementReader(dtype: string, v: DataView): (i: number) => number {
 }
 
 /** The pickle opcodes `torch.save` (protocol 2) and common containers use. */
-function unpickle(bytes: Uint8Array): unknown {
+function unpickle(bytes: Uint8Array): { root: unknown; generatedBy?: string } {
+  let generatedBy: string | undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = new TextDecoder();
   const stack: unknown[] = [];
@@ -216,7 +234,7 @@ function unpickle(bytes: Uint8Array): unknown {
     switch (op) {
       case 0x80: u8(); break; // PROTO
       case 0x95: need(8); p += 8; break; // FRAME
-      case 0x2e: return pop(); // STOP
+      case 0x2e: return { root: pop(), generatedBy }; // STOP
       case 0x28: stack.push(MARK); break;
       case 0x7d: stack.push(new Map()); break; // EMPTY_DICT
       case 0x5d: stack.push([]); break; // EMPTY_LIST
@@ -269,6 +287,7 @@ function unpickle(bytes: Uint8Array): unknown {
         const state = pop();
         const target = top();
         if (target && typeof target === 'object' && (target as Opaque).kind === 'opaque') (target as Opaque).state = state;
+        else if (target instanceof Map) generatedBy ??= generatedByOf(state);
         break;
       }
       case 0x73: { const v = pop(); const k = pop(); setItems(top(), [k, v]); break; } // SETITEM

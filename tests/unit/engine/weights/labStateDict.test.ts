@@ -1,16 +1,25 @@
-// A state dict the lab wrote (its PyTorch export's weights.safetensors, marked generatedBy: Netsmith) loads back
-// unchanged, while the same tensors without the mark are read in torchvision's C×H×W flatten order. LeNet has a
-// Dense after a Flatten of a 4×4×16 map, the case where the two orders differ.
+// A state dict the lab wrote (its PyTorch export's weights.safetensors, marked generatedBy: Netsmith; the exported
+// train.py's trained.pt, marked in the state dict's _metadata) loads back unchanged, while the same tensors without
+// the mark are read in torchvision's C×H×W flatten order. LeNet has a Dense after a Flatten of a 4×4×16 map, the
+// case where the two orders differ.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
 import { compile } from '../../../../src/main/engine/compile/compile';
+import { exportFiles, writeExportFolder } from '../../../../src/main/engine/export';
 import { decodeSafetensors, encodeSafetensors } from '../../../../src/main/engine/export/pytorch/safetensors';
 import { exportPytorch } from '../../../../src/main/engine/export/pytorch/export';
-import { matchStateDict, readSafetensors } from '../../../../src/main/engine/weights/stateDict';
+import { matchStateDict, readSafetensors, readStateDictFile } from '../../../../src/main/engine/weights/stateDict';
 import { templateById } from '../../../../src/shared/templates';
+import { TORCH_PYTHON } from '../export/formats';
 import { useCpu } from '../train/approx';
 
 before(useCpu);
+const work = mkdtempSync(join(tmpdir(), 'netsmith-labstate-'));
+after(() => rmSync(work, { recursive: true, force: true }));
 
 test('the lab\'s own export loads back bit for bit; an unmarked file is taken as torchvision\'s flatten order', () => {
   const graph = templateById('lenet_mnist')!.build();
@@ -29,4 +38,30 @@ test('the lab\'s own export loads back bit for bit; an unmarked file is taken as
   const reordered = source.weights.filter((_, i) => differ[i]).map((w) => w.name);
   assert.equal(reordered.length, 1, `only the Dense after the Flatten is reordered: ${reordered.join(', ')}`);
   assert.match(reordered[0], /kernel/);
+});
+
+test('train.py\'s trained.pt carries the mark and loads back bit for bit; a plain torch.save of the same model does not', { skip: TORCH_PYTHON ? false : 'no python3 with torch', timeout: 120_000 }, async () => {
+  const graph = templateById('lenet_mnist')!.build();
+  const source = compile(graph, { seed: 5 }).model;
+  const original = source.weights.map((w) => w.read().dataSync() as Float32Array);
+  const dir = join(work, 'export');
+  await writeExportFolder(dir, await exportFiles('pytorch', graph, source, { epochs: 1, batchSize: 8 }));
+  // What train.py's last lines do, on the exported weights: torch.save(lab_state_dict(model), args.out).
+  const check = `
+import sys, torch
+sys.path.insert(0, ${JSON.stringify(dir)})
+import train
+m = train.load_model()
+torch.save(train.lab_state_dict(m), ${JSON.stringify(join(work, 'trained.pt'))})
+torch.save(m.state_dict(), ${JSON.stringify(join(work, 'plain.pt'))})
+m.load_state_dict(torch.load(${JSON.stringify(join(work, 'trained.pt'))}))  # the mark does not disturb PyTorch's own load
+`;
+  execFileSync(TORCH_PYTHON!, ['-c', check], { encoding: 'utf8' });
+  const target = compile(graph, { seed: 6 }).model;
+  const marked = matchStateDict(graph, target, readStateDictFile(readFileSync(join(work, 'trained.pt')), 'trained.pt'));
+  assert.equal(marked.report.mismatches.length, 0, marked.report.mismatches.join('\n'));
+  marked.values.forEach((v, i) => assert.deepEqual(v, original[i], `${source.weights[i].name} round-trips`));
+  const plain = matchStateDict(graph, target, readStateDictFile(readFileSync(join(work, 'plain.pt')), 'plain.pt'));
+  const differ = plain.values.filter((v, i) => v !== undefined && v.some((x, j) => x !== original[i][j]));
+  assert.equal(differ.length, 1, 'without the mark, the Dense after the Flatten is read in torchvision\'s order');
 });

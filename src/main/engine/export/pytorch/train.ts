@@ -50,6 +50,7 @@ import argparse
 import json
 import math
 import os
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -240,6 +241,17 @@ def train(model, x, y, x_val=None, y_val=None, epochs=None, world=1, rank=0, dev
     return model
 
 
+def lab_state_dict(model):
+    """The weights on the CPU, marked as this model's: a Linear after a Flatten takes its inputs in the lab's
+    H×W×C order, not torchvision's C×H×W, and the lab's import reads the mark (torch's own per-module metadata,
+    which load_state_dict ignores) so that it does not reorder them."""
+    state = model.state_dict()
+    out = OrderedDict((k, v.cpu()) for k, v in state.items())
+    out._metadata = OrderedDict(getattr(state, '_metadata', {}))
+    out._metadata[''] = dict(out._metadata.get('', {}), generated_by='Netsmith')
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument('--data', required=True, help='.npz with x_train, y_train (and x_val, y_val)')
@@ -257,7 +269,7 @@ def main():
     model = load_model().train() if args.from_weights else ${a.className}()
     train(model, x, y, x_val, y_val, args.epochs, world, rank, device)
     if rank == 0:
-        torch.save({k: v.cpu() for k, v in model.state_dict().items()}, args.out)
+        torch.save(lab_state_dict(model), args.out)
         print(f'saved {args.out}', flush=True)
     if world > 1:
         dist.destroy_process_group()
