@@ -70,6 +70,8 @@ export interface DatasetPreview {
   counts: number[];
   /** A few training images per class, as PNG data URLs. */
   samples: { index: number; label: number; image: string }[];
+  /** When the loaded weights resize the folder's images (shorter side, centre crop): how. */
+  resize?: string;
 }
 
 export interface AugmentPreview {
@@ -279,7 +281,12 @@ export const LAB_ARGS = {
     name: z.string().trim().min(1, 'a run needs a name').max(200, 'at most 200 characters').optional(),
     tags: z.array(z.string().trim().min(1, 'a tag cannot be empty').max(40, 'a tag has at most 40 characters')).max(20, 'at most 20 tags').optional(),
   }),
-  datasetPreview: z.object({ id: z.string().min(1).max(4096), perClass: z.number().int().min(1).max(16).default(4) }),
+  datasetPreview: z.object({
+    id: z.string().min(1).max(4096),
+    perClass: z.number().int().min(1).max(16).default(4),
+    /** The graph's loaded weights: their resize and centre crop apply to folder images, as in a run. */
+    initFrom: z.string().min(1).max(4096).optional(),
+  }),
   augmentPreview: z.object({
     id: z.string().min(1).max(4096),
     augment: z.record(z.string(), z.unknown()).default({}),

@@ -112,4 +112,11 @@ test("the augmentation preview shows folder images resized and centre-cropped as
   assert.ok(!stretched.includes(shown));
   assert.equal(await page.locator('[data-testid=aug-preview-hflip] [data-testid=aug-resize]').innerText(), 'Originals as the loaded weights expect them: shorter side to 73 px (bilinear, antialiased), then a centre crop to 64×64.');
   if (SHOTS) await page.locator('[data-testid=tp-augment]').screenshot({ path: join(SHOTS, 'augment-preview-cropped-imagenet-weights.png') });
+  // The dataset's per-class samples are the cropped images too, with the same note.
+  await page.locator('[data-testid=dataset-resize]').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('[data-testid=dataset-resize]').innerText(), 'Images as the loaded weights expect them: shorter side to 73 px (bilinear, antialiased), then a centre crop to 64×64.');
+  const thumbs = await Promise.all((await page.locator('[data-testid=dataset-preview] .tp-ds-thumbs img').all()).map(async (img) => (await img.getAttribute('src')) ?? ''));
+  assert.ok(thumbs.length > 0);
+  for (const src of thumbs) assert.ok(cropped.includes(Buffer.from(rgbOf(Buffer.from(src.replace(/^data:image\/png;base64,/, ''), 'base64')).data).toString('base64')), 'each sample is a resized and centre-cropped image');
+  if (SHOTS) await page.locator('[data-testid=dataset-preview]').screenshot({ path: join(SHOTS, 'dataset-preview-cropped-imagenet-weights.png') });
 });

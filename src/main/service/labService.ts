@@ -179,7 +179,7 @@ export class LabService implements LabApi {
     return this.runs.updateRun(LAB_ARGS.updateRun.parse(a));
   }
 
-  async datasetPreview(a: { id: string; perClass?: number }): Promise<DatasetPreview> {
+  async datasetPreview(a: { id: string; perClass?: number; initFrom?: string }): Promise<DatasetPreview> {
     await checkDatasetAccess(a.id, await this.datasetRoots());
     return this.runs.datasetPreview(LAB_ARGS.datasetPreview.parse(a));
   }

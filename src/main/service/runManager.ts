@@ -25,7 +25,7 @@ export interface RunManager {
   listRuns(): Promise<RunSummary[]>;
   /** Renames a run and/or sets its tags; absent: `no-engine`. */
   updateRun?(args: { id: string; name?: string; tags?: string[] }): Promise<RunSummary>;
-  datasetPreview(args: { id: string; perClass: number }): Promise<DatasetPreview>;
+  datasetPreview(args: { id: string; perClass: number; initFrom?: string }): Promise<DatasetPreview>;
   augmentPreview(args: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number; initFrom?: string }): Promise<AugmentPreview>;
   runDetail(args: { id: string }): Promise<RunDetail>;
   runSamples(args: { id: string; indices: number[] }): Promise<SampleImages>;

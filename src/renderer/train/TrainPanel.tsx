@@ -186,6 +186,11 @@ function DatasetPreviewView({ preview }: { preview: DatasetPreview | null }) {
           </span>
         </div>
       ))}
+      {preview.resize && (
+        <p className="muted tp-ds-resize" data-testid="dataset-resize">
+          {preview.resize}
+        </p>
+      )}
       {d.importReport && <SkippedFiles skipped={d.importReport.skipped} total={d.importReport.skippedTotal} warnings={d.importReport.warnings} />}
     </div>
   );
@@ -219,6 +224,8 @@ function TrainPanelView() {
   const telemetry = useTelemetryStore();
   const task = useEditorState((s) => s.doc.meta.task);
   const doc = useEditorState((s) => s.doc);
+  // Loaded weights bring their resize and centre crop: the samples show the images the run will see.
+  const initFrom = doc.meta.weights?.from;
   const [draft, set, setDataset] = useDraft();
   const c = draft.config;
   const [datasets, setDatasets] = useState<DatasetSummary[] | null>(null);
@@ -260,7 +267,7 @@ function TrainPanelView() {
     setPreview(null);
     setError(null);
     setOutsideRoots(false);
-    lab.datasetPreview({ id: draft.dataset, perClass: 3 }).then(
+    lab.datasetPreview({ id: draft.dataset, perClass: 3, ...(initFrom ? { initFrom } : {}) }).then(
       (p) => !cancelled && setPreview(p),
       (e: Error & { code?: string }) => {
         if (cancelled) return;
@@ -271,7 +278,7 @@ function TrainPanelView() {
     return () => {
       cancelled = true;
     };
-  }, [lab, draft.dataset, previewTry]);
+  }, [lab, draft.dataset, previewTry, initFrom]);
 
   const allowFolder = useCallback(async () => {
     if (!lab || !draft.dataset.startsWith('folder:')) return;

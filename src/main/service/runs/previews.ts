@@ -22,8 +22,16 @@ async function cropOfInit(initFrom: string | undefined): Promise<EvalCrop | unde
   return (await resolveInitSource(initFrom).catch(() => undefined))?.crop;
 }
 
-export async function datasetPreview(id: string, perClass: number): Promise<DatasetPreview> {
-  const loaded = await loadCached(id, 42);
+/** How the originals were resized for the loaded weights (none without a crop, or for images already that size). */
+function resizeNote(ds: Dataset, crop: EvalCrop | undefined, shown: 'Images' | 'Originals'): string | undefined {
+  const shorter = ds.info.resizeShorter;
+  return crop && shorter ? `${shown} as the loaded weights expect them: ${describeResizeCrop(shorter, [ds.info.shape[0], ds.info.shape[1]])}.` : undefined;
+}
+
+/** `initFrom`: the graph's loaded weights, whose resize and centre crop the folder images get (as in a run). */
+export async function datasetPreview(id: string, perClass: number, initFrom?: string): Promise<DatasetPreview> {
+  const crop = await cropOfInit(initFrom);
+  const loaded = await loadCached(id, 42, crop);
   const ds = loaded.dataset;
   const { info } = ds;
   const imported = info.id.startsWith('folder:');
@@ -41,6 +49,7 @@ export async function datasetPreview(id: string, perClass: number): Promise<Data
     dataset: { id: info.id, name: info.name, task: info.task, shape: info.shape, classes: info.classes, sizes: info.sizes, ...(imported ? { importReport: importReportOf(loaded.skipped, loaded.warnings) } : {}) },
     counts: split.classCounts(),
     samples,
+    ...(resizeNote(ds, crop, 'Images') ? { resize: resizeNote(ds, crop, 'Images') } : {}),
   };
 }
 
@@ -61,8 +70,8 @@ export async function augmentPreview(a: { id: string; augment: Record<string, un
     for (let v = 0; v < a.variants; v++) augmented.push(pngDataUrl(floatToUint8(previewPipeline(source, index, config, ctx, a.seed * 31 + v).image.data), h, w, c));
     items.push({ index, original: pngDataUrl(split.rawImage(index), h, w, c), augmented });
   }
-  const shorter = ds.info.resizeShorter;
-  return { items, ...(crop && shorter ? { resize: `Originals as the loaded weights expect them: ${describeResizeCrop(shorter, [h, w])}.` } : {}) };
+  const resize = resizeNote(ds, crop, 'Originals');
+  return { items, ...(resize ? { resize } : {}) };
 }
 
 export async function sampleImages(datasetId: string, seed: number, split: SplitName, indices: readonly number[], crop?: EvalCrop): Promise<SampleImages> {

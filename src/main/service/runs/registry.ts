@@ -193,8 +193,8 @@ export class RunRegistry implements RunManager {
     return summaryOf(record);
   }
 
-  datasetPreview(a: { id: string; perClass: number }): Promise<DatasetPreview> {
-    return datasetPreview(a.id, a.perClass);
+  datasetPreview(a: { id: string; perClass: number; initFrom?: string }): Promise<DatasetPreview> {
+    return datasetPreview(a.id, a.perClass, a.initFrom);
   }
 
   augmentPreview(a: { id: string; augment: Record<string, unknown>; seed: number; count: number; variants: number; initFrom?: string }): Promise<AugmentPreview> {

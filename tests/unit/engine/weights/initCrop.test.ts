@@ -24,7 +24,7 @@ import type { Dataset } from '../../../../src/main/engine/data/types';
 import { IMAGENET_PREPROCESSING, writeModelFolder, type Preprocessing } from '../../../../src/main/engine/modelFolder';
 import { resolveInitSource } from '../../../../src/main/engine/weights/initFrom';
 import { RunRegistry } from '../../../../src/main/service/runs/registry';
-import { augmentPreview } from '../../../../src/main/service/runs/previews';
+import { augmentPreview, datasetPreview } from '../../../../src/main/service/runs/previews';
 import { tempDir, writePng } from '../data/helpers';
 import { PYTHON, SKIP } from './torchvisionFixture';
 
@@ -196,6 +196,14 @@ describe('a run initialised from an ImageNet-style model folder', () => {
       assert.notEqual(plain.items[0].original, preview.items[0].original, 'without the weights: stretched');
       assert.equal(preview.resize, 'Originals as the loaded weights expect them: shorter side to 73 px (bilinear, antialiased), then a centre crop to 64×64.');
       assert.equal(plain.resize, undefined);
+      // So do the Train panel's per-class samples, with the same note.
+      const classes = await datasetPreview(root, 2, weights);
+      assert.deepEqual(classes.dataset.shape, [64, 64, 3]);
+      for (const sample of classes.samples) assert.equal(sample.image, pngDataUrl(previewed.split('train').rawImage(sample.index), 64, 64, 3), `sample ${sample.index} is the cropped image`);
+      assert.equal(classes.resize, 'Images as the loaded weights expect them: shorter side to 73 px (bilinear, antialiased), then a centre crop to 64×64.');
+      const stretchedSamples = await datasetPreview(root, 2);
+      assert.notEqual(stretchedSamples.samples[0].image, classes.samples[0].image, 'without the weights: stretched');
+      assert.equal(stretchedSamples.resize, undefined);
     });
   }
 });
