@@ -157,8 +157,16 @@ test('open an .onnx (File → Open and drop): blocks with shapes, change the hea
   classify(b, dense(b, b.add('reshape/flatten', {}, b.input(), { label: 'flatten' }), 32_768, 'wide'), 10, 'head');
   const big = join(work, 'wide.onnx');
   writeFileSync(big, exported(finish(b)));
+  // Every text the toasts show, recorded in the page (the upload's progress toast can come and go between polls).
+  await page.evaluate(`(() => {
+    const seen = (window.toastTexts = []);
+    const root = document.querySelector('.toasts');
+    new MutationObserver(() => root.querySelectorAll('.toast').forEach((t) => seen.push(t.textContent))).observe(root, { subtree: true, childList: true, characterData: true });
+  })()`);
   await openFromComputer(page, big);
   await page.locator('[data-testid=toast-success]').filter({ hasText: /Opened wide: .*models\/wide-1/ }).waitFor({ timeout: 180_000 });
+  const texts = (await page.evaluate('window.toastTexts')) as string[];
+  assert.ok(texts.some((t) => /^Uploading wide\.onnx \(99\.\d MiB\)… 100%$/.test(t)), `the upload shows its progress: ${[...new Set(texts)].join(' | ')}`);
   await block(page, 'wide').locator('.shape-badge', { hasText: /^32768$|^32,768$/ }).waitFor();
   assert.match(uploads.at(-1)!, /\/api\/upload\?name=wide\.onnx$/);
   assert.ok(statSync(big).size > 90 * 1024 ** 2, `${statSync(big).size} bytes`);

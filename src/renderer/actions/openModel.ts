@@ -7,7 +7,7 @@ export const isOnnxName = (name: string): boolean => /\.onnx$/i.test(name.trim()
 
 /** The extras of LabClient (transport/client.ts) this uses, stated here: the actions are also compiled for node. */
 interface FileClient {
-  uploadFile?(name: string, file: Blob): Promise<{ id: string }>;
+  uploadFile?(name: string, file: Blob, onProgress?: (fraction: number) => void): Promise<{ id: string }>;
   pathOfFile?(file: Blob): string | null;
 }
 
@@ -22,9 +22,21 @@ async function sourceOf(ctx: ActionContext, name: string, blob: Blob): Promise<{
   const path = client.pathOfFile?.(blob);
   if (path) return { path };
   if (!client.uploadFile) throw new Error(`cannot read ${name} from this computer here: type its path on the host in File → Open`);
-  ctx.toast(`Uploading and importing ${name} (${formatBytes(blob.size)})…`, 'info');
-  const { id } = await client.uploadFile(name, blob);
-  return { upload: id };
+  const what = `${name} (${formatBytes(blob.size)})`;
+  const shown = ctx.progress(`Uploading ${what}…`);
+  let percent = -1;
+  try {
+    const { id } = await client.uploadFile(name, blob, (fraction) => {
+      const now = Math.floor(fraction * 100);
+      if (now === percent) return;
+      percent = now;
+      shown.update(`Uploading ${what}… ${now}%`);
+    });
+    ctx.toast(`Importing ${name}…`, 'info');
+    return { upload: id };
+  } finally {
+    shown.done();
+  }
 }
 
 /**

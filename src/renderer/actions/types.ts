@@ -54,11 +54,18 @@ export interface ActionContext {
   /** The Train panel's draft: a loaded template hands it its recommended settings. */
   trainDraft: { recommend(rec: TrainRecommendation): void };
   toast(message: string, kind?: 'info' | 'success' | 'error'): void;
+  /** An info toast that stays until `done`, its text replaced by `update` (an upload's percentage). */
+  progress(message: string): ProgressToast;
   /** true: confirmed, false: cancelled, 'alternative': the third button (`alternative`, e.g. "Save") was chosen. */
   confirm(title: string, message: string, opts?: { confirmLabel?: string; danger?: boolean; alternative?: string }): Promise<boolean | 'alternative'>;
   prompt(title: string, message: string, value: string, confirmLabel?: string): Promise<string | null>;
   now(): number;
   isMac: boolean;
+}
+
+export interface ProgressToast {
+  update(message: string): void;
+  done(): void;
 }
 
 /** What an action does; its label and shortcuts come from the action catalogue (src/shared/actionCatalogue.ts). */

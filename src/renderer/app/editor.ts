@@ -127,6 +127,14 @@ export function createEditor(lab: LabApi | null): Editor {
       store.update((s) => ({ ...s, toasts: [...s.toasts.slice(-3), { id, kind, message }] }));
       setTimeout(() => store.update((s) => ({ ...s, toasts: s.toasts.filter((t) => t.id !== id) })), kind === 'error' ? 6000 : 3500);
     },
+    progress(message) {
+      const id = ++seq;
+      store.update((s) => ({ ...s, toasts: [...s.toasts.slice(-3), { id, kind: 'info', message }] }));
+      return {
+        update: (text) => store.update((s) => ({ ...s, toasts: s.toasts.map((t) => (t.id === id ? { ...t, message: text } : t)) })),
+        done: () => store.update((s) => ({ ...s, toasts: s.toasts.filter((t) => t.id !== id) })),
+      };
+    },
     confirm: (title, message, opts = {}) =>
       openModal<boolean | 'alternative'>((id) => ({ kind: 'confirm', id, title, message, confirmLabel: opts.confirmLabel ?? 'OK', danger: opts.danger, alternative: opts.alternative })),
     prompt: (title, message, value, confirmLabel = 'OK') => openModal<string | null>((id) => ({ kind: 'prompt', id, title, message, value, confirmLabel })),

@@ -48,6 +48,10 @@ export function harness(doc?: GraphDoc, over: Partial<ActionContext> = {}): Harn
     library: { list: () => h.library, save: (items) => void (h.library = items) },
     trainDraft: h.trainDraft,
     toast: (m) => void h.toasts.push(m),
+    progress: (m) => {
+      h.toasts.push(m);
+      return { update: (text) => void h.toasts.push(text), done: () => undefined };
+    },
     confirm: async () => h.answers.confirm,
     prompt: async () => h.answers.prompt,
     ...over,

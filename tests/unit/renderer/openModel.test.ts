@@ -15,8 +15,9 @@ function fakeLab(extras: { upload?: boolean; path?: string | null }) {
     },
     ...(extras.upload
       ? {
-          uploadFile: async (name: string, file: Blob) => {
+          uploadFile: async (name: string, file: Blob, onProgress?: (fraction: number) => void) => {
             calls.uploads.push({ name, size: file.size });
+            for (const f of [0.004, 0.3, 0.301, 1]) onProgress?.(f);
             return { id: 'a'.repeat(24), size: file.size };
           },
         }
@@ -36,7 +37,8 @@ test('the browser streams a chosen .onnx to the host and imports the upload by i
   assert.deepEqual(calls.uploads, [{ name: 'model.onnx', size: 1234 }]);
   assert.deepEqual(calls.imports, [{ upload: 'a'.repeat(24) }]);
   assert.equal(h.store.get().doc.meta.name, 'small');
-  assert.match(h.toasts.join('\n'), /Uploading and importing model\.onnx \(1\.21 KiB\)…/);
+  // The upload's progress, one line per whole percent, then the import.
+  assert.deepEqual(h.toasts.slice(0, 5), ['Uploading model.onnx (1.21 KiB)…', 'Uploading model.onnx (1.21 KiB)… 0%', 'Uploading model.onnx (1.21 KiB)… 30%', 'Uploading model.onnx (1.21 KiB)… 100%', 'Importing model.onnx…']);
 });
 
 test('the app imports a dropped .onnx from its path on disk (nothing uploaded)', async () => {
