@@ -165,7 +165,11 @@ export class SweepRunner {
           }
         }
         if (!summary) {
-          if (t.runId) t.restarts++;
+          if (t.runId) {
+            t.restarts++;
+            // Its run ended before its first checkpoint: it stays in Runs (its log is kept), named as replaced and out of the sweep's list.
+            await this.runs.updateRun?.({ id: t.runId, name: `${trialRunName(doc.name, t.index)} · replaced (no checkpoint)`, tags: [] }).catch(() => undefined);
+          }
           Object.assign(t, { curve: [], value: undefined, prunedAt: undefined });
           const trial = applyTrial(graph, doc.config, t.params);
           summary = await this.runs.startRun({ project: JSON.stringify(trial.graph), dataset: doc.dataset, config: trial.config });

@@ -12,6 +12,8 @@ export class FakeRuns implements SweepRuns {
   private n = 0;
   /** Called as each epoch ends, before its event (tests stop a sweep at an exact point with it). */
   afterEpoch?: (runId: string, epoch: number) => void;
+  /** Runs that ended before their first checkpoint: resume refuses them, as the registry does. */
+  noCheckpoint = new Set<string>();
   constructor(private readonly ms = 5) {}
   onEvent(l: (e: LabEvent) => void) {
     this.listeners.add(l);
@@ -57,6 +59,7 @@ export class FakeRuns implements SweepRuns {
       this.finish(id, 'stopped');
     } else if (action === 'resume') {
       if (r.summary.state === 'completed') throw new LabError('done', 'completed');
+      if (this.noCheckpoint.has(id)) throw new LabError(`run ${id} has no checkpoint to resume from`, 'no-checkpoint');
       r.stopped = false;
       r.summary.state = 'running';
       this.tick(id);

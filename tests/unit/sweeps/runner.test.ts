@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lenetMnist } from '../../../src/shared/templates/lenet';
 import { bestTrial, type SweepEvent } from '../../../src/shared/sweeps';
-import { createSweep, SweepRunner, sweepTag } from '../../../src/main/sweeps/runner';
+import { createSweep, SweepRunner, sweepTag, trialRunName } from '../../../src/main/sweeps/runner';
 import { SweepStore } from '../../../src/main/sweeps/store';
 import { FakeRuns } from './fakeRuns';
 
@@ -98,6 +98,27 @@ test('after a crash (the process that ran it is gone) the sweep is marked interr
   assert.equal(done.state, 'completed');
   assert.deepEqual(done.results.map((t) => t.params.lr), [1e-3, 1e-2, 1e-1], 'grid order, the interrupted point not repeated');
   assert.equal(done.results[0].runId, started.id);
+});
+
+test('a trial whose run ended before its first checkpoint starts again; the old run is named as replaced and leaves the sweep', async () => {
+  const store = new SweepStore(join(root, 'e'));
+  const runs = new FakeRuns();
+  const doc = await createSweep(store, { graph, dataset: 'mnist', config: { epochs: 2 }, settings: { space: { lr: { choice: [1e-3, 1e-2] } }, trials: 2, strategy: 'grid' } });
+  // The lab closed while trial 1's run was in its first epoch: no checkpoint, nothing to resume.
+  const early = await runs.startRun({ project: '', dataset: 'mnist', config: { epochs: 2, optimizer: { lr: 1e-3 } } });
+  await runs.controlRun({ id: early.id, action: 'stop' });
+  runs.noCheckpoint.add(early.id);
+  await runs.updateRun({ id: early.id, name: trialRunName(doc.name, 0), tags: [sweepTag(doc.id)] });
+  await store.save({ ...doc, state: 'stopped', results: [{ index: 0, params: { lr: 1e-3 }, state: 'interrupted', runId: early.id, curve: [], restarts: 0, startedAt: new Date().toISOString() }] });
+  const done = await new SweepRunner(runs, store).run(doc.id);
+  assert.equal(done.state, 'completed');
+  assert.equal(done.results[0].restarts, 1);
+  assert.notEqual(done.results[0].runId, early.id, 'trial 1 trained in a new run');
+  const old = runs.runs.get(early.id)!.summary;
+  assert.equal(old.name, `${trialRunName(doc.name, 0)} · replaced (no checkpoint)`);
+  assert.deepEqual(old.tags, []);
+  const inSweep = [...runs.runs.values()].filter((r) => r.summary.tags?.includes(sweepTag(doc.id))).map((r) => r.summary.id);
+  assert.deepEqual(inSweep.sort(), done.results.map((t) => t.runId!).sort(), 'the sweep lists one run per trial');
 });
 
 test('a bad space is refused before anything is written, with the valid names', async () => {
