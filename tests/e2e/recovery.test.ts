@@ -1,5 +1,5 @@
 // End-to-end: a run whose host died mid-training shows as interrupted after the next start, and the Runs
-// list resumes it from its checkpoint to the end.
+// list resumes it from its checkpoint to the end. An unsaved graph is autosaved and offered back in a new window.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { RunRegistry } from '../../src/main/service/runs/registry';
 import { templateById } from '../../src/shared/templates';
-import { openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
+import { newFromTemplate, openBrowser, readyApp, startHost, type BrowserSession, type Host } from './harness';
 
 const SHOTS = process.env.NETSMITH_SHOTS ?? '/tmp/shots';
 let host: Host;
@@ -16,9 +16,10 @@ let session: BrowserSession;
 let runId: string;
 let stderr = '';
 let staleTemp = '';
+let home = '';
 
 before(async () => {
-  const home = mkdtempSync(join(tmpdir(), 'netsmith-e2e-recovery-'));
+  home = mkdtempSync(join(tmpdir(), 'netsmith-e2e-recovery-'));
   // A LeNet run of 3 short epochs, cut off after its first checkpoint ...
   const registry = new RunRegistry(join(home, 'runs'));
   const run = await registry.startRun({ project: JSON.stringify(templateById('lenet_mnist')!.build()), dataset: 'mnist', config: { epochs: 3, batchSize: 64, trainLimit: 640, valLimit: 256, probeEvery: 50, backend: 'wasm', workers: 1 } });
@@ -88,5 +89,39 @@ test('saving when the recent-projects list cannot be written: saved, with a warn
     assert.equal(JSON.parse(readFileSync(join(host.home, 'projects', 'kept', 'lenet.netsmith.json'), 'utf8')).format, 'netsmith.project');
   } finally {
     await s.close();
+  }
+});
+
+test('an unsaved graph is autosaved (when the page is idle) and a new window offers it back', { timeout: 120_000 }, async () => {
+  const first = await openBrowser(host.url);
+  try {
+    await readyApp(first.page);
+    await newFromTemplate(first.page, 'resnet_cifar');
+    // A template opens clean: one edit (its name) makes it unsaved.
+    await first.page.click('[data-testid=ws-editor]');
+    await first.page.keyboard.press('Escape');
+    await first.page.fill('[data-testid=graph-name]', 'Autosaved ResNet');
+    await first.page.keyboard.press('Enter');
+    const file = join(home, 'autosave.json');
+    const deadline = Date.now() + 30_000;
+    const saved = (): string => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+    while (!saved().includes('Autosaved ResNet') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.ok(saved().includes('Autosaved ResNet'), 'the graph was autosaved');
+  } finally {
+    await first.close();
+  }
+  // A new window (no tab session): the autosave is offered, and restoring it brings the graph back.
+  const second = await openBrowser(host.url);
+  try {
+    const { page } = second;
+    await page.locator('[data-testid=recover-dialog]').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('[data-testid=recover-what]').innerText(), /^Netsmith found unsaved changes to “Autosaved ResNet” \(\d+ blocks, never saved\), from .+\.$/);
+    await page.screenshot({ path: join(SHOTS, 'recover-autosave-offer.png') });
+    await page.click('[data-testid=recover-ok]');
+    await page.locator('[data-testid=recover-dialog]').waitFor({ state: 'detached' });
+    assert.equal((await page.locator('.doc-name').innerText()).trim(), 'Autosaved ResNet');
+    assert.ok((await page.locator('.react-flow__node').count()) > 10, 'the restored graph has its blocks');
+  } finally {
+    await second.close();
   }
 });

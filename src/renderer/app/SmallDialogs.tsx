@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { displayShortcut } from '../core/keys';
+import { autosaveSummary } from '../core/project';
 import type { RestoreReport } from '../core/state';
 import { useEditor, useRun } from './context';
 import { isMac } from './editor';
@@ -95,6 +96,8 @@ export function ReportDialog({ report, onClose }: { report: RestoreReport; onClo
 export function RecoverDialog({ savedAt, text, onClose }: { savedAt: string; text: string; onClose(): void }) {
   const run = useRun();
   const { lab } = useEditor();
+  const summary = autosaveSummary(text);
+  const what = summary.name ? `“${summary.name}”${summary.blocks ? ` (${summary.blocks} blocks${summary.path ? `, ${summary.path}` : ', never saved'})` : ''}` : undefined;
   return (
     <Modal
       title="Recover unsaved work?"
@@ -113,7 +116,9 @@ export function RecoverDialog({ savedAt, text, onClose }: { savedAt: string; tex
         </>
       }
     >
-      <p>Netsmith found changes that were not saved, from {new Date(savedAt).toLocaleString()}.</p>
+      <p data-testid="recover-what">
+        Netsmith found unsaved changes{what ? <> to {what}</> : null}, from {new Date(savedAt).toLocaleString()}.
+      </p>
     </Modal>
   );
 }

@@ -32,6 +32,18 @@ export function serializeAutosave(doc: GraphDoc, path: string | null): string {
   return JSON.stringify({ format: PROJECT_FORMAT, graph: doc, autosave: { path } });
 }
 
+/** The autosaved graph's name, its block count and the project file it belongs to, as the recovery offer names them. */
+export function autosaveSummary(text: string): { name?: string; blocks?: number; path: string | null } {
+  try {
+    const graph = (JSON.parse(text) as { graph?: { meta?: { name?: unknown }; nodes?: unknown } }).graph;
+    const name = typeof graph?.meta?.name === 'string' ? graph.meta.name : undefined;
+    const blocks = Array.isArray(graph?.nodes) ? graph.nodes.length : undefined;
+    return { name, blocks, path: autosavePath(text) };
+  } catch {
+    return { path: null };
+  }
+}
+
 export function autosavePath(text: string): string | null {
   try {
     const p = (JSON.parse(text) as { autosave?: { path?: unknown } }).autosave?.path;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { restore } from '../../../src/shared/graph/restore';
 import { templateById } from '../../../src/shared/templates';
-import { autosavePath } from '../../../src/renderer/core/project';
+import { autosavePath, autosaveSummary, serializeAutosave } from '../../../src/renderer/core/project';
 import { readTabSession, writeTabSession } from '../../../src/renderer/core/session';
 
 function memoryStorage() {
@@ -27,4 +27,11 @@ test('a broken or full storage never throws', () => {
   const broken = { getItem: () => '{not json', setItem: () => { throw new Error('QuotaExceededError'); } };
   assert.equal(readTabSession(broken), null);
   assert.doesNotThrow(() => writeTabSession(templateById('lenet_mnist')!.build(), null, false, broken));
+});
+
+test('the recovery offer names the autosaved graph, its block count and its file; broken text gives nothing', () => {
+  const doc = templateById('lenet_mnist')!.build();
+  assert.deepEqual(autosaveSummary(serializeAutosave(doc, 'nets/lenet.netsmith.json')), { name: doc.meta.name, blocks: doc.nodes.length, path: 'nets/lenet.netsmith.json' });
+  assert.deepEqual(autosaveSummary(serializeAutosave(doc, null)), { name: doc.meta.name, blocks: doc.nodes.length, path: null });
+  assert.deepEqual(autosaveSummary('{"graph": '), { path: null });
 });
