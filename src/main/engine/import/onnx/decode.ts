@@ -130,7 +130,8 @@ class Reader {
 
 const text = new TextDecoder('utf-8');
 const truncated = (): OnnxImportError => new OnnxImportError('the file is truncated or corrupt: a protobuf field runs past its end');
-const notAModel = (what: string): OnnxImportError => new OnnxImportError(`the file is not an ONNX model (${what})`);
+/** `what`: the decoder's detail, after the plain words (a user sees the first half; a bug report wants the second). */
+const notAModel = (what: string): OnnxImportError => new OnnxImportError(`the file is not an ONNX model: its bytes do not decode as one (${what})`);
 
 function expectWire(wire: number, want: number, what: string): void {
   if (wire !== want) throw notAModel(`${what} has the wrong wire type`);
