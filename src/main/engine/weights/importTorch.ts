@@ -9,6 +9,7 @@ import type { GraphDoc } from '../../../shared/graph/types';
 import { templateById } from '../../../shared/templates';
 import { TORCHVISION_TEMPLATES } from '../../../shared/templates/torchvision';
 import { compile } from '../compile/compile';
+import { pyIdent } from '../export/pytorch/export';
 import { IMAGENET_PREPROCESSING, writeModelFolder, type ModelFolderInfo, type Preprocessing } from '../modelFolder';
 import { applyMatched, describeMismatches, matchStateDict, readStateDictFile, StateDictError, type LoadReport, type StateDict } from './stateDict';
 
@@ -28,7 +29,9 @@ export interface TorchImport {
 function fileClasses(graph: GraphDoc, state: StateDict): number | undefined {
   const head = graph.nodes.find((n) => n.type === HEAD);
   if (!head?.label) return undefined;
-  for (const [key, t] of state) if ((key === `${head.label}.weight` || key.endsWith(`.${head.label}.weight`)) && t.shape.length === 2) return t.shape[0];
+  // torchvision's key (`classifier.3.weight`), or the lab's own files' module name (`classifier_3.weight`).
+  const keys = [`${head.label}.weight`, `${pyIdent(head.label)}.weight`];
+  for (const [key, t] of state) if (keys.some((k) => key === k || key.endsWith(`.${k}`)) && t.shape.length === 2) return t.shape[0];
   return undefined;
 }
 

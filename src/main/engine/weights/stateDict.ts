@@ -77,12 +77,14 @@ const PREFIXES = ['', 'module.', 'state_dict.', 'state_dict.module.', 'model.', 
  */
 export function matchStateDict(graph: GraphDoc, model: tf.LayersModel, state: StateDict): MatchedWeights {
   const map = buildWeightMap(graph, model);
-  const flattened = labWritten.has(state) ? new Map<string, [number, number, number]>() : denseAfterFlatten(graph);
+  // The lab's own files hold the twin's keys (`features_0_0.weight`) and layout; other files torchvision's.
+  const lab = labWritten.has(state);
+  const flattened = lab ? new Map<string, [number, number, number]>() : denseAfterFlatten(graph);
   const moduleOf = new Map(map.modules.map((m) => [m.name, m]));
   const wanted = new Map<string, { key: string; reshape?: boolean }>();
   for (const labKey of map.torchShapes.keys()) {
     const dot = labKey.indexOf('.');
-    const mod = moduleOf.get(labKey.slice(0, dot));
+    const mod = lab ? undefined : moduleOf.get(labKey.slice(0, dot));
     wanted.set(labKey, mod ? torchvisionKey(mod.type, mod.base, labKey.slice(dot + 1)) : { key: labKey });
   }
   // The container prefix under which most of the wanted keys are found.

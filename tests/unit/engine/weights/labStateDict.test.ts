@@ -12,7 +12,9 @@ import { compile } from '../../../../src/main/engine/compile/compile';
 import { exportFiles, writeExportFolder } from '../../../../src/main/engine/export';
 import { decodeSafetensors, encodeSafetensors } from '../../../../src/main/engine/export/pytorch/safetensors';
 import { exportPytorch } from '../../../../src/main/engine/export/pytorch/export';
+import { importState } from '../../../../src/main/engine/weights/importTorch';
 import { matchStateDict, readSafetensors, readStateDictFile } from '../../../../src/main/engine/weights/stateDict';
+import { adaptToDataset } from '../../../../src/shared/graph/adapt';
 import { templateById } from '../../../../src/shared/templates';
 import { TORCH_PYTHON } from '../export/formats';
 import { useCpu } from '../train/approx';
@@ -64,4 +66,22 @@ m.load_state_dict(torch.load(${JSON.stringify(join(work, 'trained.pt'))}))  # th
   const plain = matchStateDict(graph, target, readStateDictFile(readFileSync(join(work, 'plain.pt')), 'plain.pt'));
   const differ = plain.values.filter((v, i) => v !== undefined && v.some((x, j) => x !== original[i][j]));
   assert.equal(differ.length, 1, 'without the mark, the Dense after the Flatten is read in torchvision\'s order');
+});
+
+test('the lab\'s own files match by their module names: ViT\'s renamed tensors, and a dotted-label template into its torchvision template with another head', { timeout: 120_000 }, () => {
+  // vit_tiny_cifar: encoder blocks and the class token are named differently in torchvision.
+  const vit = templateById('vit_tiny_cifar')!.build();
+  const vitSource = compile(vit, { seed: 3 }).model;
+  const vitBack = matchStateDict(vit, compile(vit, { seed: 4 }).model, readSafetensors(exportPytorch(vit, vitSource).weights));
+  assert.deepEqual([vitBack.report.loaded, vitBack.report.mismatches], [vitBack.report.total, []]);
+  vitBack.values.forEach((v, i) => assert.deepEqual(v, vitSource.weights[i].read().dataSync(), `${vitSource.weights[i].name} round-trips`));
+
+  // mobilenet_v3_small with a 5-class head, exported by the lab, imported into the template (the head follows the file).
+  const graph = adaptToDataset(templateById('mobilenet_v3_small')!.build(), { name: 'five', shape: [224, 224, 3], classes: 5 }).graph;
+  const source = compile(graph, { seed: 7 }).model;
+  const imported = importState(readSafetensors(exportPytorch(graph, source).weights), 'mobilenet_v3_small', 'weights.safetensors');
+  assert.equal(imported.report.mismatches.length, 0, imported.report.mismatches.join('\n'));
+  assert.equal(imported.report.loaded, imported.report.total);
+  assert.match(imported.info.notes.join(' '), /the file's head has 5 classes/);
+  imported.model.weights.forEach((w, i) => assert.deepEqual(w.read().dataSync(), source.weights[i].read().dataSync(), `${w.name} is the exported value`));
 });

@@ -29,7 +29,7 @@ const PY_KEYWORDS = new Set(
 );
 
 /** A Python identifier from a layer name (`layer1.0.conv1` → `layer1_0_conv1`). */
-function pyIdent(raw: string): string {
+export function pyIdent(raw: string): string {
   let id = raw.replace(/[^A-Za-z0-9_]/g, '_');
   if (/^[0-9]/.test(id)) id = `n_${id}`;
   if (PY_KEYWORDS.has(id)) id = `${id}_`;
