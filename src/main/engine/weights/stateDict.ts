@@ -18,9 +18,10 @@ export type StateDict = Map<string, TorchTensor>;
 const dims = (shape: readonly number[]): string => (shape.length ? shape.join('×') : 'scalar');
 
 /**
- * State dicts the lab wrote itself (its PyTorch export, its exported train.py, its PyTorch engine): safetensors
- * whose metadata says `generatedBy: Netsmith`, torch.save files whose state dict's `_metadata` says so. Their Dense-after-Flatten weights are already in the lab's H×W×C column order (the
- * exported module flattens NHWC), so they are not reordered as torchvision's C×H×W ones are.
+ * State dicts the lab wrote itself: safetensors whose metadata says `generatedBy: Netsmith` (its PyTorch export,
+ * its PyTorch engine), torch.save files whose state dict's `_metadata` says so (the exported train.py). They hold
+ * the PyTorch twin's own keys, and their Dense-after-Flatten weights are already in the lab's H×W×C column order
+ * (the exported module flattens NHWC), so they are neither renamed nor reordered as torchvision's are.
  */
 const labWritten = new WeakSet<StateDict>();
 

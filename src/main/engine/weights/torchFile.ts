@@ -56,8 +56,8 @@ export interface TorchFile {
   /** Every tensor, by its dotted path in the saved object (`state_dict.layer1.0.conv1.weight`). */
   tensors: Map<string, TorchTensor>;
   /**
-   * Who wrote the state dict, where it says so: `Netsmith` for the lab's exported train.py and PyTorch engine,
-   * which mark the state dict's `_metadata['']` (torch's own per-module metadata, ignored by load_state_dict).
+   * Who wrote the state dict, where it says so: `Netsmith` for the lab's exported train.py, which marks the state
+   * dict's `_metadata['']` (torch's own per-module metadata, ignored by load_state_dict).
    */
   generatedBy?: string;
 }

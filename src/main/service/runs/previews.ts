@@ -35,6 +35,7 @@ export async function datasetPreview(id: string, perClass: number, initFrom?: st
   const ds = loaded.dataset;
   const { info } = ds;
   const imported = info.id.startsWith('folder:');
+  const resize = resizeNote(ds, crop, 'Images');
   const split = ds.split('train');
   const [h, w, c] = info.shape;
   const taken = new Map<number, number>();
@@ -49,7 +50,7 @@ export async function datasetPreview(id: string, perClass: number, initFrom?: st
     dataset: { id: info.id, name: info.name, task: info.task, shape: info.shape, classes: info.classes, sizes: info.sizes, ...(imported ? { importReport: importReportOf(loaded.skipped, loaded.warnings) } : {}) },
     counts: split.classCounts(),
     samples,
-    ...(resizeNote(ds, crop, 'Images') ? { resize: resizeNote(ds, crop, 'Images') } : {}),
+    ...(resize ? { resize } : {}),
   };
 }
 
