@@ -76,7 +76,7 @@ function printResult(r: ExperimentResult): void {
 const fmt = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : Number(x.toPrecision(4)).toString());
 
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['json', 'full', 'projects']);
+  const { positional, options } = parseArgs(argv, ['json', 'full', 'projects'], ['seed', 'variants', 'concurrency', 'backend', 'out', 'title', 'runs', 'names', 'metric', 'expect']);
   const name = positional[0];
   const json = options.json === true;
   const runsDir = resolve(typeof options.out === 'string' ? options.out : join(netsmithHome(), 'runs'));

@@ -11,7 +11,7 @@ const USAGE = 'npm run cli -- export <run id | run folder> --format tfjs|onnx|py
 
 /** Exports a run's checkpoint (or its graph) into a new folder; nothing is left behind on failure. */
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['fuse-bn']);
+  const { positional, options } = parseArgs(argv, ['fuse-bn'], ['format', 'out', 'checkpoint', 'runs']);
   const ref = positional[0];
   const format = options.format;
   if (!ref || typeof options.out !== 'string' || typeof format !== 'string') throw new CliError(`usage: ${USAGE}`, 2);

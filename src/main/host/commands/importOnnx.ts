@@ -10,7 +10,7 @@ const USAGE = 'npm run cli -- import <model.onnx> --out DIR [--until NODE] [--js
 
 /** Imports an .onnx file into a lab model folder; an unmapped op is reported by name and node, nothing is written. */
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['json']);
+  const { positional, options } = parseArgs(argv, ['json'], ['out', 'until']);
   const file = positional[0];
   if (!file || typeof options.out !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
   if (options.until === true) throw new CliError('--until needs a node name', 2);

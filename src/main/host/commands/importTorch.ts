@@ -10,7 +10,7 @@ const USAGE = 'npm run cli -- import <file.pth|.pt|.safetensors> --template <id>
 
 /** A torchvision state dict into its template, written as a lab model folder. */
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['imagenet']);
+  const { positional, options } = parseArgs(argv, ['imagenet'], ['template', 'out', 'classes']);
   const imagenet = options.imagenet === true;
   const [file] = positional;
   const template = options.template;

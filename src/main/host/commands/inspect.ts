@@ -6,7 +6,7 @@ import { loadGraph } from '../loadGraph';
 import { CliError, parseArgs, type Command } from './types';
 
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['json']);
+  const { positional, options } = parseArgs(argv, ['json'], []);
   const { graph, notes } = await loadGraph(positional[0]);
   const analysis = analyze(graph);
   const errors = buildErrorsOf(analysis);

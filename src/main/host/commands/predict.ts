@@ -24,7 +24,7 @@ const pngBytes = (url: string): Buffer => Buffer.from(url.slice(url.indexOf(',')
 
 /** Classifies (or detects in) one image with a run's checkpoint; writes the Grad-CAM overlay / feature maps when asked. */
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['json']);
+  const { positional, options } = parseArgs(argv, ['json'], ['top', 'class', 'gradcam', 'gradcam-layer', 'features', 'layer', 'checkpoint', 'runs']);
   const [ref, imagePath] = positional;
   if (!ref || !imagePath) throw new CliError(`usage: ${USAGE}`, 2);
   const runsDir = resolve(typeof options.runs === 'string' ? options.runs : `${netsmithHome()}/runs`);

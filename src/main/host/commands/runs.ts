@@ -11,7 +11,7 @@ const USAGE = 'npm run cli -- runs import <checkpoint.pt | .safetensors | folder
 export const command: Command = async (argv) => {
   const [sub, ...rest] = argv;
   if (sub !== 'import') throw new CliError(`usage: ${USAGE}`, 2);
-  const { positional, options } = parseArgs(rest, ['json']);
+  const { positional, options } = parseArgs(rest, ['json'], ['graph', 'project', 'dataset', 'name', 'runs']);
   const ref = positional[0];
   const graphRef = typeof options.graph === 'string' ? options.graph : typeof options.project === 'string' ? options.project : undefined;
   if (!ref || !graphRef || typeof options.dataset !== 'string') throw new CliError(`usage: ${USAGE}`, 2);

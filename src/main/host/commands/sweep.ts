@@ -10,7 +10,7 @@ import { createSweep, SweepRunner } from '../../sweeps/runner';
 import { SweepStore } from '../../sweeps/store';
 import { netsmithHome } from '../../util/home';
 import { loadGraph } from '../loadGraph';
-import { trainSettings } from './train';
+import { TRAIN_SETTING_OPTIONS, trainSettings } from './train';
 import { CliError, parseArgs, type Command } from './types';
 
 const USAGE = [
@@ -60,7 +60,7 @@ function printSummary(doc: SweepDoc): void {
 }
 
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['json']);
+  const { positional, options } = parseArgs(argv, ['json'], [...TRAIN_SETTING_OPTIONS, 'space', 'trials', 'parallel', 'strategy', 'metric', 'prune', 'seed', 'name', 'out']);
   const json = options.json === true;
   const store = new SweepStore(join(netsmithHome(), 'sweeps'));
   const first = positional[0];

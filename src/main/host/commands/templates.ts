@@ -4,7 +4,7 @@ import { siUnits, table, withCommas } from '../format';
 import { parseArgs, type Command } from './types';
 
 export const command: Command = async (argv) => {
-  const { options } = parseArgs(argv, ['json']);
+  const { options } = parseArgs(argv, ['json'], []);
   const rows = TEMPLATES.map((t) => {
     const { totals } = analyze(t.build());
     return { id: t.id, name: t.name, family: t.family, input: t.input, params: totals.params, flops: totals.flops };

@@ -118,8 +118,11 @@ export async function trainSettings(options: Record<string, string | true>, temp
   return parsed.data;
 }
 
+/** The options trainSettings reads (train's, and each sweep trial's base settings). */
+export const TRAIN_SETTING_OPTIONS = ['dataset', 'config', 'epochs', 'batch', 'lr', 'optimizer', 'backend', 'device', 'nproc', 'workers', 'limit', 'init-from', 'frozen-bn'] as const;
+
 export const command: Command = async (argv) => {
-  const { positional, options } = parseArgs(argv, ['json']);
+  const { positional, options } = parseArgs(argv, ['json'], [...TRAIN_SETTING_OPTIONS, 'name', 'tags', 'out', 'freeze-up-to']);
   if (!positional[0] || typeof options.dataset !== 'string') throw new CliError(`usage: ${USAGE}`, 2);
   const loaded = await loadGraph(positional[0]);
   const { template, notes } = loaded;

@@ -11,8 +11,12 @@ export class CliError extends Error {
   }
 }
 
-/** Minimal flag parsing: `--name value`, `--flag`, positional arguments. */
-export function parseArgs(argv: string[], flags: readonly string[] = []): { positional: string[]; options: Record<string, string | true> } {
+/**
+ * Minimal flag parsing: `--name value`, `--flag`, positional arguments. With `values` (the options that take a
+ * value), any other option is refused with the list of those the command knows: a typo such as `--epoch 5`
+ * must not silently train with the default.
+ */
+export function parseArgs(argv: string[], flags: readonly string[] = [], values?: readonly string[]): { positional: string[]; options: Record<string, string | true> } {
   const positional: string[] = [];
   const options: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -24,5 +28,24 @@ export function parseArgs(argv: string[], flags: readonly string[] = []): { posi
       else options[key] = argv[++i];
     } else positional.push(a);
   }
+  if (values) {
+    const known = [...flags, ...values];
+    const unknown = Object.keys(options).find((k) => !known.includes(k));
+    if (unknown !== undefined) {
+      const near = known.find((k) => editDistance(k, unknown) <= 2);
+      throw new CliError(`unknown option --${unknown}${near ? ` (did you mean --${near}?)` : ''}; the options here are ${known.map((k) => `--${k}`).join(', ') || 'none'}`, 2);
+    }
+  }
   return { positional, options };
+}
+
+/** Levenshtein distance (option names are short). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }
